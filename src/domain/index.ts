@@ -1,0 +1,53 @@
+export { WardenError } from './errors.js';
+export type { ErrorCategory } from './errors.js';
+export {
+  INTERCHANGE_VERSION,
+  SHIFTS,
+  TICKET_OPENERS,
+  RATINGS,
+} from './model.js';
+export type {
+  Attrs,
+  Assignment,
+  Employee,
+  EmployeeId,
+  EventId,
+  Product,
+  ProductId,
+  Rating,
+  Report,
+  ReportId,
+  Review,
+  ReviewId,
+  Reviewer,
+  ReviewerId,
+  Seller,
+  SellerId,
+  Shift,
+  Ticket,
+  TicketId,
+  TicketOpener,
+} from './model.js';
+export {
+  ACTION_TARGETS,
+  DELETE_REASONS,
+  OUTCOMES,
+  STANDARD_ACTIONS,
+  TARGET_TYPES,
+  isCustomAction,
+  isStandardAction,
+} from './events.js';
+export type {
+  AccessEvent,
+  Action,
+  CustomAction,
+  DeleteReason,
+  EventContext,
+  Outcome,
+  StandardAction,
+  Target,
+  TargetType,
+} from './events.js';
+export { RECORD_KINDS, recordKey } from './records.js';
+export type { DirectoryKind, InterchangeRecord, RecordKind } from './records.js';
+export { formatTime, parseTime } from './time.js';
