@@ -11,8 +11,30 @@ const allowed = {
   attribute: ['domain', 'store', 'privacy'],
   cases: ['domain', 'store', 'ledger', 'privacy', 'guard', 'ingest', 'detect', 'attribute'],
   sim: ['domain', 'ingest'],
-  server: ['domain', 'store', 'ledger', 'privacy', 'guard', 'ingest', 'detect', 'attribute', 'cases'],
-  cli: ['domain', 'store', 'ledger', 'privacy', 'guard', 'ingest', 'detect', 'attribute', 'cases', 'sim', 'server'],
+  server: [
+    'domain',
+    'store',
+    'ledger',
+    'privacy',
+    'guard',
+    'ingest',
+    'detect',
+    'attribute',
+    'cases',
+  ],
+  cli: [
+    'domain',
+    'store',
+    'ledger',
+    'privacy',
+    'guard',
+    'ingest',
+    'detect',
+    'attribute',
+    'cases',
+    'sim',
+    'server',
+  ],
 };
 
 const contexts = Object.keys(allowed);

@@ -1,11 +1,6 @@
 export { WardenError } from './errors.js';
 export type { ErrorCategory } from './errors.js';
-export {
-  INTERCHANGE_VERSION,
-  SHIFTS,
-  TICKET_OPENERS,
-  RATINGS,
-} from './model.js';
+export { INTERCHANGE_VERSION, SHIFTS, TICKET_OPENERS, RATINGS } from './model.js';
 export type {
   Attrs,
   Assignment,

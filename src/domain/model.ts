@@ -11,7 +11,7 @@ export type Shift = (typeof SHIFTS)[number];
 
 export const TICKET_OPENERS = ['seller', 'customer', 'reviewer', 'system', 'legal-intake'] as const;
 /** Who opened a ticket: an employee id, or one of the outside parties. */
-export type TicketOpener = (typeof TICKET_OPENERS)[number] | EmployeeId;
+export type TicketOpener = EmployeeId; // or one of TICKET_OPENERS
 
 export type EmployeeId = string;
 export type SellerId = string;

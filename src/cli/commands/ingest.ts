@@ -1,0 +1,91 @@
+import { statSync } from 'node:fs';
+import pc from 'picocolors';
+import {
+  InputError,
+  fileSource,
+  importSource,
+  type ImportReport,
+  type LineSource,
+} from '../../ingest/index.js';
+import { progressBar } from '../progress.js';
+import { json, table } from '../render.js';
+import type { Wired } from '../wiring.js';
+import type { Io } from '../io.js';
+
+export interface IngestFlags {
+  readonly skipInvalid?: boolean;
+  readonly json?: boolean;
+}
+
+/** `warden ingest FILE...`: each file is one atomic batch; `-` reads stdin. */
+export async function ingestCommand(
+  w: Wired,
+  files: string[],
+  flags: IngestFlags,
+  io: Io,
+): Promise<number> {
+  const reports: ImportReport[] = [];
+  for (const file of files) {
+    const source = openSource(file, io);
+    const bar = progressBar(`ingest ${file}`, source.totalBytes);
+    try {
+      const report = await importSource(w.store, w.ledger, w.vault, source, {
+        skipInvalid: flags.skipInvalid ?? false,
+        onProgress: (n) => bar.update(n),
+        now: w.now,
+      });
+      reports.push(report);
+      if (!flags.json) io.out(describe(report));
+    } finally {
+      bar.stop();
+    }
+  }
+  if (flags.json) io.out(`${json(reports)}\n`);
+  return 0;
+}
+
+function openSource(file: string, io: Io): LineSource {
+  if (file === '-') return { name: 'stdin', open: () => io.stdin };
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new Error('not a file');
+    size = st.size;
+  } catch (cause) {
+    throw new InputError('FILE_NOT_FOUND', `${file}: no such file (or not a regular file)`, [], {
+      cause,
+    });
+  }
+  return fileSource(file, size);
+}
+
+function describe(r: ImportReport): string {
+  if (r.events + r.directoryVersions === 0) {
+    const why = r.lines === 0 ? 'the input is empty' : 'every record was already stored';
+    return `${r.source}: nothing to import (${why})${r.rejected ? `; ${r.rejected} rejected` : ''}\n`;
+  }
+  const lines = [
+    `${pc.green('✔')} ${r.source}: imported as one batch`,
+    table(
+      ['events', 'duplicates', 'directory records', 'unchanged', 'rejected', 'ledger size'],
+      [[r.events, r.duplicates, r.directoryVersions, r.unchanged, r.rejected, r.ledgerSize]],
+    ),
+  ];
+  if (r.checkpoint)
+    lines.push(`checkpoint: size ${r.checkpoint.size}, root ${r.checkpoint.rootHash}`);
+  if (r.rejectsFile)
+    lines.push(pc.yellow(`${r.rejected} invalid line(s) written to ${r.rejectsFile}`));
+  if (r.dangling.length > 0) {
+    lines.push(
+      pc.yellow(`${r.dangling.length} reference(s) name records not in the directory yet:`),
+    );
+    lines.push(
+      table(
+        ['kind', 'id', 'named by', 'first line', 'lines'],
+        r.dangling.slice(0, 20).map((d) => [d.kind, d.id, d.from, d.firstLine, d.count]),
+      ),
+    );
+    if (r.dangling.length > 20) lines.push(`… and ${r.dangling.length - 20} more (see --json)`);
+  }
+  return `${lines.join('\n')}\n`;
+}

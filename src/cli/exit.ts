@@ -1,0 +1,27 @@
+import { WardenError } from '../domain/index.js';
+import { InputError, formatIssue } from '../ingest/index.js';
+
+/** Exit codes other tools rely on. */
+export const EXIT = { ok: 0, finding: 1, usage: 2 } as const;
+
+/** The CLI's one error handler: a message on stderr (no stack) and the exit code. */
+export function reportError(error: unknown, stderr: (s: string) => void): number {
+  if (error instanceof InputError) {
+    stderr(`warden: [${error.code}] ${error.message}\n`);
+    for (const issue of error.issues) stderr(`  ${formatIssue(issue)}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof UsageError) {
+    stderr(`warden: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof WardenError) {
+    stderr(`warden: [${error.code}] ${error.message}\n`);
+    return error.category === 'integrity' ? EXIT.finding : EXIT.usage;
+  }
+  stderr(`warden: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
+  return EXIT.usage;
+}
+
+/** A usage error raised by a command's own checks of its flags. */
+export class UsageError extends Error {}

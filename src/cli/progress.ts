@@ -1,0 +1,36 @@
+import cliProgress from 'cli-progress';
+
+/** A progress bar on a terminal (stderr), nothing when piped. */
+export interface Progress {
+  update(done: number): void;
+  stop(): void;
+}
+
+export function progressBar(
+  label: string,
+  total: number | undefined,
+  stream = process.stderr,
+): Progress {
+  if (!stream.isTTY || total === undefined || total === 0)
+    return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} MB | eta {eta}s`,
+      stream,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const mb = (n: number): number => Math.round((n / 1048576) * 10) / 10;
+  bar.start(mb(total), 0);
+  let last = 0;
+  return {
+    update: (done) => {
+      if (done - last < 262144 && done < total) return;
+      last = done;
+      bar.update(mb(done));
+    },
+    stop: () => bar.stop(),
+  };
+}

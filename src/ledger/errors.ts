@@ -1,0 +1,47 @@
+import { WardenError } from '../domain/index.js';
+
+/**
+ * Stable codes of the ledger context. Tests assert these, never messages.
+ *
+ * | code                         | when                                                              |
+ * |------------------------------|-------------------------------------------------------------------|
+ * | `BAD_HASH_LENGTH`            | a hash that must be 32 bytes (SHA-256) is not                     |
+ * | `INDEX_OUT_OF_RANGE`         | a leaf index is not a safe integer in [0, tree size)              |
+ * | `SIZE_OUT_OF_RANGE`          | a tree size is not a safe non-negative integer, size2 < size1, or |
+ * |                              | a consistency proof from the empty tree was asked for             |
+ * | `MALFORMED_PROOF`            | a proof has the wrong number of hashes, or one is not 32 bytes    |
+ * | `INCLUSION_PROOF_MISMATCH`   | an inclusion proof leads to another root (RFC 9162 §2.1.3.2)      |
+ * | `CONSISTENCY_PROOF_MISMATCH` | a consistency proof does not join the two roots (§2.1.4.2)        |
+ * | `NODE_MISSING`               | a node hash a proof needs is not in storage                       |
+ * | `MALFORMED_TILE`             | a stored tile has a length no tile can have, or is not the tile   |
+ * |                              | the tree size says it must be                                     |
+ * | `MALFORMED_NOTE`             | a signed note breaks the C2SP signed-note grammar                 |
+ * | `MALFORMED_KEY`              | a signer or verifier key cannot be parsed, or its key id is wrong |
+ * | `AMBIGUOUS_KEY`              | two known keys share a (name, key id) that a signature names      |
+ * | `SIGNATURE_INVALID`          | a signature by a known key does not verify: the note is forged    |
+ * | `NO_VERIFIED_SIGNATURE`      | no signature of the note is by a known key                        |
+ * | `MALFORMED_CHECKPOINT`       | a checkpoint body breaks C2SP tlog-checkpoint                     |
+ */
+export type LedgerErrorCode =
+  | 'BAD_HASH_LENGTH'
+  | 'INDEX_OUT_OF_RANGE'
+  | 'SIZE_OUT_OF_RANGE'
+  | 'MALFORMED_PROOF'
+  | 'INCLUSION_PROOF_MISMATCH'
+  | 'CONSISTENCY_PROOF_MISMATCH'
+  | 'NODE_MISSING'
+  | 'MALFORMED_TILE'
+  | 'MALFORMED_NOTE'
+  | 'MALFORMED_KEY'
+  | 'AMBIGUOUS_KEY'
+  | 'SIGNATURE_INVALID'
+  | 'NO_VERIFIED_SIGNATURE'
+  | 'MALFORMED_CHECKPOINT';
+
+/**
+ * A failure to prove or check the ledger's integrity. Every code is an integrity failure:
+ * a malformed proof or note from a hostile peer is as untrustworthy as a wrong one.
+ */
+export class LedgerError extends WardenError<LedgerErrorCode> {
+  readonly category = 'integrity' as const;
+}

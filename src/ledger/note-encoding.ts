@@ -1,0 +1,44 @@
+/**
+ * Lexical rules shared by C2SP signed-note keys, signatures and checkpoints, written to
+ * accept exactly what golang.org/x/mod/sumdb/note accepts.
+ */
+
+// Go's base64.StdEncoding: the standard alphabet, padded to a multiple of 4.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Decodes standard padded base64, or returns `undefined`. Node's own decoder skips bad
+ * characters silently, which would let a tampered line through.
+ */
+export function decodeBase64(text: string): Buffer | undefined {
+  return BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
+}
+
+/**
+ * A key name: non-empty, no white space, no '+' (C2SP signed-note §Verifier keys; Go's
+ * `isValidName`, whose `unicode.IsSpace` is JS `\s` plus U+0085).
+ */
+export function isValidKeyName(name: string): boolean {
+  return name !== '' && !/[\s\u0085+]/u.test(name) && !hasLoneSurrogate(name);
+}
+
+/** A key id as the 8 lowercase hex digits of keys and the spec. */
+export function formatKeyId(keyId: number): string {
+  return keyId.toString(16).padStart(8, '0');
+}
+
+/** Parses exactly 8 hex digits (Go: `len(hash16) == 8` and `ParseUint(hash16, 16, 32)`). */
+export function parseKeyId(text: string): number | undefined {
+  return /^[0-9a-fA-F]{8}$/.test(text) ? Number.parseInt(text, 16) : undefined;
+}
+
+/** Splits at the first `separator`: Go's `chop`. The rest is '' when there is none. */
+export function chop(text: string, separator: string): [string, string] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+/** True if a JS string holds a UTF-16 surrogate half, which has no UTF-8 encoding. */
+export function hasLoneSurrogate(text: string): boolean {
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}

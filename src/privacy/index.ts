@@ -1,0 +1,5 @@
+export { PrivacyError } from './errors.js';
+export type { PrivacyErrorCode } from './errors.js';
+export { loadMasterKey, readOrCreateKeyFile } from './master-key.js';
+export { Vault } from './vault.js';
+export { maskEmail, maskName, maskValue } from './mask.js';

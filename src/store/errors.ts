@@ -1,0 +1,17 @@
+import { WardenError } from '../domain/index.js';
+
+/**
+ * | code | meaning |
+ * |---|---|
+ * | `OPEN_FAILED` | the database file cannot be opened or is not a database |
+ * | `SCHEMA_TOO_NEW` | the database was written by a newer Warden (its schema version is unknown here) |
+ * | `MIGRATION_FAILED` | a numbered migration failed; the database is as it was before it |
+ * | `NO_TRANSACTION` | a write was attempted outside `begin()` … `commit()` |
+ * | `BUSY` | another writer holds the database |
+ */
+export type StoreErrorCode =
+  'OPEN_FAILED' | 'SCHEMA_TOO_NEW' | 'MIGRATION_FAILED' | 'NO_TRANSACTION' | 'BUSY';
+
+export class StoreError extends WardenError<StoreErrorCode> {
+  readonly category = 'infrastructure' as const;
+}

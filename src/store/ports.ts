@@ -1,0 +1,127 @@
+import type { AccessEvent, DirectoryKind, InterchangeRecord } from '../domain/index.js';
+
+/**
+ * The store's ports. Every SQL string lives in an adapter behind these interfaces
+ * (`sqlite-store.ts` now; a PostgreSQL adapter later). Writes go through one transaction at
+ * a time (`Store.begin`); methods take and return whole chunks so that an adapter over a
+ * network pays one round trip per chunk, not per row.
+ */
+export interface Store {
+  /** Starts the single write transaction. Everything written through it lands together or not at all. */
+  begin(): Promise<StoreTransaction>;
+  readonly events: EventRepository;
+  readonly directory: DirectoryRepository;
+  readonly ledger: LedgerRepository;
+  readonly batches: BatchRepository;
+  readonly dataKeys: DataKeyRepository;
+  /** Counts per kind, time span, employees per site and team. */
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
+}
+
+/** A record stored in the ledger's leaf order: its leaf index and the record itself. */
+export interface LeafRecord {
+  readonly leaf: number;
+  readonly record: InterchangeRecord;
+}
+
+export interface StoredDirectoryVersion {
+  readonly leaf: number;
+  readonly kind: DirectoryKind;
+  readonly key: string;
+  /** Canonical JSON of the record, personal data sealed. */
+  readonly payload: string;
+}
+
+export interface StoreTransaction {
+  /**
+   * Inserts events whose ids are new, giving the i-th new event the leaf `firstLeaf + i`.
+   * Returns, per input event, whether it was new (false: a duplicate delivery, stored once).
+   */
+  insertEvents(events: readonly AccessEvent[], firstLeaf: number): Promise<boolean[]>;
+  /** Appends directory record versions (each its own leaf) and makes each the current one. */
+  insertDirectoryVersions(versions: readonly StoredDirectoryVersion[]): Promise<void>;
+  /** The current payload of directory records, by kind and key (for last-write-wins no-ops). */
+  currentPayloads(kind: DirectoryKind, keys: readonly string[]): Promise<Map<string, string>>;
+  putTiles(tiles: readonly StoredTile[]): Promise<void>;
+  /** Records the ledger's size after this transaction's appends. */
+  setLedgerSize(size: number): Promise<void>;
+  putCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
+  recordBatch(batch: BatchSummary): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export interface StoredTile {
+  readonly tileLevel: number;
+  readonly tileIndex: number;
+  readonly data: Buffer;
+}
+
+export interface StoredCheckpoint {
+  readonly size: number;
+  readonly rootHash: Buffer;
+  /** The whole signed note, as signed. */
+  readonly note: string;
+  readonly createdAt: string;
+}
+
+export interface LedgerRepository {
+  /** The number of leaves: records stored with a leaf index. */
+  size(): Promise<number>;
+  getTile(tileLevel: number, tileIndex: number): Promise<Buffer | undefined>;
+  /** All stored tiles of the tile levels, in order: for full verification. */
+  tiles(): AsyncIterable<StoredTile>;
+  /** Every stored record in leaf order, from `from`. Gaps and extras are the verifier's to find. */
+  records(from?: number): AsyncIterable<LeafRecord>;
+  /** The leaf index of an event id, or of a directory record `kind:key`. */
+  leafOf(recordId: string): Promise<number | undefined>;
+  checkpoints(): Promise<StoredCheckpoint[]>;
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+  /** Current-record pointers that do not point at the newest version of their record. */
+  staleCurrentPointers(): Promise<{ kind: DirectoryKind; key: string; leaf: number }[]>;
+}
+
+export interface EventRepository {
+  count(): Promise<number>;
+  /** Event ids among `ids` that are stored. */
+  existing(ids: readonly string[]): Promise<Set<string>>;
+}
+
+export interface DirectoryRepository {
+  count(kind: DirectoryKind): Promise<number>;
+  get(kind: DirectoryKind, key: string): Promise<string | undefined>;
+  /** Ids of `kind` among `ids` that exist in the directory. */
+  existing(kind: DirectoryKind, ids: readonly string[]): Promise<Set<string>>;
+}
+
+export interface DataKeyRepository {
+  getWrappedKey(subject: string): Buffer | undefined;
+  putWrappedKey(subject: string, wrapped: Buffer): void;
+  deleteWrappedKey(subject: string): boolean;
+}
+
+export interface BatchSummary {
+  readonly source: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly records: number;
+  readonly events: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  readonly ledgerSize: number;
+}
+
+export interface BatchRepository {
+  list(): Promise<(BatchSummary & { id: number })[]>;
+}
+
+export interface StoreStats {
+  readonly counts: Record<DirectoryKind | 'event', number>;
+  readonly firstEventTime?: string;
+  readonly lastEventTime?: string;
+  readonly employeesBySite: { site: string; team: string; employees: number }[];
+  readonly eventsByAction: { action: string; events: number }[];
+  readonly ledgerSize: number;
+  readonly batches: number;
+}

@@ -1,0 +1,133 @@
+import type Database from 'better-sqlite3';
+import type { DirectoryKind, InterchangeRecord } from '../domain/index.js';
+import type { LeafRecord, LedgerRepository, StoredCheckpoint, StoredTile } from './ports.js';
+import { eventRecord, type EventRow } from './sqlite-rows.js';
+
+const RANGE = 10_000;
+
+/** The ledger's storage in SQLite: tiles, checkpoints, and records in leaf order. */
+export class SqliteLedgerRepository implements LedgerRepository {
+  constructor(private readonly db: Database.Database) {}
+
+  sizeNow(): number {
+    const value = this.db
+      .prepare("SELECT value FROM meta WHERE key = 'ledger.size'")
+      .pluck()
+      .get() as string | undefined;
+    return value === undefined ? 0 : Number(value);
+  }
+
+  size(): Promise<number> {
+    return Promise.resolve(this.sizeNow());
+  }
+
+  getTile(tileLevel: number, tileIndex: number): Promise<Buffer | undefined> {
+    return Promise.resolve(this.getTileNow(tileLevel, tileIndex));
+  }
+
+  getTileNow(tileLevel: number, tileIndex: number): Buffer | undefined {
+    return this.db
+      .prepare('SELECT data FROM ledger_tiles WHERE tile_level = ? AND tile_index = ?')
+      .pluck()
+      .get(tileLevel, tileIndex) as Buffer | undefined;
+  }
+
+  async *tiles(): AsyncIterable<StoredTile> {
+    const stmt = this.db.prepare(
+      `SELECT tile_level AS tileLevel, tile_index AS tileIndex, data FROM ledger_tiles
+       ORDER BY tile_level, tile_index`,
+    );
+    for (const row of stmt.all() as StoredTile[]) yield await Promise.resolve(row);
+  }
+
+  /**
+   * Events and directory versions share one leaf numbering; both tables are read in leaf
+   * ranges and merged, so that a gap (a deleted record) or an extra leaf shows as such.
+   */
+  async *records(from = 0): AsyncIterable<LeafRecord> {
+    const maxLeaf = this.db
+      .prepare(
+        'SELECT max(m) FROM (SELECT max(leaf) AS m FROM events UNION ALL SELECT max(leaf) FROM directory_versions)',
+      )
+      .pluck()
+      .get() as number | null;
+    if (maxLeaf === null) return;
+    const events = this.db.prepare(
+      'SELECT * FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf',
+    );
+    const versions = this.db.prepare(
+      'SELECT leaf, kind, payload FROM directory_versions WHERE leaf >= ? AND leaf < ? ORDER BY leaf',
+    );
+    for (let lo = from; lo <= maxLeaf; lo += RANGE) {
+      const merged: LeafRecord[] = [];
+      for (const row of events.all(lo, lo + RANGE) as EventRow[]) {
+        merged.push({ leaf: row.leaf, record: eventRecord(row) });
+      }
+      for (const row of versions.all(lo, lo + RANGE) as VersionRow[]) {
+        merged.push({ leaf: row.leaf, record: versionRecord(row) });
+      }
+      merged.sort((a, b) => a.leaf - b.leaf);
+      for (const r of merged) yield r;
+      await Promise.resolve();
+    }
+  }
+
+  leafOf(recordId: string): Promise<number | undefined> {
+    const event = this.db.prepare('SELECT leaf FROM events WHERE id = ?').pluck().get(recordId) as
+      number | undefined;
+    if (event !== undefined) return Promise.resolve(event);
+    const sep = recordId.indexOf(':');
+    if (sep < 0) return Promise.resolve(undefined);
+    const leaf = this.db
+      .prepare('SELECT leaf FROM directory_current WHERE kind = ? AND key = ?')
+      .pluck()
+      .get(recordId.slice(0, sep), recordId.slice(sep + 1)) as number | undefined;
+    return Promise.resolve(leaf);
+  }
+
+  checkpoints(): Promise<StoredCheckpoint[]> {
+    return Promise.resolve(
+      this.db
+        .prepare(
+          'SELECT size, root_hash AS rootHash, note, created_at AS createdAt FROM ledger_checkpoints ORDER BY id',
+        )
+        .all() as StoredCheckpoint[],
+    );
+  }
+
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    return Promise.resolve(
+      this.db
+        .prepare(
+          'SELECT size, root_hash AS rootHash, note, created_at AS createdAt FROM ledger_checkpoints ORDER BY id DESC LIMIT 1',
+        )
+        .get() as StoredCheckpoint | undefined,
+    );
+  }
+
+  staleCurrentPointers(): Promise<{ kind: DirectoryKind; key: string; leaf: number }[]> {
+    return Promise.resolve(
+      this.db
+        .prepare(
+          `SELECT c.kind, c.key, c.leaf FROM directory_current c
+           WHERE c.leaf IS NOT (SELECT max(v.leaf) FROM directory_versions v WHERE v.kind = c.kind AND v.key = c.key)
+           UNION ALL
+           SELECT v.kind, v.key, max(v.leaf) FROM directory_versions v
+           WHERE NOT EXISTS (SELECT 1 FROM directory_current c WHERE c.kind = v.kind AND c.key = v.key)
+           GROUP BY v.kind, v.key`,
+        )
+        .all() as { kind: DirectoryKind; key: string; leaf: number }[],
+    );
+  }
+}
+
+interface VersionRow {
+  leaf: number;
+  kind: DirectoryKind;
+  payload: string;
+}
+
+function versionRecord(row: VersionRow): InterchangeRecord {
+  const body = JSON.parse(row.payload) as unknown;
+  return { kind: row.kind, body } as InterchangeRecord;
+}

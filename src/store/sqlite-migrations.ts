@@ -1,0 +1,104 @@
+import type { Database } from 'better-sqlite3';
+import { StoreError } from './errors.js';
+
+/**
+ * Numbered migrations, applied in order, each in its own transaction, recorded in
+ * `schema_version`. Never edit a migration that has shipped: add the next number.
+ */
+const MIGRATIONS: readonly (readonly [number, string])[] = [
+  [
+    1,
+    `
+    CREATE TABLE events (
+      leaf INTEGER PRIMARY KEY,           -- the record's leaf index in the ledger
+      id TEXT NOT NULL UNIQUE,
+      ts INTEGER NOT NULL,                -- epoch ms of time, for ordering and spans
+      time TEXT NOT NULL,                 -- as sent (RFC 3339)
+      actor TEXT NOT NULL,
+      action TEXT NOT NULL,
+      target_type TEXT NOT NULL,
+      target_id TEXT NOT NULL,
+      outcome TEXT,
+      ticket TEXT,
+      context TEXT,                       -- canonical JSON
+      attrs TEXT                          -- canonical JSON
+    );
+    CREATE TABLE directory_versions (
+      leaf INTEGER PRIMARY KEY,
+      kind TEXT NOT NULL,
+      key TEXT NOT NULL,
+      payload TEXT NOT NULL               -- canonical JSON, personal data sealed
+    );
+    CREATE TABLE directory_current (
+      kind TEXT NOT NULL,
+      key TEXT NOT NULL,
+      leaf INTEGER NOT NULL,
+      PRIMARY KEY (kind, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE ledger_tiles (
+      tile_level INTEGER NOT NULL,
+      tile_index INTEGER NOT NULL,
+      data BLOB NOT NULL,
+      PRIMARY KEY (tile_level, tile_index)
+    ) WITHOUT ROWID;
+    CREATE TABLE ledger_checkpoints (
+      id INTEGER PRIMARY KEY,
+      size INTEGER NOT NULL,
+      root_hash BLOB NOT NULL,
+      note TEXT NOT NULL,
+      created_at TEXT NOT NULL
+    );
+    CREATE TABLE data_keys (
+      subject TEXT PRIMARY KEY,
+      wrapped BLOB NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE meta (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE batches (
+      id INTEGER PRIMARY KEY,
+      source TEXT NOT NULL,
+      started_at TEXT NOT NULL,
+      finished_at TEXT NOT NULL,
+      records INTEGER NOT NULL,
+      events INTEGER NOT NULL,
+      duplicates INTEGER NOT NULL,
+      rejected INTEGER NOT NULL,
+      ledger_size INTEGER NOT NULL
+    );
+    `,
+  ],
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database, now: () => string): void {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+  );
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as {
+    v: number | null;
+  };
+  const current = row.v ?? 0;
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      'SCHEMA_TOO_NEW',
+      `the database is at schema version ${current}; this Warden knows up to ${LATEST_SCHEMA_VERSION}: upgrade Warden`,
+    );
+  }
+  for (const [version, sql] of MIGRATIONS) {
+    if (version <= current) continue;
+    try {
+      db.transaction(() => {
+        db.exec(sql);
+        db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, ?)').run(
+          version,
+          now(),
+        );
+      }).immediate();
+    } catch (cause) {
+      throw new StoreError('MIGRATION_FAILED', `migration ${version} failed`, { cause });
+    }
+  }
+}

@@ -1,0 +1,63 @@
+import type {
+  AccessEvent,
+  Action,
+  InterchangeRecord,
+  Outcome,
+  TargetType,
+} from '../domain/index.js';
+import { parseTime } from '../domain/index.js';
+
+/** An `events` row, column for column. */
+export interface EventRow {
+  leaf: number;
+  id: string;
+  ts: number;
+  time: string;
+  actor: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  outcome: string | null;
+  ticket: string | null;
+  context: string | null;
+  attrs: string | null;
+}
+
+export function eventToParams(e: AccessEvent, leaf: number): unknown[] {
+  return [
+    leaf,
+    e.id,
+    parseTime(e.time) ?? 0,
+    e.time,
+    e.actor,
+    e.action,
+    e.target.type,
+    e.target.id,
+    e.outcome ?? null,
+    e.ticket ?? null,
+    e.context === undefined ? null : JSON.stringify(e.context),
+    e.attrs === undefined ? null : JSON.stringify(e.attrs),
+  ];
+}
+
+/** Rebuilds the event exactly as it was stored: absent optional fields stay absent. */
+export function rowToEvent(row: EventRow): AccessEvent {
+  const event: {
+    -readonly [K in keyof AccessEvent]: AccessEvent[K];
+  } = {
+    id: row.id,
+    time: row.time,
+    actor: row.actor,
+    action: row.action as Action,
+    target: { type: row.target_type as TargetType, id: row.target_id },
+  };
+  if (row.outcome !== null) event.outcome = row.outcome as Outcome;
+  if (row.ticket !== null) event.ticket = row.ticket;
+  if (row.context !== null) event.context = JSON.parse(row.context) as AccessEvent['context'] & {};
+  if (row.attrs !== null) event.attrs = JSON.parse(row.attrs) as AccessEvent['attrs'] & {};
+  return event;
+}
+
+export function eventRecord(row: EventRow): InterchangeRecord {
+  return { kind: 'event', body: rowToEvent(row) };
+}

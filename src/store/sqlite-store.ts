@@ -1,0 +1,213 @@
+import Database from 'better-sqlite3';
+import type { DirectoryKind } from '../domain/index.js';
+import { RECORD_KINDS, formatTime } from '../domain/index.js';
+import { StoreError } from './errors.js';
+import type {
+  BatchRepository,
+  BatchSummary,
+  DataKeyRepository,
+  DirectoryRepository,
+  EventRepository,
+  LedgerRepository,
+  Store,
+  StoreStats,
+  StoreTransaction,
+} from './ports.js';
+import { LATEST_SCHEMA_VERSION, migrate } from './sqlite-migrations.js';
+import { SqliteLedgerRepository } from './sqlite-ledger.js';
+import { SqliteTransaction } from './sqlite-transaction.js';
+import { chunked } from './chunks.js';
+
+export interface SqliteStoreOptions {
+  /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
+  readonly now?: () => string;
+  readonly readonly?: boolean;
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode. Commits are fsynced
+ * (`synchronous=FULL`), so an acknowledged batch survives a crash of the process or machine.
+ */
+export class SqliteStore implements Store {
+  readonly events: EventRepository;
+  readonly directory: DirectoryRepository;
+  readonly ledger: LedgerRepository;
+  readonly batches: BatchRepository;
+  readonly dataKeys: DataKeyRepository;
+  private inTransaction = false;
+
+  private constructor(private readonly db: Database.Database) {
+    this.events = new SqliteEvents(db);
+    this.directory = new SqliteDirectory(db);
+    this.ledger = new SqliteLedgerRepository(db);
+    this.batches = new SqliteBatches(db);
+    this.dataKeys = new SqliteDataKeys(db);
+  }
+
+  static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+    const now = options.now ?? (() => formatTime(Date.now()));
+    let db: Database.Database;
+    try {
+      db = new Database(path, { readonly: options.readonly ?? false });
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (cause) {
+      throw new StoreError('OPEN_FAILED', `cannot open ${path} as a Warden database`, { cause });
+    }
+    try {
+      if (!options.readonly) migrate(db, now);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStore(db);
+  }
+
+  static readonly schemaVersion = LATEST_SCHEMA_VERSION;
+
+  begin(): Promise<StoreTransaction> {
+    if (this.inTransaction) {
+      return Promise.reject(new StoreError('BUSY', 'a write transaction is already open'));
+    }
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (cause) {
+      return Promise.reject(new StoreError('BUSY', 'another writer holds the database', { cause }));
+    }
+    this.inTransaction = true;
+    return Promise.resolve(new SqliteTransaction(this.db, () => (this.inTransaction = false)));
+  }
+
+  stats(): Promise<StoreStats> {
+    return Promise.resolve(readStats(this.db));
+  }
+
+  close(): Promise<void> {
+    if (this.inTransaction) this.db.exec('ROLLBACK');
+    this.db.close();
+    return Promise.resolve();
+  }
+}
+
+class SqliteEvents implements EventRepository {
+  constructor(private readonly db: Database.Database) {}
+  count(): Promise<number> {
+    return Promise.resolve(countOf(this.db, 'SELECT count(*) AS n FROM events'));
+  }
+  existing(ids: readonly string[]): Promise<Set<string>> {
+    return Promise.resolve(existingIn(this.db, 'SELECT id FROM events WHERE id IN', ids));
+  }
+}
+
+class SqliteDirectory implements DirectoryRepository {
+  private readonly getPayload: Database.Statement;
+  constructor(private readonly db: Database.Database) {
+    this.getPayload = db.prepare(
+      `SELECT v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
+       WHERE c.kind = ? AND c.key = ?`,
+    );
+  }
+  count(kind: DirectoryKind): Promise<number> {
+    return Promise.resolve(
+      countOf(this.db, 'SELECT count(*) AS n FROM directory_current WHERE kind = ?', kind),
+    );
+  }
+  get(kind: DirectoryKind, key: string): Promise<string | undefined> {
+    const row = this.getPayload.get(kind, key) as { payload: string } | undefined;
+    return Promise.resolve(row?.payload);
+  }
+  existing(kind: DirectoryKind, ids: readonly string[]): Promise<Set<string>> {
+    return Promise.resolve(
+      existingIn(
+        this.db,
+        `SELECT key AS id FROM directory_current WHERE kind = '${kind}' AND key IN`,
+        ids,
+      ),
+    );
+  }
+}
+
+class SqliteBatches implements BatchRepository {
+  constructor(private readonly db: Database.Database) {}
+  list(): Promise<(BatchSummary & { id: number })[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT id, source, started_at AS startedAt, finished_at AS finishedAt, records, events,
+                duplicates, rejected, ledger_size AS ledgerSize FROM batches ORDER BY id`,
+      )
+      .all() as (BatchSummary & { id: number })[];
+    return Promise.resolve(rows);
+  }
+}
+
+class SqliteDataKeys implements DataKeyRepository {
+  private readonly getStmt: Database.Statement;
+  private readonly putStmt: Database.Statement;
+  private readonly delStmt: Database.Statement;
+  constructor(db: Database.Database) {
+    this.getStmt = db.prepare('SELECT wrapped FROM data_keys WHERE subject = ?').pluck();
+    this.putStmt = db.prepare('INSERT OR REPLACE INTO data_keys (subject, wrapped) VALUES (?, ?)');
+    this.delStmt = db.prepare('DELETE FROM data_keys WHERE subject = ?');
+  }
+  getWrappedKey(subject: string): Buffer | undefined {
+    return this.getStmt.get(subject) as Buffer | undefined;
+  }
+  putWrappedKey(subject: string, wrapped: Buffer): void {
+    this.putStmt.run(subject, wrapped);
+  }
+  deleteWrappedKey(subject: string): boolean {
+    return this.delStmt.run(subject).changes > 0;
+  }
+}
+
+function countOf(db: Database.Database, sql: string, ...params: unknown[]): number {
+  return (db.prepare(sql).get(...params) as { n: number }).n;
+}
+
+function existingIn(db: Database.Database, sqlPrefix: string, ids: readonly string[]): Set<string> {
+  const found = new Set<string>();
+  for (const chunk of chunked(ids, 500)) {
+    const sql = `${sqlPrefix} (${chunk.map(() => '?').join(',')})`;
+    for (const row of db.prepare(sql).all(...chunk) as { id: string }[]) found.add(row.id);
+  }
+  return found;
+}
+
+function readStats(db: Database.Database): StoreStats {
+  const counts = Object.fromEntries(RECORD_KINDS.map((k) => [k, 0])) as StoreStats['counts'];
+  for (const row of db
+    .prepare('SELECT kind, count(*) AS n FROM directory_current GROUP BY kind')
+    .all() as { kind: DirectoryKind; n: number }[]) {
+    counts[row.kind] = row.n;
+  }
+  counts.event = countOf(db, 'SELECT count(*) AS n FROM events');
+  const span = db.prepare('SELECT min(ts) AS first, max(ts) AS last FROM events').get() as {
+    first: number | null;
+    last: number | null;
+  };
+  const employeesBySite = db
+    .prepare(
+      `SELECT json_extract(v.payload, '$.site') AS site, json_extract(v.payload, '$.team') AS team,
+              count(*) AS employees
+       FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
+       WHERE c.kind = 'employee' GROUP BY site, team ORDER BY site, team`,
+    )
+    .all() as StoreStats['employeesBySite'];
+  const eventsByAction = db
+    .prepare('SELECT action, count(*) AS events FROM events GROUP BY action ORDER BY events DESC')
+    .all() as StoreStats['eventsByAction'];
+  const stats: { -readonly [K in keyof StoreStats]: StoreStats[K] } = {
+    counts,
+    employeesBySite,
+    eventsByAction,
+    ledgerSize: new SqliteLedgerRepository(db).sizeNow(),
+    batches: countOf(db, 'SELECT count(*) AS n FROM batches'),
+  };
+  if (span.first !== null) stats.firstEventTime = formatTime(span.first);
+  if (span.last !== null) stats.lastEventTime = formatTime(span.last);
+  return stats;
+}

@@ -1,0 +1,145 @@
+import type Database from 'better-sqlite3';
+import type { AccessEvent, DirectoryKind } from '../domain/index.js';
+import { StoreError } from './errors.js';
+import type {
+  BatchSummary,
+  StoreTransaction,
+  StoredCheckpoint,
+  StoredDirectoryVersion,
+  StoredTile,
+} from './ports.js';
+import { eventToParams } from './sqlite-rows.js';
+import { chunked } from './chunks.js';
+
+/** The one open write transaction (`BEGIN IMMEDIATE` … `COMMIT`) of a SQLite store. */
+export class SqliteTransaction implements StoreTransaction {
+  private open = true;
+  private readonly insertEvent: Database.Statement;
+  private readonly insertVersion: Database.Statement;
+  private readonly setCurrent: Database.Statement;
+  private readonly putTile: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly onEnd: () => void,
+  ) {
+    this.insertEvent = db.prepare(
+      `INSERT OR IGNORE INTO events
+       (leaf, id, ts, time, actor, action, target_type, target_id, outcome, ticket, context, attrs)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.insertVersion = db.prepare(
+      'INSERT INTO directory_versions (leaf, kind, key, payload) VALUES (?, ?, ?, ?)',
+    );
+    this.setCurrent = db.prepare(
+      'INSERT OR REPLACE INTO directory_current (kind, key, leaf) VALUES (?, ?, ?)',
+    );
+    this.putTile = db.prepare(
+      'INSERT OR REPLACE INTO ledger_tiles (tile_level, tile_index, data) VALUES (?, ?, ?)',
+    );
+  }
+
+  insertEvents(events: readonly AccessEvent[], firstLeaf: number): Promise<boolean[]> {
+    this.ensureOpen();
+    const inserted: boolean[] = new Array<boolean>(events.length);
+    let leaf = firstLeaf;
+    for (let i = 0; i < events.length; i++) {
+      const isNew = this.insertEvent.run(...eventToParams(events[i]!, leaf)).changes === 1;
+      inserted[i] = isNew;
+      if (isNew) leaf++;
+    }
+    return Promise.resolve(inserted);
+  }
+
+  insertDirectoryVersions(versions: readonly StoredDirectoryVersion[]): Promise<void> {
+    this.ensureOpen();
+    for (const v of versions) {
+      this.insertVersion.run(v.leaf, v.kind, v.key, v.payload);
+      this.setCurrent.run(v.kind, v.key, v.leaf);
+    }
+    return Promise.resolve();
+  }
+
+  currentPayloads(kind: DirectoryKind, keys: readonly string[]): Promise<Map<string, string>> {
+    this.ensureOpen();
+    const found = new Map<string, string>();
+    for (const chunk of chunked(keys, 500)) {
+      const rows = this.db
+        .prepare(
+          `SELECT c.key, v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
+           WHERE c.kind = ? AND c.key IN (${chunk.map(() => '?').join(',')})`,
+        )
+        .all(kind, ...chunk) as { key: string; payload: string }[];
+      for (const row of rows) found.set(row.key, row.payload);
+    }
+    return Promise.resolve(found);
+  }
+
+  putTiles(tiles: readonly StoredTile[]): Promise<void> {
+    this.ensureOpen();
+    for (const t of tiles) this.putTile.run(t.tileLevel, t.tileIndex, t.data);
+    return Promise.resolve();
+  }
+
+  setLedgerSize(size: number): Promise<void> {
+    this.ensureOpen();
+    this.db
+      .prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('ledger.size', ?)")
+      .run(String(size));
+    return Promise.resolve();
+  }
+
+  putCheckpoint(c: StoredCheckpoint): Promise<void> {
+    this.ensureOpen();
+    this.db
+      .prepare(
+        'INSERT INTO ledger_checkpoints (size, root_hash, note, created_at) VALUES (?, ?, ?, ?)',
+      )
+      .run(c.size, c.rootHash, c.note, c.createdAt);
+    return Promise.resolve();
+  }
+
+  recordBatch(b: BatchSummary): Promise<void> {
+    this.ensureOpen();
+    this.db
+      .prepare(
+        `INSERT INTO batches (source, started_at, finished_at, records, events, duplicates, rejected, ledger_size)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        b.source,
+        b.startedAt,
+        b.finishedAt,
+        b.records,
+        b.events,
+        b.duplicates,
+        b.rejected,
+        b.ledgerSize,
+      );
+    return Promise.resolve();
+  }
+
+  commit(): Promise<void> {
+    this.ensureOpen();
+    this.end('COMMIT');
+    return Promise.resolve();
+  }
+
+  rollback(): Promise<void> {
+    if (this.open) this.end('ROLLBACK');
+    return Promise.resolve();
+  }
+
+  private end(sql: 'COMMIT' | 'ROLLBACK'): void {
+    this.open = false;
+    try {
+      this.db.exec(sql);
+    } finally {
+      this.onEnd();
+    }
+  }
+
+  private ensureOpen(): void {
+    if (!this.open) throw new StoreError('NO_TRANSACTION', 'this transaction has ended');
+  }
+}

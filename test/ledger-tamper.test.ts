@@ -1,0 +1,141 @@
+import { copyFileSync, cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { employee, event, runCli, tempDir } from './helpers.js';
+
+interface Verify {
+  ok: boolean;
+  size: number;
+  firstBadIndex?: number;
+  problems: { index: number; code: string }[];
+}
+
+// A database administrator edits the database directly; `warden ledger verify` must say where.
+describe('warden ledger verify', () => {
+  const dir = tempDir('warden-tamper-');
+  const golden = join(dir.path, 'golden.db');
+  const older = join(dir.path, 'older.db');
+  const exported = join(dir.path, 'head.checkpoint');
+  let n = 0;
+
+  beforeAll(async () => {
+    const a = join(dir.path, 'a.ndjson');
+    const b = join(dir.path, 'b.ndjson');
+    writeFileSync(
+      a,
+      [employee('e-1'), ...Array.from({ length: 600 }, (_, i) => event(`a-${i}`))].join('\n'),
+    );
+    writeFileSync(b, Array.from({ length: 400 }, (_, i) => event(`b-${i}`)).join('\n'));
+    expect((await runCli(['ingest', a, '--db', golden])).code).toBe(0);
+    copyDb(golden, older);
+    expect((await runCli(['ingest', b, '--db', golden])).code).toBe(0);
+    expect(
+      (await runCli(['ledger', 'export-checkpoint', '--db', golden, '--out', exported])).code,
+    ).toBe(0);
+  });
+  afterAll(() => dir.cleanup());
+
+  /** A fresh copy of the populated database (and its keys), edited by `sql`. */
+  async function tampered(sql: string): Promise<{ code: number; report: Verify }> {
+    const path = join(dir.path, `t${n++}.db`);
+    copyDb(golden, path);
+    const db = new Database(path);
+    db.exec(sql);
+    db.close();
+    const r = await runCli(['ledger', 'verify', '--db', path, '--json']);
+    return { code: r.code, report: JSON.parse(r.out) as Verify };
+  }
+
+  it('passes on the untouched database, also against the exported checkpoint', async () => {
+    const r = await runCli(['ledger', 'verify', '--db', golden, '--json', '--against', exported]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as Verify).size).toBe(1001);
+  });
+
+  describe('when one field of a record is changed', () => {
+    it('names the record index', async () => {
+      const { code, report } = await tampered("UPDATE events SET actor = 'e-2' WHERE leaf = 57");
+      expect(code).toBe(1);
+      expect(report.firstBadIndex).toBe(57);
+      expect(report.problems[0]?.code).toBe('LEAF_MISMATCH');
+    });
+    it('catches a change to a directory record too', async () => {
+      const { code, report } = await tampered(
+        "UPDATE directory_versions SET payload = replace(payload, 'Dublin', 'Seattle') WHERE leaf = 0",
+      );
+      expect(code).toBe(1);
+      expect(report.firstBadIndex).toBe(0);
+    });
+  });
+
+  describe('when a record is deleted', () => {
+    it('names the gap', async () => {
+      const { code, report } = await tampered('DELETE FROM events WHERE leaf = 300');
+      expect(code).toBe(1);
+      expect(report.firstBadIndex).toBe(300);
+      expect(report.problems[0]?.code).toBe('RECORD_MISSING');
+    });
+  });
+
+  describe('when two records are swapped', () => {
+    it('names the first of them', async () => {
+      const { code, report } = await tampered(
+        'UPDATE events SET leaf = -1 WHERE leaf = 12; UPDATE events SET leaf = 12 WHERE leaf = 700; UPDATE events SET leaf = 700 WHERE leaf = -1;',
+      );
+      expect(code).toBe(1);
+      expect(report.firstBadIndex).toBe(12);
+    });
+  });
+
+  describe('when a record is inserted', () => {
+    it('names the index it was slipped in at', async () => {
+      const { code, report } = await tampered(
+        "INSERT INTO events (leaf, id, ts, time, actor, action, target_type, target_id) VALUES (1001, 'forged', 0, '2026-03-02T09:14:05Z', 'e-1', 'seller.metrics.view', 'seller', 's-1')",
+      );
+      expect(code).toBe(1);
+      expect(report.firstBadIndex).toBe(1001);
+      expect(report.problems[0]?.code).toBe('RECORD_WITHOUT_LEAF');
+    });
+  });
+
+  describe('when a stored hash is rewritten', () => {
+    it('names the leaves under the tile', async () => {
+      const { code, report } = await tampered(
+        'UPDATE ledger_tiles SET data = zeroblob(length(data)) WHERE tile_level = 0 AND tile_index = 2',
+      );
+      expect(code).toBe(1);
+      expect(report.firstBadIndex).toBe(512);
+    });
+  });
+
+  describe('when a checkpoint is replaced', () => {
+    it('reports the forged signature', async () => {
+      const { code, report } = await tampered(
+        "UPDATE ledger_checkpoints SET note = replace(note, char(10) || '1001' || char(10), char(10) || '1000' || char(10)) WHERE size = 1001",
+      );
+      expect(code).toBe(1);
+      expect(report.problems.map((p) => p.code)).toContain('CHECKPOINT_SIGNATURE');
+    });
+  });
+
+  describe('when the tail is truncated', () => {
+    it('is a consistent prefix on its own, and is caught against the exported checkpoint', async () => {
+      const alone = await runCli(['ledger', 'verify', '--db', older, '--json']);
+      expect(alone.code).toBe(0);
+      const r = await runCli(['ledger', 'verify', '--db', older, '--json', '--against', exported]);
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.out) as Verify;
+      expect(report.firstBadIndex).toBe(601);
+      expect(report.problems[0]?.code).toBe('TRUNCATED');
+    });
+  });
+});
+
+function copyDb(from: string, to: string): void {
+  const db = new Database(from);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  copyFileSync(from, to);
+  cpSync(`${from}.keys`, `${to}.keys`, { recursive: true });
+}
