@@ -108,6 +108,7 @@ async function wardenIngest(path: string, file: string): Promise<number> {
   const start = process.hrtime.bigint();
   await importSource(store, ledger, vault, fileSource(file), { now: () => formatTime(Date.now()) });
   const seconds = elapsed(start);
+  await ledger.close();
   await store.close();
   removeDb(path);
   return seconds;

@@ -29,7 +29,17 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
   try {
     const ledger = await Ledger.open(store, signerKey);
     const vault = new Vault(masterKey, store.dataKeys);
-    return { dbPath, store, ledger, vault, now, close: () => store.close() };
+    return {
+      dbPath,
+      store,
+      ledger,
+      vault,
+      now,
+      close: async () => {
+        await ledger.close();
+        await store.close();
+      },
+    };
   } catch (error) {
     await store.close();
     throw error;

@@ -1,24 +1,39 @@
 /**
  * RFC 3339 date-times with a zone (`2026-03-02T09:14:05Z`, `…+08:00`), as interchange v1
- * requires. Returns epoch milliseconds, or undefined when the text is not such a time.
+ * requires. Returns epoch milliseconds, or undefined when the text is not such a time
+ * (including impossible dates like February 30th). On the ingest hot path: no Date.parse.
  */
 const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function parseTime(text: string): number | undefined {
   const m = RFC3339.exec(text);
   if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m;
-  const month = Number(mo);
-  const day = Number(d);
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(Number(y), month)) return undefined;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return undefined;
-  const ms = Date.parse(text.replace(/\.(\d{3})\d+/, '.$1'));
-  return Number.isNaN(ms) ? undefined : ms;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  const ms = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
+  let offset = 0;
+  if (m[8] === undefined) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return undefined;
+    offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  }
+  // A leap second (:60) counts as the first instant of the next minute.
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
 }
 
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2 && ((year % 4 === 0 && year % 100 !== 0) || year % 400 === 0)) return 29;
+  return DAYS[month - 1] ?? 0;
 }
 
 /** An instant as an RFC 3339 UTC string with millisecond precision trimmed when zero. */

@@ -1,39 +1,57 @@
 import type { InterchangeRecord } from '../domain/index.js';
 import type { Store, StoreTransaction, StoredCheckpoint } from '../store/index.js';
 import { formatCheckpoint } from './checkpoint.js';
-import { leafHash } from './hash.js';
-import { encodeLeafData } from './leaf.js';
-import { consistencyProof, inclusionProof, treeRoot, type NodeReader } from './proofs.js';
-import { parseSignerKeyName, verifierKeyFromSigner } from './note-keys.js';
-import { signNote } from './signed-note.js';
-import { TILE_WIDTH } from './tiles.js';
-import { TileReader } from './tile-reader.js';
-import { TileWriter } from './tile-writer.js';
 import { LedgerError } from './errors.js';
+import { InlineAppender, ThreadAppender, canUseWorker, type LeafAppender } from './leaf-appender.js';
+import { parseSignerKeyName, verifierKeyFromSigner } from './note-keys.js';
+import { consistencyProof, inclusionProof, treeRoot, type NodeReader } from './proofs.js';
+import { signNote } from './signed-note.js';
+import { TileReader } from './tile-reader.js';
+import { TILE_HEIGHT, TILE_WIDTH } from './tiles.js';
 
 const TILE_CACHE = 4096;
+const PLACEHOLDER = Buffer.alloc(32);
+const POST_EVERY = 2048;
+
+export interface LedgerOptions {
+  /** Hash on a worker thread (the default where the compiled worker exists) or in this one. */
+  readonly hashing?: 'thread' | 'inline';
+}
 
 /**
  * Warden's append-only log: every stored record is a leaf, appended in the transaction that
  * stores it; interior hashes are kept as tiles, so proofs need O(log n) reads and the tree is
  * never rebuilt; each batch ends with a signed checkpoint (C2SP tlog-checkpoint).
+ *
+ * Appends are counted here at once (the store numbers rows by `size`) and hashed in order,
+ * on a worker thread by default; `persist` waits for the hashes and writes the tiles.
  */
 export class Ledger {
-  private writer: TileWriter;
   private readonly cache = new Map<string, Buffer>();
+  private pending: InterchangeRecord[] = [];
+  private appended: number;
+  private persistedRoot: Buffer;
 
   private constructor(
     private readonly store: Store,
     private readonly signerKey: string,
-    writer: TileWriter,
+    private readonly appender: LeafAppender,
+    size: number,
+    root: Buffer,
   ) {
-    this.writer = writer;
+    this.appended = size;
+    this.persistedRoot = root;
   }
 
   /** Opens the log of a store; `signerKey` is a C2SP signer key (`PRIVATE+KEY+…`). */
-  static async open(store: Store, signerKey: string): Promise<Ledger> {
+  static async open(store: Store, signerKey: string, options: LedgerOptions = {}): Promise<Ledger> {
     parseSignerKeyName(signerKey);
-    return new Ledger(store, signerKey, await loadWriter(store));
+    const { size, edge } = await loadEdge(store);
+    const threaded = (options.hashing ?? (canUseWorker() ? 'thread' : 'inline')) === 'thread';
+    const appender = threaded ? new ThreadAppender(size, edge) : new InlineAppender(size, edge);
+    const ledger = new Ledger(store, signerKey, appender, size, Buffer.alloc(0));
+    ledger.persistedRoot = await ledger.rootAt(size);
+    return ledger;
   }
 
   /** The log's name (the checkpoint origin line): the signer key's name. */
@@ -41,8 +59,9 @@ export class Ledger {
     return parseSignerKeyName(this.signerKey);
   }
 
+  /** Leaves appended so far, persisted or not. */
   get size(): number {
-    return this.writer.size;
+    return this.appended;
   }
 
   /** The verifier key that an outside party needs to check this log's checkpoints. */
@@ -50,29 +69,32 @@ export class Ledger {
     return verifierKeyFromSigner(this.signerKey);
   }
 
-  /** Appends a record's leaf (RFC 9162 §2.1.1) in memory; `persist` writes it in the caller's transaction. */
+  /** Appends a record's leaf (RFC 9162 §2.1.1); `persist` writes it in the caller's transaction. */
   appendRecord(record: InterchangeRecord): void {
-    this.writer.append(leafHash(encodeLeafData(record)));
+    this.pending.push(record);
+    this.appended++;
+    if (this.pending.length >= POST_EVERY) this.post();
   }
 
   /** Writes the tiles changed since the last call, and the new size, in the caller's transaction. */
   async persist(tx: StoreTransaction): Promise<void> {
-    const tiles = this.writer.takeDirtyTiles();
-    await tx.putTiles(tiles);
-    await tx.setLedgerSize(this.writer.size);
-    for (const t of tiles) this.cache.delete(`${t.tileLevel}/${t.tileIndex}`);
+    this.post();
+    const flushed = await this.appender.flush();
+    if (flushed.size !== this.appended) {
+      throw new LedgerError('SIZE_OUT_OF_RANGE', `hashed ${flushed.size} leaves, appended ${this.appended}`);
+    }
+    await tx.putTiles(flushed.tiles);
+    await tx.setLedgerSize(flushed.size);
+    for (const t of flushed.tiles) this.cache.delete(`${t.tileLevel}/${t.tileIndex}`);
+    this.persistedRoot = flushed.root;
   }
 
-  /** Signs and stores a checkpoint of the current size (call after `persist`). */
+  /** Signs and stores a checkpoint of the persisted head (call after `persist`). */
   async checkpoint(tx: StoreTransaction, createdAt: string): Promise<StoredCheckpoint> {
-    const rootHash = this.writer.root();
-    const body = formatCheckpoint({ origin: this.origin, size: this.size, rootHash });
-    const cp: StoredCheckpoint = {
-      size: this.size,
-      rootHash,
-      note: signNote(body, [this.signerKey]),
-      createdAt,
-    };
+    if (this.pending.length > 0) throw new LedgerError('SIZE_OUT_OF_RANGE', 'persist the appends before a checkpoint');
+    const rootHash = this.persistedRoot;
+    const body = formatCheckpoint({ origin: this.origin, size: this.appended, rootHash });
+    const cp: StoredCheckpoint = { size: this.appended, rootHash, note: signNote(body, [this.signerKey]), createdAt };
     await tx.putCheckpoint(cp);
     return cp;
   }
@@ -80,11 +102,16 @@ export class Ledger {
   /** Forgets appends that were rolled back: reloads the right edge from the store. */
   async reload(): Promise<void> {
     this.cache.clear();
-    this.writer = await loadWriter(this.store);
+    this.pending = [];
+    const { size, edge } = await loadEdge(this.store);
+    await this.appender.reset(size, edge);
+    this.appended = size;
+    this.persistedRoot = await this.rootAt(size);
   }
 
+  /** The root of the persisted head. */
   root(): Buffer {
-    return this.writer.root();
+    return this.persistedRoot;
   }
 
   /** The root of the tree at an earlier size. */
@@ -94,7 +121,7 @@ export class Ledger {
   }
 
   /** An inclusion proof (RFC 9162 §2.1.3.1) for leaf `index` in the tree of `size` leaves. */
-  async proveInclusion(index: number, size = this.size): Promise<Buffer[]> {
+  async proveInclusion(index: number, size = this.appended): Promise<Buffer[]> {
     this.assertSize(size);
     return this.withNodes((reader) => inclusionProof(index, size, reader));
   }
@@ -107,43 +134,47 @@ export class Ledger {
 
   /** The leaf hash of a stored leaf, as the tiles hold it. */
   async leafHashAt(index: number): Promise<Buffer> {
+    this.assertSize(index + 1);
     return this.withNodes((reader) => reader.node(0, index));
   }
 
+  async close(): Promise<void> {
+    await this.appender.close();
+  }
+
+  private post(): void {
+    if (this.pending.length === 0) return;
+    this.appender.append(this.pending);
+    this.pending = [];
+  }
+
   private assertSize(size: number): void {
-    if (!Number.isSafeInteger(size) || size < 0 || size > this.size) {
-      throw new LedgerError(
-        'SIZE_OUT_OF_RANGE',
-        `the ledger has ${this.size} leaves; asked for size ${size}`,
-      );
+    if (!Number.isSafeInteger(size) || size < 0 || size > this.appended) {
+      throw new LedgerError('SIZE_OUT_OF_RANGE', `the ledger has ${this.appended} leaves; asked for size ${size}`);
     }
   }
 
   /**
-   * Runs a pure proof builder over the stored tiles. The builder reads synchronously; a tile
-   * it lacks is fetched and the builder run again (the set of nodes a proof needs depends
-   * only on the sizes, so this ends after at most one fetch per tile on the path).
+   * Runs a pure proof builder over the stored tiles. The set of nodes a proof needs depends
+   * only on the sizes, so a first run over placeholder hashes names every tile it reads;
+   * those are fetched, and the second run reads real hashes.
    */
   private async withNodes<T>(build: (reader: NodeReader) => T): Promise<T> {
-    for (;;) {
-      const missing: [number, number][] = [];
-      const reader = new TileReader((level, index) => {
-        const tile = this.cache.get(`${level}/${index}`);
-        if (!tile) missing.push([level, index]);
-        return tile;
-      });
-      try {
-        return build(reader);
-      } catch (error) {
-        if (
-          !(error instanceof LedgerError) ||
-          error.code !== 'NODE_MISSING' ||
-          missing.length === 0
-        )
-          throw error;
-      }
-      for (const [level, index] of missing) await this.fetchTile(level, index);
+    const wanted = new Set<string>();
+    build({
+      node: (level, index) => {
+        const t = Math.floor(level / TILE_HEIGHT);
+        const perTile = 2 ** (TILE_HEIGHT - (level - TILE_HEIGHT * t));
+        wanted.add(`${t}/${Math.floor(index / perTile)}`);
+        return PLACEHOLDER;
+      },
+    });
+    for (const key of wanted) {
+      if (this.cache.has(key)) continue;
+      const [level, index] = key.split('/').map(Number) as [number, number];
+      await this.fetchTile(level, index);
     }
+    return build(new TileReader((level, index) => this.cache.get(`${level}/${index}`)));
   }
 
   private async fetchTile(level: number, index: number): Promise<void> {
@@ -154,22 +185,14 @@ export class Ledger {
   }
 }
 
-/** The right edge of every tile level, read from the store, to resume appending. */
-async function loadWriter(store: Store): Promise<TileWriter> {
+/** The stored size and the right edge of every tile level, to resume appending. */
+async function loadEdge(store: Store): Promise<{ size: number; edge: Map<string, Buffer> }> {
   const size = await store.ledger.size();
   const edge = new Map<string, Buffer>();
-  for (
-    let level = 0, width = TILE_WIDTH;
-    width / TILE_WIDTH <= size;
-    level++, width *= TILE_WIDTH
-  ) {
+  for (let level = 0, width = TILE_WIDTH; width / TILE_WIDTH <= size; level++, width *= TILE_WIDTH) {
     const index = Math.floor(size / width);
     const tile = await store.ledger.getTile(level, index);
     if (tile) edge.set(`${level}/${index}`, tile);
-    if (index > 0) {
-      const before = await store.ledger.getTile(level, index - 1);
-      if (before) edge.set(`${level}/${index - 1}`, before);
-    }
   }
-  return new TileWriter(size, (level, index) => edge.get(`${level}/${index}`));
+  return { size, edge };
 }

@@ -19,6 +19,16 @@ import {
 import { parseSignerKey, parseVerifierKey } from './note-keys.js';
 import type { NoteSigner, NoteVerifier } from './note-keys.js';
 
+export {
+  ecdsaP256Verifier,
+  generateSignerKey,
+  parseSignerKey,
+  parseSignerKeyName,
+  parseVerifierKey,
+  verifierKeyFromSigner,
+} from './note-keys.js';
+export type { NoteSigner, NoteVerifier } from './note-keys.js';
+
 /** A signature line of an opened note. */
 export interface NoteSignature {
   readonly name: string;

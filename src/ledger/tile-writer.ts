@@ -167,7 +167,7 @@ function loadEdge(t: number, nodes: number, load: TileLoader): EdgeTile {
     );
   }
   // A longer stored tile (a crash after saving tiles but before the size) is cut back.
-  stored.copy(edge.data, 0, 0, hashesInTile(width) * HASH_SIZE);
+  edge.data.set(stored.subarray(0, hashesInTile(width) * HASH_SIZE));
   edge.width = width;
   edge.count = hashesInTile(width);
   return edge;

@@ -1,8 +1,7 @@
 import type { Store, StoredTile } from '../store/index.js';
 import { parseCheckpoint } from './checkpoint.js';
 import { LedgerError } from './errors.js';
-import { leafHash } from './hash.js';
-import { encodeLeafData } from './leaf.js';
+import { recordLeafHash } from './leaf.js';
 import { treeRoot } from './proofs.js';
 import { openNote } from './signed-note.js';
 import { FULL_TILE_HASHES, TILE_WIDTH, offsetInTile } from './tiles.js';
@@ -82,7 +81,7 @@ export async function verifyLedger(
       });
       break;
     }
-    writer.append(leafHash(encodeLeafData(record)));
+    writer.append(recordLeafHash(record));
     expected++;
     if (expected % COMPARE_EVERY === 0) {
       options.onProgress?.(expected);

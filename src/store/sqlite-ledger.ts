@@ -7,13 +7,18 @@ const RANGE = 10_000;
 
 /** The ledger's storage in SQLite: tiles, checkpoints, and records in leaf order. */
 export class SqliteLedgerRepository implements LedgerRepository {
-  constructor(private readonly db: Database.Database) {}
+  private readonly tileStmt: Database.Statement;
+  private readonly sizeStmt: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.tileStmt = db
+      .prepare('SELECT data FROM ledger_tiles WHERE tile_level = ? AND tile_index = ?')
+      .pluck();
+    this.sizeStmt = db.prepare("SELECT value FROM meta WHERE key = 'ledger.size'").pluck();
+  }
 
   sizeNow(): number {
-    const value = this.db
-      .prepare("SELECT value FROM meta WHERE key = 'ledger.size'")
-      .pluck()
-      .get() as string | undefined;
+    const value = this.sizeStmt.get() as string | undefined;
     return value === undefined ? 0 : Number(value);
   }
 
@@ -26,10 +31,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
   }
 
   getTileNow(tileLevel: number, tileIndex: number): Buffer | undefined {
-    return this.db
-      .prepare('SELECT data FROM ledger_tiles WHERE tile_level = ? AND tile_index = ?')
-      .pluck()
-      .get(tileLevel, tileIndex) as Buffer | undefined;
+    return this.tileStmt.get(tileLevel, tileIndex) as Buffer | undefined;
   }
 
   async *tiles(): AsyncIterable<StoredTile> {

@@ -40,89 +40,91 @@ export class SqliteTransaction implements StoreTransaction {
   }
 
   insertEvents(events: readonly AccessEvent[], firstLeaf: number): Promise<boolean[]> {
-    this.ensureOpen();
-    const inserted: boolean[] = new Array<boolean>(events.length);
-    let leaf = firstLeaf;
-    for (let i = 0; i < events.length; i++) {
-      const isNew = this.insertEvent.run(...eventToParams(events[i]!, leaf)).changes === 1;
-      inserted[i] = isNew;
-      if (isNew) leaf++;
-    }
-    return Promise.resolve(inserted);
+    return this.step(() => {
+      const inserted: boolean[] = new Array<boolean>(events.length);
+      let leaf = firstLeaf;
+      for (let i = 0; i < events.length; i++) {
+        const isNew = this.insertEvent.run(...eventToParams(events[i]!, leaf)).changes === 1;
+        inserted[i] = isNew;
+        if (isNew) leaf++;
+      }
+      return inserted;
+    });
   }
 
   insertDirectoryVersions(versions: readonly StoredDirectoryVersion[]): Promise<void> {
-    this.ensureOpen();
-    for (const v of versions) {
-      this.insertVersion.run(v.leaf, v.kind, v.key, v.payload);
-      this.setCurrent.run(v.kind, v.key, v.leaf);
-    }
-    return Promise.resolve();
+    return this.step(() => {
+      for (const v of versions) {
+        this.insertVersion.run(v.leaf, v.kind, v.key, v.payload);
+        this.setCurrent.run(v.kind, v.key, v.leaf);
+      }
+    });
   }
 
   currentPayloads(kind: DirectoryKind, keys: readonly string[]): Promise<Map<string, string>> {
-    this.ensureOpen();
-    const found = new Map<string, string>();
-    for (const chunk of chunked(keys, 500)) {
-      const rows = this.db
-        .prepare(
-          `SELECT c.key, v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
-           WHERE c.kind = ? AND c.key IN (${chunk.map(() => '?').join(',')})`,
-        )
-        .all(kind, ...chunk) as { key: string; payload: string }[];
-      for (const row of rows) found.set(row.key, row.payload);
-    }
-    return Promise.resolve(found);
+    return this.step(() => {
+      const found = new Map<string, string>();
+      for (const chunk of chunked(keys, 500)) {
+        const rows = this.db
+          .prepare(
+            `SELECT c.key, v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
+             WHERE c.kind = ? AND c.key IN (${chunk.map(() => '?').join(',')})`,
+          )
+          .all(kind, ...chunk) as { key: string; payload: string }[];
+        for (const row of rows) found.set(row.key, row.payload);
+      }
+      return found;
+    });
   }
 
   putTiles(tiles: readonly StoredTile[]): Promise<void> {
-    this.ensureOpen();
-    for (const t of tiles) this.putTile.run(t.tileLevel, t.tileIndex, t.data);
-    return Promise.resolve();
+    return this.step(() => {
+      for (const t of tiles) this.putTile.run(t.tileLevel, t.tileIndex, t.data);
+    });
   }
 
   setLedgerSize(size: number): Promise<void> {
-    this.ensureOpen();
-    this.db
-      .prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('ledger.size', ?)")
-      .run(String(size));
-    return Promise.resolve();
+    return this.step(() => {
+      this.db
+        .prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('ledger.size', ?)")
+        .run(String(size));
+    });
   }
 
   putCheckpoint(c: StoredCheckpoint): Promise<void> {
-    this.ensureOpen();
-    this.db
-      .prepare(
-        'INSERT INTO ledger_checkpoints (size, root_hash, note, created_at) VALUES (?, ?, ?, ?)',
-      )
-      .run(c.size, c.rootHash, c.note, c.createdAt);
-    return Promise.resolve();
+    return this.step(() => {
+      this.db
+        .prepare(
+          'INSERT INTO ledger_checkpoints (size, root_hash, note, created_at) VALUES (?, ?, ?, ?)',
+        )
+        .run(c.size, c.rootHash, c.note, c.createdAt);
+    });
   }
 
   recordBatch(b: BatchSummary): Promise<void> {
-    this.ensureOpen();
-    this.db
-      .prepare(
-        `INSERT INTO batches (source, started_at, finished_at, records, events, duplicates, rejected, ledger_size)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        b.source,
-        b.startedAt,
-        b.finishedAt,
-        b.records,
-        b.events,
-        b.duplicates,
-        b.rejected,
-        b.ledgerSize,
-      );
-    return Promise.resolve();
+    return this.step(() => {
+      this.db
+        .prepare(
+          `INSERT INTO batches (source, started_at, finished_at, records, events, duplicates, rejected, ledger_size)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          b.source,
+          b.startedAt,
+          b.finishedAt,
+          b.records,
+          b.events,
+          b.duplicates,
+          b.rejected,
+          b.ledgerSize,
+        );
+    });
   }
 
   commit(): Promise<void> {
-    this.ensureOpen();
-    this.end('COMMIT');
-    return Promise.resolve();
+    return this.step(() => {
+      this.end('COMMIT');
+    });
   }
 
   rollback(): Promise<void> {
@@ -136,6 +138,16 @@ export class SqliteTransaction implements StoreTransaction {
       this.db.exec(sql);
     } finally {
       this.onEnd();
+    }
+  }
+
+  /** Runs a step of the transaction; a failure becomes a rejected promise, as the port promises. */
+  private step<T>(f: () => T): Promise<T> {
+    try {
+      this.ensureOpen();
+      return Promise.resolve(f());
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 

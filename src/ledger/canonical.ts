@@ -1,0 +1,65 @@
+import type { AccessEvent } from '../domain/index.js';
+
+/**
+ * RFC 8785 JSON Canonicalization Scheme: object members sorted by their names' UTF-16 code
+ * units (JavaScript's default sort), no insignificant whitespace, strings and numbers in
+ * their ECMAScript `JSON.stringify` forms (RFC 8785 §3.2.2). `undefined` members are left
+ * out, as JSON does. Throws on values JSON cannot hold (NaN, Infinity, functions).
+ */
+export function canonicalJson(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`${value} is not a JSON number`);
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      return Array.isArray(value)
+        ? canonicalArray(value)
+        : canonicalObject(value as Record<string, unknown>);
+    default:
+      throw new TypeError(`a ${typeof value} is not a JSON value`);
+  }
+}
+
+function canonicalArray(items: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (i > 0) out += ',';
+    out += item === undefined || typeof item === 'function' ? 'null' : canonicalJson(item);
+  }
+  return `${out}]`;
+}
+
+function canonicalObject(obj: Record<string, unknown>): string {
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  for (const key of keys) {
+    const v = obj[key];
+    if (v === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
+}
+
+/**
+ * The same canonical form for an event line, written out member by member in sorted order
+ * (action, actor, attrs, context, id, kind, outcome, target, ticket, time, v): the ingest hot
+ * path. A property test holds it equal to `canonicalJson` of the same line.
+ */
+export function canonicalEventLine(e: AccessEvent): string {
+  let out = `{"action":${JSON.stringify(e.action)},"actor":${JSON.stringify(e.actor)}`;
+  if (e.attrs !== undefined) out += `,"attrs":${canonicalObject(e.attrs)}`;
+  if (e.context !== undefined)
+    out += `,"context":${canonicalObject(e.context as Record<string, unknown>)}`;
+  out += `,"id":${JSON.stringify(e.id)},"kind":"event"`;
+  if (e.outcome !== undefined) out += `,"outcome":${JSON.stringify(e.outcome)}`;
+  out += `,"target":{"id":${JSON.stringify(e.target.id)},"type":${JSON.stringify(e.target.type)}}`;
+  if (e.ticket !== undefined) out += `,"ticket":${JSON.stringify(e.ticket)}`;
+  return `${out},"time":${JSON.stringify(e.time)},"v":1}`;
+}

@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { InterchangeRecord } from '../domain/index.js';
+import { LedgerError } from './errors.js';
+import { recordLeafHash } from './leaf.js';
+import type { Tile } from './tile-layout.js';
+import { TileWriter } from './tile-writer.js';
+import type { WorkerReply, WorkerRequest } from './hash-worker-protocol.js';
+
+/** What a flush hands back: the tiles to persist, and the head they make. */
+export interface Flushed {
+  readonly size: number;
+  readonly root: Buffer;
+  readonly tiles: Tile[];
+}
+
+/**
+ * Turns records into leaves of the tiles: canonical encoding, leaf hash, interior hashes.
+ * Two implementations with one behaviour: in this thread, or on a worker thread so that
+ * hashing runs on the other core while this one parses and writes rows.
+ */
+export interface LeafAppender {
+  append(records: readonly InterchangeRecord[]): void;
+  flush(): Promise<Flushed>;
+  /** Starts again from a stored right edge (after a rollback). */
+  reset(size: number, edge: Map<string, Buffer>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class InlineAppender implements LeafAppender {
+  private writer: TileWriter;
+
+  constructor(size: number, edge: Map<string, Buffer>) {
+    this.writer = new TileWriter(size, (l, i) => edge.get(`${l}/${i}`));
+  }
+
+  append(records: readonly InterchangeRecord[]): void {
+    for (const r of records) this.writer.append(recordLeafHash(r));
+  }
+
+  flush(): Promise<Flushed> {
+    return Promise.resolve({ size: this.writer.size, root: this.writer.root(), tiles: this.writer.takeDirtyTiles() });
+  }
+
+  reset(size: number, edge: Map<string, Buffer>): Promise<void> {
+    this.writer = new TileWriter(size, (l, i) => edge.get(`${l}/${i}`));
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** The compiled worker beside this module; absent when running from TypeScript sources. */
+const WORKER_FILE = fileURLToPath(new URL('./hash-worker.js', import.meta.url));
+
+export function canUseWorker(): boolean {
+  return existsSync(WORKER_FILE);
+}
+
+export class ThreadAppender implements LeafAppender {
+  private readonly worker: Worker;
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: (r: WorkerReply) => void }>();
+  private failure: Error | undefined;
+
+  constructor(size: number, edge: Map<string, Buffer>) {
+    this.worker = new Worker(WORKER_FILE);
+    this.worker.unref();
+    this.worker.on('message', (reply: WorkerReply) => {
+      this.waiting.get(reply.id)?.resolve(reply);
+      this.waiting.delete(reply.id);
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => {
+      if (code !== 0) this.fail(new Error(`the hashing worker stopped (exit ${code})`));
+    });
+    this.post({ type: 'init', id: -1, size, edge: [...edge.entries()] });
+  }
+
+  append(records: readonly InterchangeRecord[]): void {
+    if (records.length > 0) this.post({ type: 'append', id: -1, records });
+  }
+
+  async flush(): Promise<Flushed> {
+    const reply = await this.request({ type: 'flush', id: this.nextId++ });
+    if (reply.error !== undefined) throw new LedgerError('NODE_MISSING', `hashing failed: ${reply.error}`);
+    return {
+      size: reply.size ?? 0,
+      root: Buffer.from(reply.root ?? new Uint8Array()),
+      tiles: (reply.tiles ?? []).map((t) => ({ ...t, data: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength) })),
+    };
+  }
+
+  async reset(size: number, edge: Map<string, Buffer>): Promise<void> {
+    this.post({ type: 'init', id: -1, size, edge: [...edge.entries()] });
+    await this.request({ type: 'flush', id: this.nextId++ });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private request(message: WorkerRequest): Promise<WorkerReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve) => {
+      this.waiting.set(message.id, { resolve });
+      this.post(message);
+    });
+  }
+
+  private post(message: WorkerRequest): void {
+    if (this.failure) throw this.failure;
+    this.worker.postMessage(message);
+  }
+
+  private fail(error: Error): void {
+    this.failure = error;
+    for (const [id, w] of this.waiting) w.resolve({ id, error: error.message });
+    this.waiting.clear();
+  }
+}

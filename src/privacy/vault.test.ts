@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { Vault } from './vault.js';
+import { PrivacyError } from './errors.js';
+
+function memoryKeys() {
+  const keys = new Map<string, Buffer>();
+  return {
+    keys,
+    getWrappedKey: (s: string) => keys.get(s),
+    putWrappedKey: (s: string, w: Buffer) => void keys.set(s, w),
+    deleteWrappedKey: (s: string) => keys.delete(s),
+  };
+}
+
+describe('Vault', () => {
+  describe('when a value is sealed', () => {
+    it('opens again to the same text, and never shows it in the sealed form', () => {
+      const vault = new Vault(randomBytes(32), memoryKeys());
+      const sealed = vault.seal('rv-1', 'email', 'jane.doe@example.com');
+      expect(sealed.startsWith('enc:v1:')).toBe(true);
+      expect(sealed).not.toContain('jane');
+      expect(vault.open('rv-1', 'email', sealed)).toBe('jane.doe@example.com');
+    });
+    it('gives the same ciphertext for the same value, and another for another value', () => {
+      const vault = new Vault(randomBytes(32), memoryKeys());
+      expect(vault.seal('rv-1', 'email', 'a@x.org')).toBe(vault.seal('rv-1', 'email', 'a@x.org'));
+      expect(vault.seal('rv-1', 'email', 'a@x.org')).not.toBe(
+        vault.seal('rv-1', 'email', 'b@x.org'),
+      );
+      expect(vault.seal('rv-1', 'email', 'a@x.org')).not.toBe(
+        vault.seal('rv-2', 'email', 'a@x.org'),
+      );
+    });
+  });
+  describe('when a ciphertext is moved or altered', () => {
+    it('refuses to open it under another person or field, or with a flipped bit', () => {
+      const vault = new Vault(randomBytes(32), memoryKeys());
+      vault.seal('rv-2', 'email', 'x@y.org');
+      const sealed = vault.seal('rv-1', 'email', 'jane.doe@example.com');
+      expect(() => vault.open('rv-1', 'name', sealed)).toThrow(PrivacyError);
+      expect(() => vault.open('rv-2', 'email', sealed)).toThrow(PrivacyError);
+      const raw = Buffer.from(sealed.slice(7), 'base64');
+      raw[20] = (raw[20] ?? 0) ^ 1;
+      expect(() => vault.open('rv-1', 'email', `enc:v1:${raw.toString('base64')}`)).toThrow(
+        /does not open/,
+      );
+    });
+  });
+  describe('when a person is erased', () => {
+    it('destroys their key, so their data cannot be opened by anyone again', () => {
+      const keys = memoryKeys();
+      const master = randomBytes(32);
+      const sealed = new Vault(master, keys).seal('rv-1', 'email', 'jane.doe@example.com');
+      expect(new Vault(master, keys).erase('rv-1')).toBe(true);
+      try {
+        new Vault(master, keys).open('rv-1', 'email', sealed);
+        expect.unreachable();
+      } catch (error) {
+        expect((error as PrivacyError).code).toBe('SUBJECT_ERASED');
+      }
+    });
+  });
+  describe('when the master key is wrong', () => {
+    it('says so rather than returning garbage', () => {
+      const keys = memoryKeys();
+      const sealed = new Vault(randomBytes(32), keys).seal('rv-1', 'email', 'a@b.org');
+      expect(() => new Vault(randomBytes(32), keys).open('rv-1', 'email', sealed)).toThrow(
+        /master key/,
+      );
+    });
+  });
+});

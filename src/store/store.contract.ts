@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { AccessEvent } from '../domain/index.js';
+import type { Store } from './ports.js';
+
+const ev = (id: string, extra: Partial<AccessEvent> = {}): AccessEvent => ({
+  id,
+  time: '2026-03-02T09:14:05Z',
+  actor: 'e-1',
+  action: 'seller.metrics.view',
+  target: { type: 'seller', id: 's-1' },
+  ...extra,
+});
+
+/**
+ * The behaviour every store adapter owes the rest of Warden. Run by each adapter's test
+ * with a factory giving a fresh, empty store.
+ */
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`${name} store`, () => {
+    describe('when a transaction commits', () => {
+      it('numbers new events from the given leaf, stores a repeated id once, and reads them back exactly', async () => {
+        const store = await open();
+        const tx = await store.begin();
+        const full = ev('b', {
+          outcome: 'denied',
+          ticket: 't-9',
+          context: { ip: '10.0.0.1' },
+          attrs: { rows: 3, fields: ['a'] },
+        });
+        expect(await tx.insertEvents([ev('a'), full, ev('a')], 0)).toEqual([true, true, false]);
+        await tx.setLedgerSize(2);
+        await tx.commit();
+        expect(await store.events.count()).toBe(2);
+        const records = [];
+        for await (const r of store.ledger.records()) records.push(r);
+        expect(records).toEqual([
+          { leaf: 0, record: { kind: 'event', body: ev('a') } },
+          { leaf: 1, record: { kind: 'event', body: full } },
+        ]);
+        expect(await store.ledger.leafOf('b')).toBe(1);
+        expect(await store.ledger.size()).toBe(2);
+        await store.close();
+      });
+
+      it('keeps every directory version, points at the newest, and merges leaves in order', async () => {
+        const store = await open();
+        const tx = await store.begin();
+        await tx.insertEvents([ev('x')], 1);
+        await tx.insertDirectoryVersions([
+          {
+            leaf: 0,
+            kind: 'employee',
+            key: 'e-1',
+            payload: '{"id":"e-1","role":"a","site":"S","team":"T"}',
+          },
+        ]);
+        await tx.insertDirectoryVersions([
+          {
+            leaf: 2,
+            kind: 'employee',
+            key: 'e-1',
+            payload: '{"id":"e-1","role":"b","site":"S","team":"T"}',
+          },
+        ]);
+        expect(await tx.currentPayloads('employee', ['e-1', 'e-2'])).toEqual(
+          new Map([['e-1', '{"id":"e-1","role":"b","site":"S","team":"T"}']]),
+        );
+        await tx.commit();
+        const leaves = [];
+        for await (const r of store.ledger.records()) leaves.push([r.leaf, r.record.kind]);
+        expect(leaves).toEqual([
+          [0, 'employee'],
+          [1, 'event'],
+          [2, 'employee'],
+        ]);
+        expect(await store.directory.get('employee', 'e-1')).toContain('"role":"b"');
+        expect(await store.directory.existing('employee', ['e-1', 'e-2'])).toEqual(
+          new Set(['e-1']),
+        );
+        expect(await store.ledger.leafOf('employee:e-1')).toBe(2);
+        expect(await store.ledger.staleCurrentPointers()).toEqual([]);
+        const stats = await store.stats();
+        expect(stats.counts.employee).toBe(1);
+        expect(stats.counts.event).toBe(1);
+        expect(stats.employeesBySite).toEqual([{ site: 'S', team: 'T', employees: 1 }]);
+        await store.close();
+      });
+
+      it('keeps tiles and checkpoints', async () => {
+        const store = await open();
+        const tx = await store.begin();
+        await tx.putTiles([{ tileLevel: 0, tileIndex: 0, data: Buffer.alloc(32, 1) }]);
+        await tx.putTiles([{ tileLevel: 0, tileIndex: 0, data: Buffer.alloc(96, 2) }]);
+        await tx.putCheckpoint({
+          size: 2,
+          rootHash: Buffer.alloc(32, 3),
+          note: 'n1',
+          createdAt: '2026-03-02T00:00:00Z',
+        });
+        await tx.putCheckpoint({
+          size: 3,
+          rootHash: Buffer.alloc(32, 4),
+          note: 'n2',
+          createdAt: '2026-03-02T00:00:01Z',
+        });
+        await tx.commit();
+        expect(await store.ledger.getTile(0, 0)).toEqual(Buffer.alloc(96, 2));
+        expect(await store.ledger.getTile(1, 0)).toBeUndefined();
+        expect((await store.ledger.checkpoints()).map((c) => c.note)).toEqual(['n1', 'n2']);
+        expect((await store.ledger.latestCheckpoint())?.size).toBe(3);
+        await store.close();
+      });
+    });
+
+    describe('when a transaction rolls back', () => {
+      it('leaves nothing of it behind', async () => {
+        const store = await open();
+        const tx = await store.begin();
+        await tx.insertEvents([ev('a')], 0);
+        await tx.putTiles([{ tileLevel: 0, tileIndex: 0, data: Buffer.alloc(32) }]);
+        await tx.setLedgerSize(1);
+        store.dataKeys.putWrappedKey('rv-1', Buffer.alloc(60));
+        await tx.rollback();
+        expect(await store.events.count()).toBe(0);
+        expect(await store.ledger.getTile(0, 0)).toBeUndefined();
+        expect(await store.ledger.size()).toBe(0);
+        expect(store.dataKeys.getWrappedKey('rv-1')).toBeUndefined();
+        await expect(tx.commit()).rejects.toThrow(/ended/);
+        await store.close();
+      });
+    });
+
+    describe('when a second writer asks', () => {
+      it('is refused while the first holds the transaction', async () => {
+        const store = await open();
+        const tx = await store.begin();
+        await expect(store.begin()).rejects.toMatchObject({ code: 'BUSY' });
+        await tx.rollback();
+        const again = await store.begin();
+        await again.rollback();
+        await store.close();
+      });
+    });
+  });
+}
