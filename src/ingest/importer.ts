@@ -130,13 +130,18 @@ class Batch {
   readonly issues: InputIssue[] = [];
   readonly pending: Pending[] = [];
   readonly refs = new ReferenceCollector();
+  /** The input line of each leaf this batch appended, from `firstLeaf` on. */
+  private readonly lineOfLeaf: number[] = [];
+  private readonly firstLeaf: number;
   private readonly current = new Map<string, string>();
 
   constructor(
     private readonly tx: StoreTransaction,
     private readonly ledger: Ledger,
     private readonly vault: Vault,
-  ) {}
+  ) {
+    this.firstLeaf = ledger.size;
+  }
 
   get stored(): number {
     return this.events + this.versions;
@@ -151,24 +156,26 @@ class Batch {
   async flush(): Promise<void> {
     const items = this.pending.splice(0);
     await this.loadCurrent(items);
-    let run: AccessEvent[] = [];
-    for (const { record } of items) {
-      if (record.kind === 'event') {
-        run.push(record.body);
+    let run: Pending[] = [];
+    for (const item of items) {
+      if (item.record.kind === 'event') {
+        run.push(item);
         continue;
       }
       if (run.length > 0) await this.writeEvents(run);
       run = [];
-      await this.writeDirectory(record);
+      await this.writeDirectory(item.record, item.line);
     }
     if (run.length > 0) await this.writeEvents(run);
   }
 
-  private async writeEvents(events: AccessEvent[]): Promise<void> {
+  private async writeEvents(run: Pending[]): Promise<void> {
+    const events = run.map((p) => p.record.body as AccessEvent);
     const inserted = await this.tx.insertEvents(events, this.ledger.size);
     for (let i = 0; i < events.length; i++) {
       if (inserted[i]) {
         this.ledger.appendRecord({ kind: 'event', body: events[i]! });
+        this.lineOfLeaf.push(run[i]!.line);
         this.events++;
       } else this.duplicates++;
     }
@@ -176,6 +183,7 @@ class Batch {
 
   private async writeDirectory(
     record: Exclude<InterchangeRecord, { kind: 'event' }>,
+    line: number,
   ): Promise<void> {
     const sealed = this.seal(record);
     const key = recordKey(record);
@@ -193,6 +201,7 @@ class Batch {
     };
     await this.tx.insertDirectoryVersions([version]);
     this.ledger.appendRecord(sealed);
+    this.lineOfLeaf.push(line);
     this.current.set(slot, payload);
     this.versions++;
   }
@@ -225,6 +234,10 @@ class Batch {
 
   async dangling(store: Store): Promise<DanglingReference[]> {
     const out: DanglingReference[] = [];
+    for (const d of await store.events.danglingReferences(this.firstLeaf, this.ledger.size)) {
+      const { firstLeaf, ...rest } = d;
+      out.push({ ...rest, firstLine: this.lineOfLeaf[firstLeaf - this.firstLeaf] ?? 0 });
+    }
     for (const [kind, refs] of this.refs.byKind()) {
       const found = await store.directory.existing(kind, [...refs.keys()]);
       for (const [id, ref] of refs) if (!found.has(id)) out.push({ kind, id, ...ref });

@@ -15,7 +15,8 @@ export interface DanglingReference {
 }
 
 /**
- * Collects, during a batch, every directory id the records name, so that the ones still
+ * Collects, during a batch, every directory id the directory records name (the events'
+ * references are looked up by the store at the end of the batch), so that the ones still
  * unknown at the end of the batch can be reported (directory records may come after the
  * events that name them, so only the end of a batch can tell).
  */
@@ -27,13 +28,8 @@ export class ReferenceCollector {
 
   add(record: InterchangeRecord, line: number): void {
     switch (record.kind) {
-      case 'event': {
-        const e = record.body;
-        this.ref('employee', e.actor, line, 'event.actor');
-        if (e.target.type !== 'dataset') this.ref(e.target.type, e.target.id, line, 'event.target');
-        if (e.ticket !== undefined) this.ref('ticket', e.ticket, line, 'event.ticket');
+      case 'event': // the store finds the events' dangling references in one query per batch
         return;
-      }
       case 'employee':
         if (record.body.manager !== undefined)
           this.ref('employee', record.body.manager, line, 'employee.manager');

@@ -39,7 +39,12 @@ export function formatCheckpoint(input: CheckpointInput): string {
   if (extensions.some((line) => line === '' || line.includes('\n'))) {
     throw malformed('extension lines must be single non-empty lines');
   }
-  const lines = [origin, bigSize.toString(), Buffer.from(rootHash).toString('base64'), ...extensions];
+  const lines = [
+    origin,
+    bigSize.toString(),
+    Buffer.from(rootHash).toString('base64'),
+    ...extensions,
+  ];
   return `${lines.join('\n')}\n`;
 }
 

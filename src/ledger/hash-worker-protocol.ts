@@ -2,7 +2,12 @@ import type { InterchangeRecord } from '../domain/index.js';
 
 /** Messages to the hashing worker, processed in the order they were posted. */
 export type WorkerRequest =
-  | { readonly type: 'init'; readonly id: number; readonly size: number; readonly edge: [string, Buffer][] }
+  | {
+      readonly type: 'init';
+      readonly id: number;
+      readonly size: number;
+      readonly edge: [string, Buffer][];
+    }
   | { readonly type: 'append'; readonly id: number; readonly records: readonly InterchangeRecord[] }
   | { readonly type: 'flush'; readonly id: number };
 

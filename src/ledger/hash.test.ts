@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EMPTY_ROOT, leafHash, nodeHash } from './hash.js';
-import { hex, readVectors, vectorsMissing } from './test-vectors.js';
+import { hex, readVectors, vectorsMissing } from './test-support.js';
 
 // Origin: transparency-dev/merkle rfc6962/rfc6962_test.go, via ../shared/data (SOURCES.md §2).
 interface HasherVector {

@@ -40,3 +40,15 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   input.set(right, 1 + left.length);
   return hash('sha256', input, 'buffer');
 }
+
+/**
+ * `nodeHash` of two 32-byte children stored in `source` at the given byte offsets. The
+ * tile writer's hot path: copying 32 bytes in a loop costs less than making two views.
+ */
+export function nodeHashAt(source: Uint8Array, leftOffset: number, rightOffset: number): Buffer {
+  for (let i = 0; i < HASH_SIZE; i++) {
+    scratch[1 + i] = source[leftOffset + i] as number;
+    scratch[1 + HASH_SIZE + i] = source[rightOffset + i] as number;
+  }
+  return hash('sha256', scratch, 'buffer');
+}

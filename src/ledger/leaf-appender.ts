@@ -40,7 +40,11 @@ export class InlineAppender implements LeafAppender {
   }
 
   flush(): Promise<Flushed> {
-    return Promise.resolve({ size: this.writer.size, root: this.writer.root(), tiles: this.writer.takeDirtyTiles() });
+    return Promise.resolve({
+      size: this.writer.size,
+      root: this.writer.root(),
+      tiles: this.writer.takeDirtyTiles(),
+    });
   }
 
   reset(size: number, edge: Map<string, Buffer>): Promise<void> {
@@ -86,11 +90,15 @@ export class ThreadAppender implements LeafAppender {
 
   async flush(): Promise<Flushed> {
     const reply = await this.request({ type: 'flush', id: this.nextId++ });
-    if (reply.error !== undefined) throw new LedgerError('NODE_MISSING', `hashing failed: ${reply.error}`);
+    if (reply.error !== undefined)
+      throw new LedgerError('NODE_MISSING', `hashing failed: ${reply.error}`);
     return {
       size: reply.size ?? 0,
       root: Buffer.from(reply.root ?? new Uint8Array()),
-      tiles: (reply.tiles ?? []).map((t) => ({ ...t, data: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength) })),
+      tiles: (reply.tiles ?? []).map((t) => ({
+        ...t,
+        data: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+      })),
     };
   }
 

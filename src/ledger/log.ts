@@ -2,15 +2,19 @@ import type { InterchangeRecord } from '../domain/index.js';
 import type { Store, StoreTransaction, StoredCheckpoint } from '../store/index.js';
 import { formatCheckpoint } from './checkpoint.js';
 import { LedgerError } from './errors.js';
-import { InlineAppender, ThreadAppender, canUseWorker, type LeafAppender } from './leaf-appender.js';
+import {
+  InlineAppender,
+  ThreadAppender,
+  canUseWorker,
+  type LeafAppender,
+} from './leaf-appender.js';
 import { parseSignerKeyName, verifierKeyFromSigner } from './note-keys.js';
 import { consistencyProof, inclusionProof, treeRoot, type NodeReader } from './proofs.js';
 import { signNote } from './signed-note.js';
 import { TileReader } from './tile-reader.js';
-import { TILE_HEIGHT, TILE_WIDTH } from './tiles.js';
+import { TILE_WIDTH } from './tiles.js';
 
 const TILE_CACHE = 4096;
-const PLACEHOLDER = Buffer.alloc(32);
 const POST_EVERY = 2048;
 
 export interface LedgerOptions {
@@ -81,7 +85,10 @@ export class Ledger {
     this.post();
     const flushed = await this.appender.flush();
     if (flushed.size !== this.appended) {
-      throw new LedgerError('SIZE_OUT_OF_RANGE', `hashed ${flushed.size} leaves, appended ${this.appended}`);
+      throw new LedgerError(
+        'SIZE_OUT_OF_RANGE',
+        `hashed ${flushed.size} leaves, appended ${this.appended}`,
+      );
     }
     await tx.putTiles(flushed.tiles);
     await tx.setLedgerSize(flushed.size);
@@ -91,10 +98,16 @@ export class Ledger {
 
   /** Signs and stores a checkpoint of the persisted head (call after `persist`). */
   async checkpoint(tx: StoreTransaction, createdAt: string): Promise<StoredCheckpoint> {
-    if (this.pending.length > 0) throw new LedgerError('SIZE_OUT_OF_RANGE', 'persist the appends before a checkpoint');
+    if (this.pending.length > 0)
+      throw new LedgerError('SIZE_OUT_OF_RANGE', 'persist the appends before a checkpoint');
     const rootHash = this.persistedRoot;
     const body = formatCheckpoint({ origin: this.origin, size: this.appended, rootHash });
-    const cp: StoredCheckpoint = { size: this.appended, rootHash, note: signNote(body, [this.signerKey]), createdAt };
+    const cp: StoredCheckpoint = {
+      size: this.appended,
+      rootHash,
+      note: signNote(body, [this.signerKey]),
+      createdAt,
+    };
     await tx.putCheckpoint(cp);
     return cp;
   }
@@ -123,7 +136,10 @@ export class Ledger {
   /** An inclusion proof (RFC 9162 §2.1.3.1) for leaf `index` in the tree of `size` leaves. */
   async proveInclusion(index: number, size = this.appended): Promise<Buffer[]> {
     this.assertSize(size);
-    return this.withNodes((reader) => inclusionProof(index, size, reader));
+    return this.withNodes(
+      (reader) => inclusionProof(index, size, reader),
+      this.pathTiles(index, size),
+    );
   }
 
   /** A consistency proof (RFC 9162 §2.1.4.1) between two sizes of this log. */
@@ -150,36 +166,63 @@ export class Ledger {
 
   private assertSize(size: number): void {
     if (!Number.isSafeInteger(size) || size < 0 || size > this.appended) {
-      throw new LedgerError('SIZE_OUT_OF_RANGE', `the ledger has ${this.appended} leaves; asked for size ${size}`);
+      throw new LedgerError(
+        'SIZE_OUT_OF_RANGE',
+        `the ledger has ${this.appended} leaves; asked for size ${size}`,
+      );
     }
   }
 
   /**
-   * Runs a pure proof builder over the stored tiles. The set of nodes a proof needs depends
-   * only on the sizes, so a first run over placeholder hashes names every tile it reads;
-   * those are fetched, and the second run reads real hashes.
+   * Runs a pure proof builder over the stored tiles. `prefetch` names the tiles it will
+   * surely read; any other tile it lacks is fetched and the builder run again (the nodes a
+   * proof reads depend only on the sizes, so this ends; the right edge stays cached).
    */
-  private async withNodes<T>(build: (reader: NodeReader) => T): Promise<T> {
-    const wanted = new Set<string>();
-    build({
-      node: (level, index) => {
-        const t = Math.floor(level / TILE_HEIGHT);
-        const perTile = 2 ** (TILE_HEIGHT - (level - TILE_HEIGHT * t));
-        wanted.add(`${t}/${Math.floor(index / perTile)}`);
-        return PLACEHOLDER;
-      },
-    });
-    for (const key of wanted) {
-      if (this.cache.has(key)) continue;
-      const [level, index] = key.split('/').map(Number) as [number, number];
-      await this.fetchTile(level, index);
+  private async withNodes<T>(
+    build: (reader: NodeReader) => T,
+    prefetch: [number, number][] = [],
+  ): Promise<T> {
+    for (const [level, index] of prefetch) {
+      if (!this.cache.has(`${level}/${index}`)) await this.fetchTile(level, index, false);
     }
-    return build(new TileReader((level, index) => this.cache.get(`${level}/${index}`)));
+    for (;;) {
+      let miss: [number, number] | undefined;
+      const reader = new TileReader(
+        (level, index) => {
+          const tile = this.cache.get(`${level}/${index}`);
+          if (!tile) miss = [level, index];
+          return tile;
+        },
+        { cacheSize: 8 },
+      );
+      try {
+        return build(reader);
+      } catch (error) {
+        if (!miss) throw error;
+      }
+      await this.fetchTile(miss[0], miss[1], true);
+    }
   }
 
-  private async fetchTile(level: number, index: number): Promise<void> {
+  /** The tiles on the path from leaf `index` to the root: one per tile level. */
+  private pathTiles(index: number, size: number): [number, number][] {
+    const tiles: [number, number][] = [];
+    for (
+      let level = 0, width = TILE_WIDTH;
+      width / TILE_WIDTH < size;
+      level++, width *= TILE_WIDTH
+    ) {
+      tiles.push([level, Math.floor(index / width)]);
+    }
+    return tiles;
+  }
+
+  private async fetchTile(level: number, index: number, required: boolean): Promise<void> {
     const tile = await this.store.ledger.getTile(level, index);
-    if (!tile) throw new LedgerError('NODE_MISSING', `tile ${level}/${index} is not stored`);
+    if (!tile) {
+      if (!required) return;
+      throw new LedgerError('NODE_MISSING', `tile ${level}/${index} is not stored`);
+    }
     if (this.cache.size >= TILE_CACHE) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(`${level}/${index}`, tile);
   }
@@ -189,7 +232,11 @@ export class Ledger {
 async function loadEdge(store: Store): Promise<{ size: number; edge: Map<string, Buffer> }> {
   const size = await store.ledger.size();
   const edge = new Map<string, Buffer>();
-  for (let level = 0, width = TILE_WIDTH; width / TILE_WIDTH <= size; level++, width *= TILE_WIDTH) {
+  for (
+    let level = 0, width = TILE_WIDTH;
+    width / TILE_WIDTH <= size;
+    level++, width *= TILE_WIDTH
+  ) {
     const index = Math.floor(size / width);
     const tile = await store.ledger.getTile(level, index);
     if (tile) edge.set(`${level}/${index}`, tile);

@@ -8,10 +8,14 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 
 /**
  * Decodes standard padded base64, or returns `undefined`. Node's own decoder skips bad
- * characters silently, which would let a tampered line through.
+ * characters silently, which would let a tampered line through. Stricter than Go in one
+ * way: the unused low bits of the last character must be zero, so every byte string has
+ * one encoding and a flipped bit in a signature line never goes unnoticed.
  */
 export function decodeBase64(text: string): Buffer | undefined {
-  return BASE64.test(text) ? Buffer.from(text, 'base64') : undefined;
+  if (!BASE64.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? bytes : undefined;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { LedgerError } from './errors.js';
-import { EMPTY_ROOT, HASH_SIZE, nodeHash } from './hash.js';
+import { EMPTY_ROOT, HASH_SIZE, nodeHash, nodeHashAt } from './hash.js';
 import {
   FULL_TILE_HASHES,
   TILE_HEIGHT,
@@ -116,10 +116,7 @@ export class TileWriter {
     let written = 1;
     for (let j = 1; j < TILE_HEIGHT && x % 2 === 1; j++) {
       const left = offsetInTile(j - 1, x - 1);
-      const parent = nodeHash(
-        data.subarray(left, left + HASH_SIZE),
-        data.subarray(offset, offset + HASH_SIZE),
-      );
+      const parent = nodeHashAt(data, left, offset);
       offset += HASH_SIZE;
       data.set(parent, offset);
       written++;
@@ -135,7 +132,7 @@ export class TileWriter {
   #completeTile(t: number, edge: EdgeTile): void {
     const last = (FULL_TILE_HASHES - 1) * HASH_SIZE;
     const first = offsetInTile(TILE_HEIGHT - 1, 0);
-    const root = nodeHash(edge.data.subarray(first, first + HASH_SIZE), edge.data.subarray(last));
+    const root = nodeHashAt(edge.data, first, last);
     this.#completed.push({ tileLevel: t, tileIndex: edge.index, data: edge.data });
     this.#edges[t] = newEdge(edge.index + 1);
     this.#pushNode(t + 1, root);

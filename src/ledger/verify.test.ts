@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LedgerError } from './errors.js';
 import { leafHash } from './hash.js';
-import { b64, listVectorFiles, readVectors, vectorsMissing } from './test-vectors.js';
+import { b64, listVectorFiles, readVectors, vectorsMissing } from './test-support.js';
 import { rootFromInclusionProof, verifyConsistency, verifyInclusion } from './verify.js';
 
 // Origin: transparency-dev/merkle @ 417fb0c testdata/{inclusion,consistency} (SOURCES.md §1)
@@ -50,7 +50,10 @@ function outcome(run: () => void): string {
   }
 }
 
-const named = (files: string[]) => files.map((file) => [path.basename(path.dirname(file)) + '/' + path.basename(file), file] as const);
+const named = (files: string[]) =>
+  files.map(
+    (file) => [path.basename(path.dirname(file)) + '/' + path.basename(file), file] as const,
+  );
 
 describe.skipIf(vectorsMissing !== undefined)('verify', () => {
   describe('when given every transparency-dev inclusion vector', () => {
@@ -133,7 +136,9 @@ describe('verify', () => {
       // hashes; wrapped to (5, 7) a 32-bit verifier would want 2 + popcount(1) = 3.
       const proof = [1, 2, 3, 4].map((n) => Buffer.alloc(32, n));
       const root = rootFromInclusionProof(2 ** 32 + 5, 2 ** 32 + 7, hash, proof);
-      expect(outcome(() => verifyInclusion(2 ** 32 + 5, 2 ** 32 + 7, hash, proof, root))).toBe('ok');
+      expect(outcome(() => verifyInclusion(2 ** 32 + 5, 2 ** 32 + 7, hash, proof, root))).toBe(
+        'ok',
+      );
       expect(outcome(() => verifyInclusion(5, 7, hash, proof, root))).toBe('MALFORMED_PROOF');
     });
   });

@@ -3,6 +3,7 @@ export type { StoreErrorCode } from './errors.js';
 export type {
   BatchRepository,
   BatchSummary,
+  DanglingEventReference,
   DataKeyRepository,
   DirectoryRepository,
   EventRepository,

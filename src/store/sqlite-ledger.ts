@@ -11,9 +11,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
   private readonly sizeStmt: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
-    this.tileStmt = db
-      .prepare('SELECT data FROM ledger_tiles WHERE tile_level = ? AND tile_index = ?')
-      .pluck();
+    this.tileStmt = db.prepare('SELECT data FROM ledger_tiles WHERE id = ?').pluck();
     this.sizeStmt = db.prepare("SELECT value FROM meta WHERE key = 'ledger.size'").pluck();
   }
 
@@ -31,13 +29,13 @@ export class SqliteLedgerRepository implements LedgerRepository {
   }
 
   getTileNow(tileLevel: number, tileIndex: number): Buffer | undefined {
-    return this.tileStmt.get(tileLevel, tileIndex) as Buffer | undefined;
+    return this.tileStmt.get(tileId(tileLevel, tileIndex)) as Buffer | undefined;
   }
 
   async *tiles(): AsyncIterable<StoredTile> {
     const stmt = this.db.prepare(
       `SELECT tile_level AS tileLevel, tile_index AS tileIndex, data FROM ledger_tiles
-       ORDER BY tile_level, tile_index`,
+       ORDER BY id`,
     );
     for (const row of stmt.all() as StoredTile[]) yield await Promise.resolve(row);
   }
@@ -132,4 +130,9 @@ interface VersionRow {
 function versionRecord(row: VersionRow): InterchangeRecord {
   const body = JSON.parse(row.payload) as unknown;
   return { kind: row.kind, body } as InterchangeRecord;
+}
+
+/** The key of a tile: levels stay below 7 and indices below 2^45 in a log of 2^53 leaves. */
+export function tileId(tileLevel: number, tileIndex: number): number {
+  return tileLevel * 2 ** 48 + tileIndex;
 }

@@ -36,11 +36,11 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
       PRIMARY KEY (kind, key)
     ) WITHOUT ROWID;
     CREATE TABLE ledger_tiles (
-      tile_level INTEGER NOT NULL,
+      id INTEGER PRIMARY KEY,             -- tile_level * 2^48 + tile_index: a rowid table keeps
+      tile_level INTEGER NOT NULL,        -- a 16 KiB tile in its leaf page (no overflow chain)
       tile_index INTEGER NOT NULL,
-      data BLOB NOT NULL,
-      PRIMARY KEY (tile_level, tile_index)
-    ) WITHOUT ROWID;
+      data BLOB NOT NULL
+    );
     CREATE TABLE ledger_checkpoints (
       id INTEGER PRIMARY KEY,
       size INTEGER NOT NULL,

@@ -5,6 +5,7 @@ import { StoreError } from './errors.js';
 import type {
   BatchRepository,
   BatchSummary,
+  DanglingEventReference,
   DataKeyRepository,
   DirectoryRepository,
   EventRepository,
@@ -49,6 +50,10 @@ export class SqliteStore implements Store {
     let db: Database.Database;
     try {
       db = new Database(path, { readonly: options.readonly ?? false });
+      // Ledger tiles are 16 KiB blobs; on 32 KiB pages each sits in one page instead of a
+      // chain of overflow pages (a proof's tile read drops from ~100 µs to a few). Takes
+      // effect only when the file is new.
+      if (!options.readonly) db.pragma('page_size = 32768');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
@@ -94,12 +99,31 @@ export class SqliteStore implements Store {
 }
 
 class SqliteEvents implements EventRepository {
-  constructor(private readonly db: Database.Database) {}
+  private readonly dangling: Database.Statement;
+  constructor(private readonly db: Database.Database) {
+    const missing = (kind: string, col: string): string =>
+      `NOT EXISTS (SELECT 1 FROM directory_current c WHERE c.kind = ${kind} AND c.key = ${col})`;
+    this.dangling = db.prepare(
+      `SELECT 'employee' AS kind, actor AS id, min(leaf) AS firstLeaf, count(*) AS count, 'event.actor' AS "from"
+         FROM events WHERE leaf >= $from AND leaf < $to AND ${missing("'employee'", 'actor')} GROUP BY actor
+       UNION ALL
+       SELECT target_type, target_id, min(leaf), count(*), 'event.target'
+         FROM events WHERE leaf >= $from AND leaf < $to AND target_type <> 'dataset'
+          AND ${missing('target_type', 'target_id')} GROUP BY target_type, target_id
+       UNION ALL
+       SELECT 'ticket', ticket, min(leaf), count(*), 'event.ticket'
+         FROM events WHERE leaf >= $from AND leaf < $to AND ticket IS NOT NULL
+          AND ${missing("'ticket'", 'ticket')} GROUP BY ticket`,
+    );
+  }
   count(): Promise<number> {
     return Promise.resolve(countOf(this.db, 'SELECT count(*) AS n FROM events'));
   }
   existing(ids: readonly string[]): Promise<Set<string>> {
     return Promise.resolve(existingIn(this.db, 'SELECT id FROM events WHERE id IN', ids));
+  }
+  danglingReferences(from: number, to: number): Promise<DanglingEventReference[]> {
+    return Promise.resolve(this.dangling.all({ from, to }) as DanglingEventReference[]);
   }
 }
 

@@ -10,6 +10,7 @@ import type {
 } from './ports.js';
 import { eventToParams } from './sqlite-rows.js';
 import { chunked } from './chunks.js';
+import { tileId } from './sqlite-ledger.js';
 
 /** The one open write transaction (`BEGIN IMMEDIATE` … `COMMIT`) of a SQLite store. */
 export class SqliteTransaction implements StoreTransaction {
@@ -35,7 +36,7 @@ export class SqliteTransaction implements StoreTransaction {
       'INSERT OR REPLACE INTO directory_current (kind, key, leaf) VALUES (?, ?, ?)',
     );
     this.putTile = db.prepare(
-      'INSERT OR REPLACE INTO ledger_tiles (tile_level, tile_index, data) VALUES (?, ?, ?)',
+      'INSERT OR REPLACE INTO ledger_tiles (id, tile_level, tile_index, data) VALUES (?, ?, ?, ?)',
     );
   }
 
@@ -79,7 +80,8 @@ export class SqliteTransaction implements StoreTransaction {
 
   putTiles(tiles: readonly StoredTile[]): Promise<void> {
     return this.step(() => {
-      for (const t of tiles) this.putTile.run(t.tileLevel, t.tileIndex, t.data);
+      for (const t of tiles)
+        this.putTile.run(tileId(t.tileLevel, t.tileIndex), t.tileLevel, t.tileIndex, t.data);
     });
   }
 
