@@ -6,6 +6,7 @@ export function table(head: string[], rows: (string | number)[][]): string {
   const t = new Table({
     head: head.map((h) => pc.bold(h)),
     style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     colAligns: head.map((_, i) => (rows.every((r) => typeof r[i] === 'number') ? 'right' : 'left')),
   });
   for (const row of rows)
@@ -32,4 +33,22 @@ export function heading(text: string): string {
 
 export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
+}
+
+/** A cross table: one row per `row` value, one column per `col` value, counts in the cells. */
+export function pivot<T>(
+  items: readonly T[],
+  row: (t: T) => string,
+  col: (t: T) => string,
+  value: (t: T) => number,
+  corner: string,
+): string {
+  const cols = [...new Set(items.map(col))].sort();
+  const rows = [...new Set(items.map(row))].sort();
+  const cell = new Map(items.map((t) => [`${row(t)}\u0000${col(t)}`, value(t)]));
+  const body = rows.map((r) => {
+    const values = cols.map((c) => cell.get(`${r}\u0000${c}`) ?? 0);
+    return [r, ...values, values.reduce((a, b) => a + b, 0)];
+  });
+  return table([corner, ...cols, 'total'], body);
 }

@@ -1,5 +1,5 @@
 import type { StoreStats } from '../../store/index.js';
-import { barChart, heading, json, table } from '../render.js';
+import { barChart, heading, json, pivot, table } from '../render.js';
 import type { Wired } from '../wiring.js';
 import type { Io } from '../io.js';
 
@@ -27,9 +27,12 @@ export function renderStats(s: StoreStats, dbPath: string): string {
   if (s.employeesBySite.length > 0) {
     out.push(heading('Employees per site and team'));
     out.push(
-      table(
-        ['site', 'team', 'employees'],
-        s.employeesBySite.map((r) => [r.site, r.team, r.employees]),
+      pivot(
+        s.employeesBySite,
+        (r) => r.site,
+        (r) => r.team,
+        (r) => r.employees,
+        'site',
       ),
     );
   }
