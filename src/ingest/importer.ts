@@ -67,20 +67,22 @@ export async function importSource(
   try {
     let read = 0;
     const lines = readLines(source.open(), source.name, (n) => options.onProgress?.((read += n)));
-    for await (const item of lines) {
-      batch.lines = item.no;
-      const parsed = item.ok ? parseRecord(item.text) : item;
-      if (!parsed.ok) {
-        const { ok: _ok, ...rest } = parsed;
-        const issue: InputIssue = { file: source.name, line: item.no, ...rest };
-        batch.reject(issue);
-        rejects?.write(issue, item.ok ? item.text : undefined);
-        continue;
+    for await (const items of lines) {
+      for (const item of items) {
+        batch.lines = item.no;
+        const parsed = item.ok ? parseRecord(item.text) : item;
+        if (!parsed.ok) {
+          const { ok: _ok, ...rest } = parsed;
+          const issue: InputIssue = { file: source.name, line: item.no, ...rest };
+          batch.reject(issue);
+          rejects?.write(issue, item.ok ? item.text : undefined);
+          continue;
+        }
+        if (batch.rejected > 0 && !options.skipInvalid) continue; // keep reading, to report every error
+        batch.refs.add(parsed.record, item.no);
+        batch.pending.push({ record: parsed.record, line: item.no });
+        if (batch.pending.length >= CHUNK) await batch.flush();
       }
-      if (batch.rejected > 0 && !options.skipInvalid) continue; // keep reading, to report every error
-      batch.refs.add(parsed.record, item.no);
-      batch.pending.push({ record: parsed.record, line: item.no });
-      if (batch.pending.length >= CHUNK) await batch.flush();
     }
     if (batch.rejected > 0 && !options.skipInvalid) {
       throw new InputError(

@@ -28,21 +28,23 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 
 /**
  * Streams the lines of an NDJSON input, gunzipping it when it starts with the gzip magic
- * bytes (whatever its name). Yields one item per line, numbered from 1: the text, or why
- * the line cannot be read. Blank lines are skipped. A damaged gzip stream throws
- * `CORRUPT_GZIP` naming the line it broke in.
+ * bytes (whatever its name). Yields the lines of each chunk read together (one await per
+ * chunk, not per line): one item per line, numbered from 1, the text or why the line
+ * cannot be read. Blank lines are skipped. A damaged gzip stream throws `CORRUPT_GZIP`
+ * naming the line it broke in.
  */
 export async function* readLines(
   source: Readable,
   name: string,
   onBytes: (n: number) => void = () => {},
-): AsyncGenerator<LineItem> {
+): AsyncGenerator<LineItem[]> {
   let no = 0;
   let carry: Buffer[] = [];
   let carried = 0;
   let overLong = false;
   try {
     for await (const chunk of maybeGunzip(source, onBytes)) {
+      const items: LineItem[] = [];
       let start = 0;
       for (;;) {
         const nl = chunk.indexOf(10, start);
@@ -50,12 +52,12 @@ export async function* readLines(
         no++;
         if (overLong) {
           overLong = false;
-          yield tooLong(no);
+          items.push(tooLong(no));
         } else {
           const line =
             carried === 0 ? chunk.subarray(start, nl) : joinCarry(carry, chunk.subarray(start, nl));
           const item = decodeLine(line, no);
-          if (item) yield item;
+          if (item) items.push(item);
         }
         carry = [];
         carried = 0;
@@ -69,6 +71,7 @@ export async function* readLines(
           carried = 0;
         } else carry.push(chunk.subarray(start));
       }
+      if (items.length > 0) yield items;
     }
   } catch (cause) {
     if (cause instanceof InputError) throw cause;
@@ -82,10 +85,10 @@ export async function* readLines(
     );
   }
   no++;
-  if (overLong) yield tooLong(no);
+  if (overLong) yield [tooLong(no)];
   else if (carried > 0) {
     const item = decodeLine(Buffer.concat(carry), no);
-    if (item) yield item;
+    if (item) yield [item];
   }
 }
 
