@@ -3,6 +3,8 @@
  * accept exactly what golang.org/x/mod/sumdb/note accepts.
  */
 
+import { LedgerError } from './errors.js';
+
 // Go's base64.StdEncoding: the standard alphabet, padded to a multiple of 4.
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -45,4 +47,36 @@ export function chop(text: string, separator: string): [string, string] {
 /** True if a JS string holds a UTF-16 surrogate half, which has no UTF-8 encoding. */
 export function hasLoneSurrogate(text: string): boolean {
   return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+}
+
+/** The note as text, rejecting bad UTF-8 and control characters other than '\n'. */
+export function decodeNote(note: string | Uint8Array): string {
+  let text: string;
+  if (typeof note === 'string') {
+    text = note;
+  } else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(note);
+    } catch (cause) {
+      throw new LedgerError('MALFORMED_NOTE', 'note is not valid UTF-8', { cause });
+    }
+  }
+  assertNoteText(text);
+  return text;
+}
+
+/** Throws `MALFORMED_NOTE` for text Go's note.Open refuses: bad UTF-8, control characters. */
+export function assertNoteText(text: string): void {
+  if (hasLoneSurrogate(text)) throw new LedgerError('MALFORMED_NOTE', 'note is not valid UTF-8');
+  if (hasControlCharacter(text))
+    throw new LedgerError('MALFORMED_NOTE', 'note has a control character');
+}
+
+/** Go rejects every rune below 0x20 except '\n'. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x20 && unit !== 0x0a) return true;
+  }
+  return false;
 }

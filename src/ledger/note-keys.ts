@@ -89,32 +89,6 @@ export function parseVerifierKey(vkey: string): NoteVerifier {
   };
 }
 
-/**
- * A verifier for Rekor v1 checkpoints: ECDSA P-256 over SHA-256 of the note text, DER
- * signature, key id = SHA-256(SPKI DER)[:4]. `name` is the signature line's key name
- * (the log's host, e.g. `rekor.sigstore.dev`).
- */
-export function ecdsaP256Verifier(name: string, spkiDer: Uint8Array): NoteVerifier {
-  if (!isValidKeyName(name)) throw malformedKey(`key name "${name}" is empty or has space or '+'`);
-  let publicKey: KeyObject;
-  try {
-    publicKey = createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' });
-  } catch (cause) {
-    throw new LedgerError('MALFORMED_KEY', `key ${name} is not a DER SubjectPublicKeyInfo`, {
-      cause,
-    });
-  }
-  if (publicKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw malformedKey(`key ${name} is not an ECDSA P-256 key`);
-  }
-  const keyId = createHash('sha256').update(spkiDer).digest().readUInt32BE(0);
-  return {
-    name,
-    keyId,
-    verify: (message, signature) => safeVerify('sha256', message, publicKey, signature),
-  };
-}
-
 function decodeSignerKey(skey: string): Ed25519SignerKey {
   const [priv1, afterPriv1] = chop(skey, '+');
   const [priv2, afterPriv2] = chop(afterPriv1, '+');
@@ -165,7 +139,8 @@ function withAlg(key: Uint8Array): Buffer {
   return Buffer.concat([Buffer.of(ALG_ED25519), key]);
 }
 
-function safeVerify(
+/** `crypto.verify` that answers false, never throws, for a signature it cannot decode. */
+export function safeVerify(
   algorithm: string | null,
   message: Uint8Array,
   key: KeyObject,

@@ -58,7 +58,8 @@ function counting(reader: NodeReader): NodeReader & { reads: number } {
 
 const flipBit = (bytes: Uint8Array, bit: number) => {
   const copy = Buffer.from(bytes);
-  copy[Math.floor(bit / 8) % copy.length] ^= 1 << (bit % 8);
+  const at = Math.floor(bit / 8) % copy.length;
+  copy[at] = (copy[at] ?? 0) ^ (1 << (bit % 8));
   return copy;
 };
 

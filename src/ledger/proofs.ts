@@ -16,6 +16,7 @@ import {
   bitAt,
   largestPowerOfTwoBelow,
   log2Exact,
+  pow2,
   shiftRight,
 } from './tree-math.js';
 
@@ -96,10 +97,10 @@ export function treeRoot(size: number, reader: NodeReader): Buffer {
 function rangeHash(begin: number, end: number, reader: NodeReader): Buffer {
   let hash: Buffer | undefined;
   const width = end - begin;
-  for (let level = 0; 2 ** level <= width; level++) {
+  for (let level = 0; pow2(level) <= width; level++) {
     if (bitAt(width, level) === 0) continue;
-    const chunkBegin = begin + shiftRight(width, level + 1) * 2 ** (level + 1);
-    const chunk = reader.node(level, chunkBegin / 2 ** level);
+    const chunkBegin = begin + shiftRight(width, level + 1) * pow2(level + 1);
+    const chunk = reader.node(level, chunkBegin / pow2(level));
     hash = hash === undefined ? Buffer.from(chunk) : nodeHash(chunk, hash);
   }
   if (hash === undefined) throw new LedgerError('NODE_MISSING', 'empty range has no hash');

@@ -96,7 +96,7 @@ describe('signed-note', () => {
     it('round-trips any text through sign and open', () => {
       fc.assert(
         fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (line) => {
-          const text = `${line.replace(/[\u0000-\u001f]/g, '')}\n`;
+          const text = `${[...line].filter((c) => c >= ' ').join('')}\n`;
           const opened = openNote(signNote(text, [skey]), [vkey]);
           expect(opened.text).toBe(text);
           expect(ids(opened.verified)).toEqual([vkey.split('+').slice(0, 2).join('+')]);
@@ -116,7 +116,7 @@ describe('signed-note', () => {
       fc.assert(
         fc.property(fc.nat(note.length * 8 - 1), (bit) => {
           const bad = Buffer.from(note);
-          bad[bit >> 3] ^= 1 << (bit & 7);
+          bad[bit >> 3] = (bad[bit >> 3] ?? 0) ^ (1 << (bit & 7));
           expect(code(() => openNote(bad, [vkey]))).not.toBe('ok');
         }),
         { numRuns: 300 },

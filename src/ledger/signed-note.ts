@@ -10,17 +10,18 @@
  */
 import { LedgerError } from './errors.js';
 import {
+  assertNoteText,
   chop,
   decodeBase64,
+  decodeNote,
   formatKeyId,
-  hasLoneSurrogate,
   isValidKeyName,
 } from './note-encoding.js';
 import { parseSignerKey, parseVerifierKey } from './note-keys.js';
 import type { NoteSigner, NoteVerifier } from './note-keys.js';
 
+export { ecdsaP256Verifier } from './ecdsa-verifier.js';
 export {
-  ecdsaP256Verifier,
   generateSignerKey,
   parseSignerKey,
   parseSignerKeyName,
@@ -49,7 +50,6 @@ export interface OpenedNote {
 const SIGNATURE_PREFIX = '\u2014 ';
 /** Go refuses more; C2SP requires accepting at least 16. */
 const MAX_SIGNATURES = 100;
-const CONTROL = /[\u0000-\u0009\u000b-\u001f]/;
 
 /**
  * Signs `text` (which must end in '\n') with each signer key, in order.
@@ -125,27 +125,6 @@ export function openNote(
     throw new LedgerError('NO_VERIFIED_SIGNATURE', 'no signature of the note is by a known key');
   }
   return { text, verified, unverified };
-}
-
-/** The note as text, rejecting bad UTF-8 and control characters other than '\n'. */
-function decodeNote(note: string | Uint8Array): string {
-  let text: string;
-  if (typeof note === 'string') {
-    text = note;
-  } else {
-    try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(note);
-    } catch (cause) {
-      throw new LedgerError('MALFORMED_NOTE', 'note is not valid UTF-8', { cause });
-    }
-  }
-  assertNoteText(text);
-  return text;
-}
-
-function assertNoteText(text: string): void {
-  if (hasLoneSurrogate(text)) throw malformed('note is not valid UTF-8');
-  if (CONTROL.test(text)) throw malformed('note has a control character');
 }
 
 function parseSignatureLine(line: string): { signature: NoteSignature; bytes: Buffer } {

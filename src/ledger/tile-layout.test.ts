@@ -7,7 +7,7 @@ import {
   offsetInTile,
   tileWidth,
 } from './tile-layout.js';
-import { LedgerError } from './errors.js';
+import type { LedgerError } from './errors.js';
 
 const nodesOfTile = () =>
   Array.from({ length: TILE_HEIGHT }, (_, j) =>

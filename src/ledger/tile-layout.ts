@@ -23,6 +23,7 @@
  */
 import { LedgerError } from './errors.js';
 import { HASH_SIZE } from './hash.js';
+import { pow2 } from './tree-math.js';
 
 /** Node levels per tile. */
 export const TILE_HEIGHT = 8;
@@ -63,7 +64,7 @@ export function hashesInTile(width: number): number {
 
 /** Byte offset of node (level `j` of the tile, local index `x`) in a tile's data. */
 export function offsetInTile(j: number, x: number): number {
-  const hashesBefore = HASHES_BEFORE[(x + 1) * 2 ** j - 1];
+  const hashesBefore = HASHES_BEFORE[(x + 1) * pow2(j) - 1];
   if (hashesBefore === undefined) throw new RangeError(`no node (${String(j)}, ${String(x)})`);
   return (hashesBefore + j) * HASH_SIZE;
 }

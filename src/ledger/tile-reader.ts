@@ -3,12 +3,13 @@ import { HASH_SIZE } from './hash.js';
 import type { NodeReader } from './proofs.js';
 import { TILE_HEIGHT, offsetInTile, tileWidth } from './tile-layout.js';
 import type { TileLoader } from './tile-layout.js';
+import { pow2 } from './tree-math.js';
 
 /** Levels above 52 cannot hold a complete node of a tree below 2^53 leaves. */
 const MAX_LEVEL = 52;
 
 /**
- * Answers `node(level, index)` from stored tiles (layout in `tiles.ts`), keeping the last
+ * Answers `node(level, index)` from stored tiles (layout in `tile-layout.ts`), keeping the last
  * `cacheSize` tiles it loaded. A cached partial tile that is too short for a node is loaded
  * again, so one reader can serve a log that keeps growing.
  *
@@ -33,7 +34,7 @@ export class TileReader implements NodeReader {
     }
     const t = Math.floor(level / TILE_HEIGHT);
     const j = level - TILE_HEIGHT * t;
-    const perTile = 2 ** (TILE_HEIGHT - j);
+    const perTile = pow2(TILE_HEIGHT - j);
     const tileIndex = Math.floor(index / perTile);
     const offset = offsetInTile(j, index - tileIndex * perTile);
     const end = offset + HASH_SIZE;

@@ -91,6 +91,18 @@ describe('TileWriter', () => {
     });
   });
 
+  describe('when restarted at tile boundaries from tiles stored at a later size', () => {
+    it('cuts the longer tiles back and continues with the same roots', () => {
+      const { store, roots } = growTree(65_600);
+      for (const size of [1, 255, 256, 257, 511, 512, 65_535, 65_536, 65_537]) {
+        const writer = new TileWriter(size, store.load);
+        expect(writer.root(), `size ${String(size)}`).toEqual(roots[size]);
+        for (let i = size; i < size + 40; i++) writer.append(syntheticLeaf(i));
+        expect(writer.root(), `size ${String(size)} + 40`).toEqual(roots[size + 40]);
+      }
+    });
+  });
+
   describe('when tiles are taken', () => {
     it('hands out each full tile once and partial tiles as prefixes of their full form', () => {
       const writer = new TileWriter();

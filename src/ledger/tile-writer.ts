@@ -1,5 +1,5 @@
 import { LedgerError } from './errors.js';
-import { EMPTY_ROOT, HASH_SIZE, nodeHash, nodeHashAt } from './hash.js';
+import { EMPTY_ROOT, HASH_SIZE, nodeHash, writeNodeHashAt } from './hash.js';
 import {
   FULL_TILE_HASHES,
   TILE_HEIGHT,
@@ -9,7 +9,7 @@ import {
   tileWidth,
 } from './tile-layout.js';
 import type { Tile, TileLoader } from './tile-layout.js';
-import { assertTreeSize, bitAt, shiftRight } from './tree-math.js';
+import { assertTreeSize, bitAt, pow2, shiftRight } from './tree-math.js';
 
 /** The right-edge (partial) tile of one tile level, growing in place. */
 interface EdgeTile {
@@ -23,7 +23,7 @@ interface EdgeTile {
 }
 
 /**
- * Appends leaf hashes to the log's tiles in memory (layout in `tiles.ts`).
+ * Appends leaf hashes to the log's tiles in memory (layout in `tile-layout.ts`).
  *
  * Holds only the right-edge partial tile of each tile level; every append writes the leaf
  * hash and the parents it completes (amortised one node hash per leaf). Persist the tiles of
@@ -89,7 +89,7 @@ export class TileWriter {
    */
   root(): Buffer {
     let root: Buffer | undefined;
-    for (let level = 0; 2 ** level <= this.#size; level++) {
+    for (let level = 0; pow2(level) <= this.#size; level++) {
       if (bitAt(this.#size, level) === 0) continue;
       const node = this.#lastNode(level);
       root = root === undefined ? Buffer.from(node) : nodeHash(node, root);
@@ -101,7 +101,7 @@ export class TileWriter {
     const t = Math.floor(level / TILE_HEIGHT);
     const j = level - TILE_HEIGHT * t;
     const edge = this.#edges[t] as EdgeTile;
-    const local = shiftRight(this.#size, level) - 1 - edge.index * 2 ** (TILE_HEIGHT - j);
+    const local = shiftRight(this.#size, level) - 1 - edge.index * pow2(TILE_HEIGHT - j);
     const offset = offsetInTile(j, local);
     return edge.data.subarray(offset, offset + HASH_SIZE);
   }
@@ -116,9 +116,8 @@ export class TileWriter {
     let written = 1;
     for (let j = 1; j < TILE_HEIGHT && x % 2 === 1; j++) {
       const left = offsetInTile(j - 1, x - 1);
-      const parent = nodeHashAt(data, left, offset);
+      writeNodeHashAt(data, left, offset, offset + HASH_SIZE);
       offset += HASH_SIZE;
-      data.set(parent, offset);
       written++;
       x = (x - 1) / 2;
     }
@@ -132,7 +131,7 @@ export class TileWriter {
   #completeTile(t: number, edge: EdgeTile): void {
     const last = (FULL_TILE_HASHES - 1) * HASH_SIZE;
     const first = offsetInTile(TILE_HEIGHT - 1, 0);
-    const root = nodeHashAt(edge.data, first, last);
+    const root = nodeHash(edge.data.subarray(first, first + HASH_SIZE), edge.data.subarray(last));
     this.#completed.push({ tileLevel: t, tileIndex: edge.index, data: edge.data });
     this.#edges[t] = newEdge(edge.index + 1);
     this.#pushNode(t + 1, root);

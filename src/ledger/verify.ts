@@ -9,6 +9,7 @@ import {
   assertTreeSize,
   bitAt,
   popCount,
+  pow2,
   shiftRight,
   trailingZeros,
   xorBitLength,
@@ -89,7 +90,7 @@ export function verifyConsistency(
   const inner = decomposed.inner - shift; // shift < inner because size1 < size2
   // The proof starts with the root of the 2^shift subtree ending at size1, unless size1
   // is that very subtree, whose hash the verifier already holds as root1 (§2.1.4.2 step 2).
-  const seedIsRoot1 = size1 === 2 ** shift;
+  const seedIsRoot1 = size1 === pow2(shift);
   const start = seedIsRoot1 ? 0 : 1;
   assertProofShape(proof, start + inner + decomposed.border, 'consistency');
   const seed = seedIsRoot1 ? root1 : (proof[0] as Uint8Array);
