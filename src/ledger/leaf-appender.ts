@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { InterchangeRecord } from '../domain/index.js';
 import { LedgerError } from './errors.js';
-import { recordLeafHash } from './leaf.js';
+import { leafHashOfText } from './leaf.js';
 import type { Tile } from './tile-layout.js';
 import { TileWriter } from './tile-writer.js';
 import type { WorkerReply, WorkerRequest } from './hash-worker-protocol.js';
@@ -16,12 +15,12 @@ export interface Flushed {
 }
 
 /**
- * Turns records into leaves of the tiles: canonical encoding, leaf hash, interior hashes.
- * Two implementations with one behaviour: in this thread, or on a worker thread so that
- * hashing runs on the other core while this one parses and writes rows.
+ * Turns leaf texts (records in their canonical encoding) into leaves of the tiles: leaf
+ * hash, interior hashes. Two implementations with one behaviour: in this thread, or on a
+ * worker thread so that hashing runs on the other core while this one parses and writes.
  */
 export interface LeafAppender {
-  append(records: readonly InterchangeRecord[]): void;
+  append(leafTexts: readonly string[]): void;
   flush(): Promise<Flushed>;
   /** Starts again from a stored right edge (after a rollback). */
   reset(size: number, edge: Map<string, Buffer>): Promise<void>;
@@ -35,8 +34,8 @@ export class InlineAppender implements LeafAppender {
     this.writer = new TileWriter(size, (l, i) => edge.get(`${l}/${i}`));
   }
 
-  append(records: readonly InterchangeRecord[]): void {
-    for (const r of records) this.writer.append(recordLeafHash(r));
+  append(leafTexts: readonly string[]): void {
+    for (const text of leafTexts) this.writer.append(leafHashOfText(text));
   }
 
   flush(): Promise<Flushed> {
@@ -84,8 +83,8 @@ export class ThreadAppender implements LeafAppender {
     this.post({ type: 'init', id: -1, size, edge: [...edge.entries()] });
   }
 
-  append(records: readonly InterchangeRecord[]): void {
-    if (records.length > 0) this.post({ type: 'append', id: -1, records });
+  append(leafTexts: readonly string[]): void {
+    if (leafTexts.length > 0) this.post({ type: 'append', id: -1, leafTexts });
   }
 
   async flush(): Promise<Flushed> {
