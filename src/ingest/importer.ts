@@ -132,18 +132,13 @@ class Batch {
   readonly issues: InputIssue[] = [];
   readonly pending: Pending[] = [];
   readonly refs = new ReferenceCollector();
-  /** The input line of each leaf this batch appended, from `firstLeaf` on. */
-  private readonly lineOfLeaf: number[] = [];
-  private readonly firstLeaf: number;
   private readonly current = new Map<string, string>();
 
   constructor(
     private readonly tx: StoreTransaction,
     private readonly ledger: Ledger,
     private readonly vault: Vault,
-  ) {
-    this.firstLeaf = ledger.size;
-  }
+  ) {}
 
   get stored(): number {
     return this.events + this.versions;
@@ -177,7 +172,6 @@ class Batch {
     for (let i = 0; i < events.length; i++) {
       if (inserted[i]) {
         this.ledger.appendRecord({ kind: 'event', body: events[i]! });
-        this.lineOfLeaf.push(run[i]!.line);
         this.events++;
       } else this.duplicates++;
     }
@@ -203,7 +197,6 @@ class Batch {
     };
     await this.tx.insertDirectoryVersions([version]);
     this.ledger.appendRecord(sealed);
-    this.lineOfLeaf.push(line);
     this.current.set(slot, payload);
     this.versions++;
   }
@@ -236,15 +229,11 @@ class Batch {
 
   async dangling(store: Store): Promise<DanglingReference[]> {
     const out: DanglingReference[] = [];
-    for (const d of await store.events.danglingReferences(this.firstLeaf, this.ledger.size)) {
-      const { firstLeaf, ...rest } = d;
-      out.push({ ...rest, firstLine: this.lineOfLeaf[firstLeaf - this.firstLeaf] ?? 0 });
-    }
     for (const [kind, refs] of this.refs.byKind()) {
       const found = await store.directory.existing(kind, [...refs.keys()]);
       for (const [id, ref] of refs) if (!found.has(id)) out.push({ kind, id, ...ref });
     }
-    return out.sort((a, b) => a.firstLine - b.firstLine);
+    return out.sort((a, b) => a.firstLine - b.firstLine || a.from.localeCompare(b.from));
   }
 
   report(

@@ -7,29 +7,41 @@ const OUTSIDE_OPENERS = new Set<string>(TICKET_OPENERS);
 export interface DanglingReference {
   readonly kind: DirectoryKind;
   readonly id: string;
-  /** The first line that named it, and how many lines did. */
+  /** The first line that named it. */
   readonly firstLine: number;
-  readonly count: number;
   /** What named it, e.g. `event.actor`. */
   readonly from: string;
 }
 
 /**
- * Collects, during a batch, every directory id the directory records name (the events'
- * references are looked up by the store at the end of the batch), so that the ones still
+ * Collects, during a batch, every directory id the records name, so that the ones still
  * unknown at the end of the batch can be reported (directory records may come after the
  * events that name them, so only the end of a batch can tell).
  */
 export class ReferenceCollector {
   private readonly refs = new Map<
     DirectoryKind,
-    Map<string, { firstLine: number; count: number; from: string }>
+    Map<string, { firstLine: number; from: string }>
   >();
+  // Events name the same few ids over and over: on that hot path, one Map lookup per id.
+  private readonly actors = new Map<string, number>();
+  private readonly tickets = new Map<string, number>();
+  private readonly targets = {
+    seller: new Map<string, number>(),
+    review: new Map<string, number>(),
+    reviewer: new Map<string, number>(),
+    product: new Map<string, number>(),
+  };
 
   add(record: InterchangeRecord, line: number): void {
     switch (record.kind) {
-      case 'event': // the store finds the events' dangling references in one query per batch
+      case 'event': {
+        const e = record.body;
+        this.seen(this.actors, e.actor, line);
+        if (e.target.type !== 'dataset') this.seen(this.targets[e.target.type], e.target.id, line);
+        if (e.ticket !== undefined) this.seen(this.tickets, e.ticket, line);
         return;
+      }
       case 'employee':
         if (record.body.manager !== undefined)
           this.ref('employee', record.body.manager, line, 'employee.manager');
@@ -58,8 +70,25 @@ export class ReferenceCollector {
   }
 
   /** The references, kind by kind, for the caller to check against the store. */
-  byKind(): [DirectoryKind, Map<string, { firstLine: number; count: number; from: string }>][] {
-    return [...this.refs.entries()];
+  byKind(): [DirectoryKind, Map<string, { firstLine: number; from: string }>][] {
+    const out = new Map<DirectoryKind, Map<string, { firstLine: number; from: string }>>(this.refs);
+    const merge = (kind: DirectoryKind, ids: Map<string, number>, from: string): void => {
+      const into = out.get(kind) ?? new Map<string, { firstLine: number; from: string }>();
+      for (const [id, firstLine] of ids) {
+        const had = into.get(id);
+        if (!had || had.firstLine > firstLine) into.set(id, { firstLine, from });
+      }
+      if (into.size > 0) out.set(kind, into);
+    };
+    merge('employee', this.actors, 'event.actor');
+    merge('ticket', this.tickets, 'event.ticket');
+    for (const [kind, ids] of Object.entries(this.targets))
+      merge(kind as DirectoryKind, ids, 'event.target');
+    return [...out.entries()];
+  }
+
+  private seen(ids: Map<string, number>, id: string, line: number): void {
+    if (!ids.has(id)) ids.set(id, line);
   }
 
   private addTicket(t: Extract<InterchangeRecord, { kind: 'ticket' }>['body'], line: number): void {
@@ -76,11 +105,9 @@ export class ReferenceCollector {
   private ref(kind: DirectoryKind, id: string, line: number, from: string): void {
     let ids = this.refs.get(kind);
     if (!ids) {
-      ids = new Map<string, { firstLine: number; count: number; from: string }>();
+      ids = new Map<string, { firstLine: number; from: string }>();
       this.refs.set(kind, ids);
     }
-    const seen = ids.get(id);
-    if (seen) seen.count++;
-    else ids.set(id, { firstLine: line, count: 1, from });
+    if (!ids.has(id)) ids.set(id, { firstLine: line, from });
   }
 }

@@ -1,3 +1,5 @@
+import type { InterchangeRecord } from '../domain/index.js';
+
 /** Messages to the hashing worker, processed in the order they were posted. */
 export type WorkerRequest =
   | {
@@ -6,7 +8,7 @@ export type WorkerRequest =
       readonly size: number;
       readonly edge: [string, Buffer][];
     }
-  | { readonly type: 'append'; readonly id: number; readonly leafTexts: readonly string[] }
+  | { readonly type: 'append'; readonly id: number; readonly records: readonly InterchangeRecord[] }
   | { readonly type: 'flush'; readonly id: number };
 
 /** The worker's answer to a flush: the head and the tiles changed since the last flush. */

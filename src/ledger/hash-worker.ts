@@ -1,12 +1,12 @@
 import { parentPort } from 'node:worker_threads';
-import { leafHashOfText } from './leaf.js';
+import { recordLeafHash } from './leaf.js';
 import { TileWriter } from './tile-writer.js';
 import type { WorkerReply, WorkerRequest } from './hash-worker-protocol.js';
 
 /**
  * The hashing worker: holds the right edge of the tiles and appends leaves to it, so that
- * SHA-256 runs on another core than parsing and SQLite. It is sent leaf texts (strings are
- * cheap to pass between threads; objects are not). Pure: no I/O but its port.
+ * canonical encoding and SHA-256 run on another core than parsing and SQLite. Pure: no I/O
+ * but its port.
  */
 let writer = new TileWriter();
 let error: string | undefined;
@@ -23,7 +23,7 @@ parentPort?.on('message', (m: WorkerRequest) => {
   } else if (m.type === 'append') {
     if (error !== undefined) return;
     try {
-      for (const text of m.leafTexts) writer.append(leafHashOfText(text));
+      for (const record of m.records) writer.append(recordLeafHash(record));
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
     }

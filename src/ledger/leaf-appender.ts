@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { InterchangeRecord } from '../domain/index.js';
 import { LedgerError } from './errors.js';
-import { leafHashOfText } from './leaf.js';
+import { recordLeafHash } from './leaf.js';
 import type { Tile } from './tile-layout.js';
 import { TileWriter } from './tile-writer.js';
 import type { WorkerReply, WorkerRequest } from './hash-worker-protocol.js';
@@ -15,12 +16,13 @@ export interface Flushed {
 }
 
 /**
- * Turns leaf texts (records in their canonical encoding) into leaves of the tiles: leaf
- * hash, interior hashes. Two implementations with one behaviour: in this thread, or on a
- * worker thread so that hashing runs on the other core while this one parses and writes.
+ * Turns records into leaves of the tiles: canonical encoding, leaf hash, interior hashes.
+ * Two implementations with one behaviour: in this thread, or on a worker thread so that
+ * encoding and hashing run on the other core while this one parses and writes rows
+ * (passing a record costs its caller less than encoding it: measured in BENCHMARKS.md).
  */
 export interface LeafAppender {
-  append(leafTexts: readonly string[]): void;
+  append(records: readonly InterchangeRecord[]): void;
   flush(): Promise<Flushed>;
   /** Starts again from a stored right edge (after a rollback). */
   reset(size: number, edge: Map<string, Buffer>): Promise<void>;
@@ -34,8 +36,8 @@ export class InlineAppender implements LeafAppender {
     this.writer = new TileWriter(size, (l, i) => edge.get(`${l}/${i}`));
   }
 
-  append(leafTexts: readonly string[]): void {
-    for (const text of leafTexts) this.writer.append(leafHashOfText(text));
+  append(records: readonly InterchangeRecord[]): void {
+    for (const record of records) this.writer.append(recordLeafHash(record));
   }
 
   flush(): Promise<Flushed> {
@@ -83,8 +85,8 @@ export class ThreadAppender implements LeafAppender {
     this.post({ type: 'init', id: -1, size, edge: [...edge.entries()] });
   }
 
-  append(leafTexts: readonly string[]): void {
-    if (leafTexts.length > 0) this.post({ type: 'append', id: -1, leafTexts });
+  append(records: readonly InterchangeRecord[]): void {
+    if (records.length > 0) this.post({ type: 'append', id: -1, records });
   }
 
   async flush(): Promise<Flushed> {

@@ -8,7 +8,6 @@ import {
   canUseWorker,
   type LeafAppender,
 } from './leaf-appender.js';
-import { encodeLeafText } from './leaf.js';
 import { parseSignerKeyName, verifierKeyFromSigner } from './note-keys.js';
 import { consistencyProof, inclusionProof, treeRoot, type NodeReader } from './proofs.js';
 import { signNote } from './signed-note.js';
@@ -33,7 +32,7 @@ export interface LedgerOptions {
  */
 export class Ledger {
   private readonly cache = new Map<string, Buffer>();
-  private pending: string[] = [];
+  private pending: InterchangeRecord[] = [];
   private appended: number;
   private persistedRoot: Buffer;
 
@@ -76,7 +75,7 @@ export class Ledger {
 
   /** Appends a record's leaf (RFC 9162 §2.1.1); `persist` writes it in the caller's transaction. */
   appendRecord(record: InterchangeRecord): void {
-    this.pending.push(encodeLeafText(record));
+    this.pending.push(record);
     this.appended++;
     if (this.pending.length >= POST_EVERY) this.post();
   }

@@ -3,7 +3,6 @@ export type { StoreErrorCode } from './errors.js';
 export type {
   BatchRepository,
   BatchSummary,
-  DanglingEventReference,
   DataKeyRepository,
   DirectoryRepository,
   EventRepository,

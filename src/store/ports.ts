@@ -82,20 +82,8 @@ export interface LedgerRepository {
   staleCurrentPointers(): Promise<{ kind: DirectoryKind; key: string; leaf: number }[]>;
 }
 
-/** An id that events of a leaf range name, but the directory does not hold. */
-export interface DanglingEventReference {
-  readonly kind: DirectoryKind;
-  readonly id: string;
-  readonly firstLeaf: number;
-  readonly count: number;
-  /** `event.actor`, `event.target` or `event.ticket`. */
-  readonly from: string;
-}
-
 export interface EventRepository {
   count(): Promise<number>;
-  /** Directory ids named by the events of leaves [from, to) that the directory lacks. */
-  danglingReferences(from: number, to: number): Promise<DanglingEventReference[]>;
   /** Event ids among `ids` that are stored. */
   existing(ids: readonly string[]): Promise<Set<string>>;
 }

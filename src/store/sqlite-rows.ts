@@ -5,7 +5,6 @@ import type {
   Outcome,
   TargetType,
 } from '../domain/index.js';
-import { parseTime } from '../domain/index.js';
 
 /** An `events` row, column for column. */
 export interface EventRow {
@@ -21,23 +20,6 @@ export interface EventRow {
   ticket: string | null;
   context: string | null;
   attrs: string | null;
-}
-
-export function eventToParams(e: AccessEvent, leaf: number): unknown[] {
-  return [
-    leaf,
-    e.id,
-    parseTime(e.time) ?? 0,
-    e.time,
-    e.actor,
-    e.action,
-    e.target.type,
-    e.target.id,
-    e.outcome ?? null,
-    e.ticket ?? null,
-    e.context === undefined ? null : JSON.stringify(e.context),
-    e.attrs === undefined ? null : JSON.stringify(e.attrs),
-  ];
 }
 
 /** Rebuilds the event exactly as it was stored: absent optional fields stay absent. */

@@ -5,7 +5,6 @@ import { StoreError } from './errors.js';
 import type {
   BatchRepository,
   BatchSummary,
-  DanglingEventReference,
   DataKeyRepository,
   DirectoryRepository,
   EventRepository,
@@ -99,31 +98,12 @@ export class SqliteStore implements Store {
 }
 
 class SqliteEvents implements EventRepository {
-  private readonly dangling: Database.Statement;
-  constructor(private readonly db: Database.Database) {
-    const missing = (kind: string, col: string): string =>
-      `NOT EXISTS (SELECT 1 FROM directory_current c WHERE c.kind = ${kind} AND c.key = ${col})`;
-    this.dangling = db.prepare(
-      `SELECT 'employee' AS kind, actor AS id, min(leaf) AS firstLeaf, count(*) AS count, 'event.actor' AS "from"
-         FROM events WHERE leaf >= $from AND leaf < $to AND ${missing("'employee'", 'actor')} GROUP BY actor
-       UNION ALL
-       SELECT target_type, target_id, min(leaf), count(*), 'event.target'
-         FROM events WHERE leaf >= $from AND leaf < $to AND target_type <> 'dataset'
-          AND ${missing('target_type', 'target_id')} GROUP BY target_type, target_id
-       UNION ALL
-       SELECT 'ticket', ticket, min(leaf), count(*), 'event.ticket'
-         FROM events WHERE leaf >= $from AND leaf < $to AND ticket IS NOT NULL
-          AND ${missing("'ticket'", 'ticket')} GROUP BY ticket`,
-    );
-  }
+  constructor(private readonly db: Database.Database) {}
   count(): Promise<number> {
     return Promise.resolve(countOf(this.db, 'SELECT count(*) AS n FROM events'));
   }
   existing(ids: readonly string[]): Promise<Set<string>> {
     return Promise.resolve(existingIn(this.db, 'SELECT id FROM events WHERE id IN', ids));
-  }
-  danglingReferences(from: number, to: number): Promise<DanglingEventReference[]> {
-    return Promise.resolve(this.dangling.all({ from, to }) as DanglingEventReference[]);
   }
 }
 

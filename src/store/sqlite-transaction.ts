@@ -8,14 +8,14 @@ import type {
   StoredDirectoryVersion,
   StoredTile,
 } from './ports.js';
-import { eventToParams } from './sqlite-rows.js';
+import { SqliteEventWriter } from './sqlite-event-writer.js';
 import { chunked } from './chunks.js';
 import { tileId } from './sqlite-ledger.js';
 
 /** The one open write transaction (`BEGIN IMMEDIATE` … `COMMIT`) of a SQLite store. */
 export class SqliteTransaction implements StoreTransaction {
   private open = true;
-  private readonly insertEvent: Database.Statement;
+  private readonly events: SqliteEventWriter;
   private readonly insertVersion: Database.Statement;
   private readonly setCurrent: Database.Statement;
   private readonly putTile: Database.Statement;
@@ -24,11 +24,7 @@ export class SqliteTransaction implements StoreTransaction {
     private readonly db: Database.Database,
     private readonly onEnd: () => void,
   ) {
-    this.insertEvent = db.prepare(
-      `INSERT OR IGNORE INTO events
-       (leaf, id, ts, time, actor, action, target_type, target_id, outcome, ticket, context, attrs)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.events = new SqliteEventWriter(db);
     this.insertVersion = db.prepare(
       'INSERT INTO directory_versions (leaf, kind, key, payload) VALUES (?, ?, ?, ?)',
     );
@@ -41,16 +37,7 @@ export class SqliteTransaction implements StoreTransaction {
   }
 
   insertEvents(events: readonly AccessEvent[], firstLeaf: number): Promise<boolean[]> {
-    return this.step(() => {
-      const inserted: boolean[] = new Array<boolean>(events.length);
-      let leaf = firstLeaf;
-      for (let i = 0; i < events.length; i++) {
-        const isNew = this.insertEvent.run(...eventToParams(events[i]!, leaf)).changes === 1;
-        inserted[i] = isNew;
-        if (isNew) leaf++;
-      }
-      return inserted;
-    });
+    return this.step(() => this.events.insert(events, firstLeaf));
   }
 
   insertDirectoryVersions(versions: readonly StoredDirectoryVersion[]): Promise<void> {

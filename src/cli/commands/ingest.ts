@@ -81,8 +81,8 @@ function describe(r: ImportReport): string {
     );
     lines.push(
       table(
-        ['kind', 'id', 'named by', 'first line', 'lines'],
-        r.dangling.slice(0, 20).map((d) => [d.kind, d.id, d.from, d.firstLine, d.count]),
+        ['kind', 'id', 'named by', 'first line'],
+        r.dangling.slice(0, 20).map((d) => [d.kind, d.id, d.from, d.firstLine]),
       ),
     );
     if (r.dangling.length > 20) lines.push(`… and ${r.dangling.length - 20} more (see --json)`);
