@@ -74,11 +74,17 @@ export class SqliteEventWriter {
   }
 }
 
+/** Epoch ms of a validated time: V8's native ISO parser, or ours for what it refuses (:60). */
+function epochMs(time: string): number {
+  const ms = Date.parse(time);
+  return Number.isNaN(ms) ? (parseTime(time) ?? 0) : ms;
+}
+
 function pushRow(params: unknown[], e: AccessEvent, leaf: number): void {
   params.push(
     leaf,
     e.id,
-    parseTime(e.time) ?? 0,
+    epochMs(e.time),
     e.time,
     e.actor,
     e.action,
