@@ -9,7 +9,7 @@ import { benchAppends, benchBuild, benchProofs } from './ledger.js';
  * run. Names: ingest, ledger. Sizes can be lowered for a quick look with BENCH_SCALE=0.1.
  */
 const scale = Number(process.env['BENCH_SCALE'] ?? '1');
-const rounds = Number(process.env['BENCH_ROUNDS'] ?? '3');
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? '5');
 const wanted = new Set(process.argv.slice(2));
 const want = (name: string): boolean => wanted.size === 0 || wanted.has(name);
 
