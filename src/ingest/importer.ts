@@ -161,7 +161,7 @@ class Batch {
       }
       if (run.length > 0) await this.writeEvents(run);
       run = [];
-      await this.writeDirectory(item.record, item.line);
+      await this.writeDirectory(item.record);
     }
     if (run.length > 0) await this.writeEvents(run);
   }
@@ -179,7 +179,6 @@ class Batch {
 
   private async writeDirectory(
     record: Exclude<InterchangeRecord, { kind: 'event' }>,
-    line: number,
   ): Promise<void> {
     const sealed = this.seal(record);
     const key = recordKey(record);
