@@ -8,7 +8,13 @@ export type WorkerRequest =
       readonly size: number;
       readonly edge: [string, Buffer][];
     }
-  | { readonly type: 'append'; readonly id: number; readonly records: readonly InterchangeRecord[] }
+  | {
+      readonly type: 'append';
+      readonly id: number;
+      /** Records to encode and hash, or (when the caller hashed them) their leaf hashes. */
+      readonly records?: readonly InterchangeRecord[];
+      readonly hashes?: Uint8Array;
+    }
   | { readonly type: 'flush'; readonly id: number };
 
 /** The worker's answer to a flush: the head and the tiles changed since the last flush. */

@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { recordLeafHash } from './leaf.js';
 import { TileWriter } from './tile-writer.js';
 import type { WorkerReply, WorkerRequest } from './hash-worker-protocol.js';
@@ -10,6 +10,8 @@ import type { WorkerReply, WorkerRequest } from './hash-worker-protocol.js';
  */
 let writer = new TileWriter();
 let error: string | undefined;
+// Appends done so far, shared with the caller, who reads it to see how far behind we are.
+const done = new Int32Array((workerData as { progress: SharedArrayBuffer }).progress);
 
 parentPort?.on('message', (m: WorkerRequest) => {
   if (m.type === 'init') {
@@ -21,12 +23,16 @@ parentPort?.on('message', (m: WorkerRequest) => {
       error = e instanceof Error ? e.message : String(e);
     }
   } else if (m.type === 'append') {
-    if (error !== undefined) return;
-    try {
-      for (const record of m.records) writer.append(recordLeafHash(record));
-    } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+    if (error === undefined) {
+      try {
+        for (const record of m.records ?? []) writer.append(recordLeafHash(record));
+        const hashes = m.hashes ?? new Uint8Array();
+        for (let at = 0; at < hashes.length; at += 32) writer.append(hashes.subarray(at, at + 32));
+      } catch (e) {
+        error = e instanceof Error ? e.message : String(e);
+      }
     }
+    Atomics.add(done, 0, 1);
   } else {
     reply(m.id);
   }

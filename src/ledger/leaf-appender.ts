@@ -65,14 +65,23 @@ export function canUseWorker(): boolean {
   return existsSync(WORKER_FILE);
 }
 
+/**
+ * How many appends may wait on the worker before the caller hashes the next ones itself:
+ * whichever thread is less busy does the encoding, so that neither idles (an import is
+ * bound by its parsing thread, an append of ready records by the worker).
+ */
+const MAX_BACKLOG = 2;
+
 export class ThreadAppender implements LeafAppender {
   private readonly worker: Worker;
+  private readonly progress = new Int32Array(new SharedArrayBuffer(4));
+  private posted = 0;
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (r: WorkerReply) => void }>();
   private failure: Error | undefined;
 
   constructor(size: number, edge: Map<string, Buffer>) {
-    this.worker = new Worker(WORKER_FILE);
+    this.worker = new Worker(WORKER_FILE, { workerData: { progress: this.progress.buffer } });
     this.worker.unref();
     this.worker.on('message', (reply: WorkerReply) => {
       this.waiting.get(reply.id)?.resolve(reply);
@@ -86,7 +95,15 @@ export class ThreadAppender implements LeafAppender {
   }
 
   append(records: readonly InterchangeRecord[]): void {
-    if (records.length > 0) this.post({ type: 'append', id: -1, records });
+    if (records.length === 0) return;
+    if (this.posted - Atomics.load(this.progress, 0) < MAX_BACKLOG) {
+      this.post({ type: 'append', id: -1, records });
+    } else {
+      const hashes = Buffer.allocUnsafe(records.length * 32);
+      records.forEach((r, i) => recordLeafHash(r).copy(hashes, i * 32));
+      this.post({ type: 'append', id: -1, hashes });
+    }
+    this.posted++;
   }
 
   async flush(): Promise<Flushed> {
