@@ -84,8 +84,6 @@ export interface LedgerRepository {
 
 export interface EventRepository {
   count(): Promise<number>;
-  /** Event ids among `ids` that are stored. */
-  existing(ids: readonly string[]): Promise<Set<string>>;
 }
 
 export interface DirectoryRepository {

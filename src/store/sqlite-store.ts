@@ -35,11 +35,13 @@ export class SqliteStore implements Store {
   readonly batches: BatchRepository;
   readonly dataKeys: DataKeyRepository;
   private inTransaction = false;
+  private readonly sqliteLedger: SqliteLedgerRepository;
 
   private constructor(private readonly db: Database.Database) {
     this.events = new SqliteEvents(db);
     this.directory = new SqliteDirectory(db);
-    this.ledger = new SqliteLedgerRepository(db);
+    this.sqliteLedger = new SqliteLedgerRepository(db);
+    this.ledger = this.sqliteLedger;
     this.batches = new SqliteBatches(db);
     this.dataKeys = new SqliteDataKeys(db);
   }
@@ -87,7 +89,7 @@ export class SqliteStore implements Store {
   }
 
   stats(): Promise<StoreStats> {
-    return Promise.resolve(readStats(this.db));
+    return Promise.resolve(readStats(this.db, this.sqliteLedger.sizeNow()));
   }
 
   close(): Promise<void> {
@@ -101,9 +103,6 @@ class SqliteEvents implements EventRepository {
   constructor(private readonly db: Database.Database) {}
   count(): Promise<number> {
     return Promise.resolve(countOf(this.db, 'SELECT count(*) AS n FROM events'));
-  }
-  existing(ids: readonly string[]): Promise<Set<string>> {
-    return Promise.resolve(existingIn(this.db, 'SELECT id FROM events WHERE id IN', ids));
   }
 }
 
@@ -128,8 +127,9 @@ class SqliteDirectory implements DirectoryRepository {
     return Promise.resolve(
       existingIn(
         this.db,
-        `SELECT key AS id FROM directory_current WHERE kind = '${kind}' AND key IN`,
+        'SELECT key AS id FROM directory_current WHERE kind = ? AND key IN',
         ids,
+        kind,
       ),
     );
   }
@@ -172,16 +172,23 @@ function countOf(db: Database.Database, sql: string, ...params: unknown[]): numb
   return (db.prepare(sql).get(...params) as { n: number }).n;
 }
 
-function existingIn(db: Database.Database, sqlPrefix: string, ids: readonly string[]): Set<string> {
+/** The ids among `ids` that `sqlPrefix … IN (…)` finds, 500 per query; `leading` binds first. */
+function existingIn(
+  db: Database.Database,
+  sqlPrefix: string,
+  ids: readonly string[],
+  ...leading: unknown[]
+): Set<string> {
   const found = new Set<string>();
   for (const chunk of chunked(ids, 500)) {
     const sql = `${sqlPrefix} (${chunk.map(() => '?').join(',')})`;
-    for (const row of db.prepare(sql).all(...chunk) as { id: string }[]) found.add(row.id);
+    for (const row of db.prepare(sql).all(...leading, ...chunk) as { id: string }[])
+      found.add(row.id);
   }
   return found;
 }
 
-function readStats(db: Database.Database): StoreStats {
+function readStats(db: Database.Database, ledgerSize: number): StoreStats {
   const counts = Object.fromEntries(RECORD_KINDS.map((k) => [k, 0])) as StoreStats['counts'];
   for (const row of db
     .prepare('SELECT kind, count(*) AS n FROM directory_current GROUP BY kind')
@@ -208,7 +215,7 @@ function readStats(db: Database.Database): StoreStats {
     counts,
     employeesBySite,
     eventsByAction,
-    ledgerSize: new SqliteLedgerRepository(db).sizeNow(),
+    ledgerSize,
     batches: countOf(db, 'SELECT count(*) AS n FROM batches'),
   };
   if (span.first !== null) stats.firstEventTime = formatTime(span.first);
