@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
 import { wire } from '../wiring.js';
@@ -6,10 +7,17 @@ import { ingestCommand } from './ingest.js';
 import { statsCommand } from './stats.js';
 import type { Io } from '../io.js';
 
-/** The bundled sample: a few dozen employees' week (scripts/make-sample.ts writes it). */
-export const SAMPLE_PATH = fileURLToPath(
-  new URL('../../../../samples/sample-week.ndjson', import.meta.url),
-);
+/**
+ * The bundled sample: a few dozen employees' week (scripts/sample-week.ts writes it), found
+ * from this module upwards, so that the compiled CLI (dist/src/…) and the sources agree.
+ */
+export function samplePath(from = dirname(fileURLToPath(import.meta.url))): string {
+  const candidate = join(from, 'samples', 'sample-week.ndjson');
+  if (existsSync(candidate)) return candidate;
+  const parent = dirname(from);
+  if (parent === from) throw new Error('the bundled sample samples/sample-week.ndjson is missing');
+  return samplePath(parent);
+}
 
 /**
  * `npm start`: the main job on the embedded default. Until the simulator lands it imports
@@ -21,7 +29,7 @@ export async function demoCommand(flags: { db?: string }, io: Io): Promise<numbe
   io.out(`${pc.bold('Warden demo')}: importing the bundled sample into a fresh ${dbPath}\n`);
   const w = await wire(dbPath);
   try {
-    await ingestCommand(w, [SAMPLE_PATH], {}, io);
+    await ingestCommand(w, [samplePath()], {}, io);
     await statsCommand(w, {}, io);
     io.out(
       `\nExplore it: npx warden stats --db ${dbPath}    npx warden ledger verify --db ${dbPath}\n`,
