@@ -116,6 +116,7 @@ describe('warden ledger verify', () => {
       );
       expect(code).toBe(1);
       expect(report.problems.map((p) => p.code)).toContain('CHECKPOINT_SIGNATURE');
+      expect(report.firstBadIndex).toBe(1001); // the forged row claims size 1001
     });
   });
 

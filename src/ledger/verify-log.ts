@@ -101,11 +101,18 @@ export async function verifyLedger(
   const checkpoints = await store.ledger.checkpoints();
   const reader = new TileReader(syncTiles(await collectTiles(store)));
   for (const cp of checkpoints) {
-    const p = checkNote(cp.note, verifierKey, size, reader, 'stored checkpoint');
+    const p = checkNote(
+      cp.note,
+      verifierKey,
+      size,
+      reader,
+      `stored checkpoint of size ${cp.size}`,
+      cp.size,
+    );
     if (p) problems.push(p);
   }
   if (options.against !== undefined) {
-    const p = checkNote(options.against, verifierKey, size, reader, 'exported checkpoint');
+    const p = checkNote(options.against, verifierKey, size, reader, 'exported checkpoint', 0);
     if (p) problems.push(p);
   }
   for (const s of await store.ledger.staleCurrentPointers()) {
@@ -164,13 +171,19 @@ function checkNote(
   size: number,
   reader: TileReader,
   what: string,
+  /** Where an unreadable note is reported: the size its row claims (0 when unknown). */
+  claimedSize: number,
 ): VerifyProblem | undefined {
   let cp: ReturnType<typeof parseCheckpoint>;
   try {
     cp = parseCheckpoint(openNote(note, [verifierKey]).text);
   } catch (error) {
     const why = error instanceof LedgerError ? `[${error.code}] ${error.message}` : String(error);
-    return { index: 0, code: 'CHECKPOINT_SIGNATURE', message: `a ${what} does not verify: ${why}` };
+    return {
+      index: Math.min(claimedSize, size),
+      code: 'CHECKPOINT_SIGNATURE',
+      message: `a ${what} does not verify: ${why}`,
+    };
   }
   const cpSize = Number(cp.size);
   if (cpSize > size) {
