@@ -1,5 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
+import { integer, simulateCommand } from './commands/simulate.js';
+import { PRESET_NAMES, type PresetName } from '../sim/index.js';
 import { ingestCommand } from './commands/ingest.js';
 import { statsCommand } from './commands/stats.js';
 import { registerLedgerCommands } from './commands/ledger.js';
@@ -48,15 +51,63 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     });
 
   program
+    .command('simulate')
+    .description(
+      'write a seeded, simulated marketplace (interchange v1) and its ground truth to DIR',
+    )
+    .addOption(
+      new Option('--preset <name>', 'size of the run').choices(PRESET_NAMES).default('small'),
+    )
+    .option('--seed <n>', 'the seed: the same seed gives the same bytes', '1')
+    .requiredOption('--out <dir>', 'a new or empty directory to write into')
+    .option('--employees <n>', "override the preset's staff (50–20,000)")
+    .option('--days <n>', "override the preset's days (7–120)")
+    .option('--json', 'machine-readable output')
+    .action(
+      (o: {
+        preset: string;
+        seed: string;
+        out: string;
+        employees?: string;
+        days?: string;
+        json?: boolean;
+      }) => {
+        code = simulateCommand(o, io);
+      },
+    );
+
+  program
+    .command('eval')
+    .description('ingest a simulation into a fresh database, detect, and score against its labels')
+    .argument('<dir>', 'a directory written by warden simulate')
+    .option('--db <path>', 'a new database file to build (default: DIR/eval.db, rebuilt each run)')
+    .option(
+      '--risk <file>',
+      'score these findings (warden risk --json shape) instead of Warden’s detectors',
+    )
+    .option('--alerts <file>', 'with --risk: the alerts (warden alerts --json shape)')
+    .option('--json', 'machine-readable output')
+    .action(
+      async (dir: string, o: { db?: string; risk?: string; alerts?: string; json?: boolean }) => {
+        code = await evalCommand(dir, o, io);
+      },
+    );
+
+  program
     .command('demo')
     .description(
-      'the main job of `npm start`: import the bundled sample into a fresh database and report',
+      'the main job of `npm start`: simulate a marketplace month, run the pipeline, report and score it',
     )
     .addOption(
       new Option('--db <path>', 'where to build the demo database').default('warden-demo.db'),
     )
-    .action(async (o: { db?: string }) => {
-      code = await demoCommand(o, io);
+    .addOption(new Option('--dir <path>', 'where to write the simulation').default('warden-demo'))
+    .addOption(
+      new Option('--preset <name>', 'size of the run').choices(PRESET_NAMES).default('medium'),
+    )
+    .option('--seed <n>', 'the seed', '1')
+    .action(async (o: { db: string; dir: string; preset: PresetName; seed: string }) => {
+      code = await demoCommand({ ...o, seed: integer('--seed', o.seed) }, io);
     });
 
   registerLedgerCommands(program, dbOption, io, (c) => (code = c));

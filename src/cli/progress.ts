@@ -34,3 +34,24 @@ export function progressBar(
     stop: () => bar.stop(),
   };
 }
+
+/** A progress bar counting whole steps (days simulated, files imported), quiet when piped. */
+export function stepBar(
+  label: string,
+  total: number,
+  unit: string,
+  stream = process.stderr,
+): Progress {
+  if (!stream.isTTY || total === 0) return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | eta {eta}s`,
+      stream,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0);
+  return { update: (done) => bar.update(done), stop: () => bar.stop() };
+}

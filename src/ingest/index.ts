@@ -7,3 +7,4 @@ export type { ParseResult } from './parse-record.js';
 export { importSource } from './importer.js';
 export type { ImportOptions, ImportReport } from './importer.js';
 export type { DanglingReference } from './references.js';
+export { parseAlertsJson, parseRiskJson } from './findings.js';

@@ -84,6 +84,8 @@ export interface LedgerRepository {
 
 export interface EventRepository {
   count(): Promise<number>;
+  /** The actor of each of `ids` that is a stored event (ids not stored are absent from the map). */
+  actorsOf(ids: readonly string[]): Promise<Map<string, string>>;
 }
 
 export interface DirectoryRepository {

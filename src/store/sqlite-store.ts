@@ -104,6 +104,16 @@ class SqliteEvents implements EventRepository {
   count(): Promise<number> {
     return Promise.resolve(countOf(this.db, 'SELECT count(*) AS n FROM events'));
   }
+  actorsOf(ids: readonly string[]): Promise<Map<string, string>> {
+    const actors = new Map<string, string>();
+    const rows = rowsIn<{ id: string; actor: string }>(
+      this.db,
+      'SELECT id, actor FROM events WHERE id IN',
+      ids,
+    );
+    for (const row of rows) actors.set(row.id, row.actor);
+    return Promise.resolve(actors);
+  }
 }
 
 class SqliteDirectory implements DirectoryRepository {
@@ -172,7 +182,7 @@ function countOf(db: Database.Database, sql: string, ...params: unknown[]): numb
   return (db.prepare(sql).get(...params) as { n: number }).n;
 }
 
-/** The ids among `ids` that `sqlPrefix … IN (…)` finds, 500 per query; `leading` binds first. */
+/** The ids among `ids` that `sqlPrefix … IN (…)` finds; `leading` binds first. */
 function existingIn(
   db: Database.Database,
   sqlPrefix: string,
@@ -180,12 +190,24 @@ function existingIn(
   ...leading: unknown[]
 ): Set<string> {
   const found = new Set<string>();
-  for (const chunk of chunked(ids, 500)) {
-    const sql = `${sqlPrefix} (${chunk.map(() => '?').join(',')})`;
-    for (const row of db.prepare(sql).all(...leading, ...chunk) as { id: string }[])
-      found.add(row.id);
-  }
+  for (const row of rowsIn<{ id: string }>(db, sqlPrefix, ids, ...leading)) found.add(row.id);
   return found;
+}
+
+/**
+ * The rows `sqlPrefix … IN (…)` finds for the distinct `ids`, 500 ids per query (well under
+ * SQLite's bound-parameter limit); `leading` binds first.
+ */
+function* rowsIn<Row>(
+  db: Database.Database,
+  sqlPrefix: string,
+  ids: readonly string[],
+  ...leading: unknown[]
+): Generator<Row> {
+  for (const chunk of chunked([...new Set(ids)], 500)) {
+    const sql = `${sqlPrefix} (${chunk.map(() => '?').join(',')})`;
+    yield* db.prepare(sql).all(...leading, ...chunk) as Row[];
+  }
 }
 
 function readStats(db: Database.Database, ledgerSize: number): StoreStats {

@@ -112,6 +112,41 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('when asked for the actors of event ids', () => {
+      it('maps each stored id to its actor, leaves unknown ids out, and takes duplicates', async () => {
+        const store = await open();
+        const tx = await store.begin();
+        await tx.insertEvents([ev('a', { actor: 'e-1' }), ev('b', { actor: 'e-2' })], 0);
+        await tx.commit();
+        expect(await store.events.actorsOf(['b', 'nope', 'a', 'b', 'a'])).toEqual(
+          new Map([
+            ['a', 'e-1'],
+            ['b', 'e-2'],
+          ]),
+        );
+        expect(await store.events.actorsOf([])).toEqual(new Map());
+        await store.close();
+      });
+
+      it('answers for 100,000 ids, far more than one query takes', async () => {
+        const store = await open();
+        const stored = Array.from({ length: 1_200 }, (_, i) =>
+          ev(`s-${i}`, { actor: `e-${i % 7}` }),
+        );
+        const tx = await store.begin();
+        await tx.insertEvents(stored, 0);
+        await tx.commit();
+        // Every 83rd id is a stored one (s-0 at 0 … s-1199 at 99,517), so they fall in every chunk.
+        const ids = Array.from({ length: 100_000 }, (_, i) =>
+          i % 83 === 0 && i / 83 < stored.length ? `s-${i / 83}` : `u-${i}`,
+        );
+        const actors = await store.events.actorsOf(ids);
+        expect(actors).toEqual(new Map(stored.map((e) => [e.id, e.actor])));
+        expect(actors.get('s-1199')).toBe('e-2'); // 1199 % 7 = 2
+        await store.close();
+      });
+    });
+
     describe('when a transaction rolls back', () => {
       it('leaves nothing of it behind', async () => {
         const store = await open();

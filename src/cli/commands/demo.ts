@@ -2,10 +2,17 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
-import { wire } from '../wiring.js';
-import { ingestCommand } from './ingest.js';
-import { statsCommand } from './stats.js';
+import type { Findings } from '../../domain/index.js';
+import { resolveOptions, writeSimulation, type PresetName } from '../../sim/index.js';
 import type { Io } from '../io.js';
+import { stepBar } from '../progress.js';
+import { heading, table } from '../render.js';
+import { wire, type Wired } from '../wiring.js';
+import { DETECTORS_NOTE, detect, score } from './eval.js';
+import { describeEval } from './eval-report.js';
+import { ingestSimulation } from './ingest-run.js';
+import { describeSimulation } from './simulate.js';
+import { renderStats } from './stats.js';
 
 /**
  * The bundled sample: a few dozen employees' week (scripts/sample-week.ts writes it), found
@@ -19,23 +26,90 @@ export function samplePath(from = dirname(fileURLToPath(import.meta.url))): stri
   return samplePath(parent);
 }
 
+export interface DemoFlags {
+  readonly db: string;
+  readonly dir: string;
+  readonly preset: PresetName;
+  readonly seed: number;
+}
+
 /**
- * `npm start`: the main job on the embedded default. Until the simulator lands it imports
- * the bundled sample into a fresh SQLite database and prints what it holds.
+ * `npm start`: simulate a marketplace month into a fresh embedded database, run the whole
+ * pipeline, and report the findings and how they score against the simulation's labels.
  */
-export async function demoCommand(flags: { db?: string }, io: Io): Promise<number> {
-  const dbPath = flags.db ?? 'warden-demo.db';
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
-  io.out(`${pc.bold('Warden demo')}: importing the bundled sample into a fresh ${dbPath}\n`);
-  const w = await wire(dbPath);
+export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
+  const started = performance.now();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${flags.db}${suffix}`, { force: true });
+  rmSync(flags.dir, { recursive: true, force: true });
+  const options = resolveOptions({ preset: flags.preset, seed: flags.seed });
+  io.out(
+    `${pc.bold('Warden demo')}: a simulated marketplace month (${options.preset} preset, seed ${options.seed}) through the whole pipeline\n\n`,
+  );
+  const bar = stepBar('simulate', options.days, 'days');
+  const simStarted = performance.now();
+  const sim = (() => {
+    try {
+      return writeSimulation(flags.dir, options, (d) => bar.update(d));
+    } finally {
+      bar.stop();
+    }
+  })();
+  io.out(describeSimulation(flags.dir, sim, (performance.now() - simStarted) / 1000));
+  const w = await wire(flags.db);
   try {
-    await ingestCommand(w, [samplePath()], {}, io);
-    await statsCommand(w, {}, io);
+    const ingest = await ingestSimulation(w, flags.dir, sim.manifest);
+    io.out(renderStats(await w.store.stats(), flags.db));
+    const findings = await detect(w);
+    io.out(describeFindings(findings));
+    io.out(await describeCheckpoint(w));
+    io.out(heading('Scores against the simulation’s ground truth') + '\n');
     io.out(
-      `\nExplore it: npx warden stats --db ${dbPath}    npx warden ledger verify --db ${dbPath}\n`,
+      describeEval(await score(w, flags.dir, findings), {
+        dir: flags.dir,
+        db: flags.db,
+        source: DETECTORS_NOTE,
+        ingest,
+      }),
+    );
+    io.out(
+      `\n${pc.green('✔')} done in ${((performance.now() - started) / 1000).toFixed(0)} s. Explore: npx warden stats --db ${flags.db}   npx warden ledger verify --db ${flags.db}   npx warden eval ${flags.dir}\n`,
     );
     return 0;
   } finally {
     await w.close();
   }
+}
+
+function describeFindings(f: Findings): string {
+  const out = [heading('Riskiest employees')];
+  if (f.risk.length === 0)
+    out.push('none: no detectors are installed yet, so nobody has a risk score');
+  else
+    out.push(
+      table(
+        ['employee', 'score', 'reasons'],
+        f.risk
+          .slice(0, 15)
+          .map((r) => [r.employeeId, r.score, r.reasons.map((x) => x.indicator).join(', ')]),
+      ),
+    );
+  out.push(heading('Alerts'));
+  if (f.alerts.length === 0) out.push('none: no detectors are installed yet');
+  else
+    out.push(
+      table(
+        ['severity', 'employee', 'detector', 'event time', 'summary'],
+        f.alerts
+          .slice(0, 20)
+          .map((a) => [a.severity, a.employeeId, a.detector, a.eventTime, a.summary]),
+      ),
+    );
+  return `${out.join('\n')}\n`;
+}
+
+async function describeCheckpoint(w: Wired): Promise<string> {
+  const cp = await w.store.ledger.latestCheckpoint();
+  if (!cp) return `${heading('Ledger')}\nno checkpoint\n`;
+  const origin = cp.note.split('\n')[0] ?? '';
+  return `${heading('Ledger checkpoint (signed)')}\n${table(['log', 'size', 'root hash'], [[origin, cp.size, cp.rootHash.toString('base64')]])}\n`;
 }

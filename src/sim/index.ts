@@ -1,0 +1,12 @@
+export { SimError } from './errors.js';
+export type { SimErrorCode } from './errors.js';
+export { ABUSE_SCENARIOS, BENIGN_SCENARIOS } from './labels.js';
+export type { Labels, Manifest, ScenarioLabel, ScenarioType } from './labels.js';
+export { DEFAULT_START_MS, PRESETS, PRESET_NAMES, resolveOptions } from './presets.js';
+export type { PresetName, SimOptions } from './presets.js';
+export { simulate } from './simulate.js';
+export type { Simulation, StreamSink } from './simulate.js';
+export { LABELS_FILE, MANIFEST_FILE, readLabels, readManifest, writeSimulation } from './output.js';
+export { ROLE_DAILY_VOLUMES } from './workflows.js';
+export { citedEventIds, scoreEvaluation } from './score.js';
+export type { EvalInput, EvalReport, TopEmployee } from './score.js';
