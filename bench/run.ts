@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchIngest } from './ingest.js';
 import { benchAppends, benchBuild, benchProofs } from './ledger.js';
+import { benchSim } from './sim.js';
 
 /**
  * `npm run bench [-- NAME...]`: the benchmarks, each against a baseline measured in the same
- * run. Names: ingest, ledger. Sizes can be lowered for a quick look with BENCH_SCALE=0.1.
+ * run. Names: ingest, ledger, sim. Sizes can be lowered for a quick look with BENCH_SCALE=0.1.
+ * BENCH_ROUNDS (default 5) sets the rounds; `sim` runs its large preset 3 times unless it is set.
  */
 const scale = Number(process.env['BENCH_SCALE'] ?? '1');
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? '5');
@@ -27,6 +29,11 @@ try {
     await benchAppends(dir, Math.round(1_000_000 * scale), rounds);
     benchBuild(Math.round(1_000_000 * scale), rounds);
     await benchProofs(dir, Math.round(10_000_000 * scale), 2000);
+  }
+  if (want('sim')) {
+    console.log('\n== sim');
+    const largeRounds = process.env['BENCH_ROUNDS'] === undefined ? Math.min(rounds, 3) : rounds;
+    await benchSim(dir, scale, rounds, largeRounds);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
