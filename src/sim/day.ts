@@ -111,6 +111,7 @@ export class Day {
     o: ActOptions = {},
   ): void {
     const context = o.context ?? this.shifts.get(e.index)?.context ?? this.session(e, false);
+    if (o.tag) o.tag.acted.set(e.id, (o.tag.acted.get(e.id) ?? 0) + 1);
     this.events.push({
       t: Math.floor(t / 1000) * 1000,
       actor: e,

@@ -6,6 +6,8 @@ export class LabelBuilder {
   readonly employeeIds = new Set<string>();
   readonly sellerIds = new Set<string>();
   readonly eventIds: string[] = [];
+  /** Events acted so far per employee (while the scenario plays, before ids exist). */
+  readonly acted = new Map<string, number>();
   private first = Infinity;
   private last = -Infinity;
 

@@ -23,6 +23,12 @@ import type { Rng } from './random.js';
 
 const PERSONAL_FIELDS = ['reviewer.email', 'reviewer.name', 'customer.email', 'customer.phone'];
 
+/**
+ * Every insider does something: one who has acted fewer than this many times by the end of
+ * their window (leave, weekends) goes on, every working day, until they have.
+ */
+const MIN_ACTS = 4;
+
 /** A scenario that acts on some days of a window, a drawn number of times per active day. */
 function daily(
   label: LabelBuilder,
@@ -37,9 +43,11 @@ function daily(
   return {
     label,
     afterWork(day) {
-      if (day.index < first || day.index > last) return;
+      if (day.index < first) return;
       for (const e of actors) {
-        if (!day.rng.chance(activeShare)) continue;
+        const behind = (label.acted.get(e.id) ?? 0) < MIN_ACTS;
+        if (day.index > last && !behind) continue;
+        if (day.index <= last && !day.rng.chance(activeShare)) continue;
         const n = perDay();
         for (let i = 0; i < n; i++) {
           const t = insiderTime(day, e);
@@ -225,8 +233,9 @@ const collusionRing = (ctx: PlanContext, id: string): Scenario | undefined => {
   return {
     label,
     afterWork(day) {
-      if (day.index < first || day.index > last) return;
+      if (day.index < first) return;
       for (const e of members) {
+        if (day.index > last && (label.acted.get(e.id) ?? 0) >= MIN_ACTS) continue;
         const t = insiderTime(day, e);
         if (t === undefined) continue;
         const ip = day.rng.chance(0.3) ? brokerIp : undefined;
@@ -270,7 +279,9 @@ const lowAndSlow = (ctx: PlanContext, id: string): Scenario | undefined => {
   return {
     label,
     afterWork(day) {
-      if (day.index < first || !day.rng.chance(share)) return;
+      const left = day.world.days - day.index;
+      const behind = (label.acted.get(e.id) ?? 0) + left / 3 < 2 * MIN_ACTS;
+      if (day.index < first || (!behind && !day.rng.chance(share))) return;
       const t = insiderTime(day, e);
       if (t === undefined) return;
       const n = day.rng.chance(0.2) ? 2 : 1;
