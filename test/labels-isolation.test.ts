@@ -77,7 +77,7 @@ describe('labels isolation', () => {
     expect(readers.map(rel)).toEqual(['src/cli/commands/eval.ts']);
     const text = readFileSync(join(SRC, 'cli/commands/eval.ts'), 'utf8');
     const body = text.slice(text.indexOf('export async function evalCommand'));
-    expect(body.indexOf('await detect(')).toBeGreaterThan(0);
-    expect(body.indexOf('await detect(')).toBeLessThan(body.indexOf('await score('));
+    expect(body.indexOf('await ingestAndDetect(')).toBeGreaterThan(0);
+    expect(body.indexOf('await ingestAndDetect(')).toBeLessThan(body.indexOf('await score('));
   });
 });

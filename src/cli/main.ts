@@ -1,6 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
+import { alertsCommand, detectCommand, riskCommand } from './commands/detect.js';
+import { explainCommand } from './commands/explain.js';
+import { SEVERITIES } from '../domain/index.js';
 import { integer, simulateCommand } from './commands/simulate.js';
 import { PRESET_NAMES, type PresetName } from '../sim/index.js';
 import { ingestCommand } from './commands/ingest.js';
@@ -48,6 +51,59 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--json', 'machine-readable output')
     .action(async (o: { db?: string; json?: boolean }) => {
       code = await withDb(o.db, (w) => statsCommand(w, o, io));
+    });
+
+  program
+    .command('detect')
+    .description(
+      'run the detectors over everything stored and save the findings; exit 1 on an alert of medium or more',
+    )
+    .addOption(dbOption())
+    .option('--json', 'machine-readable summary')
+    .action(async (o: { db?: string; json?: boolean }) => {
+      code = await withDb(o.db, (w) => detectCommand(w, o, io));
+    });
+
+  program
+    .command('risk')
+    .description('employees with a risk score above 0, highest first, with their reasons')
+    .addOption(dbOption())
+    .option(
+      '--json',
+      'the contract shape: [{ employeeId, score, reasons: [{ indicator, detail, events }] }]',
+    )
+    .option('--limit <n>', 'rows in the table', '25')
+    .action(async (o: { db?: string; json?: boolean; limit?: string }) => {
+      code = await withDb(o.db, (w) => riskCommand(w, o, io));
+    });
+
+  program
+    .command('alerts')
+    .description('alerts in event-time order; exit 1 when any is shown')
+    .addOption(dbOption())
+    .option(
+      '--json',
+      'the contract shape: [{ id, employeeId, detector, severity, eventTime, sellerIds, events, summary }]',
+    )
+    .addOption(
+      new Option('--severity <level>', 'show this severity and above')
+        .choices(SEVERITIES)
+        .default('low'),
+    )
+    .action(async (o: { db?: string; json?: boolean; severity?: string }) => {
+      code = await withDb(o.db, (w) => alertsCommand(w, o, io));
+    });
+
+  program
+    .command('explain')
+    .description(
+      "an employee's reasons, alerts, a timeline of the cited events and the baselines they left",
+    )
+    .argument('<employee>')
+    .addOption(dbOption())
+    .option('--json', 'machine-readable output')
+    .action(async (employee: string, o: { db?: string; json?: boolean }) => {
+      code = await withDb(o.db, (w) => explainCommand(w, employee, o, io));
     });
 
   program

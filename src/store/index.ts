@@ -6,6 +6,7 @@ export type {
   DataKeyRepository,
   DirectoryRepository,
   EventRepository,
+  FindingsRepository,
   LeafRecord,
   LedgerRepository,
   Store,
@@ -13,6 +14,7 @@ export type {
   StoreTransaction,
   StoredCheckpoint,
   StoredDirectoryVersion,
+  StoredFindings,
   StoredTile,
 } from './ports.js';
 export { SqliteStore } from './sqlite-store.js';

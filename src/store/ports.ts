@@ -1,4 +1,4 @@
-import type { AccessEvent, DirectoryKind, InterchangeRecord } from '../domain/index.js';
+import type { AccessEvent, DirectoryKind, Findings, InterchangeRecord } from '../domain/index.js';
 
 /**
  * The store's ports. Every SQL string lives in an adapter behind these interfaces
@@ -14,6 +14,7 @@ export interface Store {
   readonly ledger: LedgerRepository;
   readonly batches: BatchRepository;
   readonly dataKeys: DataKeyRepository;
+  readonly findings: FindingsRepository;
   /** Counts per kind, time span, employees per site and team. */
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
@@ -110,6 +111,20 @@ export interface BatchSummary {
   readonly duplicates: number;
   readonly rejected: number;
   readonly ledgerSize: number;
+}
+
+/** The detectors' findings as computed at one ledger size (the contract's shapes). */
+export interface StoredFindings {
+  readonly computedAt: string;
+  readonly ledgerSize: number;
+  readonly events: number;
+  readonly findings: Findings;
+}
+
+export interface FindingsRepository {
+  /** Replaces the stored findings, durably. */
+  save(findings: StoredFindings): Promise<void>;
+  latest(): Promise<StoredFindings | undefined>;
 }
 
 export interface BatchRepository {

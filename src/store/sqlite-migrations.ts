@@ -69,6 +69,21 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     );
     `,
   ],
+  [
+    2,
+    `
+    -- The detectors' latest findings (risk and alerts, as the contract shapes them), with the
+    -- ledger size they were computed at: recomputed when the ledger has grown.
+    CREATE TABLE findings (
+      id INTEGER PRIMARY KEY,
+      computed_at TEXT NOT NULL,
+      ledger_size INTEGER NOT NULL,
+      events INTEGER NOT NULL,
+      risk TEXT NOT NULL,
+      alerts TEXT NOT NULL
+    );
+    `,
+  ],
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

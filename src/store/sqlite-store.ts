@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { DirectoryKind } from '../domain/index.js';
+import type { DirectoryKind, Findings } from '../domain/index.js';
 import { RECORD_KINDS, formatTime } from '../domain/index.js';
 import { StoreError } from './errors.js';
 import type {
@@ -8,10 +8,12 @@ import type {
   DataKeyRepository,
   DirectoryRepository,
   EventRepository,
+  FindingsRepository,
   LedgerRepository,
   Store,
   StoreStats,
   StoreTransaction,
+  StoredFindings,
 } from './ports.js';
 import { LATEST_SCHEMA_VERSION, migrate } from './sqlite-migrations.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
@@ -34,6 +36,7 @@ export class SqliteStore implements Store {
   readonly ledger: LedgerRepository;
   readonly batches: BatchRepository;
   readonly dataKeys: DataKeyRepository;
+  readonly findings: FindingsRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
 
@@ -44,6 +47,7 @@ export class SqliteStore implements Store {
     this.ledger = this.sqliteLedger;
     this.batches = new SqliteBatches(db);
     this.dataKeys = new SqliteDataKeys(db);
+    this.findings = new SqliteFindings(db);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -243,4 +247,48 @@ function readStats(db: Database.Database, ledgerSize: number): StoreStats {
   if (span.first !== null) stats.firstEventTime = formatTime(span.first);
   if (span.last !== null) stats.lastEventTime = formatTime(span.last);
   return stats;
+}
+
+class SqliteFindings implements FindingsRepository {
+  constructor(private readonly db: Database.Database) {}
+
+  save(f: StoredFindings): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM findings').run();
+        this.db
+          .prepare(
+            'INSERT INTO findings (computed_at, ledger_size, events, risk, alerts) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(
+            f.computedAt,
+            f.ledgerSize,
+            f.events,
+            JSON.stringify(f.findings.risk),
+            JSON.stringify(f.findings.alerts),
+          );
+      })
+      .immediate();
+    return Promise.resolve();
+  }
+
+  latest(): Promise<StoredFindings | undefined> {
+    const row = this.db
+      .prepare(
+        'SELECT computed_at, ledger_size, events, risk, alerts FROM findings ORDER BY id DESC LIMIT 1',
+      )
+      .get() as
+      | { computed_at: string; ledger_size: number; events: number; risk: string; alerts: string }
+      | undefined;
+    if (!row) return Promise.resolve(undefined);
+    return Promise.resolve({
+      computedAt: row.computed_at,
+      ledgerSize: row.ledger_size,
+      events: row.events,
+      findings: {
+        risk: JSON.parse(row.risk) as Findings['risk'],
+        alerts: JSON.parse(row.alerts) as Findings['alerts'],
+      },
+    });
+  }
 }

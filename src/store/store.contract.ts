@@ -147,6 +147,44 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('when findings are saved', () => {
+      it('keeps only the latest, exactly as given', async () => {
+        const store = await open();
+        expect(await store.findings.latest()).toBeUndefined();
+        const alert = {
+          id: 'al-1',
+          employeeId: 'e-1',
+          detector: 'd',
+          severity: 'high' as const,
+          eventTime: '2026-03-02T09:14:05Z',
+          sellerIds: ['s-1'],
+          events: ['a'],
+          summary: 'x',
+        };
+        const first = {
+          computedAt: '2026-03-03T00:00:00Z',
+          ledgerSize: 10,
+          events: 7,
+          findings: {
+            risk: [
+              {
+                employeeId: 'e-1',
+                score: 40,
+                reasons: [{ indicator: 'i', detail: 'd', events: ['a'] }],
+              },
+            ],
+            alerts: [alert],
+          },
+        };
+        await store.findings.save(first);
+        expect(await store.findings.latest()).toEqual(first);
+        const second = { ...first, ledgerSize: 12, findings: { risk: [], alerts: [] } };
+        await store.findings.save(second);
+        expect(await store.findings.latest()).toEqual(second);
+        await store.close();
+      });
+    });
+
     describe('when a transaction rolls back', () => {
       it('leaves nothing of it behind', async () => {
         const store = await open();

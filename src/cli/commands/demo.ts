@@ -2,15 +2,15 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pc from 'picocolors';
-import type { Findings } from '../../domain/index.js';
+import { atLeast, type Findings } from '../../domain/index.js';
 import { resolveOptions, writeSimulation, type PresetName } from '../../sim/index.js';
 import type { Io } from '../io.js';
 import { stepBar } from '../progress.js';
-import { heading, table } from '../render.js';
+import { barChart, heading, table } from '../render.js';
+import { alertTable, riskTable } from './detect.js';
 import { wire, type Wired } from '../wiring.js';
-import { DETECTORS_NOTE, detect, score } from './eval.js';
+import { DETECTORS_NOTE, ingestAndDetect, score } from './eval.js';
 import { describeEval } from './eval-report.js';
-import { ingestSimulation } from './ingest-run.js';
 import { describeSimulation } from './simulate.js';
 import { renderStats } from './stats.js';
 
@@ -57,10 +57,9 @@ export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
   io.out(describeSimulation(flags.dir, sim, (performance.now() - simStarted) / 1000));
   const w = await wire(flags.db);
   try {
-    const ingest = await ingestSimulation(w, flags.dir, sim.manifest);
+    const { ingest, findings } = await ingestAndDetect(w, flags.dir, sim.manifest);
     io.out(renderStats(await w.store.stats(), flags.db));
-    const findings = await detect(w);
-    io.out(describeFindings(findings));
+    io.out(describeFindings(findings, flags.db));
     io.out(await describeCheckpoint(w));
     io.out(heading('Scores against the simulation’s ground truth') + '\n');
     io.out(
@@ -80,31 +79,22 @@ export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
   }
 }
 
-function describeFindings(f: Findings): string {
-  const out = [heading('Riskiest employees')];
-  if (f.risk.length === 0)
-    out.push('none: no detectors are installed yet, so nobody has a risk score');
-  else
-    out.push(
-      table(
-        ['employee', 'score', 'reasons'],
-        f.risk
-          .slice(0, 15)
-          .map((r) => [r.employeeId, r.score, r.reasons.map((x) => x.indicator).join(', ')]),
-      ),
-    );
-  out.push(heading('Alerts'));
-  if (f.alerts.length === 0) out.push('none: no detectors are installed yet');
-  else
-    out.push(
-      table(
-        ['severity', 'employee', 'detector', 'event time', 'summary'],
-        f.alerts
-          .slice(0, 20)
-          .map((a) => [a.severity, a.employeeId, a.detector, a.eventTime, a.summary]),
-      ),
-    );
-  return `${out.join('\n')}\n`;
+function describeFindings(f: Findings, db: string): string {
+  const serious = f.alerts
+    .filter((a) => atLeast(a.severity, 'medium'))
+    .sort((a, b) => a.eventTime.localeCompare(b.eventTime));
+  const perDetector = new Map<string, number>();
+  for (const a of serious) perDetector.set(a.detector, (perDetector.get(a.detector) ?? 0) + 1);
+  const top = f.risk[0];
+  return [
+    heading(`Riskiest employees (${f.risk.length} with a score above 0)`),
+    riskTable(f.risk.slice(0, 15)),
+    heading(`Alerts of medium severity or more: ${serious.length} (of ${f.alerts.length})`),
+    barChart([...perDetector].map(([label, value]) => ({ label, value }))),
+    alertTable(serious.slice(0, 25)),
+    top ? `why ${top.employeeId}? npx warden explain ${top.employeeId} --db ${db}` : '',
+    '',
+  ].join('\n');
 }
 
 async function describeCheckpoint(w: Wired): Promise<string> {

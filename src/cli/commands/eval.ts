@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Findings } from '../../domain/index.js';
+import { DetectionEngine } from '../../detect/index.js';
 import { InputError, parseAlertsJson, parseRiskJson } from '../../ingest/index.js';
 import {
   citedEventIds,
@@ -8,12 +9,14 @@ import {
   readManifest,
   scoreEvaluation,
   type EvalReport,
+  type Manifest,
 } from '../../sim/index.js';
 import { UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { json } from '../render.js';
 import { wire, type Wired } from '../wiring.js';
-import { ingestSimulation } from './ingest-run.js';
+import { ingestSimulation, type RunIngest } from './ingest-run.js';
+import { feed, saveFindings } from './detect.js';
 import { describeEval } from './eval-report.js';
 
 export interface EvalFlags {
@@ -38,8 +41,9 @@ export async function evalCommand(dir: string, flags: EvalFlags, io: Io): Promis
   const dbPath = freshDb(dir, flags.db);
   const w = await wire(dbPath);
   try {
-    const ingest = await ingestSimulation(w, dir, manifest);
-    const findings = external ?? (await detect(w));
+    const run = await ingestAndDetect(w, dir, manifest);
+    const ingest = run.ingest;
+    const findings = external ?? run.findings;
     const report = await score(w, dir, findings);
     const source = external ? `findings from ${flags.risk} and ${flags.alerts}` : DETECTORS_NOTE;
     if (flags.json)
@@ -51,16 +55,24 @@ export async function evalCommand(dir: string, flags: EvalFlags, io: Io): Promis
   }
 }
 
-/** What scores Warden's own findings today. */
-export const DETECTORS_NOTE =
-  'Warden’s built-in detectors — none are installed yet (the detection context is the next piece of work), so this scores an empty finding set';
+/** What scores Warden's own findings. */
+export const DETECTORS_NOTE = 'Warden’s detectors, run as each batch landed';
 
 /**
- * Warden's detectors over the store. The detection context does not exist yet: until it
- * lands, there are no findings, and eval says so rather than pretending.
+ * Ingests the simulation batch by batch, running the detectors on each batch's leaves as it
+ * lands (streaming, as in production), and stores the findings.
  */
-export async function detect(_w: Wired): Promise<Findings> {
-  return Promise.resolve({ risk: [], alerts: [] });
+export async function ingestAndDetect(
+  w: Wired,
+  dir: string,
+  manifest: Manifest,
+): Promise<{ ingest: RunIngest; findings: Findings }> {
+  const engine = new DetectionEngine();
+  let fed = 0;
+  const ingest = await ingestSimulation(w, dir, manifest, async () => {
+    fed = await feed(w, engine, fed);
+  });
+  return { ingest, findings: (await saveFindings(w, engine)).findings };
 }
 
 /** Reads the labels (the one place outside `sim` that does) and scores the findings. */

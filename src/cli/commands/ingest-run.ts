@@ -18,6 +18,7 @@ export async function ingestSimulation(
   w: Wired,
   dir: string,
   manifest: Manifest,
+  afterBatch: () => Promise<void> = () => Promise.resolve(),
 ): Promise<RunIngest> {
   const paths = manifest.files.map((f) => join(dir, f));
   const sizes = paths.map((p) => statSync(p).size);
@@ -44,6 +45,7 @@ export async function ingestSimulation(
       events += report.events;
       directoryVersions += report.directoryVersions;
       dangling += report.dangling.length;
+      await afterBatch();
     }
   } finally {
     bar.stop();

@@ -1,0 +1,159 @@
+import pc from 'picocolors';
+import type { AccessEvent, Alert, Findings, RiskEntry } from '../../domain/index.js';
+import { SEVERITIES, atLeast } from '../../domain/index.js';
+import { DetectionEngine } from '../../detect/index.js';
+import type { StoredFindings } from '../../store/index.js';
+import { EXIT } from '../exit.js';
+import type { Io } from '../io.js';
+import { stepBar } from '../progress.js';
+import { barChart, heading, json, table } from '../render.js';
+import type { Wired } from '../wiring.js';
+
+/** Feeds the engine every stored record from `from` on, in ledger order; returns the next leaf. */
+export async function feed(
+  w: Wired,
+  engine: DetectionEngine,
+  from = 0,
+  onEvent: (e: AccessEvent) => void = () => {},
+): Promise<number> {
+  const total = w.ledger.size - from;
+  const bar = stepBar('detect', total, 'records');
+  let n = 0;
+  try {
+    for await (const { record } of w.store.ledger.records(from)) {
+      engine.consume([record]);
+      if (record.kind === 'event') onEvent(record.body);
+      if (++n % 50_000 === 0) bar.update(n);
+    }
+  } finally {
+    bar.stop();
+  }
+  return from + n;
+}
+
+/** Replays the whole ledger through the detectors and stores the findings. */
+export async function runDetection(
+  w: Wired,
+): Promise<{ engine: DetectionEngine; stored: StoredFindings }> {
+  const engine = new DetectionEngine();
+  await feed(w, engine);
+  const stored = await saveFindings(w, engine);
+  return { engine, stored };
+}
+
+export async function saveFindings(w: Wired, engine: DetectionEngine): Promise<StoredFindings> {
+  const stored: StoredFindings = {
+    computedAt: w.now(),
+    ledgerSize: w.ledger.size,
+    events: engine.events,
+    findings: engine.findings(),
+  };
+  await w.store.findings.save(stored);
+  return stored;
+}
+
+/** The stored findings if they cover the whole ledger; otherwise detection runs first. */
+export async function currentFindings(w: Wired): Promise<StoredFindings> {
+  const latest = await w.store.findings.latest();
+  if (latest && latest.ledgerSize === w.ledger.size) return latest;
+  return (await runDetection(w)).stored;
+}
+
+const serious = (alerts: readonly Alert[]): number =>
+  alerts.filter((a) => atLeast(a.severity, 'medium')).length;
+
+/** `warden detect`: run the detectors over the stream; exit 1 when an alert of medium or more stands. */
+export async function detectCommand(w: Wired, flags: { json?: boolean }, io: Io): Promise<number> {
+  const { stored } = await runDetection(w);
+  const f = stored.findings;
+  if (flags.json)
+    io.out(
+      `${json({ computedAt: stored.computedAt, ledgerSize: stored.ledgerSize, events: stored.events, employeesScored: f.risk.length, alerts: f.alerts.length })}\n`,
+    );
+  else io.out(describeDetection(stored));
+  return serious(f.alerts) > 0 ? EXIT.finding : EXIT.ok;
+}
+
+function describeDetection(s: StoredFindings): string {
+  const f = s.findings;
+  const bySeverity = SEVERITIES.map((sev) => ({
+    label: sev,
+    value: f.alerts.filter((a) => a.severity === sev).length,
+  }));
+  return [
+    `${pc.green('✔')} ${s.events.toLocaleString('en-US')} events through the detectors (ledger size ${s.ledgerSize.toLocaleString('en-US')}): ${f.risk.length} employees with a risk score, ${f.alerts.length} alerts`,
+    heading('alerts by severity'),
+    barChart(bySeverity),
+    heading('riskiest employees'),
+    riskTable(f.risk.slice(0, 15)),
+    `details: npx warden risk, npx warden alerts, npx warden explain EMPLOYEE`,
+    '',
+  ].join('\n');
+}
+
+export function riskTable(risk: readonly RiskEntry[]): string {
+  if (risk.length === 0) return 'nobody has a risk score';
+  return table(
+    ['employee', 'score', '', 'reasons'],
+    risk.map((r) => [
+      r.employeeId,
+      r.score,
+      pc.red('█'.repeat(Math.round(r.score / 5))),
+      r.reasons
+        .slice(0, 3)
+        .map((x) => x.indicator)
+        .join(', '),
+    ]),
+  );
+}
+
+export function alertTable(alerts: readonly Alert[]): string {
+  if (alerts.length === 0) return 'no alerts';
+  const colour = (s: string): string =>
+    s === 'critical' || s === 'high' ? pc.red(s) : s === 'medium' ? pc.yellow(s) : s;
+  return table(
+    ['event time', 'severity', 'employee', 'detector', 'sellers', 'summary'],
+    alerts.map((a) => [
+      a.eventTime,
+      colour(a.severity),
+      a.employeeId,
+      a.detector,
+      a.sellerIds.slice(0, 3).join(' '),
+      a.summary.length > 90 ? `${a.summary.slice(0, 89)}…` : a.summary,
+    ]),
+  );
+}
+
+/** `warden risk`: every employee with a score above 0, highest first (the contract's shape). */
+export async function riskCommand(
+  w: Wired,
+  flags: { json?: boolean; limit?: string },
+  io: Io,
+): Promise<number> {
+  const { findings } = await currentFindings(w);
+  if (flags.json) io.out(`${json(findings.risk)}\n`);
+  else io.out(`${riskTable(findings.risk.slice(0, Number(flags.limit ?? 25)))}\n`);
+  return EXIT.ok;
+}
+
+/** `warden alerts`: exit 1 when there is an alert at or above the floor shown. */
+export async function alertsCommand(
+  w: Wired,
+  flags: { json?: boolean; severity?: string },
+  io: Io,
+): Promise<number> {
+  const { findings } = await currentFindings(w);
+  const floor = (flags.severity ?? 'low') as Alert['severity'];
+  const shown = byTime(findings).alerts.filter((a) => atLeast(a.severity, floor));
+  io.out(flags.json ? `${json(shown)}\n` : `${alertTable(shown)}\n`);
+  return shown.length > 0 ? EXIT.finding : EXIT.ok;
+}
+
+function byTime(f: Findings): Findings {
+  return {
+    risk: f.risk,
+    alerts: [...f.alerts].sort(
+      (a, b) => a.eventTime.localeCompare(b.eventTime) || a.id.localeCompare(b.id),
+    ),
+  };
+}

@@ -1,0 +1,114 @@
+import pc from 'picocolors';
+import type { AccessEvent } from '../../domain/index.js';
+import { DetectionEngine, type Baseline } from '../../detect/index.js';
+import { UsageError } from '../exit.js';
+import type { Io } from '../io.js';
+import { heading, json, table } from '../render.js';
+import type { Wired } from '../wiring.js';
+import { alertTable, feed, saveFindings } from './detect.js';
+
+/**
+ * `warden explain EMPLOYEE`: why the employee scores what they score — the reasons, their
+ * alerts, a timeline of every cited event, and the baselines they departed from.
+ */
+export async function explainCommand(
+  w: Wired,
+  employeeId: string,
+  flags: { json?: boolean },
+  io: Io,
+): Promise<number> {
+  const engine = new DetectionEngine();
+  const own = new Map<string, AccessEvent>();
+  await feed(w, engine, 0, (e) => {
+    if (e.actor === employeeId) own.set(e.id, e);
+  });
+  const { findings } = await saveFindings(w, engine);
+  const baseline = engine.baselineOf(employeeId);
+  if (!baseline) throw new UsageError(`no employee ${employeeId} in the directory`);
+  const risk = findings.risk.find((r) => r.employeeId === employeeId);
+  const alerts = findings.alerts.filter((a) => a.employeeId === employeeId);
+  const indicatorsOf = new Map<string, Set<string>>();
+  for (const h of engine.hitsOf(employeeId)) {
+    const set = indicatorsOf.get(h.eventId) ?? new Set<string>();
+    set.add(h.indicator);
+    indicatorsOf.set(h.eventId, set);
+  }
+  const cited = new Set([
+    ...(risk?.reasons.flatMap((r) => r.events) ?? []),
+    ...alerts.flatMap((a) => a.events),
+  ]);
+  const timeline = [...cited]
+    .map((id) => own.get(id))
+    .filter((e) => e !== undefined)
+    .sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id))
+    .map((e) => ({ ...e, indicators: [...(indicatorsOf.get(e.id) ?? [])].sort() }));
+  if (flags.json) {
+    io.out(
+      `${json({ employeeId, score: risk?.score ?? 0, reasons: risk?.reasons ?? [], alerts, timeline, baseline })}\n`,
+    );
+    return 0;
+  }
+  io.out(describe(employeeId, risk?.score ?? 0, risk?.reasons ?? [], alerts, timeline, baseline));
+  return 0;
+}
+
+function describe(
+  id: string,
+  score: number,
+  reasons: readonly { indicator: string; detail: string; events: readonly string[] }[],
+  alerts: Parameters<typeof alertTable>[0],
+  timeline: (AccessEvent & { indicators: string[] })[],
+  b: Baseline,
+): string {
+  const e = b.employee;
+  const out = [
+    `${pc.bold(id)}: ${e.role} in ${e.team} at ${e.site}, ${e.shift} shift${e.leftAt === undefined ? '' : `, leaving ${new Date(e.leftAt).toISOString().slice(0, 10)}`} — risk ${pc.bold(String(score))} / 100`,
+    heading('reasons'),
+    reasons.length === 0
+      ? 'none'
+      : table(
+          ['indicator', 'detail', 'events'],
+          reasons.map((r) => [r.indicator, r.detail, r.events.length]),
+        ),
+    heading('alerts'),
+    alertTable(alerts),
+    heading(`timeline of the ${timeline.length} cited events`),
+    timeline.length === 0
+      ? 'none'
+      : table(
+          ['time', 'event', 'action', 'target', 'ticket', 'indicators'],
+          timeline.map((t) => [
+            t.time,
+            t.id,
+            t.action,
+            `${t.target.type} ${t.target.id}`,
+            t.ticket ?? '',
+            t.indicators.join(', '),
+          ]),
+        ),
+    heading('baselines'),
+    table(
+      ['compared with', 'value'],
+      [
+        [
+          `peer group ${b.peerGroup}: median accesses without purpose per worked day`,
+          b.peerRate.toFixed(2),
+        ],
+        [
+          `${id}: accesses without purpose per worked day`,
+          (b.workedDays === 0 ? 0 : b.unjustified / b.workedDays).toFixed(2),
+        ],
+        [`${id}: worked days seen`, String(b.workedDays)],
+        [
+          `${id}: usual hours (UTC), share of events`,
+          b.pattern?.hours
+            .slice(0, 6)
+            .map((h) => `${String(h.hour).padStart(2, '0')}h ${(h.share * 100).toFixed(0)}%`)
+            .join('  ') ?? '—',
+        ],
+        [`${id}: networks used`, String(b.pattern?.networks ?? 0)],
+      ],
+    ),
+  ];
+  return `${out.join('\n')}\n`;
+}

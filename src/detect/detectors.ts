@@ -1,0 +1,353 @@
+/**
+ * The marketplace abuse detectors (docs/detection.md): each looks at one kind of event in
+ * its directory context and returns hits; the alert rules watch the hits in sliding windows.
+ */
+import type { AccessEvent } from '../domain/index.js';
+import { AlertBook, Windows, type Mark } from './alert-book.js';
+import type { DirectoryView, EmployeeView } from './directory-view.js';
+import type { Hit, Indicator } from './evidence.js';
+import type { PeerBaselines } from './peers.js';
+import { judge, type Judgement, type TicketProblem } from './purpose.js';
+
+const DAY = 86_400_000;
+
+/** Weights (docs/detection.md, "Weights"): what one event of each kind adds to risk. */
+export const WEIGHTS = {
+  access: { 'seller.metrics.export': 1.5, 'seller.metrics.view': 1, 'seller.account.view': 0.4 },
+  problem: {
+    'other-seller': 2.5,
+    'not-theirs': 1.5,
+    'unknown-ticket': 1,
+    closed: 0.3,
+  } satisfies Record<Exclude<TicketProblem, 'self-opened'>, number>,
+  selfServing: 2,
+  negativeLookup: 2,
+  lookup: 0.5,
+  negativeDeletion: 3,
+  weakReason: 1.2,
+  personalExport: 6,
+  departingExport: 15,
+  sharedSellers: 4,
+} as const;
+
+/** Peers' daily rate of access without purpose at which one such access weighs half. */
+const PEER_HALF = 0.3;
+const WEAK_REASONS = new Set(['other', 'seller-request']);
+const PERSONAL_FIELD = /(^|[._-])(email|e-mail|phone|address|name|ssn|birth)/i;
+
+export class Detectors {
+  readonly book: AlertBook;
+  private readonly metrics7 = new Windows(7 * DAY);
+  private readonly metrics28 = new Windows(28 * DAY);
+  private readonly mismatch7 = new Windows(7 * DAY);
+  private readonly selfServing14 = new Windows(14 * DAY);
+  private readonly lookups14 = new Windows(14 * DAY);
+  private readonly deletions14 = new Windows(14 * DAY);
+  /** Seller → employee → their benefit-giving marks (deletions, look-ups) in 30 days. */
+  private readonly benefit = new Map<string, Map<string, Mark>>();
+  private readonly benefitSeen = new Set<string>();
+
+  constructor(
+    private readonly dir: DirectoryView,
+    private readonly peers: PeerBaselines,
+    onAlert: (hit: Hit) => void,
+  ) {
+    // An alert is a conclusion about its employee: it adds to their risk, citing the event
+    // that raised it (always one of theirs).
+    this.book = new AlertBook((alert, added, t) => {
+      const eventId = alert.events[alert.events.length - 1];
+      if (added > 0 && eventId !== undefined)
+        onAlert({
+          indicator: 'alerted',
+          employeeId: alert.employeeId,
+          eventId,
+          t,
+          weight: added,
+          sellerIds: alert.sellerIds,
+        });
+    });
+  }
+
+  sellerAccess(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
+    const seller = e.target.id;
+    const j = judge(this.dir, e, t, who, [seller], []);
+    this.problems(e, t, j, [seller], out);
+    if (j.justified) return;
+    const action = e.action as keyof typeof WEIGHTS.access;
+    const factor = who ? 1 / (1 + this.peers.peerRate(who, t) / PEER_HALF) : 1;
+    this.peers.unjustified(e.actor);
+    out.push(
+      this.hit('unjustified-seller-access', e, t, WEIGHTS.access[action] * factor, [seller]),
+    );
+    if (action === 'seller.account.view' || factor < 0.5) return;
+    const mark: Mark = {
+      t,
+      eventId: e.id,
+      sellerId: seller,
+      tag: this.dir.sellerCategory.get(seller),
+    };
+    this.metricsRules(
+      e,
+      t,
+      this.metrics7.add(e.actor, mark),
+      this.metrics28.add(e.actor, mark),
+      action === 'seller.metrics.export',
+    );
+  }
+
+  private metricsRules(
+    e: AccessEvent,
+    t: number,
+    week: readonly Mark[],
+    month: readonly Mark[],
+    exported: boolean,
+  ): void {
+    const sellers = new Set(week.map((m) => m.sellerId));
+    const byCategory = new Map<string, number>();
+    for (const s of sellers) {
+      const c = this.dir.sellerCategory.get(s ?? '') ?? '?';
+      byCategory.set(c, (byCategory.get(c) ?? 0) + 1);
+    }
+    const topCategory = Math.max(0, ...byCategory.values());
+    const raise = (severity: 'medium' | 'high', marks: readonly Mark[], summary: string): void =>
+      this.book.raise({
+        employeeId: e.actor,
+        detector: 'metrics-without-purpose',
+        severity,
+        t,
+        marks,
+        summary,
+      });
+    if (
+      week.length >= 15 ||
+      sellers.size >= 10 ||
+      (exported && sellers.size >= 3 && week.length >= 6)
+    )
+      raise(
+        'high',
+        week,
+        `${week.length} metrics views/exports of ${sellers.size} sellers without assignment or ticket in 7 days`,
+      );
+    else if ((week.length >= 6 && sellers.size >= 4) || topCategory >= 4)
+      raise(
+        'medium',
+        week,
+        `${week.length} metrics views/exports of ${sellers.size} sellers (${topCategory} in one category) without assignment or ticket in 7 days`,
+      );
+    const repeats = new Map<string, number>();
+    for (const m of month) repeats.set(m.sellerId ?? '', (repeats.get(m.sellerId ?? '') ?? 0) + 1);
+    const repeated = [...repeats.values()].filter((n) => n >= 2).length;
+    if (month.length >= 6 && repeated >= 2)
+      raise(
+        'medium',
+        month,
+        `${month.length} metrics views of ${repeats.size} sellers without purpose in 28 days, ${repeated} of them again and again`,
+      );
+  }
+
+  /** Looking up a reviewer's contact: concentrated on those who reviewed one seller badly? */
+  reviewerLookup(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
+    const reviews = this.dir.reviewsBy.get(e.target.id) ?? [];
+    const sellers = [...new Set(reviews.map((r) => r.sellerId).filter((s) => s !== undefined))];
+    const j = judge(
+      this.dir,
+      e,
+      t,
+      who,
+      sellers,
+      reviews.map((r) => r.reviewId),
+    );
+    this.problems(e, t, j, sellers, out);
+    const selfServed = j.problems.includes('self-opened');
+    if (j.justified && !selfServed) return;
+    const negative = [
+      ...new Set(
+        reviews.filter((r) => r.rating <= 2 && r.sellerId !== undefined).map((r) => r.sellerId!),
+      ),
+    ];
+    if (negative.length === 0) {
+      out.push(this.hit('reviewer-lookup', e, t, WEIGHTS.lookup, sellers));
+      return;
+    }
+    out.push(
+      this.hit(
+        'negative-reviewer-lookup',
+        e,
+        t,
+        WEIGHTS.negativeLookup * (selfServed ? 0.5 : 1),
+        negative,
+      ),
+    );
+    for (const seller of negative) {
+      const marks = this.lookups14.add(`${e.actor}|${seller}`, {
+        t,
+        eventId: e.id,
+        sellerId: seller,
+      });
+      this.benefitFor(seller, e, t, out);
+      const severity = marks.length >= 8 ? 'high' : marks.length >= 3 ? 'medium' : undefined;
+      if (severity)
+        this.book.raise({
+          employeeId: e.actor,
+          detector: 'reviewer-harvest',
+          severity,
+          t,
+          marks,
+          summary: `${marks.length} contact look-ups, without a fitting ticket, of reviewers who gave ${seller} 1–2 stars (14 days)`,
+        });
+    }
+  }
+
+  /** Removing a review: negative, unreported, unticketed — deletion for hire? */
+  deletion(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
+    const review = this.dir.reviews.get(e.target.id);
+    if (!review || review.rating > 2) return;
+    const seller = this.dir.sellerOfReview(e.target.id);
+    const reported = (this.dir.firstReport.get(e.target.id) ?? Infinity) <= t;
+    const j = judge(this.dir, e, t, who, seller ? [seller] : [], [e.target.id]);
+    this.problems(e, t, j, seller ? [seller] : [], out);
+    if (reported || j.justified) return;
+    const reason = typeof e.attrs?.['reason'] === 'string' ? e.attrs['reason'] : 'other';
+    const weight = WEIGHTS.negativeDeletion * (WEAK_REASONS.has(reason) ? WEIGHTS.weakReason : 1);
+    out.push(this.hit('unreported-negative-deletion', e, t, weight, seller ? [seller] : []));
+    const marks = this.deletions14.add(e.actor, { t, eventId: e.id, sellerId: seller });
+    if (seller) this.benefitFor(seller, e, t, out);
+    const perSeller = Math.max(
+      ...[...new Set(marks.map((m) => m.sellerId))].map(
+        (s) => marks.filter((m) => m.sellerId === s).length,
+      ),
+    );
+    const severity =
+      marks.length >= 5 || perSeller >= 3 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
+    if (severity)
+      this.book.raise({
+        employeeId: e.actor,
+        detector: 'deletion-for-hire',
+        severity,
+        t,
+        marks,
+        summary: `${marks.length} unreported removals of 1–2 star reviews without a ticket in 14 days (${perSeller} for one seller)`,
+      });
+  }
+
+  /** A bulk export: personal fields, and the exporter about to leave? */
+  dataExport(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
+    const fields = Array.isArray(e.attrs?.['fields'])
+      ? (e.attrs['fields'] as unknown[]).filter((f) => typeof f === 'string')
+      : [];
+    const personal = fields.filter((f) => PERSONAL_FIELD.test(f));
+    if (personal.length === 0 || who?.team === 'legal') return;
+    const rows = typeof e.attrs?.['rows'] === 'number' ? e.attrs['rows'] : 0;
+    const leaving = who?.leftAt !== undefined && t >= who.leftAt - 30 * DAY;
+    const mark = [{ t, eventId: e.id }];
+    if (leaving) {
+      out.push(this.hit('departing-export', e, t, WEIGHTS.departingExport, []));
+      this.book.raise({
+        employeeId: e.actor,
+        detector: 'departing-exfiltration',
+        severity: rows >= 50_000 ? 'critical' : 'high',
+        t,
+        marks: mark,
+        summary: `exported ${rows.toLocaleString('en-US')} rows with personal fields (${personal.join(', ')}) before leaving`,
+      });
+      return;
+    }
+    out.push(this.hit('personal-data-export', e, t, WEIGHTS.personalExport, []));
+    this.book.raise({
+      employeeId: e.actor,
+      detector: 'personal-data-export',
+      severity: 'medium',
+      t,
+      marks: mark,
+      summary: `exported ${rows.toLocaleString('en-US')} rows with personal fields (${personal.join(', ')}) outside Legal`,
+    });
+  }
+
+  /** What is wrong with the ticket an event cites. */
+  private problems(
+    e: AccessEvent,
+    t: number,
+    j: Judgement,
+    sellers: readonly string[],
+    out: Hit[],
+  ): void {
+    for (const p of j.problems) {
+      if (p === 'self-opened') {
+        out.push(this.hit('self-serving-ticket', e, t, WEIGHTS.selfServing, sellers));
+        const marks = this.selfServing14.add(e.actor, {
+          t,
+          eventId: e.id,
+          sellerId: j.ticket?.sellerId,
+        });
+        const sellerCount = new Set(marks.map((m) => m.sellerId)).size;
+        const severity =
+          sellerCount >= 2 && marks.length >= 3 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
+        if (severity)
+          this.book.raise({
+            employeeId: e.actor,
+            detector: 'self-serving-ticket',
+            severity,
+            t,
+            marks,
+            summary: `${marks.length} sensitive accesses under tickets they opened themselves, for ${sellerCount} seller(s)`,
+          });
+        continue;
+      }
+      out.push(this.hit('purpose-mismatch', e, t, WEIGHTS.problem[p], sellers));
+      if (p !== 'other-seller' && p !== 'not-theirs') continue;
+      const marks = this.mismatch7.add(e.actor, { t, eventId: e.id, sellerId: sellers[0] });
+      const severity = marks.length >= 5 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
+      if (severity)
+        this.book.raise({
+          employeeId: e.actor,
+          detector: 'purpose-mismatch',
+          severity,
+          t,
+          marks,
+          summary: `${marks.length} accesses in 7 days citing tickets about other sellers or assigned to others`,
+        });
+    }
+  }
+
+  /** Several employees giving the same seller benefits (removals, look-ups): a ring? */
+  private benefitFor(seller: string, e: AccessEvent, t: number, out: Hit[]): void {
+    const givers = this.benefit.get(seller) ?? new Map<string, Mark>();
+    for (const [id, m] of givers) if (m.t < t - 30 * DAY) givers.delete(id);
+    if (!givers.has(e.actor)) givers.set(e.actor, { t, eventId: e.id, sellerId: seller });
+    this.benefit.set(seller, givers);
+    if (givers.size < 2) return;
+    for (const [id, m] of givers) {
+      const key = `${seller}|${id}`;
+      if (this.benefitSeen.has(key)) continue;
+      this.benefitSeen.add(key);
+      out.push({
+        indicator: 'shared-sellers',
+        employeeId: id,
+        eventId: m.eventId,
+        t,
+        weight: WEIGHTS.sharedSellers,
+        sellerIds: [seller],
+      });
+    }
+    const marks = [...givers.values()];
+    for (const id of givers.keys())
+      this.book.raise({
+        employeeId: id,
+        detector: 'seller-ring',
+        severity: givers.size >= 3 ? 'high' : 'medium',
+        t,
+        marks: marks.filter((m) => givers.get(id) === m),
+        summary: `one of ${givers.size} employees giving ${seller} benefits without purpose (removals, look-ups of its negative reviewers) within 30 days: ${[...givers.keys()].sort().join(', ')}`,
+      });
+  }
+
+  private hit(
+    indicator: Indicator,
+    e: AccessEvent,
+    t: number,
+    weight: number,
+    sellerIds: readonly string[],
+  ): Hit {
+    return { indicator, employeeId: e.actor, eventId: e.id, t, weight, sellerIds };
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * What detection knows of the directory at the moment an event is processed: the latest
+ * version of every record that arrived before it in the stream (last write wins). Only the
+ * fields detectors use are kept; personal data never enters.
+ */
+import type {
+  Assignment,
+  Employee,
+  InterchangeRecord,
+  Product,
+  Report,
+  Review,
+  Seller,
+  Ticket,
+} from '../domain/index.js';
+import { parseTime } from '../domain/index.js';
+
+export interface EmployeeView {
+  readonly id: string;
+  readonly team: string;
+  readonly role: string;
+  readonly site: string;
+  readonly manager: string | undefined;
+  readonly shift: string;
+  readonly hiredAt: number | undefined;
+  readonly leftAt: number | undefined;
+}
+
+export interface TicketView {
+  readonly id: string;
+  readonly sellerId: string;
+  readonly openedAt: number;
+  readonly closedAt: number | undefined;
+  readonly assigneeId: string | undefined;
+  readonly openedBy: string | undefined;
+  readonly reviewId: string | undefined;
+  readonly related: readonly string[];
+  readonly topic: string | undefined;
+}
+
+export interface ReviewView {
+  readonly productId: string;
+  readonly reviewerId: string;
+  readonly rating: number;
+}
+
+/** A review's seller and rating, as the reviewer-harvest detector wants them. */
+export interface ReviewerReview {
+  readonly reviewId: string;
+  readonly sellerId: string | undefined;
+  readonly rating: number;
+}
+
+const time = (t: string | undefined): number | undefined =>
+  t === undefined ? undefined : parseTime(t);
+
+export class DirectoryView {
+  readonly employees = new Map<string, EmployeeView>();
+  readonly tickets = new Map<string, TicketView>();
+  readonly reviews = new Map<string, ReviewView>();
+  /** Product id → seller id and category. */
+  readonly products = new Map<string, { sellerId: string; category: string }>();
+  readonly sellerCategory = new Map<string, string>();
+  /** Review id → the time of its first report. */
+  readonly firstReport = new Map<string, number>();
+  /** Reviewer id → their reviews. */
+  readonly reviewsBy = new Map<string, ReviewerReview[]>();
+  /** Assignee → seller → ids of the tickets assigned to them naming it. */
+  private readonly held = new Map<string, Map<string, string[]>>();
+  /** Employee id → seller id → assignment intervals [from, to). */
+  private readonly assignments = new Map<string, Map<string, [number, number][]>>();
+
+  apply(record: InterchangeRecord): void {
+    switch (record.kind) {
+      case 'employee':
+        return this.employee(record.body);
+      case 'seller':
+        return this.seller(record.body);
+      case 'product':
+        return this.product(record.body);
+      case 'review':
+        return this.review(record.body);
+      case 'assignment':
+        return this.assignment(record.body);
+      case 'ticket':
+        return this.ticket(record.body);
+      case 'report':
+        return this.report(record.body);
+      case 'reviewer':
+      case 'event':
+        return;
+    }
+  }
+
+  isAssigned(employeeId: string, sellerId: string, t: number): boolean {
+    const spans = this.assignments.get(employeeId)?.get(sellerId);
+    if (!spans) return false;
+    for (const [from, to] of spans) if (from <= t && t < to) return true;
+    return false;
+  }
+
+  ticketsHeld(employeeId: string, sellerId: string): readonly string[] | undefined {
+    return this.held.get(employeeId)?.get(sellerId);
+  }
+
+  sellerOfReview(reviewId: string): string | undefined {
+    const r = this.reviews.get(reviewId);
+    return r === undefined ? undefined : this.products.get(r.productId)?.sellerId;
+  }
+
+  private employee(e: Employee): void {
+    this.employees.set(e.id, {
+      id: e.id,
+      team: e.team,
+      role: e.role,
+      site: e.site,
+      manager: e.manager,
+      shift: e.shift ?? 'day',
+      hiredAt: time(e.hiredAt),
+      leftAt: time(e.leftAt),
+    });
+  }
+
+  private seller(s: Seller): void {
+    this.sellerCategory.set(s.id, s.category);
+  }
+
+  private product(p: Product): void {
+    this.products.set(p.id, { sellerId: p.sellerId, category: p.category });
+  }
+
+  private review(r: Review): void {
+    const had = this.reviews.get(r.id);
+    this.reviews.set(r.id, { productId: r.productId, reviewerId: r.reviewerId, rating: r.rating });
+    if (had) return;
+    const list = this.reviewsBy.get(r.reviewerId) ?? [];
+    list.push({
+      reviewId: r.id,
+      sellerId: this.products.get(r.productId)?.sellerId,
+      rating: r.rating,
+    });
+    this.reviewsBy.set(r.reviewerId, list);
+  }
+
+  private assignment(a: Assignment): void {
+    const from = time(a.from) ?? -Infinity;
+    const to = a.to === undefined || a.to === null ? Infinity : (time(a.to) ?? Infinity);
+    const bySeller = this.assignments.get(a.employeeId) ?? new Map<string, [number, number][]>();
+    const spans = (bySeller.get(a.sellerId) ?? []).filter(([f]) => f !== from);
+    spans.push([from, to]);
+    bySeller.set(a.sellerId, spans);
+    this.assignments.set(a.employeeId, bySeller);
+  }
+
+  private ticket(t: Ticket): void {
+    if (!this.tickets.has(t.id) && t.assigneeId !== undefined) {
+      const bySeller = this.held.get(t.assigneeId) ?? new Map<string, string[]>();
+      for (const s of [t.sellerId, ...(t.relatedSellerIds ?? [])]) {
+        const ids = bySeller.get(s) ?? [];
+        ids.push(t.id);
+        if (ids.length > 50) ids.shift();
+        bySeller.set(s, ids);
+      }
+      this.held.set(t.assigneeId, bySeller);
+    }
+    this.tickets.set(t.id, {
+      id: t.id,
+      sellerId: t.sellerId,
+      openedAt: time(t.openedAt) ?? -Infinity,
+      closedAt: time(t.closedAt),
+      assigneeId: t.assigneeId,
+      openedBy: t.openedBy,
+      reviewId: t.reviewId,
+      related: t.relatedSellerIds ?? [],
+      topic: t.topic,
+    });
+  }
+
+  private report(r: Report): void {
+    const at = time(r.reportedAt) ?? Infinity;
+    const had = this.firstReport.get(r.reviewId);
+    if (had === undefined || at < had) this.firstReport.set(r.reviewId, at);
+  }
+}

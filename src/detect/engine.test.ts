@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import { atLeast, type Findings } from '../domain/index.js';
+import { DetectionEngine } from './engine.js';
+import { Stream, at } from './test-support.js';
+
+function detect(s: Stream): Findings {
+  const engine = new DetectionEngine();
+  engine.consume(s.records);
+  return engine.findings();
+}
+
+const riskOf = (f: Findings, id: string): number =>
+  f.risk.find((r) => r.employeeId === id)?.score ?? 0;
+const alertsOf = (f: Findings, id: string, detector?: string) =>
+  f.alerts.filter(
+    (a) => a.employeeId === id && (detector === undefined || a.detector === detector),
+  );
+
+/** A small support team: four agents, sellers in two categories. */
+function team(): Stream {
+  const s = new Stream();
+  for (const id of ['e-1', 'e-2', 'e-3', 'e-4']) s.employee(id);
+  for (let i = 1; i <= 12; i++) s.seller(`s-${i}`, i <= 8 ? 'toys' : 'home');
+  return s;
+}
+
+describe('DetectionEngine', () => {
+  describe('when an agent views metrics of sellers they have no purpose for', () => {
+    it('raises metrics-without-purpose, scores them, and cites only their own events', () => {
+      const s = team();
+      const mine = [1, 2, 3, 4, 5, 6].map((i) =>
+        s.event('e-1', 'seller.metrics.view', 'seller', `s-${i}`, at(0, 1, i)),
+      );
+      const f = detect(s);
+      const alert = alertsOf(f, 'e-1', 'metrics-without-purpose')[0]!;
+      expect(atLeast(alert.severity, 'medium')).toBe(true);
+      expect(alert.eventTime).toBe(at(0, 1, 4)); // crossed at the fourth seller of one category
+      expect(riskOf(f, 'e-1')).toBeGreaterThan(0);
+      for (const r of f.risk)
+        for (const reason of r.reasons) for (const id of reason.events) expect(mine).toContain(id);
+    });
+
+    it('does not count accesses justified by an assignment, a cited ticket, or a ticket they hold', () => {
+      const s = team();
+      s.assign('e-1', 's-1').assign('e-1', 's-2');
+      s.ticket('t-3', 's-3', 'e-1')
+        .ticket('t-4', 's-4', 'e-1')
+        .ticket('t-5', 's-5', 'e-1')
+        .ticket('t-6', 's-6', 'e-1');
+      s.event('e-1', 'seller.metrics.view', 'seller', 's-1', at(0, 1));
+      s.event('e-1', 'seller.metrics.view', 'seller', 's-2', at(0, 2));
+      s.event('e-1', 'seller.metrics.view', 'seller', 's-3', at(0, 3), { ticket: 't-3' });
+      s.event('e-1', 'seller.metrics.view', 'seller', 's-4', at(0, 4), { ticket: 't-4' });
+      s.event('e-1', 'seller.metrics.view', 'seller', 's-5', at(0, 5)); // forgot to cite t-5
+      s.event('e-1', 'seller.metrics.export', 'seller', 's-6', at(0, 6), { ticket: 't-6' });
+      const f = detect(s);
+      expect(f.alerts).toEqual([]);
+      expect(riskOf(f, 'e-1')).toBe(0);
+    });
+
+    it('gives the analytics team its cross-seller purpose', () => {
+      const s = team();
+      s.employee('e-9', { team: 'analytics', role: 'analyst' });
+      for (let i = 1; i <= 12; i++)
+        s.event('e-9', 'seller.metrics.view', 'seller', `s-${i}`, at(0, 1, i));
+      expect(detect(s).alerts).toEqual([]);
+    });
+  });
+
+  describe('when a cited ticket does not fit', () => {
+    it('flags tickets about other sellers, and self-opened tickets', () => {
+      const s = team();
+      s.ticket('t-9', 's-9', 'e-2').ticket('t-own', 's-1', 'e-3', { openedBy: 'e-3' });
+      s.event('e-2', 'seller.metrics.view', 'seller', 's-1', at(0, 1), { ticket: 't-9' });
+      s.event('e-2', 'seller.metrics.view', 'seller', 's-2', at(0, 2), { ticket: 't-9' });
+      s.event('e-3', 'seller.metrics.export', 'seller', 's-1', at(0, 1), { ticket: 't-own' });
+      s.event('e-3', 'seller.metrics.view', 'seller', 's-1', at(0, 2), { ticket: 't-own' });
+      const f = detect(s);
+      expect(alertsOf(f, 'e-2', 'purpose-mismatch').map((a) => a.severity)).toEqual(['medium']);
+      expect(alertsOf(f, 'e-3', 'self-serving-ticket').map((a) => a.severity)).toEqual(['medium']);
+    });
+
+    it('accepts a closed ticket within three days, and flags it (weakly) later', () => {
+      const s = team();
+      s.ticket('t-1', 's-1', 'e-1', { closedAt: at(0) });
+      s.event('e-1', 'seller.account.view', 'seller', 's-1', at(2), { ticket: 't-1' });
+      expect(detect(s).risk).toEqual([]);
+      s.event('e-1', 'seller.account.view', 'seller', 's-1', at(5), { ticket: 't-1' });
+      const f = detect(s);
+      expect(f.risk[0]?.reasons.map((r) => r.indicator)).toContain('purpose-mismatch');
+      expect(f.alerts).toEqual([]);
+    });
+  });
+
+  describe('when reviewer contacts are looked up', () => {
+    it('flags look-ups of one seller’s negative reviewers without a ticket, not those under a fitting ticket', () => {
+      const s = team();
+      for (let i = 1; i <= 4; i++) s.review(`r-${i}`, 's-1', `u-${i}`, 1);
+      s.ticket('t-recall', 's-1', 'e-2', { openedBy: 'system' });
+      for (let i = 1; i <= 4; i++) {
+        s.event('e-1', 'reviewer.contact.view', 'reviewer', `u-${i}`, at(0, 1, i));
+        s.event('e-2', 'reviewer.contact.view', 'reviewer', `u-${i}`, at(0, 2, i), {
+          ticket: 't-recall',
+        });
+      }
+      const f = detect(s);
+      expect(alertsOf(f, 'e-1', 'reviewer-harvest')[0]?.sellerIds).toEqual(['s-1']);
+      expect(alertsOf(f, 'e-2')).toEqual([]);
+      expect(riskOf(f, 'e-2')).toBe(0);
+    });
+  });
+
+  describe('when reviews are removed', () => {
+    it('flags unreported removals of negative reviews, not reported ones or positive ones', () => {
+      const s = team();
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).employee('m-2', {
+        team: 'review-moderation',
+        role: 'moderator',
+      });
+      for (let i = 1; i <= 3; i++)
+        s.review(`neg-${i}`, 's-1', `u-${i}`, 2)
+          .review(`pos-${i}`, 's-2', `v-${i}`, 5)
+          .review(`rep-${i}`, 's-3', `w-${i}`, 1);
+      for (let i = 1; i <= 3; i++) s.report(`rep-${i}`, at(0));
+      for (let i = 1; i <= 3; i++) {
+        s.event('m-1', 'review.delete', 'review', `neg-${i}`, at(0, i), {
+          attrs: { reason: 'other' },
+        });
+        s.event('m-2', 'review.delete', 'review', `pos-${i}`, at(0, i), {
+          attrs: { reason: 'spam' },
+        });
+        s.event('m-2', 'review.delete', 'review', `rep-${i}`, at(0, i, 30), {
+          attrs: { reason: 'abuse' },
+        });
+      }
+      const f = detect(s);
+      expect(alertsOf(f, 'm-1', 'deletion-for-hire').map((a) => a.severity)).toEqual([
+        'medium',
+        'high',
+      ]);
+      expect(alertsOf(f, 'm-2')).toEqual([]);
+      expect(riskOf(f, 'm-2')).toBe(0);
+    });
+
+    it('names every employee giving one seller such benefits in one ring alert each', () => {
+      const s = team();
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' });
+      for (let i = 1; i <= 3; i++) s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+      s.event('m-1', 'review.delete', 'review', 'neg-1', at(0, 1));
+      s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-2', at(0, 2));
+      const f = detect(s);
+      const ring = f.alerts.filter((a) => a.detector === 'seller-ring');
+      expect(ring.map((a) => a.employeeId).sort()).toEqual(['e-1', 'm-1']);
+      expect(ring.every((a) => a.summary.includes('e-1, m-1'))).toBe(true);
+    });
+  });
+
+  describe('when personal fields are exported', () => {
+    it('is high (or critical) before the exporter leaves, medium otherwise, nothing for Legal or plain fields', () => {
+      const s = team();
+      s.employee('e-5', { leftAt: at(10) }).employee('l-1', { team: 'legal', role: 'counsel' });
+      const personal = { rows: 60_000, fields: ['sellerId', 'reviewer.email'] };
+      s.event('e-5', 'data.export', 'dataset', 'customers', at(1), { attrs: personal });
+      s.event('e-1', 'data.export', 'dataset', 'customers', at(1), { attrs: personal });
+      s.event('e-2', 'data.export', 'dataset', 'sales', at(1), {
+        attrs: { rows: 9e6, fields: ['revenue', 'units'] },
+      });
+      s.event('l-1', 'data.export', 'dataset', 'customers', at(1), { attrs: personal });
+      const f = detect(s);
+      expect(alertsOf(f, 'e-5').map((a) => [a.detector, a.severity])).toEqual([
+        ['departing-exfiltration', 'critical'],
+      ]);
+      expect(alertsOf(f, 'e-1').map((a) => [a.detector, a.severity])).toEqual([
+        ['personal-data-export', 'medium'],
+      ]);
+      expect(alertsOf(f, 'e-2')).toEqual([]);
+      expect(alertsOf(f, 'l-1')).toEqual([]);
+    });
+  });
+
+  describe('when a small private network is shared', () => {
+    it('gives each of its users a shared-network reason citing their own first event on it', () => {
+      const s = team();
+      const a = s.event('e-1', 'login', 'dataset', 'console', at(0), { ip: '203.0.113.7' });
+      const b = s.event('e-2', 'login', 'dataset', 'console', at(1), { ip: '203.0.113.7' });
+      const f = detect(s);
+      expect(
+        f.risk
+          .find((r) => r.employeeId === 'e-1')
+          ?.reasons.find((r) => r.indicator === 'shared-network')?.events,
+      ).toEqual([a]);
+      expect(
+        f.risk
+          .find((r) => r.employeeId === 'e-2')
+          ?.reasons.find((r) => r.indicator === 'shared-network')?.events,
+      ).toEqual([b]);
+    });
+  });
+
+  describe('when risk accumulates', () => {
+    it('saturates below 100, and one indicator alone is capped', () => {
+      const s = team();
+      s.employee('e-5', { leftAt: at(25) });
+      for (let d = 0; d < 20; d++)
+        s.event('e-5', 'data.export', 'dataset', 'customers', at(d), {
+          attrs: { rows: 10, fields: ['reviewer.email'] },
+        });
+      const f = detect(s);
+      const score = riskOf(f, 'e-5');
+      expect(score).toBeLessThan(100);
+      // 20 departing exports weigh 300, capped at 40, plus the critical alert’s 14 or 20 points.
+      expect(score).toBeLessThan(Math.round(100 * (1 - Math.exp(-(40 + 20) / 30))) + 1);
+    });
+
+    it('ignores refused (denied) events: they did not happen', () => {
+      const s = team();
+      for (let i = 1; i <= 8; i++)
+        s.event('e-1', 'seller.metrics.view', 'seller', `s-${i}`, at(0, 1, i));
+      const denied = new DetectionEngine();
+      denied.consume(
+        s.records.map((r) =>
+          r.kind === 'event'
+            ? { kind: 'event', body: { ...r.body, outcome: 'denied' as const } }
+            : r,
+        ),
+      );
+      expect(denied.findings()).toEqual({ risk: [], alerts: [] });
+    });
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * Evidence: what detectors find, event by event — a hit on one indicator, for one employee,
+ * with a weight, the event it rests on, and the sellers it concerns. Risk and alerts are
+ * built from hits alone, so every point and every alert cites events of its employee.
+ */
+
+/** Every indicator Warden raises; docs/detection.md explains each. */
+export const INDICATORS = [
+  'unjustified-seller-access',
+  'purpose-mismatch',
+  'self-serving-ticket',
+  'negative-reviewer-lookup',
+  'reviewer-lookup',
+  'unreported-negative-deletion',
+  'personal-data-export',
+  'departing-export',
+  'shared-sellers',
+  'shared-network',
+  'new-network',
+  'off-hours',
+  'alerted',
+] as const;
+export type Indicator = (typeof INDICATORS)[number];
+
+export interface Hit {
+  readonly indicator: Indicator;
+  readonly employeeId: string;
+  readonly eventId: string;
+  /** Event time, epoch ms. */
+  readonly t: number;
+  readonly weight: number;
+  readonly sellerIds: readonly string[];
+}

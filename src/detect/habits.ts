@@ -1,0 +1,132 @@
+/**
+ * Each employee's own pattern: the networks they work from and the hours they work, learned
+ * from their history. A changed shift in the directory starts the hours afresh (cold start),
+ * as does a new hire's first week.
+ */
+import type { AccessEvent } from '../domain/index.js';
+import type { EmployeeView } from './directory-view.js';
+import type { Hit } from './evidence.js';
+
+const DAY = 86_400_000;
+/** Days of history before an employee's own pattern is trusted. */
+const SETTLED_DAYS = 5;
+/** A network used by this few people, and no more, looks like a shared private one. */
+const SMALL_GROUP = { min: 2, max: 8 };
+
+interface Habit {
+  days: number;
+  lastDay: number;
+  shift: string;
+  hours: Float64Array;
+  total: number;
+  networks: Set<string>;
+  lastOffHoursDay: number;
+}
+
+export class Habits {
+  private readonly habits = new Map<string, Habit>();
+  /** Network → employee → their first event on it. */
+  private readonly networkUsers = new Map<string, Map<string, { eventId: string; t: number }>>();
+
+  /** Hits for the event against the employee's own pattern; then learns from it. */
+  observe(e: AccessEvent, t: number, who: EmployeeView | undefined, sensitive: boolean): Hit[] {
+    const h = this.habitOf(e.actor, who);
+    const day = Math.floor(t / DAY);
+    if (h.lastDay !== day) {
+      h.lastDay = day;
+      h.days++;
+    }
+    const hits: Hit[] = [];
+    const hour = new Date(t).getUTCHours();
+    if (
+      sensitive &&
+      h.days > SETTLED_DAYS &&
+      h.total > 50 &&
+      h.hours[hour]! / h.total < 0.01 &&
+      h.lastOffHoursDay !== day
+    ) {
+      h.lastOffHoursDay = day;
+      hits.push({
+        indicator: 'off-hours',
+        employeeId: e.actor,
+        eventId: e.id,
+        t,
+        weight: 0.3,
+        sellerIds: [],
+      });
+    }
+    h.hours[hour]!++;
+    h.total++;
+    const ip = e.context?.ip;
+    if (ip !== undefined) this.network(e, t, ip, h, hits);
+    return hits;
+  }
+
+  private network(e: AccessEvent, t: number, ip: string, h: Habit, hits: Hit[]): void {
+    if (h.networks.has(ip)) return;
+    h.networks.add(ip);
+    if (h.days > SETTLED_DAYS)
+      hits.push({
+        indicator: 'new-network',
+        employeeId: e.actor,
+        eventId: e.id,
+        t,
+        weight: 0.5,
+        sellerIds: [],
+      });
+    const users = this.networkUsers.get(ip) ?? new Map<string, { eventId: string; t: number }>();
+    if (users.size > SMALL_GROUP.max) return;
+    users.set(e.actor, { eventId: e.id, t });
+    this.networkUsers.set(ip, users);
+    if (users.size < SMALL_GROUP.min || users.size > SMALL_GROUP.max) return;
+    // Everyone on the network gets the hit once, citing their own first event on it.
+    const hitFor = (id: string, first: { eventId: string }): Hit => ({
+      indicator: 'shared-network',
+      employeeId: id,
+      eventId: first.eventId,
+      t,
+      weight: 3,
+      sellerIds: [],
+    });
+    if (users.size === SMALL_GROUP.min)
+      for (const [id, first] of users) hits.push(hitFor(id, first));
+    else hits.push(hitFor(e.actor, { eventId: e.id }));
+  }
+
+  /** The employee's usual hours (UTC, most worked first) and the networks they use. */
+  patternOf(
+    id: string,
+  ): { hours: { hour: number; share: number }[]; networks: number; days: number } | undefined {
+    const h = this.habits.get(id);
+    if (!h || h.total === 0) return undefined;
+    const hours = [...h.hours.keys()]
+      .map((hour) => ({ hour, share: h.hours[hour]! / h.total }))
+      .filter((x) => x.share > 0)
+      .sort((a, b) => b.share - a.share || a.hour - b.hour);
+    return { hours, networks: h.networks.size, days: h.days };
+  }
+
+  /** Employees sharing a small network with `employeeId` (for the alert's summary). */
+  networkPeers(ip: string): string[] {
+    return [...(this.networkUsers.get(ip)?.keys() ?? [])];
+  }
+
+  private habitOf(id: string, who: EmployeeView | undefined): Habit {
+    const shift = who?.shift ?? 'day';
+    let h = this.habits.get(id);
+    if (!h || h.shift !== shift) {
+      // A new person, or a new shift: their hours start afresh (their networks stay known).
+      h = {
+        days: 0,
+        lastDay: -1,
+        shift,
+        hours: new Float64Array(24),
+        total: 0,
+        networks: h?.networks ?? new Set(),
+        lastOffHoursDay: -1,
+      };
+      this.habits.set(id, h);
+    }
+    return h;
+  }
+}

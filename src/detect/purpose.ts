@@ -1,0 +1,104 @@
+/**
+ * Purpose: why an employee may touch a seller, a review or a reviewer at a given moment.
+ * Interchange v1 gives three reasons: an assignment to the seller, a ticket that names it
+ * (cited, or held by the employee), and — for the analytics team, whose work is
+ * cross-seller metrics — the role itself. Everything else is access without a purpose.
+ */
+import type { AccessEvent } from '../domain/index.js';
+import type { DirectoryView, EmployeeView, TicketView } from './directory-view.js';
+
+/** What is wrong with a cited ticket (docs/detection.md, "purpose mismatch"). */
+export type TicketProblem =
+  'unknown-ticket' | 'other-seller' | 'closed' | 'not-theirs' | 'self-opened';
+
+export interface Judgement {
+  /** The access has a purpose: an assignment, a fitting ticket, or the role. */
+  readonly justified: boolean;
+  readonly problems: readonly TicketProblem[];
+  /** The ticket that justified it, if one did. */
+  readonly ticket: TicketView | undefined;
+}
+
+/** Tickets stay usable for a while after closing: follow-ups are normal. */
+const CLOSED_GRACE = 3 * 86_400_000;
+/** A ticket may be recorded a little after the work on it began. */
+const OPEN_SLACK = 10 * 60_000;
+
+const NONE: Judgement = { justified: false, problems: [], ticket: undefined };
+
+/** Teams whose work is metrics across all sellers: their role is their purpose. */
+const CROSS_SELLER_TEAMS = new Set(['analytics']);
+
+export function judge(
+  dir: DirectoryView,
+  e: AccessEvent,
+  t: number,
+  who: EmployeeView | undefined,
+  sellers: readonly string[],
+  reviewIds: readonly string[],
+): Judgement {
+  if (e.target.type === 'seller' && who && CROSS_SELLER_TEAMS.has(who.team))
+    return { justified: true, problems: [], ticket: undefined };
+  for (const s of sellers)
+    if (dir.isAssigned(e.actor, s, t)) return { justified: true, problems: [], ticket: undefined };
+  if (e.ticket !== undefined) return judgeCited(dir, e, t, who, sellers, reviewIds);
+  const held = heldTicket(dir, e.actor, t, sellers);
+  return held ? { justified: true, problems: [], ticket: held } : NONE;
+}
+
+function judgeCited(
+  dir: DirectoryView,
+  e: AccessEvent,
+  t: number,
+  who: EmployeeView | undefined,
+  sellers: readonly string[],
+  reviewIds: readonly string[],
+): Judgement {
+  const ticket = dir.tickets.get(e.ticket!);
+  if (!ticket) return { justified: false, problems: ['unknown-ticket'], ticket: undefined };
+  const problems: TicketProblem[] = [];
+  const fits =
+    sellers.some((s) => ticket.sellerId === s || ticket.related.includes(s)) ||
+    (ticket.reviewId !== undefined && reviewIds.includes(ticket.reviewId));
+  if (!fits) problems.push('other-seller');
+  if (ticket.closedAt !== undefined && t > ticket.closedAt + CLOSED_GRACE) problems.push('closed');
+  if (ticket.openedBy === e.actor) problems.push('self-opened');
+  if (ticket.assigneeId !== e.actor && !colleague(dir, who, ticket.assigneeId))
+    problems.push('not-theirs');
+  const blocking = problems.some((p) => p === 'other-seller' || p === 'not-theirs');
+  return { justified: !blocking && ticket.openedAt <= t + OPEN_SLACK, problems, ticket };
+}
+
+/** A teammate at the same site: shadowing and hand-overs cite each other's tickets. */
+function colleague(
+  dir: DirectoryView,
+  who: EmployeeView | undefined,
+  other: string | undefined,
+): boolean {
+  if (!who || other === undefined) return false;
+  const o = dir.employees.get(other);
+  return o !== undefined && o.team === who.team && o.site === who.site;
+}
+
+/** A ticket assigned to the employee, open now, naming one of the sellers (a forgotten citation). */
+function heldTicket(
+  dir: DirectoryView,
+  actor: string,
+  t: number,
+  sellers: readonly string[],
+): TicketView | undefined {
+  for (const s of sellers) {
+    const ids = dir.ticketsHeld(actor, s);
+    if (!ids) continue;
+    for (const id of ids) {
+      const k = dir.tickets.get(id);
+      if (
+        k &&
+        k.openedAt <= t + OPEN_SLACK &&
+        (k.closedAt === undefined || t <= k.closedAt + CLOSED_GRACE)
+      )
+        return k;
+    }
+  }
+  return undefined;
+}
