@@ -33,7 +33,60 @@ export const WEIGHTS = {
 /** Peers' daily rate of access without purpose at which one such access weighs half. */
 const PEER_HALF = 0.3;
 const WEAK_REASONS = new Set(['other', 'seller-request']);
-const PERSONAL_FIELD = /(^|[._-])(email|e-mail|phone|address|name|ssn|birth)/i;
+/** Field names that hold a person's data (normalised: lower case, no separators). */
+const PERSONAL_NAMES = new Set([
+  'email',
+  'mail',
+  'phone',
+  'mobile',
+  'telephone',
+  'address',
+  'street',
+  'postcode',
+  'zip',
+  'name',
+  'fullname',
+  'firstname',
+  'lastname',
+  'surname',
+  'ssn',
+  'birthdate',
+  'dateofbirth',
+  'dob',
+]);
+/** Owners whose `name` or `address` is not a person's (a product's name, an IP address). */
+const NOT_A_PERSON = new Set([
+  'product',
+  'seller',
+  'store',
+  'shop',
+  'category',
+  'dataset',
+  'file',
+  'ip',
+  'warehouse',
+]);
+
+/** Whether an exported field holds personal data: `reviewer.email`, `customerPhone`, `firstName`… */
+export function isPersonalField(field: string): boolean {
+  const parts = field.split('.');
+  const last = parts[parts.length - 1] ?? '';
+  const owner = (parts.length > 1 ? parts[parts.length - 2] : '')?.toLowerCase() ?? '';
+  // camelCase and snake_case tails: `customerPhone` → customer + phone, `ip_address` → ip + address.
+  const words = last
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .split(/[\s_-]+/)
+    .map((w) => w.toLowerCase());
+  const tail = words.join('');
+  const lastWord = words[words.length - 1] ?? '';
+  const prefix = words.length > 1 ? words.slice(0, -1).join('') : owner;
+  if (NOT_A_PERSON.has(prefix)) return false;
+  return (
+    PERSONAL_NAMES.has(tail) ||
+    PERSONAL_NAMES.has(lastWord) ||
+    PERSONAL_NAMES.has(words.slice(-2).join(''))
+  );
+}
 
 export class Detectors {
   readonly book: AlertBook;
@@ -235,7 +288,7 @@ export class Detectors {
     const fields = Array.isArray(e.attrs?.['fields'])
       ? (e.attrs['fields'] as unknown[]).filter((f) => typeof f === 'string')
       : [];
-    const personal = fields.filter((f) => PERSONAL_FIELD.test(f));
+    const personal = fields.filter(isPersonalField);
     if (personal.length === 0 || who?.team === 'legal') return;
     const rows = typeof e.attrs?.['rows'] === 'number' ? e.attrs['rows'] : 0;
     const leaving = who?.leftAt !== undefined && t >= who.leftAt - 30 * DAY;
@@ -294,7 +347,9 @@ export class Detectors {
         continue;
       }
       out.push(this.hit('purpose-mismatch', e, t, WEIGHTS.problem[p], sellers));
-      if (p !== 'other-seller' && p !== 'not-theirs') continue;
+    }
+    // One mark per event, however many problems its ticket has.
+    if (j.problems.includes('other-seller') || j.problems.includes('not-theirs')) {
       const marks = this.mismatch7.add(e.actor, { t, eventId: e.id, sellerId: sellers[0] });
       const severity = marks.length >= 5 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
       if (severity)
