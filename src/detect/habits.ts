@@ -37,7 +37,7 @@ export class Habits {
       h.days++;
     }
     const hits: Hit[] = [];
-    const hour = new Date(t).getUTCHours();
+    const hour = Math.floor(t / 3_600_000) % 24;
     if (
       sensitive &&
       h.days > SETTLED_DAYS &&

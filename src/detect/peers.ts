@@ -21,6 +21,8 @@ export class PeerBaselines {
   private readonly members = new Map<string, Member>();
   private readonly groups = new Map<string, Set<string>>();
   private readonly cache = new Map<string, { day: number; median: number }>();
+  /** The directory version each member was last filed under (a new version may move groups). */
+  private readonly filed = new Map<string, EmployeeView>();
 
   /** Counts a worked day for the employee (call for every event). */
   worked(e: EmployeeView, t: number): void {
@@ -34,6 +36,8 @@ export class PeerBaselines {
       m.lastDay = day;
       m.days++;
     }
+    if (this.filed.get(e.id) === e) return;
+    this.filed.set(e.id, e);
     for (const key of groupKeys(e)) {
       const g = this.groups.get(key) ?? new Set<string>();
       g.add(e.id);
