@@ -27,6 +27,38 @@ describe('parseTime', () => {
       );
     });
   });
+  describe('when the text has the common form YYYY-MM-DDTHH:MM:SSZ (the fast path)', () => {
+    it('answers exactly as the full parser does, valid or not', () => {
+      const digit = fc.constantFrom(...'0123456789'.split(''));
+      const field = (n: number) =>
+        fc
+          .array(fc.oneof(digit, digit, digit, fc.constantFrom('x', ' ', '-')), {
+            minLength: n,
+            maxLength: n,
+          })
+          .map((a) => a.join(''));
+      fc.assert(
+        fc.property(
+          field(4),
+          field(2),
+          field(2),
+          field(2),
+          field(2),
+          field(2),
+          (y, mo, d, h, mi, s) => {
+            const canonical = `${y}-${mo}-${d}T${h}:${mi}:${s}Z`;
+            // The same instant spelled so that only the full parser takes it: lower-case zone, offset.
+            expect(parseTime(canonical)).toBe(parseTime(`${y}-${mo}-${d}T${h}:${mi}:${s}z`));
+            expect(parseTime(canonical)).toBe(parseTime(`${y}-${mo}-${d}T${h}:${mi}:${s}+00:00`));
+          },
+        ),
+        { numRuns: 2000 },
+      );
+      expect(parseTime('2026-02-29T00:00:00Z')).toBeUndefined();
+      expect(parseTime('2026-12-31T23:59:60Z')).toBe(Date.UTC(2027, 0, 1));
+    });
+  });
+
   describe('when the text is not', () => {
     it.each([
       '2026-03-02 09:14:05Z',

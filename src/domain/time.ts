@@ -9,6 +9,10 @@ const RFC3339 =
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function parseTime(text: string): number | undefined {
+  if (text.length === 20) {
+    const fast = parseCanonicalUtc(text);
+    if (fast !== NOT_CANONICAL) return fast;
+  }
   const m = RFC3339.exec(text);
   if (!m) return undefined;
   const year = Number(m[1]);
@@ -29,6 +33,43 @@ export function parseTime(text: string): number | undefined {
   }
   // A leap second (:60) counts as the first instant of the next minute.
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offset;
+}
+
+const NOT_CANONICAL = -Infinity;
+
+/**
+ * The common form `YYYY-MM-DDTHH:MM:SSZ` without the regular expression (detection and ingest
+ * parse millions). Anything else is left to the full parser (`NOT_CANONICAL`).
+ */
+function parseCanonicalUtc(s: string): number | undefined {
+  if (
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58 ||
+    s.charCodeAt(19) !== 90
+  )
+    return NOT_CANONICAL;
+  const n = (from: number, length: number): number => {
+    let v = 0;
+    for (let i = from; i < from + length; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return NaN;
+      v = v * 10 + d;
+    }
+    return v;
+  };
+  const year = n(0, 4);
+  const month = n(5, 2);
+  const day = n(8, 2);
+  const hour = n(11, 2);
+  const minute = n(14, 2);
+  const second = n(17, 2);
+  if (Number.isNaN(year + month + day + hour + minute + second)) return undefined;
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  return Date.UTC(year, month - 1, day, hour, minute, second, 0);
 }
 
 function daysIn(year: number, month: number): number {
