@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchDetect } from './detect.js';
 import { benchIngest } from './ingest.js';
 import { benchAppends, benchBuild, benchProofs } from './ledger.js';
 import { benchSim } from './sim.js';
 
 /**
  * `npm run bench [-- NAME...]`: the benchmarks, each against a baseline measured in the same
- * run. Names: ingest, ledger, sim. Sizes can be lowered for a quick look with BENCH_SCALE=0.1.
- * BENCH_ROUNDS (default 5) sets the rounds; `sim` runs its large preset 3 times unless it is set.
+ * run. Names: ingest, ledger, sim, detect. Sizes can be lowered for a quick look with
+ * BENCH_SCALE=0.1. BENCH_ROUNDS (default 5) sets the rounds; unless it is set, `sim` runs its
+ * large preset 3 times and `detect` its large (memory) run once.
  */
 const scale = Number(process.env['BENCH_SCALE'] ?? '1');
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? '5');
@@ -34,6 +36,11 @@ try {
     console.log('\n== sim');
     const largeRounds = process.env['BENCH_ROUNDS'] === undefined ? Math.min(rounds, 3) : rounds;
     await benchSim(dir, scale, rounds, largeRounds);
+  }
+  if (want('detect')) {
+    console.log('\n== detect');
+    const largeRounds = process.env['BENCH_ROUNDS'] === undefined ? 1 : rounds;
+    await benchDetect(dir, scale, rounds, largeRounds);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
