@@ -197,6 +197,36 @@ describe('DetectionEngine', () => {
     });
   });
 
+  describe('when an employee’s day is far above their own and their peers’ usual volume', () => {
+    it('adds a weak volume-spike reason (no alert) once the day is over, but not for a newcomer', () => {
+      const s = new Stream();
+      const staff = Array.from({ length: 12 }, (_, i) => `e-${i}`);
+      for (const id of [...staff, 'e-new']) s.employee(id);
+      s.seller('s-1');
+      s.ticket('t-1', 's-1', 'e-0').ticket('t-new', 's-1', 'e-new');
+      for (let day = 0; day < 21; day++)
+        for (const id of staff) {
+          const burst = id === 'e-0' && day === 20 ? 40 : 3;
+          for (let i = 0; i < burst; i++)
+            s.event(id, 'seller.account.view', 'seller', 's-1', at(day, 1, i), {
+              ticket: id === 'e-0' ? 't-1' : undefined,
+            });
+        }
+      for (let i = 0; i < 40; i++)
+        s.event('e-new', 'seller.account.view', 'seller', 's-1', at(20, 1, i), { ticket: 't-new' });
+      // The next day's first events close day 20.
+      s.event('e-0', 'login', 'dataset', 'console', at(21));
+      s.event('e-new', 'login', 'dataset', 'console', at(21));
+      const f = detect(s);
+      const spike = f.risk
+        .find((r) => r.employeeId === 'e-0')
+        ?.reasons.find((r) => r.indicator === 'volume-spike');
+      expect(spike?.events).toHaveLength(1);
+      expect(f.risk.find((r) => r.employeeId === 'e-new')).toBeUndefined();
+      expect(f.alerts).toEqual([]);
+    });
+  });
+
   describe('when risk accumulates', () => {
     it('saturates below 100, and one indicator alone is capped', () => {
       const s = team();

@@ -12,6 +12,7 @@ import type { Hit } from './evidence.js';
 import { Habits } from './habits.js';
 import { PeerBaselines } from './peers.js';
 import { scoreEmployee } from './risk.js';
+import { VolumeBaselines } from './volumes.js';
 
 const SENSITIVE = new Set([
   'seller.metrics.view',
@@ -35,6 +36,7 @@ export class DetectionEngine {
   readonly directory = new DirectoryView();
   private readonly peers = new PeerBaselines();
   private readonly habits = new Habits();
+  private readonly volumes = new VolumeBaselines();
   private readonly detectors = new Detectors(this.directory, this.peers, (h) => this.record(h));
   private readonly hits = new Map<string, Hit[]>();
   private lastTime = -Infinity;
@@ -92,6 +94,7 @@ export class DetectionEngine {
     const who = this.directory.employees.get(e.actor);
     if (who) this.peers.worked(who, t);
     const out = this.habits.observe(e, t, who, SENSITIVE.has(e.action));
+    if (who) this.volumes.observe(who, e.action, e.id, t, out);
     switch (e.action) {
       case 'seller.metrics.view':
       case 'seller.metrics.export':

@@ -18,6 +18,7 @@ export const INDICATORS = [
   'shared-network',
   'new-network',
   'off-hours',
+  'volume-spike',
   'alerted',
 ] as const;
 export type Indicator = (typeof INDICATORS)[number];

@@ -112,7 +112,8 @@ export class Habits {
   }
 
   private habitOf(id: string, who: EmployeeView | undefined): Habit {
-    const shift = who?.shift ?? 'day';
+    // A new shift or a new role is a new pattern.
+    const shift = `${who?.shift ?? 'day'}|${who?.role ?? ''}`;
     let h = this.habits.get(id);
     if (!h || h.shift !== shift) {
       // A new person, or a new shift: their hours start afresh (their networks stay known).

@@ -90,7 +90,7 @@ export class Stream {
     type: string,
     target: string,
     time: string,
-    o: { ticket?: string; attrs?: Record<string, unknown>; ip?: string } = {},
+    o: { ticket?: string | undefined; attrs?: Record<string, unknown>; ip?: string } = {},
   ): string {
     const id = `ev-${++this.n}`;
     this.records.push({

@@ -1,0 +1,131 @@
+/**
+ * Daily volume baselines per action: each employee's finished days against their own history
+ * and their peer group's, robustly (median and MAD), as the detection issue asks. A day far
+ * above both is a `volume-spike` hit: weak evidence on its own (quarter ends, recalls and
+ * audits spike too), which only adds up with other signals.
+ */
+import { STANDARD_ACTIONS } from '../domain/index.js';
+import type { EmployeeView } from './directory-view.js';
+import type { Hit } from './evidence.js';
+import { medianOf } from './peers.js';
+
+const DAY = 86_400_000;
+/** Completed days kept per employee and action, and per peer group and action. */
+const OWN_DAYS = 28;
+const GROUP_DAYS = 400;
+/** A spike: at least this many events, and this many robust deviations above both baselines. */
+const MIN_COUNT = 10;
+const MIN_Z = 5;
+/**
+ * Cold start: no volume judgement until the employee has this many days of their own history
+ * (a new hire, or the first days of the stream), nor before the peer group has `GROUP_SETTLED`
+ * employee-days — against too little history, every busy day looks like a spike.
+ */
+const OWN_SETTLED = 5;
+const GROUP_SETTLED = 200;
+export const SPIKE_WEIGHT = 0.5;
+
+const ACTION_INDEX = new Map<string, number>(STANDARD_ACTIONS.map((a, i) => [a, i]));
+const ACTIONS = STANDARD_ACTIONS.length;
+
+interface Person {
+  group: string;
+  day: number;
+  counts: Int32Array;
+  lastEventId: string[];
+  lastT: Float64Array;
+  /** Completed days, per action: a ring of the last OWN_DAYS counts. */
+  history: number[][];
+}
+
+export class VolumeBaselines {
+  private readonly people = new Map<string, Person>();
+  private readonly group = new Map<string, number[]>();
+  private readonly filed = new WeakSet<EmployeeView>();
+  private readonly cache = new Map<
+    string,
+    { day: number; median: number; mad: number } | undefined
+  >();
+
+  /** Counts the event; when it starts the employee's new day, judges the day before. */
+  observe(who: EmployeeView, action: string, eventId: string, t: number, out: Hit[]): void {
+    const a = ACTION_INDEX.get(action);
+    if (a === undefined) return;
+    const day = Math.floor(t / DAY);
+    let p = this.people.get(who.id);
+    if (!p) {
+      p = {
+        group: '',
+        day,
+        counts: new Int32Array(ACTIONS),
+        lastEventId: new Array<string>(ACTIONS).fill(''),
+        lastT: new Float64Array(ACTIONS),
+        history: Array.from({ length: ACTIONS }, () => []),
+      };
+      this.people.set(who.id, p);
+    }
+    if (!this.filed.has(who)) {
+      this.filed.add(who);
+      p.group = `${who.team}|${who.role}`;
+    }
+    if (p.day !== day) {
+      this.close(who.id, p, out);
+      p.day = day;
+      p.counts.fill(0);
+    }
+    p.counts[a]!++;
+    p.lastEventId[a] = eventId;
+    p.lastT[a] = t;
+  }
+
+  private close(id: string, p: Person, out: Hit[]): void {
+    for (let a = 0; a < ACTIONS; a++) {
+      const n = p.counts[a]!;
+      const key = `${p.group}|${a}`;
+      const history = p.history[a]!;
+      if (n >= MIN_COUNT && history.length >= OWN_SETTLED) {
+        const peer = this.stats(key, p.day);
+        const peerZ = peer ? (n - peer.median) / (1.4826 * peer.mad + 1) : 0;
+        const ownZ = robustZ(n, history);
+        if (peerZ >= MIN_Z && ownZ >= MIN_Z)
+          out.push({
+            indicator: 'volume-spike',
+            employeeId: id,
+            eventId: p.lastEventId[a]!,
+            t: p.lastT[a]!,
+            weight: SPIKE_WEIGHT * Math.min(3, peerZ / MIN_Z),
+            sellerIds: [],
+          });
+      }
+      // Zero days count too: a day without the action is part of the baseline.
+      history.push(n);
+      if (history.length > OWN_DAYS) history.shift();
+      let all = this.group.get(key);
+      if (!all) {
+        all = [];
+        this.group.set(key, all);
+      }
+      all.push(n);
+      if (all.length > GROUP_DAYS) all.shift();
+    }
+  }
+
+  /** The peer group's median and MAD for an action, as of the start of `day` (cached per day). */
+  private stats(key: string, day: number): { median: number; mad: number } | undefined {
+    const cached = this.cache.get(key);
+    if (cached && cached.day === day) return cached;
+    const values = this.group.get(key);
+    if (!values || values.length < GROUP_SETTLED) return undefined;
+    const median = medianOf(values);
+    const mad = medianOf(values.map((v) => Math.abs(v - median)));
+    const s = { day, median, mad };
+    this.cache.set(key, s);
+    return s;
+  }
+}
+
+function robustZ(n: number, history: readonly number[]): number {
+  const median = medianOf([...history]);
+  const mad = medianOf(history.map((v) => Math.abs(v - median)));
+  return (n - median) / (1.4826 * mad + 1);
+}
