@@ -118,6 +118,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .requiredOption('--out <dir>', 'a new or empty directory to write into')
     .option('--employees <n>', "override the preset's staff (50–20,000)")
     .option('--days <n>', "override the preset's days (7–120)")
+    .option(
+      '--camouflage',
+      'rings also touch the most popular sellers, hiding among honest traffic',
+    )
     .option('--json', 'machine-readable output')
     .action(
       (o: {

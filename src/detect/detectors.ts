@@ -403,6 +403,14 @@ export class Detectors {
     weight: number,
     sellerIds: readonly string[],
   ): Hit {
-    return { indicator, employeeId: e.actor, eventId: e.id, t, weight, sellerIds };
+    return {
+      indicator,
+      employeeId: e.actor,
+      eventId: e.id,
+      t,
+      weight,
+      sellerIds,
+      action: e.action,
+    };
   }
 }

@@ -13,6 +13,8 @@ import { Habits } from './habits.js';
 import { PeerBaselines } from './peers.js';
 import { scoreEmployee } from './risk.js';
 import { VolumeBaselines } from './volumes.js';
+import { CollusionGraph, type Ring } from './collusion.js';
+import { describeRings } from './rings.js';
 
 const SENSITIVE = new Set([
   'seller.metrics.view',
@@ -37,6 +39,7 @@ export class DetectionEngine {
   private readonly peers = new PeerBaselines();
   private readonly habits = new Habits();
   private readonly volumes = new VolumeBaselines();
+  private readonly collusion = new CollusionGraph();
   private readonly detectors = new Detectors(this.directory, this.peers, (h) => this.record(h));
   private readonly hits = new Map<string, Hit[]>();
   private lastTime = -Infinity;
@@ -54,15 +57,34 @@ export class DetectionEngine {
     return this.eventCount;
   }
 
-  /** Risk (highest first) and alerts, as of the latest event seen. */
+  /**
+   * Risk (highest first) and alerts, as of the latest event seen. Rings are peeled from the
+   * collusion graph here, on demand; nothing is added to the engine's state, so asking twice,
+   * or in the middle of the stream, changes nothing.
+   */
   findings(): Findings {
+    const { hits: ringHits, alerts: ringAlerts } = describeRings(
+      this.rings(),
+      this.directory,
+      this.habits,
+    );
     const risk: RiskEntry[] = [];
     for (const [id, hits] of this.hits) {
-      const entry = scoreEmployee(id, hits, this.lastTime);
+      const extra = ringHits.get(id);
+      const entry = scoreEmployee(id, extra ? [...hits, ...extra] : hits, this.lastTime);
       if (entry) risk.push(entry);
     }
     risk.sort((a, b) => b.score - a.score || a.employeeId.localeCompare(b.employeeId));
-    return { risk, alerts: [...this.detectors.book.alerts] };
+    return { risk, alerts: [...this.detectors.book.alerts, ...ringAlerts] };
+  }
+
+  /** Ring candidates in the collusion graph now (for `warden sellers` and the ring report). */
+  rings(): Ring[] {
+    return this.collusion.rings({
+      mates: (id) => this.habits.smallNetworkMates(id),
+      siteOf: (id) => this.directory.employees.get(id)?.site,
+      categoryOf: (seller) => this.directory.sellerCategory.get(seller),
+    });
   }
 
   /** What the employee was compared with: their peer group's rate, their own pattern. */
@@ -117,6 +139,7 @@ export class DetectionEngine {
   }
 
   private record(h: Hit): void {
+    this.collusion.add(h, (seller) => this.directory.sellerCategory.get(seller));
     const list = this.hits.get(h.employeeId) ?? [];
     list.push(h);
     this.hits.set(h.employeeId, list);

@@ -19,6 +19,7 @@ export const INDICATORS = [
   'new-network',
   'off-hours',
   'volume-spike',
+  'dense-block',
   'alerted',
 ] as const;
 export type Indicator = (typeof INDICATORS)[number];
@@ -31,4 +32,6 @@ export interface Hit {
   readonly t: number;
   readonly weight: number;
   readonly sellerIds: readonly string[];
+  /** The event's action, where a consumer needs it (the collusion graph tells metrics from account views). */
+  readonly action?: string;
 }

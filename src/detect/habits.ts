@@ -106,6 +106,22 @@ export class Habits {
     return { hours, networks: h.networks.size, days: h.days };
   }
 
+  /** Everyone who shares a small network (2–8 users) with the employee. */
+  smallNetworkMates(id: string): string[] {
+    const out = new Set<string>();
+    for (const ip of this.networksOf(id)) {
+      const users = this.networkUsers.get(ip);
+      if (!users || users.size < SMALL_GROUP.min || users.size > SMALL_GROUP.max) continue;
+      for (const u of users.keys()) if (u !== id) out.add(u);
+    }
+    return [...out].sort();
+  }
+
+  /** The networks the employee has used. */
+  networksOf(id: string): ReadonlySet<string> {
+    return this.habits.get(id)?.networks ?? new Set();
+  }
+
   /** Employees sharing a small network with `employeeId` (for the alert's summary). */
   networkPeers(ip: string): string[] {
     return [...(this.networkUsers.get(ip)?.keys() ?? [])];

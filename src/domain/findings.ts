@@ -28,6 +28,11 @@ export interface Alert {
   readonly id: string;
   readonly employeeId: EmployeeId;
   readonly detector: string;
+  /**
+   * For alerts about a group (a ring): every employee in it, `employeeId` included. Optional:
+   * an addition to the contract's shape.
+   */
+  readonly employeeIds?: readonly string[] | undefined;
   readonly severity: Severity;
   /** The event time at which the alert could first have been raised. */
   readonly eventTime: string;

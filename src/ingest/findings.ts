@@ -17,6 +17,7 @@ const alertSchema = z.array(
     id: z.string().min(1),
     employeeId: id,
     detector: z.string().min(1),
+    employeeIds: z.array(id).optional(),
     severity: z.enum(SEVERITIES),
     eventTime: z.string().refine((t) => parseTime(t) !== undefined, 'not an RFC 3339 time'),
     sellerIds: z.array(id),

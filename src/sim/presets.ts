@@ -10,6 +10,12 @@ export interface SimOptions {
   readonly startMs: number;
   /** Whether every scenario type and every look-alike must be played (medium and large). */
   readonly fullLibrary: boolean;
+  /**
+   * Camouflage (Fraudar's word): ring members also look at the most popular sellers' metrics
+   * without purpose, as many honest colleagues idly do, so that a ring hides among edges to
+   * sellers everybody touches.
+   */
+  readonly camouflage: boolean;
 }
 
 export const PRESETS = {
@@ -35,6 +41,7 @@ export function resolveOptions(input: {
   seed: number;
   employees?: number;
   days?: number;
+  camouflage?: boolean;
 }): SimOptions {
   const base = PRESETS[input.preset];
   const employees = input.employees ?? base.employees;
@@ -61,5 +68,6 @@ export function resolveOptions(input: {
     days,
     startMs: DEFAULT_START_MS,
     fullLibrary: base.fullLibrary && employees >= 300 && days >= 21,
+    camouflage: input.camouflage ?? false,
   };
 }

@@ -24,6 +24,16 @@ export interface PlanContext {
   readonly rng: Rng;
   /** Employees already cast in a scenario (nobody plays two). */
   readonly cast: Set<number>;
+  /** Whether rings camouflage themselves with edges to popular sellers. */
+  readonly camouflage: boolean;
+}
+
+/** The most popular sellers (by size): what everybody looks at, and what camouflage uses. */
+export function popularSellers(world: World, n = 20): number[] {
+  return [...world.sellers]
+    .sort((a, b) => b.size - a.size || a.index - b.index)
+    .slice(0, n)
+    .map((s) => s.index);
 }
 
 export type Planner = (ctx: PlanContext, id: string) => Scenario | undefined;

@@ -11,6 +11,7 @@ import {
   castVeterans,
   competitors,
   insiderTime,
+  popularSellers,
   sellersWithNegatives,
   window,
   type PlanContext,
@@ -65,7 +66,7 @@ function snoop(
   t: number,
   seller: number,
   exportShare: number,
-  o: { label: LabelBuilder; ticket?: string | undefined; ip?: string },
+  o: { label: LabelBuilder; ticket?: string | undefined; ip?: string; victim?: boolean },
 ): void {
   const sid = day.world.sellers[seller]!.id;
   const context = o.ip === undefined ? undefined : day.session(e, false, o.ip);
@@ -76,7 +77,8 @@ function snoop(
       ...base,
       attrs: { rows: day.rng.int(50, 1000) },
     });
-  o.label.sellerIds.add(sid);
+  // A ring's labelled sellers are its clients; the competitors it snoops on are victims.
+  if (o.victim !== true) o.label.sellerIds.add(sid);
 }
 
 /** Looks up the reviewer behind a negative review of the client's products. */
@@ -227,6 +229,8 @@ const collusionRing = (ctx: PlanContext, id: string): Scenario | undefined => {
   for (const c of clients) label.sellerIds.add(ctx.world.sellers[c]!.id);
   const category = ctx.world.sellers[clients[0]!]!.category;
   const brokerIp = `203.0.113.${rng.int(2, 250)}`;
+  const camouflage = ctx.camouflage;
+  const popular = popularSellers(ctx.world);
   const members = [...mods, ...others];
   for (const e of members) label.employeeIds.add(e.id);
   const [first, last] = span;
@@ -239,7 +243,7 @@ const collusionRing = (ctx: PlanContext, id: string): Scenario | undefined => {
         const t = insiderTime(day, e);
         if (t === undefined) continue;
         const ip = day.rng.chance(0.3) ? brokerIp : undefined;
-        const o = { label, ...(ip ? { ip } : {}) };
+        const o = { label, victim: true, ...(ip ? { ip } : {}) };
         if (e.role === 'moderator') {
           if (!day.rng.chance(0.3)) continue;
           const review = negativeOf(day, clients, t);
@@ -256,6 +260,9 @@ const collusionRing = (ctx: PlanContext, id: string): Scenario | undefined => {
           const review = negativeOf(day, clients, t);
           if (review !== undefined) harvest(day, e, t + 600_000, review, o);
         }
+        // Camouflage: edges to sellers everybody looks at.
+        for (let i = camouflage ? day.rng.int(1, 3) : 0; i > 0; i--)
+          snoop(day, e, t + 1_200_000 + i * 60_000, day.rng.pick(popular), 0, o);
       }
     },
   };

@@ -10,7 +10,7 @@ import { buildWorld, isWeekend } from './population.js';
 import type { SimOptions } from './presets.js';
 import { Rng } from './random.js';
 import { assignmentRecord, employeeRecord, sellerRecord } from './records.js';
-import type { Scenario } from './scenario.js';
+import { popularSellers, type Scenario } from './scenario.js';
 import { DAY, HOUR, iso, type SimEmployee, type World } from './world.js';
 import { Workflows } from './workflows.js';
 
@@ -37,7 +37,7 @@ export function simulate(
   const world = buildWorld(rng.fork('world'), options.employees, options.startMs, options.days);
   const work = new Workflows(world);
   const scenarios = planScenarios(
-    { world, work, rng: rng.fork('scenarios'), cast: new Set() },
+    { world, work, rng: rng.fork('scenarios'), cast: new Set(), camouflage: options.camouflage },
     options,
   );
   const counts: Record<string, number> = {};
@@ -51,9 +51,11 @@ export function simulate(
   while ((world.reviews[state.nextReview]?.createdAt ?? Infinity) < world.startMs)
     state.nextReview++;
   const dayRng = rng.fork('days');
+  // With camouflage, honest staff idly look at the most popular sellers too (the crowd a ring hides in).
+  const popular = options.camouflage ? popularSellers(world) : [];
   for (let d = 0; d < world.days; d++) {
     const day = new Day(world, d, world.startMs + d * DAY, dayRng, state.due);
-    playDay(day, work, scenarios);
+    playDay(day, work, scenarios, popular);
     const last = d === world.days - 1;
     emit(
       `${String(d + 1).padStart(4, '0')}-${iso(day.start).slice(0, 10)}.ndjson`,
@@ -64,15 +66,20 @@ export function simulate(
   return finish(options, world, scenarios, counts, files);
 }
 
-function playDay(day: Day, work: Workflows, scenarios: readonly Scenario[]): void {
+function playDay(
+  day: Day,
+  work: Workflows,
+  scenarios: readonly Scenario[],
+  popular: readonly number[],
+): void {
   const world = day.world;
   for (const s of scenarios) s.beforeWork?.(day);
-  for (const e of world.employees) workShift(day, work, e);
+  for (const e of world.employees) workShift(day, work, e, popular);
   for (const s of scenarios) s.afterWork(day);
 }
 
 /** The employee's shift that starts on this UTC day, if they work it. */
-function workShift(day: Day, work: Workflows, e: SimEmployee): void {
+function workShift(day: Day, work: Workflows, e: SimEmployee, popular: readonly number[]): void {
   const rng = day.rng;
   const offset = e.site.utcOffset;
   const start = day.start + ((((e.startHour - offset) % 24) + 24) % 24) * HOUR;
@@ -88,6 +95,18 @@ function workShift(day: Day, work: Workflows, e: SimEmployee): void {
   const length = (8 + rng.next() * 1.5) * HOUR;
   day.beginShift(e, start + rng.int(-15, 25) * 60_000, length, rng.chance(0.08));
   work.work(day, e, load);
+  if (
+    popular.length > 0 &&
+    (e.role === 'account-manager' || e.role === 'support-agent') &&
+    rng.chance(0.1)
+  )
+    day.act(
+      e,
+      start + length * rng.next(),
+      'seller.metrics.view',
+      'seller',
+      day.world.sellers[rng.pick(popular)]!.id,
+    );
   if (rng.chance(0.4)) day.relogin(e, start + length * (0.45 + 0.1 * rng.next()));
 }
 

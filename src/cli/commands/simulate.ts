@@ -18,6 +18,7 @@ export interface SimulateFlags {
   readonly employees?: string;
   readonly days?: string;
   readonly json?: boolean;
+  readonly camouflage?: boolean;
 }
 
 /** `warden simulate`: a seeded marketplace month as interchange v1, with its labels beside it. */
@@ -29,6 +30,7 @@ export function simulateCommand(flags: SimulateFlags, io: Io): number {
       ? {}
       : { employees: integer('--employees', flags.employees) }),
     ...(flags.days === undefined ? {} : { days: integer('--days', flags.days) }),
+    camouflage: flags.camouflage ?? false,
   });
   const started = performance.now();
   const bar = stepBar(`simulate ${options.preset} seed ${options.seed}`, options.days, 'days');

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Findings } from '../domain/index.js';
+import { DetectionEngine } from './engine.js';
+import { Stream, at } from './test-support.js';
+
+function detect(s: Stream): Findings {
+  const engine = new DetectionEngine();
+  engine.consume(s.records);
+  return engine.findings();
+}
+
+/** Staff at one site, a client seller with negative reviews, and a crowd of other sellers. */
+function market(): Stream {
+  const s = new Stream();
+  for (const id of ['m-1', 'a-1', 'a-2']) s.employee(id, { site: 'Shenzhen' });
+  s.employee('m-1', { team: 'review-moderation', role: 'moderator', site: 'Shenzhen' });
+  for (let i = 1; i <= 20; i++) s.employee(`h-${i}`, { site: 'Dublin' });
+  s.seller('client', 'toys').seller('popular', 'home');
+  for (let i = 1; i <= 6; i++) s.review(`neg-${i}`, 'client', `u-${i}`, 1);
+  return s;
+}
+
+describe('collusion rings', () => {
+  it('names every member and the seller they serve, in one alert per member that cites only their own events', () => {
+    const s = market();
+    const mine = new Map<string, string[]>([
+      ['m-1', []],
+      ['a-1', []],
+      ['a-2', []],
+    ]);
+    for (let i = 1; i <= 3; i++)
+      mine.get('m-1')!.push(
+        s.event('m-1', 'review.delete', 'review', `neg-${i}`, at(i, 1), {
+          attrs: { reason: 'other' },
+        }),
+      );
+    for (let i = 4; i <= 6; i++)
+      mine
+        .get('a-1')!
+        .push(s.event('a-1', 'reviewer.contact.view', 'reviewer', `u-${i}`, at(i, 2)));
+    for (let i = 1; i <= 3; i++)
+      mine
+        .get('a-2')!
+        .push(s.event('a-2', 'reviewer.contact.view', 'reviewer', `u-${i}`, at(i, 3)));
+    const rings = detect(s).alerts.filter((a) => a.detector === 'collusion-ring');
+    expect(rings.map((a) => a.employeeId).sort()).toEqual(['a-1', 'a-2', 'm-1']);
+    for (const a of rings) {
+      expect([...(a.employeeIds ?? [])].sort()).toEqual(['a-1', 'a-2', 'm-1']);
+      expect(a.sellerIds).toEqual(['client']);
+      for (const id of a.events) expect(mine.get(a.employeeId)).toContain(id);
+      expect(a.summary).toContain('all at Shenzhen');
+    }
+  });
+
+  it('does not make a ring of a crowd looking at a popular seller', () => {
+    const s = market();
+    for (let i = 1; i <= 20; i++)
+      for (let d = 0; d < 2; d++)
+        s.event(`h-${i}`, 'seller.metrics.view', 'seller', 'popular', at(d, 1, i));
+    expect(detect(s).alerts.filter((a) => a.detector === 'collusion-ring')).toEqual([]);
+  });
+
+  it('grows a ring by a colleague on the same small private network who also serves sellers without purpose', () => {
+    const s = market();
+    for (let i = 1; i <= 3; i++)
+      s.event('m-1', 'review.delete', 'review', `neg-${i}`, at(i, 1), { ip: '203.0.113.9' });
+    for (let i = 4; i <= 6; i++)
+      s.event('a-1', 'reviewer.contact.view', 'reviewer', `u-${i}`, at(i, 2), {
+        ip: '203.0.113.9',
+      });
+    s.seller('other-1', 'garden').seller('other-2', 'garden');
+    s.event('a-2', 'seller.metrics.export', 'seller', 'other-1', at(5, 1), { ip: '203.0.113.9' });
+    s.event('a-2', 'seller.metrics.export', 'seller', 'other-2', at(5, 2), { ip: '203.0.113.9' });
+    const ring = detect(s).alerts.find((a) => a.detector === 'collusion-ring');
+    expect([...(ring?.employeeIds ?? [])].sort()).toEqual(['a-1', 'a-2', 'm-1']);
+  });
+});
