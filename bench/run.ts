@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDetect } from './detect.js';
+import { benchGraph } from './graph.js';
 import { benchIngest } from './ingest.js';
 import { benchAppends, benchBuild, benchProofs } from './ledger.js';
 import { benchSim } from './sim.js';
 
 /**
  * `npm run bench [-- NAME...]`: the benchmarks, each against a baseline measured in the same
- * run. Names: ingest, ledger, sim, detect. Sizes can be lowered for a quick look with
+ * run. Names: ingest, ledger, sim, detect, graph. Sizes can be lowered for a quick look with
  * BENCH_SCALE=0.1. BENCH_ROUNDS (default 5) sets the rounds; unless it is set, `sim` runs its
  * large preset 3 times and `detect` its large (memory) run once.
  */
@@ -41,6 +42,11 @@ try {
     console.log('\n== detect');
     const largeRounds = process.env['BENCH_ROUNDS'] === undefined ? 1 : rounds;
     await benchDetect(dir, scale, rounds, largeRounds);
+  }
+  if (want('graph')) {
+    console.log('\n== graph');
+    const largeRounds = process.env['BENCH_ROUNDS'] === undefined ? Math.min(rounds, 3) : rounds;
+    await benchGraph(dir, scale, rounds, largeRounds);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
