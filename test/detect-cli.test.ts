@@ -100,6 +100,23 @@ describe('warden detect', () => {
   });
 });
 
+describe('warden sellers', () => {
+  it('lists sellers by what they gained, highest first, each with the employees who gave it', async () => {
+    const sellers = (await json(['sellers'])).value as {
+      sellerId: string;
+      score: number;
+      employees: string[];
+    }[];
+    const risk = new Set(
+      ((await json(['risk'])).value as { employeeId: string }[]).map((r) => r.employeeId),
+    );
+    for (let i = 1; i < sellers.length; i++)
+      expect(sellers[i - 1]!.score).toBeGreaterThanOrEqual(sellers[i]!.score);
+    for (const s of sellers) for (const e of s.employees) expect(risk.has(e)).toBe(true);
+    expect((await runCli(['sellers', '--db', db])).code).toBe(0);
+  });
+});
+
 describe('warden explain', () => {
   it('shows the reasons, the alerts, a timeline of the cited events and the baselines', async () => {
     const [top] = (await json(['risk'])).value as { employeeId: string; score: number }[];

@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
-import { alertsCommand, detectCommand, riskCommand } from './commands/detect.js';
+import { alertsCommand, detectCommand, riskCommand, sellersCommand } from './commands/detect.js';
 import { explainCommand } from './commands/explain.js';
 import { SEVERITIES } from '../domain/index.js';
 import { integer, simulateCommand } from './commands/simulate.js';
@@ -92,6 +92,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     )
     .action(async (o: { db?: string; json?: boolean; severity?: string }) => {
       code = await withDb(o.db, (w) => alertsCommand(w, o, io));
+    });
+
+  program
+    .command('sellers')
+    .description(
+      'sellers by what employees gave them without purpose: removals, rating lift, look-ups, rings',
+    )
+    .addOption(dbOption())
+    .option('--json', 'machine-readable output')
+    .option('--limit <n>', 'rows in the table', '25')
+    .action(async (o: { db?: string; json?: boolean; limit?: string }) => {
+      code = await withDb(o.db, (w) => sellersCommand(w, o, io));
     });
 
   program

@@ -74,4 +74,35 @@ describe('collusion rings', () => {
     const ring = detect(s).alerts.find((a) => a.detector === 'collusion-ring');
     expect([...(ring?.employeeIds ?? [])].sort()).toEqual(['a-1', 'a-2', 'm-1']);
   });
+
+  it('tells what each seller gained: removals, the rating they bought, look-ups, its ring', () => {
+    const s = market();
+    for (let i = 1; i <= 4; i++) s.review(`pos-${i}`, 'client', `v-${i}`, 5);
+    for (let i = 1; i <= 3; i++) {
+      s.event('m-1', 'review.delete', 'review', `neg-${i}`, at(i, 1));
+      s.records.push({
+        kind: 'review',
+        body: {
+          id: `neg-${i}`,
+          productId: 'p-client',
+          reviewerId: `u-${i}`,
+          rating: 1,
+          createdAt: at(-30),
+          removedAt: at(i, 2),
+        },
+      });
+    }
+    for (let i = 4; i <= 6; i++)
+      s.event('a-1', 'reviewer.contact.view', 'reviewer', `u-${i}`, at(i, 2));
+    const engine = new DetectionEngine();
+    engine.consume(s.records);
+    const [client] = engine.sellers();
+    expect(client?.sellerId).toBe('client');
+    expect(client?.negativeRemovals).toBe(3);
+    // Left: neg-4..6 (1★) and 4 × 5★ = 23 over 7; with the 3 removed 1★ back: 26 over 10.
+    expect(client?.ratingLift).toBeCloseTo(23 / 7 - 26 / 10, 2);
+    expect(client?.negativeReviewersLookedUp).toBe(3);
+    expect(client?.inRing).toBe(true);
+    expect([...(client?.employees ?? [])].sort()).toEqual(['a-1', 'm-1']);
+  });
 });

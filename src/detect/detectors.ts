@@ -8,6 +8,7 @@ import type { DirectoryView, EmployeeView } from './directory-view.js';
 import type { Hit, Indicator } from './evidence.js';
 import type { PeerBaselines } from './peers.js';
 import { judge, type Judgement, type TicketProblem } from './purpose.js';
+import { SellerLedger } from './sellers.js';
 
 const DAY = 86_400_000;
 
@@ -99,6 +100,7 @@ export class Detectors {
   /** Seller → employee → their benefit-giving marks (deletions, look-ups) in 30 days. */
   private readonly benefit = new Map<string, Map<string, Mark>>();
   private readonly benefitSeen = new Set<string>();
+  readonly sellers = new SellerLedger();
 
   constructor(
     private readonly dir: DirectoryView,
@@ -232,6 +234,7 @@ export class Detectors {
       ),
     );
     for (const seller of negative) {
+      this.sellers.lookup(seller, e.target.id, e.actor);
       const marks = this.lookups14.add(`${e.actor}|${seller}`, {
         t,
         eventId: e.id,
@@ -263,6 +266,7 @@ export class Detectors {
     const reason = typeof e.attrs?.['reason'] === 'string' ? e.attrs['reason'] : 'other';
     const weight = WEIGHTS.negativeDeletion * (WEAK_REASONS.has(reason) ? WEIGHTS.weakReason : 1);
     out.push(this.hit('unreported-negative-deletion', e, t, weight, seller ? [seller] : []));
+    if (seller) this.sellers.removal(seller, review.rating, e.actor);
     const marks = this.deletions14.add(e.actor, { t, eventId: e.id, sellerId: seller });
     if (seller) this.benefitFor(seller, e, t, out);
     const perSeller = Math.max(

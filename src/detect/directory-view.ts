@@ -61,6 +61,8 @@ export class DirectoryView {
   /** Product id → seller id and category. */
   readonly products = new Map<string, { sellerId: string; category: string }>();
   readonly sellerCategory = new Map<string, string>();
+  /** Reviews whose latest version says they are removed. */
+  readonly removedReviews = new Set<string>();
   /** Review id → the time of its first report. */
   readonly firstReport = new Map<string, number>();
   /** Reviewer id → their reviews. */
@@ -132,6 +134,8 @@ export class DirectoryView {
   private review(r: Review): void {
     const had = this.reviews.get(r.id);
     this.reviews.set(r.id, { productId: r.productId, reviewerId: r.reviewerId, rating: r.rating });
+    if (r.removedAt === undefined) this.removedReviews.delete(r.id);
+    else this.removedReviews.add(r.id);
     if (had) return;
     const list = this.reviewsBy.get(r.reviewerId) ?? [];
     list.push({

@@ -15,6 +15,7 @@ import { scoreEmployee } from './risk.js';
 import { VolumeBaselines } from './volumes.js';
 import { CollusionGraph, type Ring } from './collusion.js';
 import { describeRings } from './rings.js';
+import { sellerBenefits, type SellerBenefit } from './sellers.js';
 
 const SENSITIVE = new Set([
   'seller.metrics.view',
@@ -76,6 +77,17 @@ export class DetectionEngine {
     }
     risk.sort((a, b) => b.score - a.score || a.employeeId.localeCompare(b.employeeId));
     return { risk, alerts: [...this.detectors.book.alerts, ...ringAlerts] };
+  }
+
+  /** Per seller, what employees gave it without purpose, highest score first (`warden sellers`). */
+  sellers(): SellerBenefit[] {
+    const ringSellers = new Set(this.rings().flatMap((r) => r.sellers));
+    return sellerBenefits(
+      this.detectors.sellers,
+      this.directory,
+      (id) => this.hitsOf(id),
+      ringSellers,
+    );
   }
 
   /** Ring candidates in the collusion graph now (for `warden sellers` and the ring report). */

@@ -5,3 +5,4 @@ export type { Hit, Indicator } from './evidence.js';
 export { WEIGHTS } from './detectors.js';
 export { DECAY_MS, INDICATOR_CAP, SATURATION } from './risk.js';
 export type { Ring } from './collusion.js';
+export type { SellerBenefit } from './sellers.js';

@@ -157,3 +157,48 @@ function byTime(f: Findings): Findings {
     ),
   };
 }
+
+/** `warden sellers`: sellers by what employees gave them without purpose, highest first. */
+export async function sellersCommand(
+  w: Wired,
+  flags: { json?: boolean; limit?: string },
+  io: Io,
+): Promise<number> {
+  const { engine } = await runDetection(w);
+  const sellers = engine.sellers();
+  if (flags.json) {
+    io.out(`${json(sellers)}\n`);
+    return EXIT.ok;
+  }
+  if (sellers.length === 0) {
+    io.out('no seller was given anything without purpose\n');
+    return EXIT.ok;
+  }
+  io.out(
+    `${table(
+      [
+        'seller',
+        'score',
+        'removals w/o report',
+        'rating lift',
+        'negative reviewers looked up',
+        'competitor metrics',
+        'ring',
+        'employees',
+      ],
+      sellers
+        .slice(0, Number(flags.limit ?? 25))
+        .map((s) => [
+          s.sellerId,
+          s.score,
+          s.negativeRemovals,
+          s.ratingLift.toFixed(2),
+          s.negativeReviewersLookedUp,
+          s.competitorMetricsViewed,
+          s.inRing ? pc.red('yes') : '',
+          s.employees.slice(0, 5).join(' '),
+        ]),
+    )}\n`,
+  );
+  return EXIT.ok;
+}
