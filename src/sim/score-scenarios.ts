@@ -19,6 +19,12 @@ export interface AbuseScenarioScore {
   readonly hoursToFirstAlert: number | null;
   /** Its employees that have such an alert or rank within the top max(2 %, k). */
   readonly membersFlagged: number;
+  /**
+   * For scenarios of several employees: whether one serious alert names them all (its
+   * `employeeIds`, or its `employeeId` alone) and at least one of the scenario's sellers. Null
+   * for one-person scenarios.
+   */
+  readonly named: boolean | null;
 }
 
 /** Per abuse scenario type: its instances, and how many of them were caught. */
@@ -62,7 +68,13 @@ export function scoreAbuseScenario(
     hoursToFirstAlert:
       first === undefined || start === undefined ? null : (first.at - start) / HOUR_MS,
     membersFlagged: flagged.size,
+    named: members.size < 2 ? null : serious.some((a) => namesAll(a, members, scenario.sellerIds)),
   };
+}
+
+function namesAll(a: Alert, members: ReadonlySet<string>, sellers: readonly string[]): boolean {
+  const named = new Set(a.employeeIds ?? [a.employeeId]);
+  return [...members].every((m) => named.has(m)) && a.sellerIds.some((s) => sellers.includes(s));
 }
 
 /** Caught instances per scenario type, types in alphabetical order. */

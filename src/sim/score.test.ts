@@ -167,6 +167,7 @@ describe('scoreEvaluation', () => {
           firstAlertTime: '2026-03-02T03:00:00Z',
           hoursToFirstAlert: 3,
           membersFlagged: 2,
+          named: false,
         },
         // al-3 predates the start; i-3 still counts as flagged by rank 5 (top max(2 %, k) = 5).
         {
@@ -177,6 +178,7 @@ describe('scoreEvaluation', () => {
           firstAlertTime: null,
           hoursToFirstAlert: null,
           membersFlagged: 1,
+          named: null,
         },
         // al-4 is low; i-4 is not ranked.
         {
@@ -187,6 +189,7 @@ describe('scoreEvaluation', () => {
           firstAlertTime: null,
           hoursToFirstAlert: null,
           membersFlagged: 0,
+          named: null,
         },
         {
           scenarioId: 'metrics-broker-2',
@@ -196,6 +199,7 @@ describe('scoreEvaluation', () => {
           firstAlertTime: '2026-03-04T12:00:00+02:00',
           hoursToFirstAlert: 34,
           membersFlagged: 1,
+          named: null,
         },
       ]);
       expect(report.scenarioTypesCaught).toEqual([
@@ -366,6 +370,37 @@ describe('scoreEvaluation', () => {
       expect(report.citedRealOwn).toBe(1); // ev-5 is a-1's
       expect(report.badCitationExamples.map((b) => b.eventId)).toEqual(ids.slice(0, 10));
     });
+  });
+});
+
+describe('scoreEvaluation of a ring', () => {
+  const ringLabels: Labels = {
+    ...labels,
+    scenarios: [
+      {
+        ...scenario('collusion-ring-1', 'abuse', ['i-1', 'i-2'], '2026-03-02T00:00:00Z'),
+        sellerIds: ['s-1'],
+      },
+    ],
+  };
+  const ringAlert = (employeeIds: string[] | undefined, sellerIds: string[]): Alert => ({
+    ...alert('r', 'i-1', 'high', '2026-03-03T00:00:00Z'),
+    ...(employeeIds ? { employeeIds } : {}),
+    sellerIds,
+  });
+  const named = (a: Alert): boolean | null =>
+    scoreEvaluation({
+      labels: ringLabels,
+      manifest: manifest(),
+      findings: { risk: [], alerts: [a] },
+      eventActors: new Map(),
+    }).abuseScenarios[0]!.named;
+
+  it('counts it named only when one alert names every member and one of its sellers', () => {
+    expect(named(ringAlert(['i-1', 'i-2', 'x-9'], ['s-1', 's-7']))).toBe(true);
+    expect(named(ringAlert(['i-1'], ['s-1']))).toBe(false);
+    expect(named(ringAlert(undefined, ['s-1']))).toBe(false);
+    expect(named(ringAlert(['i-1', 'i-2'], ['s-2']))).toBe(false);
   });
 });
 

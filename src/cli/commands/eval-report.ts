@@ -64,7 +64,15 @@ export function describeEval(
     ),
     heading('abuse scenarios caught'),
     table(
-      ['scenario', 'type', 'members', 'flagged', 'caught', 'hours to first alert'],
+      [
+        'scenario',
+        'type',
+        'members',
+        'flagged',
+        'caught',
+        'hours to first alert',
+        'named in one alert',
+      ],
       r.abuseScenarios.map((s) => [
         s.scenarioId,
         s.type,
@@ -72,6 +80,7 @@ export function describeEval(
         s.membersFlagged,
         s.caught ? pc.green('yes') : pc.red('no'),
         num(s.hoursToFirstAlert, 1),
+        s.named === null ? '' : s.named ? pc.green('yes') : pc.red('no'),
       ]),
     ),
   ];
