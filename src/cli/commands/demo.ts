@@ -92,9 +92,29 @@ function describeFindings(f: Findings, db: string): string {
     heading(`Alerts of medium severity or more: ${serious.length} (of ${f.alerts.length})`),
     barChart([...perDetector].map(([label, value]) => ({ label, value }))),
     alertTable(serious.slice(0, 25)),
+    heading('Rings (collusion graph)'),
+    ringTable(f),
     top ? `why ${top.employeeId}? npx warden explain ${top.employeeId} --db ${db}` : '',
     '',
   ].join('\n');
+}
+
+/** One row per ring: its members, its sellers, and how the alert describes it. */
+function ringTable(f: Findings): string {
+  const rings = new Map<string, Findings['alerts'][number]>();
+  for (const a of f.alerts)
+    if (a.detector === 'collusion-ring')
+      rings.set([...(a.employeeIds ?? [a.employeeId])].sort().join(' '), a);
+  if (rings.size === 0) return 'none found';
+  return table(
+    ['members', 'sellers', 'severity', 'where'],
+    [...rings].map(([members, a]) => [
+      members,
+      a.sellerIds.join(' '),
+      a.severity,
+      a.summary.split('; ').slice(1).join('; '),
+    ]),
+  );
 }
 
 async function describeCheckpoint(w: Wired): Promise<string> {
