@@ -1,0 +1,17 @@
+import { WardenError } from '../domain/index.js';
+
+/**
+ * Stable codes of the detect context's graph input (Fraudar). Tests assert these, never messages.
+ *
+ * | code | meaning |
+ * |---|---|
+ * | `INVALID_SIZE` | a user or object count is not a non-negative integer below 2^31 |
+ * | `INVALID_EDGE` | an edge names a node out of range, or its weight is negative or not finite |
+ * | `INVALID_PRIOR` | a prior array has the wrong length, or holds a negative or non-finite value |
+ * | `INVALID_OPTION` | `blocks`, `c` or `minDensity` is out of range |
+ */
+export type GraphErrorCode = 'INVALID_SIZE' | 'INVALID_EDGE' | 'INVALID_PRIOR' | 'INVALID_OPTION';
+
+export class GraphError extends WardenError<GraphErrorCode> {
+  readonly category = 'input' as const;
+}
