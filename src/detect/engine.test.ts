@@ -227,6 +227,27 @@ describe('DetectionEngine', () => {
     });
   });
 
+  describe('when someone who never works weekends does sensitive work on a Saturday', () => {
+    it('adds an off-hours reason once their week is known (14 worked days), not before', () => {
+      const s = team();
+      s.assign('e-1', 's-1');
+      const weekdays = [0, 1, 2, 3, 4, 7, 8, 9, 10, 11, 14, 15, 16, 17, 18]; // Monday 7 September on
+      for (const d of weekdays)
+        for (let i = 0; i < 4; i++)
+          s.event('e-1', 'seller.metrics.view', 'seller', 's-1', at(d, 1, i));
+      const early = team();
+      early.assign('e-1', 's-1');
+      for (const d of weekdays.slice(0, 5))
+        for (let i = 0; i < 12; i++)
+          early.event('e-1', 'seller.metrics.view', 'seller', 's-1', at(d, 1, i));
+      const saturday = s.event('e-1', 'seller.metrics.view', 'seller', 's-1', at(19, 1));
+      early.event('e-1', 'seller.metrics.view', 'seller', 's-1', at(5, 1));
+      const reason = detect(s).risk[0]?.reasons.find((r) => r.indicator === 'off-hours');
+      expect(reason?.events).toEqual([saturday]);
+      expect(detect(early).risk).toEqual([]);
+    });
+  });
+
   describe('when risk accumulates', () => {
     it('saturates below 100, and one indicator alone is capped', () => {
       const s = team();

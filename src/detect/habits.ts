@@ -10,6 +10,8 @@ import type { Hit } from './evidence.js';
 const DAY = 86_400_000;
 /** Days of history before an employee's own pattern is trusted. */
 const SETTLED_DAYS = 5;
+/** Days of history before the day-of-week pattern is trusted. */
+const WEEK_SETTLED_DAYS = 14;
 /** A network used by this few people, and no more, looks like a shared private one. */
 const SMALL_GROUP = { min: 2, max: 8 };
 
@@ -18,6 +20,8 @@ interface Habit {
   lastDay: number;
   shift: string;
   hours: Float64Array;
+  /** Events per hour of the week (UTC, Thursday 00:00 first: the epoch's weekday). */
+  week: Float64Array;
   total: number;
   networks: Set<string>;
   lastOffHoursDay: number;
@@ -38,13 +42,8 @@ export class Habits {
     }
     const hits: Hit[] = [];
     const hour = Math.floor(t / 3_600_000) % 24;
-    if (
-      sensitive &&
-      h.days > SETTLED_DAYS &&
-      h.total > 50 &&
-      h.hours[hour]! / h.total < 0.01 &&
-      h.lastOffHoursDay !== day
-    ) {
+    const weekHour = Math.floor(t / 3_600_000) % 168;
+    if (sensitive && h.lastOffHoursDay !== day && this.offPattern(h, hour, weekHour)) {
       h.lastOffHoursDay = day;
       hits.push({
         indicator: 'off-hours',
@@ -56,6 +55,7 @@ export class Habits {
       });
     }
     h.hours[hour]!++;
+    h.week[weekHour]!++;
     h.total++;
     const ip = e.context?.ip;
     if (ip !== undefined) this.network(e, t, ip, h, hits);
@@ -91,6 +91,21 @@ export class Habits {
     if (users.size === SMALL_GROUP.min)
       for (const [id, first] of users) hits.push(hitFor(id, first));
     else hits.push(hitFor(e.actor, { eventId: e.id }));
+  }
+
+  /**
+   * Off the employee's own pattern: an hour of the day holding under 1 % of their events (after
+   * 5 worked days and 50 events), or — after 14 worked days, when a week's pattern is known — a
+   * day of the week holding under 2 % of them (weekend work by someone who never works weekends).
+   */
+  private offPattern(h: Habit, hour: number, weekHour: number): boolean {
+    if (h.days <= SETTLED_DAYS || h.total <= 50) return false;
+    if (h.hours[hour]! / h.total < 0.01) return true;
+    if (h.days < WEEK_SETTLED_DAYS) return false;
+    const dayStart = weekHour - (weekHour % 24);
+    let onThatDay = 0;
+    for (let i = dayStart; i < dayStart + 24; i++) onThatDay += h.week[i]!;
+    return onThatDay / h.total < 0.02;
   }
 
   /** The employee's usual hours (UTC, most worked first) and the networks they use. */
@@ -138,6 +153,7 @@ export class Habits {
         lastDay: -1,
         shift,
         hours: new Float64Array(24),
+        week: new Float64Array(168),
         total: 0,
         networks: h?.networks ?? new Set(),
         lastOffHoursDay: -1,
