@@ -41,6 +41,8 @@ export class DetectionEngine {
   private readonly habits = new Habits();
   private readonly volumes = new VolumeBaselines();
   private readonly collusion = new CollusionGraph();
+  private readonly categoryOf = (seller: string): string | undefined =>
+    this.directory.sellerCategory.get(seller);
   private readonly detectors = new Detectors(this.directory, this.peers, (h) => this.record(h));
   private readonly hits = new Map<string, Hit[]>();
   private lastTime = -Infinity;
@@ -95,7 +97,7 @@ export class DetectionEngine {
     return this.collusion.rings({
       mates: (id) => this.habits.smallNetworkMates(id),
       siteOf: (id) => this.directory.employees.get(id)?.site,
-      categoryOf: (seller) => this.directory.sellerCategory.get(seller),
+      categoryOf: this.categoryOf,
     });
   }
 
@@ -151,7 +153,7 @@ export class DetectionEngine {
   }
 
   private record(h: Hit): void {
-    this.collusion.add(h, (seller) => this.directory.sellerCategory.get(seller));
+    this.collusion.add(h, this.categoryOf);
     const list = this.hits.get(h.employeeId) ?? [];
     list.push(h);
     this.hits.set(h.employeeId, list);

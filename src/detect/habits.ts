@@ -137,11 +137,6 @@ export class Habits {
     return this.habits.get(id)?.networks ?? new Set();
   }
 
-  /** Employees sharing a small network with `employeeId` (for the alert's summary). */
-  networkPeers(ip: string): string[] {
-    return [...(this.networkUsers.get(ip)?.keys() ?? [])];
-  }
-
   private habitOf(id: string, who: EmployeeView | undefined): Habit {
     // A new shift or a new role is a new pattern.
     const shift = `${who?.shift ?? 'day'}|${who?.role ?? ''}`;

@@ -25,6 +25,8 @@ const CLOSED_GRACE = 3 * 86_400_000;
 const OPEN_SLACK = 10 * 60_000;
 
 const NONE: Judgement = { justified: false, problems: [], ticket: undefined };
+/** Justified by the role or an assignment: no ticket involved. */
+const STANDING: Judgement = { justified: true, problems: [], ticket: undefined };
 
 /** Teams whose work is metrics across all sellers: their role is their purpose. */
 const CROSS_SELLER_TEAMS = new Set(['analytics']);
@@ -37,10 +39,8 @@ export function judge(
   sellers: readonly string[],
   reviewIds: readonly string[],
 ): Judgement {
-  if (e.target.type === 'seller' && who && CROSS_SELLER_TEAMS.has(who.team))
-    return { justified: true, problems: [], ticket: undefined };
-  for (const s of sellers)
-    if (dir.isAssigned(e.actor, s, t)) return { justified: true, problems: [], ticket: undefined };
+  if (e.target.type === 'seller' && who && CROSS_SELLER_TEAMS.has(who.team)) return STANDING;
+  for (const s of sellers) if (dir.isAssigned(e.actor, s, t)) return STANDING;
   if (e.ticket !== undefined) return judgeCited(dir, e, t, who, sellers, reviewIds);
   const held = heldTicket(dir, e.actor, t, sellers);
   return held ? { justified: true, problems: [], ticket: held } : NONE;

@@ -63,7 +63,7 @@ export async function demoCommand(flags: DemoFlags, io: Io): Promise<number> {
     io.out(await describeCheckpoint(w));
     io.out(heading('Scores against the simulation’s ground truth') + '\n');
     io.out(
-      describeEval(await score(w, flags.dir, findings), {
+      describeEval(await score(w, flags.dir, sim.manifest, findings), {
         dir: flags.dir,
         db: flags.db,
         source: DETECTORS_NOTE,

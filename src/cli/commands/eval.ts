@@ -44,7 +44,7 @@ export async function evalCommand(dir: string, flags: EvalFlags, io: Io): Promis
     const run = await ingestAndDetect(w, dir, manifest);
     const ingest = run.ingest;
     const findings = external ?? run.findings;
-    const report = await score(w, dir, findings);
+    const report = await score(w, dir, manifest, findings);
     const source = external ? `findings from ${flags.risk} and ${flags.alerts}` : DETECTORS_NOTE;
     if (flags.json)
       io.out(`${json({ dir, db: dbPath, findingsSource: source, ingest, report })}\n`);
@@ -76,10 +76,15 @@ export async function ingestAndDetect(
 }
 
 /** Reads the labels (the one place outside `sim` that does) and scores the findings. */
-export async function score(w: Wired, dir: string, findings: Findings): Promise<EvalReport> {
+export async function score(
+  w: Wired,
+  dir: string,
+  manifest: Manifest,
+  findings: Findings,
+): Promise<EvalReport> {
   const labels = readLabels(dir);
   const eventActors = await w.store.events.actorsOf(citedEventIds(findings));
-  return scoreEvaluation({ labels, manifest: readManifest(dir), findings, eventActors });
+  return scoreEvaluation({ labels, manifest, findings, eventActors });
 }
 
 function readFindings(riskFile: string, alertsFile: string): Findings {
