@@ -53,6 +53,9 @@ describe('warden risk and warden alerts', () => {
     expect(all.length).toBeGreaterThanOrEqual((high.value as unknown[]).length);
     const bad = await runCli(['alerts', '--db', db, '--severity', 'severe']);
     expect(bad.code).toBe(2);
+    const limit = await runCli(['risk', '--db', db, '--limit', 'ten']);
+    expect(limit.code).toBe(2);
+    expect(limit.err).toContain('--limit must be a whole number');
   });
 });
 
@@ -110,6 +113,7 @@ describe('warden sellers', () => {
     const risk = new Set(
       ((await json(['risk'])).value as { employeeId: string }[]).map((r) => r.employeeId),
     );
+    expect(sellers.length).toBeGreaterThan(0);
     for (let i = 1; i < sellers.length; i++)
       expect(sellers[i - 1]!.score).toBeGreaterThanOrEqual(sellers[i]!.score);
     for (const s of sellers) for (const e of s.employees) expect(risk.has(e)).toBe(true);

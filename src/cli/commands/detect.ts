@@ -4,6 +4,7 @@ import { SEVERITIES, atLeast } from '../../domain/index.js';
 import { DetectionEngine } from '../../detect/index.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
+import { integer } from './simulate.js';
 import type { Io } from '../io.js';
 import { stepBar } from '../progress.js';
 import { barChart, heading, json, table } from '../render.js';
@@ -132,7 +133,7 @@ export async function riskCommand(
 ): Promise<number> {
   const { findings } = await currentFindings(w);
   if (flags.json) io.out(`${json(findings.risk)}\n`);
-  else io.out(`${riskTable(findings.risk.slice(0, Number(flags.limit ?? 25)))}\n`);
+  else io.out(`${riskTable(findings.risk.slice(0, integer('--limit', flags.limit ?? '25')))}\n`);
   return EXIT.ok;
 }
 
@@ -187,7 +188,7 @@ export async function sellersCommand(
         'employees',
       ],
       sellers
-        .slice(0, Number(flags.limit ?? 25))
+        .slice(0, integer('--limit', flags.limit ?? '25'))
         .map((s) => [
           s.sellerId,
           s.score,
