@@ -3,3 +3,4 @@ export type { PrivacyErrorCode } from './errors.js';
 export { loadMasterKey, readOrCreateKeyFile } from './master-key.js';
 export { Vault } from './vault.js';
 export { maskEmail, maskName, maskValue } from './mask.js';
+export { RelayAliases, isRelayAlias } from './relay-alias.js';

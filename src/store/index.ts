@@ -1,6 +1,10 @@
 export { StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export type {
+  AliasIssue,
+  ApprovalStatus,
+  GuardRepository,
+  StoredApproval,
   BatchRepository,
   BatchSummary,
   DataKeyRepository,

@@ -15,6 +15,7 @@ export interface Store {
   readonly batches: BatchRepository;
   readonly dataKeys: DataKeyRepository;
   readonly findings: FindingsRepository;
+  readonly guard: GuardRepository;
   /** Counts per kind, time span, employees per site and team. */
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
@@ -49,6 +50,10 @@ export interface StoreTransaction {
   setLedgerSize(size: number): Promise<void>;
   putCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
   recordBatch(batch: BatchSummary): Promise<void>;
+  /** Stores an approval request, or its new state (same id). */
+  putApproval(approval: StoredApproval): Promise<void>;
+  /** Records that a relay alias was handed to an employee. */
+  recordAliasIssue(issue: AliasIssue): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -94,6 +99,49 @@ export interface DirectoryRepository {
   get(kind: DirectoryKind, key: string): Promise<string | undefined>;
   /** Ids of `kind` among `ids` that exist in the directory. */
   existing(kind: DirectoryKind, ids: readonly string[]): Promise<Set<string>>;
+  /** The current payloads of every assignment record of an employee (ended ones too). */
+  assignmentsOf(employeeId: string): Promise<string[]>;
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'executed';
+
+/** A request held for a second person's approval (four eyes), and what became of it. */
+export interface StoredApproval {
+  readonly id: string;
+  readonly requester: string;
+  readonly action: string;
+  readonly targetType: string;
+  readonly targetId: string;
+  /** Canonical JSON of what was asked (ticket, reason, …): the approval is for this alone. */
+  readonly request: string;
+  readonly sellers: readonly string[];
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly status: ApprovalStatus;
+  /** The event that recorded the request. */
+  readonly requestEvent: string;
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  readonly executedAt?: string;
+}
+
+/** One hand-out of a relay alias: who received it, when, under which ticket. */
+export interface AliasIssue {
+  readonly alias: string;
+  readonly viewer: string;
+  readonly reviewer: string;
+  readonly issuedAt: string;
+  readonly ticket?: string;
+  /** The event that recorded the look-up. */
+  readonly eventId: string;
+}
+
+export interface GuardRepository {
+  approval(id: string): Promise<StoredApproval | undefined>;
+  /** Approval requests, newest first, optionally of one status. */
+  approvals(status?: ApprovalStatus): Promise<StoredApproval[]>;
+  /** Every hand-out of an alias, oldest first. */
+  aliasIssues(alias: string): Promise<AliasIssue[]>;
 }
 
 export interface DataKeyRepository {

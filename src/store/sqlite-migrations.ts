@@ -84,6 +84,40 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     );
     `,
   ],
+  [
+    3,
+    `
+    -- The guard's working state. The truth is in the ledger (every request, decision,
+    -- approval and effect is an event leaf); these tables answer "is this approval still
+    -- good?" and "who received this alias?" without a replay.
+    CREATE TABLE approvals (
+      id TEXT PRIMARY KEY,
+      requester TEXT NOT NULL,
+      action TEXT NOT NULL,
+      target_type TEXT NOT NULL,
+      target_id TEXT NOT NULL,
+      request TEXT NOT NULL,              -- canonical JSON of what was asked
+      sellers TEXT NOT NULL,              -- JSON array
+      created_at TEXT NOT NULL,
+      expires_at TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'executed')),
+      request_event TEXT NOT NULL,
+      decided_by TEXT,
+      decided_at TEXT,
+      executed_at TEXT
+    );
+    CREATE INDEX approvals_status ON approvals (status, created_at);
+    CREATE TABLE relay_aliases (
+      alias TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      viewer TEXT NOT NULL,
+      reviewer TEXT NOT NULL,
+      issued_at TEXT NOT NULL,
+      ticket TEXT,
+      UNIQUE (alias, event_id)
+    );
+    `,
+  ],
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,6 +9,7 @@ import type {
   DirectoryRepository,
   EventRepository,
   FindingsRepository,
+  GuardRepository,
   LedgerRepository,
   Store,
   StoreStats,
@@ -18,6 +19,7 @@ import type {
 import { LATEST_SCHEMA_VERSION, migrate } from './sqlite-migrations.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
+import { SqliteGuard } from './sqlite-guard.js';
 import { chunked } from './chunks.js';
 
 export interface SqliteStoreOptions {
@@ -37,6 +39,7 @@ export class SqliteStore implements Store {
   readonly batches: BatchRepository;
   readonly dataKeys: DataKeyRepository;
   readonly findings: FindingsRepository;
+  readonly guard: GuardRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
 
@@ -48,6 +51,7 @@ export class SqliteStore implements Store {
     this.batches = new SqliteBatches(db);
     this.dataKeys = new SqliteDataKeys(db);
     this.findings = new SqliteFindings(db);
+    this.guard = new SqliteGuard(db);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -136,6 +140,17 @@ class SqliteDirectory implements DirectoryRepository {
   get(kind: DirectoryKind, key: string): Promise<string | undefined> {
     const row = this.getPayload.get(kind, key) as { payload: string } | undefined;
     return Promise.resolve(row?.payload);
+  }
+  assignmentsOf(employeeId: string): Promise<string[]> {
+    // assignment keys are `employee NUL seller NUL from`: a range scan of the primary key
+    const rows = this.db
+      .prepare(
+        `SELECT v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
+         WHERE c.kind = 'assignment' AND c.key >= ? AND c.key < ?`,
+      )
+      .pluck()
+      .all(`${employeeId}\u0000`, `${employeeId}\u0001`) as string[];
+    return Promise.resolve(rows);
   }
   existing(kind: DirectoryKind, ids: readonly string[]): Promise<Set<string>> {
     return Promise.resolve(

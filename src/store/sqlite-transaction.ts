@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { AccessEvent, DirectoryKind } from '../domain/index.js';
 import { StoreError } from './errors.js';
 import type {
+  AliasIssue,
+  StoredApproval,
   BatchSummary,
   StoreTransaction,
   StoredCheckpoint,
@@ -9,6 +11,7 @@ import type {
   StoredTile,
 } from './ports.js';
 import { SqliteEventWriter } from './sqlite-event-writer.js';
+import { SqliteGuardWriter } from './sqlite-guard.js';
 import { chunked } from './chunks.js';
 import { tileId } from './sqlite-ledger.js';
 
@@ -16,6 +19,7 @@ import { tileId } from './sqlite-ledger.js';
 export class SqliteTransaction implements StoreTransaction {
   private open = true;
   private readonly events: SqliteEventWriter;
+  private guardWriter: SqliteGuardWriter | undefined;
   private readonly insertVersion: Database.Statement;
   private readonly setCurrent: Database.Statement;
   private readonly putTile: Database.Statement;
@@ -108,6 +112,19 @@ export class SqliteTransaction implements StoreTransaction {
           b.ledgerSize,
         );
     });
+  }
+
+  putApproval(approval: StoredApproval): Promise<void> {
+    return this.step(() => this.guard().putApproval(approval));
+  }
+
+  recordAliasIssue(issue: AliasIssue): Promise<void> {
+    return this.step(() => this.guard().recordAliasIssue(issue));
+  }
+
+  private guard(): SqliteGuardWriter {
+    this.guardWriter ??= new SqliteGuardWriter(this.db);
+    return this.guardWriter;
   }
 
   commit(): Promise<void> {

@@ -185,6 +185,89 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('when the guard keeps approvals and alias hand-outs', () => {
+      it('stores an approval, replaces it by id, and lists it by status', async () => {
+        const store = await open();
+        const pending = {
+          id: 'ap-1',
+          requester: 'e-1',
+          action: 'review.delete',
+          targetType: 'review',
+          targetId: 'r-1',
+          request: '{"reason":"spam"}',
+          sellers: ['s-1'],
+          createdAt: '2026-03-02T09:00:00Z',
+          expiresAt: '2026-03-03T09:00:00Z',
+          status: 'pending' as const,
+          requestEvent: 'w-1',
+        };
+        let tx = await store.begin();
+        await tx.putApproval(pending);
+        await tx.commit();
+        expect(await store.guard.approval('ap-1')).toEqual(pending);
+        expect(await store.guard.approvals('pending')).toEqual([pending]);
+        const approved = {
+          ...pending,
+          status: 'approved' as const,
+          decidedBy: 'e-2',
+          decidedAt: '2026-03-02T10:00:00Z',
+        };
+        tx = await store.begin();
+        await tx.putApproval(approved);
+        await tx.commit();
+        expect(await store.guard.approval('ap-1')).toEqual(approved);
+        expect(await store.guard.approvals('pending')).toEqual([]);
+        expect(await store.guard.approvals()).toEqual([approved]);
+        expect(await store.guard.approval('ap-2')).toBeUndefined();
+        await store.close();
+      });
+
+      it('lists every hand-out of an alias in the order given, once per event', async () => {
+        const store = await open();
+        const issue = (eventId: string, viewer: string) => ({
+          alias: 'rv-x@relay.example',
+          viewer,
+          reviewer: 'rv-1',
+          issuedAt: '2026-03-02T09:00:00Z',
+          eventId,
+        });
+        const tx = await store.begin();
+        await tx.recordAliasIssue(issue('w-9', 'e-1'));
+        await tx.recordAliasIssue({ ...issue('w-1', 'e-1'), ticket: 't-1' });
+        await tx.recordAliasIssue(issue('w-9', 'e-1'));
+        await tx.commit();
+        expect(await store.guard.aliasIssues('rv-x@relay.example')).toEqual([
+          issue('w-9', 'e-1'),
+          { ...issue('w-1', 'e-1'), ticket: 't-1' },
+        ]);
+        expect(await store.guard.aliasIssues('rv-y@relay.example')).toEqual([]);
+        await store.close();
+      });
+
+      it("finds an employee's assignments by a range of keys, not another employee's", async () => {
+        const store = await open();
+        const a = (employeeId: string, sellerId: string) => ({
+          leaf: 0,
+          kind: 'assignment' as const,
+          key: `${employeeId}\u0000${sellerId}\u00002026-01-01T00:00:00Z`,
+          payload: JSON.stringify({ employeeId, sellerId, from: '2026-01-01T00:00:00Z' }),
+        });
+        const tx = await store.begin();
+        await tx.insertDirectoryVersions([
+          a('e-1', 's-1'),
+          { ...a('e-1', 's-2'), leaf: 1 },
+          { ...a('e-10', 's-3'), leaf: 2 },
+          { ...a('e-', 's-4'), leaf: 3 },
+        ]);
+        await tx.commit();
+        const sellers = (await store.directory.assignmentsOf('e-1')).map(
+          (p) => (JSON.parse(p) as { sellerId: string }).sellerId,
+        );
+        expect(sellers.sort()).toEqual(['s-1', 's-2']);
+        await store.close();
+      });
+    });
+
     describe('when a transaction rolls back', () => {
       it('leaves nothing of it behind', async () => {
         const store = await open();

@@ -1,0 +1,152 @@
+import { canonicalJson } from '../ledger/index.js';
+import type { StoredApproval } from '../store/index.js';
+import type { Decider } from './decider.js';
+import { GuardError } from './errors.js';
+import { ms, type FactReader } from './facts.js';
+import { newId, type GuardDeps } from './deps.js';
+import { requestEvent, type GuardRequest, type GuardResult, type Operation } from './operation.js';
+import { Recorder } from './recorder.js';
+import type { Decision } from './request.js';
+
+/** What the approval steps share. */
+export class ApprovalContext {
+  readonly recorder: Recorder;
+  readonly decider: Decider;
+
+  constructor(
+    readonly deps: GuardDeps,
+    readonly facts: FactReader,
+  ) {
+    this.recorder = new Recorder(deps.store, deps.ledger, deps.now);
+    this.decider = deps.decider;
+  }
+}
+
+/**
+ * What an approval is for: the request's details, canonical. An approval given for deleting
+ * review R "as spam" does not carry out a deletion of R "on the seller's request".
+ */
+export function requestFingerprint(req: GuardRequest): string {
+  return canonicalJson({
+    ticket: req.ticketId ?? null,
+    reason: req.reason ?? null,
+    rows: req.rows ?? null,
+    fields: req.fields ?? null,
+    topic: req.topic ?? null,
+  });
+}
+
+/**
+ * Checks that an approval lets this very request through now: same employee, action,
+ * target and details; approved, not yet used, not expired. A refusal is a typed error.
+ */
+export async function checkApproval(
+  c: ApprovalContext,
+  req: GuardRequest,
+  time: string,
+): Promise<StoredApproval> {
+  const a = await load(c, req.approvalId ?? '');
+  const same =
+    a.requester === req.employeeId &&
+    a.action === req.action &&
+    a.targetId === req.targetId &&
+    a.request === requestFingerprint(req);
+  if (!same) {
+    throw new GuardError(
+      'APPROVAL_MISMATCH',
+      `approval ${a.id} was asked by ${a.requester} for ${a.action} on ${a.targetId} with other details`,
+    );
+  }
+  if (a.status === 'executed') {
+    throw new GuardError(
+      'APPROVAL_USED',
+      `approval ${a.id} was carried out at ${a.executedAt ?? '?'}`,
+    );
+  }
+  if (a.status !== 'approved') {
+    throw new GuardError('APPROVAL_NOT_GRANTED', `approval ${a.id} is ${a.status}`);
+  }
+  assertFresh(a, time);
+  return a;
+}
+
+/** A second person approves or rejects a pending request; the decision is ledgered either way. */
+export async function decideApproval(
+  c: ApprovalContext,
+  approvalId: string,
+  employeeId: string,
+  verdict: 'approve' | 'reject',
+): Promise<GuardResult> {
+  const time = c.deps.now();
+  const a = await load(c, approvalId);
+  if (a.status !== 'pending') {
+    throw new GuardError('APPROVAL_USED', `approval ${a.id} was decided already (${a.status})`);
+  }
+  assertFresh(a, time);
+  const decision =
+    verdict === 'reject' && employeeId === a.requester
+      ? withdrawal()
+      : await eligibility(c, a, employeeId);
+  const eventId = newId('w');
+  const event = requestEvent({
+    id: eventId,
+    time,
+    actor: employeeId,
+    action: verdict === 'approve' ? 'approval.grant' : 'approval.reject',
+    target: { type: a.targetType as 'review', id: a.targetId },
+    decision,
+    attrs: { approvalId: a.id, requester: a.requester, requestedAction: a.action },
+  });
+  if (decision.outcome !== 'allow') {
+    await c.recorder.write({ event });
+    return { outcome: 'deny', decision, eventId };
+  }
+  const next: StoredApproval = {
+    ...a,
+    status: verdict === 'approve' ? 'approved' : 'rejected',
+    decidedBy: employeeId,
+    decidedAt: time,
+  };
+  await c.recorder.write({ event, state: (tx) => tx.putApproval(next) });
+  return { outcome: 'allow', decision, eventId, approvalId: a.id };
+}
+
+/** The policies' answer to "may this employee be the second person for this request?". */
+async function eligibility(
+  c: ApprovalContext,
+  a: StoredApproval,
+  employeeId: string,
+): Promise<Decision> {
+  const approver = await c.facts.employee(employeeId);
+  if (!approver) throw new GuardError('REQUEST_INVALID', `no employee ${employeeId}`);
+  return c.decider.decide({
+    principal: approver,
+    action: 'approval.grant',
+    resource: {
+      type: 'ApprovalRequest',
+      approval: {
+        id: a.id,
+        requester: a.requester,
+        requesterManagers: await c.facts.managers(a.requester),
+        action: a.action as Operation,
+        sellers: a.sellers,
+      },
+    },
+  });
+}
+
+function withdrawal(): Decision {
+  return { outcome: 'allow', policies: ['(requester withdraws)'], errors: [] };
+}
+
+async function load(c: ApprovalContext, id: string): Promise<StoredApproval> {
+  const a = await c.deps.store.guard.approval(id);
+  if (!a) throw new GuardError('UNKNOWN_APPROVAL', `no approval request ${id}`);
+  return a;
+}
+
+function assertFresh(a: StoredApproval, time: string): void {
+  if (ms(time) >= ms(a.expiresAt)) {
+    throw new GuardError('APPROVAL_EXPIRED', `approval ${a.id} expired at ${a.expiresAt}`);
+  }
+}

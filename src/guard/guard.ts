@@ -1,0 +1,164 @@
+import { formatTime } from '../domain/index.js';
+import type { AliasIssue, StoredApproval } from '../store/index.js';
+import { ApprovalContext, checkApproval, decideApproval, requestFingerprint } from './approvals.js';
+import { newId, type GuardDeps } from './deps.js';
+import { effectOf } from './effects.js';
+import { GuardError } from './errors.js';
+import { FactReader, ms, type FactOptions } from './facts.js';
+import { requestEvent, targetTypeOf, type GuardRequest, type GuardResult } from './operation.js';
+import { checkRequest, resourceFacts } from './targets.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface GuardOptions extends FactOptions {
+  /** How long an approval request stays open, and an approval usable. Default 24 h. */
+  readonly approvalTtlMs?: number;
+}
+
+/**
+ * The one way employees touch sellers, reviews and reviewers: each request is decided by
+ * the Cedar policies on facts read from the directory, recorded as an interchange event
+ * (a ledger leaf) in the same transaction as its effect, and answered with masked data.
+ * Destructive or revealing requests may come back pending: a second person approves them
+ * (`approve`), and the requester then carries them out once (`request` with `approvalId`).
+ */
+export class Guard {
+  private readonly facts: FactReader;
+  private readonly approvals: ApprovalContext;
+
+  constructor(
+    private readonly deps: GuardDeps,
+    private readonly options: GuardOptions = {},
+  ) {
+    this.facts = new FactReader(deps.store, deps.now, options);
+    this.approvals = new ApprovalContext(deps, this.facts);
+  }
+
+  /** Decides, records and (when allowed) carries out a request. */
+  async request(req: GuardRequest): Promise<GuardResult> {
+    checkRequest(req);
+    return this.approvals.recorder.exclusive(() => this.handle(req));
+  }
+
+  /** A second person approves a pending request. */
+  approve(approvalId: string, approverId: string): Promise<GuardResult> {
+    return this.approvals.recorder.exclusive(() =>
+      decideApproval(this.approvals, approvalId, approverId, 'approve'),
+    );
+  }
+
+  /** A second person turns a pending request down, or its requester withdraws it. */
+  reject(approvalId: string, employeeId: string): Promise<GuardResult> {
+    return this.approvals.recorder.exclusive(() =>
+      decideApproval(this.approvals, approvalId, employeeId, 'reject'),
+    );
+  }
+
+  /** Who received a relay alias, when, under which ticket. */
+  resolveAlias(alias: string): Promise<AliasIssue[]> {
+    return this.deps.store.guard.aliasIssues(alias);
+  }
+
+  pendingApprovals(): Promise<StoredApproval[]> {
+    return this.deps.store.guard.approvals('pending');
+  }
+
+  private async handle(req: GuardRequest): Promise<GuardResult> {
+    const time = this.deps.now();
+    const principal = await this.facts.employee(req.employeeId);
+    if (!principal) throw new GuardError('REQUEST_INVALID', `no employee ${req.employeeId}`);
+    const ticket = req.ticketId === undefined ? undefined : await this.facts.ticket(req.ticketId);
+    if (req.ticketId !== undefined && !ticket) {
+      throw new GuardError('REQUEST_INVALID', `no ticket ${req.ticketId}`);
+    }
+    const resource = await resourceFacts(this.facts, req);
+    const approval =
+      req.approvalId === undefined ? undefined : await checkApproval(this.approvals, req, time);
+    const decision = this.deps.decider.decide({
+      principal,
+      action: req.action,
+      resource,
+      ...(ticket ? { ticket } : {}),
+      details: {
+        ...(req.rows === undefined ? {} : { rows: req.rows }),
+        ...(req.fields === undefined ? {} : { fields: req.fields }),
+        ...(req.reason === undefined ? {} : { reason: req.reason }),
+        ...(req.topic === undefined ? {} : { topic: req.topic }),
+        approved: approval !== undefined,
+      },
+    });
+    const eventId = newId('w');
+    const event = requestEvent({
+      id: eventId,
+      time,
+      actor: req.employeeId,
+      action: req.action,
+      target: { type: targetTypeOf(req.action), id: req.targetId },
+      decision,
+      ticket: req.ticketId,
+      attrs: requestAttrs(req),
+    });
+    if (decision.outcome === 'deny') {
+      await this.approvals.recorder.write({ event });
+      return { outcome: 'deny', decision, eventId };
+    }
+    if (decision.outcome === 'pending') {
+      const pending = this.pendingApproval(req, resource.sellers, time, eventId);
+      await this.approvals.recorder.write({
+        event: { ...event, attrs: { ...event.attrs, approvalId: pending.id } },
+        state: (tx) => tx.putApproval(pending),
+      });
+      return { outcome: 'pending', decision, eventId, approvalId: pending.id };
+    }
+    const effect = await effectOf(req, {
+      facts: this.facts,
+      vault: this.deps.vault,
+      aliases: this.deps.aliases,
+      time,
+      eventId,
+      newId,
+    });
+    await this.approvals.recorder.write({
+      event,
+      ...(effect.effects ? { effects: effect.effects } : {}),
+      state: async (tx) => {
+        if (effect.state) await effect.state(tx);
+        if (approval) await tx.putApproval({ ...approval, status: 'executed', executedAt: time });
+      },
+    });
+    return { outcome: 'allow', decision, eventId, data: effect.data };
+  }
+
+  private pendingApproval(
+    req: GuardRequest,
+    sellers: readonly string[],
+    time: string,
+    eventId: string,
+  ): StoredApproval {
+    const ttl = this.options.approvalTtlMs ?? DAY_MS;
+    return {
+      id: newId('ap'),
+      requester: req.employeeId,
+      action: req.action,
+      targetType: targetTypeOf(req.action),
+      targetId: req.targetId,
+      request: requestFingerprint(req),
+      sellers,
+      createdAt: time,
+      expiresAt: formatTime(ms(time) + ttl),
+      status: 'pending',
+      requestEvent: eventId,
+    };
+  }
+}
+
+/** The request's own details, recorded in its event. */
+function requestAttrs(req: GuardRequest): Record<string, unknown> {
+  return {
+    ...(req.reason === undefined ? {} : { reason: req.reason }),
+    ...(req.rows === undefined ? {} : { rows: req.rows }),
+    ...(req.fields === undefined ? {} : { fields: [...req.fields] }),
+    ...(req.topic === undefined ? {} : { topic: req.topic }),
+    ...(req.approvalId === undefined ? {} : { approvalId: req.approvalId }),
+  };
+}

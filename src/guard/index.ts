@@ -1,0 +1,26 @@
+// The guard: Cedar policies over the directory's facts, decisions, approvals (four eyes),
+// and the guarded operations, each recorded in the ledger with its effect.
+export { GuardError } from './errors.js';
+export type { GuardErrorCode } from './errors.js';
+export { CompiledPolicies } from './policy-set.js';
+export { readPolicyDir, SCHEMA_FILE } from './policy-files.js';
+export type { PolicySource, PolicyTexts } from './policy-files.js';
+export { Decider } from './decider.js';
+export type { DeciderOptions } from './decider.js';
+export { Guard } from './guard.js';
+export type { GuardOptions } from './guard.js';
+export type { GuardDeps } from './deps.js';
+export type { GuardRequest, GuardResult, Operation } from './operation.js';
+export { GUARDED_ACTIONS, RESOURCE_OF, isGuardedAction } from './request.js';
+export type {
+  ApprovalFacts,
+  Decision,
+  DecisionRequest,
+  EmployeeFacts,
+  GuardedAction,
+  Outcome,
+  ResourceFacts,
+  ReviewFacts,
+  TicketFacts,
+} from './request.js';
+export { cedarVersion } from './version.js';

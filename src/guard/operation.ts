@@ -1,0 +1,107 @@
+import type { AccessEvent, Action, TargetType } from '../domain/index.js';
+import type { Decision, GuardedAction, Outcome } from './request.js';
+
+/** The operations an employee asks the guard for (approvals have their own calls). */
+export type Operation = Exclude<GuardedAction, 'approval.grant'>;
+
+/** What an employee asks for. */
+export interface GuardRequest {
+  readonly employeeId: string;
+  readonly action: Operation;
+  /** The seller, reviewer or review the action is on. */
+  readonly targetId: string;
+  /** The ticket cited as the purpose. */
+  readonly ticketId?: string;
+  /** Why (review deletion and restore require one). */
+  readonly reason?: string;
+  /** Export size and fields. */
+  readonly rows?: number;
+  readonly fields?: readonly string[];
+  /** A new ticket's topic. */
+  readonly topic?: string;
+  /** Carry out a request that a second person approved: its id. */
+  readonly approvalId?: string;
+}
+
+/** The guard's answer to a request. */
+export interface GuardResult {
+  readonly outcome: Outcome;
+  readonly decision: Decision;
+  /** The event that records the request and its decision in the ledger. */
+  readonly eventId: string;
+  /** When pending: the id a second person approves. */
+  readonly approvalId?: string;
+  /** When allowed: what the employee gets (masked where personal). */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+const EVENT_ACTION: Readonly<Record<GuardedAction, Action>> = {
+  'seller.metrics.view': 'seller.metrics.view',
+  'seller.account.view': 'seller.account.view',
+  'seller.metrics.export': 'seller.metrics.export',
+  'reviewer.contact.view': 'reviewer.contact.view',
+  'reviewer.contact.reveal': 'x-reviewer.contact.reveal',
+  'review.view': 'review.view',
+  'review.delete': 'review.delete',
+  'review.restore': 'review.restore',
+  'ticket.open': 'x-ticket.open',
+  'approval.grant': 'x-approval.grant',
+};
+
+const TARGET_TYPE: Readonly<Record<Operation, TargetType>> = {
+  'seller.metrics.view': 'seller',
+  'seller.account.view': 'seller',
+  'seller.metrics.export': 'seller',
+  'reviewer.contact.view': 'reviewer',
+  'reviewer.contact.reveal': 'reviewer',
+  'review.view': 'review',
+  'review.delete': 'review',
+  'review.restore': 'review',
+  'ticket.open': 'seller',
+};
+
+export function targetTypeOf(op: Operation): TargetType {
+  return TARGET_TYPE[op];
+}
+
+const EVENT_OUTCOME: Readonly<Record<Outcome, 'allowed' | 'denied' | 'pending'>> = {
+  allow: 'allowed',
+  deny: 'denied',
+  pending: 'pending',
+};
+
+/**
+ * The interchange event that records a guarded request: the same shape other systems send,
+ * so detection reads guarded and sidecar traffic alike. `attrs.decision` names the deciding
+ * policies; other attrs are the request's own (reason, rows, fields, approval).
+ */
+export function requestEvent(input: {
+  id: string;
+  time: string;
+  actor: string;
+  action: GuardedAction | 'approval.reject';
+  target: { type: TargetType; id: string };
+  decision: Decision;
+  ticket?: string | undefined;
+  attrs?: Readonly<Record<string, unknown>>;
+}): AccessEvent {
+  const action =
+    input.action === 'approval.reject' ? 'x-approval.reject' : EVENT_ACTION[input.action];
+  return {
+    id: input.id,
+    time: input.time,
+    actor: input.actor,
+    action,
+    target: input.target,
+    outcome: EVENT_OUTCOME[input.decision.outcome],
+    ...(input.ticket === undefined ? {} : { ticket: input.ticket }),
+    attrs: {
+      ...input.attrs,
+      decision: {
+        outcome: input.decision.outcome,
+        policies: [...input.decision.policies],
+        ...(input.decision.errors.length > 0 ? { errors: [...input.decision.errors] } : {}),
+      },
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import {
+  checkParseSchema,
+  preparsePolicySet,
+  preparseSchema,
+  validate,
+  type DetailedError,
+} from './cedar.js';
+import { GuardError } from './errors.js';
+import {
+  describeErrors,
+  readPolicyDir,
+  type PolicySource,
+  type PolicyTexts,
+} from './policy-files.js';
+import { GUARDED_ACTIONS, isGuardedAction, type GuardedAction } from './request.js';
+
+let generation = 0;
+
+/**
+ * A validated Cedar policy set, preparsed once into the engine (one set per action, holding
+ * only the policies whose scope can match that action: the engine evaluates every policy of
+ * a set on each request). Policies annotated `@outcome("pending")` are forbids that a
+ * second person's approval lifts.
+ */
+export class CompiledPolicies {
+  /** A new number per compiled set: decision caches key on it. */
+  readonly version: number;
+  readonly schemaName: string;
+  private readonly setIds = new Map<GuardedAction, string>();
+
+  private constructor(
+    readonly texts: PolicyTexts,
+    readonly pendingIds: ReadonlySet<string>,
+  ) {
+    this.version = ++generation;
+    this.schemaName = `warden-schema-${this.version}`;
+  }
+
+  static fromDir(dir: string): CompiledPolicies {
+    return CompiledPolicies.compile(readPolicyDir(dir));
+  }
+
+  /** Checks the schema, validates every policy against it (strict mode), preparses. */
+  static compile(texts: PolicyTexts): CompiledPolicies {
+    checkSchema(texts);
+    checkPolicies(texts);
+    const pending = texts.policies.filter((p) => p.annotations['outcome'] === 'pending');
+    const compiled = new CompiledPolicies(texts, new Set(pending.map((p) => p.id)));
+    compiled.preparse();
+    return compiled;
+  }
+
+  get policies(): readonly PolicySource[] {
+    return this.texts.policies;
+  }
+
+  policy(id: string): PolicySource | undefined {
+    return this.texts.policies.find((p) => p.id === id);
+  }
+
+  /** The preparsed set for an action. */
+  setFor(action: GuardedAction): string {
+    const id = this.setIds.get(action);
+    if (id === undefined) throw new GuardError('REQUEST_INVALID', `unknown action ${action}`);
+    return id;
+  }
+
+  private preparse(): void {
+    check(preparseSchema(this.schemaName, this.texts.schema.text), this.texts.schema);
+    for (const action of GUARDED_ACTIONS) {
+      const id = `warden-${this.version}-${action}`;
+      const chosen = this.texts.policies.filter((p) => mayApplyTo(p, action));
+      const staticPolicies = Object.fromEntries(chosen.map((p) => [p.id, p.text]));
+      const answer = preparsePolicySet(id, { staticPolicies });
+      if (answer.type === 'failure') {
+        throw new GuardError('POLICY_INVALID', answer.errors.map((e) => e.message).join('\n'));
+      }
+      this.setIds.set(action, id);
+    }
+  }
+}
+
+/**
+ * Whether a policy's action scope can match `action`: an unscoped policy matches all, and so
+ * (conservatively) does one naming an action group.
+ */
+function mayApplyTo(policy: PolicySource, action: GuardedAction): boolean {
+  if (policy.actions === 'all') return true;
+  return policy.actions.includes(action) || policy.actions.some((a) => !isGuardedAction(a));
+}
+
+function checkSchema(texts: PolicyTexts): void {
+  check(checkParseSchema(texts.schema.text), texts.schema, 'SCHEMA_INVALID');
+}
+
+function checkPolicies(texts: PolicyTexts): void {
+  const staticPolicies = Object.fromEntries(texts.policies.map((p) => [p.id, p.text]));
+  const answer = validate({
+    schema: texts.schema.text,
+    policies: { staticPolicies },
+    validationSettings: { mode: 'strict' },
+  });
+  if (answer.type === 'failure') {
+    throw new GuardError('POLICY_INVALID', answer.errors.map((e) => e.message).join('\n'));
+  }
+  if (answer.validationErrors.length === 0) return;
+  const lines = answer.validationErrors.map(({ policyId, error }) => {
+    const p = texts.policies.find((q) => q.id === policyId);
+    if (!p) return `${policyId}: ${error.message}`;
+    return `${describeErrors([error], p.file, texts.files.get(p.file) ?? '', p.offset)} [policy ${policyId}]`;
+  });
+  throw new GuardError('POLICY_INVALID', lines.join('\n'));
+}
+
+function check(
+  answer: { type: 'success' } | { type: 'failure'; errors: DetailedError[] },
+  where: { file: string; text: string },
+  code: 'SCHEMA_INVALID' | 'POLICY_INVALID' = 'SCHEMA_INVALID',
+): void {
+  if (answer.type === 'success') return;
+  throw new GuardError(code, describeErrors(answer.errors, where.file, where.text, 0));
+}

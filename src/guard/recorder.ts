@@ -1,0 +1,68 @@
+import type { AccessEvent, InterchangeRecord } from '../domain/index.js';
+import { recordKey } from '../domain/index.js';
+import { canonicalJson, type Ledger } from '../ledger/index.js';
+import type { Store, StoreTransaction } from '../store/index.js';
+
+type DirectoryRecord = Exclude<InterchangeRecord, { kind: 'event' }>;
+
+export interface Entry {
+  /** The request's event: who asked what, and the decision (a leaf). */
+  readonly event: AccessEvent;
+  /** The effect on the directory: a new version of a review, a new ticket (each a leaf). */
+  readonly effects?: readonly DirectoryRecord[];
+  /** The guard's own state (approvals, alias hand-outs), written in the same transaction. */
+  readonly state?: (tx: StoreTransaction) => Promise<void>;
+}
+
+/**
+ * Writes what the guard decided and did in one store transaction: the event, the effect,
+ * the guard's state, the ledger's tiles and a signed checkpoint land together or not at
+ * all; nothing happens that the ledger does not hold. Calls are serialised: one request's
+ * read-decide-write runs to its end before the next (`exclusive`), so an approval cannot
+ * be used twice by two racing requests.
+ */
+export class Recorder {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly ledger: Ledger,
+    private readonly now: () => string,
+  ) {}
+
+  /** Runs `work` after every earlier call has finished. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async write(entry: Entry): Promise<void> {
+    const tx = await this.store.begin();
+    try {
+      await tx.insertEvents([entry.event], this.ledger.size);
+      this.ledger.appendRecord({ kind: 'event', body: entry.event });
+      for (const record of entry.effects ?? []) await this.writeVersion(tx, record);
+      if (entry.state) await entry.state(tx);
+      await this.ledger.persist(tx);
+      await this.ledger.checkpoint(tx, this.now());
+      await tx.commit();
+    } catch (error) {
+      await tx.rollback();
+      await this.ledger.reload();
+      throw error;
+    }
+  }
+
+  private async writeVersion(tx: StoreTransaction, record: DirectoryRecord): Promise<void> {
+    await tx.insertDirectoryVersions([
+      {
+        leaf: this.ledger.size,
+        kind: record.kind,
+        key: recordKey(record),
+        payload: canonicalJson(record.body),
+      },
+    ]);
+    this.ledger.appendRecord(record);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * What the guard decides on: the facts of one request, read from the directory (or written
+ * in a policy test table). Ids are the interchange ids; sets hold ids.
+ */
+export const GUARDED_ACTIONS = [
+  'seller.metrics.view',
+  'seller.account.view',
+  'seller.metrics.export',
+  'reviewer.contact.view',
+  'reviewer.contact.reveal',
+  'review.view',
+  'review.delete',
+  'review.restore',
+  'ticket.open',
+  'approval.grant',
+] as const;
+export type GuardedAction = (typeof GUARDED_ACTIONS)[number];
+
+export type ResourceType = 'Seller' | 'Reviewer' | 'Review' | 'ApprovalRequest';
+
+/** The type of resource each action applies to (the Cedar schema's `appliesTo`). */
+export const RESOURCE_OF: Readonly<Record<GuardedAction, ResourceType>> = {
+  'seller.metrics.view': 'Seller',
+  'seller.account.view': 'Seller',
+  'seller.metrics.export': 'Seller',
+  'reviewer.contact.view': 'Reviewer',
+  'reviewer.contact.reveal': 'Reviewer',
+  'review.view': 'Review',
+  'review.delete': 'Review',
+  'review.restore': 'Review',
+  'ticket.open': 'Seller',
+  'approval.grant': 'ApprovalRequest',
+};
+
+/** Actions that a second person may have to approve: their context carries `approved`. */
+export const APPROVABLE: ReadonlySet<GuardedAction> = new Set([
+  'review.delete',
+  'reviewer.contact.reveal',
+]);
+
+export function isGuardedAction(value: string): value is GuardedAction {
+  return (GUARDED_ACTIONS as readonly string[]).includes(value);
+}
+
+export interface EmployeeFacts {
+  readonly id: string;
+  readonly team: string;
+  readonly role: string;
+  readonly site: string;
+  /** False once the employee has left (`leftAt` in the past). */
+  readonly active: boolean;
+  /** The employee's current risk score is at or above the guard's high-risk threshold. */
+  readonly highRisk: boolean;
+  /** Sellers whose account the employee works now. */
+  readonly assignedSellers: readonly string[];
+  /** The reporting line upwards: manager, the manager's manager, … */
+  readonly managers: readonly string[];
+}
+
+export interface TicketFacts {
+  readonly id: string;
+  readonly open: boolean;
+  /** The ticket's assignee (who holds it). */
+  readonly holders: readonly string[];
+  /** The seller it names and its related sellers. */
+  readonly sellers: readonly string[];
+  readonly reviews: readonly string[];
+  readonly reviewers: readonly string[];
+  /** Opened by legal intake: a legal case. */
+  readonly legal: boolean;
+  /** Opened by the employee who now holds it. */
+  readonly selfOpened: boolean;
+}
+
+export interface ReviewFacts {
+  readonly id: string;
+  readonly sellerId: string;
+  readonly reviewerId: string;
+  readonly rating: number;
+  readonly removed: boolean;
+}
+
+export interface ApprovalFacts {
+  readonly id: string;
+  readonly requester: string;
+  readonly requesterManagers: readonly string[];
+  readonly action: GuardedAction;
+  readonly sellers: readonly string[];
+}
+
+export type ResourceFacts =
+  | { readonly type: 'Seller'; readonly id: string }
+  | { readonly type: 'Reviewer'; readonly id: string }
+  | { readonly type: 'Review'; readonly review: ReviewFacts }
+  | { readonly type: 'ApprovalRequest'; readonly approval: ApprovalFacts };
+
+/** Action-specific inputs (the Cedar context besides the ticket). */
+export interface RequestDetails {
+  readonly rows?: number;
+  readonly fields?: readonly string[];
+  readonly reason?: string;
+  readonly topic?: string;
+  /** A second person approved this very request (set by the guard, never by the caller). */
+  readonly approved?: boolean;
+}
+
+export interface DecisionRequest {
+  readonly principal: EmployeeFacts;
+  readonly action: GuardedAction;
+  readonly resource: ResourceFacts;
+  /** The ticket the employee cited as the purpose, if any. */
+  readonly ticket?: TicketFacts;
+  readonly details?: RequestDetails;
+}
+
+export type Outcome = 'allow' | 'deny' | 'pending';
+
+/** The guard's answer: the outcome and the ids of the policies that decided it. */
+export interface Decision {
+  readonly outcome: Outcome;
+  /** Deciding policies: the permits that allowed, the forbids that denied or hold it pending. */
+  readonly policies: readonly string[];
+  /** Errors the engine met while evaluating (each makes its policy not apply: fail closed). */
+  readonly errors: readonly string[];
+}
+
+export function resourceId(resource: ResourceFacts): string {
+  if (resource.type === 'Review') return resource.review.id;
+  if (resource.type === 'ApprovalRequest') return resource.approval.id;
+  return resource.id;
+}

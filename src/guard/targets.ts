@@ -1,0 +1,85 @@
+import { GuardError } from './errors.js';
+import type { FactReader } from './facts.js';
+import type { GuardRequest } from './operation.js';
+import { GUARDED_ACTIONS, type ResourceFacts } from './request.js';
+
+const MAX_ID = 128;
+const MAX_EXPORT_ROWS_ASKED = 1_000_000_000;
+
+/** Checks a request's shape before anything is read (the policies judge the rest). */
+export function checkRequest(req: GuardRequest): void {
+  const bad = (field: string, why: string): never => {
+    throw new GuardError('REQUEST_INVALID', `${field}: ${why}`);
+  };
+  if (
+    !(GUARDED_ACTIONS as readonly string[]).includes(req.action) ||
+    req.action === ('approval.grant' as string)
+  ) {
+    bad('action', `unknown action ${JSON.stringify(req.action)}`);
+  }
+  for (const [field, value] of [
+    ['employee', req.employeeId],
+    ['target', req.targetId],
+    ['ticket', req.ticketId],
+    ['approval', req.approvalId],
+  ] as const) {
+    if (value === undefined && (field === 'ticket' || field === 'approval')) continue;
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID) {
+      bad(field, `an id of 1–${MAX_ID} characters is required`);
+    }
+  }
+  if (req.action === 'seller.metrics.export') {
+    const rows = req.rows;
+    if (
+      rows === undefined ||
+      !Number.isSafeInteger(rows) ||
+      rows < 1 ||
+      rows > MAX_EXPORT_ROWS_ASKED
+    ) {
+      bad('rows', 'an export states how many rows it takes (a whole number ≥ 1)');
+    }
+  }
+  if ((req.action === 'review.delete' || req.action === 'review.restore') && !req.reason) {
+    bad('reason', `${req.action} needs a reason`);
+  }
+  if (req.action === 'ticket.open' && !req.topic) bad('topic', 'a new ticket needs a topic');
+}
+
+/** The resource's facts, and the sellers it concerns (for approvals). */
+export async function resourceFacts(
+  facts: FactReader,
+  req: GuardRequest,
+): Promise<ResourceFacts & { readonly sellers: readonly string[] }> {
+  switch (req.action) {
+    case 'seller.metrics.view':
+    case 'seller.account.view':
+    case 'seller.metrics.export':
+    case 'ticket.open':
+      await mustExist(facts, 'seller', req.targetId);
+      return { type: 'Seller', id: req.targetId, sellers: [req.targetId] };
+    case 'reviewer.contact.view':
+    case 'reviewer.contact.reveal': {
+      await mustExist(facts, 'reviewer', req.targetId);
+      const ticket = req.ticketId === undefined ? undefined : await facts.ticket(req.ticketId);
+      return { type: 'Reviewer', id: req.targetId, sellers: ticket?.sellers ?? [] };
+    }
+    case 'review.view':
+    case 'review.delete':
+    case 'review.restore': {
+      const review = await facts.review(req.targetId);
+      if (!review) throw new GuardError('REQUEST_INVALID', `no review ${req.targetId}`);
+      const { record: _record, ...facts_ } = review;
+      return { type: 'Review', review: facts_, sellers: [review.sellerId] };
+    }
+  }
+}
+
+async function mustExist(
+  facts: FactReader,
+  kind: 'seller' | 'reviewer',
+  id: string,
+): Promise<void> {
+  if ((await facts.record(kind, id)) === undefined) {
+    throw new GuardError('REQUEST_INVALID', `no ${kind} ${id}`);
+  }
+}

@@ -1,0 +1,130 @@
+import type Database from 'better-sqlite3';
+import type { AliasIssue, ApprovalStatus, GuardRepository, StoredApproval } from './ports.js';
+
+interface ApprovalRow {
+  id: string;
+  requester: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  request: string;
+  sellers: string;
+  created_at: string;
+  expires_at: string;
+  status: ApprovalStatus;
+  request_event: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  executed_at: string | null;
+}
+
+interface AliasRow {
+  alias: string;
+  event_id: string;
+  viewer: string;
+  reviewer: string;
+  issued_at: string;
+  ticket: string | null;
+}
+
+const SELECT_APPROVAL = 'SELECT * FROM approvals';
+
+/** The guard's approvals and relay-alias hand-outs, read side. */
+export class SqliteGuard implements GuardRepository {
+  constructor(private readonly db: Database.Database) {}
+
+  approval(id: string): Promise<StoredApproval | undefined> {
+    const row = this.db.prepare(`${SELECT_APPROVAL} WHERE id = ?`).get(id) as
+      ApprovalRow | undefined;
+    return Promise.resolve(row && approvalOf(row));
+  }
+
+  approvals(status?: ApprovalStatus): Promise<StoredApproval[]> {
+    const rows = (
+      status === undefined
+        ? this.db.prepare(`${SELECT_APPROVAL} ORDER BY created_at DESC, id`).all()
+        : this.db
+            .prepare(`${SELECT_APPROVAL} WHERE status = ? ORDER BY created_at DESC, id`)
+            .all(status)
+    ) as ApprovalRow[];
+    return Promise.resolve(rows.map(approvalOf));
+  }
+
+  aliasIssues(alias: string): Promise<AliasIssue[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM relay_aliases WHERE alias = ? ORDER BY issued_at, rowid')
+      .all(alias) as AliasRow[];
+    return Promise.resolve(rows.map(aliasOf));
+  }
+}
+
+/** The guard's writes, inside a store transaction. */
+export class SqliteGuardWriter {
+  private readonly putApprovalStmt: Database.Statement;
+  private readonly putAliasStmt: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.putApprovalStmt = db.prepare(
+      `INSERT OR REPLACE INTO approvals (id, requester, action, target_type, target_id, request,
+         sellers, created_at, expires_at, status, request_event, decided_by, decided_at, executed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.putAliasStmt = db.prepare(
+      `INSERT OR IGNORE INTO relay_aliases (alias, event_id, viewer, reviewer, issued_at, ticket)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  putApproval(a: StoredApproval): void {
+    this.putApprovalStmt.run(
+      a.id,
+      a.requester,
+      a.action,
+      a.targetType,
+      a.targetId,
+      a.request,
+      JSON.stringify(a.sellers),
+      a.createdAt,
+      a.expiresAt,
+      a.status,
+      a.requestEvent,
+      a.decidedBy ?? null,
+      a.decidedAt ?? null,
+      a.executedAt ?? null,
+    );
+  }
+
+  recordAliasIssue(i: AliasIssue): void {
+    this.putAliasStmt.run(i.alias, i.eventId, i.viewer, i.reviewer, i.issuedAt, i.ticket ?? null);
+  }
+}
+
+function approvalOf(r: ApprovalRow): StoredApproval {
+  return {
+    id: r.id,
+    requester: r.requester,
+    action: r.action,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    request: r.request,
+    sellers: JSON.parse(r.sellers) as string[],
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    status: r.status,
+    requestEvent: r.request_event,
+    ...(r.decided_by === null ? {} : { decidedBy: r.decided_by }),
+    ...(r.decided_at === null ? {} : { decidedAt: r.decided_at }),
+    ...(r.executed_at === null ? {} : { executedAt: r.executed_at }),
+  };
+}
+
+function aliasOf(r: AliasRow): AliasIssue {
+  return {
+    alias: r.alias,
+    viewer: r.viewer,
+    reviewer: r.reviewer,
+    issuedAt: r.issued_at,
+    eventId: r.event_id,
+    ...(r.ticket === null ? {} : { ticket: r.ticket }),
+  };
+}
