@@ -9,6 +9,8 @@ import { PRESET_NAMES, type PresetName } from '../sim/index.js';
 import { ingestCommand } from './commands/ingest.js';
 import { statsCommand } from './commands/stats.js';
 import { registerLedgerCommands } from './commands/ledger.js';
+import { registerGuardCommands } from './commands/guard.js';
+import { registerPolicyCommands } from './commands/policy.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
@@ -183,6 +185,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     });
 
   registerLedgerCommands(program, dbOption, io, (c) => (code = c));
+  registerGuardCommands(program, dbOption, io, (c) => (code = c));
+  registerPolicyCommands(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);

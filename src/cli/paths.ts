@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Where a command's data lives: `--db`, else `WARDEN_DB`, else `./warden.db`. */
 export function resolveDbPath(
@@ -22,4 +24,28 @@ export function resolveKeyDir(dbPath: string, env: NodeJS.ProcessEnv = process.e
 
 export function keyFile(dir: string, name: 'master.key' | 'ledger.key'): string {
   return join(dir, name);
+}
+
+/**
+ * The Cedar policies: `--policies`, else `WARDEN_POLICIES`, else the set shipped with Warden
+ * (`policies/` in the package, found from this file whether it runs from source or build).
+ */
+export function resolvePolicyDir(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  if (flag !== undefined) return flag;
+  const fromEnv = env['WARDEN_POLICIES'];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    if (existsSync(join(dir, 'policies', 'warden.cedarschema'))) return join(dir, 'policies');
+  }
+  return join(process.cwd(), 'policies');
+}
+
+/** The marketplace mail relay's domain for reviewer aliases (`WARDEN_RELAY_DOMAIN`). */
+export function resolveRelayDomain(env: NodeJS.ProcessEnv = process.env): string {
+  const d = env['WARDEN_RELAY_DOMAIN'];
+  return d !== undefined && d !== '' ? d : 'relay.marketplace.example';
 }

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Ledger, generateSignerKey } from '../ledger/index.js';
-import { Vault, loadMasterKey, readOrCreateKeyFile } from '../privacy/index.js';
+import { RelayAliases, Vault, loadMasterKey, readOrCreateKeyFile } from '../privacy/index.js';
 import { SqliteStore, type Store } from '../store/index.js';
 import { formatTime } from '../domain/index.js';
-import { keyFile, resolveDbPath, resolveKeyDir } from './paths.js';
+import { CompiledPolicies, Decider, Guard } from '../guard/index.js';
+import {
+  keyFile,
+  resolveDbPath,
+  resolveKeyDir,
+  resolvePolicyDir,
+  resolveRelayDomain,
+} from './paths.js';
 
 /** Everything a command needs, wired in one place. */
 export interface Wired {
@@ -11,6 +18,7 @@ export interface Wired {
   readonly store: Store;
   readonly ledger: Ledger;
   readonly vault: Vault;
+  readonly aliases: RelayAliases;
   readonly now: () => string;
   close(): Promise<void>;
 }
@@ -34,6 +42,7 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
       store,
       ledger,
       vault,
+      aliases: new RelayAliases(masterKey, resolveRelayDomain()),
       now,
       close: async () => {
         await ledger.close();
@@ -57,4 +66,10 @@ export async function withDb(
   } finally {
     await w.close();
   }
+}
+
+/** The guard over the wired database, with the policies of `--policies` (or the default set). */
+export function openGuard(w: Wired, policiesFlag: string | undefined): Guard {
+  const decider = new Decider(CompiledPolicies.fromDir(resolvePolicyDir(policiesFlag)));
+  return new Guard({ ...w, decider });
 }

@@ -1,10 +1,17 @@
+import { formatTime } from '../domain/index.js';
 import { canonicalJson } from '../ledger/index.js';
 import type { StoredApproval } from '../store/index.js';
 import type { Decider } from './decider.js';
 import { GuardError } from './errors.js';
 import { ms, type FactReader } from './facts.js';
 import { newId, type GuardDeps } from './deps.js';
-import { requestEvent, type GuardRequest, type GuardResult, type Operation } from './operation.js';
+import {
+  requestEvent,
+  targetTypeOf,
+  type GuardRequest,
+  type GuardResult,
+  type Operation,
+} from './operation.js';
 import { Recorder } from './recorder.js';
 import type { Decision } from './request.js';
 
@@ -68,6 +75,31 @@ export async function checkApproval(
   }
   assertFresh(a, time);
   return a;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A new pending approval request for `req`, open for `ttlMs` (default 24 h). */
+export function newApproval(
+  req: GuardRequest,
+  sellers: readonly string[],
+  time: string,
+  eventId: string,
+  ttlMs = DAY_MS,
+): StoredApproval {
+  return {
+    id: newId('ap'),
+    requester: req.employeeId,
+    action: req.action,
+    targetType: targetTypeOf(req.action),
+    targetId: req.targetId,
+    request: requestFingerprint(req),
+    sellers,
+    createdAt: time,
+    expiresAt: formatTime(ms(time) + ttlMs),
+    status: 'pending',
+    requestEvent: eventId,
+  };
 }
 
 /** A second person approves or rejects a pending request; the decision is ledgered either way. */

@@ -1,4 +1,8 @@
-import { statefulIsAuthorized, type AuthorizationAnswer } from './cedar.js';
+import {
+  statefulIsAuthorized,
+  type AuthorizationAnswer,
+  type StatefulAuthorizationCall,
+} from './cedar.js';
 import { canBeApproved, cedarCall } from './entities.js';
 import { GuardError } from './errors.js';
 import type { CompiledPolicies } from './policy-set.js';
@@ -42,6 +46,12 @@ export class Decider {
   use(policies: CompiledPolicies): void {
     this.current = policies;
     this.cache.clear();
+  }
+
+  /** The decision with the Cedar call it was made on (entities sliced, context filled). */
+  explain(request: DecisionRequest): { decision: Decision; call: StatefulAuthorizationCall } {
+    const call = cedarCall(request, this.current.setFor(request.action), this.current.schemaName);
+    return { decision: this.decide(request), call };
   }
 
   decide(request: DecisionRequest): Decision {

@@ -1,14 +1,17 @@
-import { formatTime } from '../domain/index.js';
 import type { AliasIssue, StoredApproval } from '../store/index.js';
-import { ApprovalContext, checkApproval, decideApproval, requestFingerprint } from './approvals.js';
+import { ApprovalContext, checkApproval, decideApproval, newApproval } from './approvals.js';
 import { newId, type GuardDeps } from './deps.js';
 import { effectOf } from './effects.js';
 import { GuardError } from './errors.js';
-import { FactReader, ms, type FactOptions } from './facts.js';
-import { requestEvent, targetTypeOf, type GuardRequest, type GuardResult } from './operation.js';
+import { FactReader, type FactOptions } from './facts.js';
+import {
+  requestAttrs,
+  requestEvent,
+  targetTypeOf,
+  type GuardRequest,
+  type GuardResult,
+} from './operation.js';
 import { checkRequest, resourceFacts } from './targets.js';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface GuardOptions extends FactOptions {
   /** How long an approval request stays open, and an approval usable. Default 24 h. */
@@ -73,7 +76,7 @@ export class Guard {
     }
     const resource = await resourceFacts(this.facts, req);
     const approval =
-      req.approvalId === undefined ? undefined : await checkApproval(this.approvals, req, time);
+      req.approvalId === undefined ? undefined : await this.usableApproval(req, time);
     const decision = this.deps.decider.decide({
       principal,
       action: req.action,
@@ -103,7 +106,7 @@ export class Guard {
       return { outcome: 'deny', decision, eventId };
     }
     if (decision.outcome === 'pending') {
-      const pending = this.pendingApproval(req, resource.sellers, time, eventId);
+      const pending = newApproval(req, resource.sellers, time, eventId, this.options.approvalTtlMs);
       await this.approvals.recorder.write({
         event: { ...event, attrs: { ...event.attrs, approvalId: pending.id } },
         state: (tx) => tx.putApproval(pending),
@@ -129,36 +132,29 @@ export class Guard {
     return { outcome: 'allow', decision, eventId, data: effect.data };
   }
 
-  private pendingApproval(
-    req: GuardRequest,
-    sellers: readonly string[],
-    time: string,
-    eventId: string,
-  ): StoredApproval {
-    const ttl = this.options.approvalTtlMs ?? DAY_MS;
-    return {
-      id: newId('ap'),
-      requester: req.employeeId,
-      action: req.action,
-      targetType: targetTypeOf(req.action),
-      targetId: req.targetId,
-      request: requestFingerprint(req),
-      sellers,
-      createdAt: time,
-      expiresAt: formatTime(ms(time) + ttl),
-      status: 'pending',
-      requestEvent: eventId,
-    };
+  /**
+   * The approval a request cites, checked; a refused use (replayed, expired, mismatched) is
+   * recorded as a denied event before the error is thrown: no attempt goes unrecorded.
+   */
+  private async usableApproval(req: GuardRequest, time: string): Promise<StoredApproval> {
+    try {
+      return await checkApproval(this.approvals, req, time);
+    } catch (error) {
+      if (!(error instanceof GuardError)) throw error;
+      const decision = { outcome: 'deny' as const, policies: [], errors: [error.code] };
+      await this.approvals.recorder.write({
+        event: requestEvent({
+          id: newId('w'),
+          time,
+          actor: req.employeeId,
+          action: req.action,
+          target: { type: targetTypeOf(req.action), id: req.targetId },
+          decision,
+          ticket: req.ticketId,
+          attrs: { ...requestAttrs(req), refused: error.code },
+        }),
+      });
+      throw error;
+    }
   }
-}
-
-/** The request's own details, recorded in its event. */
-function requestAttrs(req: GuardRequest): Record<string, unknown> {
-  return {
-    ...(req.reason === undefined ? {} : { reason: req.reason }),
-    ...(req.rows === undefined ? {} : { rows: req.rows }),
-    ...(req.fields === undefined ? {} : { fields: [...req.fields] }),
-    ...(req.topic === undefined ? {} : { topic: req.topic }),
-    ...(req.approvalId === undefined ? {} : { approvalId: req.approvalId }),
-  };
 }

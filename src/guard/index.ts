@@ -6,6 +6,8 @@ export { CompiledPolicies } from './policy-set.js';
 export { readPolicyDir, SCHEMA_FILE } from './policy-files.js';
 export type { PolicySource, PolicyTexts } from './policy-files.js';
 export { Decider } from './decider.js';
+export { parsePolicyCase, parsePolicyTable, runPolicyCases } from './policy-table.js';
+export type { PolicyCase, PolicyCaseResult } from './policy-table.js';
 export type { DeciderOptions } from './decider.js';
 export { Guard } from './guard.js';
 export type { GuardOptions } from './guard.js';

@@ -105,3 +105,14 @@ export function requestEvent(input: {
     },
   };
 }
+
+/** The request's own details, recorded in its event. */
+export function requestAttrs(req: GuardRequest): Record<string, unknown> {
+  return {
+    ...(req.reason === undefined ? {} : { reason: req.reason }),
+    ...(req.rows === undefined ? {} : { rows: req.rows }),
+    ...(req.fields === undefined ? {} : { fields: [...req.fields] }),
+    ...(req.topic === undefined ? {} : { topic: req.topic }),
+    ...(req.approvalId === undefined ? {} : { approvalId: req.approvalId }),
+  };
+}

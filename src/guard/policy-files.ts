@@ -18,6 +18,7 @@ export interface PolicySource {
   /** Offset of the policy's text in its file, to place the engine's error locations. */
   readonly offset: number;
   readonly annotations: Readonly<Record<string, string>>;
+  readonly effect: 'permit' | 'forbid';
   /** The actions its scope names (`action == …`, `action in […]`), or `all`. */
   readonly actions: readonly string[] | 'all';
 }
@@ -91,7 +92,16 @@ function sourceOf(part: string, file: string, text: string, offset: number): Pol
       `${file}:${line}: every policy needs an @id("…") annotation: decisions cite policies by it`,
     );
   }
-  return { id, text: part, file, line, offset, annotations, actions: scopedActions(json.json) };
+  return {
+    id,
+    text: part,
+    file,
+    line,
+    offset,
+    annotations,
+    effect: json.json.effect,
+    actions: scopedActions(json.json),
+  };
 }
 
 function scopedActions(policy: PolicyJson): readonly string[] | 'all' {

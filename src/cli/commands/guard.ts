@@ -1,0 +1,183 @@
+import type { Command, Option } from 'commander';
+import pc from 'picocolors';
+import {
+  GUARDED_ACTIONS,
+  type GuardRequest,
+  type GuardResult,
+  type Operation,
+} from '../../guard/index.js';
+import { EXIT, UsageError } from '../exit.js';
+import type { Io } from '../io.js';
+import { heading, json, table } from '../render.js';
+import { openGuard, withDb } from '../wiring.js';
+import { integer } from './simulate.js';
+
+const OPERATIONS = GUARDED_ACTIONS.filter((a) => a !== 'approval.grant');
+
+type Common = { db?: string; policies?: string; json?: boolean };
+type RequestFlags = Common & {
+  as: string;
+  ticket?: string;
+  reason?: string;
+  rows?: string;
+  fields?: string;
+  topic?: string;
+  approval?: string;
+};
+
+/** `warden request|approve|reject|approvals|alias`: the guarded operations from the terminal. */
+export function registerGuardCommands(
+  program: Command,
+  dbOption: () => Option,
+  io: Io,
+  setCode: (code: number) => void,
+): void {
+  const common = (c: Command): Command =>
+    c
+      .addOption(dbOption())
+      .option(
+        '--policies <dir>',
+        'policy directory (default: $WARDEN_POLICIES, else the shipped set)',
+      )
+      .option('--json', 'machine-readable output');
+
+  common(
+    program
+      .command('request')
+      .description(
+        `ask the guard, as an employee, for one of: ${OPERATIONS.join(', ')}; exit 1 when denied`,
+      )
+      .argument('<action>')
+      .argument('<target>', 'the seller, reviewer or review id')
+      .requiredOption('--as <employee>', 'the employee asking')
+      .option('--ticket <id>', 'the ticket cited as the purpose')
+      .option('--reason <text>', 'why (review.delete: policy, spam, abuse, seller-request, other)')
+      .option('--rows <n>', 'seller.metrics.export: rows taken')
+      .option('--fields <list>', 'seller.metrics.export: comma-separated field names')
+      .option('--topic <text>', "ticket.open: the new ticket's topic")
+      .option('--approval <id>', 'carry out a request a second person approved'),
+  ).action((action: string, target: string, o: RequestFlags) =>
+    withDb(o.db, async (w) => {
+      const result = await openGuard(w, o.policies).request(requestOf(action, target, o));
+      return report(result, o, io);
+    }).then(setCode),
+  );
+
+  for (const verdict of ['approve', 'reject'] as const) {
+    common(
+      program
+        .command(verdict)
+        .description(
+          verdict === 'approve'
+            ? 'approve a pending request as the second person; exit 1 when refused'
+            : 'turn a pending request down (or withdraw your own); exit 1 when refused',
+        )
+        .argument('<approval>', 'the approval id a pending request returned')
+        .requiredOption('--as <employee>', 'the employee deciding'),
+    ).action((id: string, o: Common & { as: string }) =>
+      withDb(o.db, async (w) => {
+        const guard = openGuard(w, o.policies);
+        const result = await (verdict === 'approve'
+          ? guard.approve(id, o.as)
+          : guard.reject(id, o.as));
+        return report(result, o, io);
+      }).then(setCode),
+    );
+  }
+
+  common(program.command('approvals').description('requests waiting for a second person')).action(
+    (o: Common) =>
+      withDb(o.db, async (w) => {
+        const pending = await openGuard(w, o.policies).pendingApprovals();
+        if (o.json) io.out(`${json(pending)}\n`);
+        else if (pending.length === 0) io.out('no request is waiting for approval\n');
+        else
+          io.out(
+            `${table(
+              ['approval', 'requester', 'action', 'target', 'asked at', 'expires at'],
+              pending.map((a) => [
+                a.id,
+                a.requester,
+                a.action,
+                a.targetId,
+                a.createdAt,
+                a.expiresAt,
+              ]),
+            )}\n`,
+          );
+        return EXIT.ok;
+      }).then(setCode),
+  );
+
+  const alias = program.command('alias').description("reviewers' relay aliases");
+  common(
+    alias
+      .command('resolve')
+      .description(
+        'which employee received a relay alias, when, under which ticket; exit 1 if none',
+      )
+      .argument('<alias>'),
+  ).action((value: string, o: Common) =>
+    withDb(o.db, async (w) => {
+      const issues = await openGuard(w, o.policies).resolveAlias(value.trim().toLowerCase());
+      if (o.json) io.out(`${json(issues)}\n`);
+      else if (issues.length === 0) io.out(`no employee received ${value}\n`);
+      else {
+        const first = issues[0]!;
+        io.out(
+          `${pc.bold(value)} was handed to ${pc.bold(first.viewer)} (reviewer ${first.reviewer}), ${issues.length} time(s)\n`,
+        );
+        io.out(
+          `${table(
+            ['issued at', 'employee', 'ticket', 'event'],
+            issues.map((i) => [i.issuedAt, i.viewer, i.ticket ?? '(none)', i.eventId]),
+          )}\n`,
+        );
+      }
+      return issues.length > 0 ? EXIT.ok : EXIT.finding;
+    }).then(setCode),
+  );
+}
+
+function requestOf(action: string, target: string, o: RequestFlags): GuardRequest {
+  if (!(OPERATIONS as readonly string[]).includes(action)) {
+    throw new UsageError(`unknown action "${action}"; one of: ${OPERATIONS.join(', ')}`);
+  }
+  const fields = o.fields
+    ?.split(',')
+    .map((f) => f.trim())
+    .filter((f) => f !== '');
+  return {
+    employeeId: o.as,
+    action: action as Operation,
+    targetId: target,
+    ...(o.ticket === undefined ? {} : { ticketId: o.ticket }),
+    ...(o.reason === undefined ? {} : { reason: o.reason }),
+    ...(o.rows === undefined ? {} : { rows: integer('--rows', o.rows) }),
+    ...(fields === undefined ? {} : { fields }),
+    ...(o.topic === undefined ? {} : { topic: o.topic }),
+    ...(o.approval === undefined ? {} : { approvalId: o.approval }),
+  };
+}
+
+function report(r: GuardResult, o: Common, io: Io): number {
+  if (o.json) {
+    io.out(`${json(r)}\n`);
+  } else {
+    const word =
+      r.outcome === 'allow'
+        ? pc.green('allowed')
+        : r.outcome === 'pending'
+          ? pc.yellow('pending')
+          : pc.red('denied');
+    const by = r.decision.policies.join(', ') || 'no policy permits it';
+    io.out(`${word} — ${by} (recorded as event ${r.eventId})\n`);
+    if (r.outcome === 'pending') {
+      io.out(
+        `a second person approves it with: warden approve ${r.approvalId ?? ''} --as EMPLOYEE\n`,
+      );
+    }
+    if (r.data) io.out(`${heading('Result')}\n${json(r.data)}\n`);
+  }
+  return r.outcome === 'deny' ? EXIT.finding : EXIT.ok;
+}
