@@ -272,6 +272,25 @@ describe('Guard', () => {
     });
   });
 
+  describe('when a moderator restores a removed review', () => {
+    it('writes a version without removedAt; a support agent may not', async () => {
+      const del = {
+        employeeId: 'mod1',
+        action: 'review.delete',
+        targetId: 'r3',
+        reason: 'spam',
+      } as const;
+      expect((await f.guard.request(del)).outcome).toBe('allow');
+      expect(await f.store.directory.get('review', 'r3')).toMatch(/removedAt/);
+      const restore = { ...del, action: 'review.restore', reason: 'removed in error' } as const;
+      expect((await f.guard.request({ ...restore, employeeId: 'a1' })).outcome).toBe('deny');
+      const r = await f.guard.request(restore);
+      expect(r).toMatchObject({ outcome: 'allow', data: { reviewId: 'r3', removedAt: null } });
+      expect(await f.store.directory.get('review', 'r3')).not.toMatch(/removedAt/);
+      expect((await f.guard.request(restore)).outcome).toBe('deny');
+    });
+  });
+
   describe('when Legal reveals a reviewer’s address', () => {
     it('needs an open legal case and a second counsel; only then the raw address, once', async () => {
       const ask = {

@@ -68,6 +68,12 @@ export async function resourceFacts(
     case 'review.restore': {
       const review = await facts.review(req.targetId);
       if (!review) throw new GuardError('REQUEST_INVALID', `no review ${req.targetId}`);
+      if (review.sellerId === '') {
+        throw new GuardError(
+          'REQUEST_INVALID',
+          `review ${req.targetId}: its product is not in the directory, so its seller is unknown`,
+        );
+      }
       const { record: _record, ...facts_ } = review;
       return { type: 'Review', review: facts_, sellers: [review.sellerId] };
     }
