@@ -4,13 +4,7 @@ import { newId, type GuardDeps } from './deps.js';
 import { effectOf } from './effects.js';
 import { GuardError } from './errors.js';
 import { FactReader, type FactOptions } from './facts.js';
-import {
-  requestAttrs,
-  requestEvent,
-  targetTypeOf,
-  type GuardRequest,
-  type GuardResult,
-} from './operation.js';
+import { eventOf, type GuardRequest, type GuardResult } from './operation.js';
 import { checkRequest, resourceFacts } from './targets.js';
 
 export interface GuardOptions extends FactOptions {
@@ -90,17 +84,8 @@ export class Guard {
         approved: approval !== undefined,
       },
     });
-    const eventId = newId('w');
-    const event = requestEvent({
-      id: eventId,
-      time,
-      actor: req.employeeId,
-      action: req.action,
-      target: { type: targetTypeOf(req.action), id: req.targetId },
-      decision,
-      ticket: req.ticketId,
-      attrs: requestAttrs(req),
-    });
+    const event = eventOf(req, time, decision);
+    const eventId = event.id;
     if (decision.outcome === 'deny') {
       await this.approvals.recorder.write({ event });
       return { outcome: 'deny', decision, eventId };
@@ -143,16 +128,7 @@ export class Guard {
       if (!(error instanceof GuardError)) throw error;
       const decision = { outcome: 'deny' as const, policies: [], errors: [error.code] };
       await this.approvals.recorder.write({
-        event: requestEvent({
-          id: newId('w'),
-          time,
-          actor: req.employeeId,
-          action: req.action,
-          target: { type: targetTypeOf(req.action), id: req.targetId },
-          decision,
-          ticket: req.ticketId,
-          attrs: { ...requestAttrs(req), refused: error.code },
-        }),
+        event: eventOf(req, time, decision, { refused: error.code }),
       });
       throw error;
     }

@@ -1,4 +1,5 @@
 import type { AccessEvent, Action, TargetType } from '../domain/index.js';
+import { newId } from './deps.js';
 import type { Decision, GuardedAction, Outcome } from './request.js';
 
 /** The operations an employee asks the guard for (approvals have their own calls). */
@@ -115,4 +116,23 @@ export function requestAttrs(req: GuardRequest): Record<string, unknown> {
     ...(req.topic === undefined ? {} : { topic: req.topic }),
     ...(req.approvalId === undefined ? {} : { approvalId: req.approvalId }),
   };
+}
+
+/** The event of an employee's request and its decision, with a fresh id. */
+export function eventOf(
+  req: GuardRequest,
+  time: string,
+  decision: Decision,
+  extra: Readonly<Record<string, unknown>> = {},
+): AccessEvent {
+  return requestEvent({
+    id: newId('w'),
+    time,
+    actor: req.employeeId,
+    action: req.action,
+    target: { type: targetTypeOf(req.action), id: req.targetId },
+    decision,
+    ticket: req.ticketId,
+    attrs: { ...requestAttrs(req), ...extra },
+  });
 }
