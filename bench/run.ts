@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDetect } from './detect.js';
 import { benchGraph } from './graph.js';
+import { benchGuard } from './guard.js';
 import { benchIngest } from './ingest.js';
 import { benchAppends, benchBuild, benchProofs } from './ledger.js';
 import { benchSim } from './sim.js';
 
 /**
  * `npm run bench [-- NAME...]`: the benchmarks, each against a baseline measured in the same
- * run. Names: ingest, ledger, sim, detect, graph. Sizes can be lowered for a quick look with
- * BENCH_SCALE=0.1. BENCH_ROUNDS (default 5) sets the rounds; unless it is set, `sim` runs its
- * large preset 3 times and `detect` its large (memory) run once.
+ * run. Names: ingest, ledger, sim, detect, graph, guard. Sizes can be lowered for a quick look
+ * with BENCH_SCALE=0.1. BENCH_ROUNDS (default 5) sets the rounds; unless it is set, `sim` runs
+ * its large preset 3 times and `detect` its large (memory) run once.
  */
 const scale = Number(process.env['BENCH_SCALE'] ?? '1');
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? '5');
@@ -47,6 +48,10 @@ try {
     console.log('\n== graph');
     const largeRounds = process.env['BENCH_ROUNDS'] === undefined ? Math.min(rounds, 3) : rounds;
     await benchGraph(dir, scale, rounds, largeRounds);
+  }
+  if (want('guard')) {
+    console.log('\n== guard');
+    await benchGuard(scale, rounds);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -101,7 +101,7 @@ describe('warden policy', () => {
       ]);
       expect(allowed.code).toBe(0);
       expect(allowed.out).toMatch(/seller-by-ticket — .*sellers\.cedar:\d+/);
-      expect(allowed.out).toMatch(/Warden::Ticket/);
+      expect(allowed.out).toMatch(/"selfOpened": false/);
     });
   });
 });

@@ -17,7 +17,9 @@ export function reportError(error: unknown, stderr: (s: string) => void): number
   }
   if (error instanceof WardenError) {
     stderr(`warden: [${error.code}] ${error.message}\n`);
-    return error.category === 'integrity' || error.category === 'denied' ? EXIT.finding : EXIT.usage;
+    return error.category === 'integrity' || error.category === 'denied'
+      ? EXIT.finding
+      : EXIT.usage;
   }
   stderr(`warden: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
   return EXIT.usage;

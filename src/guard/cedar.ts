@@ -8,6 +8,7 @@ export {
   statefulIsAuthorized,
   validate,
   getCedarVersion,
+  isAuthorized,
 } from '@cedar-policy/cedar-wasm/nodejs';
 export type {
   AuthorizationAnswer,

@@ -3,13 +3,17 @@ import {
   type AuthorizationAnswer,
   type StatefulAuthorizationCall,
 } from './cedar.js';
-import { canBeApproved, cedarCall } from './entities.js';
+import { cedarCall } from './entities.js';
 import { GuardError } from './errors.js';
-import type { CompiledPolicies } from './policy-set.js';
-import type { Decision, DecisionRequest } from './request.js';
+import { MIRROR, type CompiledPolicies } from './policy-set.js';
+import { APPROVABLE, type Decision, type DecisionRequest } from './request.js';
 
 export interface DeciderOptions {
-  /** Validate each request against the schema (types of context and entities). Default true. */
+  /**
+   * Validate each request against the schema (types of context and entities), passing every
+   * attribute. Slower (see BENCHMARKS.md, guard); the default passes only the attributes the
+   * policies read and denies on any evaluation error instead.
+   */
   readonly validateRequests?: boolean;
   /** Decisions kept in the cache; 0 turns it off. Default 10,000. */
   readonly cacheSize?: number;
@@ -17,9 +21,11 @@ export interface DeciderOptions {
 
 /**
  * Turns a request's facts into a decision: allow, deny, or pending (a second person's
- * approval would allow it). Pending is read from the policies themselves: when every
- * policy that denied is annotated `@outcome("pending")` and the same request with
- * `approved: true` is allowed, the answer is pending, citing those forbids.
+ * approval would allow it), in one evaluation of the action's policies (see
+ * `CompiledPolicies.preparse`): a forbid that fires denies; no permit that holds denies;
+ * a forbid annotated `@outcome("pending")` on an action that can be approved, when it is
+ * the only thing in the way, holds the request pending. Any evaluation error denies (fail
+ * closed): Cedar itself would skip an erroring forbid.
  *
  * The cache keys on the whole Cedar call (the facts, sliced) and the policy set's version,
  * so a changed assignment, ticket, risk or policy is a different key: it cannot serve a
@@ -35,7 +41,7 @@ export class Decider {
     options: DeciderOptions = {},
   ) {
     this.cacheSize = options.cacheSize ?? 10_000;
-    this.validateRequests = options.validateRequests ?? true;
+    this.validateRequests = options.validateRequests ?? false;
   }
 
   get policies(): CompiledPolicies {
@@ -50,58 +56,56 @@ export class Decider {
 
   /** The decision with the Cedar call it was made on (entities sliced, context filled). */
   explain(request: DecisionRequest): { decision: Decision; call: StatefulAuthorizationCall } {
-    const call = cedarCall(request, this.current.setFor(request.action), this.current.schemaName);
-    return { decision: this.decide(request), call };
+    const call = this.callFor(request);
+    return { decision: this.combine(request, statefulIsAuthorized(call)), call };
   }
 
   decide(request: DecisionRequest): Decision {
-    const first = this.evaluate(request);
-    if (first.outcome !== 'deny' || !canBeApproved(request) || request.details?.approved) {
-      return first;
-    }
-    const held = first.policies.length > 0 && first.policies.every((id) => this.isPending(id));
-    if (!held) return first;
-    const approved = this.evaluate({
-      ...request,
-      details: { ...request.details, approved: true },
-    });
-    return approved.outcome === 'allow'
-      ? { outcome: 'pending', policies: first.policies, errors: first.errors }
-      : approved;
-  }
-
-  private isPending(id: string): boolean {
-    return this.current.pendingIds.has(id);
-  }
-
-  private evaluate(request: DecisionRequest): Decision {
-    const call = cedarCall(
-      request,
-      this.current.setFor(request.action),
-      this.validateRequests ? this.current.schemaName : undefined,
-    );
-    if (this.cacheSize === 0) return toDecision(statefulIsAuthorized(call));
+    const call = this.callFor(request);
+    if (this.cacheSize === 0) return this.combine(request, statefulIsAuthorized(call));
     const key = `${this.current.version}\u0000${JSON.stringify(call)}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    const decision = toDecision(statefulIsAuthorized(call));
+    const decision = this.combine(request, statefulIsAuthorized(call));
     if (this.cache.size >= this.cacheSize) this.cache.clear();
     this.cache.set(key, decision);
     return decision;
   }
+
+  private callFor(request: DecisionRequest): StatefulAuthorizationCall {
+    const set = this.current.setFor(request.action);
+    return this.validateRequests
+      ? cedarCall(request, set.id, 'all', this.current.schemaName)
+      : cedarCall(request, set.id, set.used, undefined);
+  }
+
+  private combine(request: DecisionRequest, answer: AuthorizationAnswer): Decision {
+    if (answer.type === 'failure') {
+      throw new GuardError(
+        'ENGINE_FAILED',
+        `the Cedar engine could not decide: ${answer.errors.map((e) => e.message).join('; ')}`,
+      );
+    }
+    const { reason, errors } = answer.response.diagnostics;
+    if (errors.length > 0) {
+      const text = errors.map((e) => `${strip(e.policyId)}: ${e.error.message}`);
+      return { outcome: 'deny', policies: [], errors: text };
+    }
+    const permits = reason
+      .filter((id) => id.startsWith(MIRROR))
+      .map(strip)
+      .sort();
+    const forbids = reason.filter((id) => !id.startsWith(MIRROR)).sort();
+    const approvable = APPROVABLE.has(request.action) && request.details?.approved !== true;
+    const held = approvable ? forbids.filter((id) => this.current.pendingIds.has(id)) : [];
+    const hard = forbids.filter((id) => !held.includes(id));
+    if (hard.length > 0) return { outcome: 'deny', policies: forbids, errors: [] };
+    if (permits.length === 0) return { outcome: 'deny', policies: [], errors: [] };
+    if (held.length > 0) return { outcome: 'pending', policies: held, errors: [] };
+    return { outcome: 'allow', policies: permits, errors: [] };
+  }
 }
 
-function toDecision(answer: AuthorizationAnswer): Decision {
-  if (answer.type === 'failure') {
-    throw new GuardError(
-      'ENGINE_FAILED',
-      `the Cedar engine could not decide: ${answer.errors.map((e) => e.message).join('; ')}`,
-    );
-  }
-  const { decision, diagnostics } = answer.response;
-  return {
-    outcome: decision,
-    policies: [...diagnostics.reason].sort(),
-    errors: diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`),
-  };
+function strip(id: string): string {
+  return id.startsWith(MIRROR) ? id.slice(MIRROR.length) : id;
 }

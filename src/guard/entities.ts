@@ -1,8 +1,10 @@
 import type { CedarValueJson, EntityJson, StatefulAuthorizationCall } from './cedar.js';
 import type { DecisionRequest, EmployeeFacts, ResourceFacts, TicketFacts } from './request.js';
-import { APPROVABLE, resourceId } from './request.js';
+import { resourceId } from './request.js';
 
 const NS = 'Warden::';
+
+type Attrs = Record<string, CedarValueJson>;
 
 const uid = (type: string, id: string): { type: string; id: string } => ({
   type: NS + type,
@@ -18,34 +20,63 @@ interface Concerned {
   readonly reviews: ReadonlySet<string>;
 }
 
+/** Which attributes to pass: those a policy of the action reads, or (validating) all. */
+export type AttributeFilter = ReadonlySet<string> | 'all';
+
 /**
- * The Cedar call for a request, passing only the request's own entities (the employee, the
- * resource when it has attributes, the cited ticket) and slicing every set-valued attribute
- * to the ids the request concerns. Each entity reference costs the engine ~15 µs to read,
- * and an account manager's book may hold dozens of sellers; a policy asking
- * `principal.assignedSellers.contains(resource)` gets the same answer from the slice.
+ * The Cedar call for a request, as cheap as the engine allows. cedar-wasm spends ~15 µs on
+ * every entity reference it reads and ~3 µs on every attribute, so:
+ *
+ * - only the request's own entities are passed: the employee, and the resource when it has
+ *   attributes (a review, an approval request); the cited ticket is a record in the context;
+ * - every set-valued attribute is sliced to the ids the request concerns (an account
+ *   manager's book may hold dozens of sellers; `assignedSellers.contains(resource)` gets the
+ *   same answer from the slice);
+ * - only attributes that a policy of the action reads are passed (`used`, from the policies'
+ *   JSON). Unless the request is validated against the schema, which needs them all.
+ *
  * Policies must therefore test set membership only against the request's own ids
  * (docs/guard.md, "Entity slicing").
  */
 export function cedarCall(
   request: DecisionRequest,
   policySetId: string,
+  used: AttributeFilter,
   schemaName: string | undefined,
 ): StatefulAuthorizationCall {
   const c = concernedBy(request);
-  const entities: EntityJson[] = [employeeEntity(request.principal, c)];
-  const resourceEntity = resourceEntityOf(request.resource, c);
-  if (resourceEntity) entities.push(resourceEntity);
-  if (request.ticket) entities.push(ticketEntity(request.ticket, c));
+  const pick = (attrs: Attrs): Attrs => prune(attrs, used);
+  const entities: EntityJson[] = [
+    {
+      uid: uid('Employee', request.principal.id),
+      attrs: pick(employeeAttrs(request.principal, c)),
+      parents: [],
+    },
+  ];
+  const resourceAttrs = resourceAttrsOf(request.resource, c);
+  if (resourceAttrs) {
+    entities.push({
+      uid: uid(request.resource.type, resourceId(request.resource)),
+      attrs: pick(resourceAttrs),
+      parents: [],
+    });
+  }
   return {
     principal: uid('Employee', request.principal.id),
     action: uid('Action', request.action),
     resource: uid(request.resource.type, resourceId(request.resource)),
-    context: contextOf(request),
+    context: pick(contextOf(request, c, pick)),
     preparsedPolicySetId: policySetId,
     ...(schemaName === undefined ? {} : { preparsedSchemaName: schemaName, validateRequest: true }),
     entities,
   };
+}
+
+function prune(attrs: Attrs, used: AttributeFilter): Attrs {
+  if (used === 'all') return attrs;
+  const out: Attrs = {};
+  for (const key in attrs) if (used.has(key)) out[key] = attrs[key]!;
+  return out;
 }
 
 function concernedBy(request: DecisionRequest): Concerned {
@@ -74,72 +105,56 @@ function slice(type: string, ids: readonly string[], keep: ReadonlySet<string>):
   return out;
 }
 
-function employeeEntity(e: EmployeeFacts, c: Concerned): EntityJson {
+function employeeAttrs(e: EmployeeFacts, c: Concerned): Attrs {
   return {
-    uid: uid('Employee', e.id),
-    attrs: {
-      team: e.team,
-      role: e.role,
-      site: e.site,
-      active: e.active,
-      highRisk: e.highRisk,
-      assignedSellers: slice('Seller', e.assignedSellers, c.sellers),
-      managers: slice('Employee', e.managers, c.employees),
-    },
-    parents: [],
+    team: e.team,
+    role: e.role,
+    site: e.site,
+    active: e.active,
+    highRisk: e.highRisk,
+    assignedSellers: slice('Seller', e.assignedSellers, c.sellers),
+    managers: slice('Employee', e.managers, c.employees),
   };
 }
 
-function resourceEntityOf(r: ResourceFacts, c: Concerned): EntityJson | undefined {
+function resourceAttrsOf(r: ResourceFacts, c: Concerned): Attrs | undefined {
   if (r.type === 'Review') {
     const v = r.review;
     return {
-      uid: uid('Review', v.id),
-      attrs: {
-        seller: ref('Seller', v.sellerId),
-        reviewer: ref('Reviewer', v.reviewerId),
-        rating: v.rating,
-        removed: v.removed,
-      },
-      parents: [],
+      seller: ref('Seller', v.sellerId),
+      reviewer: ref('Reviewer', v.reviewerId),
+      rating: v.rating,
+      removed: v.removed,
     };
   }
   if (r.type === 'ApprovalRequest') {
     const a = r.approval;
     return {
-      uid: uid('ApprovalRequest', a.id),
-      attrs: {
-        requester: ref('Employee', a.requester),
-        requesterManagers: slice('Employee', a.requesterManagers, c.employees),
-        action: a.action,
-        sellers: slice('Seller', a.sellers, c.sellers),
-      },
-      parents: [],
+      requester: ref('Employee', a.requester),
+      requesterManagers: slice('Employee', a.requesterManagers, c.employees),
+      action: a.action,
+      sellers: slice('Seller', a.sellers, c.sellers),
     };
   }
   return undefined;
 }
 
-function ticketEntity(t: TicketFacts, c: Concerned): EntityJson {
+function ticketRecord(t: TicketFacts, c: Concerned): Attrs {
   return {
-    uid: uid('Ticket', t.id),
-    attrs: {
-      open: t.open,
-      holders: slice('Employee', t.holders, c.employees),
-      sellers: slice('Seller', t.sellers, c.sellers),
-      reviews: slice('Review', t.reviews, c.reviews),
-      reviewers: slice('Reviewer', t.reviewers, c.reviewers),
-      legal: t.legal,
-      selfOpened: t.selfOpened,
-    },
-    parents: [],
+    open: t.open,
+    holders: slice('Employee', t.holders, c.employees),
+    sellers: slice('Seller', t.sellers, c.sellers),
+    reviews: slice('Review', t.reviews, c.reviews),
+    reviewers: slice('Reviewer', t.reviewers, c.reviewers),
+    legal: t.legal,
+    selfOpened: t.selfOpened,
   };
 }
 
 /** The context each action's schema declares, filled from the request. */
-function contextOf(request: DecisionRequest): Record<string, CedarValueJson> {
+function contextOf(request: DecisionRequest, c: Concerned, pick: (a: Attrs) => Attrs): Attrs {
   const d = request.details ?? {};
-  const ticket = request.ticket ? { ticket: ref('Ticket', request.ticket.id) } : {};
+  const ticket: Attrs = request.ticket ? { ticket: pick(ticketRecord(request.ticket, c)) } : {};
   switch (request.action) {
     case 'seller.metrics.export':
       return { ...ticket, rows: d.rows ?? 0, fields: [...(d.fields ?? [])] };
@@ -156,9 +171,4 @@ function contextOf(request: DecisionRequest): Record<string, CedarValueJson> {
     default:
       return ticket;
   }
-}
-
-/** Whether the action's context has `approved` (so a forbid may hold it pending). */
-export function canBeApproved(request: DecisionRequest): boolean {
-  return APPROVABLE.has(request.action);
 }

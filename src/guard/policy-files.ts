@@ -19,6 +19,8 @@ export interface PolicySource {
   readonly offset: number;
   readonly annotations: Readonly<Record<string, string>>;
   readonly effect: 'permit' | 'forbid';
+  /** The policy as Cedar's JSON. */
+  readonly json: PolicyJson;
   /** The actions its scope names (`action == …`, `action in […]`), or `all`. */
   readonly actions: readonly string[] | 'all';
 }
@@ -100,6 +102,7 @@ function sourceOf(part: string, file: string, text: string, offset: number): Pol
     offset,
     annotations,
     effect: json.json.effect,
+    json: json.json,
     actions: scopedActions(json.json),
   };
 }

@@ -4,6 +4,7 @@ import {
   preparseSchema,
   validate,
   type DetailedError,
+  type PolicyJson,
 } from './cedar.js';
 import { GuardError } from './errors.js';
 import {
@@ -16,6 +17,42 @@ import { GUARDED_ACTIONS, isGuardedAction, type GuardedAction } from './request.
 
 let generation = 0;
 
+/** The prefix of a permit's mirror in a preparsed set (see `CompiledPolicies.preparse`). */
+export const MIRROR = 'permit:';
+
+export interface PreparsedSet {
+  readonly id: string;
+  /** Names of the attributes (of entities, records and the context) its policies read. */
+  readonly used: ReadonlySet<string>;
+}
+
+function idOf(p: PolicySource): string {
+  return p.effect === 'permit' ? MIRROR + p.id : p.id;
+}
+
+function asForbid(p: PolicySource): PolicyJson | string {
+  return p.effect === 'permit' ? { ...p.json, effect: 'forbid' } : p.text;
+}
+
+/** Every attribute name a policy reads (`x.attr`, `x has attr`), from its JSON form. */
+function attributesRead(policies: readonly PolicySource[]): Set<string> {
+  const names = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === '.' || key === 'has') && value !== null && typeof value === 'object') {
+        const attr = (value as { attr?: unknown }).attr;
+        for (const a of Array.isArray(attr) ? attr : [attr])
+          if (typeof a === 'string') names.add(a);
+      }
+      walk(value);
+    }
+  };
+  for (const p of policies) walk(p.json.conditions);
+  return names;
+}
+
 /**
  * A validated Cedar policy set, preparsed once into the engine (one set per action, holding
  * only the policies whose scope can match that action: the engine evaluates every policy of
@@ -26,7 +63,7 @@ export class CompiledPolicies {
   /** A new number per compiled set: decision caches key on it. */
   readonly version: number;
   readonly schemaName: string;
-  private readonly setIds = new Map<GuardedAction, string>();
+  private readonly sets = new Map<GuardedAction, PreparsedSet>();
 
   private constructor(
     readonly texts: PolicyTexts,
@@ -45,6 +82,7 @@ export class CompiledPolicies {
     checkSchema(texts);
     checkPolicies(texts);
     const pending = texts.policies.filter((p) => p.annotations['outcome'] === 'pending');
+    for (const p of pending) checkPending(p);
     const compiled = new CompiledPolicies(texts, new Set(pending.map((p) => p.id)));
     compiled.preparse();
     return compiled;
@@ -58,24 +96,32 @@ export class CompiledPolicies {
     return this.texts.policies.find((p) => p.id === id);
   }
 
-  /** The preparsed set for an action. */
-  setFor(action: GuardedAction): string {
-    const id = this.setIds.get(action);
-    if (id === undefined) throw new GuardError('REQUEST_INVALID', `unknown action ${action}`);
-    return id;
+  /** The preparsed set for an action, and the attributes its policies read. */
+  setFor(action: GuardedAction): PreparsedSet {
+    const set = this.sets.get(action);
+    if (set === undefined) throw new GuardError('REQUEST_INVALID', `unknown action ${action}`);
+    return set;
   }
 
+  /**
+   * One preparsed set per action, holding the policies whose scope can match it, with every
+   * permit turned into a forbid under the id `permit:<id>` (a mirror). Cedar reports every
+   * satisfied forbid, so one evaluation tells which permits hold, which forbids fire and
+   * which of those an approval lifts; the decider combines them as Cedar would (a forbid
+   * overrides, no permit denies). A plain evaluation would say only allow or deny, and a
+   * pending request would need a second evaluation.
+   */
   private preparse(): void {
     check(preparseSchema(this.schemaName, this.texts.schema.text), this.texts.schema);
     for (const action of GUARDED_ACTIONS) {
       const id = `warden-${this.version}-${action}`;
       const chosen = this.texts.policies.filter((p) => mayApplyTo(p, action));
-      const staticPolicies = Object.fromEntries(chosen.map((p) => [p.id, p.text]));
+      const staticPolicies = Object.fromEntries(chosen.map((p) => [idOf(p), asForbid(p)]));
       const answer = preparsePolicySet(id, { staticPolicies });
       if (answer.type === 'failure') {
         throw new GuardError('POLICY_INVALID', answer.errors.map((e) => e.message).join('\n'));
       }
-      this.setIds.set(action, id);
+      this.sets.set(action, { id, used: attributesRead(chosen) });
     }
   }
 }
@@ -87,6 +133,16 @@ export class CompiledPolicies {
 function mayApplyTo(policy: PolicySource, action: GuardedAction): boolean {
   if (policy.actions === 'all') return true;
   return policy.actions.includes(action) || policy.actions.some((a) => !isGuardedAction(a));
+}
+
+/** A pending policy is a forbid that an approval lifts: it must read `context.approved`. */
+function checkPending(p: PolicySource): void {
+  if (p.effect !== 'forbid' || !attributesRead([p]).has('approved')) {
+    throw new GuardError(
+      'POLICY_INVALID',
+      `${p.file}:${p.line}: @outcome("pending") is for a forbid that context.approved lifts [policy ${p.id}]`,
+    );
+  }
 }
 
 function checkSchema(texts: PolicyTexts): void {

@@ -1,8 +1,17 @@
-import { fileURLToPath } from 'node:url';
-import { CompiledPolicies } from './policy-set.js';
-import type { ApprovalFacts, EmployeeFacts, ReviewFacts, TicketFacts } from './request.js';
-
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { isAuthorized } from './cedar.js';
+import { cedarCall } from './entities.js';
+import { CompiledPolicies } from './policy-set.js';
+import { APPROVABLE } from './request.js';
+import type {
+  ApprovalFacts,
+  Decision,
+  DecisionRequest,
+  EmployeeFacts,
+  ReviewFacts,
+  TicketFacts,
+} from './request.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -230,4 +239,44 @@ async function seed(
   }
   await ledger.persist(tx);
   await tx.commit();
+}
+
+/**
+ * The decision as plain Cedar gives it, for comparison with the decider's one-evaluation
+ * path: the original policies (permits as permits), every attribute, the request validated
+ * against the schema, and pending found by asking again with `approved: true`.
+ */
+export function referenceDecide(policies: CompiledPolicies, request: DecisionRequest): Decision {
+  const ask = (r: DecisionRequest): { outcome: 'allow' | 'deny'; policies: string[] } => {
+    const call = cedarCall(r, 'unused', 'all', undefined);
+    const answer = isAuthorized({
+      principal: call.principal,
+      action: call.action,
+      resource: call.resource,
+      context: call.context,
+      entities: call.entities,
+      schema: policies.texts.schema.text,
+      validateRequest: true,
+      policies: {
+        staticPolicies: Object.fromEntries(policies.policies.map((p) => [p.id, p.text])),
+      },
+    });
+    if (answer.type === 'failure') throw new Error(answer.errors.map((e) => e.message).join());
+    if (answer.response.diagnostics.errors.length > 0) throw new Error('evaluation error');
+    return {
+      outcome: answer.response.decision,
+      policies: [...answer.response.diagnostics.reason].sort(),
+    };
+  };
+  const first = ask(request);
+  const approvable = APPROVABLE.has(request.action) && request.details?.approved !== true;
+  const held =
+    first.outcome === 'deny' &&
+    first.policies.length > 0 &&
+    first.policies.every((id) => policies.pendingIds.has(id));
+  if (!approvable || !held) return { ...first, errors: [] };
+  const second = ask({ ...request, details: { ...request.details, approved: true } });
+  return second.outcome === 'allow'
+    ? { outcome: 'pending', policies: first.policies, errors: [] }
+    : { ...second, errors: [] };
 }
