@@ -13,7 +13,8 @@ import { Habits } from './habits.js';
 import { PeerBaselines } from './peers.js';
 import { scoreEmployee } from './risk.js';
 import { VolumeBaselines } from './volumes.js';
-import { CollusionGraph, type Ring } from './collusion.js';
+import { CollusionGraph, givesBenefit, type Ring } from './collusion.js';
+import { ContextTies } from './context-ties.js';
 import { describeRings } from './rings.js';
 import { sellerBenefits, type SellerBenefit } from './sellers.js';
 
@@ -41,6 +42,7 @@ export class DetectionEngine {
   private readonly habits = new Habits();
   private readonly volumes = new VolumeBaselines();
   private readonly collusion = new CollusionGraph();
+  private readonly ties = new ContextTies();
   private readonly categoryOf = (seller: string): string | undefined =>
     this.directory.sellerCategory.get(seller);
   private readonly detectors = new Detectors(this.directory, this.peers, (h) => this.record(h));
@@ -69,7 +71,7 @@ export class DetectionEngine {
     const { hits: ringHits, alerts: ringAlerts } = describeRings(
       this.rings(),
       this.directory,
-      this.habits,
+      this.ties,
     );
     const risk: RiskEntry[] = [];
     for (const [id, hits] of this.hits) {
@@ -95,7 +97,8 @@ export class DetectionEngine {
   /** Ring candidates in the collusion graph now (for `warden sellers` and the ring report). */
   rings(): Ring[] {
     return this.collusion.rings({
-      mates: (id) => this.habits.smallNetworkMates(id),
+      mates: (id) => this.ties.matesOf(id),
+      groups: () => this.ties.benefitGroups().map((g) => g.users),
       siteOf: (id) => this.directory.employees.get(id)?.site,
       categoryOf: this.categoryOf,
     });
@@ -149,7 +152,12 @@ export class DetectionEngine {
       default:
         break;
     }
-    for (const h of out) this.record(h);
+    let benefit = false;
+    for (const h of out) {
+      this.record(h);
+      if (h.eventId === e.id && givesBenefit(h)) benefit = true;
+    }
+    this.ties.observe(e, benefit);
   }
 
   private record(h: Hit): void {

@@ -1,6 +1,6 @@
 /**
  * Rings as findings: each member gets a `dense-block` reason and an alert naming the whole
- * ring — its employees, its sellers, the sites they work at and the networks they share — that
+ * ring — its employees, its sellers, the sites they work at and the context they share — that
  * cites only that member's own events.
  */
 import type { Alert } from '../domain/index.js';
@@ -8,7 +8,7 @@ import { formatTime } from '../domain/index.js';
 import type { Ring } from './collusion.js';
 import type { DirectoryView } from './directory-view.js';
 import type { Hit } from './evidence.js';
-import type { Habits } from './habits.js';
+import type { ContextTies } from './context-ties.js';
 
 /** What membership of a ring adds to each member's risk. */
 export const RING_WEIGHT = 8;
@@ -16,13 +16,13 @@ export const RING_WEIGHT = 8;
 export function describeRings(
   rings: readonly Ring[],
   dir: DirectoryView,
-  habits: Habits,
+  ties: ContextTies,
 ): { hits: Map<string, Hit[]>; alerts: Alert[] } {
   const hits = new Map<string, Hit[]>();
   const alerts: Alert[] = [];
   rings.forEach((ring, n) => {
     const lastT = Math.max(...[...ring.evidence.values()].map((e) => e.lastT));
-    const summary = `one of ${ring.employees.length} employees (${ring.employees.join(', ')}) acting together for ${ring.sellers.join(', ')} without purpose${sites(ring, dir)}${networks(ring, habits)}`;
+    const summary = `one of ${ring.employees.length} employees (${ring.employees.join(', ')}) acting together for ${ring.sellers.join(', ')} without purpose${sites(ring, dir)}${sharedContext(ring, ties)}`;
     for (const id of ring.employees) {
       const ev = ring.evidence.get(id);
       const last = ev?.events[ev.events.length - 1];
@@ -64,11 +64,23 @@ function sites(ring: Ring, dir: DirectoryView): string {
   return `; sites: ${[...bySite].map(([s, n]) => `${s} ${n}`).join(', ')}`;
 }
 
-/** Networks used by two or more members. */
-function networks(ring: Ring, habits: Habits): string {
-  const users = new Map<string, number>();
+const PLURAL = { network: 'networks', device: 'devices', session: 'sessions' } as const;
+
+/** Small networks, devices and sessions used by two or more members, with how many. */
+function sharedContext(ring: Ring, ties: ContextTies): string {
+  const users = new Map<string, { kind: keyof typeof PLURAL; value: string; n: number }>();
   for (const id of ring.employees)
-    for (const ip of habits.networksOf(id)) users.set(ip, (users.get(ip) ?? 0) + 1);
-  const shared = [...users].filter(([, n]) => n >= 2).map(([ip, n]) => `${ip} (${n})`);
-  return shared.length === 0 ? '' : `; shared networks: ${shared.join(', ')}`;
+    for (const c of ties.contextsOf(id)) {
+      const key = `${c.kind}|${c.value}`;
+      if (users.has(key)) continue;
+      const n = c.users.filter((u) => ring.employees.includes(u)).length;
+      if (n >= 2) users.set(key, { kind: c.kind, value: c.value, n });
+    }
+  const parts: string[] = [];
+  for (const kind of ['network', 'device', 'session'] as const) {
+    const list = [...users.values()].filter((u) => u.kind === kind);
+    if (list.length > 0)
+      parts.push(`; shared ${PLURAL[kind]}: ${list.map((u) => `${u.value} (${u.n})`).join(', ')}`);
+  }
+  return parts.join('');
 }

@@ -90,7 +90,13 @@ export class Stream {
     type: string,
     target: string,
     time: string,
-    o: { ticket?: string | undefined; attrs?: Record<string, unknown>; ip?: string } = {},
+    o: {
+      ticket?: string | undefined;
+      attrs?: Record<string, unknown>;
+      ip?: string;
+      device?: string;
+      session?: string;
+    } = {},
   ): string {
     const id = `ev-${++this.n}`;
     this.records.push({
@@ -102,7 +108,11 @@ export class Stream {
         action: action as 'login',
         target: { type: type as 'seller', id: target },
         ...(o.ticket ? { ticket: o.ticket } : {}),
-        context: { ip: o.ip ?? `10.9.${actor}`, device: `d-${actor}` },
+        context: {
+          ip: o.ip ?? `10.9.${actor}`,
+          device: o.device ?? `d-${actor}`,
+          ...(o.session ? { session: o.session } : {}),
+        },
         ...(o.attrs ? { attrs: o.attrs } : {}),
       },
     });

@@ -88,15 +88,15 @@ export class Day {
     this.act(e, t, 'login', 'dataset', 'console', { context: shift.context });
   }
 
-  session(e: SimEmployee, remote: boolean, ip?: string): Context {
+  session(e: SimEmployee, remote: boolean, ip?: string, device?: string): Context {
     const n = ++this.world.counters.session;
     return {
       ip:
         ip ??
         (remote
           ? `100.64.${e.index >> 8}.${e.index & 255}`
-          : `10.${e.site.index}.${e.index >> 8}.${e.index & 255}`),
-      device: e.device,
+          : (e.officeIp ?? `10.${e.site.index}.${e.index >> 8}.${e.index & 255}`)),
+      device: device ?? e.device,
       session: `ss-${n.toString(36)}`,
       geo: GEO[e.site.index] ?? 'XX',
     };

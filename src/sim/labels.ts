@@ -21,6 +21,8 @@ export const BENIGN_SCENARIOS = [
   'night-shift',
   'quarter-end-exports',
   'team-transfer',
+  'shared-terminal',
+  'office-nat',
 ] as const;
 export type AbuseScenario = (typeof ABUSE_SCENARIOS)[number];
 export type BenignScenario = (typeof BENIGN_SCENARIOS)[number];

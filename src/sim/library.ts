@@ -8,6 +8,7 @@ import type { PresetName } from './presets.js';
 import type { Rng } from './random.js';
 import { ABUSE } from './scenarios-abuse.js';
 import { BENIGN } from './scenarios-benign.js';
+import { SHARED_CONTEXT } from './scenarios-shared.js';
 import type { PlanContext, Scenario, ScenarioDefinition } from './scenario.js';
 
 export const LIBRARY: readonly ScenarioDefinition[] = [...ABUSE, ...BENIGN];
@@ -18,9 +19,9 @@ export function planScenarios(
 ): Scenario[] {
   const counts = new Map<string, number>();
   const out: Scenario[] = [];
-  const play = (def: ScenarioDefinition, required: boolean): boolean => {
+  const play = (def: ScenarioDefinition, required: boolean, from = ctx): boolean => {
     const n = (counts.get(def.type) ?? 0) + 1;
-    const scenario = def.plan(ctx, `${def.type}-${n}`);
+    const scenario = def.plan(from, `${def.type}-${n}`);
     if (!scenario) {
       if (required)
         throw new SimError(
@@ -54,6 +55,9 @@ export function planScenarios(
     play(def, false);
   }
   for (let i = Math.floor(staff / 1500); i > 0; i--) play(ctx.rng.pick(BENIGN), false);
+  // Last and from a stream of their own: they change only their actors' event context.
+  const shared = { ...ctx, rng: ctx.rng.fork('shared-context') };
+  for (const def of SHARED_CONTEXT) play(def, true, shared);
   return out;
 }
 

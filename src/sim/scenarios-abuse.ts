@@ -59,6 +59,14 @@ function daily(
   };
 }
 
+/** Where an insider acts from: their own session, or the broker's address (and device). */
+interface BrokerOptions {
+  readonly label: LabelBuilder;
+  readonly ticket?: string | undefined;
+  readonly ip?: string;
+  readonly device?: string;
+}
+
 /** Looks at (and sometimes downloads) metrics of a seller the employee has no business with. */
 function snoop(
   day: Day,
@@ -66,10 +74,10 @@ function snoop(
   t: number,
   seller: number,
   exportShare: number,
-  o: { label: LabelBuilder; ticket?: string | undefined; ip?: string; victim?: boolean },
+  o: BrokerOptions & { victim?: boolean },
 ): void {
   const sid = day.world.sellers[seller]!.id;
-  const context = o.ip === undefined ? undefined : day.session(e, false, o.ip);
+  const context = o.ip === undefined ? undefined : day.session(e, false, o.ip, o.device);
   const base = { tag: o.label, ticket: o.ticket, ...(context ? { context } : {}) };
   day.act(e, t, 'seller.metrics.view', 'seller', sid, base);
   if (day.rng.chance(exportShare))
@@ -82,15 +90,9 @@ function snoop(
 }
 
 /** Looks up the reviewer behind a negative review of the client's products. */
-function harvest(
-  day: Day,
-  e: SimEmployee,
-  t: number,
-  review: number,
-  o: { label: LabelBuilder; ticket?: string | undefined; ip?: string },
-): void {
+function harvest(day: Day, e: SimEmployee, t: number, review: number, o: BrokerOptions): void {
   const r = day.world.reviews[review]!;
-  const context = o.ip === undefined ? undefined : day.session(e, false, o.ip);
+  const context = o.ip === undefined ? undefined : day.session(e, false, o.ip, o.device);
   const base = { tag: o.label, ticket: o.ticket, ...(context ? { context } : {}) };
   if (day.rng.chance(0.6)) day.act(e, t, 'review.view', 'review', r.id, base);
   day.act(
@@ -229,6 +231,11 @@ const collusionRing = (ctx: PlanContext, id: string): Scenario | undefined => {
   for (const c of clients) label.sellerIds.add(ctx.world.sellers[c]!.id);
   const category = ctx.world.sellers[clients[0]!]!.category;
   const brokerIp = `203.0.113.${rng.int(2, 250)}`;
+  // Half the brokers hand their recruits a remote desktop (or a phone) of their own: its device
+  // id then shows on the broker-address actions. Drawn from a stream of its own, so that the
+  // rest of the run does not change with it.
+  const own = rng.fork(`${id}-broker-device`);
+  const brokerDevice = own.chance(0.5) ? `dev-broker-${own.int(100, 999)}` : undefined;
   const camouflage = ctx.camouflage;
   const popular = popularSellers(ctx.world);
   const members = [...mods, ...others];
@@ -243,7 +250,12 @@ const collusionRing = (ctx: PlanContext, id: string): Scenario | undefined => {
         const t = insiderTime(day, e);
         if (t === undefined) continue;
         const ip = day.rng.chance(0.3) ? brokerIp : undefined;
-        const o = { label, victim: true, ...(ip ? { ip } : {}) };
+        const o = {
+          label,
+          victim: true,
+          ...(ip ? { ip } : {}),
+          ...(ip && brokerDevice ? { device: brokerDevice } : {}),
+        };
         if (e.role === 'moderator') {
           if (!day.rng.chance(0.3)) continue;
           const review = negativeOf(day, clients, t);

@@ -67,7 +67,10 @@ export interface SimEmployee {
   readonly pace: number;
   /** Sellers they look after (account managers), as seller indexes. */
   book: number[];
-  readonly device: string;
+  /** The console device: personal, or a terminal shared with colleagues (`shared-terminal`). */
+  device: string;
+  /** The office address their on-site sessions leave from, when not their own (`office-nat`). */
+  officeIp?: string;
   /** Day indexes of leave. */
   readonly leave: ReadonlySet<number>;
   readonly weekendWorker: boolean;

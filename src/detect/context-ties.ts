@@ -1,0 +1,127 @@
+/**
+ * Console context shared between employees (`context` of the events): the same session, the
+ * same device, the same network. A broker's address, phone or remote desktop shows up as one
+ * context several colleagues use — for the abuse, not for the job. A hot desk, a terminal
+ * handed over between shifts or a small office's NAT is shared too, but it carries whole
+ * shifts, and almost none of that work gives a seller anything. So a shared context ties a
+ * colleague to a ring only when most of what they did on it gave sellers something.
+ */
+import type { AccessEvent } from '../domain/index.js';
+
+export type ContextKind = 'session' | 'device' | 'network';
+export const CONTEXT_KINDS: readonly ContextKind[] = ['session', 'device', 'network'];
+
+/** More users than this on one context: a shared office resource, not a private tie. */
+export const CROWD = 8;
+/**
+ * What makes one user's use of a shared context "for the abuse": at least `events` events on
+ * it that gave a seller something, and at least `share` of all their events on it. A session
+ * shared between two people is credential sharing and needs no share; a device or a network
+ * also carries honest work (a hot desk, a handover terminal, an office NAT), so a quarter of
+ * the user's events on it must have given a seller something.
+ */
+export const FOR_BENEFIT: Record<ContextKind, { events: number; share: number }> = {
+  session: { events: 1, share: 0 },
+  device: { events: 1, share: 0.25 },
+  network: { events: 1, share: 0.25 },
+};
+
+interface Use {
+  events: number;
+  benefits: number;
+}
+
+/** One shared context: its kind, value and users (2 to `CROWD`). */
+export interface SharedContext {
+  readonly kind: ContextKind;
+  readonly value: string;
+  readonly users: readonly string[];
+}
+
+export class ContextTies {
+  /** Kind → value → user → their use of it; `null` once more than `CROWD` use it. */
+  private readonly uses = new Map<ContextKind, Map<string, Map<string, Use> | null>>(
+    CONTEXT_KINDS.map((k) => [k, new Map()]),
+  );
+  /** User → kind → the values they used that someone else used too. */
+  private readonly sharedBy = new Map<string, Map<ContextKind, Set<string>>>();
+
+  /** Learns from one event; `benefit` is whether it gave a seller something without purpose. */
+  observe(e: AccessEvent, benefit: boolean): void {
+    const c = e.context;
+    if (!c) return;
+    if (c.session !== undefined) this.use('session', c.session, e.actor, benefit);
+    if (c.device !== undefined) this.use('device', c.device, e.actor, benefit);
+    if (c.ip !== undefined) this.use('network', c.ip, e.actor, benefit);
+  }
+
+  /** The small contexts (2 to `CROWD` users) the employee shares with someone. */
+  contextsOf(id: string): SharedContext[] {
+    const out: SharedContext[] = [];
+    for (const [kind, values] of this.sharedBy.get(id) ?? [])
+      for (const value of values) {
+        const users = this.uses.get(kind)!.get(value);
+        if (users) out.push({ kind, value, users: [...users.keys()] });
+      }
+    return out;
+  }
+
+  /** Whether the user's use of the context was mostly for giving sellers something. */
+  usedForBenefit(id: string, kind: ContextKind, value: string): boolean {
+    const use = this.uses.get(kind)!.get(value)?.get(id);
+    const rule = FOR_BENEFIT[kind];
+    return (
+      use !== undefined && use.benefits >= rule.events && use.benefits >= rule.share * use.events
+    );
+  }
+
+  /** Everyone who shares a small context with the employee and used it for giving benefits. */
+  matesOf(id: string): string[] {
+    const out = new Set<string>();
+    for (const shared of this.contextsOf(id))
+      for (const u of shared.users)
+        if (u !== id && this.usedForBenefit(u, shared.kind, shared.value)) out.add(u);
+    return [...out].sort();
+  }
+
+  /** Per small shared context, the users (two or more) who used it for giving benefits. */
+  benefitGroups(): SharedContext[] {
+    const out: SharedContext[] = [];
+    for (const kind of CONTEXT_KINDS)
+      for (const [value, users] of this.uses.get(kind)!) {
+        if (!users || users.size < 2) continue;
+        const givers = [...users.keys()].filter((u) => this.usedForBenefit(u, kind, value));
+        if (givers.length >= 2) out.push({ kind, value, users: givers.sort() });
+      }
+    return out;
+  }
+
+  private use(kind: ContextKind, value: string, actor: string, benefit: boolean): void {
+    const byValue = this.uses.get(kind)!;
+    let users = byValue.get(value);
+    if (users === null) return;
+    if (users === undefined) byValue.set(value, (users = new Map()));
+    let use = users.get(actor);
+    if (use === undefined) {
+      if (users.size >= CROWD) return this.crowd(kind, value, users);
+      users.set(actor, (use = { events: 0, benefits: 0 }));
+      if (users.size >= 2) for (const u of users.keys()) this.markShared(u, kind, value);
+    }
+    use.events++;
+    if (benefit) use.benefits++;
+  }
+
+  /** A context past `CROWD` users stops being tracked: it is an office resource. */
+  private crowd(kind: ContextKind, value: string, users: Map<string, Use>): void {
+    for (const u of users.keys()) this.sharedBy.get(u)?.get(kind)?.delete(value);
+    this.uses.get(kind)!.set(value, null);
+  }
+
+  private markShared(user: string, kind: ContextKind, value: string): void {
+    const byKind = this.sharedBy.get(user) ?? new Map<ContextKind, Set<string>>();
+    const values = byKind.get(kind) ?? new Set<string>();
+    values.add(value);
+    byKind.set(kind, values);
+    this.sharedBy.set(user, byKind);
+  }
+}
