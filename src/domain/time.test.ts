@@ -27,7 +27,7 @@ describe('parseTime', () => {
       );
     });
   });
-  describe('when the text has the common form YYYY-MM-DDTHH:MM:SSZ (the fast path)', () => {
+  describe('when the text has a common form YYYY-MM-DDTHH:MM:SS[.sss]Z (the fast path)', () => {
     it('answers exactly as the full parser does, valid or not', () => {
       const digit = fc.constantFrom(...'0123456789'.split(''));
       const field = (n: number) =>
@@ -45,17 +45,21 @@ describe('parseTime', () => {
           field(2),
           field(2),
           field(2),
-          (y, mo, d, h, mi, s) => {
-            const canonical = `${y}-${mo}-${d}T${h}:${mi}:${s}Z`;
+          fc.option(field(3)),
+          (y, mo, d, h, mi, s, ms) => {
+            const clock = `${y}-${mo}-${d}T${h}:${mi}:${s}${ms === null ? '' : `.${ms}`}`;
             // The same instant spelled so that only the full parser takes it: lower-case zone, offset.
-            expect(parseTime(canonical)).toBe(parseTime(`${y}-${mo}-${d}T${h}:${mi}:${s}z`));
-            expect(parseTime(canonical)).toBe(parseTime(`${y}-${mo}-${d}T${h}:${mi}:${s}+00:00`));
+            expect(parseTime(`${clock}Z`)).toBe(parseTime(`${clock}z`));
+            expect(parseTime(`${clock}Z`)).toBe(parseTime(`${clock}+00:00`));
           },
         ),
         { numRuns: 2000 },
       );
       expect(parseTime('2026-02-29T00:00:00Z')).toBeUndefined();
       expect(parseTime('2026-12-31T23:59:60Z')).toBe(Date.UTC(2027, 0, 1));
+      expect(parseTime('2026-03-02T09:14:05.007Z')).toBe(Date.UTC(2026, 2, 2, 9, 14, 5, 7));
+      expect(parseTime('2026-03-02T09:14:05.0x7Z')).toBeUndefined();
+      expect(parseTime('2026-03-02T09:14:05,007Z')).toBeUndefined();
     });
   });
 

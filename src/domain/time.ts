@@ -9,7 +9,7 @@ const RFC3339 =
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 export function parseTime(text: string): number | undefined {
-  if (text.length === 20) {
+  if (text.length === 20 || text.length === 24) {
     const fast = parseCanonicalUtc(text);
     if (fast !== NOT_CANONICAL) return fast;
   }
@@ -38,38 +38,44 @@ export function parseTime(text: string): number | undefined {
 const NOT_CANONICAL = -Infinity;
 
 /**
- * The common form `YYYY-MM-DDTHH:MM:SSZ` without the regular expression (detection and ingest
- * parse millions). Anything else is left to the full parser (`NOT_CANONICAL`).
+ * The common forms `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS.sssZ` (what
+ * `Date.prototype.toISOString` writes) without the regular expression: detection and ingest
+ * parse millions. Anything else is left to the full parser (`NOT_CANONICAL`).
  */
 function parseCanonicalUtc(s: string): number | undefined {
+  const millis = s.length === 24;
   if (
     s.charCodeAt(4) !== 45 ||
     s.charCodeAt(7) !== 45 ||
     s.charCodeAt(10) !== 84 ||
     s.charCodeAt(13) !== 58 ||
     s.charCodeAt(16) !== 58 ||
-    s.charCodeAt(19) !== 90
+    s.charCodeAt(s.length - 1) !== 90 ||
+    (millis && s.charCodeAt(19) !== 46)
   )
     return NOT_CANONICAL;
-  const n = (from: number, length: number): number => {
-    let v = 0;
-    for (let i = from; i < from + length; i++) {
-      const d = s.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return NaN;
-      v = v * 10 + d;
-    }
-    return v;
-  };
-  const year = n(0, 4);
-  const month = n(5, 2);
-  const day = n(8, 2);
-  const hour = n(11, 2);
-  const minute = n(14, 2);
-  const second = n(17, 2);
-  if (Number.isNaN(year + month + day + hour + minute + second)) return undefined;
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 2);
+  const day = digitsAt(s, 8, 2);
+  const hour = digitsAt(s, 11, 2);
+  const minute = digitsAt(s, 14, 2);
+  const second = digitsAt(s, 17, 2);
+  const ms = millis ? digitsAt(s, 20, 3) : 0;
+  if ((year | month | day | hour | minute | second | ms) < 0) return undefined;
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 60) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, 0);
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+/** The decimal number written by `length` ASCII digits from `from`, or -1 if one is not a digit. */
+function digitsAt(s: string, from: number, length: number): number {
+  let v = 0;
+  for (let i = from; i < from + length; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 function daysIn(year: number, month: number): number {

@@ -27,6 +27,8 @@ export interface ImportReport {
 export interface Pending {
   readonly record: InterchangeRecord;
   readonly line: number;
+  /** The event's own line, whose value is exactly the record (cheaper to pass to the ledger). */
+  readonly eventLine: string | undefined;
 }
 
 /** The state of one batch while it is being written. */
@@ -79,7 +81,9 @@ export class Batch {
     const inserted = await this.tx.insertEvents(events, this.ledger.size);
     for (let i = 0; i < events.length; i++) {
       if (inserted[i]) {
-        this.ledger.appendRecord({ kind: 'event', body: events[i]! });
+        const { record, eventLine } = run[i]!;
+        if (eventLine === undefined) this.ledger.appendRecord(record);
+        else this.ledger.appendEventLine(eventLine);
         this.events++;
       } else this.duplicates++;
     }

@@ -9,10 +9,16 @@ import {
 } from '../domain/index.js';
 import { maskValue } from '../privacy/index.js';
 import type { InputErrorCode } from './errors.js';
+import { parseEventFast } from './fast-event.js';
 import { PERSONAL_FIELDS, SCHEMAS, TIME_MESSAGE, actionAttrsSchemas } from './schemas.js';
 
 export type ParseResult =
-  | { readonly ok: true; readonly record: InterchangeRecord }
+  | {
+      readonly ok: true;
+      readonly record: InterchangeRecord;
+      /** The line, when the fast path read every member of it: the ledger encodes the leaf from it. */
+      readonly eventLine?: string;
+    }
   | {
       readonly ok: false;
       readonly code: InputErrorCode;
@@ -49,7 +55,15 @@ export function parseRecord(text: string): ParseResult {
   if (typeof kind !== 'string' || !KINDS.has(kind)) {
     return fail(obj, 'UNKNOWN_KIND', 'kind', `must be one of ${RECORD_KINDS.join(', ')}`);
   }
-  const result = SCHEMAS[kind as RecordKind].safeParse(obj);
+  const fast = kind === 'event' ? parseEventFast(obj) : undefined;
+  if (fast !== undefined)
+    return { ok: true, record: { kind: 'event', body: fast }, eventLine: text };
+  return parseWithSchema(obj, kind as RecordKind);
+}
+
+/** The full validation of a record of a known kind by its zod schema: every rejection's source. */
+export function parseWithSchema(obj: Record<string, unknown>, kind: RecordKind): ParseResult {
+  const result = SCHEMAS[kind].safeParse(obj);
   if (!result.success) return describeIssue(obj, result.error.issues[0]);
   const { v: _v, kind: _k, ...body } = result.data as Record<string, unknown>;
   if (kind === 'event') {

@@ -1,4 +1,4 @@
-import type { InterchangeRecord } from '../domain/index.js';
+import type { LeafSource } from './leaf.js';
 
 /** Messages to the hashing worker, processed in the order they were posted. */
 export type WorkerRequest =
@@ -11,8 +11,8 @@ export type WorkerRequest =
   | {
       readonly type: 'append';
       readonly id: number;
-      /** Records to encode and hash, or (when the caller hashed them) their leaf hashes. */
-      readonly records?: readonly InterchangeRecord[];
+      /** Records (or event lines) to encode and hash, or (when the caller hashed them) their leaf hashes. */
+      readonly records?: readonly LeafSource[];
       readonly hashes?: Uint8Array;
     }
   | { readonly type: 'flush'; readonly id: number };

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { recordLeafHash } from './leaf.js';
+import { leafSourceHash } from './leaf.js';
 import { TileWriter } from './tile-writer.js';
 import type { WorkerReply, WorkerRequest } from './hash-worker-protocol.js';
 
@@ -25,7 +25,7 @@ parentPort?.on('message', (m: WorkerRequest) => {
   } else if (m.type === 'append') {
     if (error === undefined) {
       try {
-        for (const record of m.records ?? []) writer.append(recordLeafHash(record));
+        for (const record of m.records ?? []) writer.append(leafSourceHash(record));
         const hashes = m.hashes ?? new Uint8Array();
         for (let at = 0; at < hashes.length; at += 32) writer.append(hashes.subarray(at, at + 32));
       } catch (e) {

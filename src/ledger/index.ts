@@ -29,7 +29,14 @@ export {
 } from './checkpoint.js';
 export type { Checkpoint, CheckpointInput, OpenedCheckpoint } from './checkpoint.js';
 // The log over the store (log.ts, leaf.ts, canonical.ts, verify-log.ts).
-export { encodeLeafData, encodeLeafText, recordLeafHash, leafHashOfText } from './leaf.js';
+export {
+  encodeLeafData,
+  encodeLeafText,
+  recordLeafHash,
+  leafHashOfText,
+  leafSourceHash,
+} from './leaf.js';
+export type { LeafSource } from './leaf.js';
 export { canonicalEventLine, canonicalJson } from './canonical.js';
 export { Ledger } from './log.js';
 export { verifyLedger } from './verify-log.js';

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { InterchangeRecord } from '../domain/index.js';
 import { LedgerError } from './errors.js';
-import { recordLeafHash } from './leaf.js';
+import { leafSourceHash, type LeafSource } from './leaf.js';
 import type { Tile } from './tile-layout.js';
 import { TileWriter } from './tile-writer.js';
 import type { WorkerReply, WorkerRequest } from './hash-worker-protocol.js';
@@ -22,7 +21,7 @@ export interface Flushed {
  * (passing a record costs its caller less than encoding it: measured in BENCHMARKS.md).
  */
 export interface LeafAppender {
-  append(records: readonly InterchangeRecord[]): void;
+  append(records: readonly LeafSource[]): void;
   flush(): Promise<Flushed>;
   /** Starts again from a stored right edge (after a rollback). */
   reset(size: number, edge: Map<string, Buffer>): Promise<void>;
@@ -36,8 +35,8 @@ export class InlineAppender implements LeafAppender {
     this.writer = new TileWriter(size, (l, i) => edge.get(`${l}/${i}`));
   }
 
-  append(records: readonly InterchangeRecord[]): void {
-    for (const record of records) this.writer.append(recordLeafHash(record));
+  append(records: readonly LeafSource[]): void {
+    for (const record of records) this.writer.append(leafSourceHash(record));
   }
 
   flush(): Promise<Flushed> {
@@ -96,13 +95,13 @@ export class ThreadAppender implements LeafAppender {
     this.post({ type: 'init', id: -1, size, edge: [...edge.entries()] });
   }
 
-  append(records: readonly InterchangeRecord[]): void {
+  append(records: readonly LeafSource[]): void {
     if (records.length === 0) return;
     if (this.posted - Atomics.load(this.progress, 0) < MAX_BACKLOG) {
       this.post({ type: 'append', id: -1, records });
     } else {
       const hashes = Buffer.allocUnsafe(records.length * 32);
-      records.forEach((r, i) => recordLeafHash(r).copy(hashes, i * 32));
+      records.forEach((r, i) => leafSourceHash(r).copy(hashes, i * 32));
       this.post({ type: 'append', id: -1, hashes });
     }
     this.posted++;

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { INTERCHANGE_VERSION, type InterchangeRecord } from '../domain/index.js';
+import { INTERCHANGE_VERSION, type AccessEvent, type InterchangeRecord } from '../domain/index.js';
 import { canonicalEventLine, canonicalJson } from './canonical.js';
 
 /**
@@ -33,4 +33,23 @@ export function recordLeafHash(record: InterchangeRecord): Buffer {
 export function leafHashOfText(text: string): Buffer {
   // a 'binary' string digest is faster than a 'buffer' one here (see hash.ts)
   return Buffer.from(hash('sha256', `\u0000${text}`, 'binary'), 'binary');
+}
+
+/**
+ * What an append carries to the hashing thread: a record, or an event as its interchange
+ * line (JSON whose value is `{ "v": 1, "kind": "event", ...event }`, members in any order),
+ * which costs far less to pass between threads than the event object. The caller vouches
+ * that the line's value is the event it stores (ingest passes the lines whose every member
+ * its fast path read).
+ */
+export type LeafSource = InterchangeRecord | string;
+
+/** The leaf hash of a record, or of an event given as its line (see `LeafSource`). */
+export function leafSourceHash(source: LeafSource): Buffer {
+  if (typeof source !== 'string') return recordLeafHash(source);
+  const value = JSON.parse(source) as { v?: unknown; kind?: unknown } & AccessEvent;
+  if (value.v !== INTERCHANGE_VERSION || value.kind !== 'event') {
+    throw new TypeError('an event line must hold an interchange v1 event');
+  }
+  return leafHashOfText(canonicalEventLine(value));
 }

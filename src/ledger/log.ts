@@ -2,6 +2,7 @@ import type { InterchangeRecord } from '../domain/index.js';
 import type { Store, StoreTransaction, StoredCheckpoint } from '../store/index.js';
 import { formatCheckpoint } from './checkpoint.js';
 import { LedgerError } from './errors.js';
+import type { LeafSource } from './leaf.js';
 import {
   InlineAppender,
   ThreadAppender,
@@ -32,7 +33,7 @@ export interface LedgerOptions {
  */
 export class Ledger {
   private readonly cache = new Map<string, Buffer>();
-  private pending: InterchangeRecord[] = [];
+  private pending: LeafSource[] = [];
   private appended: number;
   private persistedRoot: Buffer;
 
@@ -76,6 +77,16 @@ export class Ledger {
   /** Appends a record's leaf (RFC 9162 §2.1.1); `persist` writes it in the caller's transaction. */
   appendRecord(record: InterchangeRecord): void {
     this.pending.push(record);
+    this.appended++;
+    if (this.pending.length >= POST_EVERY) this.post();
+  }
+
+  /**
+   * Appends an event's leaf given as its interchange line (see `LeafSource`): the same leaf
+   * as `appendRecord` of the event, encoded from the line on the hashing thread.
+   */
+  appendEventLine(line: string): void {
+    this.pending.push(line);
     this.appended++;
     if (this.pending.length >= POST_EVERY) this.post();
   }
