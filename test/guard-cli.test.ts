@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { employee, line, runCli, tempDir, type CliResult } from './helpers.js';
 
@@ -12,10 +13,15 @@ const dir = tempDir('warden-guard-cli-');
 const db = join(dir.path, 'w.db');
 const outputs: CliResult[] = [];
 
+/** Runs warden on the test database; colours (on under CI) are taken out of the output. */
 async function cli(...args: string[]): Promise<CliResult> {
-  const r = await runCli([...args, '--db', db]);
+  const r = plain(await runCli([...args, '--db', db]));
   outputs.push(r);
   return r;
+}
+
+function plain(r: CliResult): CliResult {
+  return { ...r, out: stripVTControlCharacters(r.out), err: stripVTControlCharacters(r.err) };
 }
 
 beforeAll(async () => {
@@ -91,14 +97,16 @@ describe('warden policy', () => {
         resource: { seller: 's2' },
         ticket: { id: 't1', holders: ['a1'], sellers: ['s1'] },
       };
-      const denied = await runCli(['policy', 'explain', JSON.stringify(request)]);
+      const denied = plain(await runCli(['policy', 'explain', JSON.stringify(request)]));
       expect(denied.code).toBe(1);
       expect(denied.out).toMatch(/no policy permits it/);
-      const allowed = await runCli([
-        'policy',
-        'explain',
-        JSON.stringify({ ...request, resource: { seller: 's1' } }),
-      ]);
+      const allowed = plain(
+        await runCli([
+          'policy',
+          'explain',
+          JSON.stringify({ ...request, resource: { seller: 's1' } }),
+        ]),
+      );
       expect(allowed.code).toBe(0);
       expect(allowed.out).toMatch(/seller-by-ticket — .*sellers\.cedar:\d+/);
       expect(allowed.out).toMatch(/"selfOpened": false/);
