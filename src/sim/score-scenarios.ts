@@ -21,8 +21,9 @@ export interface AbuseScenarioScore {
   readonly membersFlagged: number;
   /**
    * For scenarios of several employees: whether one serious alert names them all (its
-   * `employeeIds`, or its `employeeId` alone) and at least one of the scenario's sellers. Null
-   * for one-person scenarios.
+   * `employeeIds`, or its `employeeId` alone) and every one of the scenario's sellers (a
+   * ring's clients; the competitors it snooped on are not among them). Null for one-person
+   * scenarios.
    */
   readonly named: boolean | null;
 }
@@ -74,7 +75,7 @@ export function scoreAbuseScenario(
 
 function namesAll(a: Alert, members: ReadonlySet<string>, sellers: readonly string[]): boolean {
   const named = new Set(a.employeeIds ?? [a.employeeId]);
-  return [...members].every((m) => named.has(m)) && a.sellerIds.some((s) => sellers.includes(s));
+  return [...members].every((m) => named.has(m)) && sellers.every((s) => a.sellerIds.includes(s));
 }
 
 /** Caught instances per scenario type, types in alphabetical order. */

@@ -379,7 +379,7 @@ describe('scoreEvaluation of a ring', () => {
     scenarios: [
       {
         ...scenario('collusion-ring-1', 'abuse', ['i-1', 'i-2'], '2026-03-02T00:00:00Z'),
-        sellerIds: ['s-1'],
+        sellerIds: ['s-1', 's-2'],
       },
     ],
   };
@@ -396,11 +396,12 @@ describe('scoreEvaluation of a ring', () => {
       eventActors: new Map(),
     }).abuseScenarios[0]!.named;
 
-  it('counts it named only when one alert names every member and one of its sellers', () => {
-    expect(named(ringAlert(['i-1', 'i-2', 'x-9'], ['s-1', 's-7']))).toBe(true);
-    expect(named(ringAlert(['i-1'], ['s-1']))).toBe(false);
-    expect(named(ringAlert(undefined, ['s-1']))).toBe(false);
-    expect(named(ringAlert(['i-1', 'i-2'], ['s-2']))).toBe(false);
+  it('counts it named only when one alert names every member and every one of its sellers', () => {
+    expect(named(ringAlert(['i-1', 'i-2', 'x-9'], ['s-2', 's-1', 's-7']))).toBe(true);
+    expect(named(ringAlert(['i-1'], ['s-1', 's-2']))).toBe(false);
+    expect(named(ringAlert(undefined, ['s-1', 's-2']))).toBe(false);
+    expect(named(ringAlert(['i-1', 'i-2'], ['s-1']))).toBe(false);
+    expect(named(ringAlert(['i-1', 'i-2'], ['s-3']))).toBe(false);
   });
 });
 
