@@ -139,7 +139,11 @@ export async function decideApproval(
     decidedBy: employeeId,
     decidedAt: time,
   };
-  await c.recorder.write({ event, state: (tx) => tx.putApproval(next) });
+  await c.recorder.write({
+    event,
+    precondition: () => stillIn(c, a.id, 'pending'),
+    state: (tx) => tx.putApproval(next),
+  });
   return { outcome: 'allow', decision, eventId, approvalId: a.id };
 }
 
@@ -165,6 +169,21 @@ async function eligibility(
       },
     },
   });
+}
+
+/** Refuses when an approval's stored status is no longer `status` (another writer got there first). */
+export async function stillIn(
+  c: ApprovalContext,
+  id: string,
+  status: StoredApproval['status'],
+): Promise<void> {
+  const now = await c.deps.store.guard.approval(id);
+  if (now?.status !== status) {
+    throw new GuardError(
+      'APPROVAL_USED',
+      `approval ${id} is ${now?.status ?? 'gone'} now, no longer ${status}`,
+    );
+  }
 }
 
 function withdrawal(): Decision {

@@ -257,6 +257,25 @@ describe('Guard', () => {
       );
     });
 
+    it('re-checks the approval inside the write transaction (another process may have used it)', async () => {
+      const id = await pending();
+      await f.guard.approve(id, 'mod2');
+      const before = await f.store.ledger.size();
+      const begin = f.store.begin.bind(f.store);
+      // another writer carries the approval out between our read and our write
+      f.store.begin = async () => {
+        const tx = await begin();
+        const a = await f.store.guard.approval(id);
+        await tx.putApproval({ ...a!, status: 'executed', executedAt: f.clock.now });
+        return tx;
+      };
+      expect(await codeOf(f.guard.request({ ...del, approvalId: id }))).toBe('APPROVAL_USED');
+      f.store.begin = begin;
+      expect(await f.store.ledger.size()).toBe(before);
+      expect(await f.store.directory.get('review', 'r1')).not.toMatch(/removedAt/);
+      expect((await f.store.guard.approval(id))?.status).toBe('approved');
+    });
+
     it('refuses an approval that expired between approval and use', async () => {
       const id = await pending();
       f.clock.now = '2026-11-30T09:00:00Z';

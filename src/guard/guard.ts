@@ -1,5 +1,11 @@
 import type { AliasIssue, StoredApproval } from '../store/index.js';
-import { ApprovalContext, checkApproval, decideApproval, newApproval } from './approvals.js';
+import {
+  ApprovalContext,
+  checkApproval,
+  decideApproval,
+  newApproval,
+  stillIn,
+} from './approvals.js';
 import { newId, type GuardDeps } from './deps.js';
 import { effectOf } from './effects.js';
 import { GuardError } from './errors.js';
@@ -108,6 +114,7 @@ export class Guard {
     });
     await this.approvals.recorder.write({
       event,
+      ...(approval ? { precondition: () => stillIn(this.approvals, approval.id, 'approved') } : {}),
       ...(effect.effects ? { effects: effect.effects } : {}),
       state: async (tx) => {
         if (effect.state) await effect.state(tx);

@@ -12,6 +12,12 @@ export interface Entry {
   readonly effects?: readonly DirectoryRecord[];
   /** The guard's own state (approvals, alias hand-outs), written in the same transaction. */
   readonly state?: (tx: StoreTransaction) => Promise<void>;
+  /**
+   * Checked first inside the transaction, holding the write lock: what the request relied on
+   * (an approval still unused, still pending) still holds, whatever another process did since
+   * it was read. Throws to refuse; nothing is written then.
+   */
+  readonly precondition?: () => Promise<void>;
 }
 
 /**
@@ -40,6 +46,7 @@ export class Recorder {
   async write(entry: Entry): Promise<void> {
     const tx = await this.store.begin();
     try {
+      if (entry.precondition) await entry.precondition();
       await tx.insertEvents([entry.event], this.ledger.size);
       this.ledger.appendRecord({ kind: 'event', body: entry.event });
       for (const record of entry.effects ?? []) await this.writeVersion(tx, record);
