@@ -395,6 +395,46 @@ describe('Guard', () => {
     });
   });
 
+  describe('when another process appends to the same database', () => {
+    it('numbers its leaves after theirs, and the log still verifies', async () => {
+      const other = await guardFixture({}, f);
+      try {
+        expect(
+          (
+            await other.guard.request({
+              employeeId: 'am1',
+              action: 'seller.metrics.view',
+              targetId: 's1',
+            })
+          ).outcome,
+        ).toBe('allow');
+        expect(
+          (
+            await f.guard.request({
+              employeeId: 'am1',
+              action: 'seller.account.view',
+              targetId: 's1',
+            })
+          ).outcome,
+        ).toBe('allow');
+        expect(
+          (
+            await other.guard.request({
+              employeeId: 'am1',
+              action: 'seller.metrics.view',
+              targetId: 's1',
+            })
+          ).outcome,
+        ).toBe('allow');
+        expect(await f.store.events.count()).toBe(3);
+        const report = await verifyLedger(f.store, verifierKeyFromSigner(f.signerKey));
+        expect(report.problems).toEqual([]);
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
   describe('when the write fails half-way', () => {
     it('stores neither the event nor the approval, and the ledger is as it was', async () => {
       const before = await f.store.ledger.size();

@@ -46,6 +46,9 @@ export class Recorder {
   async write(entry: Entry): Promise<void> {
     const tx = await this.store.begin();
     try {
+      // another process (an import, another console) may have appended since we last wrote:
+      // under the write lock, pick up the log's head before numbering our leaves
+      if ((await this.store.ledger.size()) !== this.ledger.size) await this.ledger.reload();
       if (entry.precondition) await entry.precondition();
       await tx.insertEvents([entry.event], this.ledger.size);
       this.ledger.appendRecord({ kind: 'event', body: entry.event });

@@ -164,22 +164,29 @@ export interface GuardFixture {
   readonly ledger: Ledger;
   readonly dbPath: string;
   readonly signerKey: string;
+  readonly masterKey: Buffer;
   /** The clock the guard reads; tests move it. */
   clock: { now: string };
   close(): Promise<void>;
 }
 
-/** A guard over a fresh SQLite store holding `marketplace()`. */
-export async function guardFixture(options: GuardOptions = {}): Promise<GuardFixture> {
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'warden-guard-')), 'warden.db');
-  const clock = { now: '2026-11-29T10:00:00Z' };
+/**
+ * A guard over a fresh SQLite store holding `marketplace()`; with `sharing`, a second guard
+ * over the same database file and keys, as another process would open it.
+ */
+export async function guardFixture(
+  options: GuardOptions = {},
+  sharing?: GuardFixture,
+): Promise<GuardFixture> {
+  const dbPath = sharing?.dbPath ?? join(mkdtempSync(join(tmpdir(), 'warden-guard-')), 'warden.db');
+  const clock = sharing?.clock ?? { now: '2026-11-29T10:00:00Z' };
   const now = (): string => clock.now;
   const store = SqliteStore.open(dbPath, { now });
-  const signerKey = generateSignerKey('warden.test/log');
+  const signerKey = sharing?.signerKey ?? generateSignerKey('warden.test/log');
   const ledger = await Ledger.open(store, signerKey, { hashing: 'inline' });
-  const masterKey = randomBytes(32);
+  const masterKey = sharing?.masterKey ?? randomBytes(32);
   const vault = new Vault(masterKey, store.dataKeys);
-  await seed(store, ledger, vault, marketplace());
+  if (!sharing) await seed(store, ledger, vault, marketplace());
   const guard = new Guard(
     {
       store,
@@ -197,6 +204,7 @@ export async function guardFixture(options: GuardOptions = {}): Promise<GuardFix
     ledger,
     dbPath,
     signerKey,
+    masterKey,
     clock,
     close: async () => {
       await ledger.close();
