@@ -153,7 +153,10 @@ async function eligibility(
   a: StoredApproval,
   employeeId: string,
 ): Promise<Decision> {
-  const approver = await c.facts.employee(employeeId);
+  const approver = await c.facts.employee(
+    employeeId,
+    c.decider.policies.setFor('approval.grant').used,
+  );
   if (!approver) throw new GuardError('REQUEST_INVALID', `no employee ${employeeId}`);
   return c.decider.decide({
     principal: approver,

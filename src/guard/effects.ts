@@ -1,6 +1,7 @@
 import type { InterchangeRecord, Review, Ticket } from '../domain/index.js';
 import { maskEmail, maskName, type RelayAliases, type Vault } from '../privacy/index.js';
 import type { StoreTransaction } from '../store/index.js';
+import { GuardError } from './errors.js';
 import type { FactReader } from './facts.js';
 import type { GuardRequest } from './operation.js';
 
@@ -90,7 +91,7 @@ async function contactReveal(req: GuardRequest, c: EffectContext): Promise<Effec
 
 async function reviewer(req: GuardRequest, c: EffectContext): Promise<SealedReviewer> {
   const r = await c.facts.record<SealedReviewer>('reviewer', req.targetId);
-  if (!r) throw new Error(`reviewer ${req.targetId} vanished during the request`);
+  if (!r) throw new GuardError('REQUEST_INVALID', `no reviewer ${req.targetId}`);
   return r;
 }
 
@@ -111,7 +112,7 @@ function masked(
 
 async function reviewVersion(req: GuardRequest, c: EffectContext): Promise<Effect> {
   const current = await c.facts.record<Review>('review', req.targetId);
-  if (!current) throw new Error(`review ${req.targetId} vanished during the request`);
+  if (!current) throw new GuardError('REQUEST_INVALID', `no review ${req.targetId}`);
   const { removedAt: _removed, ...rest } = current;
   const body: Review = req.action === 'review.delete' ? { ...rest, removedAt: c.time } : rest;
   return {

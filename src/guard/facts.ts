@@ -40,10 +40,18 @@ export class FactReader {
     this.riskTtlMs = options.riskTtlMs ?? 60_000;
   }
 
-  async employee(id: string): Promise<EmployeeFacts | undefined> {
+  /**
+   * An employee's facts. `reads` names the attributes the action's policies read: the ones
+   * that cost a query (risk, assignments, the reporting line) are looked up only when read.
+   */
+  async employee(
+    id: string,
+    reads: ReadonlySet<string> | 'all' = 'all',
+  ): Promise<EmployeeFacts | undefined> {
     const e = await this.record<Employee>('employee', id);
     if (!e) return undefined;
     const at = ms(this.now());
+    const needs = (attr: string): boolean => reads === 'all' || reads.has(attr);
     const active =
       (e.hiredAt === undefined || ms(e.hiredAt) <= at) &&
       (e.leftAt === undefined || ms(e.leftAt) > at);
@@ -53,9 +61,9 @@ export class FactReader {
       role: e.role,
       site: e.site,
       active,
-      highRisk: (await this.highRisk()).has(e.id),
-      assignedSellers: await this.assignedSellers(id, at),
-      managers: await this.managersOf(e),
+      highRisk: needs('highRisk') && (await this.highRisk()).has(e.id),
+      assignedSellers: needs('assignedSellers') ? await this.assignedSellers(id, at) : [],
+      managers: needs('managers') ? await this.managersOf(e) : [],
     };
   }
 

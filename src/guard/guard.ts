@@ -68,13 +68,14 @@ export class Guard {
 
   private async handle(req: GuardRequest): Promise<GuardResult> {
     const time = this.deps.now();
-    const principal = await this.facts.employee(req.employeeId);
+    const reads = this.deps.decider.policies.setFor(req.action).used;
+    const principal = await this.facts.employee(req.employeeId, reads);
     if (!principal) throw new GuardError('REQUEST_INVALID', `no employee ${req.employeeId}`);
     const ticket = req.ticketId === undefined ? undefined : await this.facts.ticket(req.ticketId);
     if (req.ticketId !== undefined && !ticket) {
       throw new GuardError('REQUEST_INVALID', `no ticket ${req.ticketId}`);
     }
-    const resource = await resourceFacts(this.facts, req);
+    const resource = await resourceFacts(this.facts, req, ticket);
     const approval =
       req.approvalId === undefined ? undefined : await this.usableApproval(req, time);
     const decision = this.deps.decider.decide({

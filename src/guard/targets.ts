@@ -1,7 +1,7 @@
 import { GuardError } from './errors.js';
 import type { FactReader } from './facts.js';
 import type { GuardRequest } from './operation.js';
-import { GUARDED_ACTIONS, type ResourceFacts } from './request.js';
+import { GUARDED_ACTIONS, type ResourceFacts, type TicketFacts } from './request.js';
 
 const MAX_ID = 128;
 const MAX_EXPORT_ROWS_ASKED = 1_000_000_000;
@@ -49,6 +49,7 @@ export function checkRequest(req: GuardRequest): void {
 export async function resourceFacts(
   facts: FactReader,
   req: GuardRequest,
+  ticket: TicketFacts | undefined,
 ): Promise<ResourceFacts & { readonly sellers: readonly string[] }> {
   switch (req.action) {
     case 'seller.metrics.view':
@@ -60,7 +61,6 @@ export async function resourceFacts(
     case 'reviewer.contact.view':
     case 'reviewer.contact.reveal': {
       await mustExist(facts, 'reviewer', req.targetId);
-      const ticket = req.ticketId === undefined ? undefined : await facts.ticket(req.ticketId);
       return { type: 'Reviewer', id: req.targetId, sellers: ticket?.sellers ?? [] };
     }
     case 'review.view':
