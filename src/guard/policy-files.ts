@@ -36,7 +36,16 @@ export const SCHEMA_FILE = 'warden.cedarschema';
 
 /** Reads `DIR/warden.cedarschema` and every `DIR/*.cedar`, in name order. */
 export function readPolicyDir(dir: string): PolicyTexts {
-  const names = readdirSync(dir).sort();
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (cause) {
+    throw new GuardError(
+      'POLICY_INVALID',
+      `cannot read the policy directory ${dir}: ${(cause as Error).message}`,
+      { cause },
+    );
+  }
   if (!names.includes(SCHEMA_FILE)) {
     throw new GuardError('SCHEMA_INVALID', `${dir} has no ${SCHEMA_FILE}`);
   }

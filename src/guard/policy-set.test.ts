@@ -80,6 +80,14 @@ describe('CompiledPolicies', () => {
     });
   });
 
+  describe('when the policy directory does not exist', () => {
+    it('says so with POLICY_INVALID and the path', () => {
+      const e = failure('/nonexistent/warden-policies');
+      expect(e.code).toBe('POLICY_INVALID');
+      expect(e.message).toMatch(/cannot read the policy directory \/nonexistent\/warden-policies/);
+    });
+  });
+
   describe('when the schema is broken', () => {
     it('says so with SCHEMA_INVALID', () => {
       expect(failure(policyDir({ 'warden.cedarschema': 'namespace Warden { entity ' })).code).toBe(
