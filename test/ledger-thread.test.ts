@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { AccessEvent } from '../src/domain/index.js';
 import type * as LedgerModule from '../src/ledger/index.js';
 import type * as StoreModule from '../src/store/index.js';
 import { tempDir } from './helpers.js';
@@ -11,15 +12,27 @@ import { tempDir } from './helpers.js';
 const DIST = fileURLToPath(new URL('../dist/src/', import.meta.url));
 const built = existsSync(join(DIST, 'ledger', 'hash-worker.js'));
 
+/** The compiled ledger and store modules (the worker exists only there). */
+async function compiled(): Promise<{
+  Ledger: typeof LedgerModule.Ledger;
+  generateSignerKey: typeof LedgerModule.generateSignerKey;
+  SqliteStore: typeof StoreModule.SqliteStore;
+}> {
+  const ledger = (await import(join(DIST, 'ledger', 'index.js'))) as typeof LedgerModule;
+  const store = (await import(join(DIST, 'store', 'index.js'))) as typeof StoreModule;
+  return {
+    Ledger: ledger.Ledger,
+    generateSignerKey: ledger.generateSignerKey,
+    SqliteStore: store.SqliteStore,
+  };
+}
+
 describe.runIf(built || process.env['CI'])('the ledger hashing worker', () => {
   const dir = tempDir('warden-thread-');
   afterAll(() => dir.cleanup());
 
   it('gives the same tiles, roots and checkpoints as hashing in this thread, across rollbacks', async () => {
-    const { Ledger, generateSignerKey } = (await import(
-      join(DIST, 'ledger', 'index.js')
-    )) as typeof LedgerModule;
-    const { SqliteStore } = (await import(join(DIST, 'store', 'index.js'))) as typeof StoreModule;
+    const { Ledger, generateSignerKey, SqliteStore } = await compiled();
     const key = generateSignerKey('test.local/log');
     const roots: Record<string, string[]> = {};
     for (const hashing of ['thread', 'inline'] as const) {
@@ -56,5 +69,59 @@ describe.runIf(built || process.env['CI'])('the ledger hashing worker', () => {
     }
     expect(roots['thread']).toEqual(roots['inline']);
     expect(roots['thread']?.length).toBe(9);
+  });
+});
+
+// Events appended as their interchange lines (what ingest's fast path passes) and hashed by
+// the worker give the same tree as the events appended as records and hashed in this thread.
+function event(i: number): AccessEvent {
+  return {
+    id: `ev-${i}`,
+    time: '2026-03-02T09:14:05.5+01:00',
+    actor: `e-${i % 7}`,
+    action: i % 3 === 0 ? 'seller.metrics.export' : 'x-look',
+    target: { type: 'seller', id: `s-\u00e9${i % 13}` },
+    ...(i % 2 === 0 ? { ticket: `t-${i}`, context: { session: `s-${i}`, ip: '10.0.0.1' } } : {}),
+    ...(i % 3 === 0 ? { attrs: { rows: i, z: [1, { b: 2, a: null }], '10': 'x' } } : {}),
+  };
+}
+
+/** The line with its members in another order than the canonical one. */
+function lineOf(e: AccessEvent): string {
+  const { target, ...rest } = e;
+  return JSON.stringify({ target, ...rest, kind: 'event', v: 1 });
+}
+
+describe.runIf(built || process.env['CI'])('the ledger hashing worker, given event lines', () => {
+  const dir = tempDir('warden-thread-lines-');
+  afterAll(() => dir.cleanup());
+
+  it('gives the same roots as the events appended as records in this thread', async () => {
+    const { Ledger, generateSignerKey, SqliteStore } = await compiled();
+    const key = generateSignerKey('test.local/log');
+    const roots: Record<string, string[]> = {};
+    for (const hashing of ['thread', 'inline'] as const) {
+      const store = SqliteStore.open(join(dir.path, `${hashing}.db`));
+      const ledger = await Ledger.open(store, key, { hashing });
+      roots[hashing] = [];
+      let id = 0;
+      for (const n of [1, 255, 3000, 7, 2049]) {
+        const tx = await store.begin();
+        const events = Array.from({ length: n }, () => event(id++));
+        await tx.insertEvents(events, ledger.size);
+        for (const e of events) {
+          if (hashing === 'thread') ledger.appendEventLine(lineOf(e));
+          else ledger.appendRecord({ kind: 'event', body: e });
+        }
+        await ledger.persist(tx);
+        const cp = await ledger.checkpoint(tx, '2026-03-02T10:00:00Z');
+        await tx.commit();
+        roots[hashing].push(`${cp.size}:${cp.rootHash.toString('base64')}`);
+      }
+      await ledger.close();
+      await store.close();
+    }
+    expect(roots['thread']).toEqual(roots['inline']);
+    expect(roots['thread']?.length).toBe(5);
   });
 });
