@@ -125,7 +125,7 @@ export async function decideApproval(
     time,
     actor: employeeId,
     action: verdict === 'approve' ? 'approval.grant' : 'approval.reject',
-    target: { type: a.targetType as 'review', id: a.targetId },
+    target: { type: a.targetType, id: a.targetId },
     decision,
     attrs: { approvalId: a.id, requester: a.requester, requestedAction: a.action },
   });

@@ -1,4 +1,10 @@
-import type { AccessEvent, DirectoryKind, Findings, InterchangeRecord } from '../domain/index.js';
+import type {
+  AccessEvent,
+  DirectoryKind,
+  Findings,
+  InterchangeRecord,
+  TargetType,
+} from '../domain/index.js';
 
 /**
  * The store's ports. Every SQL string lives in an adapter behind these interfaces
@@ -110,7 +116,7 @@ export interface StoredApproval {
   readonly id: string;
   readonly requester: string;
   readonly action: string;
-  readonly targetType: string;
+  readonly targetType: TargetType;
   readonly targetId: string;
   /** Canonical JSON of what was asked (ticket, reason, …): the approval is for this alone. */
   readonly request: string;

@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
+import type { TargetType } from '../domain/index.js';
 import type { AliasIssue, ApprovalStatus, GuardRepository, StoredApproval } from './ports.js';
 
 interface ApprovalRow {
   id: string;
   requester: string;
   action: string;
-  target_type: string;
+  target_type: TargetType;
   target_id: string;
   request: string;
   sellers: string;

@@ -192,7 +192,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           id: 'ap-1',
           requester: 'e-1',
           action: 'review.delete',
-          targetType: 'review',
+          targetType: 'review' as const,
           targetId: 'r-1',
           request: '{"reason":"spam"}',
           sellers: ['s-1'],
