@@ -144,7 +144,7 @@ describe('Guard', () => {
         ticketId: 't1',
       });
       expect(again.data?.['alias']).toBe(alias);
-      const issues = await f.guard.resolveAlias(alias);
+      const issues = await f.store.guard.aliasIssues(alias);
       expect(issues).toHaveLength(2);
       expect(issues[0]).toMatchObject({
         viewer: 'a1',

@@ -1,4 +1,4 @@
-import type { AliasIssue, StoredApproval } from '../store/index.js';
+import type { StoredApproval } from '../store/index.js';
 import {
   ApprovalContext,
   checkApproval,
@@ -55,15 +55,6 @@ export class Guard {
     return this.approvals.recorder.exclusive(() =>
       decideApproval(this.approvals, approvalId, employeeId, 'reject'),
     );
-  }
-
-  /** Who received a relay alias, when, under which ticket. */
-  resolveAlias(alias: string): Promise<AliasIssue[]> {
-    return this.deps.store.guard.aliasIssues(alias);
-  }
-
-  pendingApprovals(): Promise<StoredApproval[]> {
-    return this.deps.store.guard.approvals('pending');
   }
 
   private async handle(req: GuardRequest): Promise<GuardResult> {

@@ -32,6 +32,9 @@ export function registerGuardCommands(
   io: Io,
   setCode: (code: number) => void,
 ): void {
+  // reading the guard's records needs no policies; asking it for a decision does
+  const reading = (c: Command): Command =>
+    c.addOption(dbOption()).option('--json', 'machine-readable output');
   const common = (c: Command): Command =>
     c
       .addOption(dbOption())
@@ -85,10 +88,10 @@ export function registerGuardCommands(
     );
   }
 
-  common(program.command('approvals').description('requests waiting for a second person')).action(
+  reading(program.command('approvals').description('requests waiting for a second person')).action(
     (o: Common) =>
       withDb(o.db, async (w) => {
-        const pending = await openGuard(w, o.policies).pendingApprovals();
+        const pending = await w.store.guard.approvals('pending');
         if (o.json) io.out(`${json(pending)}\n`);
         else if (pending.length === 0) io.out('no request is waiting for approval\n');
         else
@@ -110,7 +113,7 @@ export function registerGuardCommands(
   );
 
   const alias = program.command('alias').description("reviewers' relay aliases");
-  common(
+  reading(
     alias
       .command('resolve')
       .description(
@@ -119,7 +122,7 @@ export function registerGuardCommands(
       .argument('<alias>'),
   ).action((value: string, o: Common) =>
     withDb(o.db, async (w) => {
-      const issues = await openGuard(w, o.policies).resolveAlias(value.trim().toLowerCase());
+      const issues = await w.store.guard.aliasIssues(value.trim().toLowerCase());
       if (o.json) io.out(`${json(issues)}\n`);
       else if (issues.length === 0) io.out(`no employee received ${value}\n`);
       else {
