@@ -1,5 +1,11 @@
 import type { InterchangeRecord, Review, Ticket } from '../domain/index.js';
-import { maskEmail, maskName, type RelayAliases, type Vault } from '../privacy/index.js';
+import {
+  PrivacyError,
+  maskEmail,
+  maskName,
+  type RelayAliases,
+  type Vault,
+} from '../privacy/index.js';
 import type { StoreTransaction } from '../store/index.js';
 import { GuardError } from './errors.js';
 import type { FactReader } from './facts.js';
@@ -105,8 +111,10 @@ function masked(
   if (sealed === undefined) return '';
   try {
     return mask(c.vault.open(r.id, field, sealed));
-  } catch {
-    return '(erased)';
+  } catch (error) {
+    // an erased person shows as such; a ciphertext that fails to open is an integrity fault
+    if (error instanceof PrivacyError && error.code === 'SUBJECT_ERASED') return '(erased)';
+    throw error;
   }
 }
 

@@ -3,8 +3,18 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccessEvent } from '../domain/index.js';
 import { verifyLedger, verifierKeyFromSigner } from '../ledger/index.js';
+import { randomBytes } from 'node:crypto';
+import { PrivacyError, RelayAliases, Vault } from '../privacy/index.js';
+import { Decider } from './decider.js';
 import type { GuardError } from './errors.js';
-import { RAW_EMAIL, RAW_NAME, guardFixture, type GuardFixture } from './test-support.js';
+import { Guard } from './guard.js';
+import {
+  RAW_EMAIL,
+  RAW_NAME,
+  defaultPolicies,
+  guardFixture,
+  type GuardFixture,
+} from './test-support.js';
 
 let f: GuardFixture;
 beforeEach(async () => {
@@ -152,6 +162,27 @@ describe('Guard', () => {
         ticket: 't1',
         eventId: r.eventId,
       });
+    });
+
+    it('shows an erased reviewer as erased, but never hides an address that fails to open', async () => {
+      const ask = {
+        employeeId: 'a1',
+        action: 'reviewer.contact.view',
+        targetId: 'rv1',
+        ticketId: 't1',
+      } as const;
+      const wrongKey = new Guard({
+        store: f.store,
+        ledger: f.ledger,
+        vault: new Vault(randomBytes(32), f.store.dataKeys),
+        aliases: new RelayAliases(f.masterKey, 'relay.marketplace.example'),
+        decider: new Decider(defaultPolicies()),
+        now: () => f.clock.now,
+      });
+      await expect(wrongKey.request(ask)).rejects.toBeInstanceOf(PrivacyError);
+      f.vault.erase('rv1');
+      const r = await f.guard.request(ask);
+      expect(r.data).toMatchObject({ email: '(erased)', name: '(erased)' });
     });
 
     it('denies a look-up without a ticket naming the review', async () => {

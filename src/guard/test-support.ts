@@ -165,6 +165,7 @@ export interface GuardFixture {
   readonly dbPath: string;
   readonly signerKey: string;
   readonly masterKey: Buffer;
+  readonly vault: Vault;
   /** The clock the guard reads; tests move it. */
   clock: { now: string };
   close(): Promise<void>;
@@ -205,6 +206,7 @@ export async function guardFixture(
     dbPath,
     signerKey,
     masterKey,
+    vault,
     clock,
     close: async () => {
       await ledger.close();
