@@ -105,16 +105,24 @@ export class SqliteLedgerRepository implements LedgerRepository {
     );
   }
 
+  /**
+   * Linear in the directory (two ordered scans joined on their keys, no correlated
+   * subquery): the newest version of each record, from the (kind, key, leaf) index of
+   * migration 4, joined with its current pointer by primary key; then every current pointer
+   * whose leaf is not a version of that record, joined by leaf.
+   */
   staleCurrentPointers(): Promise<{ kind: DirectoryKind; key: string; leaf: number }[]> {
     return Promise.resolve(
       this.db
         .prepare(
-          `SELECT c.kind, c.key, c.leaf FROM directory_current c
-           WHERE c.leaf IS NOT (SELECT max(v.leaf) FROM directory_versions v WHERE v.kind = c.kind AND v.key = c.key)
-           UNION ALL
-           SELECT v.kind, v.key, max(v.leaf) FROM directory_versions v
-           WHERE NOT EXISTS (SELECT 1 FROM directory_current c WHERE c.kind = v.kind AND c.key = v.key)
-           GROUP BY v.kind, v.key`,
+          `SELECT n.kind, n.key, coalesce(c.leaf, n.leaf) AS leaf
+           FROM (SELECT kind, key, max(leaf) AS leaf FROM directory_versions GROUP BY kind, key) n
+           LEFT JOIN directory_current c ON c.kind = n.kind AND c.key = n.key
+           WHERE c.leaf IS NOT n.leaf
+           UNION
+           SELECT c.kind, c.key, c.leaf FROM directory_current c
+           LEFT JOIN directory_versions v ON v.leaf = c.leaf
+           WHERE v.leaf IS NULL OR v.kind IS NOT c.kind OR v.key IS NOT c.key`,
         )
         .all() as { kind: DirectoryKind; key: string; leaf: number }[],
     );

@@ -118,6 +118,14 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     );
     `,
   ],
+  [
+    4,
+    `
+    -- Each record's versions in leaf order: the newest version of every record is one ordered
+    -- scan (ledger verify's current-pointer check was a correlated scan per record, quadratic).
+    CREATE INDEX directory_versions_record ON directory_versions (kind, key, leaf);
+    `,
+  ],
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
