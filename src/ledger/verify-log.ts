@@ -1,9 +1,5 @@
-import type { Store, StoredTile } from '../store/index.js';
-import { HASH_SIZE } from './hash.js';
-import { recordLeafHash } from './leaf.js';
+import type { Store } from '../store/index.js';
 import { StoredNodes } from './stored-nodes.js';
-import { FULL_TILE_HASHES, TILE_WIDTH, offsetInTile } from './tiles.js';
-import { TileWriter } from './tile-writer.js';
 import {
   checkChain,
   checkSignedHead,
@@ -11,6 +7,7 @@ import {
   type SignedCheckpoint,
 } from './verify-checkpoints.js';
 import type { VerifyProblem } from './verify-problem.js';
+import { recompute } from './verify-pass.js';
 
 export type { VerifyProblem, VerifyProblemCode } from './verify-problem.js';
 
@@ -34,9 +31,6 @@ export interface VerifyOptions {
   /** Called as records are recomputed, with the leaves done so far. */
   readonly onProgress?: (leaves: number) => void;
 }
-
-const COMPARE_EVERY = 65_536;
-const PROGRESS_EVERY = 16_384;
 
 /**
  * Checks a stored log from scratch, in one pass over the records and bounded memory: every
@@ -71,7 +65,8 @@ export async function verifyLedger(
     if ('code' in opened) problems.push(opened);
     else outside.push(opened);
   }
-  const pass = await recompute(store, size, [...chain, ...outside], options.onProgress);
+  const sizes = [...chain, ...outside].map((cp) => cp.size).filter((s) => s <= size);
+  const pass = await recompute(store, size, sizes, options.onProgress);
   problems.push(...pass.problems);
   for (const cp of [...chain, ...outside]) {
     const p = checkRoot(cp, size, pass.roots);
@@ -101,91 +96,6 @@ export async function verifyLedger(
   return problems[0] ? { ...report, firstBadIndex: problems[0].index } : report;
 }
 
-interface Pass {
-  readonly problems: VerifyProblem[];
-  /** The recomputed root at each checkpoint size the pass reached. */
-  readonly roots: Map<number, Buffer>;
-  readonly root: Buffer | undefined;
-  readonly records: number;
-  readonly tiles: number;
-}
-
-/** One pass over the records in leaf order: leaves, tiles, and the roots at checkpoint sizes. */
-async function recompute(
-  store: Store,
-  size: number,
-  checkpoints: readonly SignedCheckpoint[],
-  onProgress: ((leaves: number) => void) | undefined,
-): Promise<Pass> {
-  const problems: VerifyProblem[] = [];
-  const upper: VerifyProblem[] = []; // interior mismatches: consequences of a leaf mismatch, or causes
-  const writer = new TileWriter(0, () => undefined);
-  const targets = [...new Set(checkpoints.map((c) => c.size))].sort((a, b) => a - b);
-  const roots = new Map<number, Buffer>();
-  let next = 0;
-  const takeRoot = (): void => {
-    for (; next < targets.length && targets[next] === writer.size; next++)
-      roots.set(writer.size, writer.root());
-  };
-  let tiles = 0;
-  const compare = async (final: boolean): Promise<void> => {
-    for (const tile of writer.takeDirtyTiles()) {
-      if (!final && tile.data.length !== FULL_TILE_HASHES * HASH_SIZE) continue;
-      tiles++;
-      const problem = compareTile(tile, await store.ledger.getTile(tile.tileLevel, tile.tileIndex));
-      if (problem) (tile.tileLevel === 0 ? problems : upper).push(problem);
-    }
-  };
-  takeRoot();
-  for await (const { leaf, record } of store.ledger.records()) {
-    const gap = checkLeafIndex(leaf, writer.size, size, record.kind);
-    if (gap) {
-      problems.push(gap);
-      break;
-    }
-    writer.append(recordLeafHash(record));
-    takeRoot();
-    if (writer.size % PROGRESS_EVERY === 0) onProgress?.(writer.size);
-    if (writer.size % COMPARE_EVERY === 0) await compare(false);
-  }
-  onProgress?.(writer.size);
-  if (problems.length === 0 && writer.size < size) {
-    problems.push({
-      index: writer.size,
-      code: 'RECORD_MISSING',
-      message: `the ledger has ${size} leaves but records stop at index ${writer.size}`,
-    });
-  }
-  if (problems.length === 0) await compare(true);
-  if (problems.length === 0) problems.push(...upper);
-  const root = problems.length === 0 ? writer.root() : undefined;
-  return { problems, roots, root, records: writer.size, tiles };
-}
-
-/** A record must sit at the next leaf index, inside the ledger's size. */
-function checkLeafIndex(
-  leaf: number,
-  expected: number,
-  size: number,
-  kind: string,
-): VerifyProblem | undefined {
-  if (leaf >= size) {
-    return {
-      index: leaf,
-      code: 'RECORD_WITHOUT_LEAF',
-      message: `a ${kind} is stored at index ${leaf}, beyond the ledger's ${size} leaves`,
-    };
-  }
-  if (leaf !== expected) {
-    return {
-      index: expected,
-      code: 'RECORD_MISSING',
-      message: `no record at index ${expected} (next stored is ${leaf})`,
-    };
-  }
-  return undefined;
-}
-
 /** A signed checkpoint's root against the recomputed tree at its size. */
 function checkRoot(
   cp: SignedCheckpoint,
@@ -205,35 +115,5 @@ function checkRoot(
     index: cp.size,
     code: 'CHECKPOINT_MISMATCH',
     message: `${cp.what} signs another root than the stored records give at size ${cp.size}`,
-  };
-}
-
-function compareTile(mine: StoredTile, stored: Buffer | undefined): VerifyProblem | undefined {
-  const span = TILE_WIDTH ** (mine.tileLevel + 1);
-  const first = mine.tileIndex * span;
-  if (stored?.equals(mine.data)) return undefined;
-  if (!stored)
-    return {
-      index: first,
-      code: 'TILE_MISSING',
-      message: `tile ${mine.tileLevel}/${mine.tileIndex} (leaves from ${first}) is not stored`,
-    };
-  if (mine.tileLevel === 0) {
-    for (let x = 0; x < TILE_WIDTH; x++) {
-      const at = offsetInTile(0, x);
-      if (at + HASH_SIZE > mine.data.length) break;
-      if (!stored.subarray(at, at + HASH_SIZE).equals(mine.data.subarray(at, at + HASH_SIZE))) {
-        return {
-          index: first + x,
-          code: 'LEAF_MISMATCH',
-          message: `the record at index ${first + x} does not hash to its leaf`,
-        };
-      }
-    }
-  }
-  return {
-    index: first,
-    code: 'TILE_MISMATCH',
-    message: `stored hashes of tile ${mine.tileLevel}/${mine.tileIndex} (leaves from ${first}) differ from the recomputed ones`,
   };
 }

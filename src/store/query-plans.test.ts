@@ -191,6 +191,7 @@ async function readEverything(store: SqliteStore): Promise<void> {
   await store.ledger.getTile(0, 0);
   for await (const _ of store.ledger.tiles());
   for await (const _ of store.ledger.records(100));
+  for await (const _ of store.ledger.leafLines(100));
   await store.ledger.leafOf('ev-3');
   await store.ledger.leafOf('employee:k-0');
   await store.ledger.checkpoints();
