@@ -221,6 +221,7 @@ describe('the SQLite adapter’s query plans', () => {
   let db: Database.Database;
 
   beforeAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its `this` below
     const prepare = Database.prototype.prepare;
     Database.prototype.prepare = function (this: Database.Database, sql: string) {
       seen.add(sql);
@@ -230,6 +231,9 @@ describe('the SQLite adapter’s query plans', () => {
       const store = SqliteStore.open(join(dir, 'plans.db'));
       await workload(store);
       await store.close();
+      const reader = SqliteStore.open(join(dir, 'plans.db'), { readonly: true });
+      await reader.ledger.size();
+      await reader.close();
     } finally {
       Database.prototype.prepare = prepare;
     }

@@ -159,3 +159,25 @@ export function migrate(db: Database, now: () => string): void {
     }
   }
 }
+
+/**
+ * For a database opened read-only (never migrated): it must hold a Warden schema no newer
+ * than this Warden knows. An older one is read as it is.
+ */
+export function checkSchema(db: Database, path: string): void {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+    .get();
+  if (table === undefined) {
+    throw new StoreError('OPEN_FAILED', `${path} is not a Warden database (no schema version)`);
+  }
+  const v =
+    (db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null }).v ??
+    0;
+  if (v > LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      'SCHEMA_TOO_NEW',
+      `${path} is at schema version ${v}; this Warden knows up to ${LATEST_SCHEMA_VERSION}: upgrade Warden`,
+    );
+  }
+}
