@@ -174,6 +174,12 @@ export function checkSchema(db: Database, path: string): void {
   const v =
     (db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null }).v ??
     0;
+  if (v === 0) {
+    throw new StoreError(
+      'OPEN_FAILED',
+      `${path} holds no Warden schema yet (created, never migrated): ingest into it first`,
+    );
+  }
   if (v > LATEST_SCHEMA_VERSION) {
     throw new StoreError(
       'SCHEMA_TOO_NEW',
