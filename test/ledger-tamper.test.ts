@@ -115,8 +115,10 @@ describe('warden ledger verify', () => {
         "UPDATE ledger_checkpoints SET note = replace(note, char(10) || '1001' || char(10), char(10) || '1000' || char(10)) WHERE size = 1001",
       );
       expect(code).toBe(1);
-      expect(report.problems.map((p) => p.code)).toContain('CHECKPOINT_SIGNATURE');
-      expect(report.firstBadIndex).toBe(1001); // the forged row claims size 1001
+      expect(report.problems.map((p) => [p.index, p.code])).toEqual([
+        [601, 'UNSIGNED_TAIL'], // the newest genuine checkpoint covers 601 leaves
+        [1001, 'CHECKPOINT_SIGNATURE'], // the forged row claims size 1001
+      ]);
     });
   });
 

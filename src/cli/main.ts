@@ -14,6 +14,7 @@ import { registerPolicyCommands } from './commands/policy.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
+import { withExistingDb, withReadOnlyDb } from './read-only.js';
 
 const dbOption = (): Option =>
   new Option('--db <path>', 'the database file (default: $WARDEN_DB, else ./warden.db)');
@@ -52,7 +53,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .addOption(dbOption())
     .option('--json', 'machine-readable output')
     .action(async (o: { db?: string; json?: boolean }) => {
-      code = await withDb(o.db, (w) => statsCommand(w, o, io));
+      code = await withReadOnlyDb(o.db, (w) => statsCommand(w, o, io));
     });
 
   program
@@ -76,7 +77,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     )
     .option('--limit <n>', 'rows in the table', '25')
     .action(async (o: { db?: string; json?: boolean; limit?: string }) => {
-      code = await withDb(o.db, (w) => riskCommand(w, o, io));
+      code = await withExistingDb(o.db, (w) => riskCommand(w, o, io));
     });
 
   program
@@ -93,7 +94,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         .default('low'),
     )
     .action(async (o: { db?: string; json?: boolean; severity?: string }) => {
-      code = await withDb(o.db, (w) => alertsCommand(w, o, io));
+      code = await withExistingDb(o.db, (w) => alertsCommand(w, o, io));
     });
 
   program
@@ -105,7 +106,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--json', 'machine-readable output')
     .option('--limit <n>', 'rows in the table', '25')
     .action(async (o: { db?: string; json?: boolean; limit?: string }) => {
-      code = await withDb(o.db, (w) => sellersCommand(w, o, io));
+      code = await withExistingDb(o.db, (w) => sellersCommand(w, o, io));
     });
 
   program
@@ -117,7 +118,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .addOption(dbOption())
     .option('--json', 'machine-readable output')
     .action(async (employee: string, o: { db?: string; json?: boolean }) => {
-      code = await withDb(o.db, (w) => explainCommand(w, employee, o, io));
+      code = await withExistingDb(o.db, (w) => explainCommand(w, employee, o, io));
     });
 
   program

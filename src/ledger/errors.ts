@@ -21,6 +21,7 @@ import { WardenError } from '../domain/index.js';
  * | `SIGNATURE_INVALID`          | a signature by a known key does not verify: the note is forged    |
  * | `NO_VERIFIED_SIGNATURE`      | no signature of the note is by a known key                        |
  * | `MALFORMED_CHECKPOINT`       | a checkpoint body breaks C2SP tlog-checkpoint                     |
+ * | `HEAD_NOT_SIGNED`            | the newest stored checkpoint is not of the ledger's current head  |
  */
 export type LedgerErrorCode =
   | 'BAD_HASH_LENGTH'
@@ -36,7 +37,8 @@ export type LedgerErrorCode =
   | 'AMBIGUOUS_KEY'
   | 'SIGNATURE_INVALID'
   | 'NO_VERIFIED_SIGNATURE'
-  | 'MALFORMED_CHECKPOINT';
+  | 'MALFORMED_CHECKPOINT'
+  | 'HEAD_NOT_SIGNED';
 
 /**
  * A failure to prove or check the ledger's integrity. Every code is an integrity failure:

@@ -40,4 +40,9 @@ export type { LeafSource } from './leaf.js';
 export { canonicalEventLine, canonicalJson } from './canonical.js';
 export { Ledger } from './log.js';
 export { verifyLedger } from './verify-log.js';
-export type { VerifyProblem, VerifyReport } from './verify-log.js';
+export type {
+  VerifyOptions,
+  VerifyProblem,
+  VerifyProblemCode,
+  VerifyReport,
+} from './verify-log.js';

@@ -36,20 +36,21 @@ export function leafHashOfText(text: string): Buffer {
 }
 
 /**
- * What an append carries to the hashing thread: a record, or an event as its interchange
- * line (JSON whose value is `{ "v": 1, "kind": "event", ...event }`, members in any order),
- * which costs far less to pass between threads than the event object. The caller vouches
- * that the line's value is the event it stores (ingest passes the lines whose every member
- * its fast path read).
+ * What an append carries to the hashing thread: a record, or a record as its interchange
+ * line (JSON whose value is `{ "v": 1, "kind": …, ...fields }`, members in any order), which
+ * costs far less to pass between threads than the record object. The caller vouches that the
+ * line's value is the record it stores (ingest passes event lines whose every member its fast
+ * path read; verification builds lines from the stored rows).
  */
 export type LeafSource = InterchangeRecord | string;
 
-/** The leaf hash of a record, or of an event given as its line (see `LeafSource`). */
+/** The leaf hash of a record, or of a record given as its line (see `LeafSource`). */
 export function leafSourceHash(source: LeafSource): Buffer {
   if (typeof source !== 'string') return recordLeafHash(source);
   const value = JSON.parse(source) as { v?: unknown; kind?: unknown } & AccessEvent;
-  if (value.v !== INTERCHANGE_VERSION || value.kind !== 'event') {
-    throw new TypeError('an event line must hold an interchange v1 event');
+  if (value.v !== INTERCHANGE_VERSION || typeof value.kind !== 'string') {
+    throw new TypeError('a record line must hold an interchange v1 record');
   }
-  return leafHashOfText(canonicalEventLine(value));
+  // A directory line is `{v, kind, ...body}`: exactly what encodeLeafText canonicalises.
+  return leafHashOfText(value.kind === 'event' ? canonicalEventLine(value) : canonicalJson(value));
 }

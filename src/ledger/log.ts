@@ -55,7 +55,12 @@ export class Ledger {
     const threaded = (options.hashing ?? (canUseWorker() ? 'thread' : 'inline')) === 'thread';
     const appender = threaded ? new ThreadAppender(size, edge) : new InlineAppender(size, edge);
     const ledger = new Ledger(store, signerKey, appender, size, Buffer.alloc(0));
-    ledger.persistedRoot = await ledger.rootAt(size);
+    try {
+      ledger.persistedRoot = await ledger.rootAt(size);
+    } catch (error) {
+      await appender.close(); // a running hashing thread would keep the process alive
+      throw error;
+    }
     return ledger;
   }
 

@@ -1,34 +1,22 @@
-import type { Store, StoredTile } from '../store/index.js';
-import { parseCheckpoint } from './checkpoint.js';
-import { LedgerError } from './errors.js';
-import { recordLeafHash } from './leaf.js';
-import { treeRoot } from './proofs.js';
-import { openNote } from './signed-note.js';
-import { FULL_TILE_HASHES, TILE_WIDTH, offsetInTile } from './tiles.js';
-import { TileReader } from './tile-reader.js';
-import { TileWriter } from './tile-writer.js';
-import { HASH_SIZE } from './hash.js';
+import type { Store } from '../store/index.js';
+import { StoredNodes } from './stored-nodes.js';
+import {
+  checkChain,
+  checkSignedHead,
+  openSigned,
+  type SignedCheckpoint,
+} from './verify-checkpoints.js';
+import type { VerifyProblem } from './verify-problem.js';
+import { recompute } from './verify-pass.js';
 
-/** One place where the stored log and its recomputation disagree. */
-export interface VerifyProblem {
-  /** The first leaf index the problem concerns. */
-  readonly index: number;
-  readonly code:
-    | 'RECORD_MISSING'
-    | 'RECORD_WITHOUT_LEAF'
-    | 'LEAF_MISMATCH'
-    | 'TILE_MISMATCH'
-    | 'CHECKPOINT_SIGNATURE'
-    | 'CHECKPOINT_MISMATCH'
-    | 'TRUNCATED'
-    | 'STALE_CURRENT_RECORD';
-  readonly message: string;
-}
+export type { VerifyProblem, VerifyProblemCode } from './verify-problem.js';
 
 export interface VerifyReport {
   readonly ok: boolean;
   readonly size: number;
   readonly rootHash: string;
+  /** The size of the newest checkpoint signed by the ledger key (0 when none). */
+  readonly signedSize: number;
   readonly recordsChecked: number;
   readonly tilesChecked: number;
   readonly checkpointsChecked: number;
@@ -37,84 +25,56 @@ export interface VerifyReport {
   readonly firstBadIndex?: number;
 }
 
-const COMPARE_EVERY = 65_536;
+export interface VerifyOptions {
+  /** A signed checkpoint kept outside the database. */
+  readonly against?: string;
+  /** Called as records are recomputed, with the leaves done so far. */
+  readonly onProgress?: (leaves: number) => void;
+}
 
 /**
- * Checks a stored log from scratch: recomputes every leaf from the stored records, every
- * interior hash and the root, every stored checkpoint's signature and root (so their mutual
- * consistency: they are all prefixes of one recomputed tree), and optionally an exported
- * checkpoint kept outside the database, which is what catches a truncated tail.
+ * Checks a stored log from scratch, in one pass over the records and bounded memory: every
+ * leaf and interior hash is recomputed and compared with the stored tiles; each signed
+ * checkpoint's root is taken from the recomputed tree as the pass reaches its size (no tile
+ * is held); each stored checkpoint must extend the one before it (consistency proofs from the
+ * stored tiles), and the newest must cover every leaf (a signed head or nothing). Optionally
+ * an exported checkpoint kept outside the database, which is what catches a truncated tail.
  */
 export async function verifyLedger(
   store: Store,
   verifierKey: string,
-  options: { against?: string; onProgress?: (leaves: number) => void } = {},
+  options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const problems: VerifyProblem[] = [];
   const size = await store.ledger.size();
-  const writer = new TileWriter(0, () => undefined);
-  let expected = 0;
-  let tilesChecked = 0;
-  const upper: VerifyProblem[] = []; // interior mismatches: consequences of a leaf mismatch, or causes
-  const compare = async (final: boolean): Promise<void> => {
-    for (const tile of writer.takeDirtyTiles()) {
-      if (!final && tile.data.length !== FULL_TILE_HASHES * HASH_SIZE) continue;
-      tilesChecked++;
-      const problem = compareTile(tile, await store.ledger.getTile(tile.tileLevel, tile.tileIndex));
-      if (problem) (tile.tileLevel === 0 ? problems : upper).push(problem);
-    }
-  };
-  for await (const { leaf, record } of store.ledger.records()) {
-    if (leaf >= size) {
-      problems.push({
-        index: leaf,
-        code: 'RECORD_WITHOUT_LEAF',
-        message: `a ${record.kind} is stored at index ${leaf}, beyond the ledger's ${size} leaves`,
-      });
-      break;
-    }
-    if (leaf !== expected) {
-      problems.push({
-        index: expected,
-        code: 'RECORD_MISSING',
-        message: `no record at index ${expected} (next stored is ${leaf})`,
-      });
-      break;
-    }
-    writer.append(recordLeafHash(record));
-    expected++;
-    if (expected % COMPARE_EVERY === 0) {
-      options.onProgress?.(expected);
-      await compare(false);
-    }
-  }
-  if (problems.length === 0 && expected < size) {
-    problems.push({
-      index: expected,
-      code: 'RECORD_MISSING',
-      message: `the ledger has ${size} leaves but records stop at index ${expected}`,
-    });
-  }
-  if (problems.length === 0) await compare(true);
-  if (problems.length === 0) problems.push(...upper);
-  const root = problems.length === 0 ? writer.root() : undefined;
-  const checkpoints = await store.ledger.checkpoints();
-  const reader = new TileReader(syncTiles(await collectTiles(store)));
-  for (const cp of checkpoints) {
-    const p = checkNote(
-      cp.note,
+  const problems: VerifyProblem[] = [];
+  const chain: SignedCheckpoint[] = [];
+  const stored = await store.ledger.checkpoints();
+  stored.forEach((row, i) => {
+    const opened = openSigned(
+      row.note,
       verifierKey,
-      size,
-      reader,
-      `stored checkpoint of size ${cp.size}`,
-      cp.size,
+      `stored checkpoint ${i + 1} (size ${row.size})`,
+      Math.min(row.size, size),
     );
-    if (p) problems.push(p);
-  }
+    if ('code' in opened) problems.push(opened);
+    else chain.push(opened);
+  });
+  const outside: SignedCheckpoint[] = [];
   if (options.against !== undefined) {
-    const p = checkNote(options.against, verifierKey, size, reader, 'exported checkpoint', 0);
+    const opened = openSigned(options.against, verifierKey, 'the exported checkpoint', 0);
+    if ('code' in opened) problems.push(opened);
+    else outside.push(opened);
+  }
+  const sizes = [...chain, ...outside].map((cp) => cp.size).filter((s) => s <= size);
+  const pass = await recompute(store, size, sizes, options.onProgress);
+  problems.push(...pass.problems);
+  for (const cp of [...chain, ...outside]) {
+    const p = checkRoot(cp, size, pass.roots);
     if (p) problems.push(p);
   }
+  problems.push(...(await checkChain(chain, size, new StoredNodes(store))));
+  const head = checkSignedHead(chain, size);
+  if (head) problems.push(head);
   for (const s of await store.ledger.staleCurrentPointers()) {
     problems.push({
       index: s.leaf,
@@ -123,102 +83,37 @@ export async function verifyLedger(
     });
   }
   problems.sort((a, b) => a.index - b.index);
-  const report = {
+  const report: VerifyReport = {
     ok: problems.length === 0,
     size,
-    rootHash: (root ?? Buffer.alloc(0)).toString('base64'),
-    recordsChecked: expected,
-    tilesChecked,
-    checkpointsChecked: checkpoints.length + (options.against === undefined ? 0 : 1),
+    rootHash: (pass.root ?? Buffer.alloc(0)).toString('base64'),
+    signedSize: chain.reduce((max, cp) => Math.max(max, cp.size), 0),
+    recordsChecked: pass.records,
+    tilesChecked: pass.tiles,
+    checkpointsChecked: stored.length + (options.against === undefined ? 0 : 1),
     problems,
   };
   return problems[0] ? { ...report, firstBadIndex: problems[0].index } : report;
 }
 
-function compareTile(mine: StoredTile, stored: Buffer | undefined): VerifyProblem | undefined {
-  const span = TILE_WIDTH ** (mine.tileLevel + 1);
-  const first = mine.tileIndex * span;
-  if (stored?.equals(mine.data)) return undefined;
-  if (!stored)
-    return {
-      index: first,
-      code: 'TILE_MISMATCH',
-      message: `tile ${mine.tileLevel}/${mine.tileIndex} is missing`,
-    };
-  if (mine.tileLevel === 0) {
-    for (let x = 0; x < TILE_WIDTH; x++) {
-      const at = offsetInTile(0, x);
-      if (at + HASH_SIZE > mine.data.length) break;
-      if (!stored.subarray(at, at + HASH_SIZE).equals(mine.data.subarray(at, at + HASH_SIZE))) {
-        return {
-          index: first + x,
-          code: 'LEAF_MISMATCH',
-          message: `the record at index ${first + x} does not hash to its leaf`,
-        };
-      }
-    }
-  }
-  return {
-    index: first,
-    code: 'TILE_MISMATCH',
-    message: `stored hashes of tile ${mine.tileLevel}/${mine.tileIndex} (leaves from ${first}) differ from the recomputed ones`,
-  };
-}
-
-function checkNote(
-  note: string,
-  verifierKey: string,
+/** A signed checkpoint's root against the recomputed tree at its size. */
+function checkRoot(
+  cp: SignedCheckpoint,
   size: number,
-  reader: TileReader,
-  what: string,
-  /** Where an unreadable note is reported: the size its row claims (0 when unknown). */
-  claimedSize: number,
+  roots: Map<number, Buffer>,
 ): VerifyProblem | undefined {
-  let cp: ReturnType<typeof parseCheckpoint>;
-  try {
-    cp = parseCheckpoint(openNote(note, [verifierKey]).text);
-  } catch (error) {
-    const why = error instanceof LedgerError ? `[${error.code}] ${error.message}` : String(error);
-    return {
-      index: Math.min(claimedSize, size),
-      code: 'CHECKPOINT_SIGNATURE',
-      message: `a ${what} does not verify: ${why}`,
-    };
-  }
-  const cpSize = Number(cp.size);
-  if (cpSize > size) {
+  if (cp.size > size) {
     return {
       index: size,
       code: 'TRUNCATED',
-      message: `a ${what} covers ${cpSize} leaves but the ledger holds ${size}: its tail was removed`,
+      message: `${cp.what} covers ${cp.size} leaves but the ledger holds ${size}: its tail was removed`,
     };
   }
-  let root: Buffer;
-  try {
-    root = treeRoot(cpSize, reader);
-  } catch {
-    return {
-      index: cpSize,
-      code: 'CHECKPOINT_MISMATCH',
-      message: `the tree at size ${cpSize} cannot be recomputed`,
-    };
-  }
-  if (!root.equals(cp.rootHash)) {
-    return {
-      index: cpSize,
-      code: 'CHECKPOINT_MISMATCH',
-      message: `the ${what} at size ${cpSize} signs another root than the stored records give`,
-    };
-  }
-  return undefined;
-}
-
-async function collectTiles(store: Store): Promise<Map<string, Buffer>> {
-  const tiles = new Map<string, Buffer>();
-  for await (const t of store.ledger.tiles()) tiles.set(`${t.tileLevel}/${t.tileIndex}`, t.data);
-  return tiles;
-}
-
-function syncTiles(tiles: Map<string, Buffer>) {
-  return (level: number, index: number): Buffer | undefined => tiles.get(`${level}/${index}`);
+  const root = roots.get(cp.size);
+  if (root === undefined || root.equals(cp.rootHash)) return undefined; // unreached: reported
+  return {
+    index: cp.size,
+    code: 'CHECKPOINT_MISMATCH',
+    message: `${cp.what} signs another root than the stored records give at size ${cp.size}`,
+  };
 }

@@ -51,7 +51,8 @@ export function readOrCreateKeyFile<T>(
   return parse(readFileSync(path, 'utf8'));
 }
 
-function decodeKey(text: string, where: string): Buffer {
+/** A 256-bit key given as 64 hex digits or 44 base64 characters; `where` names its source. */
+export function decodeKey(text: string, where: string): Buffer {
   const key = /^[0-9a-fA-F]{64}$/.test(text)
     ? Buffer.from(text, 'hex')
     : Buffer.from(text, 'base64');

@@ -11,6 +11,7 @@ export type {
   DirectoryRepository,
   EventRepository,
   FindingsRepository,
+  LeafLine,
   LeafRecord,
   LedgerRepository,
   Store,

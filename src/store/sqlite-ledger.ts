@@ -1,7 +1,20 @@
 import type Database from 'better-sqlite3';
 import type { DirectoryKind, InterchangeRecord } from '../domain/index.js';
-import type { LeafRecord, LedgerRepository, StoredCheckpoint, StoredTile } from './ports.js';
-import { eventRecord, type EventRow } from './sqlite-rows.js';
+import type {
+  LeafLine,
+  LeafRecord,
+  LedgerRepository,
+  StoredCheckpoint,
+  StoredTile,
+} from './ports.js';
+import {
+  EVENT_LINE_COLUMNS,
+  eventLine,
+  eventRecord,
+  versionLine,
+  type EventLineRow,
+  type EventRow,
+} from './sqlite-rows.js';
 
 const RANGE = 10_000;
 
@@ -45,12 +58,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
    * ranges and merged, so that a gap (a deleted record) or an extra leaf shows as such.
    */
   async *records(from = 0): AsyncIterable<LeafRecord> {
-    const maxLeaf = this.db
-      .prepare(
-        'SELECT max(m) FROM (SELECT max(leaf) AS m FROM events UNION ALL SELECT max(leaf) FROM directory_versions)',
-      )
-      .pluck()
-      .get() as number | null;
+    const maxLeaf = this.maxLeaf();
     if (maxLeaf === null) return;
     const events = this.db.prepare(
       'SELECT * FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf',
@@ -70,6 +78,52 @@ export class SqliteLedgerRepository implements LedgerRepository {
       for (const r of merged) yield r;
       await Promise.resolve();
     }
+  }
+
+  /**
+   * Every stored record in leaf order as its interchange line (see `LeafLine`): the two
+   * tables read in leaf ranges as plain rows and merged, no JSON parsed.
+   */
+  async *leafLines(from = 0): AsyncIterable<LeafLine> {
+    const maxLeaf = this.maxLeaf();
+    if (maxLeaf === null) return;
+    const events = this.db
+      .prepare(
+        `SELECT ${EVENT_LINE_COLUMNS} FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf`,
+      )
+      .raw();
+    const versions = this.db
+      .prepare(
+        'SELECT leaf, kind, payload FROM directory_versions WHERE leaf >= ? AND leaf < ? ORDER BY leaf',
+      )
+      .raw();
+    for (let lo = from; lo <= maxLeaf; lo += RANGE) {
+      const e = events.all(lo, lo + RANGE) as EventLineRow[];
+      const v = versions.all(lo, lo + RANGE) as [number, string, string][];
+      let i = 0;
+      let j = 0;
+      while (i < e.length || j < v.length) {
+        const event = e[i];
+        const version = v[j];
+        if (event !== undefined && (version === undefined || event[0] <= version[0])) {
+          yield { leaf: event[0], kind: 'event', line: eventLine(event) };
+          i++;
+        } else if (version !== undefined) {
+          yield { leaf: version[0], kind: version[1], line: versionLine(version[1], version[2]) };
+          j++;
+        }
+      }
+      await Promise.resolve();
+    }
+  }
+
+  private maxLeaf(): number | null {
+    return this.db
+      .prepare(
+        'SELECT max(m) FROM (SELECT max(leaf) AS m FROM events UNION ALL SELECT max(leaf) FROM directory_versions)',
+      )
+      .pluck()
+      .get() as number | null;
   }
 
   leafOf(recordId: string): Promise<number | undefined> {
@@ -105,16 +159,24 @@ export class SqliteLedgerRepository implements LedgerRepository {
     );
   }
 
+  /**
+   * Linear in the directory (two ordered scans joined on their keys, no correlated
+   * subquery): the newest version of each record, from the (kind, key, leaf) index of
+   * migration 4, joined with its current pointer by primary key; then every current pointer
+   * whose leaf is not a version of that record, joined by leaf.
+   */
   staleCurrentPointers(): Promise<{ kind: DirectoryKind; key: string; leaf: number }[]> {
     return Promise.resolve(
       this.db
         .prepare(
-          `SELECT c.kind, c.key, c.leaf FROM directory_current c
-           WHERE c.leaf IS NOT (SELECT max(v.leaf) FROM directory_versions v WHERE v.kind = c.kind AND v.key = c.key)
-           UNION ALL
-           SELECT v.kind, v.key, max(v.leaf) FROM directory_versions v
-           WHERE NOT EXISTS (SELECT 1 FROM directory_current c WHERE c.kind = v.kind AND c.key = v.key)
-           GROUP BY v.kind, v.key`,
+          `SELECT n.kind, n.key, coalesce(c.leaf, n.leaf) AS leaf
+           FROM (SELECT kind, key, max(leaf) AS leaf FROM directory_versions GROUP BY kind, key) n
+           LEFT JOIN directory_current c ON c.kind = n.kind AND c.key = n.key
+           WHERE c.leaf IS NOT n.leaf
+           UNION
+           SELECT c.kind, c.key, c.leaf FROM directory_current c
+           LEFT JOIN directory_versions v ON v.leaf = c.leaf
+           WHERE v.leaf IS NULL OR v.kind IS NOT c.kind OR v.key IS NOT c.key`,
         )
         .all() as { kind: DirectoryKind; key: string; leaf: number }[],
     );

@@ -118,6 +118,14 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     );
     `,
   ],
+  [
+    4,
+    `
+    -- Each record's versions in leaf order: the newest version of every record is one ordered
+    -- scan (ledger verify's current-pointer check was a correlated scan per record, quadratic).
+    CREATE INDEX directory_versions_record ON directory_versions (kind, key, leaf);
+    `,
+  ],
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
@@ -149,5 +157,33 @@ export function migrate(db: Database, now: () => string): void {
     } catch (cause) {
       throw new StoreError('MIGRATION_FAILED', `migration ${version} failed`, { cause });
     }
+  }
+}
+
+/**
+ * For a database opened read-only (never migrated): it must hold a Warden schema no newer
+ * than this Warden knows. An older one is read as it is.
+ */
+export function checkSchema(db: Database, path: string): void {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'")
+    .get();
+  if (table === undefined) {
+    throw new StoreError('OPEN_FAILED', `${path} is not a Warden database (no schema version)`);
+  }
+  const v =
+    (db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null }).v ??
+    0;
+  if (v === 0) {
+    throw new StoreError(
+      'OPEN_FAILED',
+      `${path} holds no Warden schema yet (created, never migrated): ingest into it first`,
+    );
+  }
+  if (v > LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      'SCHEMA_TOO_NEW',
+      `${path} is at schema version ${v}; this Warden knows up to ${LATEST_SCHEMA_VERSION}: upgrade Warden`,
+    );
   }
 }

@@ -43,3 +43,46 @@ export function rowToEvent(row: EventRow): AccessEvent {
 export function eventRecord(row: EventRow): InterchangeRecord {
   return { kind: 'event', body: rowToEvent(row) };
 }
+
+/** An `events` row as `raw()` reads it for `eventLine`: leaf first, then the line's columns. */
+export type EventLineRow = [
+  leaf: number,
+  id: string,
+  time: string,
+  actor: string,
+  action: string,
+  targetType: string,
+  targetId: string,
+  outcome: string | null,
+  ticket: string | null,
+  context: string | null,
+  attrs: string | null,
+];
+
+/** The columns of `EventLineRow`, in order. */
+export const EVENT_LINE_COLUMNS =
+  'leaf, id, time, actor, action, target_type, target_id, outcome, ticket, context, attrs';
+
+/**
+ * The event of a row as an interchange line, without parsing its stored JSON: `context` and
+ * `attrs` are spliced in as stored. Its value is exactly the record `rowToEvent` rebuilds.
+ */
+export function eventLine(r: EventLineRow): string {
+  let line = `{"v":1,"kind":"event","id":${JSON.stringify(r[1])},"time":${JSON.stringify(r[2])},"actor":${JSON.stringify(r[3])},"action":${JSON.stringify(r[4])},"target":{"type":${JSON.stringify(r[5])},"id":${JSON.stringify(r[6])}}`;
+  if (r[7] !== null) line += `,"outcome":${JSON.stringify(r[7])}`;
+  if (r[8] !== null) line += `,"ticket":${JSON.stringify(r[8])}`;
+  if (r[9] !== null) line += `,"context":${r[9]}`;
+  if (r[10] !== null) line += `,"attrs":${r[10]}`;
+  return `${line}}`;
+}
+
+/**
+ * A directory version as an interchange line: `v` and `kind`, then the stored payload's
+ * members (a member of the payload named like them wins, as in `{ v, kind, ...body }`).
+ */
+export function versionLine(kind: string, payload: string): string {
+  const head = `{"v":1,"kind":${JSON.stringify(kind)}`;
+  const body = payload.trimStart();
+  if (!body.startsWith('{')) return `${head},"":${payload}}`; // not an object: cannot match
+  return /^\{\s*\}$/.test(body) ? `${head}}` : `${head},${body.slice(1)}`;
+}

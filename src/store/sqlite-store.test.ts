@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store.js';
 import { storeContract } from './store.contract.js';
+import type { StoredDirectoryVersion } from './ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-store-'));
 let n = 0;
@@ -47,6 +48,45 @@ describe('SqliteStore.open', () => {
       expect(() => SqliteStore.open(path)).toThrow(
         expect.objectContaining({ code: 'OPEN_FAILED' }) as Error,
       );
+    });
+  });
+  describe('when current pointers are edited behind its back', () => {
+    it('names each record whose pointer is not its newest version', async () => {
+      const path = join(dir, 'stale.db');
+      const store = SqliteStore.open(path);
+      const tx = await store.begin();
+      const version = (leaf: number, key: string): StoredDirectoryVersion => ({
+        leaf,
+        kind: 'seller',
+        key,
+        payload: `{"id":"${key}","v":${leaf}}`,
+      });
+      // s-1 at leaves 0 and 3, s-2 at 1, s-3 at 2, s-4 at 4
+      await tx.insertDirectoryVersions([
+        version(0, 's-1'),
+        version(1, 's-2'),
+        version(2, 's-3'),
+        version(3, 's-1'),
+        version(4, 's-4'),
+      ]);
+      await tx.commit();
+      expect(await store.ledger.staleCurrentPointers()).toEqual([]);
+      await store.close();
+      const db = new Database(path);
+      db.exec(`UPDATE directory_current SET leaf = 0 WHERE key = 's-1';
+        DELETE FROM directory_current WHERE key = 's-2';
+        UPDATE directory_current SET leaf = 4 WHERE key = 's-3';
+        INSERT INTO directory_current VALUES ('seller', 's-9', 77);`);
+      db.close();
+      const reopened = SqliteStore.open(path);
+      const stale = await reopened.ledger.staleCurrentPointers();
+      expect(stale.sort((a, b) => a.key.localeCompare(b.key))).toEqual([
+        { kind: 'seller', key: 's-1', leaf: 0 },
+        { kind: 'seller', key: 's-2', leaf: 1 },
+        { kind: 'seller', key: 's-3', leaf: 4 },
+        { kind: 'seller', key: 's-9', leaf: 77 },
+      ]);
+      await reopened.close();
     });
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DirectoryKind, Findings } from '../domain/index.js';
 import { RECORD_KINDS, formatTime } from '../domain/index.js';
@@ -16,7 +17,7 @@ import type {
   StoreTransaction,
   StoredFindings,
 } from './ports.js';
-import { LATEST_SCHEMA_VERSION, migrate } from './sqlite-migrations.js';
+import { LATEST_SCHEMA_VERSION, checkSchema, migrate } from './sqlite-migrations.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
 import { SqliteGuard } from './sqlite-guard.js';
@@ -25,7 +26,13 @@ import { chunked } from './chunks.js';
 export interface SqliteStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
   readonly now?: () => string;
+  /**
+   * Open for reading only: the file must exist and hold a Warden schema; nothing is migrated
+   * or written (SQLite may create the `-wal` and `-shm` files beside it, as any reader does).
+   */
   readonly readonly?: boolean;
+  /** Refuse a path where no database exists (`NOT_FOUND`) instead of creating one there. */
+  readonly mustExist?: boolean;
 }
 
 /**
@@ -56,15 +63,24 @@ export class SqliteStore implements Store {
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     const now = options.now ?? (() => formatTime(Date.now()));
+    const readonly = options.readonly ?? false;
+    if ((readonly || options.mustExist === true) && !existsSync(path)) {
+      throw new StoreError(
+        'NOT_FOUND',
+        `no database at ${path}: check --db or WARDEN_DB (this command never creates one)`,
+      );
+    }
     let db: Database.Database;
     try {
-      db = new Database(path, { readonly: options.readonly ?? false });
+      db = new Database(path, { readonly, fileMustExist: readonly || options.mustExist === true });
       // Ledger tiles are 16 KiB blobs; on 32 KiB pages each sits in one page instead of a
       // chain of overflow pages (a proof's tile read drops from ~100 µs to a few). Takes
       // effect only when the file is new.
-      if (!options.readonly) db.pragma('page_size = 32768');
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      if (!readonly) {
+        db.pragma('page_size = 32768');
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = FULL');
+      }
       db.pragma('busy_timeout = 5000');
       db.pragma('cache_size = -65536');
       db.pragma('temp_store = MEMORY');
@@ -73,7 +89,8 @@ export class SqliteStore implements Store {
       throw new StoreError('OPEN_FAILED', `cannot open ${path} as a Warden database`, { cause });
     }
     try {
-      if (!options.readonly) migrate(db, now);
+      if (readonly) checkSchema(db, path);
+      else migrate(db, now);
     } catch (error) {
       db.close();
       throw error;

@@ -268,6 +268,38 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('when records are read as lines', () => {
+      it('gives each record, in leaf order, as the line whose value is v, kind and its fields', async () => {
+        const store = await open();
+        const tx = await store.begin();
+        const full = ev('b', {
+          outcome: 'denied',
+          ticket: 't-9',
+          context: { ip: '10.0.0.1', device: 'd "1"' },
+          attrs: { rows: 3, fields: ['a'], nested: { x: null } },
+        });
+        await tx.insertEvents([ev('a'), full], 1);
+        await tx.insertDirectoryVersions([
+          { leaf: 0, kind: 'seller', key: 's-1', payload: '{"id":"s-1","name":"Ünïcode ✓"}' },
+          { leaf: 3, kind: 'seller', key: 's-2', payload: '{}' },
+          { leaf: 4, kind: 'seller', key: 's-3', payload: '{"id":"s-3","kind":"odd","v":7}' },
+        ]);
+        await tx.setLedgerSize(5);
+        await tx.commit();
+        const records = [];
+        for await (const r of store.ledger.records(1)) records.push(r);
+        const lines = [];
+        for await (const l of store.ledger.leafLines(1)) lines.push(l);
+        expect(lines.map((l) => [l.leaf, l.kind])).toEqual(
+          records.map((r) => [r.leaf, r.record.kind]),
+        );
+        expect(lines.map((l) => JSON.parse(l.line) as unknown)).toEqual(
+          records.map((r) => ({ v: 1, kind: r.record.kind, ...r.record.body })),
+        );
+        await store.close();
+      });
+    });
+
     describe('when a transaction rolls back', () => {
       it('leaves nothing of it behind', async () => {
         const store = await open();

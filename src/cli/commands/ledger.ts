@@ -1,18 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command, Option } from 'commander';
 import pc from 'picocolors';
-import {
-  LedgerError,
-  parseCheckpoint,
-  verifyInclusion,
-  verifyLedger,
-  openNote,
-  type VerifyReport,
-} from '../../ledger/index.js';
+import { LedgerError, parseCheckpoint, verifyInclusion, openNote } from '../../ledger/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { json, table } from '../render.js';
 import { withDb, type Wired } from '../wiring.js';
+import { withReadOnlyDb, type ReadWired } from '../read-only.js';
+import { readNote, signedHead, verifyCommand, type VerifyFlags } from './ledger-verify.js';
 
 type Db = { db?: string; json?: boolean };
 const b64 = (b: Buffer): string => b.toString('base64');
@@ -27,6 +22,8 @@ export function registerLedgerCommands(
   const ledger = program.command('ledger').description('the tamper-evident log of every record');
   const run = (o: Db, f: (w: Wired) => Promise<number>): Promise<void> =>
     withDb(o.db, f).then(setCode);
+  const read = (o: Db, f: (w: ReadWired) => Promise<number>): Promise<void> =>
+    withReadOnlyDb(o.db, f).then(setCode);
 
   ledger
     .command('checkpoint')
@@ -61,12 +58,8 @@ export function registerLedgerCommands(
     .option('--out <file>', 'write the checkpoint note to this file')
     .option('--json', 'machine-readable output')
     .action((o: Db & { out?: string }) =>
-      run(o, async (w) => {
-        const cp = await w.store.ledger.latestCheckpoint();
-        if (!cp)
-          throw new UsageError(
-            'the ledger has no checkpoint yet: ingest something or run `warden ledger checkpoint`',
-          );
+      read(o, async (w) => {
+        const cp = await signedHead(w);
         if (o.out !== undefined) writeFileSync(o.out, cp.note);
         const out = {
           size: cp.size,
@@ -88,7 +81,7 @@ export function registerLedgerCommands(
     .option('--checkpoint <file>', 'prove against the tree size of this signed checkpoint')
     .option('--json', 'machine-readable output')
     .action((o: Db & { record?: string; index?: string; checkpoint?: string }) =>
-      run(o, async (w) => {
+      read(o, async (w) => {
         const index = await resolveIndex(w, o);
         const { size, root } = await proofTarget(w, o.checkpoint);
         const proof = await w.ledger.proveInclusion(index, size);
@@ -118,7 +111,7 @@ export function registerLedgerCommands(
     .addOption(dbOption())
     .option('--json', 'machine-readable output')
     .action((oldText: string, newText: string, o: Db) =>
-      run(o, async (w) => {
+      read(o, async (w) => {
         const size1 = parseCount(oldText, 'OLD');
         const size2 = parseCount(newText, 'NEW');
         const proof = await w.ledger.proveConsistency(size1, size2);
@@ -154,22 +147,15 @@ export function registerLedgerCommands(
       '--against <file>',
       'also hold the log to this exported checkpoint (catches a truncated tail)',
     )
+    .option(
+      '--key <file|key>',
+      'the verifier key (as export-checkpoint prints it), a file holding it, or a key folder (default: the database’s key folder)',
+    )
     .option('--json', 'machine-readable output')
-    .action((o: Db & { against?: string }) =>
-      run(o, async (w) => {
-        const against = o.against === undefined ? undefined : readNote(o.against);
-        const report = await verifyLedger(
-          w.store,
-          w.ledger.verifierKey(),
-          against === undefined ? {} : { against },
-        );
-        io.out(o.json ? `${json(report)}\n` : renderVerify(report));
-        return report.ok ? EXIT.ok : EXIT.finding;
-      }),
-    );
+    .action((o: VerifyFlags) => verifyCommand(o, io).then(setCode));
 }
 
-async function resolveIndex(w: Wired, o: { record?: string; index?: string }): Promise<number> {
+async function resolveIndex(w: ReadWired, o: { record?: string; index?: string }): Promise<number> {
   if ((o.record === undefined) === (o.index === undefined))
     throw new UsageError('give exactly one of --record ID or --index N');
   if (o.index !== undefined) return parseCount(o.index, '--index');
@@ -182,7 +168,7 @@ async function resolveIndex(w: Wired, o: { record?: string; index?: string }): P
 }
 
 async function proofTarget(
-  w: Wired,
+  w: ReadWired,
   checkpointFile: string | undefined,
 ): Promise<{ size: number; root: Buffer }> {
   if (checkpointFile === undefined) return { size: w.ledger.size, root: w.ledger.root() };
@@ -197,34 +183,8 @@ async function proofTarget(
   return { size, root };
 }
 
-function readNote(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read ${file}`);
-  }
-}
-
 function parseCount(text: string, what: string): number {
   if (!/^\d{1,15}$/.test(text))
     throw new UsageError(`${what} must be a whole number, got ${JSON.stringify(text)}`);
   return Number(text);
-}
-
-function renderVerify(r: VerifyReport): string {
-  const head = r.ok
-    ? `${pc.green('✔ ledger verified')}: ${r.size.toLocaleString('en-US')} leaves, root ${r.rootHash}`
-    : `${pc.red('✘ ledger does not verify')}: first difference at index ${r.firstBadIndex ?? '?'}`;
-  const facts = table(
-    ['records recomputed', 'tiles compared', 'checkpoints checked'],
-    [[r.recordsChecked, r.tilesChecked, r.checkpointsChecked]],
-  );
-  const problems =
-    r.problems.length === 0
-      ? ''
-      : `\n${table(
-          ['index', 'problem', 'detail'],
-          r.problems.map((p) => [p.index, p.code, p.message]),
-        )}`;
-  return `${head}\n${facts}${problems}\n`;
 }

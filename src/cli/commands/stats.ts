@@ -1,10 +1,14 @@
 import type { StoreStats } from '../../store/index.js';
 import { barChart, heading, json, pivot, table } from '../render.js';
-import type { Wired } from '../wiring.js';
+import type { ReadWired } from '../read-only.js';
 import type { Io } from '../io.js';
 
 /** `warden stats`: what the database holds. */
-export async function statsCommand(w: Wired, flags: { json?: boolean }, io: Io): Promise<number> {
+export async function statsCommand(
+  w: ReadWired,
+  flags: { json?: boolean },
+  io: Io,
+): Promise<number> {
   const stats = await w.store.stats();
   io.out(flags.json ? `${json(stats)}\n` : renderStats(stats, w.dbPath));
   return 0;

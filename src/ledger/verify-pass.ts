@@ -1,0 +1,201 @@
+import type { Store, StoredTile } from '../store/index.js';
+import { HASH_SIZE } from './hash.js';
+import {
+  InlineAppender,
+  ThreadAppender,
+  canUseWorker,
+  type Flushed,
+  type LeafAppender,
+} from './leaf-appender.js';
+import { FULL_TILE_HASHES, TILE_WIDTH, offsetInTile } from './tiles.js';
+import type { VerifyProblem } from './verify-problem.js';
+
+/** Leaves between two comparisons of the full tiles with the stored ones. */
+const COMPARE_EVERY = 65_536;
+/** Records per hand-over to the hashing thread. */
+const CHUNK = 2_048;
+
+/** What one pass over the records found. */
+export interface Pass {
+  readonly problems: VerifyProblem[];
+  /** The recomputed root at each requested size the pass reached. */
+  readonly roots: Map<number, Buffer>;
+  /** The recomputed root of the whole log, when every record was in place. */
+  readonly root: Buffer | undefined;
+  readonly records: number;
+  readonly tiles: number;
+}
+
+/**
+ * One pass over the records in leaf order: each record's leaf is recomputed (canonical
+ * encoding and SHA-256 on the hashing thread where the build has one, as ingest does), the
+ * tiles they make are compared with the stored ones as they fill, and the root is taken at
+ * each of `rootSizes`. Memory is bounded: the right edge of the tiles, one chunk of records,
+ * the partial tiles awaiting their final form.
+ */
+export async function recompute(
+  store: Store,
+  size: number,
+  rootSizes: readonly number[],
+  onProgress: ((leaves: number) => void) | undefined,
+): Promise<Pass> {
+  const appender: LeafAppender = canUseWorker()
+    ? new ThreadAppender(0, new Map())
+    : new InlineAppender(0, new Map());
+  try {
+    return await walk(store, size, rootSizes, appender, onProgress);
+  } finally {
+    await appender.close();
+  }
+}
+
+async function walk(
+  store: Store,
+  size: number,
+  rootSizes: readonly number[],
+  appender: LeafAppender,
+  onProgress: ((leaves: number) => void) | undefined,
+): Promise<Pass> {
+  const tiles = new TileCheck(store);
+  const stops = [...new Set(rootSizes)].sort((a, b) => a - b);
+  const roots = new Map<number, Buffer>();
+  let chunk: string[] = [];
+  let count = 0;
+  let stop = 0;
+  const flushAt = async (): Promise<void> => {
+    appender.append(chunk);
+    chunk = [];
+    const flushed = await appender.flush();
+    for (; stop < stops.length && stops[stop] === count; stop++) roots.set(count, flushed.root);
+    await tiles.compare(flushed, false);
+    onProgress?.(count);
+  };
+  const nextStop = (): number =>
+    Math.min(stops[stop] ?? Infinity, (Math.floor(count / COMPARE_EVERY) + 1) * COMPARE_EVERY);
+  const problems: VerifyProblem[] = [];
+  if (stops[0] === 0) await flushAt();
+  let until = nextStop();
+  for await (const { leaf, kind, line } of store.ledger.leafLines()) {
+    const gap = checkLeafIndex(leaf, count, size, kind);
+    if (gap) {
+      problems.push(gap);
+      break;
+    }
+    chunk.push(line);
+    count++;
+    if (count === until) {
+      await flushAt();
+      until = nextStop();
+    } else if (chunk.length >= CHUNK) {
+      appender.append(chunk);
+      chunk = [];
+    }
+  }
+  appender.append(chunk);
+  const last = await appender.flush();
+  onProgress?.(count);
+  if (problems.length === 0 && count < size) {
+    problems.push({
+      index: count,
+      code: 'RECORD_MISSING',
+      message: `the ledger has ${size} leaves but records stop at index ${count}`,
+    });
+  }
+  if (problems.length === 0) await tiles.compare(last, true);
+  problems.push(...tiles.leafProblems);
+  if (problems.length === 0) problems.push(...tiles.upperProblems);
+  const root = problems.length === 0 ? last.root : undefined;
+  return { problems, roots, root, records: count, tiles: tiles.compared };
+}
+
+/**
+ * Compares recomputed tiles with the stored ones: each full tile once, as it fills; each
+ * partial tile (the right edge) in its final form at the end of the pass.
+ */
+class TileCheck {
+  readonly leafProblems: VerifyProblem[] = [];
+  /** Interior mismatches: consequences of a leaf mismatch, or causes of their own. */
+  readonly upperProblems: VerifyProblem[] = [];
+  compared = 0;
+  readonly #partial = new Map<string, StoredTile>();
+
+  constructor(private readonly store: Store) {}
+
+  async compare(flushed: Flushed, final: boolean): Promise<void> {
+    for (const tile of flushed.tiles) {
+      const key = `${tile.tileLevel}/${tile.tileIndex}`;
+      if (tile.data.length === FULL_TILE_HASHES * HASH_SIZE) {
+        this.#partial.delete(key);
+        await this.#check(tile);
+      } else {
+        this.#partial.set(key, tile);
+      }
+    }
+    if (!final) return;
+    for (const tile of this.#partial.values()) await this.#check(tile);
+    this.#partial.clear();
+  }
+
+  async #check(tile: StoredTile): Promise<void> {
+    this.compared++;
+    const problem = compareTile(
+      tile,
+      await this.store.ledger.getTile(tile.tileLevel, tile.tileIndex),
+    );
+    if (problem) (tile.tileLevel === 0 ? this.leafProblems : this.upperProblems).push(problem);
+  }
+}
+
+/** A record must sit at the next leaf index, inside the ledger's size. */
+function checkLeafIndex(
+  leaf: number,
+  expected: number,
+  size: number,
+  kind: string,
+): VerifyProblem | undefined {
+  if (leaf >= size) {
+    return {
+      index: leaf,
+      code: 'RECORD_WITHOUT_LEAF',
+      message: `a ${kind} is stored at index ${leaf}, beyond the ledger's ${size} leaves`,
+    };
+  }
+  if (leaf !== expected) {
+    return {
+      index: expected,
+      code: 'RECORD_MISSING',
+      message: `no record at index ${expected} (next stored is ${leaf})`,
+    };
+  }
+  return undefined;
+}
+
+function compareTile(mine: StoredTile, stored: Buffer | undefined): VerifyProblem | undefined {
+  const first = mine.tileIndex * TILE_WIDTH ** (mine.tileLevel + 1);
+  if (stored?.equals(mine.data)) return undefined;
+  if (!stored) {
+    return {
+      index: first,
+      code: 'TILE_MISSING',
+      message: `tile ${mine.tileLevel}/${mine.tileIndex} (leaves from ${first}) is not stored`,
+    };
+  }
+  if (mine.tileLevel === 0) {
+    for (let x = 0; x < TILE_WIDTH; x++) {
+      const at = offsetInTile(0, x);
+      if (at + HASH_SIZE > mine.data.length) break;
+      if (!stored.subarray(at, at + HASH_SIZE).equals(mine.data.subarray(at, at + HASH_SIZE))) {
+        return {
+          index: first + x,
+          code: 'LEAF_MISMATCH',
+          message: `the record at index ${first + x} does not hash to its leaf`,
+        };
+      }
+    }
+  }
+  return {
+    index: first,
+    code: 'TILE_MISMATCH',
+    message: `stored hashes of tile ${mine.tileLevel}/${mine.tileIndex} (leaves from ${first}) differ from the recomputed ones`,
+  };
+}
