@@ -43,6 +43,9 @@ export async function importSource(
       )
     : undefined;
   try {
+    // another process (an import, the guard) may have appended since this ledger was opened:
+    // under the write lock, pick up the log's head before numbering this batch's leaves
+    if ((await store.ledger.size()) !== ledger.size) await ledger.reload();
     let read = 0;
     const lines = readLines(source.open(), source.name, (n) => options.onProgress?.((read += n)));
     for await (const items of lines) {

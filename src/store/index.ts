@@ -13,6 +13,7 @@ export type {
   FindingsRepository,
   LeafRecord,
   LedgerRepository,
+  MetaRepository,
   Store,
   StoreStats,
   StoreTransaction,
@@ -22,4 +23,5 @@ export type {
   StoredTile,
 } from './ports.js';
 export { SqliteStore } from './sqlite-store.js';
+export { sqliteFault } from './sqlite-file.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';

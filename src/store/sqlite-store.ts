@@ -11,6 +11,7 @@ import type {
   FindingsRepository,
   GuardRepository,
   LedgerRepository,
+  MetaRepository,
   Store,
   StoreStats,
   StoreTransaction,
@@ -21,11 +22,15 @@ import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
 import { SqliteGuard } from './sqlite-guard.js';
 import { chunked } from './chunks.js';
+import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 
 export interface SqliteStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
   readonly now?: () => string;
+  /** Open for reading only; by default, when the file or its folder is read-only (`isReadOnlyFile`). */
   readonly readonly?: boolean;
+  /** A cap on the file's size in pages (SQLite `max_page_count`): writes past it fail as `DISK_FULL`. */
+  readonly maxPages?: number;
 }
 
 /**
@@ -40,10 +45,17 @@ export class SqliteStore implements Store {
   readonly dataKeys: DataKeyRepository;
   readonly findings: FindingsRepository;
   readonly guard: GuardRepository;
+  readonly meta: MetaRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    /** The file, for messages. */
+    readonly path: string,
+    /** Writes are refused (`READ_ONLY`): the file or its folder is read-only. */
+    readonly readOnly: boolean,
+  ) {
     this.events = new SqliteEvents(db);
     this.directory = new SqliteDirectory(db);
     this.sqliteLedger = new SqliteLedgerRepository(db);
@@ -52,33 +64,40 @@ export class SqliteStore implements Store {
     this.dataKeys = new SqliteDataKeys(db);
     this.findings = new SqliteFindings(db);
     this.guard = new SqliteGuard(db);
+    this.meta = new SqliteMeta(db, readOnly);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     const now = options.now ?? (() => formatTime(Date.now()));
+    const readOnly = options.readonly ?? isReadOnlyFile(path);
+    if (!readOnly) createPrivately(path);
     let db: Database.Database;
     try {
-      db = new Database(path, { readonly: options.readonly ?? false });
+      db = new Database(path, { readonly: readOnly });
       // Ledger tiles are 16 KiB blobs; on 32 KiB pages each sits in one page instead of a
       // chain of overflow pages (a proof's tile read drops from ~100 µs to a few). Takes
       // effect only when the file is new.
-      if (!options.readonly) db.pragma('page_size = 32768');
+      if (!readOnly) db.pragma('page_size = 32768');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
       db.pragma('cache_size = -65536');
       db.pragma('temp_store = MEMORY');
+      if (options.maxPages !== undefined) db.pragma(`max_page_count = ${options.maxPages}`);
       db.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (cause) {
-      throw new StoreError('OPEN_FAILED', `cannot open ${path} as a Warden database`, { cause });
+      throw (
+        sqliteFault(cause, path) ??
+        new StoreError('OPEN_FAILED', `cannot open ${path} as a Warden database`, { cause })
+      );
     }
     try {
-      if (!options.readonly) migrate(db, now);
+      if (!readOnly) migrate(db, now);
     } catch (error) {
       db.close();
-      throw error;
+      throw sqliteFault(error, path) ?? error;
     }
-    return new SqliteStore(db);
+    return new SqliteStore(db, path, readOnly);
   }
 
   static readonly schemaVersion = LATEST_SCHEMA_VERSION;
@@ -87,10 +106,21 @@ export class SqliteStore implements Store {
     if (this.inTransaction) {
       return Promise.reject(new StoreError('BUSY', 'a write transaction is already open'));
     }
+    if (this.readOnly) {
+      return Promise.reject(
+        new StoreError(
+          'READ_ONLY',
+          `${this.path} is read-only (the file or its folder): writes are refused, reads work; make both writable to write`,
+        ),
+      );
+    }
     try {
       this.db.exec('BEGIN IMMEDIATE');
     } catch (cause) {
-      return Promise.reject(new StoreError('BUSY', 'another writer holds the database', { cause }));
+      return Promise.reject(
+        sqliteFault(cause, this.path) ??
+          new StoreError('BUSY', `${this.path}: another writer holds the database`, { cause }),
+      );
     }
     this.inTransaction = true;
     return Promise.resolve(new SqliteTransaction(this.db, () => (this.inTransaction = false)));
@@ -101,7 +131,7 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    if (this.inTransaction) this.db.exec('ROLLBACK');
+    if (this.inTransaction && this.db.inTransaction) this.db.exec('ROLLBACK');
     this.db.close();
     return Promise.resolve();
   }
@@ -181,7 +211,9 @@ class SqliteDataKeys implements DataKeyRepository {
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
+  private readonly anyStmt: Database.Statement;
   constructor(db: Database.Database) {
+    this.anyStmt = db.prepare('SELECT subject, wrapped FROM data_keys LIMIT 1');
     this.getStmt = db.prepare('SELECT wrapped FROM data_keys WHERE subject = ?').pluck();
     this.putStmt = db.prepare('INSERT OR REPLACE INTO data_keys (subject, wrapped) VALUES (?, ?)');
     this.delStmt = db.prepare('DELETE FROM data_keys WHERE subject = ?');
@@ -194,6 +226,31 @@ class SqliteDataKeys implements DataKeyRepository {
   }
   deleteWrappedKey(subject: string): boolean {
     return this.delStmt.run(subject).changes > 0;
+  }
+  someWrappedKey(): { subject: string; wrapped: Buffer } | undefined {
+    return this.anyStmt.get() as { subject: string; wrapped: Buffer } | undefined;
+  }
+}
+
+/** Facts about the database itself (`meta` rows), such as the check values of its keys. */
+class SqliteMeta implements MetaRepository {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly readOnly: boolean,
+  ) {}
+  get(name: string): Promise<string | undefined> {
+    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(name);
+    return Promise.resolve(value as string | undefined);
+  }
+  recordIfAbsent(entries: Readonly<Record<string, string>>): Promise<void> {
+    if (this.readOnly) return Promise.resolve();
+    const insert = this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
+    this.db
+      .transaction(() => {
+        for (const [name, value] of Object.entries(entries)) insert.run(name, value);
+      })
+      .immediate();
+    return Promise.resolve();
   }
 }
 
