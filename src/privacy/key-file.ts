@@ -7,6 +7,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readdirSync,
   rmSync,
   statSync,
   writeSync,
@@ -41,6 +42,7 @@ export function readOrCreateKeyFile<T>(
     if (options.create === false) throw missingKey(path);
     createKeyFile(path, create(), options.beforeLink);
   }
+  removeStaleTemps(path);
   const mode = statSync(path).mode;
   if ((mode & 0o077) !== 0) {
     throw new PrivacyError(
@@ -72,6 +74,27 @@ function createKeyFile(path: string, text: string, beforeLink?: (tempPath: strin
     rmSync(temp, { force: true });
   }
   syncDirectory(dir);
+}
+
+/** Drops the temporary files of key creations whose process died before cleaning up. */
+function removeStaleTemps(path: string): void {
+  const prefix = `.${basename(path)}.`;
+  for (const name of readdirSync(dirname(path))) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (Number.isSafeInteger(pid) && pid !== process.pid && !isRunning(pid)) {
+      rmSync(join(dirname(path), name), { force: true });
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Makes the new directory entry durable (a rename or link is in the directory, not the file). */
