@@ -6,14 +6,19 @@ import Database from 'better-sqlite3';
 import { employee, event, runCli } from '../helpers.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/warden.js', import.meta.url));
-export const PAUSE_HOOK = fileURLToPath(new URL('./pause-hook.js', import.meta.url));
+export const FAULT_HOOK = fileURLToPath(new URL('./fault-hook.js', import.meta.url));
+/** What `fault-hook.js` says when a command starts its work (WARDEN_TEST_MARK_START=1). */
+export const WORK_STARTS = 'warden-test: work starts\n';
 
 export interface ProcessRun {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly out: string;
+  /** stderr, without the hook's start mark. */
   readonly err: string;
   readonly ms: number;
+  /** When the work started (ms after spawn), with `markStart`. */
+  readonly startedAt: number | undefined;
 }
 
 export interface SpawnOptions {
@@ -22,6 +27,10 @@ export interface SpawnOptions {
   readonly killAfterMs?: number;
   /** SIGKILL the process as soon as its stderr contains this text. */
   readonly killOn?: string;
+  /** SIGKILL the process this many ms after its work starts (run it with `markStart`). */
+  readonly killAfterWorkMs?: number;
+  /** Load `fault-hook.js`, which marks on stderr when the work starts (`startedAt`). */
+  readonly markStart?: boolean;
   /** Node flags before the script (e.g. `--import` of a test hook). */
   readonly nodeArgs?: readonly string[];
 }
@@ -30,25 +39,41 @@ export interface SpawnOptions {
 export function warden(args: readonly string[], options: SpawnOptions = {}): Promise<ProcessRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+    const hook = options.markStart ? ['--import', FAULT_HOOK] : [];
+    const child = spawn(process.execPath, [...hook, ...(options.nodeArgs ?? []), BIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        FORCE_COLOR: '0',
+        ...(options.markStart ? { WARDEN_TEST_MARK_START: '1' } : {}),
+        ...options.env,
+      },
     });
     let out = '';
     let err = '';
+    let startedAt: number | undefined;
+    const kill = (): boolean => child.kill('SIGKILL');
+    let workTimer: NodeJS.Timeout | undefined;
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();
-      if (options.killOn !== undefined && err.includes(options.killOn)) child.kill('SIGKILL');
+      if (startedAt === undefined && err.includes(WORK_STARTS)) {
+        startedAt = performance.now() - started;
+        if (options.killAfterWorkMs !== undefined) {
+          workTimer = setTimeout(kill, options.killAfterWorkMs);
+        }
+      }
+      if (options.killOn !== undefined && err.includes(options.killOn)) kill();
     });
     const timer =
-      options.killAfterMs === undefined
-        ? undefined
-        : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+      options.killAfterMs === undefined ? undefined : setTimeout(kill, options.killAfterMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, out, err, ms: performance.now() - started });
+      clearTimeout(workTimer);
+      const ms = performance.now() - started;
+      resolve({ code, signal, out, err: err.replace(WORK_STARTS, ''), ms, startedAt });
     });
   });
 }
@@ -68,19 +93,21 @@ export interface Landed {
   readonly events: Map<number, number>;
   readonly employees: Set<number>;
   readonly ledgerSize: number;
+  /** The database has its tables (a first run may have died before it made them). */
+  readonly schema: boolean;
 }
 
 export function landed(db: string): Landed {
   const events = new Map<number, number>();
   const employees = new Set<number>();
-  if (!existsSync(db)) return { events, employees, ledgerSize: 0 };
+  if (!existsSync(db)) return { events, employees, ledgerSize: 0, schema: false };
   const conn = new Database(db, { readonly: true });
   try {
     const hasSchema = conn
       .prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('events', 'meta')")
       .pluck()
       .get() as number;
-    if (hasSchema < 2) return { events, employees, ledgerSize: 0 };
+    if (hasSchema < 2) return { events, employees, ledgerSize: 0, schema: false };
     const rows = conn.prepare('SELECT actor, count(*) AS n FROM events GROUP BY actor').all() as {
       actor: string;
       n: number;
@@ -92,7 +119,7 @@ export function landed(db: string): Landed {
       .all() as string[];
     for (const k of keys) employees.add(Number(k.slice(2)));
     const size = conn.prepare("SELECT value FROM meta WHERE key = 'ledger.size'").pluck().get();
-    return { events, employees, ledgerSize: Number(size ?? 0) };
+    return { events, employees, ledgerSize: Number(size ?? 0), schema: true };
   } finally {
     conn.close();
   }

@@ -9,7 +9,7 @@ import {
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
-import { PAUSE_HOOK, isCleanError, landed, warden, writeBatch } from './harness.js';
+import { FAULT_HOOK, isCleanError, landed, warden, writeBatch } from './harness.js';
 
 const EVENTS = 200;
 
@@ -26,7 +26,7 @@ describe('keys under faults', () => {
       it('leaves no half key, and the next run makes the keys and imports', async () => {
         const db = join(dir.path, `first-${keyName}.db`);
         const killed = await warden(['ingest', batch, '--db', db], {
-          nodeArgs: ['--import', PAUSE_HOOK],
+          nodeArgs: ['--import', FAULT_HOOK],
           env: { WARDEN_TEST_PAUSE_AT: keyName },
           killOn: 'paused before linking',
         });
