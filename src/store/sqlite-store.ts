@@ -243,7 +243,9 @@ class SqliteMeta implements MetaRepository {
     return Promise.resolve(value as string | undefined);
   }
   recordIfAbsent(entries: Readonly<Record<string, string>>): Promise<void> {
-    if (this.readOnly) return Promise.resolve();
+    const get = this.db.prepare('SELECT 1 FROM meta WHERE key = ?').pluck();
+    const missing = Object.keys(entries).some((name) => get.get(name) === undefined);
+    if (this.readOnly || !missing) return Promise.resolve(); // no write lock for nothing
     const insert = this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
     this.db
       .transaction(() => {
