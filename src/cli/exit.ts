@@ -1,5 +1,6 @@
 import { WardenError } from '../domain/index.js';
 import { InputError, formatIssue } from '../ingest/index.js';
+import { formatRejections } from './rejections.js';
 
 /** Exit codes other tools rely on. */
 export const EXIT = { ok: 0, finding: 1, usage: 2 } as const;
@@ -8,7 +9,10 @@ export const EXIT = { ok: 0, finding: 1, usage: 2 } as const;
 export function reportError(error: unknown, stderr: (s: string) => void): number {
   if (error instanceof InputError) {
     stderr(`warden: [${error.code}] ${error.message}\n`);
-    for (const issue of error.issues) stderr(`  ${formatIssue(issue)}\n`);
+    const lines = error.rejections
+      ? formatRejections(error.issues, error.rejections)
+      : error.issues.map((issue) => `  ${formatIssue(issue)}`);
+    for (const line of lines) stderr(`${line}\n`);
     return EXIT.usage;
   }
   if (error instanceof UsageError) {

@@ -1,3 +1,4 @@
+import { UsageError } from './exit.js';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,4 +49,18 @@ export function resolvePolicyDir(
 export function resolveRelayDomain(env: NodeJS.ProcessEnv = process.env): string {
   const d = env['WARDEN_RELAY_DOMAIN'];
   return d !== undefined && d !== '' ? d : 'relay.marketplace.example';
+}
+
+/**
+ * A cap on the database's size in SQLite pages (`WARDEN_MAX_DB_PAGES`, pages of 32 KiB): a
+ * quota, so that a runaway import fails with `DISK_FULL` before the disk does. Unset: no cap.
+ */
+export function resolveMaxPages(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const text = env['WARDEN_MAX_DB_PAGES'];
+  if (text === undefined || text === '') return undefined;
+  const pages = Number(text);
+  if (!Number.isSafeInteger(pages) || pages < 1) {
+    throw new UsageError(`WARDEN_MAX_DB_PAGES must be a whole number of pages, got "${text}"`);
+  }
+  return pages;
 }

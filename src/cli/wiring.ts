@@ -1,13 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { Ledger, generateSignerKey } from '../ledger/index.js';
-import { RelayAliases, Vault, loadMasterKey, readOrCreateKeyFile } from '../privacy/index.js';
-import { SqliteStore, type Store } from '../store/index.js';
+import { existsSync, statSync } from 'node:fs';
+import {
+  Ledger,
+  generateSignerKey,
+  openNote,
+  parseSignerKeyName,
+  verifierKeyFromSigner,
+} from '../ledger/index.js';
+import {
+  RelayAliases,
+  Vault,
+  checkKeys,
+  loadMasterKey,
+  readOrCreateKeyFile,
+} from '../privacy/index.js';
+import { SqliteStore, sqliteFault, type Store } from '../store/index.js';
 import { formatTime } from '../domain/index.js';
 import { CompiledPolicies, Decider, Guard } from '../guard/index.js';
 import {
   keyFile,
   resolveDbPath,
   resolveKeyDir,
+  resolveMaxPages,
   resolvePolicyDir,
   resolveRelayDomain,
 } from './paths.js';
@@ -27,14 +41,29 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
   const dbPath = resolveDbPath(dbFlag);
   const keyDir = resolveKeyDir(dbPath);
   const now = (): string => formatTime(Date.now());
-  const masterKey = loadMasterKey(keyFile(keyDir, 'master.key'));
+  // keys are made only with a new database: one that exists has data under its own keys
+  const create = !databaseExists(dbPath);
+  const masterFile = keyFile(keyDir, 'master.key');
+  const masterKey = loadMasterKey(masterFile, process.env, { create });
+  const ledgerFile = keyFile(keyDir, 'ledger.key');
   const signerKey = readOrCreateKeyFile(
-    keyFile(keyDir, 'ledger.key'),
+    ledgerFile,
     () => `${generateSignerKey(`warden.local/log/${randomBytes(6).toString('hex')}`)}\n`,
-    (text) => text.trim(),
+    parseLedgerKey,
+    { create },
   );
-  const store = SqliteStore.open(dbPath, { now });
+  const maxPages = resolveMaxPages();
+  const store = SqliteStore.open(dbPath, { now, ...(maxPages ? { maxPages } : {}) });
   try {
+    const verifierKey = verifierKeyFromSigner(signerKey);
+    await checkKeys(store, {
+      database: dbPath,
+      masterKey,
+      masterKeyFrom: process.env['WARDEN_KEY'] ? 'WARDEN_KEY' : masterFile,
+      verifierKey,
+      ledgerKeyFrom: ledgerFile,
+      signsCheckpoint: (note) => signs(note, verifierKey),
+    });
     const ledger = await Ledger.open(store, signerKey);
     const vault = new Vault(masterKey, store.dataKeys);
     return {
@@ -51,7 +80,29 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
     };
   } catch (error) {
     await store.close();
-    throw error;
+    throw sqliteFault(error, dbPath) ?? error;
+  }
+}
+
+/** A database file (or its write-ahead log) with something in it. */
+function databaseExists(path: string): boolean {
+  const nonEmpty = (p: string): boolean => existsSync(p) && statSync(p).size > 0;
+  return nonEmpty(path) || nonEmpty(`${path}-wal`);
+}
+
+/** The ledger key file's text, checked whole (a truncated key is damaged, not a new log). */
+function parseLedgerKey(text: string): string {
+  const key = text.trim();
+  parseSignerKeyName(key);
+  return key;
+}
+
+function signs(note: string, verifierKey: string): boolean {
+  try {
+    openNote(note, [verifierKey]);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -63,6 +114,9 @@ export async function withDb(
   const w = await wire(db);
   try {
     return await run(w);
+  } catch (error) {
+    // a SQLite failure (disk full, damaged file, read-only) as the store's typed error
+    throw sqliteFault(error, w.dbPath) ?? error;
   } finally {
     await w.close();
   }

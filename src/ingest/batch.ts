@@ -3,7 +3,7 @@ import { recordKey } from '../domain/index.js';
 import { canonicalJson, type Ledger } from '../ledger/index.js';
 import type { Vault } from '../privacy/index.js';
 import type { Store, StoreTransaction, StoredDirectoryVersion } from '../store/index.js';
-import type { InputIssue } from './errors.js';
+import type { InputErrorCode, InputIssue, RejectionSummary } from './errors.js';
 import { ReferenceCollector, type DanglingReference } from './references.js';
 
 const MAX_ISSUES_KEPT = 50;
@@ -17,6 +17,8 @@ export interface ImportReport {
   /** Directory records sent again unchanged (no new version). */
   readonly unchanged: number;
   readonly rejected: number;
+  /** Rejected lines per code (all of them; `issues` holds the first 50 in detail). */
+  readonly rejectedByCode: Readonly<Partial<Record<InputErrorCode, number>>>;
   readonly issues: readonly InputIssue[];
   readonly dangling: readonly DanglingReference[];
   readonly ledgerSize: number;
@@ -40,6 +42,7 @@ export class Batch {
   unchanged = 0;
   rejected = 0;
   readonly issues: InputIssue[] = [];
+  readonly rejectedByCode: Partial<Record<InputErrorCode, number>> = {};
   readonly pending: Pending[] = [];
   readonly refs = new ReferenceCollector();
   private readonly current = new Map<string, string>();
@@ -56,7 +59,17 @@ export class Batch {
 
   reject(issue: InputIssue): void {
     this.rejected++;
+    this.rejectedByCode[issue.code] = (this.rejectedByCode[issue.code] ?? 0) + 1;
     if (this.issues.length < MAX_ISSUES_KEPT) this.issues.push(issue);
+  }
+
+  /** The counts per code and where every refused line went. */
+  rejections(rejectsFile: string | undefined): RejectionSummary {
+    return {
+      rejected: this.rejected,
+      byCode: this.rejectedByCode,
+      ...(rejectsFile !== undefined && this.rejected > 0 ? { rejectsFile } : {}),
+    };
   }
 
   /** Writes the pending records in file order: runs of events together, directory records one by one. */
@@ -161,6 +174,7 @@ export class Batch {
       directoryVersions: this.versions,
       unchanged: this.unchanged,
       rejected: this.rejected,
+      rejectedByCode: this.rejectedByCode,
       issues: this.issues,
       dangling,
       ledgerSize: this.ledger.size,

@@ -48,16 +48,27 @@ export interface InputIssue {
   readonly message: string;
 }
 
+/** How many lines an import refused, per code, and where every one of them is. */
+export interface RejectionSummary {
+  readonly rejected: number;
+  readonly byCode: Readonly<Partial<Record<InputErrorCode, number>>>;
+  /** The rejects file holding every refused line (absent when none was written, e.g. no rejection). */
+  readonly rejectsFile?: string;
+}
+
 export class InputError extends WardenError<InputErrorCode> {
   readonly category = 'input' as const;
+  /** For a refused file (`INVALID_RECORDS`): counts per code and the rejects file. */
+  readonly rejections: RejectionSummary | undefined;
 
   constructor(
     code: InputErrorCode,
     message: string,
     readonly issues: readonly InputIssue[] = [],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; rejections?: RejectionSummary },
   ) {
     super(code, message, options);
+    this.rejections = options?.rejections;
   }
 }
 

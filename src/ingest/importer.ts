@@ -37,12 +37,15 @@ export async function importSource(
   const startedAt = options.now();
   const tx = await store.begin();
   const batch = new Batch(tx, ledger, vault);
-  const rejects = options.skipInvalid
-    ? new RejectsWriter(
-        options.rejectsPath ?? `${source.name === 'stdin' ? 'stdin' : source.name}.rejects.ndjson`,
-      )
-    : undefined;
+  // every refused line goes to the rejects file, whether the file lands without them
+  // (skipInvalid) or is refused whole: the terminal shows the first few, the file all
+  const rejects = new RejectsWriter(
+    options.rejectsPath ?? `${source.name === 'stdin' ? 'stdin' : source.name}.rejects.ndjson`,
+  );
   try {
+    // another process (an import, the guard) may have appended since this ledger was opened:
+    // under the write lock, pick up the log's head before numbering this batch's leaves
+    if ((await store.ledger.size()) !== ledger.size) await ledger.reload();
     let read = 0;
     const lines = readLines(source.open(), source.name, (n) => options.onProgress?.((read += n)));
     for await (const items of lines) {
@@ -53,7 +56,7 @@ export async function importSource(
           const { ok: _ok, ...rest } = parsed;
           const issue: InputIssue = { file: source.name, line: item.no, ...rest };
           batch.reject(issue);
-          rejects?.write(issue, item.ok ? item.text : undefined);
+          rejects.write(issue, item.ok ? item.text : undefined);
           continue;
         }
         if (batch.rejected > 0 && !options.skipInvalid) continue; // keep reading, to report every error
@@ -63,17 +66,20 @@ export async function importSource(
       }
     }
     if (batch.rejected > 0 && !options.skipInvalid) {
+      await tx.rollback();
+      await rejects.close();
       throw new InputError(
         'INVALID_RECORDS',
         `${source.name}: ${batch.rejected} invalid record(s); nothing was imported (use --skip-invalid to land the valid ones)`,
         batch.issues,
+        { rejections: batch.rejections(rejects.path) },
       );
     }
     await batch.flush();
     if (batch.stored === 0) {
       await tx.rollback();
-      await rejects?.close();
-      return batch.report(source.name, undefined, rejects?.path);
+      await rejects.close();
+      return batch.report(source.name, undefined, rejects.path);
     }
     const dangling = await batch.dangling(store);
     await ledger.persist(tx);
@@ -88,13 +94,14 @@ export async function importSource(
       rejected: batch.rejected,
       ledgerSize: ledger.size,
     });
-    await rejects?.close();
+    await rejects.close();
     await tx.commit();
-    return batch.report(source.name, checkpoint, rejects?.path, dangling);
+    return batch.report(source.name, checkpoint, rejects.path, dangling);
   } catch (error) {
     await tx.rollback();
     await ledger.reload();
-    await rejects?.discard();
+    // a refused file keeps its rejects file (closed above); any other failure leaves none
+    if (!(error instanceof InputError && error.rejections)) await rejects.discard();
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 export { InputError, formatIssue } from './errors.js';
-export type { InputErrorCode, InputIssue } from './errors.js';
+export type { InputErrorCode, InputIssue, RejectionSummary } from './errors.js';
 export { MAX_LINE_BYTES, fileSource, readLines } from './line-reader.js';
 export type { LineItem, LineSource } from './line-reader.js';
 export { parseRecord } from './parse-record.js';

@@ -6,6 +6,9 @@ import { WardenError } from '../domain/index.js';
  * | `KEY_MISSING` | a command that only reads found no key where the database's keys should be |
  * | `KEY_INVALID` | `WARDEN_KEY` or the key file is not 32 bytes of base64 or hex |
  * | `KEY_FILE_UNSAFE` | the key file can be read by others than its owner |
+ * | `KEY_FILE_DAMAGED` | a key file is empty, truncated or not a key: restore it from backup |
+ * | `KEY_FILE_MISSING` | a key file is missing for a database that already exists: restore it from backup |
+ * | `KEY_MISMATCH` | a key is not the one the database was made with (wrong `WARDEN_KEY`, swapped key file) |
  * | `DECRYPT_FAILED` | a ciphertext does not open under its key (tampered, or the wrong key) |
  * | `SUBJECT_ERASED` | the person's data key was destroyed (erasure): the data is gone for good |
  * | `MALFORMED_CIPHERTEXT` | a stored value is not a Warden ciphertext |
@@ -14,13 +17,22 @@ export type PrivacyErrorCode =
   | 'KEY_MISSING'
   | 'KEY_INVALID'
   | 'KEY_FILE_UNSAFE'
+  | 'KEY_FILE_DAMAGED'
+  | 'KEY_FILE_MISSING'
+  | 'KEY_MISMATCH'
   | 'DECRYPT_FAILED'
   | 'SUBJECT_ERASED'
   | 'MALFORMED_CIPHERTEXT';
 
+const INPUT_CODES: readonly PrivacyErrorCode[] = [
+  'KEY_MISSING',
+  'KEY_INVALID',
+  'KEY_FILE_UNSAFE',
+  'KEY_FILE_DAMAGED',
+  'KEY_FILE_MISSING',
+  'KEY_MISMATCH',
+];
+
 export class PrivacyError extends WardenError<PrivacyErrorCode> {
-  readonly category =
-    this.code === 'KEY_INVALID' || this.code === 'KEY_FILE_UNSAFE' || this.code === 'KEY_MISSING'
-      ? ('input' as const)
-      : ('integrity' as const);
+  readonly category = INPUT_CODES.includes(this.code) ? ('input' as const) : ('integrity' as const);
 }

@@ -1,7 +1,11 @@
 export { PrivacyError } from './errors.js';
 export type { PrivacyErrorCode } from './errors.js';
-export { loadMasterKey, readOrCreateKeyFile } from './master-key.js';
-export { readExistingKeyFile, readMasterKey } from './key-reader.js';
+export { loadMasterKey } from './master-key.js';
 export { Vault } from './vault.js';
 export { maskEmail, maskName, maskValue } from './mask.js';
 export { RelayAliases, isRelayAlias } from './relay-alias.js';
+export { readOrCreateKeyFile } from './key-file.js';
+export type { KeyFileOptions } from './key-file.js';
+export { LEDGER_VERIFIER_KEY, MASTER_KEY_CHECK, checkKeys, masterKeyCheck } from './key-check.js';
+export type { KeysInUse } from './key-check.js';
+export { readExistingKeyFile, readMasterKey } from './key-reader.js';

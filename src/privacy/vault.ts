@@ -58,6 +58,21 @@ export class Vault {
     }
   }
 
+  /**
+   * Does this master key open the data keys already stored? Undefined when none is stored
+   * (a new database, or one without personal data yet).
+   */
+  opensStoredKeys(): boolean | undefined {
+    const some = this.keys.someWrappedKey();
+    if (!some) return undefined;
+    try {
+      this.unwrap(some.subject, some.wrapped);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Destroys a person's data key (erasure). Returns false when there was none. */
   erase(subject: string): boolean {
     this.cache.delete(subject);

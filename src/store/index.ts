@@ -14,6 +14,7 @@ export type {
   LeafLine,
   LeafRecord,
   LedgerRepository,
+  MetaRepository,
   Store,
   StoreStats,
   StoreTransaction,
@@ -23,4 +24,5 @@ export type {
   StoredTile,
 } from './ports.js';
 export { SqliteStore } from './sqlite-store.js';
+export { sqliteFault } from './sqlite-file.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';

@@ -22,6 +22,7 @@ export interface Store {
   readonly dataKeys: DataKeyRepository;
   readonly findings: FindingsRepository;
   readonly guard: GuardRepository;
+  readonly meta: MetaRepository;
   /** Counts per kind, time span, employees per site and team. */
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
@@ -163,9 +164,18 @@ export interface GuardRepository {
   aliasIssues(alias: string): Promise<AliasIssue[]>;
 }
 
+/** Named facts about the database itself, such as the check values of the keys it was made with. */
+export interface MetaRepository {
+  get(name: string): Promise<string | undefined>;
+  /** Records each entry whose name is not recorded yet, in one transaction (nothing on a read-only store). */
+  recordIfAbsent(entries: Readonly<Record<string, string>>): Promise<void>;
+}
+
 export interface DataKeyRepository {
   getWrappedKey(subject: string): Buffer | undefined;
   putWrappedKey(subject: string, wrapped: Buffer): void;
+  /** Any one stored wrapped key (to check a master key against the data it wraps). */
+  someWrappedKey(): { subject: string; wrapped: Buffer } | undefined;
   deleteWrappedKey(subject: string): boolean;
 }
 

@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store.js';
+import { sqliteFault } from './sqlite-file.js';
 import { storeContract } from './store.contract.js';
 import type { StoredDirectoryVersion } from './ports.js';
 
@@ -87,6 +88,52 @@ describe('SqliteStore.open', () => {
         { kind: 'seller', key: 's-9', leaf: 77 },
       ]);
       await reopened.close();
+    });
+  });
+  describe('when the file is new', () => {
+    it('creates it, its -wal and its -shm readable by the owner only (0600)', async () => {
+      const path = join(dir, 'private.db');
+      const store = SqliteStore.open(path);
+      const tx = await store.begin();
+      await tx.setLedgerSize(1);
+      await tx.commit();
+      // while it is open, the write-ahead log and the shared-memory index exist beside it
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        expect(statSync(file).mode & 0o777, file).toBe(0o600);
+      }
+      await store.close();
+    });
+  });
+  describe('when the file or its folder is not writable', () => {
+    it('opens it for reading and refuses a write with READ_ONLY', async () => {
+      const path = join(dir, 'locked.db');
+      await SqliteStore.open(path).close();
+      chmodSync(path, 0o400);
+      const store = SqliteStore.open(path);
+      expect(store.readOnly).toBe(true);
+      expect(await store.ledger.size()).toBe(0);
+      await expect(store.begin()).rejects.toMatchObject({ code: 'READ_ONLY' });
+      await store.close();
+      chmodSync(path, 0o600);
+    });
+  });
+  describe('when the size cap is reached', () => {
+    it('fails the write with a SQLite error that sqliteFault names DISK_FULL, and rolls back', async () => {
+      const path = join(dir, 'capped.db');
+      await SqliteStore.open(path).close();
+      const pages = new Database(path).pragma('page_count', { simple: true }) as number;
+      const store = SqliteStore.open(path, { maxPages: pages + 1 });
+      const tx = await store.begin();
+      const tiles = Array.from({ length: 8 }, (_, i) => ({
+        tileLevel: 0,
+        tileIndex: i,
+        data: Buffer.alloc(8192, i),
+      }));
+      const failure = await tx.putTiles(tiles).catch((error: unknown) => error);
+      expect(sqliteFault(failure, path)?.code).toBe('DISK_FULL');
+      await tx.rollback();
+      expect(await store.ledger.getTile(0, 0)).toBeUndefined();
+      await store.close();
     });
   });
 });

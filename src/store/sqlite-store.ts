@@ -12,6 +12,7 @@ import type {
   FindingsRepository,
   GuardRepository,
   LedgerRepository,
+  MetaRepository,
   Store,
   StoreStats,
   StoreTransaction,
@@ -22,17 +23,20 @@ import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
 import { SqliteGuard } from './sqlite-guard.js';
 import { chunked } from './chunks.js';
+import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 
 export interface SqliteStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
   readonly now?: () => string;
   /**
    * Open for reading only: the file must exist and hold a Warden schema; nothing is migrated
-   * or written (SQLite may create the `-wal` and `-shm` files beside it, as any reader does).
+   * or written. By default, read-only when the file or its folder is (`isReadOnlyFile`).
    */
   readonly readonly?: boolean;
   /** Refuse a path where no database exists (`NOT_FOUND`) instead of creating one there. */
   readonly mustExist?: boolean;
+  /** A cap on the file's size in pages (SQLite `max_page_count`): writes past it fail as `DISK_FULL`. */
+  readonly maxPages?: number;
 }
 
 /**
@@ -47,10 +51,17 @@ export class SqliteStore implements Store {
   readonly dataKeys: DataKeyRepository;
   readonly findings: FindingsRepository;
   readonly guard: GuardRepository;
+  readonly meta: MetaRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
 
-  private constructor(private readonly db: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    /** The file, for messages. */
+    readonly path: string,
+    /** Writes are refused (`READ_ONLY`): the file or its folder is read-only. */
+    readonly readOnly: boolean,
+  ) {
     this.events = new SqliteEvents(db);
     this.directory = new SqliteDirectory(db);
     this.sqliteLedger = new SqliteLedgerRepository(db);
@@ -59,24 +70,27 @@ export class SqliteStore implements Store {
     this.dataKeys = new SqliteDataKeys(db);
     this.findings = new SqliteFindings(db);
     this.guard = new SqliteGuard(db);
+    this.meta = new SqliteMeta(db, readOnly);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     const now = options.now ?? (() => formatTime(Date.now()));
-    const readonly = options.readonly ?? false;
-    if ((readonly || options.mustExist === true) && !existsSync(path)) {
+    const mustExist = options.readonly === true || options.mustExist === true;
+    if (mustExist && !existsSync(path)) {
       throw new StoreError(
         'NOT_FOUND',
         `no database at ${path}: check --db or WARDEN_DB (this command never creates one)`,
       );
     }
+    const readOnly = options.readonly ?? isReadOnlyFile(path);
+    if (!readOnly) createPrivately(path);
     let db: Database.Database;
     try {
-      db = new Database(path, { readonly, fileMustExist: readonly || options.mustExist === true });
+      db = new Database(path, { readonly: readOnly, fileMustExist: mustExist });
       // Ledger tiles are 16 KiB blobs; on 32 KiB pages each sits in one page instead of a
       // chain of overflow pages (a proof's tile read drops from ~100 µs to a few). Takes
       // effect only when the file is new.
-      if (!readonly) {
+      if (!readOnly) {
         db.pragma('page_size = 32768');
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = FULL');
@@ -84,18 +98,22 @@ export class SqliteStore implements Store {
       db.pragma('busy_timeout = 5000');
       db.pragma('cache_size = -65536');
       db.pragma('temp_store = MEMORY');
+      if (options.maxPages !== undefined) db.pragma(`max_page_count = ${options.maxPages}`);
       db.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (cause) {
-      throw new StoreError('OPEN_FAILED', `cannot open ${path} as a Warden database`, { cause });
+      throw (
+        sqliteFault(cause, path) ??
+        new StoreError('OPEN_FAILED', `cannot open ${path} as a Warden database`, { cause })
+      );
     }
     try {
-      if (readonly) checkSchema(db, path);
+      if (readOnly) checkSchema(db, path);
       else migrate(db, now);
     } catch (error) {
       db.close();
-      throw error;
+      throw sqliteFault(error, path) ?? error;
     }
-    return new SqliteStore(db);
+    return new SqliteStore(db, path, readOnly);
   }
 
   static readonly schemaVersion = LATEST_SCHEMA_VERSION;
@@ -104,10 +122,21 @@ export class SqliteStore implements Store {
     if (this.inTransaction) {
       return Promise.reject(new StoreError('BUSY', 'a write transaction is already open'));
     }
+    if (this.readOnly) {
+      return Promise.reject(
+        new StoreError(
+          'READ_ONLY',
+          `${this.path} is read-only (the file or its folder): writes are refused, reads work; make both writable to write`,
+        ),
+      );
+    }
     try {
       this.db.exec('BEGIN IMMEDIATE');
     } catch (cause) {
-      return Promise.reject(new StoreError('BUSY', 'another writer holds the database', { cause }));
+      return Promise.reject(
+        sqliteFault(cause, this.path) ??
+          new StoreError('BUSY', `${this.path}: another writer holds the database`, { cause }),
+      );
     }
     this.inTransaction = true;
     return Promise.resolve(new SqliteTransaction(this.db, () => (this.inTransaction = false)));
@@ -118,7 +147,7 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    if (this.inTransaction) this.db.exec('ROLLBACK');
+    if (this.inTransaction && this.db.inTransaction) this.db.exec('ROLLBACK');
     this.db.close();
     return Promise.resolve();
   }
@@ -198,7 +227,9 @@ class SqliteDataKeys implements DataKeyRepository {
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
+  private readonly anyStmt: Database.Statement;
   constructor(db: Database.Database) {
+    this.anyStmt = db.prepare('SELECT subject, wrapped FROM data_keys LIMIT 1');
     this.getStmt = db.prepare('SELECT wrapped FROM data_keys WHERE subject = ?').pluck();
     this.putStmt = db.prepare('INSERT OR REPLACE INTO data_keys (subject, wrapped) VALUES (?, ?)');
     this.delStmt = db.prepare('DELETE FROM data_keys WHERE subject = ?');
@@ -211,6 +242,33 @@ class SqliteDataKeys implements DataKeyRepository {
   }
   deleteWrappedKey(subject: string): boolean {
     return this.delStmt.run(subject).changes > 0;
+  }
+  someWrappedKey(): { subject: string; wrapped: Buffer } | undefined {
+    return this.anyStmt.get() as { subject: string; wrapped: Buffer } | undefined;
+  }
+}
+
+/** Facts about the database itself (`meta` rows), such as the check values of its keys. */
+class SqliteMeta implements MetaRepository {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly readOnly: boolean,
+  ) {}
+  get(name: string): Promise<string | undefined> {
+    const value = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(name);
+    return Promise.resolve(value as string | undefined);
+  }
+  recordIfAbsent(entries: Readonly<Record<string, string>>): Promise<void> {
+    const get = this.db.prepare('SELECT 1 FROM meta WHERE key = ?').pluck();
+    const missing = Object.keys(entries).some((name) => get.get(name) === undefined);
+    if (this.readOnly || !missing) return Promise.resolve(); // no write lock for nothing
+    const insert = this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
+    this.db
+      .transaction(() => {
+        for (const [name, value] of Object.entries(entries)) insert.run(name, value);
+      })
+      .immediate();
+    return Promise.resolve();
   }
 }
 

@@ -141,6 +141,9 @@ export class SqliteTransaction implements StoreTransaction {
   private end(sql: 'COMMIT' | 'ROLLBACK'): void {
     this.open = false;
     try {
+      // SQLite has already rolled back after some errors (SQLITE_FULL, SQLITE_CORRUPT):
+      // a second ROLLBACK would fail and hide the error that caused it
+      if (sql === 'ROLLBACK' && !this.db.inTransaction) return;
       this.db.exec(sql);
     } finally {
       this.onEnd();

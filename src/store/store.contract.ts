@@ -329,5 +329,30 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.close();
       });
     });
+
+    describe('when facts about the database are recorded', () => {
+      it('keeps the first value of each name and adds only the missing ones', async () => {
+        const store = await open();
+        expect(await store.meta.get('key.master.check')).toBeUndefined();
+        await store.meta.recordIfAbsent({ 'key.master.check': 'a' });
+        await store.meta.recordIfAbsent({ 'key.master.check': 'b', 'key.ledger.verifier': 'v' });
+        expect(await store.meta.get('key.master.check')).toBe('a');
+        expect(await store.meta.get('key.ledger.verifier')).toBe('v');
+        await store.close();
+      });
+    });
+
+    describe('when a data key is stored', () => {
+      it('offers one of them for a master key check', async () => {
+        const store = await open();
+        expect(store.dataKeys.someWrappedKey()).toBeUndefined();
+        store.dataKeys.putWrappedKey('rv-1', Buffer.from([1, 2, 3]));
+        expect(store.dataKeys.someWrappedKey()).toEqual({
+          subject: 'rv-1',
+          wrapped: Buffer.from([1, 2, 3]),
+        });
+        await store.close();
+      });
+    });
   });
 }

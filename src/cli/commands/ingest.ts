@@ -8,6 +8,7 @@ import {
   type LineSource,
 } from '../../ingest/index.js';
 import { progressBar } from '../progress.js';
+import { formatRejections } from '../rejections.js';
 import { json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
 import type { Io } from '../io.js';
@@ -36,6 +37,12 @@ export async function ingestCommand(
       });
       reports.push(report);
       if (!flags.json) io.out(describe(report));
+    } catch (error) {
+      // --json: the files imported so far and the refused one, then the error as usual
+      if (flags.json && error instanceof InputError && error.rejections) {
+        io.out(`${json([...reports, refusedReport(source.name, error)])}\n`);
+      }
+      throw error;
     } finally {
       bar.stop();
     }
@@ -59,10 +66,27 @@ function openSource(file: string, io: Io): LineSource {
   return fileSource(file, size);
 }
 
+/** A refused file in `--json`: nothing of it was stored; counts per code, the first 50, the rejects file. */
+function refusedReport(source: string, error: InputError): object {
+  return {
+    source,
+    refused: { code: error.code, message: error.message },
+    rejected: error.rejections?.rejected ?? 0,
+    rejectedByCode: error.rejections?.byCode ?? {},
+    issues: error.issues,
+    ...(error.rejections?.rejectsFile !== undefined
+      ? { rejectsFile: error.rejections.rejectsFile }
+      : {}),
+  };
+}
+
 function describe(r: ImportReport): string {
   if (r.events + r.directoryVersions === 0) {
     const why = r.lines === 0 ? 'the input is empty' : 'every record was already stored';
-    return `${r.source}: nothing to import (${why})${r.rejected ? `; ${r.rejected} rejected` : ''}\n`;
+    const head = `${r.source}: nothing to import (${why})${r.rejected ? `; ${r.rejected} rejected` : ''}`;
+    const rest =
+      r.rejected > 0 ? formatRejections(r.issues, { ...r, byCode: r.rejectedByCode }) : [];
+    return `${[head, ...rest].join('\n')}\n`;
   }
   const lines = [
     `${pc.green('✔')} ${r.source}: imported as one batch`,
@@ -73,8 +97,10 @@ function describe(r: ImportReport): string {
   ];
   if (r.checkpoint)
     lines.push(`checkpoint: size ${r.checkpoint.size}, root ${r.checkpoint.rootHash}`);
-  if (r.rejectsFile)
-    lines.push(pc.yellow(`${r.rejected} invalid line(s) written to ${r.rejectsFile}`));
+  if (r.rejected > 0) {
+    lines.push(pc.yellow(`${r.rejected.toLocaleString('en')} invalid line(s) left out:`));
+    lines.push(...formatRejections(r.issues, { ...r, byCode: r.rejectedByCode }));
+  }
   if (r.dangling.length > 0) {
     lines.push(
       pc.yellow(`${r.dangling.length} reference(s) name records not in the directory yet:`),
