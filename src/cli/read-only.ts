@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { LedgerError, Ledger, parseVerifierKey, verifierKeyFromSigner } from '../ledger/index.js';
 import { readExistingKeyFile, readMasterKey } from '../privacy/index.js';
-import { SqliteStore } from '../store/index.js';
+import { SqliteStore, sqliteFault } from '../store/index.js';
 import { formatTime } from '../domain/index.js';
 import { UsageError } from './exit.js';
 import { keyFile, resolveDbPath, resolveKeyDir } from './paths.js';
@@ -36,7 +36,7 @@ export async function wireReadOnly(dbFlag: string | undefined): Promise<ReadWire
     };
   } catch (error) {
     await store.close();
-    throw error;
+    throw sqliteFault(error, dbPath) ?? error;
   }
 }
 
@@ -48,6 +48,9 @@ export async function withReadOnlyDb(
   const w = await wireReadOnly(db);
   try {
     return await run(w);
+  } catch (error) {
+    // a damaged page met while reading is the store's typed error, naming the file
+    throw sqliteFault(error, w.dbPath) ?? error;
   } finally {
     await w.close();
   }

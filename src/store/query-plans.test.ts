@@ -40,6 +40,7 @@ const WHOLE_TABLE_READS: readonly (readonly [string, string])[] = [
   ['FROM ledger_checkpoints ORDER BY id DESC LIMIT 1', 'the rowid order from its end: one row'],
   ['FROM directory_versions GROUP BY kind, key', 'verify: one ordered scan of the directory'],
   ['SELECT * FROM approvals ORDER BY created_at DESC, id', 'approvals(): lists them all'],
+  ['SELECT subject, wrapped FROM data_keys LIMIT 1', 'any one data key: one row'],
 ];
 
 interface PlanRow {
@@ -212,6 +213,8 @@ async function readEverything(store: SqliteStore): Promise<void> {
   await store.guard.approvals();
   await store.guard.approvals('pending');
   await store.guard.aliasIssues('a@x');
+  await store.meta.recordIfAbsent({ 'plans.check': 'x' });
+  await store.meta.get('plans.check');
   await store.stats();
 }
 

@@ -7,7 +7,7 @@ import {
   verifyLedger,
   type VerifyReport,
 } from '../../ledger/index.js';
-import { SqliteStore, type StoredCheckpoint } from '../../store/index.js';
+import { SqliteStore, sqliteFault, type StoredCheckpoint } from '../../store/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { resolveDbPath } from '../paths.js';
@@ -44,6 +44,8 @@ export async function verifyCommand(o: VerifyFlags, io: Io): Promise<number> {
     }
     io.out(o.json ? `${json(report)}\n` : renderVerify(report));
     return report.ok ? EXIT.ok : EXIT.finding;
+  } catch (error) {
+    throw sqliteFault(error, dbPath) ?? error;
   } finally {
     await store.close();
   }
