@@ -13,7 +13,7 @@ import {
 } from './harness.js';
 
 const KILLS = 100;
-const EVENTS = 3000; // per batch: one employee and its events, so a half batch shows
+const EVENTS = 2000; // per batch: one employee and its events, so a half batch shows
 const LANES = 2; // databases killed side by side (two cores)
 const RUNS_PER_DB = 10; // then a fresh database: another first run, and verify stays quick
 
@@ -91,10 +91,10 @@ describe('ingest under 100 SIGKILLs', () => {
       const n = tally.nextBatch++;
       const file = writeBatch(dir.path, n, EVENTS);
       const firstRun = !existsSync(`${db}.keys`);
-      // every eighth run is left alone, so that acknowledged batches exist however slow the
-      // machine is today (the kill window comes from one calibration run)
-      const when: SpawnOptions =
-        tally.runs % 8 === 7 ? {} : killTime(firstRun ? work.first : work.next, firstRun, boot);
+      // every sixth run is left to finish, so that acknowledged batches accumulate however
+      // slow the machine is today; the others die at a random moment
+      const when =
+        tally.runs % 6 === 5 ? {} : killTime(firstRun ? work.first : work.next, firstRun, boot);
       const run = await warden(['ingest', file, '--db', db], { markStart: true, ...when });
       tally.runs++;
       if (run.signal === 'SIGKILL') {
@@ -132,6 +132,6 @@ describe('ingest under 100 SIGKILLs', () => {
     expect(tally.kills).toBeGreaterThanOrEqual(KILLS);
     expect(tally.firstRunKills).toBeGreaterThanOrEqual(5);
     expect(tally.killsInWork).toBeGreaterThanOrEqual(KILLS * 0.75);
-    expect(tally.acknowledged).toBeGreaterThanOrEqual(5);
-  }, 300_000);
+    expect(tally.acknowledged).toBeGreaterThanOrEqual(15);
+  }, 480_000);
 });
