@@ -7,6 +7,7 @@ import {
   type Flushed,
   type LeafAppender,
 } from './leaf-appender.js';
+import { leafSourceHash } from './leaf.js';
 import { FULL_TILE_HASHES, TILE_WIDTH, offsetInTile } from './tiles.js';
 import type { VerifyProblem } from './verify-problem.js';
 
@@ -44,9 +45,32 @@ export async function recompute(
     : new InlineAppender(0, new Map());
   try {
     return await walk(store, size, rootSizes, appender, onProgress);
+  } catch (error) {
+    const malformed = await findMalformed(store);
+    if (malformed === undefined) throw error;
+    return { problems: [malformed], roots: new Map(), root: undefined, records: 0, tiles: 0 };
   } finally {
     await appender.close();
   }
+}
+
+/**
+ * After the hashing failed: the first stored record that is not a readable record (JSON
+ * edited into something else), found by a second, slower pass that encodes each one here.
+ */
+async function findMalformed(store: Store): Promise<VerifyProblem | undefined> {
+  for await (const { leaf, line } of store.ledger.leafLines()) {
+    try {
+      leafSourceHash(line);
+    } catch (error) {
+      return {
+        index: leaf,
+        code: 'RECORD_MALFORMED',
+        message: `the record stored at index ${leaf} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+  }
+  return undefined;
 }
 
 async function walk(
