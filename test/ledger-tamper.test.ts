@@ -99,6 +99,17 @@ describe('warden ledger verify', () => {
     });
   });
 
+  describe('when a stored record is no longer JSON', () => {
+    it('names it', async () => {
+      const { code, report } = await tampered(
+        'UPDATE events SET attrs = \'{"rows":\' WHERE leaf = 420',
+      );
+      expect(code).toBe(1);
+      expect(report.firstBadIndex).toBe(420);
+      expect(report.problems[0]?.code).toBe('RECORD_MALFORMED');
+    });
+  });
+
   describe('when a stored hash is rewritten', () => {
     it('names the leaves under the tile', async () => {
       const { code, report } = await tampered(

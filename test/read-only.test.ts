@@ -124,6 +124,12 @@ describe('commands that only read', () => {
   describe('when the highest tile row is deleted', () => {
     it('verify reports TILE_MISSING with its index and exits 1; no process hangs', () => {
       const path = copy(true);
+      // the compiled command hashes on its worker thread: intact, the log verifies
+      const intact = spawnSync(process.execPath, [BIN, 'ledger', 'verify', '--db', path], {
+        timeout: 60_000,
+        encoding: 'utf8',
+      });
+      expect(intact.status).toBe(0);
       const edit = new Database(path);
       edit.exec('DELETE FROM ledger_tiles WHERE id = (SELECT max(id) FROM ledger_tiles)');
       edit.close();

@@ -1,13 +1,12 @@
-import type { Store, StoredTile } from '../store/index.js';
-import { HASH_SIZE } from './hash.js';
+import type { Store } from '../store/index.js';
 import {
   InlineAppender,
   ThreadAppender,
   canUseWorker,
-  type Flushed,
   type LeafAppender,
 } from './leaf-appender.js';
-import { FULL_TILE_HASHES, TILE_WIDTH, offsetInTile } from './tiles.js';
+import { leafSourceHash } from './leaf.js';
+import { TileCheck } from './verify-tiles.js';
 import type { VerifyProblem } from './verify-problem.js';
 
 /** Leaves between two comparisons of the full tiles with the stored ones. */
@@ -44,9 +43,32 @@ export async function recompute(
     : new InlineAppender(0, new Map());
   try {
     return await walk(store, size, rootSizes, appender, onProgress);
+  } catch (error) {
+    const malformed = await findMalformed(store);
+    if (malformed === undefined) throw error;
+    return { problems: [malformed], roots: new Map(), root: undefined, records: 0, tiles: 0 };
   } finally {
     await appender.close();
   }
+}
+
+/**
+ * After the hashing failed: the first stored record that is not a readable record (JSON
+ * edited into something else), found by a second, slower pass that encodes each one here.
+ */
+async function findMalformed(store: Store): Promise<VerifyProblem | undefined> {
+  for await (const { leaf, line } of store.ledger.leafLines()) {
+    try {
+      leafSourceHash(line);
+    } catch (error) {
+      return {
+        index: leaf,
+        code: 'RECORD_MALFORMED',
+        message: `the record stored at index ${leaf} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+      };
+    }
+  }
+  return undefined;
 }
 
 async function walk(
@@ -108,44 +130,6 @@ async function walk(
   return { problems, roots, root, records: count, tiles: tiles.compared };
 }
 
-/**
- * Compares recomputed tiles with the stored ones: each full tile once, as it fills; each
- * partial tile (the right edge) in its final form at the end of the pass.
- */
-class TileCheck {
-  readonly leafProblems: VerifyProblem[] = [];
-  /** Interior mismatches: consequences of a leaf mismatch, or causes of their own. */
-  readonly upperProblems: VerifyProblem[] = [];
-  compared = 0;
-  readonly #partial = new Map<string, StoredTile>();
-
-  constructor(private readonly store: Store) {}
-
-  async compare(flushed: Flushed, final: boolean): Promise<void> {
-    for (const tile of flushed.tiles) {
-      const key = `${tile.tileLevel}/${tile.tileIndex}`;
-      if (tile.data.length === FULL_TILE_HASHES * HASH_SIZE) {
-        this.#partial.delete(key);
-        await this.#check(tile);
-      } else {
-        this.#partial.set(key, tile);
-      }
-    }
-    if (!final) return;
-    for (const tile of this.#partial.values()) await this.#check(tile);
-    this.#partial.clear();
-  }
-
-  async #check(tile: StoredTile): Promise<void> {
-    this.compared++;
-    const problem = compareTile(
-      tile,
-      await this.store.ledger.getTile(tile.tileLevel, tile.tileIndex),
-    );
-    if (problem) (tile.tileLevel === 0 ? this.leafProblems : this.upperProblems).push(problem);
-  }
-}
-
 /** A record must sit at the next leaf index, inside the ledger's size. */
 function checkLeafIndex(
   leaf: number,
@@ -168,34 +152,4 @@ function checkLeafIndex(
     };
   }
   return undefined;
-}
-
-function compareTile(mine: StoredTile, stored: Buffer | undefined): VerifyProblem | undefined {
-  const first = mine.tileIndex * TILE_WIDTH ** (mine.tileLevel + 1);
-  if (stored?.equals(mine.data)) return undefined;
-  if (!stored) {
-    return {
-      index: first,
-      code: 'TILE_MISSING',
-      message: `tile ${mine.tileLevel}/${mine.tileIndex} (leaves from ${first}) is not stored`,
-    };
-  }
-  if (mine.tileLevel === 0) {
-    for (let x = 0; x < TILE_WIDTH; x++) {
-      const at = offsetInTile(0, x);
-      if (at + HASH_SIZE > mine.data.length) break;
-      if (!stored.subarray(at, at + HASH_SIZE).equals(mine.data.subarray(at, at + HASH_SIZE))) {
-        return {
-          index: first + x,
-          code: 'LEAF_MISMATCH',
-          message: `the record at index ${first + x} does not hash to its leaf`,
-        };
-      }
-    }
-  }
-  return {
-    index: first,
-    code: 'TILE_MISMATCH',
-    message: `stored hashes of tile ${mine.tileLevel}/${mine.tileIndex} (leaves from ${first}) differ from the recomputed ones`,
-  };
 }

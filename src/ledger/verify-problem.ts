@@ -12,6 +12,7 @@ export interface VerifyProblem {
 export type VerifyProblemCode =
   | 'RECORD_MISSING'
   | 'RECORD_WITHOUT_LEAF'
+  | 'RECORD_MALFORMED'
   | 'LEAF_MISMATCH'
   | 'TILE_MISMATCH'
   | 'TILE_MISSING'
