@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { Ledger, generateSignerKey } from '../ledger/index.js';
+import {
+  DirectoryCheckpointSink,
+  FileCheckpointSink,
+  HttpCheckpointSink,
+  Ledger,
+  generateSignerKey,
+  type CheckpointSink,
+} from '../ledger/index.js';
 import { RelayAliases, Vault, loadMasterKey, readOrCreateKeyFile } from '../privacy/index.js';
 import { SqliteStore, type Store } from '../store/index.js';
 import { formatTime } from '../domain/index.js';
 import { CompiledPolicies, Decider, Guard } from '../guard/index.js';
 import {
   keyFile,
+  resolveCheckpointTargets,
   resolveDbPath,
   resolveKeyDir,
   resolvePolicyDir,
@@ -15,6 +23,7 @@ import {
 /** Everything a command needs, wired in one place. */
 export interface Wired {
   readonly dbPath: string;
+  readonly keyDir: string;
   readonly store: Store;
   readonly ledger: Ledger;
   readonly vault: Vault;
@@ -35,10 +44,11 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
   );
   const store = SqliteStore.open(dbPath, { now });
   try {
-    const ledger = await Ledger.open(store, signerKey);
+    const ledger = await Ledger.open(store, signerKey, { sinks: checkpointSinks(keyDir) });
     const vault = new Vault(masterKey, store.dataKeys);
     return {
       dbPath,
+      keyDir,
       store,
       ledger,
       vault,
@@ -53,6 +63,19 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
     await store.close();
     throw error;
   }
+}
+
+/**
+ * Every checkpoint also goes to `<keydir>/checkpoints.log`, and to `WARDEN_CHECKPOINT_DIR`
+ * and `WARDEN_CHECKPOINT_URL` when they are set.
+ */
+export function checkpointSinks(keyDir: string): CheckpointSink[] {
+  const { dir, url } = resolveCheckpointTargets();
+  return [
+    new FileCheckpointSink(keyFile(keyDir, 'checkpoints.log')),
+    ...(dir === undefined ? [] : [new DirectoryCheckpointSink(dir)]),
+    ...(url === undefined ? [] : [new HttpCheckpointSink(url)]),
+  ];
 }
 
 /** Runs a command against the wired database, closing it whatever happens. */

@@ -42,6 +42,7 @@ export async function importSource(
         options.rejectsPath ?? `${source.name === 'stdin' ? 'stdin' : source.name}.rejects.ndjson`,
       )
     : undefined;
+  let committed: ImportReport;
   try {
     let read = 0;
     const lines = readLines(source.open(), source.name, (n) => options.onProgress?.((read += n)));
@@ -90,11 +91,13 @@ export async function importSource(
     });
     await rejects?.close();
     await tx.commit();
-    return batch.report(source.name, checkpoint, rejects?.path, dangling);
+    committed = batch.report(source.name, checkpoint, rejects?.path, dangling);
   } catch (error) {
     await tx.rollback();
     await ledger.reload();
     await rejects?.discard();
     throw error;
   }
+  await ledger.publish(); // outside the database before the batch is acknowledged
+  return committed;
 }

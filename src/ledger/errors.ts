@@ -21,6 +21,9 @@ import { WardenError } from '../domain/index.js';
  * | `SIGNATURE_INVALID`          | a signature by a known key does not verify: the note is forged    |
  * | `NO_VERIFIED_SIGNATURE`      | no signature of the note is by a known key                        |
  * | `MALFORMED_CHECKPOINT`       | a checkpoint body breaks C2SP tlog-checkpoint                     |
+ * | `MALFORMED_CHECKPOINT_LOG`   | an outside checkpoint log is not a sequence of signed notes       |
+ * | `MALFORMED_COSIGNATURE`      | a cosignature line or a witness request breaks C2SP              |
+ * |                              | tlog-cosignature / tlog-witness                                   |
  */
 export type LedgerErrorCode =
   | 'BAD_HASH_LENGTH'
@@ -36,7 +39,9 @@ export type LedgerErrorCode =
   | 'AMBIGUOUS_KEY'
   | 'SIGNATURE_INVALID'
   | 'NO_VERIFIED_SIGNATURE'
-  | 'MALFORMED_CHECKPOINT';
+  | 'MALFORMED_CHECKPOINT'
+  | 'MALFORMED_CHECKPOINT_LOG'
+  | 'MALFORMED_COSIGNATURE';
 
 /**
  * A failure to prove or check the ledger's integrity. Every code is an integrity failure:
@@ -44,4 +49,13 @@ export type LedgerErrorCode =
  */
 export class LedgerError extends WardenError<LedgerErrorCode> {
   readonly category = 'integrity' as const;
+}
+
+/**
+ * A checkpoint could not be appended to a log outside the database (a full disk, a read-only
+ * volume, an endpoint down). The batch it covers is committed in the database but is not held
+ * outside it: the command fails so that nobody takes it as witnessed.
+ */
+export class CheckpointLogError extends WardenError<'CHECKPOINT_NOT_LOGGED'> {
+  readonly category = 'infrastructure' as const;
 }

@@ -1,5 +1,5 @@
 // Merkle log core: RFC 9162 hashing, proofs and verification, tiles, C2SP notes/checkpoints.
-export { LedgerError } from './errors.js';
+export { CheckpointLogError, LedgerError } from './errors.js';
 export type { LedgerErrorCode } from './errors.js';
 export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash } from './hash.js';
 export { verifyConsistency, verifyInclusion, rootFromInclusionProof } from './verify.js';
@@ -41,3 +41,8 @@ export { canonicalEventLine, canonicalJson } from './canonical.js';
 export { Ledger } from './log.js';
 export { verifyLedger } from './verify-log.js';
 export type { VerifyProblem, VerifyReport } from './verify-log.js';
+// Checkpoints outside the database, their verification, and witnessing.
+export { publishCheckpoint } from './checkpoint-sink.js';
+export type { CheckpointSink } from './checkpoint-sink.js';
+export { DirectoryCheckpointSink, FileCheckpointSink } from './checkpoint-file-sink.js';
+export { HttpCheckpointSink } from './checkpoint-http-sink.js';

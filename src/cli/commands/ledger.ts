@@ -39,6 +39,7 @@ export function registerLedgerCommands(
         try {
           const cp = await w.ledger.checkpoint(tx, w.now());
           await tx.commit();
+          await w.ledger.publish();
           io.out(
             o.json
               ? `${json({ size: cp.size, rootHash: b64(cp.rootHash), note: cp.note })}\n`
