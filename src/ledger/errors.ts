@@ -59,3 +59,41 @@ export class LedgerError extends WardenError<LedgerErrorCode> {
 export class CheckpointLogError extends WardenError<'CHECKPOINT_NOT_LOGGED'> {
   readonly category = 'infrastructure' as const;
 }
+
+/** C2SP tlog-witness refusals, each with its HTTP status. */
+export type WitnessErrorCode =
+  'BAD_REQUEST' | 'FORBIDDEN' | 'UNKNOWN_LOG' | 'CONFLICT' | 'UNPROCESSABLE';
+
+const WITNESS_STATUS: Record<WitnessErrorCode, number> = {
+  BAD_REQUEST: 400,
+  FORBIDDEN: 403,
+  UNKNOWN_LOG: 404,
+  CONFLICT: 409,
+  UNPROCESSABLE: 422,
+};
+
+/**
+ * A witness refused to cosign (C2SP tlog-witness add-checkpoint). `status` is the HTTP
+ * status the spec gives; a `CONFLICT` carries the size of the witness's latest cosigned
+ * checkpoint, which the client must prove consistency from. A checkpoint that is not the
+ * log's (403), rolls back (409) or forks (422) is an integrity finding; a malformed request
+ * (400) or a log the witness does not know (404) is bad input.
+ */
+export class WitnessError extends WardenError<WitnessErrorCode> {
+  readonly status: number;
+  readonly latestSize: number | undefined;
+
+  constructor(
+    code: WitnessErrorCode,
+    message: string,
+    options: { cause?: unknown; latestSize?: number } = {},
+  ) {
+    super(code, message, options);
+    this.status = WITNESS_STATUS[code];
+    this.latestSize = options.latestSize;
+  }
+
+  get category(): 'integrity' | 'input' {
+    return this.status === 400 || this.status === 404 ? 'input' : 'integrity';
+  }
+}

@@ -21,7 +21,12 @@ export interface VerifyProblem {
     | 'CHECKPOINT_SIGNATURE'
     | 'CHECKPOINT_MISMATCH'
     | 'TRUNCATED'
-    | 'STALE_CURRENT_RECORD';
+    | 'STALE_CURRENT_RECORD'
+    // checks against checkpoints kept outside the database (verify-against.ts)
+    | 'OUTSIDE_CHECKPOINT_MISMATCH'
+    | 'OUTSIDE_LOG_FORK'
+    | 'COSIGNATURE_INVALID'
+    | 'NOT_WITNESSED';
   readonly message: string;
 }
 

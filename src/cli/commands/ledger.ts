@@ -13,6 +13,13 @@ import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { json, table } from '../render.js';
 import { withDb, type Wired } from '../wiring.js';
+import {
+  collect,
+  registerLedgerWitnessCommands,
+  verifyOutside,
+  type OutsideOptions,
+  type OutsideSummary,
+} from './ledger-witness.js';
 
 type Db = { db?: string; json?: boolean };
 const b64 = (b: Buffer): string => b.toString('base64');
@@ -153,21 +160,26 @@ export function registerLedgerCommands(
     .addOption(dbOption())
     .option(
       '--against <file>',
-      'also hold the log to this exported checkpoint (catches a truncated tail)',
+      'also hold the log to checkpoints kept outside the database: the checkpoint log, an exported checkpoint, or a directory of them (repeatable)',
+      collect,
+      [],
     )
+    .option('--witness <vkey>', 'a witness verifier key (repeatable)', collect, [])
+    .option('--min-witnesses <k>', 'require a checkpoint cosigned by k of the witnesses')
     .option('--json', 'machine-readable output')
-    .action((o: Db & { against?: string }) =>
+    .action((o: Db & OutsideOptions) =>
       run(o, async (w) => {
-        const against = o.against === undefined ? undefined : readNote(o.against);
-        const report = await verifyLedger(
-          w.store,
-          w.ledger.verifierKey(),
-          against === undefined ? {} : { against },
+        const report = await verifyOutside(
+          w,
+          await verifyLedger(w.store, w.ledger.verifierKey()),
+          o,
         );
         io.out(o.json ? `${json(report)}\n` : renderVerify(report));
         return report.ok ? EXIT.ok : EXIT.finding;
       }),
     );
+
+  registerLedgerWitnessCommands(ledger, dbOption, io, run);
 }
 
 async function resolveIndex(w: Wired, o: { record?: string; index?: string }): Promise<number> {
@@ -212,7 +224,7 @@ function parseCount(text: string, what: string): number {
   return Number(text);
 }
 
-function renderVerify(r: VerifyReport): string {
+function renderVerify(r: VerifyReport & { outside?: OutsideSummary }): string {
   const head = r.ok
     ? `${pc.green('✔ ledger verified')}: ${r.size.toLocaleString('en-US')} leaves, root ${r.rootHash}`
     : `${pc.red('✘ ledger does not verify')}: first difference at index ${r.firstBadIndex ?? '?'}`;
@@ -227,5 +239,16 @@ function renderVerify(r: VerifyReport): string {
           ['index', 'problem', 'detail'],
           r.problems.map((p) => [p.index, p.code, p.message]),
         )}`;
-  return `${head}\n${facts}${problems}\n`;
+  return `${head}\n${facts}${renderOutside(r.outside)}${problems}\n`;
+}
+
+function renderOutside(o: OutsideSummary | undefined): string {
+  if (o === undefined) return '';
+  const first =
+    o.firstDisagreeing === undefined ? '' : `; first that disagrees: ${o.firstDisagreeing}`;
+  const witnessed =
+    o.witnessedSize === undefined
+      ? ''
+      : `; cosigned by the witnesses up to size ${o.witnessedSize}`;
+  return `\noutside checkpoints checked: ${o.checked}${first}${witnessed}`;
 }
