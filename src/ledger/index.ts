@@ -63,3 +63,4 @@ export type { AddCheckpointRequest } from './witness-request.js';
 export { addCheckpoint } from './witness.js';
 export type { Cosigned, WitnessedLog } from './witness.js';
 export { WitnessDir } from './witness-dir.js';
+export { witnessHandler } from './witness-http.js';

@@ -28,7 +28,9 @@ import { join } from 'node:path';
 import { fsyncDir } from './checkpoint-file-sink.js';
 import { generateCosignerKey, parseCosignerKey, type Cosigner } from './cosignature.js';
 import { WitnessError } from './errors.js';
-import type { WitnessedLog } from './witness.js';
+import { addCheckpoint, type WitnessedLog } from './witness.js';
+import type { AddCheckpointRequest } from './witness-request.js';
+import { parseVerifierKey } from './note-keys.js';
 
 const LOCK_WAIT_MS = 10_000;
 
@@ -73,7 +75,7 @@ export class WitnessDir {
   read(origin: string): WitnessedLog | undefined {
     const path = this.statePath(origin);
     if (!existsSync(path)) return undefined;
-    const raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    const raw = parseState(readFileSync(path, 'utf8'));
     if (
       raw['origin'] !== origin ||
       typeof raw['size'] !== 'number' ||
@@ -81,10 +83,8 @@ export class WitnessDir {
       typeof raw['logKey'] !== 'string' ||
       typeof raw['note'] !== 'string'
     ) {
-      throw new WitnessError(
-        'BAD_REQUEST',
-        `${path} is not a witness state file; restore it from a backup`,
-      );
+      // never cosign from a state it cannot read: that could roll it back (an HTTP 500)
+      throw new Error(`${path} is not a witness state file; restore it from a backup`);
     }
     return {
       origin,
@@ -98,6 +98,38 @@ export class WitnessDir {
   write(state: WitnessedLog): void {
     const json = { ...state, rootHash: state.rootHash.toString('base64') };
     writeAtomically(this.statePath(state.origin), `${JSON.stringify(json, null, 2)}\n`);
+  }
+
+  /**
+   * Decides an add-checkpoint request for one of the logs of `logKeys` (chosen by the
+   * checkpoint's origin line: 404 if none), under the lock, and persists the new state before
+   * returning the cosignature line(s). Throws `WitnessError` on refusal.
+   */
+  async cosign(
+    request: AddCheckpointRequest,
+    logKeys: readonly string[],
+    now: () => number = Date.now,
+  ): Promise<string> {
+    const origin = request.note.slice(0, Math.max(0, request.note.indexOf('\n')));
+    const logKey = logKeys.find((key) => parseVerifierKey(key).name === origin);
+    if (logKey === undefined) {
+      throw new WitnessError(
+        'UNKNOWN_LOG',
+        `this witness does not know the log ${JSON.stringify(origin.slice(0, 100))}`,
+      );
+    }
+    return this.locked(() => {
+      const timestamp = BigInt(Math.floor(now() / 1000));
+      const { cosignature, state } = addCheckpoint(
+        request,
+        logKey,
+        this.read(origin),
+        this.cosigner,
+        timestamp,
+      );
+      this.write(state); // persisted before answering (C2SP tlog-witness)
+      return cosignature;
+    });
   }
 
   /** Runs `work` holding the directory's lock (waits up to 10 s for another process). */
@@ -127,6 +159,15 @@ export class WitnessDir {
 
   private statePath(origin: string): string {
     return join(this.dir, 'logs', `${createHash('sha256').update(origin).digest('hex')}.json`);
+  }
+}
+
+function parseState(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 

@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { Command } from 'commander';
 import {
   WitnessDir,
+  parseVerifierKey,
   WitnessError,
-  addCheckpoint,
+  witnessHandler,
   formatAddCheckpoint,
   parseAddCheckpoint,
-  parseCheckpoint,
-  parseVerifierKey,
   type AddCheckpointRequest,
 } from '../../ledger/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
+import { once } from 'node:events';
+import { collect } from './ledger-witness.js';
 import { json } from '../render.js';
 
 type CosignOptions = {
@@ -61,7 +63,7 @@ export function registerWitnessCommands(
       const request = await readRequest(o, io);
       const dir = WitnessDir.open(o.dir);
       try {
-        const body = await cosign(dir, request, o.logKey);
+        const body = await dir.cosign(request, [o.logKey]);
         io.out(o.json ? `${json({ status: 200, body })}\n` : body);
         setCode(EXIT.ok);
       } catch (error) {
@@ -71,27 +73,38 @@ export function registerWitnessCommands(
         setCode(error.category === 'integrity' ? EXIT.finding : EXIT.usage);
       }
     });
+
+  registerServe(witness, io);
 }
 
-async function cosign(
-  dir: WitnessDir,
-  request: AddCheckpointRequest,
-  logKey: string,
-): Promise<string> {
-  parseVerifierKey(logKey);
-  const origin = parseCheckpoint(request.note.slice(0, request.note.indexOf('\n\n') + 1)).origin;
-  return dir.locked(() => {
-    const now = BigInt(Math.floor(Date.now() / 1000));
-    const { cosignature, state } = addCheckpoint(
-      request,
-      logKey,
-      dir.read(origin),
-      dir.cosigner,
-      now,
-    );
-    dir.write(state); // persisted before answering (C2SP tlog-witness)
-    return cosignature;
-  });
+/** `warden witness serve`: answers until stopped (SIGINT/SIGTERM). */
+function registerServe(witness: Command, io: Io): void {
+  witness
+    .command('serve')
+    .description('serve C2SP tlog-witness POST /add-checkpoint over HTTP')
+    .requiredOption('--dir <dir>', 'the witness state directory')
+    .requiredOption(
+      '--log-key <vkey>',
+      'a log verifier key this witness serves (repeatable)',
+      collect,
+      [],
+    )
+    .option('--listen <host:port>', 'where to listen', '127.0.0.1:7380')
+    .action(async (o: { dir: string; logKey: string[]; listen: string }) => {
+      const dir = WitnessDir.open(o.dir);
+      for (const key of o.logKey) parseVerifierKey(key);
+      const match = /^(.+):(\d{1,5})$/.exec(o.listen);
+      if (!match)
+        throw new UsageError(`--listen must be host:port, got ${JSON.stringify(o.listen)}`);
+      const server = createServer(witnessHandler(dir, o.logKey));
+      server.listen(Number(match[2]), match[1]);
+      await once(server, 'listening');
+      io.err(
+        `witness ${dir.cosigner.verifierKey} listening on http://${o.listen}/add-checkpoint\n`,
+      );
+      await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+      server.close();
+    });
 }
 
 async function readRequest(o: CosignOptions, io: Io): Promise<AddCheckpointRequest> {
