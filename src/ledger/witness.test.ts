@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { countCosignatures } from './cosignature.js';
 import { WitnessError } from './errors.js';
@@ -187,3 +188,47 @@ describe('addCheckpoint (C2SP tlog-witness)', () => {
 function forkedNote(origin: string, skey: string, size: number, rootHash: Buffer): string {
   return signNote(formatCheckpoint({ origin, size, rootHash }), [skey]);
 }
+
+describe('addCheckpoint over any history', () => {
+  const log = syntheticLog(64);
+  const fork = syntheticLog(64, log.name, log.skey, 5000); // another history under the same key
+  const witness = syntheticWitness();
+
+  it('cosigns every checkpoint that grows the log, and never one of another history', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }),
+        fc.integer({ min: 1, max: 64 }),
+        (sizes, forkSize) => {
+          let held: WitnessedLog | undefined;
+          for (const size of sizes) {
+            const old = held?.size ?? 0;
+            if (size < old) continue; // the log never shrinks
+            const proof = old === 0 || old === size ? [] : log.proof(old, size);
+            held = addCheckpoint(
+              { oldSize: old, proof, note: log.note(size) },
+              log.vkey,
+              held,
+              witness,
+              NOW,
+            ).state;
+          }
+          const last = held as WitnessedLog;
+          if (forkSize < last.size) return;
+          const proof = forkSize === last.size ? [] : fork.proof(last.size, forkSize);
+          const e = refusal(() =>
+            addCheckpoint(
+              { oldSize: last.size, proof, note: fork.note(forkSize) },
+              log.vkey,
+              last,
+              witness,
+              NOW,
+            ),
+          );
+          expect(e.code).toBe('UNPROCESSABLE');
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
