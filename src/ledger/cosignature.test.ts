@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { cosignedMessage, parseCosignature } from './cosignature.js';
 import {
-  cosignedMessage,
   countCosignatures,
   generateCosignerKey,
-  parseCosignature,
   parseCosignerKey,
   parseCosignerVerifierKey,
-} from './cosignature.js';
+} from './cosigner-keys.js';
 import { LedgerError } from './errors.js';
 import { generateSignerKey, verifierKeyFromSigner } from './note-keys.js';
 import { openNote } from './signed-note.js';

@@ -50,14 +50,15 @@ export { parseCheckpointLog } from './checkpoint-log.js';
 export type { CheckpointLogEntry } from './checkpoint-log.js';
 export { verifyAgainst } from './verify-against.js';
 export type { AgainstOptions, AgainstReport, TreeView } from './verify-against.js';
+export { formatCosignatureLine, parseCosignature } from './cosignature.js';
+export type { Cosignature } from './cosignature.js';
 export {
   countCosignatures,
   generateCosignerKey,
-  parseCosignature,
   parseCosignerKey,
   parseCosignerVerifierKey,
-} from './cosignature.js';
-export type { Cosignature, Cosigner } from './cosignature.js';
+} from './cosigner-keys.js';
+export type { Cosigner } from './cosigner-keys.js';
 export { formatAddCheckpoint, parseAddCheckpoint } from './witness-request.js';
 export type { AddCheckpointRequest } from './witness-request.js';
 export { addCheckpoint } from './witness.js';

@@ -8,7 +8,7 @@
 import { parseCheckpoint, type Checkpoint } from './checkpoint.js';
 import type { CheckpointLogEntry } from './checkpoint-log.js';
 import { openNote, type NoteSignature } from './signed-note.js';
-import { countCosignatures } from './cosignature.js';
+import { countCosignatures } from './cosigner-keys.js';
 import { LedgerError } from './errors.js';
 import { EMPTY_ROOT } from './hash.js';
 import { verifyConsistency } from './verify.js';

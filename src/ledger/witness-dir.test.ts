@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countCosignatures } from './cosignature.js';
+import { countCosignatures } from './cosigner-keys.js';
 import { WitnessError } from './errors.js';
 import { openNote } from './signed-note.js';
 import { WitnessDir } from './witness-dir.js';

@@ -26,7 +26,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { fsyncDir } from './checkpoint-file-sink.js';
-import { generateCosignerKey, parseCosignerKey, type Cosigner } from './cosignature.js';
+import { generateCosignerKey, parseCosignerKey, type Cosigner } from './cosigner-keys.js';
 import { WitnessError } from './errors.js';
 import { addCheckpoint, type WitnessedLog } from './witness.js';
 import type { AddCheckpointRequest } from './witness-request.js';

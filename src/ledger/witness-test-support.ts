@@ -1,6 +1,6 @@
 /** Test-only: a synthetic signed log and a witness key, for the witness and verify tests. */
 import { formatCheckpoint } from './checkpoint.js';
-import { generateCosignerKey, parseCosignerKey, type Cosigner } from './cosignature.js';
+import { generateCosignerKey, parseCosignerKey, type Cosigner } from './cosigner-keys.js';
 import { generateSignerKey, verifierKeyFromSigner } from './note-keys.js';
 import { consistencyProof } from './proofs.js';
 import { signNote } from './signed-note.js';

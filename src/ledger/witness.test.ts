@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countCosignatures } from './cosignature.js';
+import { countCosignatures } from './cosigner-keys.js';
 import { WitnessError } from './errors.js';
 import { openNote } from './signed-note.js';
 import { addCheckpoint, type WitnessedLog } from './witness.js';

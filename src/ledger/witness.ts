@@ -10,7 +10,7 @@
  * stolen) can never get it to cosign a rewritten history or a rollback.
  */
 import { parseCheckpoint } from './checkpoint.js';
-import type { Cosigner } from './cosignature.js';
+import type { Cosigner } from './cosigner-keys.js';
 import { LedgerError, WitnessError } from './errors.js';
 import { EMPTY_ROOT } from './hash.js';
 import { parseVerifierKey } from './note-keys.js';
