@@ -79,6 +79,21 @@ describe('the checkpoint log outside the database', () => {
     }
   });
 
+  it('refuses a --witness that is not a witness key, and --min-witnesses above the keys given', async () => {
+    const logKey = (
+      JSON.parse((await runCli(['ledger', 'export-checkpoint', '--db', db, '--json'])).out) as {
+        verifierKey: string;
+      }
+    ).verifierKey;
+    const bad = await runCli(['ledger', 'verify', '--db', db, '--witness', logKey]); // a log key (0x01)
+    expect([bad.code, bad.err]).toEqual([
+      2,
+      expect.stringContaining('is not a witness verifier key'),
+    ]);
+    const many = await runCli(['ledger', 'verify', '--db', db, '--min-witnesses', '1']);
+    expect(many.code).toBe(2);
+  });
+
   it('a witness cosigns from a checkpoint and proof file, and from a request on stdin', async () => {
     const witness = join(dir.path, 'witness');
     expect(

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Command, Option } from 'commander';
 import {
   FileCheckpointSink,
@@ -7,17 +6,14 @@ import {
   formatAddCheckpoint,
   openNote,
   parseAddCheckpoint,
-  parseCheckpointLog,
   parseCosignerVerifierKey,
   countCosignatures,
-  verifyAgainst,
-  type CheckpointLogEntry,
-  type VerifyReport,
 } from '../../ledger/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { keyFile } from '../paths.js';
 import type { Wired } from '../wiring.js';
+import { assertWitnessKey } from './verify-outside.js';
 
 type Db = { db?: string; json?: boolean };
 type Run = (o: Db, f: (w: Wired) => Promise<number>) => Promise<void>;
@@ -63,6 +59,7 @@ export function registerLedgerWitnessCommands(
     .addOption(dbOption())
     .action((o: Db & { request: string; response: string; witness: string[] }) =>
       run(o, async (w) => {
+        for (const key of o.witness) assertWitnessKey(key);
         const { note } = parseAddCheckpoint(readText(o.request));
         const cosigned = `${note}${readText(o.response)}`;
         const { text, unverified } = openNote(cosigned, [w.ledger.verifierKey()]);
@@ -84,79 +81,6 @@ export function registerLedgerWitnessCommands(
         return EXIT.ok;
       }),
     );
-}
-
-/** What the checks outside the database add to a verify report. */
-export interface OutsideSummary {
-  readonly checked: number;
-  readonly firstDisagreeing?: string;
-  readonly witnessedSize?: number;
-}
-
-/** The verify options that reach outside the database. */
-export interface OutsideOptions {
-  readonly against: string[];
-  readonly witness: string[];
-  readonly minWitnesses?: string;
-}
-
-/**
- * Adds the checks against checkpoints kept outside the database to a `verifyLedger` report:
- * every `--against` log, note or directory, and with `--witness`, `<keydir>/cosigned.log`.
- */
-export async function verifyOutside(
-  w: Wired,
-  report: VerifyReport,
-  o: OutsideOptions,
-): Promise<VerifyReport & { outside?: OutsideSummary }> {
-  const minWitnesses =
-    o.minWitnesses === undefined ? 0 : parseSize(o.minWitnesses, '--min-witnesses');
-  if (minWitnesses > o.witness.length)
-    throw new UsageError(
-      `--min-witnesses ${minWitnesses} is more than the ${o.witness.length} --witness keys given`,
-    );
-  const sources = [...o.against];
-  const cosigned = keyFile(w.keyDir, 'cosigned.log');
-  if (o.witness.length > 0 && existsSync(cosigned)) sources.push(cosigned);
-  if (sources.length === 0) {
-    if (minWitnesses > 0)
-      throw new UsageError(
-        '--min-witnesses needs cosigned checkpoints: --against FILE or `ledger add-cosignatures`',
-      );
-    return report;
-  }
-  const entries = sources.flatMap(readOutsideCheckpoints);
-  const outside = await verifyAgainst(w.ledger, entries, w.ledger.verifierKey(), {
-    witnesses: o.witness,
-    minWitnesses,
-  });
-  const problems = [...report.problems, ...outside.problems].sort((a, b) => a.index - b.index);
-  const { firstBadIndex: _f, ...rest } = report;
-  return {
-    ...rest,
-    ok: problems.length === 0,
-    checkpointsChecked: report.checkpointsChecked + outside.checked,
-    problems,
-    ...(problems[0] ? { firstBadIndex: problems[0].index } : {}),
-    outside: {
-      checked: outside.checked,
-      ...(outside.firstDisagreeing === undefined
-        ? {}
-        : { firstDisagreeing: outside.firstDisagreeing }),
-      ...(outside.witnessedSize === undefined ? {} : { witnessedSize: outside.witnessedSize }),
-    },
-  };
-}
-
-/** A checkpoint log, a single exported note, or a directory of `*.note` files. */
-export function readOutsideCheckpoints(path: string): CheckpointLogEntry[] {
-  if (!existsSync(path)) throw new UsageError(`cannot read ${path}`);
-  if (!statSync(path).isDirectory()) return parseCheckpointLog(readText(path), path);
-  const files = readdirSync(path)
-    .filter((f) => f.endsWith('.note'))
-    .sort();
-  if (files.length === 0) throw new UsageError(`${path} holds no .note checkpoint files`);
-  return files.flatMap((f) => parseCheckpointLog(readText(join(path, f)), join(path, f)));
 }
 
 export function collect(value: string, previous: string[]): string[] {

@@ -13,13 +13,8 @@ import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { json, table } from '../render.js';
 import { withDb, type Wired } from '../wiring.js';
-import {
-  collect,
-  registerLedgerWitnessCommands,
-  verifyOutside,
-  type OutsideOptions,
-  type OutsideSummary,
-} from './ledger-witness.js';
+import { collect, registerLedgerWitnessCommands } from './ledger-witness.js';
+import { verifyOutside, type OutsideOptions, type OutsideSummary } from './verify-outside.js';
 
 type Db = { db?: string; json?: boolean };
 const b64 = (b: Buffer): string => b.toString('base64');
