@@ -10,6 +10,7 @@ import { ingestCommand } from './commands/ingest.js';
 import { statsCommand } from './commands/stats.js';
 import { registerLedgerCommands } from './commands/ledger.js';
 import { registerGuardCommands } from './commands/guard.js';
+import { registerWitnessCommands } from './commands/witness.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
@@ -187,6 +188,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
 
   registerLedgerCommands(program, dbOption, io, (c) => (code = c));
   registerGuardCommands(program, dbOption, io, (c) => (code = c));
+  registerWitnessCommands(program, io, (c) => (code = c));
   registerPolicyCommands(program, io, (c) => (code = c));
 
   try {

@@ -23,8 +23,28 @@ export function resolveKeyDir(dbPath: string, env: NodeJS.ProcessEnv = process.e
   return dir !== undefined && dir !== '' ? dir : `${dbPath}.keys`;
 }
 
-export function keyFile(dir: string, name: 'master.key' | 'ledger.key'): string {
+export function keyFile(
+  dir: string,
+  name: 'master.key' | 'ledger.key' | 'checkpoints.log' | 'cosigned.log',
+): string {
   return join(dir, name);
+}
+
+/** Where checkpoints go outside the database, besides `<keydir>/checkpoints.log`. */
+export interface CheckpointTargets {
+  /** `WARDEN_CHECKPOINT_DIR`: one file per checkpoint. */
+  readonly dir?: string;
+  /** `WARDEN_CHECKPOINT_URL`: each note POSTed. */
+  readonly url?: string;
+}
+
+export function resolveCheckpointTargets(env: NodeJS.ProcessEnv = process.env): CheckpointTargets {
+  const dir = env['WARDEN_CHECKPOINT_DIR'];
+  const url = env['WARDEN_CHECKPOINT_URL'];
+  return {
+    ...(dir !== undefined && dir !== '' ? { dir } : {}),
+    ...(url !== undefined && url !== '' ? { url } : {}),
+  };
 }
 
 /**

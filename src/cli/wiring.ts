@@ -1,11 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import {
+  DirectoryCheckpointSink,
+  FileCheckpointSink,
+  HttpCheckpointSink,
   Ledger,
   generateSignerKey,
   openNote,
   parseSignerKeyName,
   verifierKeyFromSigner,
+  type CheckpointSink,
 } from '../ledger/index.js';
 import {
   RelayAliases,
@@ -19,6 +23,7 @@ import { formatTime } from '../domain/index.js';
 import { CompiledPolicies, Decider, Guard } from '../guard/index.js';
 import {
   keyFile,
+  resolveCheckpointTargets,
   resolveDbPath,
   resolveKeyDir,
   resolveMaxPages,
@@ -29,6 +34,7 @@ import {
 /** Everything a command needs, wired in one place. */
 export interface Wired {
   readonly dbPath: string;
+  readonly keyDir: string;
   readonly store: Store;
   readonly ledger: Ledger;
   readonly vault: Vault;
@@ -64,10 +70,11 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
       ledgerKeyFrom: ledgerFile,
       signsCheckpoint: (note) => signs(note, verifierKey),
     });
-    const ledger = await Ledger.open(store, signerKey);
+    const ledger = await Ledger.open(store, signerKey, { sinks: checkpointSinks(keyDir) });
     const vault = new Vault(masterKey, store.dataKeys);
     return {
       dbPath,
+      keyDir,
       store,
       ledger,
       vault,
@@ -104,6 +111,19 @@ function signs(note: string, verifierKey: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Every checkpoint also goes to `<keydir>/checkpoints.log`, and to `WARDEN_CHECKPOINT_DIR`
+ * and `WARDEN_CHECKPOINT_URL` when they are set.
+ */
+export function checkpointSinks(keyDir: string): CheckpointSink[] {
+  const { dir, url } = resolveCheckpointTargets();
+  return [
+    new FileCheckpointSink(keyFile(keyDir, 'checkpoints.log')),
+    ...(dir === undefined ? [] : [new DirectoryCheckpointSink(dir)]),
+    ...(url === undefined ? [] : [new HttpCheckpointSink(url)]),
+  ];
 }
 
 /** Runs a command against the wired database, closing it whatever happens. */

@@ -62,6 +62,7 @@ export class Recorder {
       await this.ledger.reload();
       throw error;
     }
+    await this.ledger.publish(); // outside the database before the request is answered
   }
 
   private async writeVersion(tx: StoreTransaction, record: DirectoryRecord): Promise<void> {

@@ -42,6 +42,7 @@ export async function importSource(
   const rejects = new RejectsWriter(
     options.rejectsPath ?? `${source.name === 'stdin' ? 'stdin' : source.name}.rejects.ndjson`,
   );
+  let committed: ImportReport;
   try {
     // another process (an import, the guard) may have appended since this ledger was opened:
     // under the write lock, pick up the log's head before numbering this batch's leaves
@@ -96,7 +97,7 @@ export async function importSource(
     });
     await rejects.close();
     await tx.commit();
-    return batch.report(source.name, checkpoint, rejects.path, dangling);
+    committed = batch.report(source.name, checkpoint, rejects.path, dangling);
   } catch (error) {
     await tx.rollback();
     await ledger.reload();
@@ -104,4 +105,6 @@ export async function importSource(
     if (!(error instanceof InputError && error.rejections)) await rejects.discard();
     throw error;
   }
+  await ledger.publish(); // outside the database before the batch is acknowledged
+  return committed;
 }

@@ -1,5 +1,5 @@
 // Merkle log core: RFC 9162 hashing, proofs and verification, tiles, C2SP notes/checkpoints.
-export { LedgerError } from './errors.js';
+export { CheckpointLogError, LedgerError, WitnessError } from './errors.js';
 export type { LedgerErrorCode } from './errors.js';
 export { EMPTY_ROOT, HASH_SIZE, leafHash, nodeHash } from './hash.js';
 export { verifyConsistency, verifyInclusion, rootFromInclusionProof } from './verify.js';
@@ -46,3 +46,28 @@ export type {
   VerifyProblemCode,
   VerifyReport,
 } from './verify-log.js';
+// Checkpoints outside the database, their verification, and witnessing.
+export { publishCheckpoint } from './checkpoint-sink.js';
+export type { CheckpointSink } from './checkpoint-sink.js';
+export { DirectoryCheckpointSink, FileCheckpointSink } from './checkpoint-file-sink.js';
+export { HttpCheckpointSink } from './checkpoint-http-sink.js';
+export { parseCheckpointLog } from './checkpoint-log.js';
+export type { CheckpointLogEntry } from './checkpoint-log.js';
+export { verifyAgainst } from './verify-against.js';
+export type { AgainstOptions, AgainstReport, TreeView } from './verify-against.js';
+export { formatCosignatureLine, parseCosignature } from './cosignature.js';
+export type { Cosignature } from './cosignature.js';
+export {
+  countCosignatures,
+  generateCosignerKey,
+  parseCosignerKey,
+  parseCosignerVerifierKey,
+} from './cosigner-keys.js';
+export type { Cosigner } from './cosigner-keys.js';
+export { formatAddCheckpoint, parseAddCheckpoint } from './witness-request.js';
+export type { AddCheckpointRequest } from './witness-request.js';
+export { addCheckpoint } from './witness.js';
+export type { Cosigned, WitnessedLog } from './witness.js';
+export { WitnessDir } from './witness-dir.js';
+export { witnessHandler } from './witness-http.js';
+export { storedTree } from './stored-tree.js';

@@ -1,6 +1,7 @@
 import type { InterchangeRecord } from '../domain/index.js';
 import type { Store, StoreTransaction, StoredCheckpoint } from '../store/index.js';
 import { formatCheckpoint } from './checkpoint.js';
+import { publishCheckpoint, type CheckpointSink } from './checkpoint-sink.js';
 import { LedgerError } from './errors.js';
 import type { LeafSource } from './leaf.js';
 import {
@@ -21,6 +22,8 @@ const POST_EVERY = 2048;
 export interface LedgerOptions {
   /** Hash on a worker thread (the default where the compiled worker exists) or in this one. */
   readonly hashing?: 'thread' | 'inline';
+  /** Where each checkpoint also goes, outside the database (see `publish`). */
+  readonly sinks?: readonly CheckpointSink[];
 }
 
 /**
@@ -36,6 +39,7 @@ export class Ledger {
   private pending: LeafSource[] = [];
   private appended: number;
   private persistedRoot: Buffer;
+  private unpublished: StoredCheckpoint | undefined;
 
   private constructor(
     private readonly store: Store,
@@ -43,6 +47,7 @@ export class Ledger {
     private readonly appender: LeafAppender,
     size: number,
     root: Buffer,
+    private readonly sinks: readonly CheckpointSink[],
   ) {
     this.appended = size;
     this.persistedRoot = root;
@@ -54,7 +59,8 @@ export class Ledger {
     const { size, edge } = await loadEdge(store);
     const threaded = (options.hashing ?? (canUseWorker() ? 'thread' : 'inline')) === 'thread';
     const appender = threaded ? new ThreadAppender(size, edge) : new InlineAppender(size, edge);
-    const ledger = new Ledger(store, signerKey, appender, size, Buffer.alloc(0));
+    const sinks = options.sinks ?? [];
+    const ledger = new Ledger(store, signerKey, appender, size, Buffer.alloc(0), sinks);
     try {
       ledger.persistedRoot = await ledger.rootAt(size);
     } catch (error) {
@@ -125,12 +131,29 @@ export class Ledger {
       createdAt,
     };
     await tx.putCheckpoint(cp);
+    this.unpublished = cp;
     return cp;
+  }
+
+  /**
+   * Appends the checkpoint made by the last `checkpoint` call to every sink outside the
+   * database; call it right after the transaction commits, and acknowledge the batch only
+   * when it resolves. After the commit, not before: a crash in between leaves the outside
+   * log one checkpoint behind (the next one covers it), never ahead of the database, which
+   * would read as a cut tail. Throws `CHECKPOINT_NOT_LOGGED` if a sink fails.
+   */
+  async publish(): Promise<void> {
+    const cp = this.unpublished;
+    this.unpublished = undefined;
+    if (cp !== undefined && this.sinks.length > 0) {
+      await publishCheckpoint(this.sinks, cp.note, cp.size);
+    }
   }
 
   /** Forgets appends that were rolled back: reloads the right edge from the store. */
   async reload(): Promise<void> {
     this.cache.clear();
+    this.unpublished = undefined;
     this.pending = [];
     const { size, edge } = await loadEdge(this.store);
     await this.appender.reset(size, edge);

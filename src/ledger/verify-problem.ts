@@ -22,4 +22,9 @@ export type VerifyProblemCode =
   | 'CHECKPOINT_INCONSISTENT'
   | 'UNSIGNED_TAIL'
   | 'TRUNCATED'
-  | 'STALE_CURRENT_RECORD';
+  | 'STALE_CURRENT_RECORD'
+  // checks against checkpoints kept outside the database (verify-against.ts)
+  | 'OUTSIDE_CHECKPOINT_MISMATCH'
+  | 'OUTSIDE_LOG_FORK'
+  | 'COSIGNATURE_INVALID'
+  | 'NOT_WITNESSED';

@@ -4,21 +4,22 @@ import {
   LedgerError,
   openNote,
   parseCheckpoint,
+  storedTree,
   verifyLedger,
   type VerifyReport,
 } from '../../ledger/index.js';
 import { SqliteStore, sqliteFault, type StoredCheckpoint } from '../../store/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
-import { resolveDbPath } from '../paths.js';
+import { resolveDbPath, resolveKeyDir } from '../paths.js';
+import { verifyOutside, type OutsideOptions, type OutsideSummary } from './verify-outside.js';
 import { stepBar } from '../progress.js';
 import { resolveVerifierKey, type ReadWired } from '../read-only.js';
 import { json, table } from '../render.js';
 
-export interface VerifyFlags {
+export interface VerifyFlags extends OutsideOptions {
   readonly db?: string;
   readonly key?: string;
-  readonly against?: string;
   readonly json?: boolean;
 }
 
@@ -31,17 +32,22 @@ export async function verifyCommand(o: VerifyFlags, io: Io): Promise<number> {
   const store = SqliteStore.open(dbPath, { readonly: true });
   try {
     const verifierKey = resolveVerifierKey(o.key, dbPath);
-    const against = o.against === undefined ? undefined : readNote(o.against);
     const bar = stepBar('verify', await store.ledger.size(), 'leaves');
-    let report: VerifyReport;
+    let inside: VerifyReport;
     try {
-      report = await verifyLedger(store, verifierKey, {
-        ...(against === undefined ? {} : { against }),
+      inside = await verifyLedger(store, verifierKey, {
         onProgress: (leaves) => bar.update(leaves),
       });
     } finally {
       bar.stop();
     }
+    // then the checkpoints kept outside the database (--against) and witnesses' cosignatures
+    const report = await verifyOutside(
+      await storedTree(store),
+      { keyDir: resolveKeyDir(dbPath), verifierKey },
+      inside,
+      o,
+    );
     io.out(o.json ? `${json(report)}\n` : renderVerify(report));
     return report.ok ? EXIT.ok : EXIT.finding;
   } catch (error) {
@@ -93,7 +99,7 @@ export function readNote(file: string): string {
   }
 }
 
-function renderVerify(r: VerifyReport): string {
+function renderVerify(r: VerifyReport & { outside?: OutsideSummary }): string {
   const head = r.ok
     ? `${pc.green('✔ ledger verified')}: ${r.size.toLocaleString('en-US')} leaves, root ${r.rootHash}`
     : `${pc.red('✘ ledger does not verify')}: first difference at index ${r.firstBadIndex ?? '?'}`;
@@ -108,5 +114,16 @@ function renderVerify(r: VerifyReport): string {
           ['index', 'problem', 'detail'],
           r.problems.map((p) => [p.index, p.code, p.message]),
         )}`;
-  return `${head}\n${facts}${problems}\n`;
+  return `${head}\n${facts}${renderOutside(r.outside)}${problems}\n`;
+}
+
+function renderOutside(o: OutsideSummary | undefined): string {
+  if (o === undefined) return '';
+  const first =
+    o.firstDisagreeing === undefined ? '' : `; first that disagrees: ${o.firstDisagreeing}`;
+  const witnessed =
+    o.witnessedSize === undefined
+      ? ''
+      : `; cosigned by the witnesses up to size ${o.witnessedSize}`;
+  return `\noutside checkpoints checked: ${o.checked}${first}${witnessed}`;
 }

@@ -8,6 +8,7 @@ import { json, table } from '../render.js';
 import { withDb, type Wired } from '../wiring.js';
 import { withReadOnlyDb, type ReadWired } from '../read-only.js';
 import { readNote, signedHead, verifyCommand, type VerifyFlags } from './ledger-verify.js';
+import { collect, registerLedgerWitnessCommands } from './ledger-witness.js';
 
 type Db = { db?: string; json?: boolean };
 const b64 = (b: Buffer): string => b.toString('base64');
@@ -36,6 +37,7 @@ export function registerLedgerCommands(
         try {
           const cp = await w.ledger.checkpoint(tx, w.now());
           await tx.commit();
+          await w.ledger.publish();
           io.out(
             o.json
               ? `${json({ size: cp.size, rootHash: b64(cp.rootHash), note: cp.note })}\n`
@@ -145,14 +147,20 @@ export function registerLedgerCommands(
     .addOption(dbOption())
     .option(
       '--against <file>',
-      'also hold the log to this exported checkpoint (catches a truncated tail)',
+      'also hold the log to checkpoints kept outside the database: the checkpoint log, an exported checkpoint, or a directory of them (repeatable)',
+      collect,
+      [],
     )
     .option(
       '--key <file|key>',
       'the verifier key (as export-checkpoint prints it), a file holding it, or a key folder (default: the database’s key folder)',
     )
+    .option('--witness <vkey>', 'a witness verifier key (repeatable)', collect, [])
+    .option('--min-witnesses <k>', 'require a checkpoint cosigned by k of the witnesses')
     .option('--json', 'machine-readable output')
     .action((o: VerifyFlags) => verifyCommand(o, io).then(setCode));
+
+  registerLedgerWitnessCommands(ledger, dbOption, io, run);
 }
 
 async function resolveIndex(w: ReadWired, o: { record?: string; index?: string }): Promise<number> {
