@@ -118,7 +118,10 @@ async function baseline(path: string, file: string): Promise<number> {
   let leaf = 0;
   let inTx = 0;
   db.exec('BEGIN');
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+  for await (const text of createInterface({
+    input: createReadStream(file),
+    crlfDelay: Infinity,
+  })) {
     const o = JSON.parse(text) as Line;
     if (o.kind === 'event') insertEvent(event, leaf++, o);
     else {
@@ -150,8 +153,8 @@ function insertEvent(insert: Database.Statement, leaf: number, o: Line): void {
     o['action'],
     target.type,
     target.id,
-    (o['outcome']) ?? null,
-    (o['ticket']) ?? null,
+    o['outcome'] ?? null,
+    o['ticket'] ?? null,
     o['context'] ? JSON.stringify(o['context']) : null,
     o['attrs'] ? JSON.stringify(o['attrs']) : null,
   );

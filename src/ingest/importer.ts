@@ -1,5 +1,5 @@
 import type { Ledger } from '../ledger/index.js';
-import type { Vault } from '../privacy/index.js';
+import type { PersonalData, Vault } from '../privacy/index.js';
 import type { Store } from '../store/index.js';
 import { InputError, type InputIssue } from './errors.js';
 import { readLines, type LineSource } from './line-reader.js';
@@ -15,6 +15,8 @@ export interface ImportOptions {
   /** Called with the number of input bytes read so far. */
   readonly onProgress?: (bytesRead: number) => void;
   readonly now: () => string;
+  /** Which person attrs are personal (the shipped defaults when absent; see docs/privacy.md). */
+  readonly personalData?: PersonalData;
 }
 
 const CHUNK = 4096;
@@ -36,7 +38,7 @@ export async function importSource(
 ): Promise<ImportReport> {
   const startedAt = options.now();
   const tx = await store.begin();
-  const batch = new Batch(tx, ledger, vault);
+  const batch = new Batch(tx, ledger, vault, options.personalData);
   const rejects = options.skipInvalid
     ? new RejectsWriter(
         options.rejectsPath ?? `${source.name === 'stdin' ? 'stdin' : source.name}.rejects.ndjson`,
