@@ -15,7 +15,7 @@ export interface ImportOptions {
   /** Called with the number of input bytes read so far. */
   readonly onProgress?: (bytesRead: number) => void;
   readonly now: () => string;
-  /** Which person attrs are personal (the shipped defaults when absent; see docs/privacy.md). */
+  /** Which person attrs are personal (the shipped defaults when absent; see docs/ingest.md, "Personal data"). */
   readonly personalData?: PersonalData;
 }
 

@@ -8,7 +8,7 @@ export type PersonKind = (typeof PERSON_KINDS)[number];
 export type PersonalDataDeclaration = Partial<Record<PersonKind, readonly string[]>>;
 
 /**
- * The shipped default for reviewers (docs/privacy.md): an attrs member whose normalised name
+ * The shipped default for reviewers (docs/ingest.md, "Personal data"): an attrs member whose normalised name
  * (case and separators folded: `Alt_Email` → `altemail`) names an e-mail, phone, name or
  * postal-address field, and any text in a reviewer's attrs that is an e-mail address.
  */
