@@ -29,7 +29,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** `Alt_Email`, `alt-email`, `ALT EMAIL` → `altemail`. */
 export function normaliseFieldName(name: string): string {
-  return name.toLowerCase().replace(/[\s_.\-]+/g, '');
+  return name.toLowerCase().replace(/[\s_.-]+/g, '');
 }
 
 /**
@@ -77,7 +77,7 @@ export class PersonalData {
           : value;
       if (sealed !== value) (out ??= { ...attrs })[name] = sealed;
     }
-    return out ?? (attrs as Record<string, unknown>);
+    return out ?? attrs;
   }
 }
 
@@ -88,12 +88,13 @@ function sealAddresses(vault: Vault, subject: string, field: string, value: unkn
   }
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) {
+    const items = value as unknown[];
     let out: unknown[] | undefined;
-    value.forEach((item: unknown, i) => {
+    items.forEach((item, i) => {
       const sealed = sealAddresses(vault, subject, `${field}.${i}`, item);
-      if (sealed !== item) (out ??= [...value])[i] = sealed;
+      if (sealed !== item) (out ??= [...items])[i] = sealed;
     });
-    return out ?? value;
+    return out ?? items;
   }
   const obj = value as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
