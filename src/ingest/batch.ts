@@ -7,6 +7,7 @@ import type { InputIssue } from './errors.js';
 import { ReferenceCollector, type DanglingReference } from './references.js';
 
 const MAX_ISSUES_KEPT = 50;
+const REFS_KEPT = 100_000;
 
 export interface ImportReport {
   readonly source: string;
@@ -52,6 +53,7 @@ export class Batch {
   readonly issues: InputIssue[] = [];
   readonly pending: Pending[] = [];
   readonly refs = new ReferenceCollector();
+  private refsLimit = REFS_KEPT;
   /** The current payload of the directory records of the chunk being written (see `flush`). */
   private readonly current = new Map<string, string>();
 
@@ -172,6 +174,17 @@ export class Batch {
         this.current.set(`${kind}\u0000${key}`, payload);
       }
     }
+  }
+
+  /**
+   * Forgets the references already resolved once they pass `REFS_KEPT` ids (the limit doubles
+   * when most are still unresolved, so a stream of references to records yet to come costs
+   * one look-up per doubling, not one per chunk).
+   */
+  async boundReferences(store: Store): Promise<void> {
+    if (this.refs.size < this.refsLimit) return;
+    await this.refs.forgetFound((kind, ids) => store.directory.existing(kind, ids));
+    if (this.refs.size > this.refsLimit / 2) this.refsLimit *= 2;
   }
 
   async dangling(store: Store): Promise<DanglingReference[]> {

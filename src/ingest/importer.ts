@@ -61,7 +61,10 @@ export async function importSource(
         if (batch.rejected > 0 && !options.skipInvalid) continue; // keep reading, to report every error
         batch.refs.add(parsed.record, item.no);
         batch.pending.push({ record: parsed.record, line: item.no, eventLine: parsed.eventLine });
-        if (batch.pending.length >= CHUNK) await batch.flush();
+        if (batch.pending.length >= CHUNK) {
+          await batch.flush();
+          await batch.boundReferences(store);
+        }
       }
     }
     if (batch.rejected > 0 && !options.skipInvalid) {
