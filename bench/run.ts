@@ -5,12 +5,13 @@ import { benchDetect } from './detect.js';
 import { benchGraph } from './graph.js';
 import { benchGuard } from './guard.js';
 import { benchIngest } from './ingest.js';
+import { benchIngestMixed } from './ingest-mixed.js';
 import { benchAppends, benchBuild, benchProofs } from './ledger.js';
 import { benchSim } from './sim.js';
 
 /**
  * `npm run bench [-- NAME...]`: the benchmarks, each against a baseline measured in the same
- * run. Names: ingest, ledger, sim, detect, graph, guard. Sizes can be lowered for a quick look
+ * run. Names: ingest, ingest-mixed, ledger, sim, detect, graph, guard. Sizes can be lowered for a quick look
  * with BENCH_SCALE=0.1. BENCH_ROUNDS (default 5) sets the rounds; unless it is set, `sim` runs
  * its large preset 3 times and `detect` its large (memory) run once.
  */
@@ -27,6 +28,10 @@ try {
   if (want('ingest')) {
     console.log('\n== ingest');
     await benchIngest(dir, Math.round(1_000_000 * scale), rounds);
+  }
+  if (want('ingest-mixed')) {
+    console.log('\n== ingest-mixed');
+    await benchIngestMixed(dir, scale, rounds);
   }
   if (want('ledger')) {
     console.log('\n== ledger');

@@ -44,9 +44,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       'land the valid records and write invalid lines to FILE.rejects.ndjson',
     )
     .option('--json', 'print the import reports as JSON')
-    .action(async (files: string[], o: { db?: string; skipInvalid?: boolean; json?: boolean }) => {
-      code = await withDb(o.db, (w) => ingestCommand(w, files, o, io));
-    });
+    .option(
+      '--org <file>',
+      'the org profile (default: warden.org.json beside the database, if any); its personalData section says which attrs are personal',
+    )
+    .action(
+      async (
+        files: string[],
+        o: { db?: string; skipInvalid?: boolean; json?: boolean; org?: string },
+      ) => {
+        code = await withDb(o.db, (w) => ingestCommand(w, files, o, io));
+      },
+    );
 
   program
     .command('stats')

@@ -1,12 +1,13 @@
 import type { AccessEvent, DirectoryKind, InterchangeRecord } from '../domain/index.js';
 import { recordKey } from '../domain/index.js';
 import { canonicalJson, type Ledger } from '../ledger/index.js';
-import type { Vault } from '../privacy/index.js';
+import { PersonalData, type Vault } from '../privacy/index.js';
 import type { Store, StoreTransaction, StoredDirectoryVersion } from '../store/index.js';
 import type { InputErrorCode, InputIssue, RejectionSummary } from './errors.js';
 import { ReferenceCollector, type DanglingReference } from './references.js';
 
 const MAX_ISSUES_KEPT = 50;
+const REFS_KEPT = 100_000;
 
 export interface ImportReport {
   readonly source: string;
@@ -33,6 +34,16 @@ export interface Pending {
   readonly eventLine: string | undefined;
 }
 
+type DirectoryRecord = Exclude<InterchangeRecord, { kind: 'event' }>;
+
+/**
+ * The vault subject of an employee's personal data: its own name space, so that an employee
+ * and a reviewer with the same id never share a data key (erasing one never erases the other).
+ */
+export function employeeSubject(id: string): string {
+  return `employee:${id}`;
+}
+
 /** The state of one batch while it is being written. */
 export class Batch {
   lines = 0;
@@ -45,12 +56,15 @@ export class Batch {
   readonly rejectedByCode: Partial<Record<InputErrorCode, number>> = {};
   readonly pending: Pending[] = [];
   readonly refs = new ReferenceCollector();
+  private refsLimit = REFS_KEPT;
+  /** The current payload of the directory records of the chunk being written (see `flush`). */
   private readonly current = new Map<string, string>();
 
   constructor(
     private readonly tx: StoreTransaction,
     private readonly ledger: Ledger,
     private readonly vault: Vault,
+    private readonly personal: PersonalData = new PersonalData(),
   ) {}
 
   get stored(): number {
@@ -72,21 +86,25 @@ export class Batch {
     };
   }
 
-  /** Writes the pending records in file order: runs of events together, directory records one by one. */
+  /**
+   * Writes the pending records in file order, each run of events and each run of directory
+   * records together. What the chunk's directory records replace is read from the store in
+   * this transaction (which sees the chunks written before it), so memory holds one chunk's
+   * payloads, not the batch's.
+   */
   async flush(): Promise<void> {
     const items = this.pending.splice(0);
+    this.current.clear();
     await this.loadCurrent(items);
-    let run: Pending[] = [];
-    for (const item of items) {
-      if (item.record.kind === 'event') {
-        run.push(item);
-        continue;
-      }
-      if (run.length > 0) await this.writeEvents(run);
-      run = [];
-      await this.writeDirectory(item.record);
+    let start = 0;
+    for (let i = 1; i <= items.length; i++) {
+      const isEvent = items[start]?.record.kind === 'event';
+      if (i < items.length && (items[i]!.record.kind === 'event') === isEvent) continue;
+      const run = items.slice(start, i);
+      if (isEvent) await this.writeEvents(run);
+      else await this.writeDirectory(run);
+      start = i;
     }
-    if (run.length > 0) await this.writeEvents(run);
   }
 
   private async writeEvents(run: Pending[]): Promise<void> {
@@ -102,36 +120,56 @@ export class Batch {
     }
   }
 
-  private async writeDirectory(
-    record: Exclude<InterchangeRecord, { kind: 'event' }>,
-  ): Promise<void> {
-    const sealed = this.seal(record);
+  private async writeDirectory(run: readonly Pending[]): Promise<void> {
+    const versions: StoredDirectoryVersion[] = [];
+    for (const { record } of run) {
+      const version = this.newVersion(record as DirectoryRecord);
+      if (version === undefined) continue;
+      versions.push(version);
+      this.ledger.appendDirectoryPayload(version.kind, version.payload);
+    }
+    await this.tx.insertDirectoryVersions(versions);
+  }
+
+  /** The record's next version, or `undefined` when it is unchanged (sealed payloads compared). */
+  private newVersion(record: DirectoryRecord): StoredDirectoryVersion | undefined {
     const key = recordKey(record);
-    const payload = canonicalJson(sealed.body);
+    const payload = canonicalJson(this.seal(record).body);
     const slot = `${record.kind}\u0000${key}`;
     if (this.current.get(slot) === payload) {
       this.unchanged++;
-      return;
+      return undefined;
     }
-    const version: StoredDirectoryVersion = {
-      leaf: this.ledger.size,
-      kind: record.kind,
-      key,
-      payload,
-    };
-    await this.tx.insertDirectoryVersions([version]);
-    this.ledger.appendRecord(sealed);
     this.current.set(slot, payload);
     this.versions++;
+    return { leaf: this.ledger.size, kind: record.kind, key, payload };
   }
 
-  /** Personal data is sealed before it reaches the store or the ledger. */
-  private seal(record: Exclude<InterchangeRecord, { kind: 'event' }>): InterchangeRecord {
-    if (record.kind !== 'reviewer') return record;
-    const r = record.body;
-    const body = { ...r, email: this.vault.seal(r.id, 'email', r.email) };
-    if (r.name !== undefined) body.name = this.vault.seal(r.id, 'name', r.name);
-    return { kind: 'reviewer', body };
+  /**
+   * Personal data is sealed before it reaches the store or the ledger: a reviewer's `email`
+   * and `name`, and the personal members of a person's `attrs` (`PersonalData`: the shipped
+   * defaults and the org profile's `personalData`), each under that person's data key.
+   */
+  private seal(record: DirectoryRecord): DirectoryRecord {
+    if (record.kind === 'reviewer') {
+      const r = record.body;
+      const body = { ...r, email: this.vault.seal(r.id, 'email', r.email) };
+      if (r.name !== undefined) body.name = this.vault.seal(r.id, 'name', r.name);
+      if (r.attrs !== undefined)
+        body.attrs = this.personal.sealAttrs(this.vault, r.id, 'reviewer', r.attrs);
+      return { kind: 'reviewer', body };
+    }
+    if (record.kind === 'employee' && record.body.attrs !== undefined) {
+      const e = record.body;
+      const attrs = this.personal.sealAttrs(
+        this.vault,
+        employeeSubject(e.id),
+        'employee',
+        e.attrs!,
+      );
+      return attrs === e.attrs ? record : { kind: 'employee', body: { ...e, attrs } };
+    }
+    return record;
   }
 
   private async loadCurrent(items: readonly Pending[]): Promise<void> {
@@ -149,6 +187,17 @@ export class Batch {
         this.current.set(`${kind}\u0000${key}`, payload);
       }
     }
+  }
+
+  /**
+   * Forgets the references already resolved once they pass `REFS_KEPT` ids (the limit doubles
+   * when most are still unresolved, so a stream of references to records yet to come costs
+   * one look-up per doubling, not one per chunk).
+   */
+  async boundReferences(store: Store): Promise<void> {
+    if (this.refs.size < this.refsLimit) return;
+    await this.refs.forgetFound((kind, ids) => store.directory.existing(kind, ids));
+    if (this.refs.size > this.refsLimit / 2) this.refsLimit *= 2;
   }
 
   async dangling(store: Store): Promise<DanglingReference[]> {

@@ -18,6 +18,10 @@ import { WardenError } from '../domain/index.js';
  * | `INVALID_TIME` | a time is not RFC 3339 with a zone |
  * | `UNKNOWN_ACTION` | an event's action is neither standard nor `x-…` |
  * | `TARGET_MISMATCH` | an event's target type does not fit its action |
+ * | `UNSAFE_ID` | an id outside the safe set: invisible, bidi or control characters, not NFC, mixed scripts |
+ * | `TOO_DEEP` | the record nests deeper than 16 levels |
+ * | `NON_FINITE_NUMBER` | a number beyond a 64-bit float (`1e400`), which would be read as Infinity |
+ * | `FORBIDDEN_KEY` | a member named `__proto__`, `constructor` or `prototype`, at any depth |
  * | `CORRUPT_GZIP` | the gzip stream is truncated or damaged |
  * | `INVALID_RECORDS` | the import was refused because of the records above (nothing was stored) |
  */
@@ -35,6 +39,10 @@ export type InputErrorCode =
   | 'INVALID_TIME'
   | 'UNKNOWN_ACTION'
   | 'TARGET_MISMATCH'
+  | 'UNSAFE_ID'
+  | 'TOO_DEEP'
+  | 'NON_FINITE_NUMBER'
+  | 'FORBIDDEN_KEY'
   | 'CORRUPT_GZIP'
   | 'INVALID_RECORDS';
 

@@ -13,6 +13,8 @@ import {
   type Target,
   type TargetType,
 } from '../domain/index.js';
+import { isPlainAsciiId } from './ids.js';
+import { jsonProblem } from './json-limits.js';
 import { actionAttrsSchemas } from './schemas.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -27,8 +29,8 @@ const CONTEXT_KEYS = ['ip', 'device', 'session', 'geo'] as const;
 /**
  * The event body that `eventSchema` and the action check would produce for `obj` (same
  * fields, same key order, same values), when `obj` is plainly a valid event of the common
- * shape; `undefined` for anything else — invalid, or merely unusual (a surrogate pair in an
- * id, `__proto__` in attrs) — which then goes through zod, so that every rejection keeps its
+ * shape; `undefined` for anything else — invalid, or merely unusual (an id beyond plain
+ * ASCII, attrs past the JSON limits) — which then goes through zod, so that every rejection keeps its
  * code, field and message. The ingest hot path: zod costs more than the JSON parse.
  * `fast-event.test.ts` holds it to zod's output on generated events.
  */
@@ -111,11 +113,12 @@ function readContext(value: unknown): EventContext | undefined {
 }
 
 /**
- * Attrs pass as parsed (zod's record copies them key for key, in the same order); a
- * `__proto__` key, which zod drops, is left to zod. The action's own attrs schema still runs.
+ * Attrs pass as parsed (zod's record copies them key for key, in the same order); attrs past
+ * the JSON limits (too deep, a non-finite number, a `__proto__` member) are left to zod, which
+ * refuses them. The action's own attrs schema still runs.
  */
 function readAttrs(value: unknown, action: string): Attrs | undefined {
-  if (!isObject(value) || Object.hasOwn(value, '__proto__')) return undefined;
+  if (!isObject(value) || jsonProblem(value, 2) !== undefined) return undefined;
   const schema = isStandardAction(action) ? actionAttrsSchemas[action] : undefined;
   if (schema !== undefined && !schema.safeParse(value).success) return undefined;
   return value;
@@ -132,14 +135,11 @@ function hasOnly(obj: Json, n: number): boolean {
   return count === n;
 }
 
-/** 1–128 UTF-16 units, no control character and no surrogate (pairs are left to zod). */
+/** 1–128 characters of plain ASCII with no space at either end; any other id is left to zod. */
 function isId(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID) return false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || (c >= 0xd800 && c <= 0xdfff)) return false;
-  }
-  return true;
+  return (
+    typeof value === 'string' && value.length <= MAX_ID && value !== '' && isPlainAsciiId(value)
+  );
 }
 
 function isTime(value: unknown): value is string {

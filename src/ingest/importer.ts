@@ -1,5 +1,5 @@
 import type { Ledger } from '../ledger/index.js';
-import type { Vault } from '../privacy/index.js';
+import type { PersonalData, Vault } from '../privacy/index.js';
 import type { Store } from '../store/index.js';
 import { InputError, type InputIssue } from './errors.js';
 import { readLines, type LineSource } from './line-reader.js';
@@ -15,6 +15,8 @@ export interface ImportOptions {
   /** Called with the number of input bytes read so far. */
   readonly onProgress?: (bytesRead: number) => void;
   readonly now: () => string;
+  /** Which person attrs are personal (the shipped defaults when absent; see docs/ingest.md, "Personal data"). */
+  readonly personalData?: PersonalData;
 }
 
 const CHUNK = 4096;
@@ -36,7 +38,7 @@ export async function importSource(
 ): Promise<ImportReport> {
   const startedAt = options.now();
   const tx = await store.begin();
-  const batch = new Batch(tx, ledger, vault);
+  const batch = new Batch(tx, ledger, vault, options.personalData);
   // every refused line goes to the rejects file, whether the file lands without them
   // (skipInvalid) or is refused whole: the terminal shows the first few, the file all
   const rejects = new RejectsWriter(
@@ -63,7 +65,10 @@ export async function importSource(
         if (batch.rejected > 0 && !options.skipInvalid) continue; // keep reading, to report every error
         batch.refs.add(parsed.record, item.no);
         batch.pending.push({ record: parsed.record, line: item.no, eventLine: parsed.eventLine });
-        if (batch.pending.length >= CHUNK) await batch.flush();
+        if (batch.pending.length >= CHUNK) {
+          await batch.flush();
+          await batch.boundReferences(store);
+        }
       }
     }
     if (batch.rejected > 0 && !options.skipInvalid) {

@@ -10,6 +10,8 @@ import {
 import { maskValue } from '../privacy/index.js';
 import type { InputErrorCode } from './errors.js';
 import { parseEventFast } from './fast-event.js';
+import { UNSAFE_ID_PREFIX } from './ids.js';
+import { jsonProblem } from './json-limits.js';
 import { PERSONAL_FIELDS, SCHEMAS, TIME_MESSAGE, actionAttrsSchemas } from './schemas.js';
 
 export type ParseResult =
@@ -41,6 +43,11 @@ export function parseRecord(text: string): ParseResult {
     return { ok: false, code: 'NOT_AN_OBJECT', message: 'a record is a JSON object' };
   }
   const obj = raw as Record<string, unknown>;
+  const limit = jsonProblem(obj);
+  if (limit !== undefined) {
+    // no value shown: it may be thousands of levels deep
+    return { ok: false, code: limit.code, field: limit.path.join('.'), message: limit.message };
+  }
   if (obj['v'] !== 1) {
     return fail(
       obj,
@@ -124,8 +131,15 @@ function describeIssue(
   if (valueAt(obj, path) === undefined) {
     return { ok: false, code: 'MISSING_FIELD', field, message: 'required' };
   }
-  const code = issue.message === TIME_MESSAGE ? 'INVALID_TIME' : 'INVALID_FIELD';
-  return fail(obj, code, field, issue.message, path);
+  const own =
+    issue.code === 'custom' ? (issue.params?.['code'] as InputErrorCode | undefined) : undefined;
+  if (own !== undefined) return { ok: false, code: own, field, message: issue.message };
+  return fail(obj, codeOf(issue.message), field, issue.message, path);
+}
+
+function codeOf(message: string): InputErrorCode {
+  if (message === TIME_MESSAGE) return 'INVALID_TIME';
+  return message.startsWith(UNSAFE_ID_PREFIX) ? 'UNSAFE_ID' : 'INVALID_FIELD';
 }
 
 function fail(

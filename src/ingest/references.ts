@@ -69,6 +69,31 @@ export class ReferenceCollector {
     }
   }
 
+  /** How many distinct ids are held (what `forgetFound` keeps bounded). */
+  get size(): number {
+    let n = this.actors.size + this.tickets.size;
+    for (const ids of Object.values(this.targets)) n += ids.size;
+    for (const ids of this.refs.values()) n += ids.size;
+    return n;
+  }
+
+  /**
+   * Forgets the ids that `existing` finds (in the batch's own transaction, so records written
+   * earlier in the batch count): they can no longer dangle. Keeps memory to the ids still
+   * unresolved rather than every id a long batch ever named.
+   */
+  async forgetFound(
+    existing: (kind: DirectoryKind, ids: readonly string[]) => Promise<Set<string>>,
+  ): Promise<void> {
+    const prune = async (kind: DirectoryKind, ids: Map<string, unknown>): Promise<void> => {
+      for (const id of await existing(kind, [...ids.keys()])) ids.delete(id);
+    };
+    await prune('employee', this.actors);
+    await prune('ticket', this.tickets);
+    for (const [kind, ids] of Object.entries(this.targets)) await prune(kind as DirectoryKind, ids);
+    for (const [kind, ids] of this.refs) await prune(kind, ids);
+  }
+
   /** The references, kind by kind, for the caller to check against the store. */
   byKind(): [DirectoryKind, Map<string, { firstLine: number; from: string }>][] {
     const out = new Map<DirectoryKind, Map<string, { firstLine: number; from: string }>>(this.refs);

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { ACTION_TARGETS } from '../domain/index.js';
+import { idProblem } from './ids.js';
+import { jsonProblem } from './json-limits.js';
 import {
   DELETE_REASONS,
   OUTCOMES,
@@ -12,14 +14,36 @@ import {
 /** The message of every time refinement: the parser maps it to `INVALID_TIME`. */
 export const TIME_MESSAGE = 'not an RFC 3339 time with a zone (like 2026-03-02T09:14:05Z)';
 
-// Ids are opaque strings of 1–128 printable characters (interchange v1, "Framing").
+// Ids are opaque strings of 1–128 characters (interchange v1, "Framing") from the safe set of
+// `idProblem` (docs/ingest.md, "Ids"): a message starting `UNSAFE_ID_PREFIX` becomes `UNSAFE_ID`.
 const id = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[^\p{Cc}\p{Cs}]+$/u, 'not printable text');
+  .superRefine((value, ctx) => {
+    const problem = idProblem(value);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
 const time = z.string().refine((t) => parseTime(t) !== undefined, TIME_MESSAGE);
-const attrs = z.record(z.string(), z.unknown());
+
+/**
+ * Attrs: any JSON object within the limits of `jsonProblem`, checked on the value as sent
+ * (before `z.record`, which would drop a `__proto__` member silently). The issue carries the
+ * rejection code in `params.code`.
+ */
+const attrs = z
+  .unknown()
+  .superRefine((value, ctx) => {
+    const problem = jsonProblem(value, 2);
+    if (problem === undefined) return;
+    ctx.addIssue({
+      code: 'custom',
+      message: problem.message,
+      path: [...problem.path],
+      params: { code: problem.code },
+    });
+  })
+  .pipe(z.record(z.string(), z.unknown()));
 const text = z.string().max(4096);
 
 const base = { v: z.literal(1), kind: z.string() };

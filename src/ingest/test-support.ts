@@ -11,22 +11,42 @@ import {
   STANDARD_ACTIONS,
   TARGET_TYPES,
 } from '../domain/index.js';
+import { jsonProblem } from './json-limits.js';
 
 type Json = Record<string, unknown>;
 
 const codeUnit = (min: number, max: number): fc.Arbitrary<string> =>
   fc.integer({ min, max }).map((c) => String.fromCharCode(c));
 
-/** Printable text without surrogates: what the fast path takes in an id. */
+/** Printable text without surrogates (custom action names). */
 const idUnit = fc.oneof(
   { weight: 6, arbitrary: codeUnit(0x20, 0x7e) },
   { weight: 2, arbitrary: codeUnit(0xa0, 0x2fff) },
   { weight: 1, arbitrary: codeUnit(0xe000, 0xfffd) },
 );
 
+/** Plain ASCII, no space at either end: the ids the fast path decides itself. */
+const asciiIdArb = (min: number, max: number): fc.Arbitrary<string> =>
+  fc
+    .string({ unit: codeUnit(0x20, 0x7e), minLength: min, maxLength: max })
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+/** Safe ids (docs/ingest.md, "Ids"): mostly ASCII, some single-script text in other scripts. */
 export const idArb = fc.oneof(
-  { weight: 9, arbitrary: fc.string({ unit: idUnit, minLength: 1, maxLength: 16 }) },
-  { weight: 1, arbitrary: fc.string({ unit: idUnit, minLength: 120, maxLength: 128 }) },
+  { weight: 8, arbitrary: asciiIdArb(1, 16) },
+  { weight: 1, arbitrary: asciiIdArb(120, 128) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'Ωμέγα-7',
+      'пользователь 12',
+      'ユーザー',
+      '東京-タロウ',
+      'é-1',
+      '😀',
+    ),
+  },
 );
 
 /** Code units near every edge of the id rule (C0, DEL and C1, surrogates), and anywhere. */
@@ -68,13 +88,36 @@ const text = fc.oneof(
   { weight: 1, arbitrary: fc.constant('a'.repeat(4096)) },
 );
 
-/** Attrs as a JSON line can hold them, with numeric-looking keys; `__proto__` is unusual. */
-const OWN_ATTRS = new Set(['rows', 'reason', 'fields', '__proto__']);
-const attrsArb = fc.dictionary(
-  fc.oneof(fc.string({ maxLength: 8 }), fc.nat(50).map(String)).filter((k) => !OWN_ATTRS.has(k)),
-  fc.jsonValue({ maxDepth: 2 }),
-  { maxKeys: 5, noNullPrototype: true },
-);
+/** Attrs as a JSON line can hold them, with numeric-looking keys, within the JSON limits. */
+const OWN_ATTRS = new Set(['rows', 'reason', 'fields', '__proto__', 'constructor', 'prototype']);
+const attrsArb = fc
+  .dictionary(
+    fc.oneof(fc.string({ maxLength: 8 }), fc.nat(50).map(String)).filter((k) => !OWN_ATTRS.has(k)),
+    fc.jsonValue({ maxDepth: 2 }),
+    { maxKeys: 5, noNullPrototype: true },
+  )
+  .filter((a) => jsonProblem(a, 2) === undefined);
+
+const memberName = fc.constantFrom('a', 'b', '__proto__', 'constructor', 'prototype', 'toString');
+
+/**
+ * Attrs as JSON text (an object), of any depth and with any member names, the JSON limits'
+ * edges included (`1e400`, `__proto__`, 15–20 levels): valid or not. Text, because an object
+ * cannot hold an own `__proto__` member or a number past a double as a line sends them.
+ */
+export const edgyAttrsTextArb: fc.Arbitrary<string> = fc
+  .letrec<{ value: string }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.constantFrom('1', '-2.5', '1e400', '-1e999', '1e308', '"x"', 'true', 'null'),
+      fc.array(tie('value'), { maxLength: 2 }).map((items) => `[${items.join(',')}]`),
+      fc
+        .array(fc.tuple(memberName, tie('value')), { maxLength: 2 })
+        .map((members) => `{${members.map(([k, v]) => `"${k}":${v}`).join(',')}}`),
+      fc.integer({ min: 12, max: 20 }).map((n) => `${'['.repeat(n)}1${']'.repeat(n)}`),
+    ),
+  }))
+  .value.chain((value) => memberName.map((k) => `{"${k}":${value}}`));
 
 /** The action with its own attrs fields, where the contract defines them. */
 const actionArb = fc.oneof(

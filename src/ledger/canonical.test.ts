@@ -83,3 +83,13 @@ describe('canonicalEventLine', () => {
     });
   });
 });
+
+describe('canonicalJson on hostile nesting', () => {
+  it('refuses a value nested past the limit with a TypeError, never a stack overflow', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) as unknown;
+    expect(() => canonicalJson(deep)).toThrow(TypeError);
+    expect(() => canonicalJson(deep)).toThrow(/nested deeper than 256/);
+    const ok = JSON.parse(`${'['.repeat(200)}1${']'.repeat(200)}`) as unknown;
+    expect(canonicalJson(ok)).toBe(`${'['.repeat(200)}1${']'.repeat(200)}`);
+  });
+});

@@ -4,9 +4,18 @@ import type { AccessEvent } from '../domain/index.js';
  * RFC 8785 JSON Canonicalization Scheme: object members sorted by their names' UTF-16 code
  * units (JavaScript's default sort), no insignificant whitespace, strings and numbers in
  * their ECMAScript `JSON.stringify` forms (RFC 8785 §3.2.2). `undefined` members are left
- * out, as JSON does. Throws on values JSON cannot hold (NaN, Infinity, functions).
+ * out, as JSON does. Throws on values JSON cannot hold (NaN, Infinity, functions), and on a
+ * value nested deeper than `MAX_CANONICAL_DEPTH` (a `TypeError`, never a stack overflow: the
+ * encoder recurses, and ingest refuses records that deep long before, `TOO_DEEP`).
  */
 export function canonicalJson(value: unknown): string {
+  return encode(value, 0);
+}
+
+/** Levels of nesting the encoder takes: far above what ingest admits (16), far below the stack. */
+export const MAX_CANONICAL_DEPTH = 256;
+
+function encode(value: unknown, depth: number): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -17,32 +26,35 @@ export function canonicalJson(value: unknown): string {
       return value ? 'true' : 'false';
     case 'object':
       if (value === null) return 'null';
+      if (depth >= MAX_CANONICAL_DEPTH) {
+        throw new TypeError(`a value nested deeper than ${MAX_CANONICAL_DEPTH} levels`);
+      }
       return Array.isArray(value)
-        ? canonicalArray(value)
-        : canonicalObject(value as Record<string, unknown>);
+        ? canonicalArray(value, depth + 1)
+        : canonicalObject(value as Record<string, unknown>, depth + 1);
     default:
       throw new TypeError(`a ${typeof value} is not a JSON value`);
   }
 }
 
-function canonicalArray(items: readonly unknown[]): string {
+function canonicalArray(items: readonly unknown[], depth: number): string {
   let out = '[';
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     if (i > 0) out += ',';
-    out += item === undefined || typeof item === 'function' ? 'null' : canonicalJson(item);
+    out += item === undefined || typeof item === 'function' ? 'null' : encode(item, depth);
   }
   return `${out}]`;
 }
 
-function canonicalObject(obj: Record<string, unknown>): string {
+function canonicalObject(obj: Record<string, unknown>, depth: number): string {
   const keys = Object.keys(obj).sort();
   let out = '{';
   for (const key of keys) {
     const v = obj[key];
     if (v === undefined) continue;
     if (out.length > 1) out += ',';
-    out += `${JSON.stringify(key)}:${canonicalJson(v)}`;
+    out += `${JSON.stringify(key)}:${encode(v, depth)}`;
   }
   return `${out}}`;
 }
@@ -54,9 +66,9 @@ function canonicalObject(obj: Record<string, unknown>): string {
  */
 export function canonicalEventLine(e: AccessEvent): string {
   let out = `{"action":${JSON.stringify(e.action)},"actor":${JSON.stringify(e.actor)}`;
-  if (e.attrs !== undefined) out += `,"attrs":${canonicalObject(e.attrs)}`;
+  if (e.attrs !== undefined) out += `,"attrs":${canonicalObject(e.attrs, 2)}`;
   if (e.context !== undefined)
-    out += `,"context":${canonicalObject(e.context as Record<string, unknown>)}`;
+    out += `,"context":${canonicalObject(e.context as Record<string, unknown>, 2)}`;
   out += `,"id":${JSON.stringify(e.id)},"kind":"event"`;
   if (e.outcome !== undefined) out += `,"outcome":${JSON.stringify(e.outcome)}`;
   out += `,"target":{"id":${JSON.stringify(e.target.id)},"type":${JSON.stringify(e.target.type)}}`;

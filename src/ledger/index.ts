@@ -35,6 +35,7 @@ export {
   recordLeafHash,
   leafHashOfText,
   leafSourceHash,
+  directoryLeafSource,
 } from './leaf.js';
 export type { LeafSource } from './leaf.js';
 export { canonicalEventLine, canonicalJson } from './canonical.js';

@@ -1,6 +1,14 @@
 import { hash } from 'node:crypto';
-import { INTERCHANGE_VERSION, type AccessEvent, type InterchangeRecord } from '../domain/index.js';
+import {
+  INTERCHANGE_VERSION,
+  RECORD_KINDS,
+  type AccessEvent,
+  type DirectoryKind,
+  type InterchangeRecord,
+} from '../domain/index.js';
 import { canonicalEventLine, canonicalJson } from './canonical.js';
+
+const DIRECTORY_KINDS = new Set<string>(RECORD_KINDS.filter((k) => k !== 'event'));
 
 /**
  * The text a leaf commits to: the record as an interchange v1 line (`v`, `kind`, then the
@@ -36,21 +44,44 @@ export function leafHashOfText(text: string): Buffer {
 }
 
 /**
- * What an append carries to the hashing thread: a record, or a record as its interchange
- * line (JSON whose value is `{ "v": 1, "kind": …, ...fields }`, members in any order), which
- * costs far less to pass between threads than the record object. The caller vouches that the
- * line's value is the record it stores (ingest passes event lines whose every member its fast
- * path read; verification builds lines from the stored rows).
+ * What an append carries to the hashing thread: a record; an event as its interchange line
+ * (JSON whose value is `{ "v": 1, "kind": "event", ...event }`, members in any order); or a
+ * directory record as its kind and stored payload (`directoryLeafSource`). Text costs far less
+ * to pass between threads than the object. The caller vouches that the text's value is the
+ * record it stores (ingest passes the lines whose every member its fast path read, and the
+ * very payload it stores).
  */
 export type LeafSource = InterchangeRecord | string;
 
-/** The leaf hash of a record, or of a record given as its line (see `LeafSource`). */
+// A directory source starts with this character, which no JSON text can start with.
+const DIRECTORY_TAG = '\u0001';
+
+/**
+ * A directory record as a `LeafSource`: its kind and the JSON of its body (the payload the
+ * store keeps). The leaf is `encodeLeafText` of the record, encoded on the hashing thread.
+ */
+export function directoryLeafSource(kind: DirectoryKind, payload: string): string {
+  return `${DIRECTORY_TAG}${kind}\u0000${payload}`;
+}
+
+/** The leaf hash of a record, or of a record given as text (see `LeafSource`). */
 export function leafSourceHash(source: LeafSource): Buffer {
   if (typeof source !== 'string') return recordLeafHash(source);
+  if (source.startsWith(DIRECTORY_TAG)) return directoryLeafHash(source);
   const value = JSON.parse(source) as { v?: unknown; kind?: unknown } & AccessEvent;
   if (value.v !== INTERCHANGE_VERSION || typeof value.kind !== 'string') {
     throw new TypeError('a record line must hold an interchange v1 record');
   }
   // A directory line is `{v, kind, ...body}`: exactly what encodeLeafText canonicalises.
   return leafHashOfText(value.kind === 'event' ? canonicalEventLine(value) : canonicalJson(value));
+}
+
+function directoryLeafHash(source: string): Buffer {
+  const sep = source.indexOf('\u0000');
+  const kind = source.slice(DIRECTORY_TAG.length, sep);
+  const body = JSON.parse(source.slice(sep + 1)) as Record<string, unknown>;
+  if (!DIRECTORY_KINDS.has(kind) || typeof body !== 'object' || body === null || 'v' in body) {
+    throw new TypeError('a directory source must hold a directory kind and its body');
+  }
+  return leafHashOfText(canonicalJson({ v: INTERCHANGE_VERSION, kind, ...body }));
 }

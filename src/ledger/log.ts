@@ -1,9 +1,9 @@
-import type { InterchangeRecord } from '../domain/index.js';
+import type { DirectoryKind, InterchangeRecord } from '../domain/index.js';
 import type { Store, StoreTransaction, StoredCheckpoint } from '../store/index.js';
 import { formatCheckpoint } from './checkpoint.js';
 import { publishCheckpoint, type CheckpointSink } from './checkpoint-sink.js';
 import { LedgerError } from './errors.js';
-import type { LeafSource } from './leaf.js';
+import { directoryLeafSource, type LeafSource } from './leaf.js';
 import {
   InlineAppender,
   ThreadAppender,
@@ -98,6 +98,16 @@ export class Ledger {
    */
   appendEventLine(line: string): void {
     this.pending.push(line);
+    this.appended++;
+    if (this.pending.length >= POST_EVERY) this.post();
+  }
+
+  /**
+   * Appends a directory record's leaf given as its kind and body JSON (the payload the store
+   * keeps; `directoryLeafSource`): the same leaf as `appendRecord` of the record.
+   */
+  appendDirectoryPayload(kind: DirectoryKind, payload: string): void {
+    this.pending.push(directoryLeafSource(kind, payload));
     this.appended++;
     if (this.pending.length >= POST_EVERY) this.post();
   }

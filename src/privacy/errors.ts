@@ -12,6 +12,7 @@ import { WardenError } from '../domain/index.js';
  * | `DECRYPT_FAILED` | a ciphertext does not open under its key (tampered, or the wrong key) |
  * | `SUBJECT_ERASED` | the person's data key was destroyed (erasure): the data is gone for good |
  * | `MALFORMED_CIPHERTEXT` | a stored value is not a Warden ciphertext |
+ * | `PROFILE_INVALID` | the org profile's `personalData` section is not as documented (file, line, field) |
  */
 export type PrivacyErrorCode =
   | 'KEY_MISSING'
@@ -22,7 +23,8 @@ export type PrivacyErrorCode =
   | 'KEY_MISMATCH'
   | 'DECRYPT_FAILED'
   | 'SUBJECT_ERASED'
-  | 'MALFORMED_CIPHERTEXT';
+  | 'MALFORMED_CIPHERTEXT'
+  | 'PROFILE_INVALID';
 
 const INPUT_CODES: readonly PrivacyErrorCode[] = [
   'KEY_MISSING',
@@ -31,6 +33,7 @@ const INPUT_CODES: readonly PrivacyErrorCode[] = [
   'KEY_FILE_DAMAGED',
   'KEY_FILE_MISSING',
   'KEY_MISMATCH',
+  'PROFILE_INVALID',
 ];
 
 export class PrivacyError extends WardenError<PrivacyErrorCode> {

@@ -9,3 +9,6 @@ export type { KeyFileOptions } from './key-file.js';
 export { LEDGER_VERIFIER_KEY, MASTER_KEY_CHECK, checkKeys, masterKeyCheck } from './key-check.js';
 export type { KeysInUse } from './key-check.js';
 export { readExistingKeyFile, readMasterKey } from './key-reader.js';
+export { PERSON_KINDS, PersonalData, normaliseFieldName } from './personal-data.js';
+export type { PersonKind, PersonalDataDeclaration } from './personal-data.js';
+export { readPersonalDataSection } from './org-profile.js';

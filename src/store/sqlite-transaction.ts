@@ -10,18 +10,17 @@ import type {
   StoredDirectoryVersion,
   StoredTile,
 } from './ports.js';
+import { SqliteDirectoryWriter } from './sqlite-directory-writer.js';
 import { SqliteEventWriter } from './sqlite-event-writer.js';
 import { SqliteGuardWriter } from './sqlite-guard.js';
-import { chunked } from './chunks.js';
 import { tileId } from './sqlite-ledger.js';
 
 /** The one open write transaction (`BEGIN IMMEDIATE` … `COMMIT`) of a SQLite store. */
 export class SqliteTransaction implements StoreTransaction {
   private open = true;
   private readonly events: SqliteEventWriter;
+  private readonly directory: SqliteDirectoryWriter;
   private guardWriter: SqliteGuardWriter | undefined;
-  private readonly insertVersion: Database.Statement;
-  private readonly setCurrent: Database.Statement;
   private readonly putTile: Database.Statement;
 
   constructor(
@@ -29,12 +28,7 @@ export class SqliteTransaction implements StoreTransaction {
     private readonly onEnd: () => void,
   ) {
     this.events = new SqliteEventWriter(db);
-    this.insertVersion = db.prepare(
-      'INSERT INTO directory_versions (leaf, kind, key, payload) VALUES (?, ?, ?, ?)',
-    );
-    this.setCurrent = db.prepare(
-      'INSERT OR REPLACE INTO directory_current (kind, key, leaf) VALUES (?, ?, ?)',
-    );
+    this.directory = new SqliteDirectoryWriter(db);
     this.putTile = db.prepare(
       'INSERT OR REPLACE INTO ledger_tiles (id, tile_level, tile_index, data) VALUES (?, ?, ?, ?)',
     );
@@ -45,28 +39,11 @@ export class SqliteTransaction implements StoreTransaction {
   }
 
   insertDirectoryVersions(versions: readonly StoredDirectoryVersion[]): Promise<void> {
-    return this.step(() => {
-      for (const v of versions) {
-        this.insertVersion.run(v.leaf, v.kind, v.key, v.payload);
-        this.setCurrent.run(v.kind, v.key, v.leaf);
-      }
-    });
+    return this.step(() => this.directory.insert(versions));
   }
 
   currentPayloads(kind: DirectoryKind, keys: readonly string[]): Promise<Map<string, string>> {
-    return this.step(() => {
-      const found = new Map<string, string>();
-      for (const chunk of chunked(keys, 500)) {
-        const rows = this.db
-          .prepare(
-            `SELECT c.key, v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
-             WHERE c.kind = ? AND c.key IN (${chunk.map(() => '?').join(',')})`,
-          )
-          .all(kind, ...chunk) as { key: string; payload: string }[];
-        for (const row of rows) found.set(row.key, row.payload);
-      }
-      return found;
-    });
+    return this.step(() => this.directory.currentPayloads(kind, keys));
   }
 
   putTiles(tiles: readonly StoredTile[]): Promise<void> {

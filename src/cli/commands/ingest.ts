@@ -7,6 +7,8 @@ import {
   type ImportReport,
   type LineSource,
 } from '../../ingest/index.js';
+import { PersonalData, readPersonalDataSection } from '../../privacy/index.js';
+import { readOrgFile } from '../org-file.js';
 import { progressBar } from '../progress.js';
 import { formatRejections } from '../rejections.js';
 import { json, table } from '../render.js';
@@ -16,6 +18,7 @@ import type { Io } from '../io.js';
 export interface IngestFlags {
   readonly skipInvalid?: boolean;
   readonly json?: boolean;
+  readonly org?: string;
 }
 
 /** `warden ingest FILE...`: each file is one atomic batch; `-` reads stdin. */
@@ -26,6 +29,10 @@ export async function ingestCommand(
   io: Io,
 ): Promise<number> {
   const reports: ImportReport[] = [];
+  const org = readOrgFile(w.dbPath, flags.org);
+  const personalData = new PersonalData(
+    org === undefined ? {} : readPersonalDataSection(org.value, org.path, org.text),
+  );
   for (const file of files) {
     const source = openSource(file, io);
     const bar = progressBar(`ingest ${file}`, source.totalBytes);
@@ -34,6 +41,7 @@ export async function ingestCommand(
         skipInvalid: flags.skipInvalid ?? false,
         onProgress: (n) => bar.update(n),
         now: w.now,
+        personalData,
       });
       reports.push(report);
       if (!flags.json) io.out(describe(report));

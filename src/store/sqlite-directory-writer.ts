@@ -1,0 +1,80 @@
+import type Database from 'better-sqlite3';
+import type { DirectoryKind } from '../domain/index.js';
+import type { StoredDirectoryVersion } from './ports.js';
+
+/** Rows per multi-row INSERT: 64 × 4 parameters, well under SQLite's limit. */
+const ROWS = 64;
+/** Keys per look-up of current payloads. */
+const KEYS = 500;
+
+/**
+ * Writes directory record versions in bulk: 64 versions, and their current pointers, per
+ * statement, so that the per-statement cost is paid once per group, not per row (as for
+ * events). Within one statement rows are applied in order, so the last version of a key wins.
+ */
+export class SqliteDirectoryWriter {
+  private readonly versionsMany: Database.Statement;
+  private readonly versionsOne: Database.Statement;
+  private readonly currentMany: Database.Statement;
+  private readonly currentOne: Database.Statement;
+  private readonly lookups = new Map<number, Database.Statement>();
+
+  constructor(private readonly db: Database.Database) {
+    const versions = 'INSERT INTO directory_versions (leaf, kind, key, payload) VALUES ';
+    const current = 'INSERT OR REPLACE INTO directory_current (kind, key, leaf) VALUES ';
+    this.versionsMany = db.prepare(versions + Array(ROWS).fill('(?, ?, ?, ?)').join(','));
+    this.versionsOne = db.prepare(`${versions}(?, ?, ?, ?)`);
+    this.currentMany = db.prepare(current + Array(ROWS).fill('(?, ?, ?)').join(','));
+    this.currentOne = db.prepare(`${current}(?, ?, ?)`);
+  }
+
+  insert(versions: readonly StoredDirectoryVersion[]): void {
+    const v: unknown[] = [];
+    const c: unknown[] = [];
+    let at = 0;
+    for (; at + ROWS <= versions.length; at += ROWS) {
+      v.length = 0;
+      c.length = 0;
+      for (let k = at; k < at + ROWS; k++) push(v, c, versions[k]!);
+      this.versionsMany.run(v);
+      this.currentMany.run(c);
+    }
+    for (; at < versions.length; at++) {
+      v.length = 0;
+      c.length = 0;
+      push(v, c, versions[at]!);
+      this.versionsOne.run(v);
+      this.currentOne.run(c);
+    }
+  }
+
+  /** The current payload of each of `keys` that has one. */
+  currentPayloads(kind: DirectoryKind, keys: readonly string[]): Map<string, string> {
+    const found = new Map<string, string>();
+    for (let i = 0; i < keys.length; i += KEYS) {
+      const chunk = keys.slice(i, i + KEYS);
+      const rows = this.lookup(chunk.length).all(kind, ...chunk) as [string, string][];
+      for (const [key, payload] of rows) found.set(key, payload);
+    }
+    return found;
+  }
+
+  private lookup(n: number): Database.Statement {
+    let stmt = this.lookups.get(n);
+    if (!stmt) {
+      stmt = this.db
+        .prepare(
+          `SELECT c.key, v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
+           WHERE c.kind = ? AND c.key IN (${Array(n).fill('?').join(',')})`,
+        )
+        .raw();
+      this.lookups.set(n, stmt);
+    }
+    return stmt;
+  }
+}
+
+function push(v: unknown[], c: unknown[], version: StoredDirectoryVersion): void {
+  v.push(version.leaf, version.kind, version.key, version.payload);
+  c.push(version.kind, version.key, version.leaf);
+}
