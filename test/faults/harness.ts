@@ -101,7 +101,9 @@ export function landed(db: string): Landed {
   const events = new Map<number, number>();
   const employees = new Set<number>();
   if (!existsSync(db)) return { events, employees, ledgerSize: 0, schema: false };
-  const conn = new Database(db, { readonly: true });
+  // read-write, as the next Warden process would open it: after a kill, the first connection
+  // may have to recover the write-ahead log's index, which a read-only one cannot do
+  const conn = new Database(db, { fileMustExist: true });
   try {
     const hasSchema = conn
       .prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('events', 'meta')")
