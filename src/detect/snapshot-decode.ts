@@ -119,7 +119,18 @@ export class TapeReader {
         unknown
       >,
     );
-    for (const k of shape.keys) o[k] = this.value();
+    for (const k of shape.keys) {
+      const v = this.value();
+      // An own `__proto__` (JSON.parse makes them) must stay a property, not become the prototype.
+      if (k === '__proto__')
+        Object.defineProperty(o, k, {
+          value: v,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      else o[k] = v;
+    }
     return seal(o, flags);
   }
 

@@ -230,10 +230,10 @@ export class TapeWriter {
     this.op(OP.MAP);
     this.op(cls);
     this.op(m.size);
-    for (const [k, v] of m) {
+    m.forEach((v, k) => {
       this.value(k);
       this.value(v);
-    }
+    });
   }
 
   private set(s: Set<unknown>, cls: number): void {
@@ -241,7 +241,7 @@ export class TapeWriter {
     this.op(OP.SET);
     this.op(cls);
     this.op(s.size);
-    for (const v of s) this.value(v);
+    s.forEach((v) => this.value(v));
   }
 
   private date(d: Date): void {
