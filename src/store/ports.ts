@@ -89,6 +89,16 @@ export interface LedgerRepository {
   tiles(): AsyncIterable<StoredTile>;
   /** Every stored record in leaf order, from `from`. Gaps and extras are the verifier's to find. */
   records(from?: number): AsyncIterable<LeafRecord>;
+  /**
+   * The stored records with leaves in [`from`, `to`), in leaf order, a chunk of leaves at a
+   * time (one await per chunk, not per record: the feed of a long replay). Records of the kinds
+   * in `skip` are left out unread.
+   */
+  recordChunks(
+    from: number,
+    to: number,
+    skip?: readonly DirectoryKind[],
+  ): AsyncIterable<readonly LeafRecord[]>;
   /** The leaf index of an event id, or of a directory record `kind:key`. */
   leafOf(recordId: string): Promise<number | undefined>;
   checkpoints(): Promise<StoredCheckpoint[]>;

@@ -86,6 +86,45 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.close();
       });
 
+      it('reads leaf ranges chunk by chunk exactly as records() reads them, kinds left out on request', async () => {
+        const store = await open();
+        const tx = await store.begin();
+        const events = Array.from({ length: 25_000 }, (_, i) =>
+          ev(`c-${i}`, i % 3 === 0 ? { context: { ip: `10.0.0.${i % 9}` }, attrs: { n: i } } : {}),
+        );
+        // directory versions take every 5th leaf from 1; the events fill the rest in order
+        const versionLeaves = Array.from({ length: 6_000 }, (_, i) => 1 + 5 * i);
+        const taken = new Set(versionLeaves);
+        const eventLeaves = Array.from({ length: 31_000 }, (_, i) => i).filter(
+          (l) => !taken.has(l),
+        );
+        for (let i = 0; i < events.length; i++)
+          await tx.insertEvents([events[i]!], eventLeaves[i]!);
+        await tx.insertDirectoryVersions(
+          versionLeaves.map((leaf, i) => ({
+            leaf,
+            kind: i % 2 === 0 ? 'reviewer' : 'seller',
+            key: `k-${i}`,
+            payload: `{"id":"k-${i}","n":${i}}`,
+          })),
+        );
+        await tx.commit();
+        const all = [];
+        for await (const r of store.ledger.records()) all.push(r);
+        const chunked = async (from: number, to: number, skip?: ('reviewer' | 'seller')[]) => {
+          const out = [];
+          for await (const c of store.ledger.recordChunks(from, to, skip)) out.push(...c);
+          return out;
+        };
+        expect(await chunked(0, 31_000)).toEqual(all);
+        expect(await chunked(7, 23_456)).toEqual(all.filter((r) => r.leaf >= 7 && r.leaf < 23_456));
+        expect(await chunked(0, 31_000, ['reviewer'])).toEqual(
+          all.filter((r) => r.record.kind !== 'reviewer'),
+        );
+        expect(await chunked(5, 5)).toEqual([]);
+        await store.close();
+      });
+
       it('keeps tiles and checkpoints', async () => {
         const store = await open();
         const tx = await store.begin();
