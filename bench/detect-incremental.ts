@@ -76,7 +76,11 @@ function writeStream(
   tailFile: string,
 ): { events: number; tailEvents: number } {
   const lines: string[] = [];
-  simulate(resolveOptions({ preset, seed: 1 }), { write: (_f, l) => void lines.push(...l) });
+  simulate(resolveOptions({ preset, seed: 1 }), {
+    write: (_f, l) => {
+      for (const x of l) lines.push(x);
+    },
+  });
   const isEvent = lines.map((l) => l.includes('"kind":"event"'));
   const events = isEvent.filter(Boolean).length;
   let cut = lines.length;
