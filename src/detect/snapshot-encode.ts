@@ -20,11 +20,13 @@ import {
 import { pathTo } from './snapshot-path.js';
 
 /** Thrown inside the walk; turned into a `SnapshotError` naming the path once the walk is over. */
-class Refusal {
+class Refusal extends Error {
   constructor(
     readonly value: unknown,
     readonly what: string,
-  ) {}
+  ) {
+    super(what);
+  }
 }
 
 interface ShapeNode {
@@ -51,7 +53,9 @@ export class TapeWriter {
   private readonly registered: Map<object, string>;
 
   constructor(registry: ClassRegistry) {
-    this.registered = new Map(Object.entries(registry).map(([name, c]) => [c.prototype, name]));
+    this.registered = new Map(
+      Object.entries(registry).map(([name, c]) => [c.prototype as object, name]),
+    );
   }
 
   /** The tape of `root`; throws `SnapshotError('NOT_SNAPSHOTTABLE')` naming the path of a refusal. */
@@ -128,7 +132,7 @@ export class TapeWriter {
         if (v === null) return this.op(OP.NULL);
         return this.object(v);
       case 'function':
-        throw new Refusal(v, `a function (${describeFunction(v as object)})`);
+        throw new Refusal(v, `a function (${describeFunction(v)})`);
       default:
         throw new Refusal(v, `a ${typeof v}`);
     }
@@ -152,8 +156,8 @@ export class TapeWriter {
     if (kind !== undefined) return this.view(o as ArrayBufferView, kind);
     const cls = this.classOf(o, proto);
     if (Array.isArray(o)) return this.array(o, cls);
-    if (types.isMap(o)) return this.map(o as Map<unknown, unknown>, cls);
-    if (types.isSet(o)) return this.set(o as Set<unknown>, cls);
+    if (types.isMap(o)) return this.map(o, cls);
+    if (types.isSet(o)) return this.set(o, cls);
     return this.record(o, proto, cls);
   }
 

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import type { AccessEvent, Alert, Findings, RiskEntry } from '../../domain/index.js';
 import { SEVERITIES, atLeast } from '../../domain/index.js';
-import { DetectionEngine } from '../../detect/index.js';
+import type { DetectionEngine } from '../../detect/index.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
 import { integer } from './simulate.js';
