@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDetect } from './detect.js';
+import { benchDetectIncremental } from './detect-incremental.js';
 import { benchGraph } from './graph.js';
 import { benchGuard } from './guard.js';
 import { benchIngest } from './ingest.js';
@@ -11,9 +12,10 @@ import { benchSim } from './sim.js';
 
 /**
  * `npm run bench [-- NAME...]`: the benchmarks, each against a baseline measured in the same
- * run. Names: ingest, ingest-mixed, ledger, sim, detect, graph, guard. Sizes can be lowered for a quick look
+ * run. Names: ingest, ingest-mixed, ledger, sim, detect, detect-incremental, graph, guard. Sizes can be lowered for a quick look
  * with BENCH_SCALE=0.1. BENCH_ROUNDS (default 5) sets the rounds; unless it is set, `sim` runs
- * its large preset 3 times and `detect` its large (memory) run once.
+ * its large preset 3 times and `detect` its large (memory) run once. `detect-incremental` runs
+ * the medium preset (BENCH_PRESET=large for the large one), 3 rounds unless BENCH_ROUNDS is set.
  */
 const scale = Number(process.env['BENCH_SCALE'] ?? '1');
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? '5');
@@ -48,6 +50,15 @@ try {
     console.log('\n== detect');
     const largeRounds = process.env['BENCH_ROUNDS'] === undefined ? 1 : rounds;
     await benchDetect(dir, scale, rounds, largeRounds);
+  }
+  if (wanted.has('detect-incremental')) {
+    console.log('\n== detect-incremental');
+    const preset = process.env['BENCH_PRESET'] === 'large' ? 'large' : 'medium';
+    await benchDetectIncremental(
+      dir,
+      preset,
+      process.env['BENCH_ROUNDS'] === undefined ? 3 : rounds,
+    );
   }
   if (want('graph')) {
     console.log('\n== graph');

@@ -73,7 +73,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     )
     .addOption(dbOption())
     .option('--json', 'machine-readable summary')
-    .action(async (o: { db?: string; json?: boolean }) => {
+    .option('--full', 'ignore the saved detection state and replay the whole ledger')
+    .action(async (o: { db?: string; json?: boolean; full?: boolean }) => {
       code = await withDb(o.db, (w) => detectCommand(w, o, io));
     });
 

@@ -34,14 +34,17 @@ export class Windows {
 /** What an alert adds to its employee's risk, by severity (cumulative as it escalates). */
 export const ALERT_WEIGHT = { low: 0, medium: 8, high: 14, critical: 20 } as const;
 
+/** Told of every alert raised, with the weight it adds beyond the alert it replaces. */
+export interface AlertListener {
+  alertRaised(alert: Alert, added: number, t: number): void;
+}
+
 export class AlertBook {
   readonly alerts: Alert[] = [];
   private readonly fired = new Map<string, number>();
 
-  /** Called for every alert raised, with the weight it adds beyond the alert it replaces. */
-  constructor(
-    private readonly onRaise: (alert: Alert, added: number, t: number) => void = () => {},
-  ) {}
+  // A listener object, not a callback: the engine's state stays data (snapshot.ts).
+  constructor(private readonly listener?: AlertListener) {}
 
   raise(o: {
     employeeId: string;
@@ -70,6 +73,10 @@ export class AlertBook {
       events: [...new Set(o.marks.map((m) => m.eventId))],
       summary: o.summary,
     });
-    this.onRaise(this.alerts[this.alerts.length - 1]!, ALERT_WEIGHT[o.severity] - had, o.t);
+    this.listener?.alertRaised(
+      this.alerts[this.alerts.length - 1]!,
+      ALERT_WEIGHT[o.severity] - had,
+      o.t,
+    );
   }
 }

@@ -3,7 +3,8 @@
  * its directory context and returns hits; the alert rules watch the hits in sliding windows.
  */
 import type { AccessEvent } from '../domain/index.js';
-import { AlertBook, Windows, type Mark } from './alert-book.js';
+import type { Alert } from '../domain/index.js';
+import { AlertBook, Windows, type AlertListener, type Mark } from './alert-book.js';
 import type { DirectoryView, EmployeeView } from './directory-view.js';
 import type { Hit, Indicator } from './evidence.js';
 import type { PeerBaselines } from './peers.js';
@@ -89,7 +90,12 @@ export function isPersonalField(field: string): boolean {
   );
 }
 
-export class Detectors {
+/** Where the detectors' alert hits go (the engine). */
+export interface HitSink {
+  record(hit: Hit): void;
+}
+
+export class Detectors implements AlertListener {
   readonly book: AlertBook;
   private readonly metrics7 = new Windows(7 * DAY);
   private readonly metrics28 = new Windows(28 * DAY);
@@ -105,22 +111,26 @@ export class Detectors {
   constructor(
     private readonly dir: DirectoryView,
     private readonly peers: PeerBaselines,
-    onAlert: (hit: Hit) => void,
+    private readonly sink: HitSink,
   ) {
-    // An alert is a conclusion about its employee: it adds to their risk, citing the event
-    // that raised it (always one of theirs).
-    this.book = new AlertBook((alert, added, t) => {
-      const eventId = alert.events[alert.events.length - 1];
-      if (added > 0 && eventId !== undefined)
-        onAlert({
-          indicator: 'alerted',
-          employeeId: alert.employeeId,
-          eventId,
-          t,
-          weight: added,
-          sellerIds: alert.sellerIds,
-        });
-    });
+    this.book = new AlertBook(this);
+  }
+
+  /**
+   * An alert is a conclusion about its employee: it adds to their risk, citing the event that
+   * raised it (always one of theirs).
+   */
+  alertRaised(alert: Alert, added: number, t: number): void {
+    const eventId = alert.events[alert.events.length - 1];
+    if (added > 0 && eventId !== undefined)
+      this.sink.record({
+        indicator: 'alerted',
+        employeeId: alert.employeeId,
+        eventId,
+        t,
+        weight: added,
+        sellerIds: alert.sellerIds,
+      });
   }
 
   sellerAccess(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {

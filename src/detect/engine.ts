@@ -43,9 +43,8 @@ export class DetectionEngine {
   private readonly volumes = new VolumeBaselines();
   private readonly collusion = new CollusionGraph();
   private readonly ties = new ContextTies();
-  private readonly categoryOf = (seller: string): string | undefined =>
-    this.directory.sellerCategory.get(seller);
-  private readonly detectors = new Detectors(this.directory, this.peers, (h) => this.record(h));
+  // The engine is the detectors' sink for alert hits (an object, not a closure: state is data).
+  private readonly detectors = new Detectors(this.directory, this.peers, this);
   private readonly hits = new Map<string, Hit[]>();
   private lastTime = -Infinity;
   private eventCount = 0;
@@ -100,7 +99,7 @@ export class DetectionEngine {
       mates: (id) => this.ties.matesOf(id),
       groups: () => this.ties.benefitGroups().map((g) => g.users),
       siteOf: (id) => this.directory.employees.get(id)?.site,
-      categoryOf: this.categoryOf,
+      categoryOf: (seller) => this.categoryOf(seller),
     });
   }
 
@@ -160,8 +159,13 @@ export class DetectionEngine {
     this.ties.observe(e, benefit);
   }
 
-  private record(h: Hit): void {
-    this.collusion.add(h, this.categoryOf);
+  private categoryOf(seller: string): string | undefined {
+    return this.directory.sellerCategory.get(seller);
+  }
+
+  /** Keeps a hit: the employee's evidence, and an edge of the collusion graph. */
+  record(h: Hit): void {
+    this.collusion.add(h, (seller) => this.categoryOf(seller));
     const list = this.hits.get(h.employeeId) ?? [];
     list.push(h);
     this.hits.set(h.employeeId, list);

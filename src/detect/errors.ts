@@ -15,3 +15,18 @@ export type GraphErrorCode = 'INVALID_SIZE' | 'INVALID_EDGE' | 'INVALID_PRIOR' |
 export class GraphError extends WardenError<GraphErrorCode> {
   readonly category = 'input' as const;
 }
+
+/**
+ * Stable codes of engine snapshots (`snapshot.ts`).
+ *
+ * | code | meaning |
+ * |---|---|
+ * | `NOT_SNAPSHOTTABLE` | the state holds something that cannot be restored faithfully (a function, an unregistered class, a symbol key, an accessor…); the message names its path |
+ * | `CORRUPT` | a snapshot's bytes do not decode (damaged, or written in another format) |
+ * | `UNKNOWN_CLASS` | a snapshot names a class the registry does not have (written by other code) |
+ */
+export type SnapshotErrorCode = 'NOT_SNAPSHOTTABLE' | 'CORRUPT' | 'UNKNOWN_CLASS';
+
+export class SnapshotError extends WardenError<SnapshotErrorCode> {
+  readonly category = 'infrastructure' as const;
+}

@@ -41,7 +41,8 @@ interface Person {
 export class VolumeBaselines {
   private readonly people = new Map<string, Person>();
   private readonly group = new Map<string, number[]>();
-  private readonly filed = new WeakSet<EmployeeView>();
+  /** The directory version each person was last filed under (a new version may move groups). */
+  private readonly filed = new Map<string, EmployeeView>();
   private readonly cache = new Map<
     string,
     { day: number; median: number; mad: number } | undefined
@@ -64,8 +65,8 @@ export class VolumeBaselines {
       };
       this.people.set(who.id, p);
     }
-    if (!this.filed.has(who)) {
-      this.filed.add(who);
+    if (this.filed.get(who.id) !== who) {
+      this.filed.set(who.id, who);
       p.group = `${who.team}|${who.role}`;
     }
     if (p.day !== day) {

@@ -8,6 +8,8 @@ export type {
   BatchRepository,
   BatchSummary,
   DataKeyRepository,
+  DetectorState,
+  DetectorStateRepository,
   DirectoryRepository,
   EventRepository,
   FindingsRepository,

@@ -23,6 +23,7 @@ export interface Store {
   readonly findings: FindingsRepository;
   readonly guard: GuardRepository;
   readonly meta: MetaRepository;
+  readonly detectorState: DetectorStateRepository;
   /** Counts per kind, time span, employees per site and team. */
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
@@ -72,6 +73,8 @@ export interface StoreTransaction {
   putApproval(approval: StoredApproval): Promise<void>;
   /** Records that a relay alias was handed to an employee. */
   recordAliasIssue(issue: AliasIssue): Promise<void>;
+  /** Replaces the stored detection state (lands with the commit, or not at all). */
+  putDetectorState(state: DetectorState): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -100,6 +103,16 @@ export interface LedgerRepository {
   records(from?: number): AsyncIterable<LeafRecord>;
   /** The same records as `records(from)`, each as its interchange line. */
   leafLines(from?: number): AsyncIterable<LeafLine>;
+  /**
+   * The stored records with leaves in [`from`, `to`), in leaf order, a chunk of leaves at a
+   * time (one await per chunk, not per record: the feed of a long replay). Records of the kinds
+   * in `skip` are left out unread.
+   */
+  recordChunks(
+    from: number,
+    to: number,
+    skip?: readonly DirectoryKind[],
+  ): AsyncIterable<readonly LeafRecord[]>;
   /** The leaf index of an event id, or of a directory record `kind:key`. */
   leafOf(recordId: string): Promise<number | undefined>;
   checkpoints(): Promise<StoredCheckpoint[]>;
@@ -112,6 +125,8 @@ export interface EventRepository {
   count(): Promise<number>;
   /** The actor of each of `ids` that is a stored event (ids not stored are absent from the map). */
   actorsOf(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Each of `ids` that is a stored event, exactly as stored (ids not stored are absent). */
+  byIds(ids: readonly string[]): Promise<Map<string, AccessEvent>>;
 }
 
 export interface DirectoryRepository {
@@ -202,6 +217,33 @@ export interface FindingsRepository {
   /** Replaces the stored findings, durably. */
   save(findings: StoredFindings): Promise<void>;
   latest(): Promise<StoredFindings | undefined>;
+}
+
+/**
+ * The detection engine's state as it was after the first `ledgerSize` leaves (opaque bytes,
+ * `detect`'s snapshot), with what it must match to be resumed: the ledger's root hash at that
+ * size, and the version of the code and configuration that wrote it.
+ */
+export interface DetectorState {
+  readonly ledgerSize: number;
+  readonly rootHash: Buffer;
+  readonly version: string;
+  /** Events the engine had consumed. */
+  readonly events: number;
+  readonly savedAt: string;
+  readonly data: Buffer;
+}
+
+export interface DetectorStateRepository {
+  /**
+   * The stored state, or undefined when there is none or what is stored is incomplete or
+   * damaged (its chunks do not add up to its length and SHA-256): never a partial state.
+   */
+  load(): Promise<DetectorState | undefined>;
+  /** What `load` would return without the bytes: to decide whether reading them is worth it. */
+  describe(): Promise<Omit<DetectorState, 'data'> | undefined>;
+  /** Forgets the stored state, durably. */
+  clear(): Promise<void>;
 }
 
 export interface BatchRepository {

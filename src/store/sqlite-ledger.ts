@@ -8,9 +8,11 @@ import type {
   StoredTile,
 } from './ports.js';
 import {
+  EVENT_COLUMNS,
   EVENT_LINE_COLUMNS,
   eventLine,
   eventRecord,
+  rawEventRecord,
   versionLine,
   type EventLineRow,
   type EventRow,
@@ -117,6 +119,31 @@ export class SqliteLedgerRepository implements LedgerRepository {
     }
   }
 
+  async *recordChunks(
+    from: number,
+    to: number,
+    skip: readonly DirectoryKind[] = [],
+  ): AsyncIterable<readonly LeafRecord[]> {
+    const events = this.db
+      .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf`)
+      .raw();
+    const kinds = skip.map(() => '?').join(',');
+    const versions = this.db
+      .prepare(
+        `SELECT leaf, kind, payload FROM directory_versions WHERE leaf >= ? AND leaf < ?${skip.length > 0 ? ` AND kind NOT IN (${kinds})` : ''} ORDER BY leaf`,
+      )
+      .raw();
+    for (let lo = from; lo < to; lo += RANGE) {
+      const hi = Math.min(to, lo + RANGE);
+      const chunk = mergeByLeaf(
+        events.all(lo, hi) as unknown[][],
+        versions.all(lo, hi, ...skip) as unknown[][],
+      );
+      if (chunk.length > 0) yield chunk;
+      await Promise.resolve();
+    }
+  }
+
   private maxLeaf(): number | null {
     return this.db
       .prepare(
@@ -181,6 +208,26 @@ export class SqliteLedgerRepository implements LedgerRepository {
         .all() as { kind: DirectoryKind; key: string; leaf: number }[],
     );
   }
+}
+
+/** Two row lists in leaf order (events, directory versions), merged into one. */
+function mergeByLeaf(events: unknown[][], versions: unknown[][]): LeafRecord[] {
+  const out: LeafRecord[] = new Array<LeafRecord>(events.length + versions.length);
+  let e = 0;
+  let v = 0;
+  for (let i = 0; i < out.length; i++) {
+    const ev = events[e];
+    const ve = versions[v];
+    if (ve === undefined || (ev !== undefined && (ev[0] as number) < (ve[0] as number))) {
+      out[i] = { leaf: ev![0] as number, record: rawEventRecord(ev!) };
+      e++;
+    } else {
+      const row = { leaf: ve[0] as number, kind: ve[1] as DirectoryKind, payload: ve[2] as string };
+      out[i] = { leaf: row.leaf, record: versionRecord(row) };
+      v++;
+    }
+  }
+  return out;
 }
 
 interface VersionRow {

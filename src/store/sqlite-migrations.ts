@@ -126,26 +126,52 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     CREATE INDEX directory_versions_record ON directory_versions (kind, key, leaf);
     `,
   ],
+  [
+    5,
+    `
+    -- The detection engine's state (a snapshot, src/detect/snapshot.ts) and what it covers:
+    -- the ledger's size and root hash, and the version of the code and configuration that
+    -- wrote it. One state at a time, replaced in one transaction; its bytes in chunks.
+    CREATE TABLE detector_state (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      ledger_size INTEGER NOT NULL,
+      root_hash BLOB NOT NULL,
+      version TEXT NOT NULL,
+      events INTEGER NOT NULL,
+      saved_at TEXT NOT NULL,
+      bytes INTEGER NOT NULL,
+      chunks INTEGER NOT NULL,
+      sha256 BLOB NOT NULL
+    );
+    CREATE TABLE detector_state_chunks (
+      seq INTEGER PRIMARY KEY,
+      data BLOB NOT NULL
+    );
+    `,
+  ],
 ];
 
-export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+/** The migrations' numbers, in the order they are applied. */
+export const SCHEMA_VERSIONS: readonly number[] = MIGRATIONS.map(([v]) => v);
+export const LATEST_SCHEMA_VERSION = Math.max(...SCHEMA_VERSIONS);
 
 export function migrate(db: Database, now: () => string): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
   );
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as {
-    v: number | null;
-  };
-  const current = row.v ?? 0;
-  if (current > LATEST_SCHEMA_VERSION) {
+  // By number, not by the highest: a database may lack a lower number merged in later.
+  const applied = new Set(
+    db.prepare('SELECT version FROM schema_version').pluck().all() as number[],
+  );
+  const unknown = [...applied].find((v) => !SCHEMA_VERSIONS.includes(v));
+  if (unknown !== undefined) {
     throw new StoreError(
       'SCHEMA_TOO_NEW',
-      `the database is at schema version ${current}; this Warden knows up to ${LATEST_SCHEMA_VERSION}: upgrade Warden`,
+      `the database has schema version ${unknown}, which this Warden does not know (it knows ${SCHEMA_VERSIONS.join(', ')}): upgrade Warden`,
     );
   }
   for (const [version, sql] of MIGRATIONS) {
-    if (version <= current) continue;
+    if (applied.has(version)) continue;
     try {
       db.transaction(() => {
         db.exec(sql);

@@ -86,3 +86,25 @@ export function versionLine(kind: string, payload: string): string {
   if (!body.startsWith('{')) return `${head},"":${payload}}`; // not an object: cannot match
   return /^\{\s*\}$/.test(body) ? `${head}}` : `${head},${body.slice(1)}`;
 }
+
+/** The columns `rawEventRecord` reads, in its order. */
+export const EVENT_COLUMNS =
+  'leaf, id, time, actor, action, target_type, target_id, outcome, ticket, context, attrs';
+
+/** `rowToEvent` over a raw row of `EVENT_COLUMNS` (no row object per event). */
+export function rawEventRecord(row: unknown[]): InterchangeRecord {
+  const event: {
+    -readonly [K in keyof AccessEvent]: AccessEvent[K];
+  } = {
+    id: row[1] as string,
+    time: row[2] as string,
+    actor: row[3] as string,
+    action: row[4] as Action,
+    target: { type: row[5] as TargetType, id: row[6] as string },
+  };
+  if (row[7] !== null) event.outcome = row[7] as Outcome;
+  if (row[8] !== null) event.ticket = row[8] as string;
+  if (row[9] !== null) event.context = JSON.parse(row[9] as string) as AccessEvent['context'] & {};
+  if (row[10] !== null) event.attrs = JSON.parse(row[10] as string) as AccessEvent['attrs'] & {};
+  return { kind: 'event', body: event };
+}

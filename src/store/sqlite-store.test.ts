@@ -24,7 +24,7 @@ describe('SqliteStore.open', () => {
       // Every migration once, in order, up to the latest.
       expect(
         db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all(),
-      ).toEqual(Array.from({ length: SqliteStore.schemaVersion }, (_, i) => i + 1));
+      ).toEqual([...SqliteStore.schemaVersions].sort((a, b) => a - b));
       expect(SqliteStore.schemaVersion).toBeGreaterThanOrEqual(2);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       db.close();
@@ -134,6 +134,40 @@ describe('SqliteStore.open', () => {
       await tx.rollback();
       expect(await store.ledger.getTile(0, 0)).toBeUndefined();
       await store.close();
+    });
+  });
+});
+
+describe('SqliteStore detection state', () => {
+  describe('when a stored chunk is damaged or missing', () => {
+    it('loads nothing rather than a partial or altered state', async () => {
+      const path = join(dir, 'state.db');
+      const store = SqliteStore.open(path);
+      const data = Buffer.alloc(9 << 20, 7);
+      const tx = await store.begin();
+      await tx.putDetectorState({
+        ledgerSize: 5,
+        rootHash: Buffer.alloc(32),
+        version: 'v',
+        events: 1,
+        savedAt: '2026-03-02T09:00:00Z',
+        data,
+      });
+      await tx.commit();
+      await store.close();
+      const db = new Database(path);
+      db.prepare('UPDATE detector_state_chunks SET data = ? WHERE seq = 1').run(Buffer.alloc(4, 1));
+      db.close();
+      const damaged = SqliteStore.open(path);
+      expect(await damaged.detectorState.load()).toBeUndefined();
+      expect(await damaged.detectorState.describe()).toMatchObject({ ledgerSize: 5 });
+      await damaged.close();
+      const db2 = new Database(path);
+      db2.prepare('DELETE FROM detector_state_chunks WHERE seq = 2').run();
+      db2.close();
+      const missing = SqliteStore.open(path);
+      expect(await missing.detectorState.load()).toBeUndefined();
+      await missing.close();
     });
   });
 });

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { DirectoryKind, Findings } from '../domain/index.js';
+import type { AccessEvent, DirectoryKind, Findings } from '../domain/index.js';
 import { RECORD_KINDS, formatTime } from '../domain/index.js';
 import { StoreError } from './errors.js';
 import type {
   BatchRepository,
   BatchSummary,
   DataKeyRepository,
+  DetectorStateRepository,
   DirectoryRepository,
   EventRepository,
   FindingsRepository,
@@ -18,12 +19,19 @@ import type {
   StoreTransaction,
   StoredFindings,
 } from './ports.js';
-import { LATEST_SCHEMA_VERSION, checkSchema, migrate } from './sqlite-migrations.js';
+import {
+  LATEST_SCHEMA_VERSION,
+  SCHEMA_VERSIONS,
+  checkSchema,
+  migrate,
+} from './sqlite-migrations.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
 import { SqliteGuard } from './sqlite-guard.js';
 import { chunked } from './chunks.js';
 import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
+import { rowToEvent, type EventRow } from './sqlite-rows.js';
+import { SqliteDetectorState } from './sqlite-detector-state.js';
 
 export interface SqliteStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
@@ -52,6 +60,7 @@ export class SqliteStore implements Store {
   readonly findings: FindingsRepository;
   readonly guard: GuardRepository;
   readonly meta: MetaRepository;
+  readonly detectorState: DetectorStateRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
 
@@ -71,6 +80,7 @@ export class SqliteStore implements Store {
     this.findings = new SqliteFindings(db);
     this.guard = new SqliteGuard(db);
     this.meta = new SqliteMeta(db, readOnly);
+    this.detectorState = new SqliteDetectorState(db);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -117,6 +127,8 @@ export class SqliteStore implements Store {
   }
 
   static readonly schemaVersion = LATEST_SCHEMA_VERSION;
+  /** Every migration's number (a gap is a number owned by a change not merged here). */
+  static readonly schemaVersions = SCHEMA_VERSIONS;
 
   begin(): Promise<StoreTransaction> {
     if (this.inTransaction) {
@@ -167,6 +179,12 @@ class SqliteEvents implements EventRepository {
     );
     for (const row of rows) actors.set(row.id, row.actor);
     return Promise.resolve(actors);
+  }
+  byIds(ids: readonly string[]): Promise<Map<string, AccessEvent>> {
+    const events = new Map<string, AccessEvent>();
+    for (const row of rowsIn<EventRow>(this.db, 'SELECT * FROM events WHERE id IN', ids))
+      events.set(row.id, rowToEvent(row));
+    return Promise.resolve(events);
   }
 }
 

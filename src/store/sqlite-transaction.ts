@@ -3,6 +3,7 @@ import type { AccessEvent, DirectoryKind } from '../domain/index.js';
 import { StoreError } from './errors.js';
 import type {
   AliasIssue,
+  DetectorState,
   StoredApproval,
   BatchSummary,
   StoreTransaction,
@@ -14,6 +15,7 @@ import { SqliteDirectoryWriter } from './sqlite-directory-writer.js';
 import { SqliteEventWriter } from './sqlite-event-writer.js';
 import { SqliteGuardWriter } from './sqlite-guard.js';
 import { tileId } from './sqlite-ledger.js';
+import { writeDetectorState } from './sqlite-detector-state.js';
 
 /** The one open write transaction (`BEGIN IMMEDIATE` … `COMMIT`) of a SQLite store. */
 export class SqliteTransaction implements StoreTransaction {
@@ -97,6 +99,10 @@ export class SqliteTransaction implements StoreTransaction {
 
   recordAliasIssue(issue: AliasIssue): Promise<void> {
     return this.step(() => this.guard().recordAliasIssue(issue));
+  }
+
+  putDetectorState(state: DetectorState): Promise<void> {
+    return this.step(() => writeDetectorState(this.db, state));
   }
 
   private guard(): SqliteGuardWriter {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessEvent } from '../domain/index.js';
-import type { Store } from './ports.js';
+import type { DetectorState, Store } from './ports.js';
 
 const ev = (id: string, extra: Partial<AccessEvent> = {}): AccessEvent => ({
   id,
@@ -86,6 +86,45 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.close();
       });
 
+      it('reads leaf ranges chunk by chunk exactly as records() reads them, kinds left out on request', async () => {
+        const store = await open();
+        const tx = await store.begin();
+        const events = Array.from({ length: 25_000 }, (_, i) =>
+          ev(`c-${i}`, i % 3 === 0 ? { context: { ip: `10.0.0.${i % 9}` }, attrs: { n: i } } : {}),
+        );
+        // directory versions take every 5th leaf from 1; the events fill the rest in order
+        const versionLeaves = Array.from({ length: 6_000 }, (_, i) => 1 + 5 * i);
+        const taken = new Set(versionLeaves);
+        const eventLeaves = Array.from({ length: 31_000 }, (_, i) => i).filter(
+          (l) => !taken.has(l),
+        );
+        for (let i = 0; i < events.length; i++)
+          await tx.insertEvents([events[i]!], eventLeaves[i]!);
+        await tx.insertDirectoryVersions(
+          versionLeaves.map((leaf, i) => ({
+            leaf,
+            kind: i % 2 === 0 ? 'reviewer' : 'seller',
+            key: `k-${i}`,
+            payload: `{"id":"k-${i}","n":${i}}`,
+          })),
+        );
+        await tx.commit();
+        const all = [];
+        for await (const r of store.ledger.records()) all.push(r);
+        const chunked = async (from: number, to: number, skip?: ('reviewer' | 'seller')[]) => {
+          const out = [];
+          for await (const c of store.ledger.recordChunks(from, to, skip)) out.push(...c);
+          return out;
+        };
+        expect(await chunked(0, 31_000)).toEqual(all);
+        expect(await chunked(7, 23_456)).toEqual(all.filter((r) => r.leaf >= 7 && r.leaf < 23_456));
+        expect(await chunked(0, 31_000, ['reviewer'])).toEqual(
+          all.filter((r) => r.record.kind !== 'reviewer'),
+        );
+        expect(await chunked(5, 5)).toEqual([]);
+        await store.close();
+      });
+
       it('keeps tiles and checkpoints', async () => {
         const store = await open();
         const tx = await store.begin();
@@ -143,6 +182,74 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const actors = await store.events.actorsOf(ids);
         expect(actors).toEqual(new Map(stored.map((e) => [e.id, e.actor])));
         expect(actors.get('s-1199')).toBe('e-2'); // 1199 % 7 = 2
+        await store.close();
+      });
+    });
+
+    describe('when asked for events by id', () => {
+      it('gives each stored one exactly as stored and leaves unknown ids out', async () => {
+        const store = await open();
+        const full = ev('b', { ticket: 't-1', context: { ip: '10.0.0.1' }, attrs: { rows: 2 } });
+        const tx = await store.begin();
+        await tx.insertEvents([ev('a'), full], 0);
+        await tx.commit();
+        expect(await store.events.byIds(['b', 'nope', 'b'])).toEqual(new Map([['b', full]]));
+        expect(await store.events.byIds([])).toEqual(new Map());
+        await store.close();
+      });
+    });
+
+    describe('when the detection state is saved', () => {
+      const state = (size: number, bytes: number): DetectorState => ({
+        ledgerSize: size,
+        rootHash: Buffer.alloc(32, size),
+        version: `v${size}`,
+        events: size * 2,
+        savedAt: '2026-03-02T09:00:00Z',
+        data: counting(bytes),
+      });
+      /** Each 4 bytes their offset: a chunk in the wrong place or order would not match. */
+      const counting = (bytes: number): Buffer => {
+        const b = Buffer.alloc(bytes);
+        for (let i = 0; i + 4 <= bytes; i += 4) b.writeUInt32LE(i, i);
+        return b;
+      };
+      const same = (a: DetectorState | undefined, b: DetectorState): void => {
+        const { data, ...rest } = b;
+        expect(a).toMatchObject(rest);
+        expect(a?.data.equals(data)).toBe(true);
+      };
+
+      it('has none at first, then reads back exactly what the last commit stored', async () => {
+        const store = await open();
+        expect(await store.detectorState.load()).toBeUndefined();
+        expect(await store.detectorState.describe()).toBeUndefined();
+        for (const [size, bytes] of [
+          [3, 10],
+          [7, 9 << 20], // several chunks
+          [8, 0],
+        ] as const) {
+          const tx = await store.begin();
+          await tx.putDetectorState(state(size, bytes));
+          await tx.commit();
+          same(await store.detectorState.load(), state(size, bytes));
+          const { data: _, ...described } = state(size, bytes);
+          expect(await store.detectorState.describe()).toEqual(described);
+        }
+        await store.close();
+      });
+
+      it('keeps the old state when the transaction rolls back, and forgets it when cleared', async () => {
+        const store = await open();
+        let tx = await store.begin();
+        await tx.putDetectorState(state(3, 100));
+        await tx.commit();
+        tx = await store.begin();
+        await tx.putDetectorState(state(4, 5 << 20));
+        await tx.rollback();
+        same(await store.detectorState.load(), state(3, 100));
+        await store.detectorState.clear();
+        expect(await store.detectorState.load()).toBeUndefined();
         await store.close();
       });
     });

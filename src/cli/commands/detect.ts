@@ -1,51 +1,79 @@
 import pc from 'picocolors';
 import type { AccessEvent, Alert, Findings, RiskEntry } from '../../domain/index.js';
 import { SEVERITIES, atLeast } from '../../domain/index.js';
-import { DetectionEngine } from '../../detect/index.js';
+import type { DetectionEngine } from '../../detect/index.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
 import { integer } from './simulate.js';
 import type { Io } from '../io.js';
 import { stepBar } from '../progress.js';
+import { detectionVersion, resumeEngine, saveEngine } from './detect-state.js';
 import { barChart, heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
 
-/** Feeds the engine every stored record from `from` on, in ledger order; returns the next leaf. */
+/**
+ * Feeds the engine every stored record from `from` on, in ledger order, up to the ledger's
+ * size when the command opened it (leaves a concurrent import adds are for the next run);
+ * returns the next leaf.
+ */
 export async function feed(
   w: Wired,
   engine: DetectionEngine,
   from = 0,
   onEvent: (e: AccessEvent) => void = () => {},
+  to = w.ledger.size,
 ): Promise<number> {
-  const total = w.ledger.size - from;
-  const bar = stepBar('detect', total, 'records');
-  let n = 0;
+  const bar = stepBar('detect', to - from, 'records');
   try {
-    for await (const { record } of w.store.ledger.records(from)) {
-      engine.consume([record]);
-      if (record.kind === 'event') onEvent(record.body);
-      if (++n % 50_000 === 0) bar.update(n);
+    // Reviewer records hold personal data, which detection never reads: they are not even parsed.
+    for await (const chunk of w.store.ledger.recordChunks(from, to, ['reviewer'])) {
+      engine.consume(chunk.map((r) => r.record));
+      for (const { record } of chunk) if (record.kind === 'event') onEvent(record.body);
+      bar.update(chunk[chunk.length - 1]!.leaf + 1 - from);
     }
   } finally {
     bar.stop();
   }
-  return from + n;
+  return to;
 }
 
-/** Replays the whole ledger through the detectors and stores the findings. */
+/** What a detection run gives: the engine (after every leaf) and the findings it stored. */
+export interface Detection {
+  readonly engine: DetectionEngine;
+  readonly stored: StoredFindings;
+  /** The leaf the run started from: 0 for a full replay, else the saved state's size. */
+  readonly resumedAt: number;
+}
+
+/**
+ * Brings detection up to the ledger's end: resumes the saved engine state when it is still
+ * valid (else replays from leaf 0, with a note on stderr saying why), feeds it the leaves it
+ * has not seen, and stores the new state and the findings.
+ */
 export async function runDetection(
   w: Wired,
-): Promise<{ engine: DetectionEngine; stored: StoredFindings }> {
-  const engine = new DetectionEngine();
-  await feed(w, engine);
-  const stored = await saveFindings(w, engine);
-  return { engine, stored };
+  io?: Io,
+  options: { full?: boolean } = {},
+): Promise<Detection> {
+  const version = detectionVersion(w.dbPath);
+  const size = w.ledger.size;
+  const { engine, from, note } = await resumeEngine(w, version, options.full);
+  if (note !== undefined) io?.err(`warden: ${note}\n`);
+  await feed(w, engine, from, undefined, size);
+  const stored = await saveFindings(w, engine, size);
+  // A resumed engine that saw nothing new is the state already saved.
+  if (from !== size || note !== undefined || from === 0) await saveEngine(w, engine, version, size);
+  return { engine, stored, resumedAt: from };
 }
 
-export async function saveFindings(w: Wired, engine: DetectionEngine): Promise<StoredFindings> {
+export async function saveFindings(
+  w: Wired,
+  engine: DetectionEngine,
+  ledgerSize = w.ledger.size,
+): Promise<StoredFindings> {
   const stored: StoredFindings = {
     computedAt: w.now(),
-    ledgerSize: w.ledger.size,
+    ledgerSize,
     events: engine.events,
     findings: engine.findings(),
   };
@@ -53,36 +81,44 @@ export async function saveFindings(w: Wired, engine: DetectionEngine): Promise<S
   return stored;
 }
 
-/** The stored findings if they cover the whole ledger; otherwise detection runs first. */
-export async function currentFindings(w: Wired): Promise<StoredFindings> {
+/** The stored findings if they cover the whole ledger; otherwise detection brings them up to date. */
+export async function currentFindings(w: Wired, io?: Io): Promise<StoredFindings> {
   const latest = await w.store.findings.latest();
   if (latest && latest.ledgerSize === w.ledger.size) return latest;
-  return (await runDetection(w)).stored;
+  return (await runDetection(w, io)).stored;
 }
 
 const serious = (alerts: readonly Alert[]): number =>
   alerts.filter((a) => atLeast(a.severity, 'medium')).length;
 
 /** `warden detect`: run the detectors over the stream; exit 1 when an alert of medium or more stands. */
-export async function detectCommand(w: Wired, flags: { json?: boolean }, io: Io): Promise<number> {
-  const { stored } = await runDetection(w);
+export async function detectCommand(
+  w: Wired,
+  flags: { json?: boolean; full?: boolean },
+  io: Io,
+): Promise<number> {
+  const { stored, resumedAt } = await runDetection(w, io, { full: flags.full ?? false });
   const f = stored.findings;
   if (flags.json)
     io.out(
-      `${json({ computedAt: stored.computedAt, ledgerSize: stored.ledgerSize, events: stored.events, employeesScored: f.risk.length, alerts: f.alerts.length })}\n`,
+      `${json({ computedAt: stored.computedAt, ledgerSize: stored.ledgerSize, events: stored.events, employeesScored: f.risk.length, alerts: f.alerts.length, resumedAt })}\n`,
     );
-  else io.out(describeDetection(stored));
+  else io.out(describeDetection(stored, resumedAt));
   return serious(f.alerts) > 0 ? EXIT.finding : EXIT.ok;
 }
 
-function describeDetection(s: StoredFindings): string {
+function describeDetection(s: StoredFindings, resumedAt: number): string {
   const f = s.findings;
+  const how =
+    resumedAt === 0
+      ? 'the whole ledger replayed'
+      : `resumed from the saved state at leaf ${resumedAt.toLocaleString('en-US')}`;
   const bySeverity = SEVERITIES.map((sev) => ({
     label: sev,
     value: f.alerts.filter((a) => a.severity === sev).length,
   }));
   return [
-    `${pc.green('✔')} ${s.events.toLocaleString('en-US')} events through the detectors (ledger size ${s.ledgerSize.toLocaleString('en-US')}): ${f.risk.length} employees with a risk score, ${f.alerts.length} alerts`,
+    `${pc.green('✔')} ${s.events.toLocaleString('en-US')} events through the detectors (ledger size ${s.ledgerSize.toLocaleString('en-US')}; ${how}): ${f.risk.length} employees with a risk score, ${f.alerts.length} alerts`,
     heading('alerts by severity'),
     barChart(bySeverity),
     heading('riskiest employees'),
@@ -131,7 +167,7 @@ export async function riskCommand(
   flags: { json?: boolean; limit?: string },
   io: Io,
 ): Promise<number> {
-  const { findings } = await currentFindings(w);
+  const { findings } = await currentFindings(w, io);
   if (flags.json) io.out(`${json(findings.risk)}\n`);
   else io.out(`${riskTable(findings.risk.slice(0, integer('--limit', flags.limit ?? '25')))}\n`);
   return EXIT.ok;
@@ -143,7 +179,7 @@ export async function alertsCommand(
   flags: { json?: boolean; severity?: string },
   io: Io,
 ): Promise<number> {
-  const { findings } = await currentFindings(w);
+  const { findings } = await currentFindings(w, io);
   const floor = (flags.severity ?? 'low') as Alert['severity'];
   const shown = byTime(findings).alerts.filter((a) => atLeast(a.severity, floor));
   io.out(flags.json ? `${json(shown)}\n` : `${alertTable(shown)}\n`);
@@ -165,7 +201,7 @@ export async function sellersCommand(
   flags: { json?: boolean; limit?: string },
   io: Io,
 ): Promise<number> {
-  const { engine } = await runDetection(w);
+  const { engine } = await runDetection(w, io);
   const sellers = engine.sellers();
   if (flags.json) {
     io.out(`${json(sellers)}\n`);

@@ -1,11 +1,11 @@
 import pc from 'picocolors';
 import type { AccessEvent } from '../../domain/index.js';
-import { DetectionEngine, type Baseline } from '../../detect/index.js';
+import type { Baseline } from '../../detect/index.js';
 import { UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
-import { alertTable, feed, saveFindings } from './detect.js';
+import { alertTable, runDetection } from './detect.js';
 
 /**
  * `warden explain EMPLOYEE`: why the employee scores what they score — the reasons, their
@@ -17,12 +17,8 @@ export async function explainCommand(
   flags: { json?: boolean },
   io: Io,
 ): Promise<number> {
-  const engine = new DetectionEngine();
-  const own = new Map<string, AccessEvent>();
-  await feed(w, engine, 0, (e) => {
-    if (e.actor === employeeId) own.set(e.id, e);
-  });
-  const { findings } = await saveFindings(w, engine);
+  const { engine, stored } = await runDetection(w, io);
+  const { findings } = stored;
   const baseline = engine.baselineOf(employeeId);
   if (!baseline) throw new UsageError(`no employee ${employeeId} in the directory`);
   const risk = findings.risk.find((r) => r.employeeId === employeeId);
@@ -37,9 +33,9 @@ export async function explainCommand(
     ...(risk?.reasons.flatMap((r) => r.events) ?? []),
     ...alerts.flatMap((a) => a.events),
   ]);
-  const timeline = [...cited]
-    .map((id) => own.get(id))
-    .filter((e) => e !== undefined)
+  const own = await w.store.events.byIds([...cited]);
+  const timeline = [...own.values()]
+    .filter((e) => e.actor === employeeId)
     .sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id))
     .map((e) => ({ ...e, indicators: [...(indicatorsOf.get(e.id) ?? [])].sort() }));
   if (flags.json) {

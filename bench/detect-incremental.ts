@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, cpSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { main } from '../src/cli/index.js';
+import { resolveOptions, simulate, type PresetName } from '../src/sim/index.js';
+import { median } from './stats.js';
+
+const BIN = fileURLToPath(new URL('../../bin/warden.js', import.meta.url));
+/** The floor (issue 14 item 7): a resumed `warden detect` after 1 % more events ≤ 10 % of a full replay. */
+const FLOOR = 0.1;
+
+interface Timed {
+  wall: number;
+  cpu: number;
+}
+
+/**
+ * `detect-incremental`: the preset's stream (seed 1) as one NDJSON file in stream order, cut so
+ * that the tail holds the last 1 % of its events; the head is ingested and detected (which
+ * saves the engine's state), then the tail is ingested. Each round copies that database twice
+ * and times, in this process, `warden detect` resuming from the saved state (restore, the new
+ * leaves, findings, saving the new state) and `warden detect --full` (the whole replay, which
+ * saves too). Both include opening the database and the ledger. Rounds alternate their order;
+ * medians of wall and CPU time and of the paired ratios. Then one run of each as a whole
+ * process (`node bin/warden.js detect`), for what a user waits.
+ */
+export async function benchDetectIncremental(
+  dir: string,
+  preset: PresetName,
+  rounds: number,
+): Promise<void> {
+  const head = join(dir, 'incr-head.ndjson');
+  const tail = join(dir, 'incr-tail.ndjson');
+  const { events, tailEvents } = writeStream(preset, head, tail);
+  const base = join(dir, 'incr-base.db');
+  await cli(['ingest', head, '--db', base]);
+  await cli(['detect', '--db', base]);
+  await cli(['ingest', tail, '--db', base]);
+  console.log(
+    `  ${preset} (seed 1): ${events.toLocaleString('en-US')} events; the state saved after the first ${(events - tailEvents).toLocaleString('en-US')}, then ${tailEvents.toLocaleString('en-US')} more (${((100 * tailEvents) / events).toFixed(2)} %) appended`,
+  );
+  const resumed: Timed[] = [];
+  const full: Timed[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const run = async (flags: string[]): Promise<Timed> => {
+      const db = copyDb(base, join(dir, `incr-${r}-${flags.length}.db`));
+      const t = await timed(() => cli(['detect', '--db', db, ...flags]));
+      removeDb(db);
+      return t;
+    };
+    if (r % 2 === 0) resumed.push(await run([]));
+    full.push(await run(['--full']));
+    if (r % 2 === 1) resumed.push(await run([]));
+    console.log(
+      `  round ${r + 1}/${rounds}: resumed ${fmt(resumed[r]!)}, full replay ${fmt(full[r]!)}, ratio ${(resumed[r]!.wall / full[r]!.wall).toFixed(3)} (CPU ${(resumed[r]!.cpu / full[r]!.cpu).toFixed(3)})`,
+    );
+  }
+  const ratio = median(resumed.map((x, r) => x.wall / full[r]!.wall));
+  const cpuRatio = median(resumed.map((x, r) => x.cpu / full[r]!.cpu));
+  const process = wholeProcess(base, dir);
+  console.log(
+    `  whole process (node bin/warden.js detect, once each): resumed ${process.resumed.toFixed(2)} s, full replay ${process.full.toFixed(2)} s, ratio ${(process.resumed / process.full).toFixed(3)}`,
+  );
+  console.log(
+    `detect-incremental ${preset}: resumed ${median(resumed.map((x) => x.wall)).toFixed(2)} s vs full replay ${median(full.map((x) => x.wall)).toFixed(2)} s (medians); median paired ratio ${ratio.toFixed(3)} wall, ${cpuRatio.toFixed(3)} CPU (floor ${FLOOR}: ${ratio <= FLOOR ? 'meets the floor' : 'BELOW THE FLOOR'})`,
+  );
+  removeDb(base);
+}
+
+/** Writes the stream's lines, the last 1 % of its events (and what comes between them) as the tail. */
+function writeStream(
+  preset: PresetName,
+  headFile: string,
+  tailFile: string,
+): { events: number; tailEvents: number } {
+  const lines: string[] = [];
+  simulate(resolveOptions({ preset, seed: 1 }), {
+    write: (_f, l) => {
+      for (const x of l) lines.push(x);
+    },
+  });
+  const isEvent = lines.map((l) => l.includes('"kind":"event"'));
+  const events = isEvent.filter(Boolean).length;
+  let cut = lines.length;
+  let tailEvents = 0;
+  while (cut > 0 && tailEvents < Math.ceil(events / 100)) if (isEvent[--cut]) tailEvents++;
+  writeLines(headFile, lines.slice(0, cut));
+  writeLines(tailFile, lines.slice(cut));
+  return { events, tailEvents };
+}
+
+function writeLines(file: string, lines: readonly string[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (let i = 0; i < lines.length; i += 4096)
+      writeSync(fd, `${lines.slice(i, i + 4096).join('\n')}\n`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function cli(args: string[]): Promise<void> {
+  let err = '';
+  const code = await main(['node', 'warden', ...args], {
+    out: () => {},
+    err: (t) => void (err += t),
+    stdin: Readable.from([]),
+  });
+  // detect exits 1 when an alert stands: that is a finding, not a failure
+  if (code > 1) throw new Error(`warden ${args.join(' ')} failed (${code}): ${err}`);
+}
+
+async function timed(f: () => Promise<void>): Promise<Timed> {
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await f();
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: Number(process.hrtime.bigint() - t0) / 1e9, cpu: (cpu.user + cpu.system) / 1e6 };
+}
+
+function wholeProcess(base: string, dir: string): { resumed: number; full: number } {
+  const once = (flags: string[]): number => {
+    const db = copyDb(base, join(dir, `incr-process-${flags.length}.db`));
+    const t0 = process.hrtime.bigint();
+    spawnSync(process.execPath, [BIN, 'detect', '--db', db, ...flags], { stdio: 'ignore' });
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    removeDb(db);
+    return seconds;
+  };
+  return { resumed: once([]), full: once(['--full']) };
+}
+
+function copyDb(from: string, to: string): string {
+  copyFileSync(from, to);
+  cpSync(`${from}.keys`, `${to}.keys`, { recursive: true });
+  return to;
+}
+
+function removeDb(path: string): void {
+  for (const p of [path, `${path}-wal`, `${path}-shm`, `${path}.keys`])
+    rmSync(p, { recursive: true, force: true });
+}
+
+const fmt = (t: Timed): string => `${t.wall.toFixed(2)} s (CPU ${t.cpu.toFixed(2)} s)`;

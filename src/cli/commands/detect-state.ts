@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DetectionEngine,
+  SNAPSHOT_VERSION,
+  SnapshotError,
+  restoreEngine,
+  snapshotEngine,
+} from '../../detect/index.js';
+import { pausePoint } from '../pause.js';
+import type { Wired } from '../wiring.js';
+
+/** An engine ready to consume the ledger from `from` on, and why a saved state was not used. */
+export interface Resumed {
+  readonly engine: DetectionEngine;
+  readonly from: number;
+  readonly note?: string;
+}
+
+/** The org profile beside the database, which another part of detection reads. */
+export const ORG_PROFILE = 'warden.org.json';
+
+/**
+ * What a saved state must have been written by: the snapshot format, a hash of the detection
+ * code as installed (any change to a detector or a parameter is a change of code), and a hash
+ * of the configuration that shapes detection (the org profile, when there is one).
+ */
+export function detectionVersion(
+  dbPath: string,
+  orgFile = join(dirname(dbPath), ORG_PROFILE),
+): string {
+  const config = existsSync(orgFile) ? sha256(readFileSync(orgFile)) : 'none';
+  return `${SNAPSHOT_VERSION}; code ${detectionCodeHash()}; org profile ${config}`;
+}
+
+let codeHash: string | undefined;
+
+/** SHA-256 over the detect context's modules (compiled or source, whichever is running). */
+function detectionCodeHash(): string {
+  if (codeHash !== undefined) return codeHash;
+  const dir = fileURLToPath(new URL('../../detect/', import.meta.url));
+  const hash = createHash('sha256');
+  for (const name of readdirSync(dir).sort()) {
+    if (!/\.(js|ts)$/.test(name) || /\.(test|d)\.[jt]s$/.test(name)) continue;
+    hash
+      .update(`${name}\0`)
+      .update(readFileSync(join(dir, name)))
+      .update('\0');
+  }
+  codeHash = hash.digest('hex').slice(0, 16);
+  return codeHash;
+}
+
+const sha256 = (data: Buffer): string =>
+  createHash('sha256').update(data).digest('hex').slice(0, 16);
+
+/**
+ * The saved engine when it can be trusted to continue — same code and configuration, and a
+ * ledger whose first leaves are exactly the ones it consumed (same root hash at its size) —
+ * otherwise a new engine from leaf 0, with a one-line note saying why.
+ */
+export async function resumeEngine(w: Wired, version: string, full = false): Promise<Resumed> {
+  const fresh = (note?: string): Resumed => ({
+    engine: new DetectionEngine(),
+    from: 0,
+    ...(note === undefined
+      ? {}
+      : { note: `detection state discarded: ${note}; replaying the whole ledger` }),
+  });
+  if (full) return fresh();
+  const saved = await w.store.detectorState.describe();
+  if (!saved) return fresh();
+  if (saved.version !== version)
+    return fresh('the detection code or its configuration changed since it was saved');
+  if (saved.ledgerSize > w.ledger.size)
+    return fresh(`it covers ${saved.ledgerSize} leaves but the ledger has ${w.ledger.size}`);
+  const root = await w.ledger.rootAt(saved.ledgerSize);
+  if (!root.equals(saved.rootHash))
+    return fresh(
+      `the ledger's first ${saved.ledgerSize} leaves are not the ones it covers (root hash differs)`,
+    );
+  const loaded = await w.store.detectorState.load();
+  if (!loaded) return fresh('it is incomplete or damaged');
+  try {
+    return { engine: restoreEngine(loaded.data), from: saved.ledgerSize };
+  } catch (error) {
+    if (error instanceof SnapshotError) return fresh(`it does not decode (${error.code})`);
+    throw error;
+  }
+}
+
+/** Saves the engine as of `size` leaves, in one transaction: the old state or the new, never half. */
+export async function saveEngine(
+  w: Wired,
+  engine: DetectionEngine,
+  version: string,
+  size: number,
+): Promise<void> {
+  const data = snapshotEngine(engine);
+  const rootHash = await w.ledger.rootAt(size);
+  const tx = await w.store.begin();
+  try {
+    await tx.putDetectorState({
+      ledgerSize: size,
+      rootHash,
+      version,
+      events: engine.events,
+      savedAt: w.now(),
+      data,
+    });
+    pausePoint('detector-state-save');
+    await tx.commit();
+  } catch (error) {
+    await tx.rollback();
+    throw error;
+  }
+}

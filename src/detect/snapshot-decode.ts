@@ -1,0 +1,230 @@
+/**
+ * Rebuilds the graph a tape describes (`snapshot-format.ts`). Registered classes are restored
+ * without their constructors: `Object.create(prototype)` and the own fields as they were
+ * (`Reflect.construct` with the class as new.target for subclasses of Array, Map and Set).
+ * Every index is checked: a damaged tape is a `SnapshotError('CORRUPT')`, never a wrong graph.
+ */
+import { SnapshotError } from './errors.js';
+import {
+  FLAG,
+  NULL_PROTO,
+  OP,
+  PLAIN,
+  TAPE_FORMAT,
+  TYPED_ARRAYS,
+  type ClassRegistry,
+  type Tape,
+} from './snapshot-format.js';
+
+export class TapeReader {
+  private at = 0;
+  private stringAt = 0;
+  private readonly strings: readonly string[];
+  private doubleAt = 0;
+  private bigintAt = 0;
+  private readonly objects: unknown[] = [];
+  private readonly prototypes: (object | null)[];
+  private readonly classes: (abstract new (...args: never[]) => unknown)[];
+
+  private constructor(
+    private readonly tape: Tape,
+    registry: ClassRegistry,
+  ) {
+    this.classes = tape.classes.map((name) => {
+      const c = Object.hasOwn(registry, name) ? registry[name] : undefined;
+      if (c === undefined)
+        throw new SnapshotError('UNKNOWN_CLASS', `the snapshot holds a class ${name} unknown here`);
+      return c;
+    });
+    this.prototypes = this.classes.map((c) => c.prototype as object);
+    this.strings = splitStrings(tape);
+  }
+
+  static read(tape: Tape, registry: ClassRegistry): unknown {
+    checkTape(tape);
+    const reader = new TapeReader(tape, registry);
+    const root = reader.value();
+    if (reader.at !== tape.ops.length) corrupt('ops left over after the root');
+    return root;
+  }
+
+  private op(): number {
+    if (this.at >= this.tape.ops.length) corrupt('the ops end early');
+    return this.tape.ops[this.at++]!;
+  }
+
+  private count(): number {
+    const n = this.op();
+    if (n < 0 || n > this.tape.ops.length) corrupt(`a count of ${n}`);
+    return n;
+  }
+
+  private value(): unknown {
+    const op = this.op();
+    switch (op) {
+      case OP.STR:
+        return this.next(this.strings, this.stringAt++, 'string');
+      case OP.INT:
+        return this.op();
+      case OP.NUM:
+        return this.next(this.tape.doubles, this.doubleAt++, 'double');
+      case OP.TRUE:
+        return true;
+      case OP.FALSE:
+        return false;
+      case OP.NULL:
+        return null;
+      case OP.UNDEFINED:
+        return undefined;
+      case OP.BIGINT:
+        return this.next(this.tape.bigints, this.bigintAt++, 'bigint');
+      case OP.REF: {
+        const i = this.op();
+        if (i < 0 || i >= this.objects.length) corrupt(`a reference to object ${i}`);
+        return this.objects[i];
+      }
+      case OP.OBJ:
+        return this.record();
+      case OP.ARR:
+        return this.array();
+      case OP.MAP:
+        return this.map();
+      case OP.SET:
+        return this.set();
+      case OP.DATE:
+        return this.keep(new Date(this.next(this.tape.doubles, this.doubleAt++, 'double')));
+      case OP.VIEW:
+        return this.view();
+      default:
+        return corrupt(`op ${op} at ${this.at - 1}`);
+    }
+  }
+
+  private next<T>(list: ArrayLike<T>, i: number, what: string): T {
+    if (i >= list.length) corrupt(`more ${what}s than the tape holds`);
+    return list[i]!;
+  }
+
+  private keep<T>(o: T): T {
+    this.objects.push(o);
+    return o;
+  }
+
+  private record(): object {
+    const shape = this.tape.shapes[this.op()] ?? corrupt('an unknown shape');
+    const flags = this.op();
+    const o = this.keep(
+      (shape.cls === PLAIN ? {} : Object.create(this.prototypeOf(shape.cls))) as Record<
+        string,
+        unknown
+      >,
+    );
+    for (const k of shape.keys) {
+      const v = this.value();
+      // An own `__proto__` (JSON.parse makes them) must stay a property, not become the prototype.
+      if (k === '__proto__')
+        Object.defineProperty(o, k, {
+          value: v,
+          writable: true,
+          enumerable: true,
+          configurable: true,
+        });
+      else o[k] = v;
+    }
+    return seal(o, flags);
+  }
+
+  private prototypeOf(cls: number): object | null {
+    if (cls === PLAIN) return Object.prototype;
+    if (cls === NULL_PROTO) return null;
+    const proto = this.prototypes[cls];
+    return proto === undefined ? corrupt(`an unknown class ${cls}`) : proto;
+  }
+
+  private construct<T extends object>(base: new () => T, cls: number): T {
+    if (cls === PLAIN) return new base();
+    const c = this.classes[cls] ?? corrupt(`an unknown class ${cls}`);
+    return Reflect.construct(base, [], c as unknown as new () => T);
+  }
+
+  private array(): unknown[] {
+    const a = this.keep(this.construct(Array<unknown>, this.op()));
+    const flags = this.op();
+    const n = this.count();
+    for (let i = 0; i < n; i++) {
+      if (this.tape.ops[this.at] === OP.HOLE) {
+        this.at++;
+        a.length = i + 1;
+      } else a.push(this.value());
+    }
+    return seal(a, flags);
+  }
+
+  private map(): Map<unknown, unknown> {
+    const m = this.keep(this.construct(Map<unknown, unknown>, this.op()));
+    const n = this.count();
+    for (let i = 0; i < n; i++) {
+      const k = this.value();
+      m.set(k, this.value());
+    }
+    return m;
+  }
+
+  private set(): Set<unknown> {
+    const s = this.keep(this.construct(Set<unknown>, this.op()));
+    const n = this.count();
+    for (let i = 0; i < n; i++) s.add(this.value());
+    return s;
+  }
+
+  private view(): ArrayBufferView {
+    const kind = TYPED_ARRAYS[this.op()] ?? corrupt('an unknown typed array kind');
+    const buffer = this.tape.buffers[this.op()] ?? corrupt('an unknown buffer');
+    const offset = this.op();
+    const length = this.op();
+    if (offset < 0 || length < 0 || offset + length * kind.BYTES_PER_ELEMENT > buffer.byteLength)
+      corrupt('a typed array beyond its buffer');
+    return this.keep(new kind(buffer, offset, length));
+  }
+}
+
+function splitStrings(tape: Tape): string[] {
+  if (tape.stringLengths === undefined) return tape.strings.split('\0');
+  const out: string[] = [];
+  let at = 0;
+  for (const n of tape.stringLengths) {
+    if (n < 0 || at + n > tape.strings.length) corrupt('a string beyond the joined strings');
+    out.push(tape.strings.slice(at, at + n));
+    at += n;
+  }
+  return out;
+}
+
+function seal<T extends object>(o: T, flags: number): T {
+  if (flags & FLAG.FROZEN) return Object.freeze(o);
+  if (flags & FLAG.SEALED) return Object.seal(o);
+  if (flags & FLAG.NOT_EXTENSIBLE) return Object.preventExtensions(o);
+  return o;
+}
+
+function checkTape(tape: Tape): void {
+  const t = tape as Partial<Tape> | null;
+  if (
+    typeof t !== 'object' ||
+    t === null ||
+    t.format !== TAPE_FORMAT ||
+    !(t.ops instanceof Int32Array) ||
+    !(t.doubles instanceof Float64Array) ||
+    typeof t.strings !== 'string' ||
+    !(t.stringLengths === undefined || t.stringLengths instanceof Int32Array) ||
+    !Array.isArray(t.bigints) ||
+    !Array.isArray(t.buffers) ||
+    !Array.isArray(t.shapes) ||
+    !Array.isArray(t.classes)
+  )
+    corrupt('not a snapshot tape of this format');
+}
+
+function corrupt(what: string): never {
+  throw new SnapshotError('CORRUPT', `the detection state does not decode: ${what}`);
+}

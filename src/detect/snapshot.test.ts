@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SnapshotError } from './errors.js';
+import { TapeReader } from './snapshot-decode.js';
+import { TapeWriter } from './snapshot-encode.js';
+import type { ClassRegistry, Tape } from './snapshot-format.js';
+import { deserialize, serialize } from 'node:v8';
+
+class Counter {
+  n = 0;
+  readonly seen = new Map<string, Counter>();
+  bump(): number {
+    return ++this.n;
+  }
+}
+class Unlisted {
+  x = 1;
+}
+class Tagged extends Map<string, number> {}
+
+const REGISTRY: ClassRegistry = { Counter, Tagged };
+
+const roundTrip = <T>(value: T, registry = REGISTRY): T =>
+  TapeReader.read(deserialize(serialize(TapeWriter.write(value, registry))) as Tape, registry) as T;
+
+const refusal = (value: unknown): string => {
+  try {
+    TapeWriter.write(value, REGISTRY, 'root');
+  } catch (error) {
+    expect(error).toBeInstanceOf(SnapshotError);
+    expect((error as SnapshotError).code).toBe('NOT_SNAPSHOTTABLE');
+    return (error as SnapshotError).message;
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('engine snapshots (tape)', () => {
+  describe('when the state is data', () => {
+    it('restores every supported kind of value exactly', () => {
+      const value = {
+        s: 'naïve \u0000 “quoted”',
+        empty: '',
+        ints: [0, -1, 2 ** 31 - 1, -(2 ** 31)],
+        doubles: [0.5, -0, NaN, Infinity, -Infinity, 2 ** 53, 1e-300],
+        flags: [true, false, null, undefined],
+        big: 12345678901234567890n,
+        // eslint-disable-next-line no-sparse-arrays
+        holes: [1, , 3],
+        map: new Map<unknown, unknown>([
+          ['a', { x: 1 }],
+          [2, [new Set(['p', 'q'])]],
+        ]),
+        date: new Date(Date.UTC(2026, 8, 7)),
+        f64: new Float64Array([1.5, -2]),
+        i32: new Int32Array([7, 8, 9]),
+        dict: Object.assign(Object.create(null) as object, { k: 'v' }),
+        frozen: Object.freeze({ a: 1 }),
+        proto: JSON.parse('{"__proto__": {"x": 1}}') as object,
+      };
+      const back = roundTrip(value);
+      expect(back).toStrictEqual(value);
+      expect(Object.is(back.doubles[1], -0)).toBe(true);
+      expect(1 in back.holes).toBe(false);
+      expect(Object.getPrototypeOf(back.dict)).toBeNull();
+      expect(Object.isFrozen(back.frozen)).toBe(true);
+      expect(Object.getPrototypeOf(back.proto)).toBe(Object.prototype);
+      expect(Object.keys(back.proto)).toEqual(['__proto__']);
+      expect(back.f64).toBeInstanceOf(Float64Array);
+    });
+
+    it('keeps shared references and cycles, and views sharing one buffer', () => {
+      const shared = { id: 'e-1' };
+      const buffer = new ArrayBuffer(16);
+      const graph: Record<string, unknown> = {
+        a: shared,
+        b: new Map([['k', shared]]),
+        c: [shared],
+        v1: new Uint8Array(buffer, 0, 8),
+        v2: new Uint8Array(buffer, 8, 8),
+      };
+      graph['self'] = graph;
+      const back = roundTrip(graph);
+      expect(back['b']).toBeInstanceOf(Map);
+      expect((back['b'] as Map<string, unknown>).get('k')).toBe(back['a']);
+      expect((back['c'] as unknown[])[0]).toBe(back['a']);
+      expect(back['self']).toBe(back);
+      expect((back['v1'] as Uint8Array).buffer).toBe((back['v2'] as Uint8Array).buffer);
+    });
+
+    it('restores registered classes without their constructors, methods and all', () => {
+      const c = new Counter();
+      c.bump();
+      c.seen.set('me', c);
+      const t = new Tagged([['x', 1]]);
+      const back = roundTrip({ c, t });
+      expect(back.c).toBeInstanceOf(Counter);
+      expect(back.c.bump()).toBe(2);
+      expect(back.c.seen.get('me')).toBe(back.c);
+      expect(back.t).toBeInstanceOf(Tagged);
+      expect(back.t.get('x')).toBe(1);
+    });
+
+    it('round-trips any graph of JSON-like values, Maps and Sets', () => {
+      const { tree } = fc.letrec((tie) => ({
+        tree: fc.oneof(
+          { depthSize: 'small' },
+          fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null)),
+          fc.array(tie('tree'), { maxLength: 5 }),
+          fc.dictionary(fc.string(), tie('tree'), { maxKeys: 5 }),
+          fc.array(fc.tuple(fc.string(), tie('tree')), { maxLength: 5 }).map((e) => new Map(e)),
+          fc.array(fc.oneof(fc.string(), fc.integer()), { maxLength: 5 }).map((e) => new Set(e)),
+        ),
+      }));
+      fc.assert(
+        fc.property(tree, (v) => {
+          expect(roundTrip(v)).toStrictEqual(v);
+        }),
+      );
+    });
+  });
+
+  describe('when the state holds what cannot be restored faithfully', () => {
+    it('refuses at snapshot time, naming the path', () => {
+      const withClosure = { a: { b: new Map([['k', { f: () => 1 }]]) } };
+      expect(refusal(withClosure)).toMatch(/a function .* at root\.a\.b\.get\("k"\)\.f/);
+      expect(refusal({ list: [new Unlisted()] })).toMatch(
+        /instance of Unlisted, a class not in the snapshot registry at root\.list\[0\]/,
+      );
+      expect(refusal({ x: { [Symbol('s')]: 1 } })).toMatch(/symbol-keyed property at root\.x/);
+      const accessor = Object.defineProperty({}, 'g', { get: () => 1, enumerable: true });
+      expect(refusal({ y: accessor })).toMatch(/accessor property 'g' at root\.y/);
+      const hidden = Object.defineProperty({}, 'h', { value: 1, enumerable: false });
+      expect(refusal({ z: hidden })).toMatch(/non-enumerable property at root\.z/);
+      expect(refusal({ w: new WeakMap() })).toMatch(/WeakMap.* at root\.w/);
+      expect(refusal({ p: new Proxy({}, {}) })).toMatch(/proxy at root\.p/);
+      expect(refusal({ sym: Symbol('v') })).toMatch(/a symbol at root\.sym/);
+      expect(refusal({ buf: Buffer.from('x') })).toMatch(/Buffer.* at root\.buf/);
+      const tagged = Object.assign(new Map(), { extra: 1 });
+      expect(refusal({ m: tagged })).toMatch(/Map with properties of its own at root\.m/);
+    });
+  });
+
+  describe('when the bytes are damaged', () => {
+    it('fails with CORRUPT or UNKNOWN_CLASS, never a wrong graph', () => {
+      const tape = TapeWriter.write({ c: new Counter(), s: ['a', 'b'] }, REGISTRY);
+      const cut: Tape = { ...tape, ops: tape.ops.slice(0, tape.ops.length - 2) };
+      expect(() => TapeReader.read(cut, REGISTRY)).toThrow(
+        expect.objectContaining({ code: 'CORRUPT' }) as Error,
+      );
+      const badOp: Tape = { ...tape, ops: tape.ops.map((op, i) => (i === 0 ? 99 : op)) };
+      expect(() => TapeReader.read(badOp, REGISTRY)).toThrow(
+        expect.objectContaining({ code: 'CORRUPT' }) as Error,
+      );
+      expect(() => TapeReader.read(tape, { Tagged })).toThrow(
+        expect.objectContaining({ code: 'UNKNOWN_CLASS' }) as Error,
+      );
+      expect(() => TapeReader.read({ format: 0 } as unknown as Tape, REGISTRY)).toThrow(
+        expect.objectContaining({ code: 'CORRUPT' }) as Error,
+      );
+    });
+  });
+});

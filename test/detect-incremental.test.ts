@@ -1,0 +1,195 @@
+import { spawn } from 'node:child_process';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../bin/warden.js', import.meta.url));
+const dir = tempDir('warden-incr-');
+const sim = join(dir.path, 'sim');
+let files: string[] = [];
+afterAll(() => dir.cleanup());
+
+beforeAll(async () => {
+  const r = await runCli(['simulate', '--preset', 'small', '--seed', '4', '--out', sim]);
+  expect(r.code).toBe(0);
+  files = readdirSync(join(sim, 'stream'))
+    .sort()
+    .map((f) => join(sim, 'stream', f));
+});
+
+interface Run {
+  code: number;
+  err: string;
+  resumedAt: number;
+  ledgerSize: number;
+  risk: unknown;
+  alerts: unknown;
+}
+
+/** `warden detect --json [extra]`, then what `risk` and `alerts` answer. */
+async function detect(db: string, extra: string[] = []): Promise<Run> {
+  const r = await runCli(['detect', '--db', db, '--json', ...extra]);
+  const summary = JSON.parse(r.out) as { resumedAt: number; ledgerSize: number };
+  const risk = JSON.parse((await runCli(['risk', '--db', db, '--json'])).out) as unknown;
+  const alerts = JSON.parse((await runCli(['alerts', '--db', db, '--json'])).out) as unknown;
+  return { code: r.code, err: r.err, ...summary, risk, alerts };
+}
+
+const ingest = async (db: string, batch: string[]): Promise<void> => {
+  expect((await runCli(['ingest', ...batch, '--db', db])).code).toBe(0);
+};
+
+/** A database with the first `n` files ingested and detected, the rest ingested after. */
+async function resumable(name: string, n: number): Promise<{ db: string; first: number }> {
+  const db = join(dir.path, `${name}.db`);
+  await ingest(db, files.slice(0, n));
+  const first = await detect(db);
+  expect(first.resumedAt).toBe(0);
+  await ingest(db, files.slice(n));
+  return { db, first: first.ledgerSize };
+}
+
+const stateRow = (db: string): { ledger_size: number } | undefined => {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d.prepare('SELECT ledger_size FROM detector_state').get() as
+      { ledger_size: number } | undefined;
+  } finally {
+    d.close();
+  }
+};
+
+const sql = (db: string, statement: string): void => {
+  const d = new Database(db);
+  d.prepare(statement).run();
+  d.close();
+};
+
+describe('incremental detection', () => {
+  let full: Run;
+  beforeAll(async () => {
+    const db = join(dir.path, 'full.db');
+    await ingest(db, files);
+    full = await detect(db, ['--full']);
+    expect(full.resumedAt).toBe(0);
+  });
+
+  describe('when the ledger grew since the state was saved', () => {
+    it('reads only the new leaves and finds exactly what a full replay finds', async () => {
+      for (const n of [1, files.length - 1]) {
+        const { db, first } = await resumable(`grown-${n}`, n);
+        const resumed = await detect(db);
+        expect(resumed.resumedAt).toBe(first);
+        expect(resumed.err).toBe('');
+        expect(resumed.ledgerSize).toBe(full.ledgerSize);
+        expect({ risk: resumed.risk, alerts: resumed.alerts }).toEqual({
+          risk: full.risk,
+          alerts: full.alerts,
+        });
+        expect(stateRow(db)?.ledger_size).toBe(full.ledgerSize);
+      }
+    });
+
+    it('brings risk and alerts up to date through the same path, storing the new state', async () => {
+      const { db } = await resumable('risk', 3);
+      const risk = await runCli(['risk', '--db', db, '--json']);
+      expect(JSON.parse(risk.out)).toEqual(full.risk);
+      expect(stateRow(db)?.ledger_size).toBe(full.ledgerSize);
+    });
+  });
+
+  describe('when the saved state cannot be trusted', () => {
+    const cases: [string, (db: string) => void, RegExp][] = [
+      [
+        'the detection code changed',
+        (db) => sql(db, "UPDATE detector_state SET version = 'older code'"),
+        /the detection code or its configuration changed/,
+      ],
+      [
+        'an org profile appeared beside the database',
+        () => writeFileSync(join(dir.path, 'warden.org.json'), '{}'),
+        /the detection code or its configuration changed/,
+      ],
+      [
+        'the ledger is another one (a rewritten prefix)',
+        (db) => sql(db, 'UPDATE detector_state SET root_hash = zeroblob(32)'),
+        /root hash differs/,
+      ],
+      [
+        'the state claims more leaves than the ledger has',
+        (db) => sql(db, 'UPDATE detector_state SET ledger_size = ledger_size + 1000000'),
+        /covers \d+ leaves but the ledger has/,
+      ],
+      [
+        'a chunk of it is damaged',
+        (db) => sql(db, "UPDATE detector_state_chunks SET data = x'00' WHERE seq = 0"),
+        /incomplete or damaged/,
+      ],
+    ];
+    it.each(cases)('discards it with a note and replays when %s', async (_name, spoil, note) => {
+      const { db } = await resumable(`spoiled-${_name.length}`, 4);
+      spoil(db);
+      try {
+        const run = await detect(db);
+        expect(run.err).toMatch(note);
+        expect(run.err.trim().split('\n')).toHaveLength(1);
+        expect(run.resumedAt).toBe(0);
+        expect({ risk: run.risk, alerts: run.alerts }).toEqual({
+          risk: full.risk,
+          alerts: full.alerts,
+        });
+      } finally {
+        rmSync(join(dir.path, 'warden.org.json'), { force: true });
+      }
+    });
+  });
+
+  describe('when detect is killed in the middle of saving the state', () => {
+    /** `warden detect` in a child process, SIGKILLed once it is paused inside the save. */
+    const killMidSave = (db: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, 'detect', '--db', db], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, WARDEN_TEST_PAUSE: 'detector-state-save' },
+        });
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (err.includes('paused at detector-state-save')) child.kill('SIGKILL');
+        });
+        child.on('error', reject);
+        child.on('exit', (_code, signal) =>
+          signal === 'SIGKILL' ? resolve(err) : reject(new Error(`not killed: ${err}`)),
+        );
+      });
+
+    it('keeps the state it had (never half of the new one), and the next run equals a full replay', async () => {
+      const { db, first } = await resumable('killed', 4);
+      await killMidSave(db);
+      expect(stateRow(db)?.ledger_size).toBe(first);
+      const run = await detect(db);
+      expect(run.err).toBe('');
+      expect(run.resumedAt).toBe(first);
+      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
+        risk: full.risk,
+        alerts: full.alerts,
+      });
+    });
+
+    it('leaves no state at all when it was the first save', async () => {
+      const db = join(dir.path, 'killed-first.db');
+      await ingest(db, files);
+      await killMidSave(db);
+      expect(stateRow(db)).toBeUndefined();
+      const run = await detect(db);
+      expect(run.resumedAt).toBe(0);
+      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
+        risk: full.risk,
+        alerts: full.alerts,
+      });
+    });
+  });
+});
