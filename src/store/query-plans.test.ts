@@ -41,6 +41,8 @@ const WHOLE_TABLE_READS: readonly (readonly [string, string])[] = [
   ['FROM directory_versions GROUP BY kind, key', 'verify: one ordered scan of the directory'],
   ['SELECT * FROM approvals ORDER BY created_at DESC, id', 'approvals(): lists them all'],
   ['SELECT subject, wrapped FROM data_keys LIMIT 1', 'any one data key: one row'],
+  ['FROM detector_state_chunks ORDER BY seq', 'the saved detection state: read whole, by design'],
+  ['DELETE FROM detector_state_chunks', 'the saved detection state is replaced whole'],
 ];
 
 interface PlanRow {
@@ -169,6 +171,14 @@ async function workload(store: SqliteStore): Promise<void> {
     rejected: 0,
     ledgerSize: 2400,
   });
+  await tx.putDetectorState({
+    ledgerSize: 2400,
+    rootHash: Buffer.alloc(32),
+    version: 'v',
+    events: 1,
+    savedAt: 'now',
+    data: Buffer.alloc(16),
+  });
   await tx.putApproval(approval);
   await tx.recordAliasIssue({
     alias: 'a@x',
@@ -193,6 +203,12 @@ async function readEverything(store: SqliteStore): Promise<void> {
   for await (const _ of store.ledger.tiles());
   for await (const _ of store.ledger.records(100));
   for await (const _ of store.ledger.leafLines(100));
+  for await (const _ of store.ledger.recordChunks(0, 2400));
+  for await (const _ of store.ledger.recordChunks(0, 2400, ['reviewer']));
+  await store.events.byIds(['ev-1', 'ev-2']);
+  await store.detectorState.describe();
+  await store.detectorState.load();
+  await store.detectorState.clear();
   await store.ledger.leafOf('ev-3');
   await store.ledger.leafOf('employee:k-0');
   await store.ledger.checkpoints();

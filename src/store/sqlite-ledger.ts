@@ -127,10 +127,10 @@ export class SqliteLedgerRepository implements LedgerRepository {
     const events = this.db
       .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf`)
       .raw();
-    const kinds = skip.map(() => '?').join(',');
+    const notIn = skip.length > 0 ? ` AND kind NOT IN (${skip.map(() => '?').join(',')})` : '';
     const versions = this.db
       .prepare(
-        `SELECT leaf, kind, payload FROM directory_versions WHERE leaf >= ? AND leaf < ?${skip.length > 0 ? ` AND kind NOT IN (${kinds})` : ''} ORDER BY leaf`,
+        `SELECT leaf, kind, payload FROM directory_versions WHERE leaf >= ? AND leaf < ?${notIn} ORDER BY leaf`,
       )
       .raw();
     for (let lo = from; lo < to; lo += RANGE) {
