@@ -48,6 +48,8 @@ export interface ScenarioLabel {
 export interface Labels {
   readonly format: 'warden-sim-labels/1';
   readonly preset: string;
+  /** The organisation, when not world A. */
+  readonly world?: 'b';
   readonly seed: number;
   /** Every insider (employee of an abuse scenario), sorted. */
   readonly insiders: readonly string[];
@@ -58,6 +60,8 @@ export interface Labels {
 export interface Manifest {
   readonly format: 'warden-sim/1';
   readonly preset: string;
+  /** The organisation, when not world A. */
+  readonly world?: 'b';
   readonly seed: number;
   readonly from: string;
   readonly to: string;

@@ -5,7 +5,7 @@
  */
 import type { Day } from './day.js';
 import { LabelBuilder } from './label-builder.js';
-import { PLAIN_FIELDS } from './workflows.js';
+import { PLAIN_FIELDS } from './topics.js';
 import {
   DAY,
   castVeterans,
@@ -19,7 +19,7 @@ import {
   type ScenarioDefinition,
 } from './scenario.js';
 import { employeeRecord } from './records.js';
-import { CATEGORIES, SITES, type SimEmployee, type World } from './world.js';
+import { CATEGORIES, type SimEmployee, type World } from './world.js';
 import type { Rng } from './random.js';
 
 const PERSONAL_FIELDS = ['reviewer.email', 'reviewer.name', 'customer.email', 'customer.phone'];
@@ -210,7 +210,7 @@ const deletionForHire = (ctx: PlanContext, id: string): Scenario | undefined => 
 
 const collusionRing = (ctx: PlanContext, id: string): Scenario | undefined => {
   const rng = ctx.rng;
-  const site = rng.pick(SITES);
+  const site = rng.pick(ctx.world.spec.sites);
   const atSite = (e: SimEmployee): boolean => e.site === site;
   const size = rng.int(3, 5);
   const mods = castVeterans(ctx, ['moderator'], rng.int(1, 2), atSite);
