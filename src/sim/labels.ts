@@ -23,6 +23,16 @@ export const BENIGN_SCENARIOS = [
   'team-transfer',
   'shared-terminal',
   'office-nat',
+  // World B's own (docs/scenarios.md, section 7).
+  'recall-programme',
+  'ediscovery-export',
+  'departing-handover',
+  'leave-cover',
+  'promo-nominations',
+  'caller-tickets',
+  'follow-the-sun',
+  'weekend-on-call',
+  'catalog-migration',
 ] as const;
 export type AbuseScenario = (typeof ABUSE_SCENARIOS)[number];
 export type BenignScenario = (typeof BENIGN_SCENARIOS)[number];

@@ -41,6 +41,7 @@ export function buildWorld(
     fakeReviews: [],
     sellersByCategory: new Map(),
     tickets: new Map(),
+    assignedFrom: new Map(),
     counters: { ticket: 0, report: 0, session: 0 },
   };
   addSellers(world, rng.fork('sellers'), employees * 4);

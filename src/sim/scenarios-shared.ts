@@ -52,7 +52,7 @@ const sharedTerminal = (ctx: PlanContext, id: string): Scenario | undefined => {
     id,
     'shared-terminal',
     'benign',
-    `${crew.map((e) => e.id).join(', ')} (${crew[0]!.role}s at ${crew[0]!.site.name}) share the terminal ${terminal}`,
+    `${crew.map((e) => e.id).join(', ')} (${crew[0]!.title}s at ${crew[0]!.site.name}) share the terminal ${terminal}`,
   );
   for (const e of crew) label.employeeIds.add(e.id);
   return { label, afterWork: spanShifts(label, crew) };
@@ -68,7 +68,7 @@ const officeNat = (ctx: PlanContext, id: string): Scenario | undefined => {
     id,
     'office-nat',
     'benign',
-    `${crew.length} ${crew[0]!.role}s at ${crew[0]!.site.name} work behind one office address ${address}`,
+    `${crew.length} ${crew[0]!.title}s at ${crew[0]!.site.name} work behind one office address ${address}`,
   );
   for (const e of crew) label.employeeIds.add(e.id);
   return { label, afterWork: spanShifts(label, crew) };

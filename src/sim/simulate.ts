@@ -136,6 +136,7 @@ function directoryLines(world: World, rng: Rng, counts: Record<string, number>):
   for (const e of world.employees)
     for (const s of e.book) {
       const from = Math.max(e.hiredAt, world.startMs - rng.int(30, 700) * DAY);
+      world.assignedFrom.set(`${e.index}/${s}`, Math.floor(from / DAY) * DAY);
       records.push(assignmentRecord(e, world.sellers[s]!.id, Math.floor(from / DAY) * DAY));
     }
   return records.map((r) => line({ v: 1, ...r }, counts));

@@ -215,6 +215,8 @@ export interface World {
   readonly sellersByCategory: Map<string, number[]>;
   /** Each ticket's seller and opening time, by ticket id. */
   readonly tickets: Map<string, { readonly seller: number; readonly openedAt: number }>;
+  /** When each assignment of the directory file began, by `employee index/seller index`. */
+  readonly assignedFrom: Map<string, number>;
   /** Counters for ids minted during the run. */
   readonly counters: { ticket: number; report: number; session: number };
 }
