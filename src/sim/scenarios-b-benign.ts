@@ -128,7 +128,7 @@ export const recallProgramme = (ctx: PlanContext, id: string): Scenario | undefi
 export const ediscoveryExport = (ctx: PlanContext, id: string): Scenario | undefined => {
   const { world, rng } = ctx;
   const [first, last] = window(rng, world, 2, 6);
-  const counsel = castVeterans(ctx, ['counsel'], rng.int(1, 3));
+  const counsel = castVeterans(ctx, ['counsel'], rng.int(2, 3));
   if (!counsel) return undefined;
   const seller = rng.int(0, world.sellers.length - 1);
   const sid = world.sellers[seller]!.id;

@@ -121,6 +121,18 @@ describe('world B', () => {
   );
 });
 
+describe('world B at the large preset', () => {
+  it('holds every scenario and look-alike, insiders 1–1.5 % of staff', () => {
+    const labels = simulate(resolveOptions({ preset: 'large', seed: 3, world: 'b' }), {
+      write: () => {},
+    }).labels;
+    const types = new Set(labels.scenarios.map((s) => s.type));
+    for (const t of B_TYPES) expect(types, t).toContain(t);
+    expect(labels.insiders.length).toBeGreaterThanOrEqual(29);
+    expect(labels.insiders.length).toBeLessThanOrEqual(46);
+  }, 300_000);
+});
+
 describe('world B’s scenarios, read from the stream (400 staff, 21 days, seed 11)', () => {
   const run = runInMemory('medium', 11, { employees: 400, days: 21, world: 'b' });
   const labels = run.sim.labels;
