@@ -47,8 +47,6 @@ export interface ActOptions {
   readonly context?: Context;
 }
 
-const GEO = ['CN-GD', 'US-WA', 'IE-D', 'IN-TG'];
-
 export class Day {
   readonly events: SimEvent[] = [];
   readonly shifts = new Map<number, Shift>();
@@ -98,7 +96,7 @@ export class Day {
           : (e.officeIp ?? `10.${e.site.index}.${e.index >> 8}.${e.index & 255}`)),
       device: device ?? e.device,
       session: `ss-${n.toString(36)}`,
-      geo: GEO[e.site.index] ?? 'XX',
+      geo: e.site.geo,
     };
   }
 
@@ -135,6 +133,8 @@ export class Day {
     readonly topic: string;
     readonly reviewId?: string | undefined;
     readonly closeAfter?: number | undefined;
+    /** Other sellers the case concerns (a programme's case names them all). */
+    readonly related?: readonly number[];
   }): string {
     const id = `t-${String(++this.world.counters.ticket).padStart(7, '0')}`;
     const record: Record<string, unknown> = {
@@ -147,13 +147,20 @@ export class Day {
       topic: o.topic,
     };
     if (o.reviewId !== undefined) record['reviewId'] = o.reviewId;
+    if (o.related !== undefined)
+      record['relatedSellerIds'] = o.related.map((s) => this.world.sellers[s]!.id);
     this.directory(o.openedAt, record);
     if (o.closeAfter !== undefined)
       this.directory(o.openedAt + o.closeAfter, {
         ...record,
         closedAt: iso(o.openedAt + o.closeAfter),
       });
-    this.world.tickets.set(id, { seller: o.seller, openedAt: o.openedAt });
+    this.world.tickets.set(id, {
+      seller: o.seller,
+      openedAt: o.openedAt,
+      assignee: o.assignee.index,
+      ...(o.closeAfter === undefined ? {} : { closedAt: o.openedAt + o.closeAfter }),
+    });
     o.assignee.ticketsWorked.push(id);
     if (o.assignee.ticketsWorked.length > 200) o.assignee.ticketsWorked.splice(0, 100);
     return id;
