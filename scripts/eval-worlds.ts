@@ -18,6 +18,8 @@ import {
   type PresetName,
 } from '../src/sim/index.js';
 
+let reasonsOf: (id: string) => string = () => '';
+
 interface Row {
   world: string;
   seed: number;
@@ -47,13 +49,19 @@ function runOne(world: string, seed: number, preset: PresetName, camouflage: boo
       for (const text of lines) {
         const parsed = parseRecord(text);
         if (!parsed.ok) throw new Error(`${name}: ${parsed.code}: ${parsed.message}`);
-        if (parsed.record.kind === 'event') actors.set(parsed.record.body.id, parsed.record.body.actor);
+        if (parsed.record.kind === 'event')
+          actors.set(parsed.record.body.id, parsed.record.body.actor);
         batch.push(parsed.record);
       }
       engine.consume(batch);
     },
   });
   const findings = engine.findings();
+  reasonsOf = (id) =>
+    findings.risk
+      .find((r) => r.employeeId === id)
+      ?.reasons.map((r) => `${r.indicator}:${r.detail.split(':')[1]?.trim().split(' ')[0] ?? ''}`)
+      .join(' ') ?? '';
   const cited = new Set(citedEventIds(findings));
   const eventActors = new Map([...actors].filter(([id]) => cited.has(id)));
   const report = scoreEvaluation({
@@ -102,9 +110,21 @@ function main(): void {
       const row = runOne(world, seed, preset, camouflage);
       rows.push(row);
       if (!json) console.log(`| ${line(row)} |`);
+      if (process.argv.includes('--top'))
+        for (const e of row.report.top.slice(0, row.report.insiders))
+          console.error(
+            `    ${e.rank} ${e.employeeId} ${e.score} ${e.insider ? 'insider' : ''} ${e.scenarios.join(' ')} ${reasonsOf(e.employeeId)}`,
+          );
       else console.error(`${world} ${seed}: ${row.seconds.toFixed(0)} s`);
     }
-  if (json) console.log(JSON.stringify(rows.map((r) => ({ world: r.world, seed: r.seed, ...r.report })), null, 2));
+  if (json)
+    console.log(
+      JSON.stringify(
+        rows.map((r) => ({ world: r.world, seed: r.seed, ...r.report })),
+        null,
+        2,
+      ),
+    );
 }
 
 main();

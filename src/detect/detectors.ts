@@ -6,7 +6,7 @@ import type { AccessEvent } from '../domain/index.js';
 import { AlertBook, Windows, type Mark } from './alert-book.js';
 import type { DirectoryView, EmployeeView } from './directory-view.js';
 import type { Hit, Indicator } from './evidence.js';
-import type { PeerBaselines } from './peers.js';
+import { PEER_HALF, type Behaviour, type PeerNorms } from './peers.js';
 import { judge, type Judgement, type TicketProblem } from './purpose.js';
 import { SellerLedger } from './sellers.js';
 
@@ -31,8 +31,18 @@ export const WEIGHTS = {
   sharedSellers: 4,
 } as const;
 
-/** Peers' daily rate of access without purpose at which one such access weighs half. */
-const PEER_HALF = 0.3;
+/**
+ * How a behaviour stands against the employee's peers: `rare` (evidence, alerts may follow),
+ * `common` (their job: weighs little, never alerts), `cold` (the group's norm is not learned
+ * yet: evidence is kept, alerts wait until it is).
+ */
+type Standing = 'rare' | 'common' | 'cold';
+/** What evidence weighs while its peer norm is still unknown (cold start): neither 0 nor all. */
+const COLD_FACTOR = 0.5;
+interface Weighed {
+  readonly factor: number;
+  readonly standing: Standing;
+}
 const WEAK_REASONS = new Set(['other', 'seller-request']);
 /** Field names that hold a person's data (normalised: lower case, no separators). */
 const PERSONAL_NAMES = new Set([
@@ -104,7 +114,7 @@ export class Detectors {
 
   constructor(
     private readonly dir: DirectoryView,
-    private readonly peers: PeerBaselines,
+    private readonly peers: PeerNorms,
     onAlert: (hit: Hit) => void,
   ) {
     // An alert is a conclusion about its employee: it adds to their risk, citing the event
@@ -126,28 +136,48 @@ export class Detectors {
   sellerAccess(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
     const seller = e.target.id;
     const j = judge(this.dir, e, t, who, [seller], []);
-    this.problems(e, t, j, [seller], out);
+    this.problems(e, t, j, [seller], who, out);
     if (j.justified) return;
     const action = e.action as keyof typeof WEIGHTS.access;
-    const factor = who ? 1 / (1 + this.peers.peerRate(who, t) / PEER_HALF) : 1;
-    this.peers.unjustified(e.actor);
+    const { factor, standing } = this.weigh(who, 'unjustified', t, e.actor);
+    // Common in the peer group: their job, not evidence against them.
+    if (standing === 'common') return;
     out.push(
-      this.hit('unjustified-seller-access', e, t, WEIGHTS.access[action] * factor, [seller]),
+      this.hit(
+        'unjustified-seller-access',
+        e,
+        t,
+        WEIGHTS.access[action] * factor,
+        [seller],
+        standing,
+      ),
     );
-    if (action === 'seller.account.view' || factor < 0.5) return;
+    if (action === 'seller.account.view') return;
     const mark: Mark = {
       t,
       eventId: e.id,
       sellerId: seller,
       tag: this.dir.sellerCategory.get(seller),
     };
-    this.metricsRules(
-      e,
-      t,
-      this.metrics7.add(e.actor, mark),
-      this.metrics28.add(e.actor, mark),
-      action === 'seller.metrics.export',
-    );
+    const week = this.metrics7.add(e.actor, mark);
+    const month = this.metrics28.add(e.actor, mark);
+    if (standing === 'rare')
+      this.metricsRules(e, t, week, month, action === 'seller.metrics.export');
+  }
+
+  /** Counts the behaviour for the actor, then weighs it against their peers' norm. */
+  private weigh(
+    who: EmployeeView | undefined,
+    behaviour: Behaviour,
+    t: number,
+    actor: string,
+  ): Weighed {
+    const norm = who ? this.peers.norm(who, behaviour, t) : undefined;
+    this.peers.count(actor, behaviour);
+    if (!norm) return { factor: 1, standing: 'rare' };
+    const factor = 1 / (1 + norm.rate / PEER_HALF);
+    if (factor < 0.5) return { factor, standing: 'common' };
+    return { factor, standing: norm.cold ? 'cold' : 'rare' };
   }
 
   private metricsRules(
@@ -212,8 +242,7 @@ export class Detectors {
       sellers,
       reviews.map((r) => r.reviewId),
     );
-    this.problems(e, t, j, sellers, out);
-    const selfServed = j.problems.includes('self-opened');
+    const selfServed = this.problems(e, t, j, sellers, who, out);
     if (j.justified && !selfServed) return;
     const negative = [
       ...new Set(
@@ -224,13 +253,16 @@ export class Detectors {
       out.push(this.hit('reviewer-lookup', e, t, WEIGHTS.lookup, sellers));
       return;
     }
+    const { factor, standing } = this.weigh(who, 'negative-lookup', t, e.actor);
+    if (standing === 'common') return;
     out.push(
       this.hit(
         'negative-reviewer-lookup',
         e,
         t,
-        WEIGHTS.negativeLookup * (selfServed ? 0.5 : 1),
+        WEIGHTS.negativeLookup * (selfServed ? 0.5 : 1) * factor,
         negative,
+        standing,
       ),
     );
     for (const seller of negative) {
@@ -242,7 +274,7 @@ export class Detectors {
       });
       this.benefitFor(seller, e, t, out);
       const severity = marks.length >= 8 ? 'high' : marks.length >= 3 ? 'medium' : undefined;
-      if (severity)
+      if (severity && standing === 'rare')
         this.book.raise({
           employeeId: e.actor,
           detector: 'reviewer-harvest',
@@ -261,11 +293,16 @@ export class Detectors {
     const seller = this.dir.sellerOfReview(e.target.id);
     const reported = (this.dir.firstReport.get(e.target.id) ?? Infinity) <= t;
     const j = judge(this.dir, e, t, who, seller ? [seller] : [], [e.target.id]);
-    this.problems(e, t, j, seller ? [seller] : [], out);
+    this.problems(e, t, j, seller ? [seller] : [], who, out);
     if (reported || j.justified) return;
     const reason = typeof e.attrs?.['reason'] === 'string' ? e.attrs['reason'] : 'other';
-    const weight = WEIGHTS.negativeDeletion * (WEAK_REASONS.has(reason) ? WEIGHTS.weakReason : 1);
-    out.push(this.hit('unreported-negative-deletion', e, t, weight, seller ? [seller] : []));
+    const { factor, standing } = this.weigh(who, 'unreported-removal', t, e.actor);
+    if (standing === 'common') return;
+    const weight =
+      WEIGHTS.negativeDeletion * (WEAK_REASONS.has(reason) ? WEIGHTS.weakReason : 1) * factor;
+    out.push(
+      this.hit('unreported-negative-deletion', e, t, weight, seller ? [seller] : [], standing),
+    );
     if (seller) this.sellers.removal(seller, review.rating, e.actor);
     const marks = this.deletions14.add(e.actor, { t, eventId: e.id, sellerId: seller });
     if (seller) this.benefitFor(seller, e, t, out);
@@ -276,7 +313,7 @@ export class Detectors {
     );
     const severity =
       marks.length >= 5 || perSeller >= 3 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
-    if (severity)
+    if (severity && standing === 'rare')
       this.book.raise({
         employeeId: e.actor,
         detector: 'deletion-for-hire',
@@ -293,7 +330,7 @@ export class Detectors {
       ? (e.attrs['fields'] as unknown[]).filter((f) => typeof f === 'string')
       : [];
     const personal = fields.filter(isPersonalField);
-    if (personal.length === 0 || who?.team === 'legal') return;
+    if (personal.length === 0 || this.underOwnCase(e, t)) return;
     const rows = typeof e.attrs?.['rows'] === 'number' ? e.attrs['rows'] : 0;
     const leaving = who?.leftAt !== undefined && t >= who.leftAt - 30 * DAY;
     const mark = [{ t, eventId: e.id }];
@@ -309,54 +346,44 @@ export class Detectors {
       });
       return;
     }
-    out.push(this.hit('personal-data-export', e, t, WEIGHTS.personalExport, []));
+    const { factor, standing } = this.weigh(who, 'personal-export', t, e.actor);
+    if (standing === 'common') return;
+    out.push(this.hit('personal-data-export', e, t, WEIGHTS.personalExport * factor, []));
+    if (standing !== 'rare') return;
     this.book.raise({
       employeeId: e.actor,
       detector: 'personal-data-export',
       severity: 'medium',
       t,
       marks: mark,
-      summary: `exported ${rows.toLocaleString('en-US')} rows with personal fields (${personal.join(', ')}) outside Legal`,
+      summary: `exported ${rows.toLocaleString('en-US')} rows with personal fields (${personal.join(', ')}), which their peers rarely do`,
     });
   }
 
-  /** What is wrong with the ticket an event cites. */
+  /**
+   * What is wrong with the ticket an event cites. Returns whether the ticket being self-opened
+   * counts against the actor (it does not where their peers open their own tickets daily).
+   */
   private problems(
     e: AccessEvent,
     t: number,
     j: Judgement,
     sellers: readonly string[],
+    who: EmployeeView | undefined,
     out: Hit[],
-  ): void {
+  ): boolean {
+    let selfServed = false;
     for (const p of j.problems) {
-      if (p === 'self-opened') {
-        out.push(this.hit('self-serving-ticket', e, t, WEIGHTS.selfServing, sellers));
-        const marks = this.selfServing14.add(e.actor, {
-          t,
-          eventId: e.id,
-          sellerId: j.ticket?.sellerId,
-        });
-        const sellerCount = new Set(marks.map((m) => m.sellerId)).size;
-        const severity =
-          sellerCount >= 2 && marks.length >= 3 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
-        if (severity)
-          this.book.raise({
-            employeeId: e.actor,
-            detector: 'self-serving-ticket',
-            severity,
-            t,
-            marks,
-            summary: `${marks.length} sensitive accesses under tickets they opened themselves, for ${sellerCount} seller(s)`,
-          });
-        continue;
-      }
-      out.push(this.hit('purpose-mismatch', e, t, WEIGHTS.problem[p], sellers));
+      if (p === 'self-opened') selfServed = this.selfOpened(e, t, j, sellers, who, out);
+      else out.push(this.hit('purpose-mismatch', e, t, WEIGHTS.problem[p], sellers));
     }
     // One mark per event, however many problems its ticket has.
     if (j.problems.includes('other-seller') || j.problems.includes('not-theirs')) {
+      const { standing } = this.weigh(who, 'ticket-mismatch', t, e.actor);
+      if (standing === 'common') return selfServed;
       const marks = this.mismatch7.add(e.actor, { t, eventId: e.id, sellerId: sellers[0] });
       const severity = marks.length >= 5 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
-      if (severity)
+      if (severity && standing === 'rare')
         this.book.raise({
           employeeId: e.actor,
           detector: 'purpose-mismatch',
@@ -366,6 +393,56 @@ export class Detectors {
           summary: `${marks.length} accesses in 7 days citing tickets about other sellers or assigned to others`,
         });
     }
+    return selfServed;
+  }
+
+  /** An access under a ticket the actor opened: evidence only where their peers rarely do it. */
+  private selfOpened(
+    e: AccessEvent,
+    t: number,
+    j: Judgement,
+    sellers: readonly string[],
+    who: EmployeeView | undefined,
+    out: Hit[],
+  ): boolean {
+    const { factor, standing } = this.weigh(who, 'self-opened', t, e.actor);
+    if (standing === 'common') return false;
+    out.push(
+      this.hit('self-serving-ticket', e, t, WEIGHTS.selfServing * factor, sellers, standing),
+    );
+    const marks = this.selfServing14.add(e.actor, {
+      t,
+      eventId: e.id,
+      sellerId: j.ticket?.sellerId,
+    });
+    const sellerCount = new Set(marks.map((m) => m.sellerId)).size;
+    const severity =
+      sellerCount >= 2 && marks.length >= 3 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
+    if (severity && standing === 'rare')
+      this.book.raise({
+        employeeId: e.actor,
+        detector: 'self-serving-ticket',
+        severity,
+        t,
+        marks,
+        summary: `${marks.length} sensitive accesses under tickets they opened themselves, for ${sellerCount} seller(s); their peers rarely open their own`,
+      });
+    return true;
+  }
+
+  /**
+   * An export that cites a case (ticket) assigned to the exporter, opened by someone else and
+   * still open (or closed within the grace): a legal hold or e-discovery, not a grab.
+   */
+  private underOwnCase(e: AccessEvent, t: number): boolean {
+    const k = e.ticket === undefined ? undefined : this.dir.tickets.get(e.ticket);
+    return (
+      k !== undefined &&
+      k.assigneeId === e.actor &&
+      k.openedBy !== e.actor &&
+      k.openedAt <= t &&
+      (k.closedAt === undefined || t <= k.closedAt + 3 * DAY)
+    );
   }
 
   /** Several employees giving the same seller benefits (removals, look-ups): a ring? */
@@ -406,15 +483,17 @@ export class Detectors {
     t: number,
     weight: number,
     sellerIds: readonly string[],
+    standing: Standing = 'rare',
   ): Hit {
     return {
       indicator,
       employeeId: e.actor,
       eventId: e.id,
       t,
-      weight,
+      weight: standing === 'cold' ? weight * COLD_FACTOR : weight,
       sellerIds,
       action: e.action,
+      ...(standing === 'cold' ? { provisional: true as const } : {}),
     };
   }
 }

@@ -10,7 +10,7 @@ import { Detectors } from './detectors.js';
 import { DirectoryView, type EmployeeView } from './directory-view.js';
 import type { Hit } from './evidence.js';
 import { Habits } from './habits.js';
-import { PeerBaselines } from './peers.js';
+import { BEHAVIOURS, PeerNorms, type Behaviour } from './peers.js';
 import { scoreEmployee } from './risk.js';
 import { VolumeBaselines } from './volumes.js';
 import { CollusionGraph, givesBenefit, type Ring } from './collusion.js';
@@ -28,17 +28,20 @@ const SENSITIVE = new Set([
 
 export interface Baseline {
   readonly employee: EmployeeView;
-  /** The peer group (team|role|site, or a fall-back) and its median daily rate of access without purpose. */
+  /** The peer group (team × role × site, or a fall-back). */
   readonly peerGroup: string;
+  /** The peer group's median daily rate of access without purpose. */
   readonly peerRate: number;
   readonly workedDays: number;
   readonly unjustified: number;
+  /** Per behaviour: the employee's own count and the group's norm. */
+  readonly norms: Readonly<Record<Behaviour, { own: number; rate: number; share: number }>>;
   readonly pattern: ReturnType<Habits['patternOf']>;
 }
 
 export class DetectionEngine {
   readonly directory = new DirectoryView();
-  private readonly peers = new PeerBaselines();
+  private readonly peers = new PeerNorms();
   private readonly habits = new Habits();
   private readonly volumes = new VolumeBaselines();
   private readonly collusion = new CollusionGraph();
@@ -54,7 +57,10 @@ export class DetectionEngine {
   consume(records: Iterable<InterchangeRecord>): void {
     for (const r of records) {
       if (r.kind === 'event') this.event(r.body);
-      else this.directory.apply(r);
+      else {
+        this.directory.apply(r);
+        if (r.kind === 'employee') this.peers.enrol(this.directory.employees.get(r.body.id)!);
+      }
     }
   }
 
@@ -109,12 +115,19 @@ export class DetectionEngine {
     const who = this.directory.employees.get(employeeId);
     if (!who) return undefined;
     const own = this.peers.memberOf(employeeId);
+    const norms = Object.fromEntries(
+      BEHAVIOURS.map((b) => {
+        const n = this.peers.norm(who, b, this.lastTime);
+        return [b, { own: own?.counts[b] ?? 0, rate: n.rate, share: n.share }];
+      }),
+    ) as Baseline['norms'];
     return {
       employee: who,
       peerGroup: this.peers.groupOf(who),
-      peerRate: this.peers.peerRate(who, this.lastTime),
+      peerRate: norms.unjustified.rate,
       workedDays: own?.days ?? 0,
-      unjustified: own?.unjustified ?? 0,
+      unjustified: own?.counts.unjustified ?? 0,
+      norms,
       pattern: this.habits.patternOf(employeeId),
     };
   }
@@ -155,13 +168,13 @@ export class DetectionEngine {
     let benefit = false;
     for (const h of out) {
       this.record(h);
-      if (h.eventId === e.id && givesBenefit(h)) benefit = true;
+      if (h.eventId === e.id && !h.provisional && givesBenefit(h)) benefit = true;
     }
     this.ties.observe(e, benefit);
   }
 
   private record(h: Hit): void {
-    this.collusion.add(h, this.categoryOf);
+    if (!h.provisional) this.collusion.add(h, this.categoryOf);
     const list = this.hits.get(h.employeeId) ?? [];
     list.push(h);
     this.hits.set(h.employeeId, list);

@@ -34,4 +34,9 @@ export interface Hit {
   readonly sellerIds: readonly string[];
   /** The event's action, where a consumer needs it (the collusion graph tells metrics from account views). */
   readonly action?: string;
+  /**
+   * Seen while the employee's peer norm was still being learned (cold start): it counts, at a
+   * reduced weight, towards risk, but does not enter the collusion graph.
+   */
+  readonly provisional?: true;
 }
