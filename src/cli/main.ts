@@ -5,7 +5,7 @@ import { alertsCommand, detectCommand, riskCommand, sellersCommand } from './com
 import { explainCommand } from './commands/explain.js';
 import { SEVERITIES } from '../domain/index.js';
 import { integer, simulateCommand } from './commands/simulate.js';
-import { PRESET_NAMES, type PresetName } from '../sim/index.js';
+import { PRESET_NAMES, WORLD_NAMES, type PresetName } from '../sim/index.js';
 import { ingestCommand } from './commands/ingest.js';
 import { statsCommand } from './commands/stats.js';
 import { registerLedgerCommands } from './commands/ledger.js';
@@ -128,6 +128,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .addOption(
       new Option('--preset <name>', 'size of the run').choices(PRESET_NAMES).default('small'),
     )
+    .addOption(
+      new Option(
+        '--world <name>',
+        'the organisation: a (the first world) or b (other names, structure and habits)',
+      )
+        .choices(WORLD_NAMES)
+        .default('a'),
+    )
     .option('--seed <n>', 'the seed: the same seed gives the same bytes', '1')
     .requiredOption('--out <dir>', 'a new or empty directory to write into')
     .option('--employees <n>', "override the preset's staff (50–20,000)")
@@ -140,6 +148,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .action(
       (o: {
         preset: string;
+        world: string;
         seed: string;
         out: string;
         employees?: string;

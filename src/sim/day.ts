@@ -47,8 +47,6 @@ export interface ActOptions {
   readonly context?: Context;
 }
 
-const GEO = ['CN-GD', 'US-WA', 'IE-D', 'IN-TG'];
-
 export class Day {
   readonly events: SimEvent[] = [];
   readonly shifts = new Map<number, Shift>();
@@ -98,7 +96,7 @@ export class Day {
           : (e.officeIp ?? `10.${e.site.index}.${e.index >> 8}.${e.index & 255}`)),
       device: device ?? e.device,
       session: `ss-${n.toString(36)}`,
-      geo: GEO[e.site.index] ?? 'XX',
+      geo: e.site.geo,
     };
   }
 

@@ -3,6 +3,8 @@ export type { SimErrorCode } from './errors.js';
 export { ABUSE_SCENARIOS, BENIGN_SCENARIOS } from './labels.js';
 export type { Labels, Manifest, ScenarioLabel, ScenarioType } from './labels.js';
 export { DEFAULT_START_MS, PRESETS, PRESET_NAMES, resolveOptions } from './presets.js';
+export { WORLD_NAMES } from './worlds.js';
+export type { WorldName } from './worlds.js';
 export type { PresetName, SimOptions } from './presets.js';
 export { simulate } from './simulate.js';
 export type { Simulation, StreamSink } from './simulate.js';

@@ -23,6 +23,16 @@ export const BENIGN_SCENARIOS = [
   'team-transfer',
   'shared-terminal',
   'office-nat',
+  // World B's own (docs/scenarios.md, section 7).
+  'recall-programme',
+  'ediscovery-export',
+  'departing-handover',
+  'leave-cover',
+  'promo-nominations',
+  'caller-tickets',
+  'follow-the-sun',
+  'weekend-on-call',
+  'catalog-migration',
 ] as const;
 export type AbuseScenario = (typeof ABUSE_SCENARIOS)[number];
 export type BenignScenario = (typeof BENIGN_SCENARIOS)[number];
@@ -48,6 +58,8 @@ export interface ScenarioLabel {
 export interface Labels {
   readonly format: 'warden-sim-labels/1';
   readonly preset: string;
+  /** The organisation, when not world A. */
+  readonly world?: 'b';
   readonly seed: number;
   /** Every insider (employee of an abuse scenario), sorted. */
   readonly insiders: readonly string[];
@@ -58,6 +70,8 @@ export interface Labels {
 export interface Manifest {
   readonly format: 'warden-sim/1';
   readonly preset: string;
+  /** The organisation, when not world A. */
+  readonly world?: 'b';
   readonly seed: number;
   readonly from: string;
   readonly to: string;

@@ -7,25 +7,28 @@ import type { Rng } from './random.js';
 import {
   CATEGORIES,
   DAY,
-  REGIONS,
-  SITES,
-  TEAMS,
   type SimEmployee,
   type SimReview,
   type SimSeller,
   type World,
+  type WorldSpec,
 } from './world.js';
 import { FIRST_NAMES, LAST_NAMES, MAIL_DOMAINS } from './names.js';
 
-const REGION_WEIGHTS = [0.28, 0.1, 0.32, 0.2, 0.1];
 /** Genuine reviews: the J shape of online ratings (many 5s, a bump at 1). */
 const RATING_WEIGHTS = [0.16, 0.07, 0.08, 0.17, 0.52];
 /** Bought reviews: a steady share of the back catalogue, and a campaign season during the run. */
 const FAKE_SHARE = { historic: 0.06, during: 0.2 };
-const LEAD_SPAN = 12;
 
-export function buildWorld(rng: Rng, employees: number, startMs: number, days: number): World {
+export function buildWorld(
+  spec: WorldSpec,
+  rng: Rng,
+  employees: number,
+  startMs: number,
+  days: number,
+): World {
   const world: World = {
+    spec,
     startMs,
     days,
     endMs: startMs + days * DAY,
@@ -38,11 +41,13 @@ export function buildWorld(rng: Rng, employees: number, startMs: number, days: n
     fakeReviews: [],
     sellersByCategory: new Map(),
     tickets: new Map(),
+    assignedFrom: new Map(),
     counters: { ticket: 0, report: 0, session: 0 },
   };
   addSellers(world, rng.fork('sellers'), employees * 4);
   addReviews(world, rng.fork('reviews'), employees * 40, employees * 3);
   addStaff(world, rng.fork('staff'), employees);
+  spec.organise(world, rng.fork('organisation'));
   assignBooks(world, rng.fork('books'));
   return world;
 }
@@ -53,7 +58,7 @@ function addSellers(world: World, rng: Rng, count: number): void {
       id: `s-${String(i + 1).padStart(5, '0')}`,
       index: i,
       category: rng.pick(CATEGORIES),
-      region: rng.weighted(REGIONS, REGION_WEIGHTS),
+      region: rng.weighted(world.spec.regions, world.spec.regionWeights),
       size: rng.logNormal(1, 1),
       products: [],
       managers: [],
@@ -134,37 +139,44 @@ function addReviewer(world: World, rng: Rng): number {
 }
 
 function addStaff(world: World, rng: Rng, count: number): void {
-  const groups = new Map<string, SimEmployee[]>();
+  const { teams, sites: allSites, startHours } = world.spec;
   for (let i = 0; i < count; i++) {
     const t = rng.weighted(
-      TEAMS,
-      TEAMS.map((x) => x.weight),
+      teams,
+      teams.map((x) => x.weight),
     );
-    const sites = t.sites.map((s) => SITES[s]!);
+    const sites = t.sites.map((s) => allSites[s]!);
     const site = rng.weighted(
       sites,
       sites.map((s) => s.weight),
     );
-    const shiftWork = t.team === 'seller-support' || t.team === 'review-moderation';
-    const shift = !shiftWork
-      ? 'day'
-      : rng.weighted(['day', 'night', 'follow-the-sun'] as const, [0.7, 0.18, 0.12]);
+    const shift =
+      t.shifts === undefined
+        ? 'day'
+        : rng.weighted(['day', 'night', 'follow-the-sun'] as const, t.shifts);
     const e: SimEmployee = {
       id: `e-${String(i + 1).padStart(5, '0')}`,
       index: i,
       team: t.team,
       role: t.role,
+      unit: t.team,
+      title: t.role,
       site,
       shift,
       startHour:
-        shift === 'day' ? rng.int(8, 10) : shift === 'night' ? rng.int(21, 22) : rng.pick([6, 14]),
+        shift === 'day'
+          ? rng.int(...startHours.day)
+          : shift === 'night'
+            ? rng.int(...startHours.night)
+            : rng.pick(startHours.followTheSun),
       name: `${cap(rng.pick(FIRST_NAMES))} ${cap(rng.pick(LAST_NAMES))}`,
       hiredAt: world.startMs - rng.int(45, 3000) * DAY,
       pace: rng.logNormal(1, 0.25),
       book: [],
       device: `dev-${(i + 1).toString(36)}-${rng.int(100, 999)}`,
       leave: leaveDays(rng, world.days),
-      weekendWorker: shiftWork && rng.chance(0.25),
+      weekendWorker:
+        (t.shifts !== undefined || t.weekendShare !== undefined) && rng.chance(t.weekendShare ?? 0),
       ticketsWorked: [],
     };
     // About 1.5 % join during the run and 1.5 % leave (having given notice before it).
@@ -172,36 +184,11 @@ function addStaff(world: World, rng: Rng, count: number): void {
     if (fate < 0.015) Object.assign(e, { hiredAt: hireDuringRun(rng, world) });
     else if (fate < 0.03) e.leftAt = world.startMs + rng.int(5, world.days - 1) * DAY;
     world.employees.push(e);
-    const key = `${t.team}/${site.name}`;
-    const group = groups.get(key) ?? [];
-    group.push(e);
-    groups.set(key, group);
   }
-  for (const members of groups.values()) appointLeads(members);
 }
 
 function hireDuringRun(rng: Rng, world: World): number {
   return world.startMs + rng.int(1, Math.max(2, world.days - 10)) * DAY;
-}
-
-/** One lead per dozen people in a team at a site; the others report to one of them. */
-function appointLeads(members: SimEmployee[]): void {
-  const veterans = members
-    .filter((m) => m.leftAt === undefined)
-    .sort((a, b) => a.hiredAt - b.hiredAt);
-  const leads = veterans.slice(0, Math.max(1, Math.ceil(members.length / LEAD_SPAN)));
-  if (members.length < 4) return;
-  for (const lead of leads) {
-    lead.role = 'team-lead';
-    lead.shift = 'day';
-    lead.startHour = 9;
-  }
-  let next = 0;
-  for (const m of members) {
-    if (leads.includes(m)) continue;
-    const lead = leads[next++ % leads.length];
-    if (lead) m.manager = lead.id;
-  }
 }
 
 /** Account managers' books: sellers of their site's regions, spread evenly. */

@@ -1,8 +1,11 @@
 import { SimError } from './errors.js';
+import { WORLD_NAMES, type WorldName } from './worlds.js';
 
 /** The simulator's presets. `--employees` and `--days` override a preset's size. */
 export interface SimOptions {
   readonly preset: PresetName;
+  /** The organisation: `a` (the first world) or `b` (built to break what A lets detectors lean on). */
+  readonly world: WorldName;
   readonly seed: number;
   readonly employees: number;
   readonly days: number;
@@ -42,6 +45,7 @@ export function resolveOptions(input: {
   employees?: number;
   days?: number;
   camouflage?: boolean;
+  world?: string;
 }): SimOptions {
   const base = PRESETS[input.preset];
   const employees = input.employees ?? base.employees;
@@ -61,8 +65,15 @@ export function resolveOptions(input: {
       'INVALID_OPTION',
       `--days must be an integer from 7 to ${MAX_DAYS}, got ${days}`,
     );
+  const world = input.world ?? 'a';
+  if (!(WORLD_NAMES as readonly string[]).includes(world))
+    throw new SimError(
+      'INVALID_OPTION',
+      `--world must be one of ${WORLD_NAMES.join(', ')}, got "${world}"`,
+    );
   return {
     preset: input.preset,
+    world: world as WorldName,
     seed: input.seed,
     employees,
     days,

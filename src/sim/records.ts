@@ -5,8 +5,8 @@ export function employeeRecord(e: SimEmployee): Record<string, unknown> {
   const r: Record<string, unknown> = {
     kind: 'employee',
     id: e.id,
-    team: e.team,
-    role: e.role,
+    team: e.unit,
+    role: e.title,
     site: e.site.name,
     name: e.name,
     hiredAt: iso(e.hiredAt),

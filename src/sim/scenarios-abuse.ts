@@ -5,7 +5,7 @@
  */
 import type { Day } from './day.js';
 import { LabelBuilder } from './label-builder.js';
-import { PLAIN_FIELDS } from './workflows.js';
+import { PLAIN_FIELDS } from './topics.js';
 import {
   DAY,
   castVeterans,
@@ -19,19 +19,24 @@ import {
   type ScenarioDefinition,
 } from './scenario.js';
 import { employeeRecord } from './records.js';
-import { CATEGORIES, SITES, type SimEmployee, type World } from './world.js';
+import { CATEGORIES, type Role, type SimEmployee, type World } from './world.js';
 import type { Rng } from './random.js';
 
-const PERSONAL_FIELDS = ['reviewer.email', 'reviewer.name', 'customer.email', 'customer.phone'];
+export const PERSONAL_FIELDS = [
+  'reviewer.email',
+  'reviewer.name',
+  'customer.email',
+  'customer.phone',
+];
 
 /**
  * Every insider does something: one who has acted fewer than this many times by the end of
  * their window (leave, weekends) goes on, every working day, until they have.
  */
-const MIN_ACTS = 4;
+export const MIN_ACTS = 4;
 
 /** A scenario that acts on some days of a window, a drawn number of times per active day. */
-function daily(
+export function daily(
   label: LabelBuilder,
   rng: Rng,
   [first, last]: [number, number],
@@ -60,7 +65,7 @@ function daily(
 }
 
 /** Where an insider acts from: their own session, or the broker's address (and device). */
-interface BrokerOptions {
+export interface BrokerOptions {
   readonly label: LabelBuilder;
   readonly ticket?: string | undefined;
   readonly ip?: string;
@@ -68,7 +73,7 @@ interface BrokerOptions {
 }
 
 /** Looks at (and sometimes downloads) metrics of a seller the employee has no business with. */
-function snoop(
+export function snoop(
   day: Day,
   e: SimEmployee,
   t: number,
@@ -90,7 +95,13 @@ function snoop(
 }
 
 /** Looks up the reviewer behind a negative review of the client's products. */
-function harvest(day: Day, e: SimEmployee, t: number, review: number, o: BrokerOptions): void {
+export function harvest(
+  day: Day,
+  e: SimEmployee,
+  t: number,
+  review: number,
+  o: BrokerOptions,
+): void {
   const r = day.world.reviews[review]!;
   const context = o.ip === undefined ? undefined : day.session(e, false, o.ip, o.device);
   const base = { tag: o.label, ticket: o.ticket, ...(context ? { context } : {}) };
@@ -106,7 +117,7 @@ function harvest(day: Day, e: SimEmployee, t: number, review: number, o: BrokerO
 }
 
 /** A negative review of one of `sellers`, published before `t` and still up. */
-function negativeOf(day: Day, sellers: readonly number[], t: number): number | undefined {
+export function negativeOf(day: Day, sellers: readonly number[], t: number): number | undefined {
   for (let tries = 0; tries < 8; tries++) {
     const list = day.world.negativeBySeller.get(day.rng.pick(sellers)) ?? [];
     if (list.length === 0) continue;
@@ -117,11 +128,16 @@ function negativeOf(day: Day, sellers: readonly number[], t: number): number | u
   return undefined;
 }
 
-function pickReason(rng: Rng): string {
+export function pickReason(rng: Rng): string {
   return rng.weighted(['other', 'spam', 'policy', 'seller-request'], [0.35, 0.25, 0.2, 0.2]);
 }
 
-function clientsWithNegatives(ctx: PlanContext, n: number, min: number, from: number): number[] {
+export function clientsWithNegatives(
+  ctx: PlanContext,
+  n: number,
+  min: number,
+  from: number,
+): number[] {
   return ctx.rng.sample(sellersWithNegatives(ctx.world, min, ctx.world.startMs + from * DAY), n);
 }
 
@@ -210,7 +226,7 @@ const deletionForHire = (ctx: PlanContext, id: string): Scenario | undefined => 
 
 const collusionRing = (ctx: PlanContext, id: string): Scenario | undefined => {
   const rng = ctx.rng;
-  const site = rng.pick(SITES);
+  const site = rng.pick(ctx.world.spec.sites);
   const atSite = (e: SimEmployee): boolean => e.site === site;
   const size = rng.int(3, 5);
   const mods = castVeterans(ctx, ['moderator'], rng.int(1, 2), atSite);
@@ -341,46 +357,49 @@ const unrelatedTicketCover = (ctx: PlanContext, id: string): Scenario | undefine
   );
 };
 
-const selfCoverTickets = (ctx: PlanContext, id: string): Scenario | undefined => {
-  const rng = ctx.rng;
-  const span = window(rng, ctx.world, 4, 12);
-  const targets = clientsWithNegatives(ctx, rng.int(2, 5), 3, span[0]);
-  const [e] = castVeterans(ctx, ['support-agent', 'account-manager'], 1) ?? [];
-  if (!e || targets.length === 0) return undefined;
-  const label = new LabelBuilder(
-    id,
-    'self-cover-tickets',
-    'abuse',
-    `${e.id} opens tickets for ${targets.length} sellers themself, then cites them to pull metrics and reviewer contacts`,
-  );
-  const own = new Map<number, string>();
-  const hi = rng.int(2, 5);
-  return daily(
-    label,
-    rng,
-    span,
-    [e],
-    () => rng.int(1, hi),
-    (day, a, t) => {
-      const seller = day.rng.pick(targets);
-      let ticket = own.get(seller);
-      if (ticket === undefined) {
-        ticket = day.openTicket({
-          seller,
-          openedAt: t - 120_000,
-          assignee: a,
-          openedBy: a.id,
-          topic: day.rng.pick(['account-health', 'listing']),
-          closeAfter: day.rng.int(2, 10) * DAY,
-        });
-        own.set(seller, ticket);
-      }
-      snoop(day, a, t, seller, 0.3, { label, ticket });
-      const review = day.rng.chance(0.5) ? negativeOf(day, [seller], t) : undefined;
-      if (review !== undefined) harvest(day, a, t + 300_000, review, { label, ticket });
-    },
-  );
-};
+/** Self-opened cover tickets, by one of `roles` (world B: the contact centre, who open tickets all day). */
+export const selfCover =
+  (roles: readonly Role[]) =>
+  (ctx: PlanContext, id: string): Scenario | undefined => {
+    const rng = ctx.rng;
+    const span = window(rng, ctx.world, 4, 12);
+    const targets = clientsWithNegatives(ctx, rng.int(2, 5), 3, span[0]);
+    const [e] = castVeterans(ctx, roles, 1) ?? [];
+    if (!e || targets.length === 0) return undefined;
+    const label = new LabelBuilder(
+      id,
+      'self-cover-tickets',
+      'abuse',
+      `${e.id} opens tickets for ${targets.length} sellers themself, then cites them to pull metrics and reviewer contacts`,
+    );
+    const own = new Map<number, string>();
+    const hi = rng.int(2, 5);
+    return daily(
+      label,
+      rng,
+      span,
+      [e],
+      () => rng.int(1, hi),
+      (day, a, t) => {
+        const seller = day.rng.pick(targets);
+        let ticket = own.get(seller);
+        if (ticket === undefined) {
+          ticket = day.openTicket({
+            seller,
+            openedAt: t - 120_000,
+            assignee: a,
+            openedBy: a.id,
+            topic: day.rng.pick(['account-health', 'listing']),
+            closeAfter: day.rng.int(2, 10) * DAY,
+          });
+          own.set(seller, ticket);
+        }
+        snoop(day, a, t, seller, 0.3, { label, ticket });
+        const review = day.rng.chance(0.5) ? negativeOf(day, [seller], t) : undefined;
+        if (review !== undefined) harvest(day, a, t + 300_000, review, { label, ticket });
+      },
+    );
+  };
 
 const departingExfiltration = (ctx: PlanContext, id: string): Scenario | undefined => {
   const [e] = castVeterans(ctx, ['support-agent', 'account-manager', 'analyst'], 1) ?? [];
@@ -442,6 +461,10 @@ export const ABUSE: readonly ScenarioDefinition[] = [
   { type: 'collusion-ring', kind: 'abuse', plan: collusionRing },
   { type: 'low-and-slow', kind: 'abuse', plan: lowAndSlow },
   { type: 'unrelated-ticket-cover', kind: 'abuse', plan: unrelatedTicketCover },
-  { type: 'self-cover-tickets', kind: 'abuse', plan: selfCoverTickets },
+  {
+    type: 'self-cover-tickets',
+    kind: 'abuse',
+    plan: selfCover(['support-agent', 'account-manager']),
+  },
   { type: 'departing-exfiltration', kind: 'abuse', plan: departingExfiltration },
 ];

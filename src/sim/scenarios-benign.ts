@@ -13,7 +13,7 @@ import {
   type Scenario,
   type ScenarioDefinition,
 } from './scenario.js';
-import { PLAIN_FIELDS } from './workflows.js';
+import { PLAIN_FIELDS } from './topics.js';
 import type { SimEmployee } from './world.js';
 
 /** A product-safety recall: agents contact every reviewer of one product, under tickets. */
@@ -279,8 +279,7 @@ const teamTransfer = (ctx: PlanContext, id: string): Scenario | undefined => {
     label,
     beforeWork(day) {
       if (day.index !== moveDay) return;
-      e.team = 'account-management';
-      e.role = 'account-manager';
+      world.spec.transfer(world, e, 'account-management', 'account-manager');
       e.book = book;
       const t = day.start + HOUR;
       day.directory(t, employeeRecord(e));

@@ -13,7 +13,7 @@ import {
   type Scenario,
   type ScenarioDefinition,
 } from './scenario.js';
-import { SITES, type Role, type SimEmployee } from './world.js';
+import type { Role, SimEmployee } from './world.js';
 import type { Day } from './day.js';
 
 const ROLES: readonly Role[] = ['account-manager', 'support-agent', 'moderator'];
@@ -21,7 +21,7 @@ const ROLES: readonly Role[] = ['account-manager', 'support-agent', 'moderator']
 /** Colleagues of one role at one site, or undefined if too few are left to cast. */
 function colleagues(ctx: PlanContext, min: number, max: number): SimEmployee[] | undefined {
   for (let tries = 0; tries < 20; tries++) {
-    const site = ctx.rng.pick(SITES);
+    const site = ctx.rng.pick(ctx.world.spec.sites);
     const role = ctx.rng.pick(ROLES);
     const crew = castVeterans(ctx, [role], ctx.rng.int(min, max), (e) => e.site === site);
     if (crew) return crew;
@@ -52,7 +52,7 @@ const sharedTerminal = (ctx: PlanContext, id: string): Scenario | undefined => {
     id,
     'shared-terminal',
     'benign',
-    `${crew.map((e) => e.id).join(', ')} (${crew[0]!.role}s at ${crew[0]!.site.name}) share the terminal ${terminal}`,
+    `${crew.map((e) => e.id).join(', ')} (${crew[0]!.title}s at ${crew[0]!.site.name}) share the terminal ${terminal}`,
   );
   for (const e of crew) label.employeeIds.add(e.id);
   return { label, afterWork: spanShifts(label, crew) };
@@ -68,7 +68,7 @@ const officeNat = (ctx: PlanContext, id: string): Scenario | undefined => {
     id,
     'office-nat',
     'benign',
-    `${crew.length} ${crew[0]!.role}s at ${crew[0]!.site.name} work behind one office address ${address}`,
+    `${crew.length} ${crew[0]!.title}s at ${crew[0]!.site.name} work behind one office address ${address}`,
   );
   for (const e of crew) label.employeeIds.add(e.id);
   return { label, afterWork: spanShifts(label, crew) };

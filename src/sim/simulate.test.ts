@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseRecord } from '../ingest/index.js';
-import { ABUSE_SCENARIOS, BENIGN_SCENARIOS, type Labels } from './labels.js';
+import type { Labels } from './labels.js';
+import { libraryOf } from './library.js';
 import { resolveOptions } from './presets.js';
 import { simulate } from './simulate.js';
 import { eventsOf, latest, runInMemory, type MemoryRun } from './test-support.js';
@@ -170,10 +171,16 @@ describe('simulate', () => {
   });
 });
 
+const WORLD_A_TYPES = [
+  ...libraryOf('a').abuse,
+  ...libraryOf('a').benign,
+  ...libraryOf('a').shared,
+].map((d) => d.type);
+
 /** Every scenario type present, each label true to the stream. */
 function checkLibrary(run: MemoryRun, labels: Labels): void {
   const types = new Set(labels.scenarios.map((s) => s.type));
-  for (const t of [...ABUSE_SCENARIOS, ...BENIGN_SCENARIOS]) expect(types, t).toContain(t);
+  for (const t of WORLD_A_TYPES) expect(types, t).toContain(t);
   const staff = run.sim.manifest.employees;
   expect(labels.insiders.length / staff).toBeGreaterThanOrEqual(0.0095);
   expect(labels.insiders.length / staff).toBeLessThanOrEqual(0.0155);
@@ -266,7 +273,7 @@ describe('the scenario library', () => {
       write: () => {},
     }).labels;
     const types = new Set(labels.scenarios.map((s) => s.type));
-    for (const t of [...ABUSE_SCENARIOS, ...BENIGN_SCENARIOS]) expect(types, t).toContain(t);
+    for (const t of WORLD_A_TYPES) expect(types, t).toContain(t);
     expect(labels.insiders.length).toBeGreaterThanOrEqual(29);
     expect(labels.insiders.length).toBeLessThanOrEqual(46);
   });

@@ -13,6 +13,7 @@ import { assignmentRecord, employeeRecord, sellerRecord } from './records.js';
 import { popularSellers, type Scenario } from './scenario.js';
 import { DAY, HOUR, iso, type SimEmployee, type World } from './world.js';
 import { Workflows } from './workflows.js';
+import { worldSpec } from './worlds.js';
 
 /** Where the stream goes: one call per file, lines without their `\n`. */
 export interface StreamSink {
@@ -34,7 +35,13 @@ export function simulate(
   progress: (day: number, days: number) => void = () => {},
 ): Simulation {
   const rng = new Rng(options.seed);
-  const world = buildWorld(rng.fork('world'), options.employees, options.startMs, options.days);
+  const world = buildWorld(
+    worldSpec(options.world),
+    rng.fork('world'),
+    options.employees,
+    options.startMs,
+    options.days,
+  );
   const work = new Workflows(world);
   const scenarios = planScenarios(
     { world, work, rng: rng.fork('scenarios'), cast: new Set(), camouflage: options.camouflage },
@@ -129,6 +136,7 @@ function directoryLines(world: World, rng: Rng, counts: Record<string, number>):
   for (const e of world.employees)
     for (const s of e.book) {
       const from = Math.max(e.hiredAt, world.startMs - rng.int(30, 700) * DAY);
+      world.assignedFrom.set(`${e.index}/${s}`, Math.floor(from / DAY) * DAY);
       records.push(assignmentRecord(e, world.sellers[s]!.id, Math.floor(from / DAY) * DAY));
     }
   return records.map((r) => line({ v: 1, ...r }, counts));
@@ -212,6 +220,7 @@ function finish(
     manifest: {
       format: 'warden-sim/1',
       preset: options.preset,
+      ...worldField(options),
       seed: options.seed,
       from: iso(world.startMs),
       to: iso(world.endMs),
@@ -224,9 +233,15 @@ function finish(
     labels: {
       format: 'warden-sim-labels/1',
       preset: options.preset,
+      ...worldField(options),
       seed: options.seed,
       insiders,
       scenarios: played,
     },
   };
+}
+
+/** World A's files name no world (as before worlds existed); others say which they are. */
+function worldField(options: SimOptions): { world?: 'b' } {
+  return options.world === 'a' ? {} : { world: options.world };
 }

@@ -11,7 +11,7 @@ export interface MemoryRun {
 export function runInMemory(
   preset: PresetName,
   seed: number,
-  size: { employees?: number; days?: number } = {},
+  size: { employees?: number; days?: number; world?: string } = {},
 ): MemoryRun {
   const files = new Map<string, string[]>();
   const sim = simulate(resolveOptions({ preset, seed, ...size }), {

@@ -7,6 +7,14 @@ import type { Day } from './day.js';
 import { pickCumulative } from './population.js';
 import type { Rng } from './random.js';
 import { HOUR, type SimEmployee, type World } from './world.js';
+import { catalogSpecialist, contactAgent, engineer } from './workflows-b.js';
+import {
+  DATASETS,
+  LEGAL_TOPICS,
+  PLAIN_FIELDS,
+  SUPPORT_TOPICS,
+  SUPPORT_TOPIC_WEIGHTS,
+} from './topics.js';
 
 /** Events per worked shift, per role: the 10th–90th percentile band a test checks. */
 export const ROLE_DAILY_VOLUMES = {
@@ -18,48 +26,14 @@ export const ROLE_DAILY_VOLUMES = {
   'team-lead': [1, 15],
 } as const;
 
-const SUPPORT_TOPICS = [
-  'listing',
-  'payments',
-  'account-health',
-  'shipping',
-  'returns',
-  'review-dispute',
-];
-const SUPPORT_TOPIC_WEIGHTS = [0.25, 0.18, 0.15, 0.17, 0.15, 0.1];
-const LEGAL_TOPICS = ['subpoena', 'ip-complaint', 'defamation-claim', 'regulator-request'];
-const DATASETS = [
-  'sales-daily',
-  'seller-metrics',
-  'reviews-aggregate',
-  'returns',
-  'traffic',
-  'reviews-full',
-  'customers',
-];
-export const PLAIN_FIELDS = [
-  'sellerId',
-  'productId',
-  'category',
-  'revenue',
-  'units',
-  'conversion',
-  'rating',
-  'reviewId',
-  'createdAt',
-  'region',
-];
-
 export class Workflows {
   /** Per site: sellers of the site's regions and their cumulative sizes (who calls support). */
   private readonly siteSellers: { ids: number[]; cumulative: Float64Array }[];
   readonly removed: number[] = [];
 
   constructor(private readonly world: World) {
-    this.siteSellers = [0, 1, 2, 3].map((site) => {
-      const regions = new Set(
-        world.employees.find((e) => e.site.index === site)?.site.regions ?? [],
-      );
+    this.siteSellers = world.spec.sites.map((site) => {
+      const regions = new Set(site.regions);
       const ids = world.sellers.filter((s) => regions.has(s.region)).map((s) => s.index);
       let sum = 0;
       return {
@@ -83,6 +57,12 @@ export class Workflows {
         return this.counsel(day, e, load);
       case 'team-lead':
         return this.lead(day, e, load);
+      case 'contact-agent':
+        return contactAgent(this, day, e, load);
+      case 'catalog-specialist':
+        return catalogSpecialist(this, day, e, load);
+      case 'engineer':
+        return engineer(this, day, e, load);
     }
   }
 

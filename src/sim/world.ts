@@ -3,6 +3,7 @@
  * writes (books, personal rates, which reviews are fake), indexed by position for speed.
  */
 import type { Shift } from '../domain/index.js';
+import type { Rng } from './random.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -16,13 +17,22 @@ export interface Site {
   readonly index: number;
   /** Share of staff. */
   readonly weight: number;
+  /** The `geo` of its staff's sessions. */
+  readonly geo: string;
 }
 
 export const SITES: readonly Site[] = [
-  { name: 'Shenzhen', utcOffset: 8, regions: ['CN', 'APAC'], index: 0, weight: 0.34 },
-  { name: 'Seattle', utcOffset: -7, regions: ['NA'], index: 1, weight: 0.22 },
-  { name: 'Dublin', utcOffset: 1, regions: ['EU'], index: 2, weight: 0.2 },
-  { name: 'Hyderabad', utcOffset: 5.5, regions: ['IN', 'NA', 'EU'], index: 3, weight: 0.24 },
+  { name: 'Shenzhen', utcOffset: 8, regions: ['CN', 'APAC'], index: 0, weight: 0.34, geo: 'CN-GD' },
+  { name: 'Seattle', utcOffset: -7, regions: ['NA'], index: 1, weight: 0.22, geo: 'US-WA' },
+  { name: 'Dublin', utcOffset: 1, regions: ['EU'], index: 2, weight: 0.2, geo: 'IE-D' },
+  {
+    name: 'Hyderabad',
+    utcOffset: 5.5,
+    regions: ['IN', 'NA', 'EU'],
+    index: 3,
+    weight: 0.24,
+    geo: 'IN-TG',
+  },
 ];
 
 export const REGIONS = ['CN', 'APAC', 'NA', 'EU', 'IN'] as const;
@@ -39,22 +49,94 @@ export const CATEGORIES = [
   'pet',
 ] as const;
 
+/**
+ * The simulator's job functions: what a person's work is, whatever the organisation calls it.
+ * Workflows and scenarios speak of these; the directory shows the world's own names.
+ */
+export type TeamName =
+  | 'account-management'
+  | 'seller-support'
+  | 'review-moderation'
+  | 'analytics'
+  | 'legal'
+  | 'contact-centre'
+  | 'catalog-ops'
+  | 'engineering';
+export type Role =
+  | 'account-manager'
+  | 'support-agent'
+  | 'moderator'
+  | 'analyst'
+  | 'counsel'
+  | 'contact-agent'
+  | 'catalog-specialist'
+  | 'engineer'
+  | 'team-lead';
+
+/** A job function: its working role, share of staff, the sites that have it, its hours. */
+export interface TeamSpec {
+  readonly team: TeamName;
+  readonly role: Role;
+  readonly weight: number;
+  readonly sites: readonly number[];
+  /** Shift mix (day, night, follow-the-sun); day only, with no draw, when absent. */
+  readonly shifts?: readonly [number, number, number];
+  /** Share of weekend workers among shift workers (or of the function, for `onCall`). */
+  readonly weekendShare?: number;
+}
+
 /** Teams, their one working role, their share of staff, and the sites that have them. */
-export const TEAMS = [
+export const TEAMS: readonly TeamSpec[] = [
   { team: 'account-management', role: 'account-manager', weight: 0.24, sites: [0, 1, 2, 3] },
-  { team: 'seller-support', role: 'support-agent', weight: 0.4, sites: [0, 1, 2, 3] },
-  { team: 'review-moderation', role: 'moderator', weight: 0.2, sites: [0, 1, 2, 3] },
+  {
+    team: 'seller-support',
+    role: 'support-agent',
+    weight: 0.4,
+    sites: [0, 1, 2, 3],
+    shifts: [0.7, 0.18, 0.12],
+    weekendShare: 0.25,
+  },
+  {
+    team: 'review-moderation',
+    role: 'moderator',
+    weight: 0.2,
+    sites: [0, 1, 2, 3],
+    shifts: [0.7, 0.18, 0.12],
+    weekendShare: 0.25,
+  },
   { team: 'analytics', role: 'analyst', weight: 0.1, sites: [0, 1, 2] },
   { team: 'legal', role: 'counsel', weight: 0.06, sites: [1, 2] },
-] as const;
-export type TeamName = (typeof TEAMS)[number]['team'];
-export type Role = (typeof TEAMS)[number]['role'] | 'team-lead';
+];
+
+export type WorldName = 'a' | 'b';
+
+export interface WorldSpec {
+  readonly name: WorldName;
+  readonly sites: readonly Site[];
+  readonly regions: readonly string[];
+  readonly regionWeights: readonly number[];
+  readonly teams: readonly TeamSpec[];
+  /** Local start hours: day (range), night (range), follow-the-sun (choices). */
+  readonly startHours: {
+    readonly day: readonly [number, number];
+    readonly night: readonly [number, number];
+    readonly followTheSun: readonly number[];
+  };
+  /** Groups the staff into teams under leads, and gives each the directory's names. */
+  organise(world: World, rng: Rng): void;
+  /** Moves an employee to another function (a transfer): its team, role and manager there. */
+  transfer(world: World, e: SimEmployee, team: TeamName, role: Role): void;
+}
 
 export interface SimEmployee {
   readonly id: string;
   readonly index: number;
   team: TeamName;
   role: Role;
+  /** The team as the directory names it (world A: the function; world B: a numbered team). */
+  unit: string;
+  /** The role as the directory names it. */
+  title: string;
   readonly site: Site;
   shift: Shift;
   /** Local hour at which the shift starts. */
@@ -115,6 +197,8 @@ export interface SimReviewer {
 }
 
 export interface World {
+  /** The organisation staffing the marketplace (world A or B). */
+  readonly spec: WorldSpec;
   readonly startMs: number;
   readonly days: number;
   readonly endMs: number;
@@ -131,6 +215,8 @@ export interface World {
   readonly sellersByCategory: Map<string, number[]>;
   /** Each ticket's seller and opening time, by ticket id. */
   readonly tickets: Map<string, { readonly seller: number; readonly openedAt: number }>;
+  /** When each assignment of the directory file began, by `employee index/seller index`. */
+  readonly assignedFrom: Map<string, number>;
   /** Counters for ids minted during the run. */
   readonly counters: { ticket: number; report: number; session: number };
 }

@@ -13,6 +13,7 @@ import { barChart, heading, json, table } from '../render.js';
 
 export interface SimulateFlags {
   readonly preset: string;
+  readonly world?: string;
   readonly seed: string;
   readonly out: string;
   readonly employees?: string;
@@ -25,6 +26,7 @@ export interface SimulateFlags {
 export function simulateCommand(flags: SimulateFlags, io: Io): number {
   const options = resolveOptions({
     preset: presetOf(flags.preset),
+    ...(flags.world === undefined ? {} : { world: flags.world }),
     seed: integer('--seed', flags.seed),
     ...(flags.employees === undefined
       ? {}
@@ -33,7 +35,11 @@ export function simulateCommand(flags: SimulateFlags, io: Io): number {
     camouflage: flags.camouflage ?? false,
   });
   const started = performance.now();
-  const bar = stepBar(`simulate ${options.preset} seed ${options.seed}`, options.days, 'days');
+  const bar = stepBar(
+    `simulate ${options.preset}${options.world === 'a' ? '' : ` world ${options.world}`} seed ${options.seed}`,
+    options.days,
+    'days',
+  );
   let sim: Simulation;
   try {
     sim = writeSimulation(flags.out, options, (d) => bar.update(d));
