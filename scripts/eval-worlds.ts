@@ -40,7 +40,7 @@ function seedList(spec: string): number[] {
 
 function runOne(world: string, seed: number, preset: PresetName, camouflage: boolean): Row {
   const start = Date.now();
-  const options = { ...resolveOptions({ preset, seed, camouflage }), world };
+  const options = resolveOptions({ preset, seed, camouflage, world });
   const engine = new DetectionEngine();
   const actors = new Map<string, string>();
   const sim = simulate(options, {
@@ -110,6 +110,12 @@ function main(): void {
       const row = runOne(world, seed, preset, camouflage);
       rows.push(row);
       if (!json) console.log(`| ${line(row)} |`);
+      if (process.argv.includes('--top'))
+        for (const a of row.report.abuseScenarios)
+          if (a.hoursToFirstAlert === null || a.hoursToFirstAlert > 24)
+            console.error(
+              `    ${a.scenarioId} first alert ${a.hoursToFirstAlert?.toFixed(1) ?? 'none'} h, members flagged ${a.membersFlagged}/${a.members}`,
+            );
       if (process.argv.includes('--top'))
         for (const e of row.report.top.slice(0, row.report.insiders))
           console.error(

@@ -37,8 +37,6 @@ export const WEIGHTS = {
  * yet: evidence is kept, alerts wait until it is).
  */
 type Standing = 'rare' | 'common' | 'cold';
-/** What evidence weighs while its peer norm is still unknown (cold start): neither 0 nor all. */
-const COLD_FACTOR = 0.5;
 interface Weighed {
   readonly factor: number;
   readonly standing: Standing;
@@ -111,12 +109,17 @@ export class Detectors {
   private readonly benefit = new Map<string, Map<string, Mark>>();
   private readonly benefitSeen = new Set<string>();
   readonly sellers = new SellerLedger();
+  /** Group × behaviour → hits seen while that norm was cold, to be weighed once it is known. */
+  private readonly pending = new Map<string, Hit[]>();
+  private coldKey = '';
+  private readonly emit: (hit: Hit) => void;
 
   constructor(
     private readonly dir: DirectoryView,
     private readonly peers: PeerNorms,
     onAlert: (hit: Hit) => void,
   ) {
+    this.emit = onAlert;
     // An alert is a conclusion about its employee: it adds to their risk, citing the event
     // that raised it (always one of theirs).
     this.book = new AlertBook((alert, added, t) => {
@@ -175,9 +178,26 @@ export class Detectors {
     const norm = who ? this.peers.norm(who, behaviour, t) : undefined;
     this.peers.count(actor, behaviour);
     if (!norm) return { factor: 1, standing: 'rare' };
+    const key = `${norm.group}#${behaviour}`;
+    if (norm.cold) {
+      this.coldKey = key;
+      return { factor: 1, standing: 'cold' };
+    }
     const factor = 1 / (1 + norm.rate / PEER_HALF);
-    if (factor < 0.5) return { factor, standing: 'common' };
-    return { factor, standing: norm.cold ? 'cold' : 'rare' };
+    this.release(key, factor);
+    return { factor, standing: factor < 0.5 ? 'common' : 'rare' };
+  }
+
+  /**
+   * Evidence held while its group's norm was cold, weighed now that the norm is known: kept at
+   * the factor of the first warm judgement if the behaviour is rare, dropped if it is common.
+   */
+  private release(key: string, factor: number): void {
+    const held = this.pending.get(key);
+    if (!held) return;
+    this.pending.delete(key);
+    if (factor < 0.5) return;
+    for (const h of held) this.emit({ ...h, weight: h.weight * factor });
   }
 
   private metricsRules(
@@ -485,15 +505,19 @@ export class Detectors {
     sellerIds: readonly string[],
     standing: Standing = 'rare',
   ): Hit {
-    return {
+    const h: Hit = {
       indicator,
       employeeId: e.actor,
       eventId: e.id,
       t,
-      weight: standing === 'cold' ? weight * COLD_FACTOR : weight,
+      weight,
       sellerIds,
       action: e.action,
-      ...(standing === 'cold' ? { provisional: true as const } : {}),
     };
+    if (standing !== 'cold') return h;
+    const held = this.pending.get(this.coldKey) ?? [];
+    held.push(h);
+    this.pending.set(this.coldKey, held);
+    return { ...h, provisional: true };
   }
 }

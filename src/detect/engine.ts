@@ -174,7 +174,8 @@ export class DetectionEngine {
   }
 
   private record(h: Hit): void {
-    if (!h.provisional) this.collusion.add(h, this.categoryOf);
+    if (h.provisional) return;
+    this.collusion.add(h, this.categoryOf);
     const list = this.hits.get(h.employeeId) ?? [];
     list.push(h);
     this.hits.set(h.employeeId, list);

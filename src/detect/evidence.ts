@@ -35,8 +35,8 @@ export interface Hit {
   /** The event's action, where a consumer needs it (the collusion graph tells metrics from account views). */
   readonly action?: string;
   /**
-   * Seen while the employee's peer norm was still being learned (cold start): it counts, at a
-   * reduced weight, towards risk, but does not enter the collusion graph.
+   * Seen while the employee's peer norm was still being learned (cold start): held back, and
+   * recorded (as a copy without this mark) once the norm is known and the behaviour rare.
    */
   readonly provisional?: true;
 }

@@ -66,7 +66,12 @@ function judgeCited(
   return { justified: !blocking && ticket.openedAt <= t + OPEN_SLACK, problems, ticket };
 }
 
-/** A teammate at the same site: shadowing and hand-overs cite each other's tickets. */
+/**
+ * Someone whose tickets the employee may work: the same team, the same role (follow-the-sun
+ * and overflow queues pass tickets across sites and teams), the same manager, or a direct
+ * report or manager of theirs. Shadowing, hand-overs and new hires learning on a colleague's
+ * queue cite each other's tickets. Read from the directory's structure, never from its names.
+ */
 function colleague(
   dir: DirectoryView,
   who: EmployeeView | undefined,
@@ -74,7 +79,14 @@ function colleague(
 ): boolean {
   if (!who || other === undefined) return false;
   const o = dir.employees.get(other);
-  return o !== undefined && o.team === who.team && o.site === who.site;
+  if (o === undefined) return false;
+  return (
+    o.team === who.team ||
+    o.role === who.role ||
+    (o.manager !== undefined && o.manager === who.manager) ||
+    o.manager === who.id ||
+    who.manager === o.id
+  );
 }
 
 /** A ticket assigned to the employee, open now, naming one of the sellers (a forgotten citation). */
