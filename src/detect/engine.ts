@@ -10,7 +10,8 @@ import { Detectors } from './detectors.js';
 import { DirectoryView, type EmployeeView } from './directory-view.js';
 import type { Hit } from './evidence.js';
 import { Habits } from './habits.js';
-import { BEHAVIOURS, PeerNorms, type Behaviour } from './peers.js';
+import { BEHAVIOURS, PeerNorms, type Behaviour, type PeerGroupReport } from './peers.js';
+import { EMPTY_PROFILE, type OrgProfile } from './org-profile.js';
 import { scoreEmployee } from './risk.js';
 import { VolumeBaselines } from './volumes.js';
 import { CollusionGraph, givesBenefit, type Ring } from './collusion.js';
@@ -41,17 +42,23 @@ export interface Baseline {
 
 export class DetectionEngine {
   readonly directory = new DirectoryView();
-  private readonly peers = new PeerNorms();
+  private readonly peers: PeerNorms;
   private readonly habits = new Habits();
   private readonly volumes = new VolumeBaselines();
   private readonly collusion = new CollusionGraph();
   private readonly ties = new ContextTies();
   private readonly categoryOf = (seller: string): string | undefined =>
     this.directory.sellerCategory.get(seller);
-  private readonly detectors = new Detectors(this.directory, this.peers, (h) => this.record(h));
+  private readonly detectors: Detectors;
   private readonly hits = new Map<string, Hit[]>();
   private lastTime = -Infinity;
   private eventCount = 0;
+
+  /** `profile`: the org profile's declared job functions (seeds for the learned norms). */
+  constructor(readonly profile: OrgProfile = EMPTY_PROFILE) {
+    this.peers = new PeerNorms(profile);
+    this.detectors = new Detectors(this.directory, this.peers, (h) => this.record(h));
+  }
 
   /** Feeds records in stream order. */
   consume(records: Iterable<InterchangeRecord>): void {
@@ -130,6 +137,11 @@ export class DetectionEngine {
       norms,
       pattern: this.habits.patternOf(employeeId),
     };
+  }
+
+  /** What was learned per peer group (for `warden profile`); asking changes nothing. */
+  peerGroups(): PeerGroupReport[] {
+    return this.peers.describe();
   }
 
   /** Every hit about one employee, oldest first (for `warden explain`). */

@@ -15,3 +15,16 @@ export type GraphErrorCode = 'INVALID_SIZE' | 'INVALID_EDGE' | 'INVALID_PRIOR' |
 export class GraphError extends WardenError<GraphErrorCode> {
   readonly category = 'input' as const;
 }
+
+/**
+ * Stable codes of the detect context's configuration.
+ *
+ * | code | meaning |
+ * |---|---|
+ * | `ORG_PROFILE_INVALID` | the org profile's `detection` section does not validate (the message names the file and field) |
+ */
+export type DetectErrorCode = 'ORG_PROFILE_INVALID';
+
+export class DetectError extends WardenError<DetectErrorCode> {
+  readonly category = 'input' as const;
+}

@@ -8,6 +8,7 @@
  * it never lowers what was learned.
  */
 import type { EmployeeView } from './directory-view.js';
+import { EMPTY_PROFILE, floorsFor, type OrgProfile } from './org-profile.js';
 
 /** The behaviours whose norms detectors weigh evidence against (docs/detection.md). */
 export const BEHAVIOURS = [
@@ -49,6 +50,15 @@ export interface Norm {
   readonly cold: boolean;
 }
 
+/** One peer group as `warden profile` shows it. */
+export interface PeerGroupReport {
+  readonly group: string;
+  readonly members: number;
+  /** Members with at least `MIN_DAYS` worked days: those the norms are learned from. */
+  readonly qualified: number;
+  readonly norms: Readonly<Record<Behaviour, { median: number; share: number }>>;
+}
+
 interface Cached {
   day: number;
   qualified: number;
@@ -64,10 +74,8 @@ export class PeerNorms {
   /** The directory version each member was last filed under (a new version may move groups). */
   private readonly filed = new Map<string, EmployeeView>();
 
-  /** `floors(who)`: the org profile's declared floors for the employee's job (none by default). */
-  constructor(
-    private readonly floors: (who: EmployeeView) => Partial<Counts> | undefined = () => undefined,
-  ) {}
+  /** `profile`: the org profile, whose declared job functions set floors under the norms. */
+  constructor(private readonly profile: OrgProfile = EMPTY_PROFILE) {}
 
   /** Files a directory version of the employee in its groups (a new version may add groups). */
   enrol(e: EmployeeView): Member {
@@ -140,7 +148,7 @@ export class PeerNorms {
   norm(e: EmployeeView, behaviour: Behaviour, t: number): Norm {
     const group = this.groupOf(e);
     const c = this.learned(group, behaviour, Math.floor(t / DAY));
-    const floor = this.floors(e)?.[behaviour] ?? 0;
+    const floor = floorsFor(this.profile, e)?.[behaviour] ?? 0;
     const qualified = this.qualified.get(group) ?? 0;
     const members = this.groups.get(group)?.size ?? 0;
     // Too few members to ever learn from (someone alone in their job): no norm, evidence as is.
@@ -164,11 +172,42 @@ export class PeerNorms {
     return 1 / (1 + this.norm(e, behaviour, t).rate / PEER_HALF);
   }
 
+  /**
+   * What was learned, per peer group in use: members, those with enough history, and per
+   * behaviour the median daily rate and the share of members showing it (computed afresh,
+   * without touching the cache, so asking changes nothing).
+   */
+  describe(): PeerGroupReport[] {
+    return [...this.peerGroups()]
+      .map(([group, ids]) => {
+        const norms = Object.fromEntries(
+          BEHAVIOURS.map((b) => {
+            const c = this.compute(group, b, 0);
+            return [b, { median: c.median, share: c.share }];
+          }),
+        ) as PeerGroupReport['norms'];
+        return {
+          group,
+          members: ids.length,
+          qualified: this.qualified.get(group) ?? 0,
+          norms,
+        };
+      })
+      .sort((a, b) => a.group.localeCompare(b.group));
+  }
+
   private learned(group: string, behaviour: Behaviour, day: number): Cached {
     const key = `${group}#${behaviour}`;
     const qualified = this.qualified.get(group) ?? 0;
     const cached = this.cache.get(key);
     if (cached && cached.day === day && cached.qualified === qualified) return cached;
+    const fresh = this.compute(group, behaviour, day);
+    this.cache.set(key, fresh);
+    return fresh;
+  }
+
+  private compute(group: string, behaviour: Behaviour, day: number): Cached {
+    const qualified = this.qualified.get(group) ?? 0;
     const rates: number[] = [];
     let showing = 0;
     for (const id of this.groups.get(group) ?? []) {
@@ -177,14 +216,12 @@ export class PeerNorms {
       rates.push(m.counts[behaviour] / m.days);
       if (m.counts[behaviour] > 0) showing++;
     }
-    const fresh: Cached = {
+    return {
       day,
       qualified,
       median: rates.length === 0 ? 0 : medianOf(rates),
       share: rates.length === 0 ? 0 : showing / rates.length,
     };
-    this.cache.set(key, fresh);
-    return fresh;
   }
 }
 

@@ -1,7 +1,8 @@
 import pc from 'picocolors';
 import type { AccessEvent, Alert, Findings, RiskEntry } from '../../domain/index.js';
 import { SEVERITIES, atLeast } from '../../domain/index.js';
-import { DetectionEngine } from '../../detect/index.js';
+import type { DetectionEngine } from '../../detect/index.js';
+import { newEngine } from '../org.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
 import { integer } from './simulate.js';
@@ -35,8 +36,9 @@ export async function feed(
 /** Replays the whole ledger through the detectors and stores the findings. */
 export async function runDetection(
   w: Wired,
+  org?: string,
 ): Promise<{ engine: DetectionEngine; stored: StoredFindings }> {
-  const engine = new DetectionEngine();
+  const engine = newEngine(w, org);
   await feed(w, engine);
   const stored = await saveFindings(w, engine);
   return { engine, stored };
@@ -54,18 +56,22 @@ export async function saveFindings(w: Wired, engine: DetectionEngine): Promise<S
 }
 
 /** The stored findings if they cover the whole ledger; otherwise detection runs first. */
-export async function currentFindings(w: Wired): Promise<StoredFindings> {
+export async function currentFindings(w: Wired, org?: string): Promise<StoredFindings> {
   const latest = await w.store.findings.latest();
-  if (latest && latest.ledgerSize === w.ledger.size) return latest;
-  return (await runDetection(w)).stored;
+  if (latest && latest.ledgerSize === w.ledger.size && org === undefined) return latest;
+  return (await runDetection(w, org)).stored;
 }
 
 const serious = (alerts: readonly Alert[]): number =>
   alerts.filter((a) => atLeast(a.severity, 'medium')).length;
 
 /** `warden detect`: run the detectors over the stream; exit 1 when an alert of medium or more stands. */
-export async function detectCommand(w: Wired, flags: { json?: boolean }, io: Io): Promise<number> {
-  const { stored } = await runDetection(w);
+export async function detectCommand(
+  w: Wired,
+  flags: { json?: boolean; org?: string },
+  io: Io,
+): Promise<number> {
+  const { stored } = await runDetection(w, flags.org);
   const f = stored.findings;
   if (flags.json)
     io.out(
@@ -128,10 +134,10 @@ export function alertTable(alerts: readonly Alert[]): string {
 /** `warden risk`: every employee with a score above 0, highest first (the contract's shape). */
 export async function riskCommand(
   w: Wired,
-  flags: { json?: boolean; limit?: string },
+  flags: { json?: boolean; limit?: string; org?: string },
   io: Io,
 ): Promise<number> {
-  const { findings } = await currentFindings(w);
+  const { findings } = await currentFindings(w, flags.org);
   if (flags.json) io.out(`${json(findings.risk)}\n`);
   else io.out(`${riskTable(findings.risk.slice(0, integer('--limit', flags.limit ?? '25')))}\n`);
   return EXIT.ok;
@@ -140,10 +146,10 @@ export async function riskCommand(
 /** `warden alerts`: exit 1 when there is an alert at or above the floor shown. */
 export async function alertsCommand(
   w: Wired,
-  flags: { json?: boolean; severity?: string },
+  flags: { json?: boolean; severity?: string; org?: string },
   io: Io,
 ): Promise<number> {
-  const { findings } = await currentFindings(w);
+  const { findings } = await currentFindings(w, flags.org);
   const floor = (flags.severity ?? 'low') as Alert['severity'];
   const shown = byTime(findings).alerts.filter((a) => atLeast(a.severity, floor));
   io.out(flags.json ? `${json(shown)}\n` : `${alertTable(shown)}\n`);
@@ -162,10 +168,10 @@ function byTime(f: Findings): Findings {
 /** `warden sellers`: sellers by what employees gave them without purpose, highest first. */
 export async function sellersCommand(
   w: Wired,
-  flags: { json?: boolean; limit?: string },
+  flags: { json?: boolean; limit?: string; org?: string },
   io: Io,
 ): Promise<number> {
-  const { engine } = await runDetection(w);
+  const { engine } = await runDetection(w, flags.org);
   const sellers = engine.sellers();
   if (flags.json) {
     io.out(`${json(sellers)}\n`);

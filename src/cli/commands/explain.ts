@@ -1,6 +1,7 @@
 import pc from 'picocolors';
 import type { AccessEvent } from '../../domain/index.js';
-import { DetectionEngine, type Baseline } from '../../detect/index.js';
+import type { Baseline } from '../../detect/index.js';
+import { newEngine } from '../org.js';
 import { UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { heading, json, table } from '../render.js';
@@ -14,10 +15,10 @@ import { alertTable, feed, saveFindings } from './detect.js';
 export async function explainCommand(
   w: Wired,
   employeeId: string,
-  flags: { json?: boolean },
+  flags: { json?: boolean; org?: string },
   io: Io,
 ): Promise<number> {
-  const engine = new DetectionEngine();
+  const engine = newEngine(w, flags.org);
   const own = new Map<string, AccessEvent>();
   await feed(w, engine, 0, (e) => {
     if (e.actor === employeeId) own.set(e.id, e);
