@@ -62,7 +62,7 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 function shifted<T>(value: T, days: number): T {
   if (typeof value === 'string' && ISO.test(value))
     return new Date(Date.parse(value) + days * 86_400_000).toISOString().replace('.000Z', 'Z') as T;
-  if (Array.isArray(value)) return value.map((v) => shifted(v, days)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => shifted(v, days)) as T;
   if (value !== null && typeof value === 'object')
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shifted(v, days)])) as T;
   return value;

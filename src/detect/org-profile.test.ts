@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DetectionEngine } from './engine.js';
-import { DetectError } from './errors.js';
+import type { DetectError } from './errors.js';
 import { parseOrgProfile } from './org-profile.js';
 import { Stream, at } from './test-support.js';
 
