@@ -133,6 +133,8 @@ export class Day {
     readonly topic: string;
     readonly reviewId?: string | undefined;
     readonly closeAfter?: number | undefined;
+    /** Other sellers the case concerns (a programme's case names them all). */
+    readonly related?: readonly number[];
   }): string {
     const id = `t-${String(++this.world.counters.ticket).padStart(7, '0')}`;
     const record: Record<string, unknown> = {
@@ -145,13 +147,20 @@ export class Day {
       topic: o.topic,
     };
     if (o.reviewId !== undefined) record['reviewId'] = o.reviewId;
+    if (o.related !== undefined)
+      record['relatedSellerIds'] = o.related.map((s) => this.world.sellers[s]!.id);
     this.directory(o.openedAt, record);
     if (o.closeAfter !== undefined)
       this.directory(o.openedAt + o.closeAfter, {
         ...record,
         closedAt: iso(o.openedAt + o.closeAfter),
       });
-    this.world.tickets.set(id, { seller: o.seller, openedAt: o.openedAt });
+    this.world.tickets.set(id, {
+      seller: o.seller,
+      openedAt: o.openedAt,
+      assignee: o.assignee.index,
+      ...(o.closeAfter === undefined ? {} : { closedAt: o.openedAt + o.closeAfter }),
+    });
     o.assignee.ticketsWorked.push(id);
     if (o.assignee.ticketsWorked.length > 200) o.assignee.ticketsWorked.splice(0, 100);
     return id;

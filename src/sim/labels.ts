@@ -33,6 +33,7 @@ export const BENIGN_SCENARIOS = [
   'follow-the-sun',
   'weekend-on-call',
   'catalog-migration',
+  'qa-sampling',
 ] as const;
 export type AbuseScenario = (typeof ABUSE_SCENARIOS)[number];
 export type BenignScenario = (typeof BENIGN_SCENARIOS)[number];

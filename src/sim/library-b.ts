@@ -4,7 +4,7 @@
  * section 7).
  */
 import type { AbuseScenario, BenignScenario } from './labels.js';
-import { ABUSE, selfCover } from './scenarios-abuse.js';
+import { ABUSE, MIN_ACTS, departing, selfCover } from './scenarios-abuse.js';
 import {
   auditCoverDeletion,
   mixedRing,
@@ -23,6 +23,7 @@ import {
   catalogMigration,
   followTheSun,
   moderationAudits,
+  qaSampling,
   weekendOnCall,
 } from './scenarios-b-habits.js';
 import { BENIGN } from './scenarios-benign.js';
@@ -53,7 +54,7 @@ export const ABUSE_B: readonly ScenarioDefinition[] = [
   abuse('low-and-slow', fromA(ABUSE, 'low-and-slow')),
   abuse('unrelated-ticket-cover', fromA(ABUSE, 'unrelated-ticket-cover')),
   abuse('self-cover-tickets', selfCover(['contact-agent'])),
-  abuse('departing-exfiltration', fromA(ABUSE, 'departing-exfiltration')),
+  abuse('departing-exfiltration', departing(MIN_ACTS)),
 ];
 
 export const BENIGN_B: readonly ScenarioDefinition[] = [
@@ -71,5 +72,6 @@ export const BENIGN_B: readonly ScenarioDefinition[] = [
   benign('leave-cover', leaveCover),
   benign('promo-nominations', promoNominations),
   benign('catalog-migration', catalogMigration),
+  benign('qa-sampling', qaSampling),
   benign('night-shift', fromA(BENIGN, 'night-shift')),
 ];

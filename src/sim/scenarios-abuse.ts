@@ -401,58 +401,77 @@ export const selfCover =
     );
   };
 
-const departingExfiltration = (ctx: PlanContext, id: string): Scenario | undefined => {
-  const [e] = castVeterans(ctx, ['support-agent', 'account-manager', 'analyst'], 1) ?? [];
-  if (!e) return undefined;
-  const rng = ctx.rng;
-  const world: World = ctx.world;
-  const lastDay = rng.int(Math.ceil(world.days * 0.55), world.days - 2);
-  const leftAt = world.startMs + lastDay * DAY;
-  const noticeDay = Math.max(0, lastDay - rng.int(10, 20));
-  const exportDays = rng.int(2, 6);
-  const label = new LabelBuilder(
-    id,
-    'departing-exfiltration',
-    'abuse',
-    `${e.id} leaves on day ${lastDay} and exports personal fields in bulk before going`,
-  );
-  label.employeeIds.add(e.id);
-  return {
-    label,
-    beforeWork(day) {
-      // HR records the notice: from then on the directory shows when they leave.
-      if (day.index !== noticeDay) return;
-      e.leftAt = leftAt;
-      day.directory(day.start + 9 * 3_600_000, employeeRecord(e));
-    },
-    afterWork(day) {
-      if (day.index < lastDay - exportDays || day.index >= lastDay) return;
-      const finalDay = day.index === lastDay - 1;
-      for (let i = day.rng.int(1, 3); i > 0; i--) {
-        // On the last day, nothing taken yet: they do it from home that evening.
-        const t =
-          insiderTime(day, e, 0.3) ??
-          (finalDay && !label.played ? day.start + 20 * 3_600_000 : undefined);
-        if (t === undefined) return;
-        const fields = [
-          ...day.rng.sample(PLAIN_FIELDS, day.rng.int(2, 4)),
-          ...day.rng.sample(PERSONAL_FIELDS, day.rng.int(1, 3)),
-        ];
-        day.act(
-          e,
-          t,
-          'data.export',
-          'dataset',
-          day.rng.pick(['reviews-full', 'customers', 'seller-metrics']),
-          {
-            tag: label,
-            attrs: { rows: day.rng.int(2_000, 150_000), fields },
-          },
-        );
-      }
-    },
+/**
+ * Bulk personal data taken before leaving. With `minActs` (world B), one who has taken fewer
+ * exports by the last evening takes the rest from home that evening.
+ */
+export const departing =
+  (minActs: number) =>
+  (ctx: PlanContext, id: string): Scenario | undefined => {
+    const [e] = castVeterans(ctx, ['support-agent', 'account-manager', 'analyst'], 1) ?? [];
+    if (!e) return undefined;
+    const rng = ctx.rng;
+    const world: World = ctx.world;
+    const lastDay = rng.int(Math.ceil(world.days * 0.55), world.days - 2);
+    const leftAt = world.startMs + lastDay * DAY;
+    const noticeDay = Math.max(0, lastDay - rng.int(10, 20));
+    const exportDays = rng.int(2, 6);
+    const label = new LabelBuilder(
+      id,
+      'departing-exfiltration',
+      'abuse',
+      `${e.id} leaves on day ${lastDay} and exports personal fields in bulk before going`,
+    );
+    label.employeeIds.add(e.id);
+    return {
+      label,
+      beforeWork(day) {
+        // HR records the notice: from then on the directory shows when they leave.
+        if (day.index !== noticeDay) return;
+        e.leftAt = leftAt;
+        day.directory(day.start + 9 * 3_600_000, employeeRecord(e));
+      },
+      afterWork(day) {
+        if (day.index < lastDay - exportDays || day.index >= lastDay) return;
+        const finalDay = day.index === lastDay - 1;
+        for (let i = day.rng.int(1, 3); i > 0; i--) {
+          // On the last day, nothing taken yet: they do it from home that evening.
+          const t =
+            insiderTime(day, e, 0.3) ??
+            (finalDay && !label.played ? day.start + 20 * 3_600_000 : undefined);
+          if (t === undefined) break;
+          const fields = [
+            ...day.rng.sample(PLAIN_FIELDS, day.rng.int(2, 4)),
+            ...day.rng.sample(PERSONAL_FIELDS, day.rng.int(1, 3)),
+          ];
+          day.act(
+            e,
+            t,
+            'data.export',
+            'dataset',
+            day.rng.pick(['reviews-full', 'customers', 'seller-metrics']),
+            {
+              tag: label,
+              attrs: { rows: day.rng.int(2_000, 150_000), fields },
+            },
+          );
+        }
+        for (let n = label.acted.get(e.id) ?? 0; finalDay && n < minActs; n++)
+          takeFromHome(day, e, day.start + 20 * 3_600_000 + n * 420_000, label);
+      },
+    };
   };
-};
+
+function takeFromHome(day: Day, e: SimEmployee, t: number, label: LabelBuilder): void {
+  const fields = [
+    ...day.rng.sample(PLAIN_FIELDS, day.rng.int(2, 4)),
+    ...day.rng.sample(PERSONAL_FIELDS, day.rng.int(1, 3)),
+  ];
+  day.act(e, t, 'data.export', 'dataset', day.rng.pick(['reviews-full', 'customers']), {
+    tag: label,
+    attrs: { rows: day.rng.int(2_000, 150_000), fields },
+  });
+}
 
 export const ABUSE: readonly ScenarioDefinition[] = [
   { type: 'metrics-broker', kind: 'abuse', plan: metricsBroker },
@@ -466,5 +485,5 @@ export const ABUSE: readonly ScenarioDefinition[] = [
     kind: 'abuse',
     plan: selfCover(['support-agent', 'account-manager']),
   },
-  { type: 'departing-exfiltration', kind: 'abuse', plan: departingExfiltration },
+  { type: 'departing-exfiltration', kind: 'abuse', plan: departing(0) },
 ];

@@ -46,8 +46,10 @@ function ticketedLook(
 
 /**
  * A product-safety recall programme: catalog specialists work through every seller of one
- * category that sold the recalled item, in bursts of hours, each under a ticket the recall
- * system opened: account, sales metrics (units to recall), and the buyers who reviewed it.
+ * category that sold the recalled item, in bursts of hours: account, sales metrics (units to
+ * recall), and the buyers who reviewed it. The recall system opens either a ticket per seller,
+ * or (half the programmes) one case per specialist naming all their sellers in
+ * `relatedSellerIds`.
  */
 export const recallProgramme = (ctx: PlanContext, id: string): Scenario | undefined => {
   const { world, rng } = ctx;
@@ -63,26 +65,45 @@ export const recallProgramme = (ctx: PlanContext, id: string): Scenario | undefi
     `a product-safety recall in ${category}: ${staff.length} catalog specialists work through ${sellers.length} sellers in hours, under tickets the recall system opened`,
   );
   for (const e of staff) label.employeeIds.add(e.id);
-  let next = 0;
+  const shares = new Map(
+    staff.map((a, i) => [a, sellers.filter((_, j) => j % staff.length === i)]),
+  );
+  const cases = rng.chance(0.5) ? new Map<SimEmployee, string>() : undefined;
   return {
     label,
     afterWork(day) {
-      if (day.index < first || next >= sellers.length) return;
+      if (day.index < first) return;
       for (const a of staff) {
-        if (!day.shifts.has(a.index)) continue;
+        const todo = shares.get(a)!;
+        if (!day.shifts.has(a.index) || todo.length === 0) continue;
         const t0 = day.timeInShift(a, 0.05, 0.3)!;
-        for (let i = day.rng.int(8, 20); i > 0 && next < sellers.length; i--) {
-          const seller = sellers[next++]!;
+        if (cases && !cases.has(a))
+          cases.set(
+            a,
+            day.openTicket({
+              seller: todo[0]!,
+              related: todo.slice(1),
+              openedAt: t0 - day.rng.int(1, 12) * HOUR,
+              assignee: a,
+              openedBy: 'system',
+              topic: 'product-safety-recall',
+              closeAfter: 14 * DAY,
+            }),
+          );
+        for (let i = day.rng.int(8, 20); i > 0 && todo.length > 0; i--) {
+          const seller = todo.shift()!;
           label.sellerIds.add(world.sellers[seller]!.id);
           const t = t0 + day.rng.int(1, 3 * 3600) * 1000;
-          const ticket = day.openTicket({
-            seller,
-            openedAt: t - day.rng.int(5, 60) * MINUTE,
-            assignee: a,
-            openedBy: 'system',
-            topic: 'product-safety-recall',
-            closeAfter: 10 * DAY,
-          });
+          const ticket =
+            cases?.get(a) ??
+            day.openTicket({
+              seller,
+              openedAt: t - day.rng.int(5, 60) * MINUTE,
+              assignee: a,
+              openedBy: 'system',
+              topic: 'product-safety-recall',
+              closeAfter: 10 * DAY,
+            });
           ticketedLook(day, a, t, seller, ticket, label, 0.5);
           for (let j = day.rng.int(0, 4); j > 0; j--) {
             const review = day.world.products[day.rng.pick(world.sellers[seller]!.products)]!;
@@ -107,7 +128,7 @@ export const recallProgramme = (ctx: PlanContext, id: string): Scenario | undefi
 export const ediscoveryExport = (ctx: PlanContext, id: string): Scenario | undefined => {
   const { world, rng } = ctx;
   const [first, last] = window(rng, world, 2, 6);
-  const counsel = castVeterans(ctx, ['counsel'], rng.int(1, 3));
+  const counsel = castVeterans(ctx, ['counsel'], rng.int(2, 3));
   if (!counsel) return undefined;
   const seller = rng.int(0, world.sellers.length - 1);
   const sid = world.sellers[seller]!.id;
@@ -187,6 +208,7 @@ export const departingHandover = (ctx: PlanContext, id: string): Scenario | unde
   const leftAt = world.startMs + lastDay * DAY;
   const noticeDay = Math.max(0, lastDay - rng.int(10, 20));
   const handoverDays = rng.int(3, 6);
+  const contacts = rng.chance(0.5);
   const label = new LabelBuilder(
     id,
     'departing-handover',
@@ -231,6 +253,15 @@ export const departingHandover = (ctx: PlanContext, id: string): Scenario | unde
           fields: day.rng.sample(PLAIN_FIELDS, day.rng.int(3, 6)),
         },
       });
+      // Half the hand-overs pass on the book's contact sheet: names and addresses of its sellers' staff.
+      if (contacts && day.index === lastDay - 1)
+        day.act(e, day.timeInShift(e, 0.3, 0.9)!, 'data.export', 'dataset', 'seller-contacts', {
+          tag: label,
+          attrs: {
+            rows: e.book.length * day.rng.int(1, 3),
+            fields: ['sellerId', 'contact.name', 'contact.email', 'contact.phone'],
+          },
+        });
     },
   };
 };

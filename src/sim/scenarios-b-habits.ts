@@ -270,3 +270,50 @@ function reRemove(
       if (review.createdAt < t) day.deleteReview(m, t, r, 'spam', o);
     }
 }
+
+/**
+ * Quality sampling: support and contact-centre supervisors re-read a sample of their team's
+ * closed tickets every day, opening each seller's account under a ticket someone else worked
+ * and closed.
+ */
+export const qaSampling = (ctx: PlanContext, id: string): Scenario | undefined => {
+  const crew = castVeterans(
+    ctx,
+    ['team-lead'],
+    ctx.rng.int(2, 3),
+    (e) => e.team === 'seller-support' || e.team === 'contact-centre',
+  );
+  if (!crew) return undefined;
+  const label = new LabelBuilder(
+    id,
+    'qa-sampling',
+    'benign',
+    `${crew.length} supervisors sample their teams' closed tickets daily and reopen the sellers' accounts under them`,
+  );
+  for (const e of crew) label.employeeIds.add(e.id);
+  const teams = new Map(
+    crew.map((lead) => [lead, ctx.world.employees.filter((m) => m.manager === lead.id)]),
+  );
+  return {
+    label,
+    afterWork(day) {
+      for (const [lead, team] of teams) {
+        if (!day.shifts.has(lead.index)) continue;
+        const t0 = day.timeInShift(lead, 0.1, 0.5)!;
+        const closed = team
+          .flatMap((m) => m.ticketsWorked.slice(-20))
+          .filter((k) => (day.world.tickets.get(k)?.closedAt ?? Infinity) < t0);
+        for (const ticket of day.rng.sample(closed, day.rng.int(5, 15))) {
+          const t = t0 + day.rng.int(1, 120) * MINUTE;
+          const sid = day.world.sellers[day.world.tickets.get(ticket)!.seller]!.id;
+          day.act(lead, t, 'seller.account.view', 'seller', sid, { ticket, tag: label });
+          if (day.rng.chance(0.3))
+            day.act(lead, t + day.rng.int(30, 300) * 1000, 'seller.metrics.view', 'seller', sid, {
+              ticket,
+              tag: label,
+            });
+        }
+      }
+    },
+  };
+};

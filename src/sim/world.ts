@@ -214,7 +214,15 @@ export interface World {
   /** Sellers by category, for competitor choices. */
   readonly sellersByCategory: Map<string, number[]>;
   /** Each ticket's seller and opening time, by ticket id. */
-  readonly tickets: Map<string, { readonly seller: number; readonly openedAt: number }>;
+  readonly tickets: Map<
+    string,
+    {
+      readonly seller: number;
+      readonly openedAt: number;
+      readonly closedAt?: number;
+      readonly assignee?: number;
+    }
+  >;
   /** When each assignment of the directory file began, by `employee index/seller index`. */
   readonly assignedFrom: Map<string, number>;
   /** Counters for ids minted during the run. */
