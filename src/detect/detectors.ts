@@ -9,6 +9,7 @@ import type { Hit, Indicator } from './evidence.js';
 import { PEER_HALF, type Behaviour, type PeerNorms } from './peers.js';
 import { judge, type Judgement, type TicketProblem } from './purpose.js';
 import { SellerLedger } from './sellers.js';
+import { DetractorDays } from './detractor-days.js';
 
 const DAY = 86_400_000;
 
@@ -29,7 +30,11 @@ export const WEIGHTS = {
   personalExport: 6,
   departingExport: 15,
   sharedSellers: 4,
+  repeatedLookup: 1.5,
 } as const;
+
+/** Distinct days within 14 on which one seller's detractors were looked up: medium, high. */
+const HARVEST_DAYS = { medium: 3, high: 5 } as const;
 
 /**
  * How a behaviour stands against the employee's peers: `rare` (evidence, alerts may follow),
@@ -109,6 +114,7 @@ export class Detectors {
   private readonly benefit = new Map<string, Map<string, Mark>>();
   private readonly benefitSeen = new Set<string>();
   readonly sellers = new SellerLedger();
+  private readonly detractors = new DetractorDays();
   /** Group × behaviour → hits seen while that norm was cold, to be weighed once it is known. */
   private readonly pending = new Map<string, Hit[]>();
   private coldKey = '';
@@ -263,12 +269,13 @@ export class Detectors {
       reviews.map((r) => r.reviewId),
     );
     const selfServed = this.problems(e, t, j, sellers, who, out);
-    if (j.justified && !selfServed) return;
     const negative = [
       ...new Set(
         reviews.filter((r) => r.rating <= 2 && r.sellerId !== undefined).map((r) => r.sellerId!),
       ),
     ];
+    for (const seller of negative) this.detractorDays(e, t, seller, out);
+    if (j.justified && !selfServed) return;
     if (negative.length === 0) {
       out.push(this.hit('reviewer-lookup', e, t, WEIGHTS.lookup, sellers));
       return;
@@ -304,6 +311,24 @@ export class Detectors {
           summary: `${marks.length} contact look-ups, without a fitting ticket, of reviewers who gave ${seller} 1–2 stars (14 days)`,
         });
     }
+  }
+
+  /**
+   * One seller's detractors looked up on `HARVEST_DAYS` distinct days within 14, tickets or
+   * not: a harvest spread over weeks under real tickets (docs/detection.md).
+   */
+  private detractorDays(e: AccessEvent, t: number, seller: string, out: Hit[]): void {
+    const { marks, days } = this.detractors.add(e.actor, seller, e.id, t);
+    if (days < HARVEST_DAYS.medium) return;
+    out.push(this.hit('repeated-detractor-lookup', e, t, WEIGHTS.repeatedLookup, [seller]));
+    this.book.raise({
+      employeeId: e.actor,
+      detector: 'reviewer-harvest',
+      severity: days >= HARVEST_DAYS.high ? 'high' : 'medium',
+      t,
+      marks,
+      summary: `contact look-ups of reviewers who gave ${seller} 1–2 stars on ${days} different days within 14 (${marks.length} look-ups), tickets or not`,
+    });
   }
 
   /** Removing a review: negative, unreported, unticketed — deletion for hire? */

@@ -159,6 +159,35 @@ describe('DetectionEngine', () => {
     });
   });
 
+  describe('when one seller’s detractors are looked up day after day under real tickets', () => {
+    it('raises reviewer-harvest on the third distinct day within 14, not for look-ups of one sitting', () => {
+      const s = team();
+      for (let i = 1; i <= 6; i++) s.review(`r-${i}`, 's-1', `u-${i}`, 1);
+      for (let i = 1; i <= 6; i++) s.review(`q-${i}`, 's-2', `w-${i}`, 2);
+      for (let i = 1; i <= 6; i++) {
+        s.ticket(`d-${i}`, 's-1', 'e-1', { reviewId: `r-${i}` });
+        s.ticket(`k-${i}`, 's-2', 'e-2', { reviewId: `q-${i}` });
+      }
+      // e-2: six look-ups in one sitting (a recall, an audit); e-1: one a day.
+      for (let i = 1; i <= 6; i++)
+        s.event('e-2', 'reviewer.contact.view', 'reviewer', `w-${i}`, at(1, 2, i), {
+          ticket: `k-${i}`,
+        });
+      const day3 = [1, 2, 3].map((d) =>
+        s.event('e-1', 'reviewer.contact.view', 'reviewer', `u-${d}`, at(d, 3), {
+          ticket: `d-${d}`,
+        }),
+      );
+      const f = detect(s);
+      expect(alertsOf(f, 'e-2')).toEqual([]);
+      const [alert] = alertsOf(f, 'e-1', 'reviewer-harvest');
+      expect(alert?.severity).toBe('medium');
+      expect(alert?.sellerIds).toEqual(['s-1']);
+      expect(alert?.events).toEqual(day3);
+      expect(alert?.eventTime).toBe(at(3, 3));
+    });
+  });
+
   describe('when reviews are removed', () => {
     it('flags unreported removals of negative reviews, not reported ones or positive ones', () => {
       const s = team();

@@ -10,6 +10,7 @@ export const INDICATORS = [
   'purpose-mismatch',
   'self-serving-ticket',
   'negative-reviewer-lookup',
+  'repeated-detractor-lookup',
   'reviewer-lookup',
   'unreported-negative-deletion',
   'personal-data-export',

@@ -22,8 +22,10 @@ export const BEHAVIOURS = [
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
 const MIN_GROUP = 8;
-/** Members need this many worked days (one finished) before their rate counts. */
+/** Members need this many worked days (one finished)… */
 const MIN_DAYS = 2;
+/** …spanning at least this long before their rate counts (a shift ending just after midnight is not a day). */
+const MIN_HISTORY = 12 * 3_600_000;
 /** Qualifying members a group needs before its norm is trusted (cold start before that). */
 const MIN_QUALIFIED = 3;
 /** The peers' daily rate of a behaviour at which one instance of it weighs half. */
@@ -35,6 +37,10 @@ type Counts = Record<Behaviour, number>;
 interface Member {
   days: number;
   lastDay: number;
+  /** Time of their first event; -1 before it. */
+  firstT: number;
+  /** Enough history for their rate to count in their groups' norms. */
+  qualified: boolean;
   counts: Counts;
 }
 
@@ -54,7 +60,7 @@ export interface Norm {
 export interface PeerGroupReport {
   readonly group: string;
   readonly members: number;
-  /** Members with at least `MIN_DAYS` worked days: those the norms are learned from. */
+  /** Members with enough history (`MIN_DAYS` worked days over `MIN_HISTORY`): those the norms are learned from. */
   readonly qualified: number;
   readonly norms: Readonly<Record<Behaviour, { median: number; share: number }>>;
 }
@@ -81,7 +87,7 @@ export class PeerNorms {
   enrol(e: EmployeeView): Member {
     let m = this.members.get(e.id);
     if (!m) {
-      m = { days: 0, lastDay: -1, counts: zeroCounts() };
+      m = { days: 0, lastDay: -1, firstT: -1, qualified: false, counts: zeroCounts() };
       this.members.set(e.id, m);
     }
     if (this.filed.get(e.id) !== e) {
@@ -90,7 +96,7 @@ export class PeerNorms {
         const g = this.groups.get(key) ?? new Set<string>();
         if (!g.has(e.id)) {
           g.add(e.id);
-          if (m.days >= MIN_DAYS) this.qualified.set(key, (this.qualified.get(key) ?? 0) + 1);
+          if (m.qualified) this.qualified.set(key, (this.qualified.get(key) ?? 0) + 1);
         }
         this.groups.set(key, g);
       }
@@ -102,13 +108,16 @@ export class PeerNorms {
   worked(e: EmployeeView, t: number): void {
     const day = Math.floor(t / DAY);
     const m = this.enrol(e);
-    if (m.lastDay === day) return;
-    m.lastDay = day;
-    m.days++;
-    if (m.days === MIN_DAYS)
-      for (const key of groupKeys(e))
-        if (this.groups.get(key)?.has(e.id))
-          this.qualified.set(key, (this.qualified.get(key) ?? 0) + 1);
+    if (m.firstT < 0) m.firstT = t;
+    if (m.lastDay !== day) {
+      m.lastDay = day;
+      m.days++;
+    }
+    if (m.qualified || m.days < MIN_DAYS || t - m.firstT < MIN_HISTORY) return;
+    m.qualified = true;
+    for (const key of groupKeys(e))
+      if (this.groups.get(key)?.has(e.id))
+        this.qualified.set(key, (this.qualified.get(key) ?? 0) + 1);
   }
 
   /** Records one instance of a behaviour by the employee. */
@@ -212,7 +221,7 @@ export class PeerNorms {
     let showing = 0;
     for (const id of this.groups.get(group) ?? []) {
       const m = this.members.get(id);
-      if (!m || m.days < MIN_DAYS) continue;
+      if (!m?.qualified) continue;
       rates.push(m.counts[behaviour] / m.days);
       if (m.counts[behaviour] > 0) showing++;
     }
