@@ -31,10 +31,13 @@ export const WEIGHTS = {
   departingExport: 15,
   sharedSellers: 4,
   repeatedLookup: 1.5,
+  repeatedRemoval: 3,
 } as const;
 
 /** Distinct days within 14 on which one seller's detractors were looked up: medium, high. */
 const HARVEST_DAYS = { medium: 3, high: 5 } as const;
+/** Distinct days within 14 on which one seller's unreported negatives were removed: medium, high. */
+const REMOVAL_DAYS = { medium: 2, high: 3 } as const;
 
 /**
  * How a behaviour stands against the employee's peers: `rare` (evidence, alerts may follow),
@@ -115,6 +118,7 @@ export class Detectors {
   private readonly benefitSeen = new Set<string>();
   readonly sellers = new SellerLedger();
   private readonly detractors = new DetractorDays();
+  private readonly removals = new DetractorDays();
   /** Group × behaviour → hits seen while that norm was cold, to be weighed once it is known. */
   private readonly pending = new Map<string, Hit[]>();
   private coldKey = '';
@@ -331,6 +335,24 @@ export class Detectors {
     });
   }
 
+  /**
+   * One seller's unreported 1–2★ reviews removed on `REMOVAL_DAYS` distinct days within 14,
+   * tickets or not: deletions for hire hidden in an audit's honest work.
+   */
+  private removalDays(e: AccessEvent, t: number, seller: string, out: Hit[]): void {
+    const { marks, days } = this.removals.add(e.actor, seller, e.id, t);
+    if (days < REMOVAL_DAYS.medium) return;
+    out.push(this.hit('repeated-negative-removal', e, t, WEIGHTS.repeatedRemoval, [seller]));
+    this.book.raise({
+      employeeId: e.actor,
+      detector: 'deletion-for-hire',
+      severity: days >= REMOVAL_DAYS.high ? 'high' : 'medium',
+      t,
+      marks,
+      summary: `unreported 1–2 star reviews of ${seller} removed on ${days} different days within 14 (${marks.length} removals), tickets or not`,
+    });
+  }
+
   /** Removing a review: negative, unreported, unticketed — deletion for hire? */
   deletion(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
     const review = this.dir.reviews.get(e.target.id);
@@ -339,6 +361,7 @@ export class Detectors {
     const reported = (this.dir.firstReport.get(e.target.id) ?? Infinity) <= t;
     const j = judge(this.dir, e, t, who, seller ? [seller] : [], [e.target.id]);
     this.problems(e, t, j, seller ? [seller] : [], who, out);
+    if (!reported && seller) this.removalDays(e, t, seller, out);
     if (reported || j.justified) return;
     const reason = typeof e.attrs?.['reason'] === 'string' ? e.attrs['reason'] : 'other';
     const { factor, standing } = this.weigh(who, 'unreported-removal', t, e.actor);

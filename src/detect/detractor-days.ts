@@ -1,5 +1,6 @@
 /**
- * Day after day, one seller's detractors: contact look-ups of the authors of a seller's 1–2★
+ * Day after day, one seller: distinct UTC days per employee and seller over a trailing 14 days
+ * (used for detractor look-ups and for unreported negative removals). Detractors: contact look-ups of the authors of a seller's 1–2★
  * reviews, counted by distinct UTC day per employee and seller over a trailing 14 days —
  * whatever the tickets say. A dispute desk looks up a reviewer now and then, for many sellers;
  * a recall looks up many in one sitting; a harvester serving one client comes back for that

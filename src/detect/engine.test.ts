@@ -221,6 +221,25 @@ describe('DetectionEngine', () => {
       expect(riskOf(f, 'm-2')).toBe(0);
     });
 
+    it('flags one seller’s unreported negatives removed on two days even under an audit ticket', () => {
+      const s = team();
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
+      for (let i = 1; i <= 4; i++) s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+      s.ticket('audit', 's-1', 'm-1', { openedBy: 'system' });
+      const day1 = s.event('m-1', 'review.delete', 'review', 'neg-1', at(1, 1), {
+        ticket: 'audit',
+      });
+      s.event('m-1', 'review.delete', 'review', 'neg-2', at(1, 2), { ticket: 'audit' });
+      expect(alertsOf(detect(s), 'm-1')).toEqual([]);
+      const day2 = s.event('m-1', 'review.delete', 'review', 'neg-3', at(2, 1), {
+        ticket: 'audit',
+      });
+      const [alert] = alertsOf(detect(s), 'm-1', 'deletion-for-hire');
+      expect(alert?.severity).toBe('medium');
+      expect(alert?.events).toContain(day1);
+      expect(alert?.events).toContain(day2);
+    });
+
     it('names every employee giving one seller such benefits in one ring alert each', () => {
       const s = team();
       s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);

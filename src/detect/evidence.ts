@@ -13,6 +13,7 @@ export const INDICATORS = [
   'repeated-detractor-lookup',
   'reviewer-lookup',
   'unreported-negative-deletion',
+  'repeated-negative-removal',
   'personal-data-export',
   'departing-export',
   'shared-sellers',
