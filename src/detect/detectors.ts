@@ -36,6 +36,11 @@ export const WEIGHTS = {
 
 /** Distinct days within 14 on which one seller's detractors were looked up: medium, high. */
 const HARVEST_DAYS = { medium: 3, high: 5 } as const;
+/**
+ * Rows from which a leaver's personal-field export is bulk (a table, not a hand-over's contact
+ * sheet of one book: tens to hundreds of rows). A judgement call.
+ */
+const BULK_ROWS = 1_000;
 /** Distinct days within 14 on which one seller's unreported negatives were removed: medium, high. */
 const REMOVAL_DAYS = { medium: 2, high: 3 } as const;
 
@@ -402,6 +407,11 @@ export class Detectors {
     const rows = typeof e.attrs?.['rows'] === 'number' ? e.attrs['rows'] : 0;
     const leaving = who?.leftAt !== undefined && t >= who.leftAt - 30 * DAY;
     const mark = [{ t, eventId: e.id }];
+    if (leaving && rows < BULK_ROWS) {
+      // A hand-over: a book's contact sheet to a successor — noted, not alerted.
+      out.push(this.hit('personal-data-export', e, t, WEIGHTS.personalExport / 2, []));
+      return;
+    }
     if (leaving) {
       out.push(this.hit('departing-export', e, t, WEIGHTS.departingExport, []));
       this.book.raise({
@@ -443,7 +453,14 @@ export class Detectors {
     let selfServed = false;
     for (const p of j.problems) {
       if (p === 'self-opened') selfServed = this.selfOpened(e, t, j, sellers, who, out);
-      else out.push(this.hit('purpose-mismatch', e, t, WEIGHTS.problem[p], sellers));
+      else if (p === 'closed') {
+        // Follow-ups and quality sampling of closed tickets: evidence only where peers rarely do it.
+        const { factor, standing } = this.weigh(who, 'late-follow-up', t, e.actor);
+        if (standing !== 'common')
+          out.push(
+            this.hit('purpose-mismatch', e, t, WEIGHTS.problem[p] * factor, sellers, standing),
+          );
+      } else out.push(this.hit('purpose-mismatch', e, t, WEIGHTS.problem[p], sellers));
     }
     // One mark per event, however many problems its ticket has.
     if (j.problems.includes('other-seller') || j.problems.includes('not-theirs')) {

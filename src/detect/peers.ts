@@ -18,6 +18,7 @@ export const BEHAVIOURS = [
   'ticket-mismatch',
   'negative-lookup',
   'unreported-removal',
+  'late-follow-up',
 ] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 

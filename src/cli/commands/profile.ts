@@ -14,6 +14,7 @@ const SHORT: Record<Behaviour, string> = {
   'ticket-mismatch': 'ticket mismatch',
   'negative-lookup': 'neg. look-up',
   'unreported-removal': 'unrep. removal',
+  'late-follow-up': 'closed ticket',
 };
 
 /**
