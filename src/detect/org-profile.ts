@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { DetectError } from './errors.js';
 import type { EmployeeView } from './directory-view.js';
-import type { Behaviour } from './peers.js';
+import type { Behaviour } from './behaviours.js';
 
 /** Job functions a profile may declare, and the norm floors (per worked day) each seeds. */
 export const JOB_FUNCTIONS = {

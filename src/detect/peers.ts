@@ -10,17 +10,9 @@
 import type { EmployeeView } from './directory-view.js';
 import { EMPTY_PROFILE, floorsFor, type OrgProfile } from './org-profile.js';
 
-/** The behaviours whose norms detectors weigh evidence against (docs/detection.md). */
-export const BEHAVIOURS = [
-  'unjustified',
-  'self-opened',
-  'personal-export',
-  'ticket-mismatch',
-  'negative-lookup',
-  'unreported-removal',
-  'late-follow-up',
-] as const;
-export type Behaviour = (typeof BEHAVIOURS)[number];
+import { BEHAVIOURS, type Behaviour } from './behaviours.js';
+
+export { BEHAVIOURS, type Behaviour } from './behaviours.js';
 
 const MIN_GROUP = 8;
 /** Members need this many worked days (one finished)… */
