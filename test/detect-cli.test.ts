@@ -142,3 +142,45 @@ describe('warden explain', () => {
     expect((await runCli(['explain', 'nobody', '--db', db])).code).toBe(2);
   });
 });
+
+describe('warden profile and the org profile', () => {
+  it('shows what was learned per peer group, and the declared job functions', async () => {
+    const org = join(dir.path, 'org.json');
+    writeFileSync(
+      org,
+      JSON.stringify({
+        version: 1,
+        personalData: { owned: 'by another context' },
+        detection: { jobFunctions: [{ does: 'cross-seller-analytics', teams: ['analytics*'] }] },
+      }),
+    );
+    const r = await runCli(['profile', '--db', db, '--org', org, '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as {
+      jobFunctions: { does: string }[];
+      peerGroups: { group: string; members: number; qualified: number; norms: object }[];
+    };
+    expect(out.jobFunctions.map((f) => f.does)).toEqual(['cross-seller-analytics']);
+    expect(out.peerGroups.length).toBeGreaterThan(1);
+    expect(out.peerGroups.reduce((n, g) => n + g.members, 0)).toBeGreaterThan(20);
+    for (const g of out.peerGroups) {
+      expect(g.group).toMatch(/^(team=|role=)/);
+      expect(Object.keys(g.norms)).toContain('self-opened');
+    }
+  });
+
+  it('refuses a profile whose detection section does not validate, naming the file and field', async () => {
+    const org = join(dir.path, 'bad-org.json');
+    writeFileSync(
+      org,
+      JSON.stringify({ detection: { jobFunctions: [{ does: 'spying', teams: ['x'] }] } }),
+    );
+    const r = await runCli(['risk', '--db', db, '--org', org]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('ORG_PROFILE_INVALID');
+    expect(r.err).toContain('detection.jobFunctions.0.does');
+    expect(r.err).toContain(org);
+    const missing = await runCli(['detect', '--db', db, '--org', join(dir.path, 'nope.json')]);
+    expect(missing.code).toBe(2);
+  });
+});

@@ -3,6 +3,7 @@ import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { alertsCommand, detectCommand, riskCommand, sellersCommand } from './commands/detect.js';
 import { explainCommand } from './commands/explain.js';
+import { profileCommand } from './commands/profile.js';
 import { SEVERITIES } from '../domain/index.js';
 import { integer, simulateCommand } from './commands/simulate.js';
 import { PRESET_NAMES, WORLD_NAMES, type PresetName } from '../sim/index.js';
@@ -19,6 +20,11 @@ import { withExistingDb, withReadOnlyDb } from './read-only.js';
 
 const dbOption = (): Option =>
   new Option('--db <path>', 'the database file (default: $WARDEN_DB, else ./warden.db)');
+const orgOption = (): Option =>
+  new Option(
+    '--org <file>',
+    'the org profile: declared job functions (default: warden.org.json beside the database, if any)',
+  );
 
 /**
  * The `warden` command. Returns the exit code: 0 ok, 1 a finding or a failed verification,
@@ -72,9 +78,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       'run the detectors over everything stored and save the findings; exit 1 on an alert of medium or more',
     )
     .addOption(dbOption())
+    .addOption(orgOption())
     .option('--json', 'machine-readable summary')
     .option('--full', 'ignore the saved detection state and replay the whole ledger')
-    .action(async (o: { db?: string; json?: boolean; full?: boolean }) => {
+    .action(async (o: { db?: string; json?: boolean; full?: boolean; org?: string }) => {
       code = await withDb(o.db, (w) => detectCommand(w, o, io));
     });
 
@@ -82,12 +89,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command('risk')
     .description('employees with a risk score above 0, highest first, with their reasons')
     .addOption(dbOption())
+    .addOption(orgOption())
     .option(
       '--json',
       'the contract shape: [{ employeeId, score, reasons: [{ indicator, detail, events }] }]',
     )
     .option('--limit <n>', 'rows in the table', '25')
-    .action(async (o: { db?: string; json?: boolean; limit?: string }) => {
+    .action(async (o: { db?: string; json?: boolean; limit?: string; org?: string }) => {
       code = await withExistingDb(o.db, (w) => riskCommand(w, o, io));
     });
 
@@ -95,6 +103,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command('alerts')
     .description('alerts in event-time order; exit 1 when any is shown')
     .addOption(dbOption())
+    .addOption(orgOption())
     .option(
       '--json',
       'the contract shape: [{ id, employeeId, detector, severity, eventTime, sellerIds, events, summary }]',
@@ -104,7 +113,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         .choices(SEVERITIES)
         .default('low'),
     )
-    .action(async (o: { db?: string; json?: boolean; severity?: string }) => {
+    .action(async (o: { db?: string; json?: boolean; severity?: string; org?: string }) => {
       code = await withExistingDb(o.db, (w) => alertsCommand(w, o, io));
     });
 
@@ -114,9 +123,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       'sellers by what employees gave them without purpose: removals, rating lift, look-ups, rings',
     )
     .addOption(dbOption())
+    .addOption(orgOption())
     .option('--json', 'machine-readable output')
     .option('--limit <n>', 'rows in the table', '25')
-    .action(async (o: { db?: string; json?: boolean; limit?: string }) => {
+    .action(async (o: { db?: string; json?: boolean; limit?: string; org?: string }) => {
       code = await withExistingDb(o.db, (w) => sellersCommand(w, o, io));
     });
 
@@ -127,9 +137,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     )
     .argument('<employee>')
     .addOption(dbOption())
+    .addOption(orgOption())
     .option('--json', 'machine-readable output')
-    .action(async (employee: string, o: { db?: string; json?: boolean }) => {
+    .action(async (employee: string, o: { db?: string; json?: boolean; org?: string }) => {
       code = await withExistingDb(o.db, (w) => explainCommand(w, employee, o, io));
+    });
+
+  program
+    .command('profile')
+    .description(
+      'what detection learned per peer group (members, norms per behaviour) and the declared job functions',
+    )
+    .addOption(dbOption())
+    .addOption(orgOption())
+    .option('--json', 'machine-readable output')
+    .action(async (o: { db?: string; json?: boolean; org?: string }) => {
+      code = await withExistingDb(o.db, (w) => profileCommand(w, o, io));
     });
 
   program

@@ -17,7 +17,7 @@ function market(): Stream {
   for (let i = 1; i <= 20; i++) s.employee(`h-${i}`, { site: 'Dublin' });
   s.seller('client', 'toys').seller('popular', 'home');
   for (let i = 1; i <= 6; i++) s.review(`neg-${i}`, 'client', `u-${i}`, 1);
-  return s;
+  return s.history(['m-1', 'a-1', 'a-2', ...Array.from({ length: 20 }, (_, i) => `h-${i + 1}`)]);
 }
 
 describe('collusion rings', () => {
@@ -54,9 +54,10 @@ describe('collusion rings', () => {
 
   it('does not make a ring of a crowd looking at a popular seller', () => {
     const s = market();
-    for (let i = 1; i <= 20; i++)
-      for (let d = 0; d < 2; d++)
-        s.event(`h-${i}`, 'seller.metrics.view', 'seller', 'popular', at(d, 1, i));
+    for (let i = 1; i <= 20; i++) s.employee(`k-${i}`, { team: 'front-desk', site: 'Dublin' });
+    for (let d = -3; d < 2; d++)
+      for (let i = 1; i <= 20; i++)
+        s.event(`k-${i}`, 'seller.metrics.view', 'seller', 'popular', at(d, 1, i));
     expect(detect(s).alerts.filter((a) => a.detector === 'collusion-ring')).toEqual([]);
   });
 

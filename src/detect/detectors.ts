@@ -7,9 +7,10 @@ import type { Alert } from '../domain/index.js';
 import { AlertBook, Windows, type AlertListener, type Mark } from './alert-book.js';
 import type { DirectoryView, EmployeeView } from './directory-view.js';
 import type { Hit, Indicator } from './evidence.js';
-import type { PeerBaselines } from './peers.js';
+import { PEER_HALF, type Behaviour, type PeerNorms } from './peers.js';
 import { judge, type Judgement, type TicketProblem } from './purpose.js';
 import { SellerLedger } from './sellers.js';
+import { DetractorDays } from './detractor-days.js';
 
 const DAY = 86_400_000;
 
@@ -30,10 +31,30 @@ export const WEIGHTS = {
   personalExport: 6,
   departingExport: 15,
   sharedSellers: 4,
+  repeatedLookup: 1.5,
+  repeatedRemoval: 3,
 } as const;
 
-/** Peers' daily rate of access without purpose at which one such access weighs half. */
-const PEER_HALF = 0.3;
+/** Distinct days within 14 on which one seller's detractors were looked up: medium, high. */
+const HARVEST_DAYS = { medium: 3, high: 5 } as const;
+/**
+ * Rows from which a leaver's personal-field export is bulk (a table, not a hand-over's contact
+ * sheet of one book: tens to hundreds of rows). A judgement call.
+ */
+const BULK_ROWS = 1_000;
+/** Distinct days within 14 on which one seller's unreported negatives were removed: medium, high. */
+const REMOVAL_DAYS = { medium: 2, high: 3 } as const;
+
+/**
+ * How a behaviour stands against the employee's peers: `rare` (evidence, alerts may follow),
+ * `common` (their job: weighs little, never alerts), `cold` (the group's norm is not learned
+ * yet: evidence is kept, alerts wait until it is).
+ */
+type Standing = 'rare' | 'common' | 'cold';
+interface Weighed {
+  readonly factor: number;
+  readonly standing: Standing;
+}
 const WEAK_REASONS = new Set(['other', 'seller-request']);
 /** Field names that hold a person's data (normalised: lower case, no separators). */
 const PERSONAL_NAMES = new Set([
@@ -107,10 +128,15 @@ export class Detectors implements AlertListener {
   private readonly benefit = new Map<string, Map<string, Mark>>();
   private readonly benefitSeen = new Set<string>();
   readonly sellers = new SellerLedger();
+  private readonly detractors = new DetractorDays();
+  private readonly removals = new DetractorDays();
+  /** Group × behaviour → hits seen while that norm was cold, to be weighed once it is known. */
+  private readonly pending = new Map<string, Hit[]>();
+  private coldKey = '';
 
   constructor(
     private readonly dir: DirectoryView,
-    private readonly peers: PeerBaselines,
+    private readonly peers: PeerNorms,
     private readonly sink: HitSink,
   ) {
     this.book = new AlertBook(this);
@@ -136,28 +162,65 @@ export class Detectors implements AlertListener {
   sellerAccess(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
     const seller = e.target.id;
     const j = judge(this.dir, e, t, who, [seller], []);
-    this.problems(e, t, j, [seller], out);
+    this.problems(e, t, j, [seller], who, out);
     if (j.justified) return;
     const action = e.action as keyof typeof WEIGHTS.access;
-    const factor = who ? 1 / (1 + this.peers.peerRate(who, t) / PEER_HALF) : 1;
-    this.peers.unjustified(e.actor);
+    const { factor, standing } = this.weigh(who, 'unjustified', t, e.actor);
+    // Common in the peer group: their job, not evidence against them.
+    if (standing === 'common') return;
     out.push(
-      this.hit('unjustified-seller-access', e, t, WEIGHTS.access[action] * factor, [seller]),
+      this.hit(
+        'unjustified-seller-access',
+        e,
+        t,
+        WEIGHTS.access[action] * factor,
+        [seller],
+        standing,
+      ),
     );
-    if (action === 'seller.account.view' || factor < 0.5) return;
+    if (action === 'seller.account.view') return;
     const mark: Mark = {
       t,
       eventId: e.id,
       sellerId: seller,
       tag: this.dir.sellerCategory.get(seller),
     };
-    this.metricsRules(
-      e,
-      t,
-      this.metrics7.add(e.actor, mark),
-      this.metrics28.add(e.actor, mark),
-      action === 'seller.metrics.export',
-    );
+    const week = this.metrics7.add(e.actor, mark);
+    const month = this.metrics28.add(e.actor, mark);
+    if (standing === 'rare')
+      this.metricsRules(e, t, week, month, action === 'seller.metrics.export');
+  }
+
+  /** Counts the behaviour for the actor, then weighs it against their peers' norm. */
+  private weigh(
+    who: EmployeeView | undefined,
+    behaviour: Behaviour,
+    t: number,
+    actor: string,
+  ): Weighed {
+    const norm = who ? this.peers.norm(who, behaviour, t) : undefined;
+    this.peers.count(actor, behaviour);
+    if (!norm) return { factor: 1, standing: 'rare' };
+    const key = `${norm.group}#${behaviour}`;
+    if (norm.cold) {
+      this.coldKey = key;
+      return { factor: 1, standing: 'cold' };
+    }
+    const factor = 1 / (1 + norm.rate / PEER_HALF);
+    this.release(key, factor);
+    return { factor, standing: factor < 0.5 ? 'common' : 'rare' };
+  }
+
+  /**
+   * Evidence held while its group's norm was cold, weighed now that the norm is known: kept at
+   * the factor of the first warm judgement if the behaviour is rare, dropped if it is common.
+   */
+  private release(key: string, factor: number): void {
+    const held = this.pending.get(key);
+    if (!held) return;
+    this.pending.delete(key);
+    if (factor < 0.5) return;
+    for (const h of held) this.sink.record({ ...h, weight: h.weight * factor });
   }
 
   private metricsRules(
@@ -222,25 +285,28 @@ export class Detectors implements AlertListener {
       sellers,
       reviews.map((r) => r.reviewId),
     );
-    this.problems(e, t, j, sellers, out);
-    const selfServed = j.problems.includes('self-opened');
-    if (j.justified && !selfServed) return;
+    const selfServed = this.problems(e, t, j, sellers, who, out);
     const negative = [
       ...new Set(
         reviews.filter((r) => r.rating <= 2 && r.sellerId !== undefined).map((r) => r.sellerId!),
       ),
     ];
+    for (const seller of negative) this.detractorDays(e, t, seller, out);
+    if (j.justified && !selfServed) return;
     if (negative.length === 0) {
       out.push(this.hit('reviewer-lookup', e, t, WEIGHTS.lookup, sellers));
       return;
     }
+    const { factor, standing } = this.weigh(who, 'negative-lookup', t, e.actor);
+    if (standing === 'common') return;
     out.push(
       this.hit(
         'negative-reviewer-lookup',
         e,
         t,
-        WEIGHTS.negativeLookup * (selfServed ? 0.5 : 1),
+        WEIGHTS.negativeLookup * (selfServed ? 0.5 : 1) * factor,
         negative,
+        standing,
       ),
     );
     for (const seller of negative) {
@@ -252,7 +318,7 @@ export class Detectors implements AlertListener {
       });
       this.benefitFor(seller, e, t, out);
       const severity = marks.length >= 8 ? 'high' : marks.length >= 3 ? 'medium' : undefined;
-      if (severity)
+      if (severity && standing === 'rare')
         this.book.raise({
           employeeId: e.actor,
           detector: 'reviewer-harvest',
@@ -264,6 +330,42 @@ export class Detectors implements AlertListener {
     }
   }
 
+  /**
+   * One seller's detractors looked up on `HARVEST_DAYS` distinct days within 14, tickets or
+   * not: a harvest spread over weeks under real tickets (docs/detection.md).
+   */
+  private detractorDays(e: AccessEvent, t: number, seller: string, out: Hit[]): void {
+    const { marks, days } = this.detractors.add(e.actor, seller, e.id, t);
+    if (days < HARVEST_DAYS.medium) return;
+    out.push(this.hit('repeated-detractor-lookup', e, t, WEIGHTS.repeatedLookup, [seller]));
+    this.book.raise({
+      employeeId: e.actor,
+      detector: 'reviewer-harvest',
+      severity: days >= HARVEST_DAYS.high ? 'high' : 'medium',
+      t,
+      marks,
+      summary: `contact look-ups of reviewers who gave ${seller} 1–2 stars on ${days} different days within 14 (${marks.length} look-ups), tickets or not`,
+    });
+  }
+
+  /**
+   * One seller's unreported 1–2★ reviews removed on `REMOVAL_DAYS` distinct days within 14,
+   * tickets or not: deletions for hire hidden in an audit's honest work.
+   */
+  private removalDays(e: AccessEvent, t: number, seller: string, out: Hit[]): void {
+    const { marks, days } = this.removals.add(e.actor, seller, e.id, t);
+    if (days < REMOVAL_DAYS.medium) return;
+    out.push(this.hit('repeated-negative-removal', e, t, WEIGHTS.repeatedRemoval, [seller]));
+    this.book.raise({
+      employeeId: e.actor,
+      detector: 'deletion-for-hire',
+      severity: days >= REMOVAL_DAYS.high ? 'high' : 'medium',
+      t,
+      marks,
+      summary: `unreported 1–2 star reviews of ${seller} removed on ${days} different days within 14 (${marks.length} removals), tickets or not`,
+    });
+  }
+
   /** Removing a review: negative, unreported, unticketed — deletion for hire? */
   deletion(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
     const review = this.dir.reviews.get(e.target.id);
@@ -271,11 +373,17 @@ export class Detectors implements AlertListener {
     const seller = this.dir.sellerOfReview(e.target.id);
     const reported = (this.dir.firstReport.get(e.target.id) ?? Infinity) <= t;
     const j = judge(this.dir, e, t, who, seller ? [seller] : [], [e.target.id]);
-    this.problems(e, t, j, seller ? [seller] : [], out);
+    this.problems(e, t, j, seller ? [seller] : [], who, out);
+    if (!reported && seller) this.removalDays(e, t, seller, out);
     if (reported || j.justified) return;
     const reason = typeof e.attrs?.['reason'] === 'string' ? e.attrs['reason'] : 'other';
-    const weight = WEIGHTS.negativeDeletion * (WEAK_REASONS.has(reason) ? WEIGHTS.weakReason : 1);
-    out.push(this.hit('unreported-negative-deletion', e, t, weight, seller ? [seller] : []));
+    const { factor, standing } = this.weigh(who, 'unreported-removal', t, e.actor);
+    if (standing === 'common') return;
+    const weight =
+      WEIGHTS.negativeDeletion * (WEAK_REASONS.has(reason) ? WEIGHTS.weakReason : 1) * factor;
+    out.push(
+      this.hit('unreported-negative-deletion', e, t, weight, seller ? [seller] : [], standing),
+    );
     if (seller) this.sellers.removal(seller, review.rating, e.actor);
     const marks = this.deletions14.add(e.actor, { t, eventId: e.id, sellerId: seller });
     if (seller) this.benefitFor(seller, e, t, out);
@@ -286,7 +394,7 @@ export class Detectors implements AlertListener {
     );
     const severity =
       marks.length >= 5 || perSeller >= 3 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
-    if (severity)
+    if (severity && standing === 'rare')
       this.book.raise({
         employeeId: e.actor,
         detector: 'deletion-for-hire',
@@ -303,10 +411,15 @@ export class Detectors implements AlertListener {
       ? (e.attrs['fields'] as unknown[]).filter((f) => typeof f === 'string')
       : [];
     const personal = fields.filter(isPersonalField);
-    if (personal.length === 0 || who?.team === 'legal') return;
+    if (personal.length === 0 || this.underOwnCase(e, t)) return;
     const rows = typeof e.attrs?.['rows'] === 'number' ? e.attrs['rows'] : 0;
     const leaving = who?.leftAt !== undefined && t >= who.leftAt - 30 * DAY;
     const mark = [{ t, eventId: e.id }];
+    if (leaving && rows < BULK_ROWS) {
+      // A hand-over: a book's contact sheet to a successor — noted, not alerted.
+      out.push(this.hit('personal-data-export', e, t, WEIGHTS.personalExport / 2, []));
+      return;
+    }
     if (leaving) {
       out.push(this.hit('departing-export', e, t, WEIGHTS.departingExport, []));
       this.book.raise({
@@ -319,54 +432,51 @@ export class Detectors implements AlertListener {
       });
       return;
     }
-    out.push(this.hit('personal-data-export', e, t, WEIGHTS.personalExport, []));
+    const { factor, standing } = this.weigh(who, 'personal-export', t, e.actor);
+    if (standing === 'common') return;
+    out.push(this.hit('personal-data-export', e, t, WEIGHTS.personalExport * factor, []));
+    if (standing !== 'rare') return;
     this.book.raise({
       employeeId: e.actor,
       detector: 'personal-data-export',
       severity: 'medium',
       t,
       marks: mark,
-      summary: `exported ${rows.toLocaleString('en-US')} rows with personal fields (${personal.join(', ')}) outside Legal`,
+      summary: `exported ${rows.toLocaleString('en-US')} rows with personal fields (${personal.join(', ')}), which their peers rarely do`,
     });
   }
 
-  /** What is wrong with the ticket an event cites. */
+  /**
+   * What is wrong with the ticket an event cites. Returns whether the ticket being self-opened
+   * counts against the actor (it does not where their peers open their own tickets daily).
+   */
   private problems(
     e: AccessEvent,
     t: number,
     j: Judgement,
     sellers: readonly string[],
+    who: EmployeeView | undefined,
     out: Hit[],
-  ): void {
+  ): boolean {
+    let selfServed = false;
     for (const p of j.problems) {
-      if (p === 'self-opened') {
-        out.push(this.hit('self-serving-ticket', e, t, WEIGHTS.selfServing, sellers));
-        const marks = this.selfServing14.add(e.actor, {
-          t,
-          eventId: e.id,
-          sellerId: j.ticket?.sellerId,
-        });
-        const sellerCount = new Set(marks.map((m) => m.sellerId)).size;
-        const severity =
-          sellerCount >= 2 && marks.length >= 3 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
-        if (severity)
-          this.book.raise({
-            employeeId: e.actor,
-            detector: 'self-serving-ticket',
-            severity,
-            t,
-            marks,
-            summary: `${marks.length} sensitive accesses under tickets they opened themselves, for ${sellerCount} seller(s)`,
-          });
-        continue;
-      }
-      out.push(this.hit('purpose-mismatch', e, t, WEIGHTS.problem[p], sellers));
+      if (p === 'self-opened') selfServed = this.selfOpened(e, t, j, sellers, who, out);
+      else if (p === 'closed') {
+        // Follow-ups and quality sampling of closed tickets: evidence only where peers rarely do it.
+        const { factor, standing } = this.weigh(who, 'late-follow-up', t, e.actor);
+        if (standing !== 'common')
+          out.push(
+            this.hit('purpose-mismatch', e, t, WEIGHTS.problem[p] * factor, sellers, standing),
+          );
+      } else out.push(this.hit('purpose-mismatch', e, t, WEIGHTS.problem[p], sellers));
     }
     // One mark per event, however many problems its ticket has.
     if (j.problems.includes('other-seller') || j.problems.includes('not-theirs')) {
+      const { standing } = this.weigh(who, 'ticket-mismatch', t, e.actor);
+      if (standing === 'common') return selfServed;
       const marks = this.mismatch7.add(e.actor, { t, eventId: e.id, sellerId: sellers[0] });
       const severity = marks.length >= 5 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
-      if (severity)
+      if (severity && standing === 'rare')
         this.book.raise({
           employeeId: e.actor,
           detector: 'purpose-mismatch',
@@ -376,6 +486,56 @@ export class Detectors implements AlertListener {
           summary: `${marks.length} accesses in 7 days citing tickets about other sellers or assigned to others`,
         });
     }
+    return selfServed;
+  }
+
+  /** An access under a ticket the actor opened: evidence only where their peers rarely do it. */
+  private selfOpened(
+    e: AccessEvent,
+    t: number,
+    j: Judgement,
+    sellers: readonly string[],
+    who: EmployeeView | undefined,
+    out: Hit[],
+  ): boolean {
+    const { factor, standing } = this.weigh(who, 'self-opened', t, e.actor);
+    if (standing === 'common') return false;
+    out.push(
+      this.hit('self-serving-ticket', e, t, WEIGHTS.selfServing * factor, sellers, standing),
+    );
+    const marks = this.selfServing14.add(e.actor, {
+      t,
+      eventId: e.id,
+      sellerId: j.ticket?.sellerId,
+    });
+    const sellerCount = new Set(marks.map((m) => m.sellerId)).size;
+    const severity =
+      sellerCount >= 2 && marks.length >= 3 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
+    if (severity && standing === 'rare')
+      this.book.raise({
+        employeeId: e.actor,
+        detector: 'self-serving-ticket',
+        severity,
+        t,
+        marks,
+        summary: `${marks.length} sensitive accesses under tickets they opened themselves, for ${sellerCount} seller(s); their peers rarely open their own`,
+      });
+    return true;
+  }
+
+  /**
+   * An export that cites a case (ticket) assigned to the exporter, opened by someone else and
+   * still open (or closed within the grace): a legal hold or e-discovery, not a grab.
+   */
+  private underOwnCase(e: AccessEvent, t: number): boolean {
+    const k = e.ticket === undefined ? undefined : this.dir.tickets.get(e.ticket);
+    return (
+      k !== undefined &&
+      k.assigneeId === e.actor &&
+      k.openedBy !== e.actor &&
+      k.openedAt <= t &&
+      (k.closedAt === undefined || t <= k.closedAt + 3 * DAY)
+    );
   }
 
   /** Several employees giving the same seller benefits (removals, look-ups): a ring? */
@@ -416,8 +576,9 @@ export class Detectors implements AlertListener {
     t: number,
     weight: number,
     sellerIds: readonly string[],
+    standing: Standing = 'rare',
   ): Hit {
-    return {
+    const h: Hit = {
       indicator,
       employeeId: e.actor,
       eventId: e.id,
@@ -426,5 +587,10 @@ export class Detectors implements AlertListener {
       sellerIds,
       action: e.action,
     };
+    if (standing !== 'cold') return h;
+    const held = this.pending.get(this.coldKey) ?? [];
+    held.push(h);
+    this.pending.set(this.coldKey, held);
+    return { ...h, provisional: true };
   }
 }

@@ -21,7 +21,7 @@ function team(): Stream {
   const s = new Stream();
   for (const id of ['e-1', 'e-2', 'e-3', 'e-4']) s.employee(id);
   for (let i = 1; i <= 12; i++) s.seller(`s-${i}`, i <= 8 ? 'toys' : 'home');
-  return s;
+  return s.history(['e-1', 'e-2', 'e-3', 'e-4']);
 }
 
 describe('DetectionEngine', () => {
@@ -58,12 +58,34 @@ describe('DetectionEngine', () => {
       expect(riskOf(f, 'e-1')).toBe(0);
     });
 
-    it('gives the analytics team its cross-seller purpose', () => {
+    it('learns that a group views many sellers without tickets, and does not alert on its members', () => {
       const s = team();
-      s.employee('e-9', { team: 'analytics', role: 'analyst' });
-      for (let i = 1; i <= 12; i++)
-        s.event('e-9', 'seller.metrics.view', 'seller', `s-${i}`, at(0, 1, i));
+      const analysts = ['x-1', 'x-2', 'x-3', 'x-4'];
+      for (const id of analysts) s.employee(id, { team: 'insight-7', role: 'quant' });
+      for (const id of analysts)
+        for (let d = -3; d <= 0; d++)
+          for (let i = 1; i <= 5; i++)
+            s.event(id, 'seller.metrics.view', 'seller', `s-${i + (d + 2) * 2}`, at(d, 2, i));
+      s.event('x-1', 'seller.metrics.view', 'seller', 's-12', at(1, 3));
+      for (let i = 1; i <= 8; i++)
+        s.event('e-4', 'seller.metrics.view', 'seller', `s-${i}`, at(1, 3, i));
+      const f = detect(s);
+      expect(f.alerts.filter((a) => analysts.includes(a.employeeId))).toEqual([]);
+      expect(alertsOf(f, 'e-4', 'metrics-without-purpose').length).toBeGreaterThan(0);
+    });
+
+    it('waits for a peer group to have history before alerting on what is rare in it (cold start)', () => {
+      const s = new Stream();
+      for (const id of ['e-1', 'e-2', 'e-3', 'e-4']) s.employee(id);
+      for (let i = 1; i <= 8; i++) s.seller(`s-${i}`, 'toys');
+      for (let i = 1; i <= 6; i++)
+        s.event('e-1', 'seller.metrics.view', 'seller', `s-${i}`, at(0, 1, i));
       expect(detect(s).alerts).toEqual([]);
+      s.history(['e-2', 'e-3', 'e-4']);
+      for (const id of ['e-1', 'e-2', 'e-3', 'e-4'])
+        s.event(id, 'login', 'system', 'console', at(1));
+      s.event('e-1', 'seller.metrics.view', 'seller', 's-7', at(1, 1));
+      expect(alertsOf(detect(s), 'e-1', 'metrics-without-purpose').length).toBeGreaterThan(0);
     });
   });
 
@@ -78,6 +100,33 @@ describe('DetectionEngine', () => {
       const f = detect(s);
       expect(alertsOf(f, 'e-2', 'purpose-mismatch').map((a) => a.severity)).toEqual(['medium']);
       expect(alertsOf(f, 'e-3', 'self-serving-ticket').map((a) => a.severity)).toEqual(['medium']);
+    });
+
+    it('does not hold self-opened tickets against staff whose peers open their own every day', () => {
+      const s = new Stream();
+      const desk = ['c-1', 'c-2', 'c-3', 'c-4'];
+      for (const id of desk) s.employee(id, { team: 'phone-desk-2', role: 'intake-agent' });
+      s.seller('s-1').seller('s-2');
+      let n = 0;
+      const later: string[] = [];
+      for (let d = -3; d <= 0; d++)
+        for (const id of desk) {
+          const t = `t-${++n}`;
+          const seller = d % 2 === 0 ? 's-1' : 's-2';
+          s.ticket(t, seller, id, { openedBy: id, openedAt: at(d, 1) });
+          const ids = [
+            s.event(id, 'seller.account.view', 'seller', seller, at(d, 2), { ticket: t }),
+            s.event(id, 'seller.metrics.view', 'seller', seller, at(d, 3), { ticket: t }),
+          ];
+          if (d > -2) later.push(...ids);
+        }
+      const f = detect(s);
+      expect(f.alerts).toEqual([]);
+      // What was held while the desk's norm was unknown is dropped once it proves common.
+      expect(later.length).toBeGreaterThan(0);
+      expect(f.risk.flatMap((r) => r.reasons.map((x) => x.indicator))).not.toContain(
+        'self-serving-ticket',
+      );
     });
 
     it('accepts a closed ticket within three days, and flags it (weakly) later', () => {
@@ -110,6 +159,35 @@ describe('DetectionEngine', () => {
     });
   });
 
+  describe('when one seller’s detractors are looked up day after day under real tickets', () => {
+    it('raises reviewer-harvest on the third distinct day within 14, not for look-ups of one sitting', () => {
+      const s = team();
+      for (let i = 1; i <= 6; i++) s.review(`r-${i}`, 's-1', `u-${i}`, 1);
+      for (let i = 1; i <= 6; i++) s.review(`q-${i}`, 's-2', `w-${i}`, 2);
+      for (let i = 1; i <= 6; i++) {
+        s.ticket(`d-${i}`, 's-1', 'e-1', { reviewId: `r-${i}` });
+        s.ticket(`k-${i}`, 's-2', 'e-2', { reviewId: `q-${i}` });
+      }
+      // e-2: six look-ups in one sitting (a recall, an audit); e-1: one a day.
+      for (let i = 1; i <= 6; i++)
+        s.event('e-2', 'reviewer.contact.view', 'reviewer', `w-${i}`, at(1, 2, i), {
+          ticket: `k-${i}`,
+        });
+      const day3 = [1, 2, 3].map((d) =>
+        s.event('e-1', 'reviewer.contact.view', 'reviewer', `u-${d}`, at(d, 3), {
+          ticket: `d-${d}`,
+        }),
+      );
+      const f = detect(s);
+      expect(alertsOf(f, 'e-2')).toEqual([]);
+      const [alert] = alertsOf(f, 'e-1', 'reviewer-harvest');
+      expect(alert?.severity).toBe('medium');
+      expect(alert?.sellerIds).toEqual(['s-1']);
+      expect(alert?.events).toEqual(day3);
+      expect(alert?.eventTime).toBe(at(3, 3));
+    });
+  });
+
   describe('when reviews are removed', () => {
     it('flags unreported removals of negative reviews, not reported ones or positive ones', () => {
       const s = team();
@@ -117,6 +195,7 @@ describe('DetectionEngine', () => {
         team: 'review-moderation',
         role: 'moderator',
       });
+      s.history(['m-1', 'm-2']);
       for (let i = 1; i <= 3; i++)
         s.review(`neg-${i}`, 's-1', `u-${i}`, 2)
           .review(`pos-${i}`, 's-2', `v-${i}`, 5)
@@ -142,9 +221,28 @@ describe('DetectionEngine', () => {
       expect(riskOf(f, 'm-2')).toBe(0);
     });
 
+    it('flags one seller’s unreported negatives removed on two days even under an audit ticket', () => {
+      const s = team();
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
+      for (let i = 1; i <= 4; i++) s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+      s.ticket('audit', 's-1', 'm-1', { openedBy: 'system' });
+      const day1 = s.event('m-1', 'review.delete', 'review', 'neg-1', at(1, 1), {
+        ticket: 'audit',
+      });
+      s.event('m-1', 'review.delete', 'review', 'neg-2', at(1, 2), { ticket: 'audit' });
+      expect(alertsOf(detect(s), 'm-1')).toEqual([]);
+      const day2 = s.event('m-1', 'review.delete', 'review', 'neg-3', at(2, 1), {
+        ticket: 'audit',
+      });
+      const [alert] = alertsOf(detect(s), 'm-1', 'deletion-for-hire');
+      expect(alert?.severity).toBe('medium');
+      expect(alert?.events).toContain(day1);
+      expect(alert?.events).toContain(day2);
+    });
+
     it('names every employee giving one seller such benefits in one ring alert each', () => {
       const s = team();
-      s.employee('m-1', { team: 'review-moderation', role: 'moderator' });
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
       for (let i = 1; i <= 3; i++) s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
       s.event('m-1', 'review.delete', 'review', 'neg-1', at(0, 1));
       s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-2', at(0, 2));
@@ -156,16 +254,21 @@ describe('DetectionEngine', () => {
   });
 
   describe('when personal fields are exported', () => {
-    it('is high (or critical) before the exporter leaves, medium otherwise, nothing for Legal or plain fields', () => {
+    it('is high (or critical) before the exporter leaves, medium otherwise, nothing under their own case or for plain fields', () => {
       const s = team();
-      s.employee('e-5', { leftAt: at(10) }).employee('l-1', { team: 'legal', role: 'counsel' });
+      s.employee('e-5', { leftAt: at(10) }).employee('l-1', { team: 'dub-9', role: 'counsel' });
+      s.history(['e-5', 'l-1']);
+      s.ticket('case-1', 's-1', 'l-1', { openedBy: 'intake' });
       const personal = { rows: 60_000, fields: ['sellerId', 'reviewer.email'] };
       s.event('e-5', 'data.export', 'dataset', 'customers', at(1), { attrs: personal });
       s.event('e-1', 'data.export', 'dataset', 'customers', at(1), { attrs: personal });
       s.event('e-2', 'data.export', 'dataset', 'sales', at(1), {
         attrs: { rows: 9e6, fields: ['revenue', 'units'] },
       });
-      s.event('l-1', 'data.export', 'dataset', 'customers', at(1), { attrs: personal });
+      s.event('l-1', 'data.export', 'dataset', 'customers', at(1), {
+        attrs: personal,
+        ticket: 'case-1',
+      });
       const f = detect(s);
       expect(alertsOf(f, 'e-5').map((a) => [a.detector, a.severity])).toEqual([
         ['departing-exfiltration', 'critical'],

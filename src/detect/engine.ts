@@ -10,7 +10,8 @@ import { Detectors } from './detectors.js';
 import { DirectoryView, type EmployeeView } from './directory-view.js';
 import type { Hit } from './evidence.js';
 import { Habits } from './habits.js';
-import { PeerBaselines } from './peers.js';
+import { BEHAVIOURS, PeerNorms, type Behaviour, type PeerGroupReport } from './peers.js';
+import { EMPTY_PROFILE, type OrgProfile } from './org-profile.js';
 import { scoreEmployee } from './risk.js';
 import { VolumeBaselines } from './volumes.js';
 import { CollusionGraph, givesBenefit, type Ring } from './collusion.js';
@@ -28,32 +29,44 @@ const SENSITIVE = new Set([
 
 export interface Baseline {
   readonly employee: EmployeeView;
-  /** The peer group (team|role|site, or a fall-back) and its median daily rate of access without purpose. */
+  /** The peer group (team × role × site, or a fall-back). */
   readonly peerGroup: string;
+  /** The peer group's median daily rate of access without purpose. */
   readonly peerRate: number;
   readonly workedDays: number;
   readonly unjustified: number;
+  /** Per behaviour: the employee's own count and the group's norm. */
+  readonly norms: Readonly<Record<Behaviour, { own: number; rate: number; share: number }>>;
   readonly pattern: ReturnType<Habits['patternOf']>;
 }
 
 export class DetectionEngine {
   readonly directory = new DirectoryView();
-  private readonly peers = new PeerBaselines();
+  private readonly peers: PeerNorms;
   private readonly habits = new Habits();
   private readonly volumes = new VolumeBaselines();
   private readonly collusion = new CollusionGraph();
   private readonly ties = new ContextTies();
-  // The engine is the detectors' sink for alert hits (an object, not a closure: state is data).
-  private readonly detectors = new Detectors(this.directory, this.peers, this);
+  private readonly detectors: Detectors;
   private readonly hits = new Map<string, Hit[]>();
   private lastTime = -Infinity;
   private eventCount = 0;
+
+  /** `profile`: the org profile's declared job functions (seeds for the learned norms). */
+  constructor(readonly profile: OrgProfile = EMPTY_PROFILE) {
+    this.peers = new PeerNorms(profile);
+    // the engine is the detectors' sink for hits (an object, not a closure: state is data)
+    this.detectors = new Detectors(this.directory, this.peers, this);
+  }
 
   /** Feeds records in stream order. */
   consume(records: Iterable<InterchangeRecord>): void {
     for (const r of records) {
       if (r.kind === 'event') this.event(r.body);
-      else this.directory.apply(r);
+      else {
+        this.directory.apply(r);
+        if (r.kind === 'employee') this.peers.enrol(this.directory.employees.get(r.body.id)!);
+      }
     }
   }
 
@@ -108,14 +121,26 @@ export class DetectionEngine {
     const who = this.directory.employees.get(employeeId);
     if (!who) return undefined;
     const own = this.peers.memberOf(employeeId);
+    const norms = Object.fromEntries(
+      BEHAVIOURS.map((b) => {
+        const n = this.peers.norm(who, b, this.lastTime);
+        return [b, { own: own?.counts[b] ?? 0, rate: n.rate, share: n.share }];
+      }),
+    ) as Baseline['norms'];
     return {
       employee: who,
       peerGroup: this.peers.groupOf(who),
-      peerRate: this.peers.peerRate(who, this.lastTime),
+      peerRate: norms.unjustified.rate,
       workedDays: own?.days ?? 0,
-      unjustified: own?.unjustified ?? 0,
+      unjustified: own?.counts.unjustified ?? 0,
+      norms,
       pattern: this.habits.patternOf(employeeId),
     };
+  }
+
+  /** What was learned per peer group (for `warden profile`); asking changes nothing. */
+  peerGroups(): PeerGroupReport[] {
+    return this.peers.describe();
   }
 
   /** Every hit about one employee, oldest first (for `warden explain`). */
@@ -154,7 +179,7 @@ export class DetectionEngine {
     let benefit = false;
     for (const h of out) {
       this.record(h);
-      if (h.eventId === e.id && givesBenefit(h)) benefit = true;
+      if (h.eventId === e.id && !h.provisional && givesBenefit(h)) benefit = true;
     }
     this.ties.observe(e, benefit);
   }
@@ -165,6 +190,7 @@ export class DetectionEngine {
 
   /** Keeps a hit: the employee's evidence, and an edge of the collusion graph. */
   record(h: Hit): void {
+    if (h.provisional) return;
     this.collusion.add(h, (seller) => this.categoryOf(seller));
     const list = this.hits.get(h.employeeId) ?? [];
     list.push(h);

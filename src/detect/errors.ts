@@ -30,3 +30,16 @@ export type SnapshotErrorCode = 'NOT_SNAPSHOTTABLE' | 'CORRUPT' | 'UNKNOWN_CLASS
 export class SnapshotError extends WardenError<SnapshotErrorCode> {
   readonly category = 'infrastructure' as const;
 }
+
+/**
+ * Stable codes of the detect context's configuration.
+ *
+ * | code | meaning |
+ * |---|---|
+ * | `ORG_PROFILE_INVALID` | the org profile's `detection` section does not validate (the message names the file and field) |
+ */
+export type DetectErrorCode = 'ORG_PROFILE_INVALID';
+
+export class DetectError extends WardenError<DetectErrorCode> {
+  readonly category = 'input' as const;
+}

@@ -10,8 +10,10 @@ export const INDICATORS = [
   'purpose-mismatch',
   'self-serving-ticket',
   'negative-reviewer-lookup',
+  'repeated-detractor-lookup',
   'reviewer-lookup',
   'unreported-negative-deletion',
+  'repeated-negative-removal',
   'personal-data-export',
   'departing-export',
   'shared-sellers',
@@ -34,4 +36,9 @@ export interface Hit {
   readonly sellerIds: readonly string[];
   /** The event's action, where a consumer needs it (the collusion graph tells metrics from account views). */
   readonly action?: string;
+  /**
+   * Seen while the employee's peer norm was still being learned (cold start): held back, and
+   * recorded (as a copy without this mark) once the norm is known and the behaviour rare.
+   */
+  readonly provisional?: true;
 }

@@ -10,3 +10,9 @@ export { ENGINE_CLASSES, SNAPSHOT_VERSION, restoreEngine, snapshotEngine } from 
 export { SnapshotError } from './errors.js';
 export type { SnapshotErrorCode } from './errors.js';
 export type { ClassRegistry } from './snapshot-format.js';
+export { DetectError } from './errors.js';
+export type { DetectErrorCode } from './errors.js';
+export { EMPTY_PROFILE, JOB_FUNCTIONS, parseOrgProfile } from './org-profile.js';
+export type { JobFunction, OrgProfile } from './org-profile.js';
+export { BEHAVIOURS } from './peers.js';
+export type { Behaviour, PeerGroupReport } from './peers.js';

@@ -1,54 +1,128 @@
 /**
- * Peer-group baselines: how often people doing the same job touch sellers without a
- * purpose. A peer group is team × role × site; a group with fewer than `MIN_GROUP` members
- * falls back to team × role, then to role. The statistic is robust (the median over the
- * group of each member's rate), so a few insiders in a group do not move it.
+ * Peer norms: what is normal for a job, learned from the stream. A peer group is derived from
+ * the directory alone — team × role × site, falling back to team × role, role × site, then role when
+ * a group has fewer than `MIN_GROUP` members — so no team or role name means anything to
+ * detection. Per group and behaviour the norm is the median, over members with at least
+ * `MIN_DAYS` worked days, of each member's daily rate: robust, so a few insiders in a group do
+ * not move it. An optional org profile can raise a norm (a floor: a declared job function);
+ * it never lowers what was learned.
  */
 import type { EmployeeView } from './directory-view.js';
+import { EMPTY_PROFILE, floorsFor, type OrgProfile } from './org-profile.js';
+
+import { BEHAVIOURS, type Behaviour } from './behaviours.js';
+
+export { BEHAVIOURS, type Behaviour } from './behaviours.js';
 
 const MIN_GROUP = 8;
-/** Members need this many worked days before their rate counts. */
-const MIN_DAYS = 3;
+/** Members need this many worked days (one finished)… */
+const MIN_DAYS = 2;
+/** …spanning at least this long before their rate counts (a shift ending just after midnight is not a day). */
+const MIN_HISTORY = 12 * 3_600_000;
+/** Qualifying members a group needs before its norm is trusted (cold start before that). */
+const MIN_QUALIFIED = 3;
+/** The peers' daily rate of a behaviour at which one instance of it weighs half. */
+export const PEER_HALF = 0.3;
 const DAY = 86_400_000;
+
+type Counts = Record<Behaviour, number>;
 
 interface Member {
   days: number;
   lastDay: number;
-  unjustified: number;
+  /** Time of their first event; -1 before it. */
+  firstT: number;
+  /** Enough history for their rate to count in their groups' norms. */
+  qualified: boolean;
+  counts: Counts;
 }
 
-export class PeerBaselines {
+/** A group's norm for one behaviour: the median member's rate, and the share of members showing it. */
+export interface Norm {
+  readonly group: string;
+  /** Median daily rate over qualifying members, raised to the profile's floor; 0 when cold. */
+  readonly rate: number;
+  /** Share of qualifying members who showed the behaviour at all. */
+  readonly share: number;
+  readonly members: number;
+  /** Too little history (and no floor from the profile): peer-relative alerts wait. */
+  readonly cold: boolean;
+}
+
+/** One peer group as `warden profile` shows it. */
+export interface PeerGroupReport {
+  readonly group: string;
+  readonly members: number;
+  /** Members with enough history (`MIN_DAYS` worked days over `MIN_HISTORY`): those the norms are learned from. */
+  readonly qualified: number;
+  readonly norms: Readonly<Record<Behaviour, { median: number; share: number }>>;
+}
+
+interface Cached {
+  day: number;
+  qualified: number;
+  median: number;
+  share: number;
+}
+
+export class PeerNorms {
   private readonly members = new Map<string, Member>();
   private readonly groups = new Map<string, Set<string>>();
-  private readonly cache = new Map<string, { day: number; median: number }>();
+  private readonly qualified = new Map<string, number>();
+  private readonly cache = new Map<string, Cached>();
   /** The directory version each member was last filed under (a new version may move groups). */
   private readonly filed = new Map<string, EmployeeView>();
+
+  /** `profile`: the org profile, whose declared job functions set floors under the norms. */
+  constructor(private readonly profile: OrgProfile = EMPTY_PROFILE) {}
+
+  /** Files a directory version of the employee in its groups (a new version may add groups). */
+  enrol(e: EmployeeView): Member {
+    let m = this.members.get(e.id);
+    if (!m) {
+      m = { days: 0, lastDay: -1, firstT: -1, qualified: false, counts: zeroCounts() };
+      this.members.set(e.id, m);
+    }
+    if (this.filed.get(e.id) !== e) {
+      this.filed.set(e.id, e);
+      for (const key of groupKeys(e)) {
+        const g = this.groups.get(key) ?? new Set<string>();
+        if (!g.has(e.id)) {
+          g.add(e.id);
+          if (m.qualified) this.qualified.set(key, (this.qualified.get(key) ?? 0) + 1);
+        }
+        this.groups.set(key, g);
+      }
+    }
+    return m;
+  }
 
   /** Counts a worked day for the employee (call for every event). */
   worked(e: EmployeeView, t: number): void {
     const day = Math.floor(t / DAY);
-    let m = this.members.get(e.id);
-    if (!m) {
-      m = { days: 0, lastDay: -1, unjustified: 0 };
-      this.members.set(e.id, m);
-    }
+    const m = this.enrol(e);
+    if (m.firstT < 0) m.firstT = t;
     if (m.lastDay !== day) {
       m.lastDay = day;
       m.days++;
     }
-    if (this.filed.get(e.id) === e) return;
-    this.filed.set(e.id, e);
-    for (const key of groupKeys(e)) {
-      const g = this.groups.get(key) ?? new Set<string>();
-      g.add(e.id);
-      this.groups.set(key, g);
-    }
+    if (m.qualified || m.days < MIN_DAYS || t - m.firstT < MIN_HISTORY) return;
+    m.qualified = true;
+    for (const key of groupKeys(e))
+      if (this.groups.get(key)?.has(e.id))
+        this.qualified.set(key, (this.qualified.get(key) ?? 0) + 1);
   }
 
-  /** The employee's own counts: worked days and accesses without purpose. */
-  memberOf(employeeId: string): { days: number; unjustified: number } | undefined {
+  /** Records one instance of a behaviour by the employee. */
+  count(employeeId: string, behaviour: Behaviour): void {
     const m = this.members.get(employeeId);
-    return m ? { days: m.days, unjustified: m.unjustified } : undefined;
+    if (m) m.counts[behaviour]++;
+  }
+
+  /** The employee's own worked days and counts. */
+  memberOf(employeeId: string): { days: number; counts: Readonly<Counts> } | undefined {
+    const m = this.members.get(employeeId);
+    return m ? { days: m.days, counts: m.counts } : undefined;
   }
 
   /** The peer group the employee is compared with (after fall-backs). */
@@ -57,35 +131,114 @@ export class PeerBaselines {
     return keys.find((k) => (this.groups.get(k)?.size ?? 0) >= MIN_GROUP) ?? keys[keys.length - 1]!;
   }
 
-  unjustified(employeeId: string): void {
-    const m = this.members.get(employeeId);
-    if (m) m.unjustified++;
+  /** Every group that is someone's peer group now, with its members. */
+  peerGroups(): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const [id, who] of this.filed) {
+      const key = this.groupOf(who);
+      const list = out.get(key) ?? [];
+      list.push(id);
+      out.set(key, list);
+    }
+    return out;
   }
 
   /**
-   * The peer group's median daily rate of access without a purpose, as of the day of `t`
-   * (recomputed once per group and day, so a replay and incremental runs agree).
+   * The norm of the employee's peer group for a behaviour, as of the day of `t`: recomputed
+   * when the day changes or a member qualifies, so a replay and incremental runs agree.
    */
-  peerRate(e: EmployeeView, t: number): number {
-    const day = Math.floor(t / DAY);
-    const keys = groupKeys(e);
-    const key =
-      keys.find((k) => (this.groups.get(k)?.size ?? 0) >= MIN_GROUP) ?? keys[keys.length - 1]!;
+  norm(e: EmployeeView, behaviour: Behaviour, t: number): Norm {
+    const group = this.groupOf(e);
+    const c = this.learned(group, behaviour, Math.floor(t / DAY));
+    const floor = floorsFor(this.profile, e)?.[behaviour] ?? 0;
+    const qualified = this.qualified.get(group) ?? 0;
+    const members = this.groups.get(group)?.size ?? 0;
+    // Too few members to ever learn from (someone alone in their job): no norm, evidence as is.
+    const learning = members >= MIN_QUALIFIED && qualified < MIN_QUALIFIED;
+    const cold = learning && floor === 0;
+    return {
+      group,
+      rate: Math.max(members < MIN_QUALIFIED || learning ? 0 : c.median, floor),
+      share: c.share,
+      members,
+      cold,
+    };
+  }
+
+  /**
+   * What one instance of the behaviour weighs for this employee: 1 where peers never do it,
+   * ½ at `PEER_HALF` a day, less where it is their daily work. An unknown actor weighs 1.
+   */
+  factor(e: EmployeeView | undefined, behaviour: Behaviour, t: number): number {
+    if (!e) return 1;
+    return 1 / (1 + this.norm(e, behaviour, t).rate / PEER_HALF);
+  }
+
+  /**
+   * What was learned, per peer group in use: members, those with enough history, and per
+   * behaviour the median daily rate and the share of members showing it (computed afresh,
+   * without touching the cache, so asking changes nothing).
+   */
+  describe(): PeerGroupReport[] {
+    return [...this.peerGroups()]
+      .map(([group, ids]) => {
+        const norms = Object.fromEntries(
+          BEHAVIOURS.map((b) => {
+            const c = this.compute(group, b, 0);
+            return [b, { median: c.median, share: c.share }];
+          }),
+        ) as PeerGroupReport['norms'];
+        return {
+          group,
+          members: ids.length,
+          qualified: this.qualified.get(group) ?? 0,
+          norms,
+        };
+      })
+      .sort((a, b) => a.group.localeCompare(b.group));
+  }
+
+  private learned(group: string, behaviour: Behaviour, day: number): Cached {
+    const key = `${group}#${behaviour}`;
+    const qualified = this.qualified.get(group) ?? 0;
     const cached = this.cache.get(key);
-    if (cached && cached.day === day) return cached.median;
+    if (cached && cached.day === day && cached.qualified === qualified) return cached;
+    const fresh = this.compute(group, behaviour, day);
+    this.cache.set(key, fresh);
+    return fresh;
+  }
+
+  private compute(group: string, behaviour: Behaviour, day: number): Cached {
+    const qualified = this.qualified.get(group) ?? 0;
     const rates: number[] = [];
-    for (const id of this.groups.get(key) ?? []) {
+    let showing = 0;
+    for (const id of this.groups.get(group) ?? []) {
       const m = this.members.get(id);
-      if (m && m.days >= MIN_DAYS) rates.push(m.unjustified / m.days);
+      if (!m?.qualified) continue;
+      rates.push(m.counts[behaviour] / m.days);
+      if (m.counts[behaviour] > 0) showing++;
     }
-    const median = rates.length < 3 ? 0.1 : medianOf(rates);
-    this.cache.set(key, { day, median });
-    return median;
+    return {
+      day,
+      qualified,
+      median: rates.length === 0 ? 0 : medianOf(rates),
+      share: rates.length === 0 ? 0 : showing / rates.length,
+    };
   }
 }
 
+function zeroCounts(): Counts {
+  return Object.fromEntries(BEHAVIOURS.map((b) => [b, 0])) as Counts;
+}
+
+/** Team × role × site, then team × role, role × site, role: the directory's own structure, no names. */
 function groupKeys(e: EmployeeView): string[] {
-  return [`${e.team}|${e.role}|${e.site}`, `${e.team}|${e.role}`, `*|${e.role}`];
+  return [
+    `team=${e.team} role=${e.role} site=${e.site}`,
+    `team=${e.team} role=${e.role}`,
+    `role=${e.role} site=${e.site}`,
+    `role=${e.role}`,
+  ];
 }
 
 export function medianOf(values: number[]): number {

@@ -1,8 +1,9 @@
 /**
  * Purpose: why an employee may touch a seller, a review or a reviewer at a given moment.
- * Interchange v1 gives three reasons: an assignment to the seller, a ticket that names it
- * (cited, or held by the employee), and — for the analytics team, whose work is
- * cross-seller metrics — the role itself. Everything else is access without a purpose.
+ * Interchange v1 gives two reasons: an assignment to the seller and a ticket that names it
+ * (cited, or held by the employee). Everything else is access without a recorded purpose —
+ * whether that is normal for the employee's job is for the peer norms to say (peers.ts), not
+ * for a list of team names.
  */
 import type { AccessEvent } from '../domain/index.js';
 import type { DirectoryView, EmployeeView, TicketView } from './directory-view.js';
@@ -12,7 +13,7 @@ export type TicketProblem =
   'unknown-ticket' | 'other-seller' | 'closed' | 'not-theirs' | 'self-opened';
 
 export interface Judgement {
-  /** The access has a purpose: an assignment, a fitting ticket, or the role. */
+  /** The access has a purpose: an assignment or a fitting ticket. */
   readonly justified: boolean;
   readonly problems: readonly TicketProblem[];
   /** The ticket that justified it, if one did. */
@@ -25,11 +26,8 @@ const CLOSED_GRACE = 3 * 86_400_000;
 const OPEN_SLACK = 10 * 60_000;
 
 const NONE: Judgement = { justified: false, problems: [], ticket: undefined };
-/** Justified by the role or an assignment: no ticket involved. */
+/** Justified by an assignment: no ticket involved. */
 const STANDING: Judgement = { justified: true, problems: [], ticket: undefined };
-
-/** Teams whose work is metrics across all sellers: their role is their purpose. */
-const CROSS_SELLER_TEAMS = new Set(['analytics']);
 
 export function judge(
   dir: DirectoryView,
@@ -39,7 +37,6 @@ export function judge(
   sellers: readonly string[],
   reviewIds: readonly string[],
 ): Judgement {
-  if (e.target.type === 'seller' && who && CROSS_SELLER_TEAMS.has(who.team)) return STANDING;
   for (const s of sellers) if (dir.isAssigned(e.actor, s, t)) return STANDING;
   if (e.ticket !== undefined) return judgeCited(dir, e, t, who, sellers, reviewIds);
   const held = heldTicket(dir, e.actor, t, sellers);
@@ -69,7 +66,12 @@ function judgeCited(
   return { justified: !blocking && ticket.openedAt <= t + OPEN_SLACK, problems, ticket };
 }
 
-/** A teammate at the same site: shadowing and hand-overs cite each other's tickets. */
+/**
+ * Someone whose tickets the employee may work: the same team, the same role (follow-the-sun
+ * and overflow queues pass tickets across sites and teams), the same manager, or a direct
+ * report or manager of theirs. Shadowing, hand-overs and new hires learning on a colleague's
+ * queue cite each other's tickets. Read from the directory's structure, never from its names.
+ */
 function colleague(
   dir: DirectoryView,
   who: EmployeeView | undefined,
@@ -77,7 +79,14 @@ function colleague(
 ): boolean {
   if (!who || other === undefined) return false;
   const o = dir.employees.get(other);
-  return o !== undefined && o.team === who.team && o.site === who.site;
+  if (o === undefined) return false;
+  return (
+    o.team === who.team ||
+    o.role === who.role ||
+    (o.manager !== undefined && o.manager === who.manager) ||
+    o.manager === who.id ||
+    who.manager === o.id
+  );
 }
 
 /** A ticket assigned to the employee, open now, naming one of the sellers (a forgotten citation). */

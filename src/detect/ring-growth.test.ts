@@ -18,7 +18,7 @@ function market(agentSite = 'Shenzhen'): Stream {
   s.seller('client', 'toys');
   for (let i = 1; i <= 6; i++) s.seller(`c-${i}`, 'toys').seller(`g-${i}`, 'garden');
   for (let i = 1; i <= 6; i++) s.review(`neg-${i}`, 'client', `u-${i}`, 1);
-  return s;
+  return s.history(['m-1', 'a-1', 'a-2', 'h-1', 'h-2', 'h-3']);
 }
 
 /**

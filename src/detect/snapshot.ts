@@ -14,7 +14,8 @@ import { DirectoryView } from './directory-view.js';
 import { DetectionEngine } from './engine.js';
 import { SnapshotError } from './errors.js';
 import { Habits } from './habits.js';
-import { PeerBaselines } from './peers.js';
+import { PeerNorms } from './peers.js';
+import { DetractorDays } from './detractor-days.js';
 import { SellerEdges } from './seller-edges.js';
 import { SellerLedger } from './sellers.js';
 import { TapeReader } from './snapshot-decode.js';
@@ -29,7 +30,8 @@ import { VolumeBaselines } from './volumes.js';
 export const ENGINE_CLASSES: ClassRegistry = {
   DetectionEngine,
   DirectoryView,
-  PeerBaselines,
+  PeerNorms,
+  DetractorDays,
   Habits,
   VolumeBaselines,
   CollusionGraph,

@@ -83,6 +83,16 @@ export class Stream {
     return this;
   }
 
+  /**
+   * Two earlier worked days (a login each) for these employees: enough history for their peer
+   * group's norms to be learned (detection's cold start, docs/detection.md).
+   */
+  history(ids: readonly string[]): this {
+    for (const day of [-3, -2])
+      for (const id of ids) this.event(id, 'login', 'system', 'console', at(day));
+    return this;
+  }
+
   /** An event; returns its id through `ids` for assertions. */
   event(
     actor: string,

@@ -29,7 +29,8 @@ export const ORG_PROFILE = 'warden.org.json';
  */
 export function detectionVersion(
   dbPath: string,
-  orgFile = join(dirname(dbPath), ORG_PROFILE),
+  orgFlag?: string,
+  orgFile = orgFlag ?? join(dirname(dbPath), ORG_PROFILE),
 ): string {
   const config = existsSync(orgFile) ? sha256(readFileSync(orgFile)) : 'none';
   return `${SNAPSHOT_VERSION}; code ${detectionCodeHash()}; org profile ${config}`;
@@ -61,9 +62,14 @@ const sha256 = (data: Buffer): string =>
  * ledger whose first leaves are exactly the ones it consumed (same root hash at its size) —
  * otherwise a new engine from leaf 0, with a one-line note saying why.
  */
-export async function resumeEngine(w: Wired, version: string, full = false): Promise<Resumed> {
+export async function resumeEngine(
+  w: Wired,
+  version: string,
+  full = false,
+  create: () => DetectionEngine = () => new DetectionEngine(),
+): Promise<Resumed> {
   const fresh = (note?: string): Resumed => ({
-    engine: new DetectionEngine(),
+    engine: create(),
     from: 0,
     ...(note === undefined
       ? {}

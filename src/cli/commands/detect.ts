@@ -2,6 +2,7 @@ import pc from 'picocolors';
 import type { AccessEvent, Alert, Findings, RiskEntry } from '../../domain/index.js';
 import { SEVERITIES, atLeast } from '../../domain/index.js';
 import type { DetectionEngine } from '../../detect/index.js';
+import { newEngine } from '../org.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
 import { integer } from './simulate.js';
@@ -53,11 +54,13 @@ export interface Detection {
 export async function runDetection(
   w: Wired,
   io?: Io,
-  options: { full?: boolean } = {},
+  options: { full?: boolean; org?: string } = {},
 ): Promise<Detection> {
-  const version = detectionVersion(w.dbPath);
+  const version = detectionVersion(w.dbPath, options.org);
   const size = w.ledger.size;
-  const { engine, from, note } = await resumeEngine(w, version, options.full);
+  const { engine, from, note } = await resumeEngine(w, version, options.full, () =>
+    newEngine(w, options.org),
+  );
   if (note !== undefined) io?.err(`warden: ${note}\n`);
   await feed(w, engine, from, undefined, size);
   const stored = await saveFindings(w, engine, size);
@@ -82,10 +85,10 @@ export async function saveFindings(
 }
 
 /** The stored findings if they cover the whole ledger; otherwise detection brings them up to date. */
-export async function currentFindings(w: Wired, io?: Io): Promise<StoredFindings> {
+export async function currentFindings(w: Wired, io?: Io, org?: string): Promise<StoredFindings> {
   const latest = await w.store.findings.latest();
   if (latest && latest.ledgerSize === w.ledger.size) return latest;
-  return (await runDetection(w, io)).stored;
+  return (await runDetection(w, io, org === undefined ? {} : { org })).stored;
 }
 
 const serious = (alerts: readonly Alert[]): number =>
@@ -94,10 +97,13 @@ const serious = (alerts: readonly Alert[]): number =>
 /** `warden detect`: run the detectors over the stream; exit 1 when an alert of medium or more stands. */
 export async function detectCommand(
   w: Wired,
-  flags: { json?: boolean; full?: boolean },
+  flags: { json?: boolean; full?: boolean; org?: string },
   io: Io,
 ): Promise<number> {
-  const { stored, resumedAt } = await runDetection(w, io, { full: flags.full ?? false });
+  const { stored, resumedAt } = await runDetection(w, io, {
+    full: flags.full ?? false,
+    ...(flags.org === undefined ? {} : { org: flags.org }),
+  });
   const f = stored.findings;
   if (flags.json)
     io.out(
@@ -164,10 +170,10 @@ export function alertTable(alerts: readonly Alert[]): string {
 /** `warden risk`: every employee with a score above 0, highest first (the contract's shape). */
 export async function riskCommand(
   w: Wired,
-  flags: { json?: boolean; limit?: string },
+  flags: { json?: boolean; limit?: string; org?: string },
   io: Io,
 ): Promise<number> {
-  const { findings } = await currentFindings(w, io);
+  const { findings } = await currentFindings(w, io, flags.org);
   if (flags.json) io.out(`${json(findings.risk)}\n`);
   else io.out(`${riskTable(findings.risk.slice(0, integer('--limit', flags.limit ?? '25')))}\n`);
   return EXIT.ok;
@@ -176,10 +182,10 @@ export async function riskCommand(
 /** `warden alerts`: exit 1 when there is an alert at or above the floor shown. */
 export async function alertsCommand(
   w: Wired,
-  flags: { json?: boolean; severity?: string },
+  flags: { json?: boolean; severity?: string; org?: string },
   io: Io,
 ): Promise<number> {
-  const { findings } = await currentFindings(w, io);
+  const { findings } = await currentFindings(w, io, flags.org);
   const floor = (flags.severity ?? 'low') as Alert['severity'];
   const shown = byTime(findings).alerts.filter((a) => atLeast(a.severity, floor));
   io.out(flags.json ? `${json(shown)}\n` : `${alertTable(shown)}\n`);
@@ -198,10 +204,10 @@ function byTime(f: Findings): Findings {
 /** `warden sellers`: sellers by what employees gave them without purpose, highest first. */
 export async function sellersCommand(
   w: Wired,
-  flags: { json?: boolean; limit?: string },
+  flags: { json?: boolean; limit?: string; org?: string },
   io: Io,
 ): Promise<number> {
-  const { engine } = await runDetection(w, io);
+  const { engine } = await runDetection(w, io, flags.org === undefined ? {} : { org: flags.org });
   const sellers = engine.sellers();
   if (flags.json) {
     io.out(`${json(sellers)}\n`);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Findings } from '../../domain/index.js';
-import { DetectionEngine } from '../../detect/index.js';
+import { newEngine } from '../org.js';
 import { InputError, parseAlertsJson, parseRiskJson } from '../../ingest/index.js';
 import {
   citedEventIds,
@@ -67,7 +67,7 @@ export async function ingestAndDetect(
   dir: string,
   manifest: Manifest,
 ): Promise<{ ingest: RunIngest; findings: Findings }> {
-  const engine = new DetectionEngine();
+  const engine = newEngine(w);
   let fed = 0;
   const ingest = await ingestSimulation(w, dir, manifest, async () => {
     fed = await feed(w, engine, fed);

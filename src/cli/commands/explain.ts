@@ -14,10 +14,14 @@ import { alertTable, runDetection } from './detect.js';
 export async function explainCommand(
   w: Wired,
   employeeId: string,
-  flags: { json?: boolean },
+  flags: { json?: boolean; org?: string },
   io: Io,
 ): Promise<number> {
-  const { engine, stored } = await runDetection(w, io);
+  const { engine, stored } = await runDetection(
+    w,
+    io,
+    flags.org === undefined ? {} : { org: flags.org },
+  );
   const { findings } = stored;
   const baseline = engine.baselineOf(employeeId);
   if (!baseline) throw new UsageError(`no employee ${employeeId} in the directory`);
