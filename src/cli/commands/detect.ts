@@ -87,7 +87,7 @@ export async function saveFindings(
 /** The stored findings if they cover the whole ledger; otherwise detection brings them up to date. */
 export async function currentFindings(w: Wired, io?: Io, org?: string): Promise<StoredFindings> {
   const latest = await w.store.findings.latest();
-  if (latest && latest.ledgerSize === w.ledger.size) return latest;
+  if (latest && latest.ledgerSize === w.ledger.size && org === undefined) return latest;
   return (await runDetection(w, io, org === undefined ? {} : { org })).stored;
 }
 
