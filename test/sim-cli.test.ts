@@ -26,6 +26,26 @@ describe('warden simulate', () => {
     expect(labels.insiders.length).toBeGreaterThan(0);
   });
 
+  describe('with --world b', () => {
+    it('writes world B: its own sites and teams, and says so in the manifest and labels', async () => {
+      const target = join(dir.path, 'world-b');
+      const r = await runCli(['simulate', '--world', 'b', '--seed', '4', '--out', target]);
+      expect(r.code).toBe(0);
+      const m = JSON.parse(readFileSync(join(target, 'manifest.json'), 'utf8')) as Manifest;
+      const l = JSON.parse(readFileSync(join(target, 'labels.json'), 'utf8')) as Labels;
+      expect([m.world, l.world]).toEqual(['b', 'b']);
+      expect(manifest.world).toBeUndefined();
+      const staff = readFileSync(join(target, m.files[0]!), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"kind":"employee"'))
+        .map((line) => JSON.parse(line) as { site: string; team: string });
+      expect(new Set(staff.map((e) => e.site))).toEqual(
+        new Set(['SEA', 'GRU', 'DUB', 'KRK', 'HYD', 'MNL']),
+      );
+      expect(staff.every((e) => /-[a-z]{3}-\d+$/.test(e.team))).toBe(true);
+    });
+  });
+
   describe('when the output directory is not empty', () => {
     it('refuses with exit 2 and overwrites nothing', async () => {
       const before = readFileSync(join(out, 'labels.json'), 'utf8');
@@ -42,6 +62,7 @@ describe('warden simulate', () => {
     [['--employees', '10'], '--employees must be an integer from 50'],
     [['--days', '500'], '--days must be an integer from 7'],
     [['--preset', 'huge'], 'huge'],
+    [['--world', 'c'], '--world'],
   ])('when given %j', (flags, message) => {
     it('refuses with exit 2, says why, and writes nothing', async () => {
       const target = join(dir.path, `bad-${flags.join('')}`);

@@ -258,12 +258,18 @@ export const mixedRing = (ctx: PlanContext, id: string): Scenario | undefined =>
     label,
     afterWork(day) {
       if (day.index < first) return;
+      // Behind on the run's last week (or after the window), a member acts on every day at work.
+      const late = day.index > last || day.index >= day.world.days - 8;
       for (const e of members) {
-        if (day.index > last && (label.acted.get(e.id) ?? 0) >= MIN_ACTS) continue;
-        const t = insiderTime(day, e);
-        if (t === undefined) continue;
-        const ip = e.role !== 'moderator' && day.rng.chance(0.3) ? brokerIp : undefined;
-        ringAct(day, e, t, { label, ...(ip ? { ip } : {}) }, clients, category);
+        const behind = (): boolean => (label.acted.get(e.id) ?? 0) < MIN_ACTS;
+        if (day.index > last && !behind()) continue;
+        const force = late && behind();
+        for (let n = 0; n < (force ? 3 : 1) && (n === 0 || behind()); n++) {
+          const t = insiderTime(day, e);
+          if (t === undefined) break;
+          const ip = e.role !== 'moderator' && day.rng.chance(0.3) ? brokerIp : undefined;
+          ringAct(day, e, t, { label, ...(ip ? { ip } : {}) }, { clients, category, force });
+        }
       }
     },
   };
@@ -274,25 +280,25 @@ function ringAct(
   e: SimEmployee,
   t: number,
   o: BrokerOptions,
-  clients: readonly number[],
-  category: string,
+  { clients, category, force }: { clients: readonly number[]; category: string; force: boolean },
 ): void {
   const rng: Rng = day.rng;
+  const chance = (p: number): boolean => rng.chance(p) || force;
   if (e.role === 'moderator') {
-    if (!rng.chance(0.35)) return;
+    if (!chance(0.35)) return;
     const review = negativeOf(day, clients, t);
     if (review !== undefined) day.deleteReview(e, t, review, pickReason(rng), { tag: o.label });
     return;
   }
   if (e.role === 'support-agent' || e.role === 'contact-agent') {
-    if (!rng.chance(0.35)) return;
+    if (!chance(0.35)) return;
     const review = negativeOf(day, clients, t);
     if (review === undefined) return;
     const ticket = disputeTicket(day, e, t, review);
     harvest(day, e, t + rng.int(60, 600) * 1000, review, { ...o, ticket });
     return;
   }
-  if (!rng.chance(0.4)) return;
+  if (!chance(0.4)) return;
   const pool = competitors(day.world, category, e, new Set(clients));
   for (let i = rng.int(1, 2); i > 0 && pool.length > 0; i--) {
     const seller = rng.pick(pool);

@@ -102,11 +102,24 @@ describe('world B', () => {
   });
 
   it.each([1, 2, 3, 4, 5])(
-    'holds, on medium seed %i, every scenario and look-alike of world B, insiders 1–1.5 % of staff',
+    'holds, on medium seed %i, every scenario and look-alike of world B, insiders 1–1.5 % of staff, each acting 4 times or more',
     (seed) => {
+      const actor = new Map<string, string>();
       const labels = simulate(resolveOptions({ preset: 'medium', seed, world: 'b' }), {
-        write: () => {},
+        write: (_file, lines) => {
+          for (const l of lines)
+            if (l.startsWith('{"v":1,"kind":"event"')) {
+              const e = JSON.parse(l) as { id: string; actor: string };
+              actor.set(e.id, e.actor);
+            }
+        },
       }).labels;
+      for (const s of labels.scenarios.filter((x) => x.kind === 'abuse'))
+        for (const e of s.employeeIds)
+          expect(
+            s.eventIds.filter((id) => actor.get(id) === e).length,
+            `${s.id} ${e}`,
+          ).toBeGreaterThanOrEqual(4);
       const types = new Set(labels.scenarios.map((s) => s.type));
       for (const t of B_TYPES) expect(types, t).toContain(t);
       expect(labels.world).toBe('b');
