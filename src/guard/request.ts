@@ -38,6 +38,19 @@ export const APPROVABLE: ReadonlySet<GuardedAction> = new Set([
   'reviewer.contact.reveal',
 ]);
 
+/**
+ * Actions that need a purpose (an assignment or a cited ticket). One rule covers them all: a
+ * ticket the employee opened for themselves justifies none of them (`policies/purpose.cedar`).
+ */
+export const PURPOSE_BOUND: readonly GuardedAction[] = [
+  'seller.metrics.view',
+  'seller.account.view',
+  'seller.metrics.export',
+  'review.view',
+  'reviewer.contact.view',
+  'reviewer.contact.reveal',
+];
+
 export function isGuardedAction(value: string): value is GuardedAction {
   return (GUARDED_ACTIONS as readonly string[]).includes(value);
 }
