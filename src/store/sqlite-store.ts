@@ -11,15 +11,18 @@ import type {
   FindingsRepository,
   GuardRepository,
   LedgerRepository,
+  PolicySetRepository,
   Store,
   StoreStats,
   StoreTransaction,
   StoredFindings,
+  TokenRepository,
 } from './ports.js';
 import { LATEST_SCHEMA_VERSION, migrate } from './sqlite-migrations.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
 import { SqliteGuard } from './sqlite-guard.js';
+import { SqlitePolicySets, SqliteTokens } from './sqlite-trust.js';
 import { chunked } from './chunks.js';
 
 export interface SqliteStoreOptions {
@@ -40,6 +43,8 @@ export class SqliteStore implements Store {
   readonly dataKeys: DataKeyRepository;
   readonly findings: FindingsRepository;
   readonly guard: GuardRepository;
+  readonly tokens: TokenRepository;
+  readonly policySets: PolicySetRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
 
@@ -52,6 +57,8 @@ export class SqliteStore implements Store {
     this.dataKeys = new SqliteDataKeys(db);
     this.findings = new SqliteFindings(db);
     this.guard = new SqliteGuard(db);
+    this.tokens = new SqliteTokens(db);
+    this.policySets = new SqlitePolicySets(db);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
