@@ -91,7 +91,15 @@ export class Guard {
     if (decision.outcome === 'pending') {
       const pending = newApproval(req, resource.sellers, time, eventId, this.options.approvalTtlMs);
       await this.approvals.recorder.write({
-        event: { ...event, attrs: { ...event.attrs, approvalId: pending.id } },
+        event: {
+          ...event,
+          attrs: {
+            ...event.attrs,
+            approvalId: pending.id,
+            approvalExpiresAt: pending.expiresAt,
+            approvalSellers: [...pending.sellers],
+          },
+        },
         state: (tx) => tx.putApproval(pending),
       });
       return { outcome: 'pending', decision, eventId, approvalId: pending.id };

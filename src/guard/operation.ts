@@ -49,6 +49,11 @@ const EVENT_ACTION: Readonly<Record<GuardedAction, Action>> = {
   'approval.grant': 'x-approval.grant',
 };
 
+/** The event action that records a guarded action (custom actions are `x-…`). */
+export function eventActionOf(action: string): string {
+  return (EVENT_ACTION as Readonly<Record<string, string>>)[action] ?? action;
+}
+
 const TARGET_TYPE: Readonly<Record<Operation, TargetType>> = {
   'seller.metrics.view': 'seller',
   'seller.account.view': 'seller',
