@@ -10,6 +10,7 @@ import {
   targetTypeOf,
   type GuardRequest,
   type GuardResult,
+  type Identity,
   type Operation,
 } from './operation.js';
 import { LedgerCheck } from './ledger-check.js';
@@ -86,7 +87,11 @@ export async function ledgeredApproval(c: ApprovalContext, id: string): Promise<
       `approval ${id} has no ledgered request event that matches its stored row; it cannot be used (run warden ledger verify)`,
     );
   }
-  const status = derivedStatus(a, request, events.map((e) => e.event));
+  const status = derivedStatus(
+    a,
+    request,
+    events.map((e) => e.event),
+  );
   if (status !== a.status) {
     throw new GuardError(
       status === 'executed' ? 'APPROVAL_USED' : 'NOT_IN_LEDGER',
@@ -181,6 +186,7 @@ export async function decideApproval(
   approvalId: string,
   employeeId: string,
   verdict: 'approve' | 'reject',
+  identity?: Identity,
 ): Promise<GuardResult> {
   const time = c.deps.now();
   const a = await ledgeredApproval(c, approvalId);
@@ -200,7 +206,13 @@ export async function decideApproval(
     action: verdict === 'approve' ? 'approval.grant' : 'approval.reject',
     target: { type: a.targetType, id: a.targetId },
     decision,
-    attrs: { approvalId: a.id, requester: a.requester, requestedAction: a.action },
+    attrs: {
+      approvalId: a.id,
+      requester: a.requester,
+      requestedAction: a.action,
+      ...(identity === undefined ? {} : { identity: { ...identity } }),
+    },
+    policySet: c.decider.policies.hash,
   });
   if (decision.outcome !== 'allow') {
     await c.recorder.write({ event });
@@ -255,7 +267,10 @@ export async function stillIn(
 ): Promise<void> {
   const now = await ledgeredApproval(c, id);
   if (now.status !== status) {
-    throw new GuardError('APPROVAL_USED', `approval ${id} is ${now.status} now, no longer ${status}`);
+    throw new GuardError(
+      'APPROVAL_USED',
+      `approval ${id} is ${now.status} now, no longer ${status}`,
+    );
   }
 }
 

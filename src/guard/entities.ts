@@ -173,6 +173,8 @@ function contextOf(request: DecisionRequest, c: Concerned, pick: (a: Attrs) => A
       return { topic: d.topic ?? '' };
     case 'approval.grant':
       return {};
+    case 'policy.activate':
+      return { approved: d.approved === true };
     default:
       return ticket;
   }

@@ -56,7 +56,13 @@ export class LedgerCheck {
     }
     try {
       const proof = await this.ledger.proveInclusion(leaf, head.size);
-      verifyInclusion(leaf, head.size, recordLeafHash({ kind: 'event', body: event }), proof, head.root);
+      verifyInclusion(
+        leaf,
+        head.size,
+        recordLeafHash({ kind: 'event', body: event }),
+        proof,
+        head.root,
+      );
     } catch (cause) {
       if (!(cause instanceof LedgerError)) throw cause;
       throw new GuardError(

@@ -67,14 +67,13 @@ export class SqliteGuard implements GuardRepository {
 
   async *allAliasIssues(): AsyncIterable<AliasIssue> {
     const stmt = this.db.prepare('SELECT * FROM relay_aliases ORDER BY issued_at, rowid');
-    for (const row of stmt.iterate() as Iterable<AliasRow>) yield await Promise.resolve(aliasOf(row));
+    for (const row of stmt.iterate() as Iterable<AliasRow>)
+      yield await Promise.resolve(aliasOf(row));
   }
 
   approvalEvents(approvalId: string): Promise<LeafEvent[]> {
     const rows = this.db
-      .prepare(
-        "SELECT * FROM events WHERE json_extract(attrs, '$.approvalId') = ? ORDER BY leaf",
-      )
+      .prepare("SELECT * FROM events WHERE json_extract(attrs, '$.approvalId') = ? ORDER BY leaf")
       .all(approvalId) as EventRow[];
     return Promise.resolve(rows.map(leafEventOf));
   }
