@@ -2,6 +2,7 @@ import type { Command, Option } from 'commander';
 import pc from 'picocolors';
 import {
   GUARDED_ACTIONS,
+  resolveAlias,
   type GuardRequest,
   type GuardResult,
   type Identity,
@@ -128,7 +129,16 @@ export function registerGuardCommands(
       .argument('<alias>'),
   ).action((value: string, o: Common) =>
     withDb(o.db, async (w) => {
-      const issues = await w.store.guard.aliasIssues(value.trim().toLowerCase());
+      const resolved = await resolveAlias(w.store, w.aliases, value.trim().toLowerCase());
+      const issues = resolved.issues;
+      if (resolved.indexMissing)
+        io.err(
+          `warden: the relay-alias index was missing a hand-out of ${value}; answered from the ledger's events (run warden ledger verify)\n`,
+        );
+      if (resolved.forged.length > 0)
+        io.err(
+          `warden: ignored ${resolved.forged.length} relay-alias index row(s) that do not recompute to ${value} (run warden ledger verify)\n`,
+        );
       if (o.json) io.out(`${json(issues)}\n`);
       else if (issues.length === 0) io.out(`no employee received ${value}\n`);
       else {

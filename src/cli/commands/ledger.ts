@@ -9,6 +9,7 @@ import {
   openNote,
   type VerifyReport,
 } from '../../ledger/index.js';
+import { checkAliasIndex } from '../../guard/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { json, table } from '../render.js';
@@ -158,11 +159,12 @@ export function registerLedgerCommands(
     .action((o: Db & { against?: string }) =>
       run(o, async (w) => {
         const against = o.against === undefined ? undefined : readNote(o.against);
-        const report = await verifyLedger(
+        const ledgerReport = await verifyLedger(
           w.store,
           w.ledger.verifierKey(),
           against === undefined ? {} : { against },
         );
+        const report = await withGuardIndexes(w, ledgerReport);
         io.out(o.json ? `${json(report)}\n` : renderVerify(report));
         return report.ok ? EXIT.ok : EXIT.finding;
       }),
@@ -209,6 +211,20 @@ function parseCount(text: string, what: string): number {
   if (!/^\d{1,15}$/.test(text))
     throw new UsageError(`${what} must be a whole number, got ${JSON.stringify(text)}`);
   return Number(text);
+}
+
+/**
+ * The guard's indexes, cross-checked against the ledger after the ledger itself (see
+ * `checkAliasIndex`): their problems join the report in the same shape.
+ */
+async function withGuardIndexes(w: Wired, report: VerifyReport): Promise<VerifyReport> {
+  const aliases = await checkAliasIndex(w.store, w.aliases);
+  if (aliases.problems.length === 0) return report;
+  return {
+    ...report,
+    ok: false,
+    problems: [...report.problems, ...(aliases.problems as unknown as VerifyReport['problems'])],
+  };
 }
 
 function renderVerify(r: VerifyReport): string {
