@@ -52,7 +52,7 @@ export async function attackDb(prefix: string): Promise<AttackDb> {
         d.close();
       }
     },
-    cleanup: tmp.cleanup,
+    cleanup: () => tmp.cleanup(),
   };
 }
 
