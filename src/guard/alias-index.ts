@@ -13,7 +13,7 @@ const localPart = (alias: string): string => alias.slice(0, alias.indexOf('@') >
 
 /** The guard's own alias hand-outs: allowed `reviewer.contact.view` events it decided. */
 async function* handOuts(store: Store): AsyncIterable<LeafEvent> {
-  for await (const e of store.guard.eventsOf('reviewer.contact.view', 'allowed')) {
+  for await (const e of store.guard.eventsOf('reviewer.contact.view', 'allowed', true)) {
     if (e.event.attrs?.['decision'] !== undefined) yield e;
   }
 }

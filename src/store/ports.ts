@@ -162,8 +162,11 @@ export interface GuardRepository {
   approvalEvents(approvalId: string): Promise<LeafEvent[]>;
   /** The last stored event of an action with an outcome, if any. */
   lastEvent(action: string, outcome: string): Promise<LeafEvent | undefined>;
-  /** Every stored event of an action with an outcome, in leaf order. */
-  eventsOf(action: string, outcome: string): AsyncIterable<LeafEvent>;
+  /**
+   * Every stored event of an action with an outcome, in leaf order; with `decided`, only those
+   * the guard decided (that carry `attrs.decision`), not sidecar traffic of the same action.
+   */
+  eventsOf(action: string, outcome: string, decided?: boolean): AsyncIterable<LeafEvent>;
 }
 
 /** A stored event and its leaf index. */

@@ -85,9 +85,10 @@ export class SqliteGuard implements GuardRepository {
     return Promise.resolve(row && leafEventOf(row));
   }
 
-  async *eventsOf(action: string, outcome: string): AsyncIterable<LeafEvent> {
+  async *eventsOf(action: string, outcome: string, decided = false): AsyncIterable<LeafEvent> {
+    const only = decided ? " AND json_extract(attrs, '$.decision') IS NOT NULL" : '';
     const stmt = this.db.prepare(
-      'SELECT * FROM events WHERE action = ? AND outcome = ? ORDER BY leaf',
+      `SELECT * FROM events WHERE action = ? AND outcome = ?${only} ORDER BY leaf`,
     );
     const rows = stmt.all(action, outcome) as EventRow[];
     for (const row of rows) yield await Promise.resolve(leafEventOf(row));
