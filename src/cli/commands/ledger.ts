@@ -220,10 +220,15 @@ function parseCount(text: string, what: string): number {
 async function withGuardIndexes(w: Wired, report: VerifyReport): Promise<VerifyReport> {
   const aliases = await checkAliasIndex(w.store, w.aliases);
   if (aliases.problems.length === 0) return report;
+  const first = Math.min(...aliases.problems.map((p) => (p.index < 0 ? Infinity : p.index)));
   return {
     ...report,
     ok: false,
+    // same shape as the ledger's problems; the codes are the guard's (ALIAS_INDEX_…)
     problems: [...report.problems, ...(aliases.problems as unknown as VerifyReport['problems'])],
+    ...(report.firstBadIndex === undefined && Number.isFinite(first)
+      ? { firstBadIndex: first }
+      : {}),
   };
 }
 
