@@ -126,18 +126,48 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     CREATE INDEX directory_versions_record ON directory_versions (kind, key, leaf);
     `,
   ],
+  [
+    6,
+    `
+    -- The guard's policy sets: every set proposed or activated, by the SHA-256 of its
+    -- canonical files. Which set is active is not stored here: it is the one named by the
+    -- latest allowed policy activation event in the ledger, and its files must hash to it.
+    CREATE TABLE policy_sets (
+      hash TEXT PRIMARY KEY,               -- hex SHA-256 of canonical JSON {file name: text}
+      files TEXT NOT NULL,                 -- canonical JSON {file name: text}
+      created_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- Per-employee API tokens: only the SHA-256 of each secret is kept; issuance and
+    -- revocation are ledgered events.
+    CREATE TABLE api_tokens (
+      id TEXT PRIMARY KEY,
+      employee TEXT NOT NULL,
+      secret_hash BLOB NOT NULL,
+      created_at TEXT NOT NULL,
+      expires_at TEXT,
+      revoked_at TEXT,
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- The events that name an approval (its request, grant or rejection, its uses): the guard
+    -- derives an approval's state from them, not from the approvals table.
+    CREATE INDEX events_approval ON events (json_extract(attrs, '$.approvalId'))
+      WHERE json_extract(attrs, '$.approvalId') IS NOT NULL;
+    CREATE INDEX events_action ON events (action, leaf);
+    `,
+  ],
 ];
 
-export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+/** The highest migration number (numbers may have gaps while branches are apart). */
+export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map(([v]) => v));
 
 export function migrate(db: Database, now: () => string): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
   );
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as {
-    v: number | null;
-  };
-  const current = row.v ?? 0;
+  const applied = new Set(
+    db.prepare('SELECT version FROM schema_version').pluck().all() as number[],
+  );
+  const current = Math.max(0, ...applied);
   if (current > LATEST_SCHEMA_VERSION) {
     throw new StoreError(
       'SCHEMA_TOO_NEW',
@@ -145,7 +175,7 @@ export function migrate(db: Database, now: () => string): void {
     );
   }
   for (const [version, sql] of MIGRATIONS) {
-    if (version <= current) continue;
+    if (applied.has(version)) continue;
     try {
       db.transaction(() => {
         db.exec(sql);

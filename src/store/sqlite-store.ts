@@ -13,15 +13,18 @@ import type {
   GuardRepository,
   LedgerRepository,
   MetaRepository,
+  PolicySetRepository,
   Store,
   StoreStats,
   StoreTransaction,
   StoredFindings,
+  TokenRepository,
 } from './ports.js';
 import { LATEST_SCHEMA_VERSION, checkSchema, migrate } from './sqlite-migrations.js';
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
 import { SqliteGuard } from './sqlite-guard.js';
+import { SqlitePolicySets, SqliteTokens } from './sqlite-trust.js';
 import { chunked } from './chunks.js';
 import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 
@@ -52,6 +55,8 @@ export class SqliteStore implements Store {
   readonly findings: FindingsRepository;
   readonly guard: GuardRepository;
   readonly meta: MetaRepository;
+  readonly tokens: TokenRepository;
+  readonly policySets: PolicySetRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
 
@@ -71,6 +76,8 @@ export class SqliteStore implements Store {
     this.findings = new SqliteFindings(db);
     this.guard = new SqliteGuard(db);
     this.meta = new SqliteMeta(db, readOnly);
+    this.tokens = new SqliteTokens(db);
+    this.policySets = new SqlitePolicySets(db);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {

@@ -4,6 +4,8 @@ import { StoreError } from './errors.js';
 import type {
   AliasIssue,
   StoredApproval,
+  StoredPolicySet,
+  StoredToken,
   BatchSummary,
   StoreTransaction,
   StoredCheckpoint,
@@ -12,6 +14,7 @@ import type {
 } from './ports.js';
 import { SqliteEventWriter } from './sqlite-event-writer.js';
 import { SqliteGuardWriter } from './sqlite-guard.js';
+import { SqliteTrustWriter } from './sqlite-trust.js';
 import { chunked } from './chunks.js';
 import { tileId } from './sqlite-ledger.js';
 
@@ -20,6 +23,7 @@ export class SqliteTransaction implements StoreTransaction {
   private open = true;
   private readonly events: SqliteEventWriter;
   private guardWriter: SqliteGuardWriter | undefined;
+  private trustWriter: SqliteTrustWriter | undefined;
   private readonly insertVersion: Database.Statement;
   private readonly setCurrent: Database.Statement;
   private readonly putTile: Database.Statement;
@@ -120,6 +124,19 @@ export class SqliteTransaction implements StoreTransaction {
 
   recordAliasIssue(issue: AliasIssue): Promise<void> {
     return this.step(() => this.guard().recordAliasIssue(issue));
+  }
+
+  putPolicySet(set: StoredPolicySet): Promise<void> {
+    return this.step(() => this.trust().putPolicySet(set));
+  }
+
+  putToken(token: StoredToken): Promise<void> {
+    return this.step(() => this.trust().putToken(token));
+  }
+
+  private trust(): SqliteTrustWriter {
+    this.trustWriter ??= new SqliteTrustWriter(this.db);
+    return this.trustWriter;
   }
 
   private guard(): SqliteGuardWriter {
