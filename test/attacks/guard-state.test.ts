@@ -2,9 +2,13 @@
 // as approved with no events, an executed approval reset to approved, relay_aliases rows
 // deleted or forged. Approvals are used only as the ledger has them; `ledger verify`
 // cross-checks the alias index; `alias resolve` answers from the ledger's events.
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/ledger/index.js';
+import { runCli } from '../helpers.js';
 import { attackDb, json, type AttackDb } from './guard-support.js';
 
 let a: AttackDb;
@@ -140,6 +144,74 @@ describe("the guard's state written behind its back", () => {
       const resolved = await a.cli('alias', 'resolve', alias);
       expect(resolved.code).toBe(1);
       expect(resolved.out).not.toMatch(/mod2/);
+    });
+  });
+
+  describe('when a true row keeps its event, viewer and reviewer but names another alias', () => {
+    it('is reported by verify, which reads only and recomputes the alias from the master key', async () => {
+      const hand = new Database(a.db, { readonly: true });
+      const eventId = hand
+        .prepare(
+          "SELECT id FROM events WHERE action = 'reviewer.contact.view' AND outcome = 'allowed' AND actor = 'a1' LIMIT 1",
+        )
+        .pluck()
+        .get() as string;
+      hand.close();
+      a.sql(
+        "INSERT INTO relay_aliases (alias, event_id, viewer, reviewer, issued_at) VALUES ('rv-bbbbbbbbbbbbbbbbbbbbbbbb@relay.marketplace.example', ?, 'a1', 'rv1', '2026-12-01T00:00:00Z')",
+        eventId,
+      );
+      const before = createHash('sha256').update(readFileSync(a.db)).digest('hex');
+      const verify = await a.cli('ledger', 'verify', '--json');
+      expect(verify.code).toBe(1);
+      const report = JSON.parse(verify.out) as {
+        problems: { code: string; message: string }[];
+        guard: { aliasesRecomputed: boolean };
+      };
+      expect(report.guard.aliasesRecomputed).toBe(true);
+      expect(report.problems).toContainEqual(
+        expect.objectContaining({
+          code: 'ALIAS_INDEX_FORGED',
+          message: expect.stringContaining('rv-bbbbbbbbbbbbbbbbbbbbbbbb') as string,
+        }),
+      );
+      expect(createHash('sha256').update(readFileSync(a.db)).digest('hex')).toBe(before);
+    });
+
+    it('without the master key (only the verifier key), holds the rows to the events alone', async () => {
+      const exported = json<{ verifierKey: string }>(
+        await a.cli('ledger', 'export-checkpoint', '--json'),
+      );
+      const lone = join(a.dir, 'lone');
+      mkdirSync(lone);
+      for (const suffix of ['', '-wal', '-shm']) {
+        if (existsSync(a.db + suffix)) copyFileSync(a.db + suffix, join(lone, `w.db${suffix}`));
+      }
+      const r = await runCli([
+        'ledger',
+        'verify',
+        '--db',
+        join(lone, 'w.db'),
+        '--key',
+        exported.verifierKey,
+        '--json',
+      ]);
+      expect(r.code).toBe(1);
+      const report = JSON.parse(r.out) as {
+        problems: { code: string; message: string }[];
+        guard: { aliasesRecomputed: boolean; note: string };
+      };
+      expect(report.guard).toMatchObject({ aliasesRecomputed: false });
+      expect(report.guard.note).toMatch(/no master key/);
+      // the row naming no hand-out event is still found; the rewritten alias on a true row
+      // (which stands in for the deleted one) is what only the master key can see
+      expect(report.problems).toEqual([
+        expect.objectContaining({
+          code: 'ALIAS_INDEX_FORGED',
+          message: expect.stringContaining('w-none') as string,
+        }),
+      ]);
+      expect(existsSync(join(lone, 'w.db.keys'))).toBe(false);
     });
   });
 });
