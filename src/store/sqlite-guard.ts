@@ -66,6 +66,11 @@ export class SqliteGuard implements GuardRepository {
   }
 
   async *allAliasIssues(): AsyncIterable<AliasIssue> {
+    // a database read as it is, from before migration 3 (a crash between migrations), has none
+    const table = this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'relay_aliases'")
+      .get();
+    if (table === undefined) return;
     const stmt = this.db.prepare('SELECT * FROM relay_aliases ORDER BY issued_at, rowid');
     for (const row of stmt.iterate() as Iterable<AliasRow>)
       yield await Promise.resolve(aliasOf(row));
