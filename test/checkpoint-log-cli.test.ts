@@ -18,6 +18,7 @@ describe('the checkpoint log outside the database', () => {
       Number(e.note.split('\n')[1]),
     );
   let saved: string | undefined;
+  let token = '';
 
   beforeAll(async () => {
     saved = process.env['WARDEN_CHECKPOINT_DIR'];
@@ -43,6 +44,19 @@ describe('the checkpoint log outside the database', () => {
     );
     expect((await runCli(['ingest', file, '--db', db])).code).toBe(0);
   });
+
+  const guardedRequest = (): Promise<{ code: number; out: string }> =>
+    runCli([
+      'request',
+      'reviewer.contact.view',
+      'rv1',
+      '--token',
+      token,
+      '--ticket',
+      't1',
+      '--db',
+      db,
+    ]);
   afterAll(() => {
     if (saved === undefined) delete process.env['WARDEN_CHECKPOINT_DIR'];
     else process.env['WARDEN_CHECKPOINT_DIR'] = saved;
@@ -52,21 +66,17 @@ describe('the checkpoint log outside the database', () => {
   it('gets the checkpoint of an import, of `ledger checkpoint` and of a guarded request', async () => {
     expect(sizes()).toEqual([5]);
     expect((await runCli(['ledger', 'checkpoint', '--db', db])).code).toBe(0);
-    // a denied request is recorded too: a guard transaction, with its checkpoint
-    const r = await runCli([
-      'request',
-      'reviewer.contact.view',
-      'rv1',
-      '--as',
-      'a1',
-      '--ticket',
-      't1',
-      '--db',
-      db,
-    ]);
-    expect([r.code, r.out]).toEqual([1, expect.stringMatching(/^denied/)]);
+    // issuing a token is a guard transaction (a leaf and its checkpoint)
+    const issued = await runCli(['token', 'create', 'a1', '--json', '--db', db]);
+    expect(issued.code).toBe(0);
+    token = (JSON.parse(issued.out) as { token: string }).token;
     expect(sizes()).toEqual([5, 5, 6]);
-    expect(readdirSync(outsideDir).filter((f) => f.endsWith('.note'))).toHaveLength(2); // sizes 5 and 6
+    // a denied request is recorded too: the shipped policy set installed on first use, then
+    // the request, each a guard transaction with its checkpoint
+    const r = await guardedRequest();
+    expect([r.code, r.out]).toEqual([1, expect.stringMatching(/^denied/)]);
+    expect(sizes()).toEqual([5, 5, 6, 7, 8]);
+    expect(readdirSync(outsideDir).filter((f) => f.endsWith('.note'))).toHaveLength(4); // sizes 5 to 8
   });
 
   it('verify --against takes the log file and the directory', async () => {
@@ -121,21 +131,7 @@ describe('the checkpoint log outside the database', () => {
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/^— w\.example\/1 \S+\n$/);
     // the log grows (a denied request is a leaf); the proof comes from `ledger consistency --json`
-    expect(
-      (
-        await runCli([
-          'request',
-          'reviewer.contact.view',
-          'rv1',
-          '--as',
-          'a1',
-          '--ticket',
-          't1',
-          '--db',
-          db,
-        ])
-      ).code,
-    ).toBe(1);
+    expect((await guardedRequest()).code).toBe(1);
     const next = JSON.parse(
       (await runCli(['ledger', 'export-checkpoint', '--db', db, '--json'])).out,
     ) as { note: string };
@@ -143,7 +139,7 @@ describe('the checkpoint log outside the database', () => {
     const proofFile = join(dir.path, 'proof.json');
     writeFileSync(
       proofFile,
-      (await runCli(['ledger', 'consistency', '6', '7', '--db', db, '--json'])).out,
+      (await runCli(['ledger', 'consistency', '8', '9', '--db', db, '--json'])).out,
     );
     const second = await runCli([
       'witness',
@@ -159,7 +155,7 @@ describe('the checkpoint log outside the database', () => {
     ]);
     expect(second.code).toBe(0);
     // the same head again, as a request on stdin
-    const request = (await runCli(['ledger', 'witness-request', '--db', db, '--old', '7'])).out;
+    const request = (await runCli(['ledger', 'witness-request', '--db', db, '--old', '9'])).out;
     const third = await runCli(
       ['witness', 'cosign', '--dir', witness, '--log-key', exported.verifierKey, '--request', '-'],
       request,
@@ -168,7 +164,7 @@ describe('the checkpoint log outside the database', () => {
     const state = readdirSync(join(witness, 'logs'));
     expect(state).toHaveLength(1);
     expect(JSON.parse(readFileSync(join(witness, 'logs', state[0] ?? ''), 'utf8'))).toMatchObject({
-      size: 7,
+      size: 9,
     });
   });
 });

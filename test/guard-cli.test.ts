@@ -12,6 +12,8 @@ const PAST = '2026-01-01T00:00:00Z';
 const dir = tempDir('warden-guard-cli-');
 const db = join(dir.path, 'w.db');
 const outputs: CliResult[] = [];
+/** Each employee's API token, issued by the operator in `beforeAll`. */
+const tokens = { a1: '', m1: '', m2: '' };
 
 /** Runs warden on the test database; colours (on under CI) are taken out of the output. */
 async function cli(...args: string[]): Promise<CliResult> {
@@ -57,6 +59,11 @@ beforeAll(async () => {
     ].join('\n'),
   );
   expect((await runCli(['ingest', file, '--db', db])).code).toBe(0);
+  for (const who of ['a1', 'm1', 'm2'] as const) {
+    const issued = await runCli(['token', 'create', who, '--json', '--db', db]);
+    expect(issued.code).toBe(0);
+    tokens[who] = (JSON.parse(issued.out) as { token: string }).token;
+  }
 });
 afterAll(() => dir.cleanup());
 
@@ -121,8 +128,8 @@ describe('warden request / approve / alias', () => {
         'request',
         'reviewer.contact.view',
         'rv1',
-        '--as',
-        'a1',
+        '--token',
+        tokens.a1,
         '--ticket',
         't1',
         '--json',
@@ -147,8 +154,8 @@ describe('warden request / approve / alias', () => {
         'request',
         'review.delete',
         'r1',
-        '--as',
-        'm1',
+        '--token',
+        tokens.m1,
         '--reason',
         'abuse',
         '--json',
@@ -156,16 +163,16 @@ describe('warden request / approve / alias', () => {
       expect(asked.code).toBe(0);
       const id = (JSON.parse(asked.out) as { approvalId: string }).approvalId;
       expect((await cli('approvals')).out).toContain(id);
-      const self = await cli('approve', id, '--as', 'm1');
+      const self = await cli('approve', id, '--token', tokens.m1);
       expect(self.code).toBe(1);
       expect(self.out).toMatch(/approval-not-self/);
-      expect((await cli('approve', id, '--as', 'm2')).code).toBe(0);
+      expect((await cli('approve', id, '--token', tokens.m2)).code).toBe(0);
       const run = [
         'request',
         'review.delete',
         'r1',
-        '--as',
-        'm1',
+        '--token',
+        tokens.m1,
         '--reason',
         'abuse',
         '--approval',
@@ -180,22 +187,25 @@ describe('warden request / approve / alias', () => {
 
   describe('when the flags are wrong', () => {
     it('exits 2 with a message', async () => {
-      const unknown = await cli('request', 'seller.delete', 's1', '--as', 'a1');
+      const unknown = await cli('request', 'seller.delete', 's1', '--token', tokens.a1);
       expect(unknown.code).toBe(2);
       expect(unknown.err).toMatch(/unknown action "seller.delete"/);
       const rows = await cli(
         'request',
         'seller.metrics.export',
         's1',
-        '--as',
-        'a1',
+        '--token',
+        tokens.a1,
         '--rows',
         'abc',
       );
       expect(rows.code).toBe(2);
-      const noEmployee = await cli('request', 'seller.metrics.view', 's1', '--as', 'ghost');
+      const noEmployee = await cli('token', 'create', 'ghost');
       expect(noEmployee.code).toBe(2);
       expect(noEmployee.err).toMatch(/REQUEST_INVALID.*no employee ghost/);
+      const noToken = await cli('request', 'seller.metrics.view', 's1');
+      expect(noToken.code).toBe(2);
+      expect(noToken.err).toMatch(/--token TOKEN or WARDEN_TOKEN/);
     });
   });
 
@@ -209,8 +219,9 @@ describe('warden request / approve / alias', () => {
         );
       }
       const stats = JSON.parse((await cli('stats', '--json')).out) as { counts: { event: number } };
-      // look-up, request, refused self-approval, approval, removal, refused replay
-      expect(stats.counts.event).toBe(6);
+      // three tokens issued, the first policy set installed; look-up, request, refused
+      // self-approval, approval, removal, refused replay
+      expect(stats.counts.event).toBe(10);
       expect((await cli('ledger', 'verify')).code).toBe(0);
     });
   });

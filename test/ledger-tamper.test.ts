@@ -102,7 +102,8 @@ describe('warden ledger verify', () => {
   describe('when a stored record is no longer JSON', () => {
     it('names it', async () => {
       const { code, report } = await tampered(
-        'UPDATE events SET attrs = \'{"rows":\' WHERE leaf = 420',
+        // the guard's index on attrs refuses malformed JSON: the writer drops it first
+        'DROP INDEX events_approval; UPDATE events SET attrs = \'{"rows":\' WHERE leaf = 420',
       );
       expect(code).toBe(1);
       expect(report.firstBadIndex).toBe(420);

@@ -13,6 +13,8 @@ import { registerLedgerCommands } from './commands/ledger.js';
 import { registerGuardCommands } from './commands/guard.js';
 import { registerWitnessCommands } from './commands/witness.js';
 import { registerPolicyCommands } from './commands/policy.js';
+import { registerPolicyActivate } from './commands/policy-activate.js';
+import { registerTokenCommands } from './commands/token.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
@@ -232,6 +234,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerGuardCommands(program, dbOption, io, (c) => (code = c));
   registerWitnessCommands(program, io, (c) => (code = c));
   registerPolicyCommands(program, io, (c) => (code = c));
+  registerPolicyActivate(
+    program.commands.find((c) => c.name() === 'policy')!,
+    dbOption,
+    io,
+    (c) => (code = c),
+  );
+  registerTokenCommands(program, dbOption, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);

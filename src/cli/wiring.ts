@@ -20,7 +20,7 @@ import {
 } from '../privacy/index.js';
 import { SqliteStore, sqliteFault, type Store } from '../store/index.js';
 import { formatTime } from '../domain/index.js';
-import { CompiledPolicies, Decider, Guard } from '../guard/index.js';
+import { CompiledPolicies, Decider, Guard, PinnedPolicies } from '../guard/index.js';
 import {
   keyFile,
   resolveCheckpointTargets,
@@ -142,8 +142,15 @@ export async function withDb(
   }
 }
 
-/** The guard over the wired database, with the policies of `--policies` (or the default set). */
-export function openGuard(w: Wired, policiesFlag: string | undefined): Guard {
-  const decider = new Decider(CompiledPolicies.fromDir(resolvePolicyDir(policiesFlag)));
-  return new Guard({ ...w, decider });
+/**
+ * The guard over the wired database, deciding by the active policy set as the ledger has it
+ * (on a fresh database the shipped set is installed first, ledgered). No flag or environment
+ * variable chooses the policies of a guarded operation.
+ */
+export async function openGuard(w: Wired): Promise<Guard> {
+  const pinned = new PinnedPolicies(w.store, w.ledger, w.now);
+  const policies = await pinned.activeOr(() =>
+    CompiledPolicies.fromDir(resolvePolicyDir(undefined, {})),
+  );
+  return new Guard({ ...w, decider: new Decider(policies) });
 }

@@ -1,4 +1,4 @@
-import { formatTime } from '../domain/index.js';
+import { formatTime, type AccessEvent } from '../domain/index.js';
 import { canonicalJson } from '../ledger/index.js';
 import type { StoredApproval } from '../store/index.js';
 import type { Decider } from './decider.js';
@@ -10,8 +10,11 @@ import {
   targetTypeOf,
   type GuardRequest,
   type GuardResult,
+  type Identity,
   type Operation,
 } from './operation.js';
+import { LedgerCheck } from './ledger-check.js';
+import { eventActionOf } from './operation.js';
 import { Recorder } from './recorder.js';
 import type { Decision } from './request.js';
 
@@ -19,6 +22,7 @@ import type { Decision } from './request.js';
 export class ApprovalContext {
   readonly recorder: Recorder;
   readonly decider: Decider;
+  readonly check: LedgerCheck;
 
   constructor(
     readonly deps: GuardDeps,
@@ -26,6 +30,7 @@ export class ApprovalContext {
   ) {
     this.recorder = new Recorder(deps.store, deps.ledger, deps.now);
     this.decider = deps.decider;
+    this.check = new LedgerCheck(deps.store, deps.ledger);
   }
 }
 
@@ -43,6 +48,79 @@ export function requestFingerprint(req: GuardRequest): string {
   });
 }
 
+/** The fingerprint of the request an event recorded (see `requestFingerprint`). */
+function eventFingerprint(e: AccessEvent): string {
+  const attrs = e.attrs ?? {};
+  return canonicalJson({
+    ticket: e.ticket ?? null,
+    reason: attrs['reason'] ?? null,
+    rows: attrs['rows'] ?? null,
+    fields: attrs['fields'] ?? null,
+    topic: attrs['topic'] ?? null,
+  });
+}
+
+/**
+ * An approval as the ledger has it. The `approvals` row is an index: its request event must be
+ * a ledgered leaf that agrees with it (requester, action, target, details, expiry, sellers),
+ * and its status is derived from the ledgered events that name it — a grant, a rejection, a
+ * use. A row inserted without events, edited, or reset from executed is refused.
+ */
+export async function ledgeredApproval(c: ApprovalContext, id: string): Promise<StoredApproval> {
+  const a = await load(c, id);
+  const events = await c.deps.store.guard.approvalEvents(id);
+  await c.check.assertLedgered(events, `approval ${id}`);
+  const request = events.find((e) => e.event.id === a.requestEvent)?.event;
+  const attrs = request?.attrs ?? {};
+  const agrees =
+    request !== undefined &&
+    request.outcome === 'pending' &&
+    request.actor === a.requester &&
+    request.action === eventActionOf(a.action) &&
+    request.target.id === a.targetId &&
+    eventFingerprint(request) === a.request &&
+    attrs['approvalExpiresAt'] === a.expiresAt &&
+    canonicalJson(attrs['approvalSellers'] ?? null) === canonicalJson(a.sellers);
+  if (!agrees) {
+    throw new GuardError(
+      'NOT_IN_LEDGER',
+      `approval ${id} has no ledgered request event that matches its stored row; it cannot be used (run warden ledger verify)`,
+    );
+  }
+  const status = derivedStatus(
+    a,
+    request,
+    events.map((e) => e.event),
+  );
+  if (status !== a.status) {
+    throw new GuardError(
+      status === 'executed' ? 'APPROVAL_USED' : 'NOT_IN_LEDGER',
+      `approval ${id} is stored as ${a.status}, but its ledgered events say ${status}`,
+    );
+  }
+  return a;
+}
+
+function derivedStatus(
+  a: StoredApproval,
+  request: AccessEvent,
+  events: readonly AccessEvent[],
+): StoredApproval['status'] {
+  const allowed = (action: string): AccessEvent | undefined =>
+    events.find((e) => e.action === action && e.outcome === 'allowed' && e !== request);
+  const used = events.some(
+    (e) =>
+      e !== request &&
+      e.action === request.action &&
+      e.outcome === 'allowed' &&
+      e.actor === a.requester,
+  );
+  if (used) return 'executed';
+  if (allowed('x-approval.reject')) return 'rejected';
+  if (allowed('x-approval.grant')) return 'approved';
+  return 'pending';
+}
+
 /**
  * Checks that an approval lets this very request through now: same employee, action,
  * target and details; approved, not yet used, not expired. A refusal is a typed error.
@@ -52,7 +130,7 @@ export async function checkApproval(
   req: GuardRequest,
   time: string,
 ): Promise<StoredApproval> {
-  const a = await load(c, req.approvalId ?? '');
+  const a = await ledgeredApproval(c, req.approvalId ?? '');
   const same =
     a.requester === req.employeeId &&
     a.action === req.action &&
@@ -108,9 +186,10 @@ export async function decideApproval(
   approvalId: string,
   employeeId: string,
   verdict: 'approve' | 'reject',
+  identity?: Identity,
 ): Promise<GuardResult> {
   const time = c.deps.now();
-  const a = await load(c, approvalId);
+  const a = await ledgeredApproval(c, approvalId);
   if (a.status !== 'pending') {
     throw new GuardError('APPROVAL_USED', `approval ${a.id} was decided already (${a.status})`);
   }
@@ -127,7 +206,13 @@ export async function decideApproval(
     action: verdict === 'approve' ? 'approval.grant' : 'approval.reject',
     target: { type: a.targetType, id: a.targetId },
     decision,
-    attrs: { approvalId: a.id, requester: a.requester, requestedAction: a.action },
+    attrs: {
+      approvalId: a.id,
+      requester: a.requester,
+      requestedAction: a.action,
+      ...(identity === undefined ? {} : { identity: { ...identity } }),
+    },
+    policySet: c.decider.policies.hash,
   });
   if (decision.outcome !== 'allow') {
     await c.recorder.write({ event });
@@ -180,11 +265,11 @@ export async function stillIn(
   id: string,
   status: StoredApproval['status'],
 ): Promise<void> {
-  const now = await c.deps.store.guard.approval(id);
-  if (now?.status !== status) {
+  const now = await ledgeredApproval(c, id);
+  if (now.status !== status) {
     throw new GuardError(
       'APPROVAL_USED',
-      `approval ${id} is ${now?.status ?? 'gone'} now, no longer ${status}`,
+      `approval ${id} is ${now.status} now, no longer ${status}`,
     );
   }
 }

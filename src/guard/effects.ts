@@ -59,7 +59,19 @@ export async function effectOf(req: GuardRequest, c: EffectContext): Promise<Eff
       return reviewVersion(req, c);
     case 'ticket.open':
       return openTicket(req, c);
+    case 'policy.activate':
+      return activatePolicySet(req, c);
   }
+}
+
+/** The set is stored under its hash; the request's event (a leaf) is what makes it active. */
+function activatePolicySet(req: GuardRequest, c: EffectContext): Effect {
+  const set = req.policySet;
+  if (!set) throw new GuardError('REQUEST_INVALID', 'policy.activate needs the proposed set');
+  return {
+    state: (tx) => tx.putPolicySet({ hash: set.hash, files: set.files, createdAt: c.time }),
+    data: { policySet: set.hash, active: true },
+  };
 }
 
 async function contactAlias(req: GuardRequest, c: EffectContext): Promise<Effect> {

@@ -1,3 +1,4 @@
+import { normaliseField } from './fields.js';
 import type { CedarValueJson, EntityJson, StatefulAuthorizationCall } from './cedar.js';
 import type { DecisionRequest, EmployeeFacts, ResourceFacts, TicketFacts } from './request.js';
 import { resourceId } from './request.js';
@@ -157,7 +158,11 @@ function contextOf(request: DecisionRequest, c: Concerned, pick: (a: Attrs) => A
   const ticket: Attrs = request.ticket ? { ticket: pick(ticketRecord(request.ticket, c)) } : {};
   switch (request.action) {
     case 'seller.metrics.export':
-      return { ...ticket, rows: d.rows ?? 0, fields: [...(d.fields ?? [])] };
+      return {
+        ...ticket,
+        rows: d.rows ?? 0,
+        fields: [...new Set((d.fields ?? []).map(normaliseField))],
+      };
     case 'review.delete':
       return { ...ticket, reason: d.reason ?? '', approved: d.approved === true };
     case 'review.restore':
@@ -168,6 +173,8 @@ function contextOf(request: DecisionRequest, c: Concerned, pick: (a: Attrs) => A
       return { topic: d.topic ?? '' };
     case 'approval.grant':
       return {};
+    case 'policy.activate':
+      return { approved: d.approved === true };
     default:
       return ticket;
   }

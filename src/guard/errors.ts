@@ -13,6 +13,8 @@ import { WardenError } from '../domain/index.js';
  * | `APPROVAL_NOT_GRANTED` | the request is still pending, or was rejected |
  * | `APPROVAL_MISMATCH` | the approval was given for another employee, action or target |
  * | `ENGINE_FAILED` | the Cedar engine returned an error instead of a decision |
+ * | `UNAUTHENTICATED` | no token, an unknown, revoked or expired token, or a leaver's |
+ * | `NOT_IN_LEDGER` | guard state (an approval, a policy set) without its ledgered events, or whose stored form differs from them: someone wrote the database behind the guard |
  */
 export type GuardErrorCode =
   | 'DENIED'
@@ -24,15 +26,19 @@ export type GuardErrorCode =
   | 'APPROVAL_USED'
   | 'APPROVAL_NOT_GRANTED'
   | 'APPROVAL_MISMATCH'
-  | 'ENGINE_FAILED';
+  | 'ENGINE_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'NOT_IN_LEDGER';
 
 export class GuardError extends WardenError<GuardErrorCode> {
   readonly category =
-    this.code === 'ENGINE_FAILED'
-      ? ('infrastructure' as const)
-      : this.code === 'POLICY_INVALID' ||
-          this.code === 'SCHEMA_INVALID' ||
-          this.code === 'REQUEST_INVALID'
-        ? ('input' as const)
-        : ('denied' as const);
+    this.code === 'NOT_IN_LEDGER'
+      ? ('integrity' as const)
+      : this.code === 'ENGINE_FAILED'
+        ? ('infrastructure' as const)
+        : this.code === 'POLICY_INVALID' ||
+            this.code === 'SCHEMA_INVALID' ||
+            this.code === 'REQUEST_INVALID'
+          ? ('input' as const)
+          : ('denied' as const);
 }

@@ -293,14 +293,15 @@ describe('Guard', () => {
       await f.guard.approve(id, 'mod2');
       const before = await f.store.ledger.size();
       const begin = f.store.begin.bind(f.store);
-      // another writer carries the approval out between our read and our write
+      // another writer marks the approval carried out between our read and our write: the
+      // check inside the transaction sees it (the row now disagrees with the ledger: refused)
       f.store.begin = async () => {
         const tx = await begin();
         const a = await f.store.guard.approval(id);
         await tx.putApproval({ ...a!, status: 'executed', executedAt: f.clock.now });
         return tx;
       };
-      expect(await codeOf(f.guard.request({ ...del, approvalId: id }))).toBe('APPROVAL_USED');
+      expect(await codeOf(f.guard.request({ ...del, approvalId: id }))).toBe('NOT_IN_LEDGER');
       f.store.begin = begin;
       expect(await f.store.ledger.size()).toBe(before);
       expect(await f.store.directory.get('review', 'r1')).not.toMatch(/removedAt/);

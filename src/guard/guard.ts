@@ -10,7 +10,9 @@ import { newId, type GuardDeps } from './deps.js';
 import { effectOf } from './effects.js';
 import { GuardError } from './errors.js';
 import { FactReader, type FactOptions } from './facts.js';
-import { eventOf, type GuardRequest, type GuardResult } from './operation.js';
+import { eventOf, type GuardRequest, type GuardResult, type Identity } from './operation.js';
+import { diffPolicySets } from './policy-pin.js';
+import { CompiledPolicies } from './policy-set.js';
 import { checkRequest, resourceFacts } from './targets.js';
 
 export interface GuardOptions extends FactOptions {
@@ -44,17 +46,32 @@ export class Guard {
   }
 
   /** A second person approves a pending request. */
-  approve(approvalId: string, approverId: string): Promise<GuardResult> {
+  approve(approvalId: string, approverId: string, identity?: Identity): Promise<GuardResult> {
     return this.approvals.recorder.exclusive(() =>
-      decideApproval(this.approvals, approvalId, approverId, 'approve'),
+      decideApproval(this.approvals, approvalId, approverId, 'approve', identity),
     );
   }
 
   /** A second person turns a pending request down, or its requester withdraws it. */
-  reject(approvalId: string, employeeId: string): Promise<GuardResult> {
+  reject(approvalId: string, employeeId: string, identity?: Identity): Promise<GuardResult> {
     return this.approvals.recorder.exclusive(() =>
-      decideApproval(this.approvals, approvalId, employeeId, 'reject'),
+      decideApproval(this.approvals, approvalId, employeeId, 'reject', identity),
     );
+  }
+
+  /** The hash of the policy set this guard decides by (named in every decision event). */
+  get policySet(): string {
+    return this.deps.decider.policies.hash;
+  }
+
+  /** A policy change records the set it proposes and its diff against the set in force. */
+  private policySetAttrs(req: GuardRequest): Record<string, unknown> {
+    if (!req.policySet) return {};
+    const proposed = CompiledPolicies.fromFiles(req.policySet.files, req.policySet.hash);
+    return {
+      activates: req.policySet.hash,
+      diff: { ...diffPolicySets(this.deps.decider.policies.texts, proposed.texts) },
+    };
   }
 
   private async handle(req: GuardRequest): Promise<GuardResult> {
@@ -82,7 +99,7 @@ export class Guard {
         approved: approval !== undefined,
       },
     });
-    const event = eventOf(req, time, decision);
+    const event = eventOf(req, time, decision, this.policySet, this.policySetAttrs(req));
     const eventId = event.id;
     if (decision.outcome === 'deny') {
       await this.approvals.recorder.write({ event });
@@ -91,8 +108,19 @@ export class Guard {
     if (decision.outcome === 'pending') {
       const pending = newApproval(req, resource.sellers, time, eventId, this.options.approvalTtlMs);
       await this.approvals.recorder.write({
-        event: { ...event, attrs: { ...event.attrs, approvalId: pending.id } },
-        state: (tx) => tx.putApproval(pending),
+        event: {
+          ...event,
+          attrs: {
+            ...event.attrs,
+            approvalId: pending.id,
+            approvalExpiresAt: pending.expiresAt,
+            approvalSellers: [...pending.sellers],
+          },
+        },
+        state: async (tx) => {
+          await tx.putApproval(pending);
+          if (req.policySet) await tx.putPolicySet({ ...req.policySet, createdAt: time });
+        },
       });
       return { outcome: 'pending', decision, eventId, approvalId: pending.id };
     }
@@ -127,7 +155,7 @@ export class Guard {
       if (!(error instanceof GuardError)) throw error;
       const decision = { outcome: 'deny' as const, policies: [], errors: [error.code] };
       await this.approvals.recorder.write({
-        event: eventOf(req, time, decision, { refused: error.code }),
+        event: eventOf(req, time, decision, this.policySet, { refused: error.code }),
       });
       throw error;
     }

@@ -26,3 +26,13 @@ export type {
   TicketFacts,
 } from './request.js';
 export { cedarVersion } from './version.js';
+export { PinnedPolicies, OPERATOR } from './pinned-policies.js';
+export { policySetHash, diffPolicySets } from './policy-pin.js';
+export type { PolicyDiff, PolicyFiles } from './policy-pin.js';
+export { Tokens } from './tokens.js';
+export type { Authenticated } from './tokens.js';
+export { normaliseField } from './fields.js';
+export type { Identity, ProposedPolicySet } from './operation.js';
+export { PURPOSE_BOUND } from './request.js';
+export { checkAliasIndex, resolveAlias } from './alias-index.js';
+export type { AliasIndexProblem, AliasResolution } from './alias-index.js';

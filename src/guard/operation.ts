@@ -22,6 +22,23 @@ export interface GuardRequest {
   readonly topic?: string;
   /** Carry out a request that a second person approved: its id. */
   readonly approvalId?: string;
+  /** `policy.activate`: the proposed policy set (its hash is the target id). */
+  readonly policySet?: ProposedPolicySet;
+  /**
+   * How the employee was identified: by an API token (its id), or only asserted (the demo
+   * and tests, behind an explicit insecure flag). Recorded in the request's event.
+   */
+  readonly identity?: Identity;
+}
+
+/** How the acting employee was identified. */
+export type Identity =
+  { readonly kind: 'token'; readonly tokenId: string } | { readonly kind: 'asserted' };
+
+/** A policy set proposed for activation: its files by name, and their hash. */
+export interface ProposedPolicySet {
+  readonly hash: string;
+  readonly files: Readonly<Record<string, string>>;
 }
 
 /** The guard's answer to a request. */
@@ -47,7 +64,13 @@ const EVENT_ACTION: Readonly<Record<GuardedAction, Action>> = {
   'review.restore': 'review.restore',
   'ticket.open': 'x-ticket.open',
   'approval.grant': 'x-approval.grant',
+  'policy.activate': 'x-policy.activate',
 };
+
+/** The event action that records a guarded action (custom actions are `x-…`). */
+export function eventActionOf(action: string): string {
+  return (EVENT_ACTION as Readonly<Record<string, string>>)[action] ?? action;
+}
 
 const TARGET_TYPE: Readonly<Record<Operation, TargetType>> = {
   'seller.metrics.view': 'seller',
@@ -59,6 +82,7 @@ const TARGET_TYPE: Readonly<Record<Operation, TargetType>> = {
   'review.delete': 'review',
   'review.restore': 'review',
   'ticket.open': 'seller',
+  'policy.activate': 'dataset',
 };
 
 export function targetTypeOf(op: Operation): TargetType {
@@ -85,6 +109,8 @@ export function requestEvent(input: {
   decision: Decision;
   ticket?: string | undefined;
   attrs?: Readonly<Record<string, unknown>>;
+  /** The hash of the policy set that made the decision. */
+  policySet: string;
 }): AccessEvent {
   const action =
     input.action === 'approval.reject' ? 'x-approval.reject' : EVENT_ACTION[input.action];
@@ -101,6 +127,7 @@ export function requestEvent(input: {
       decision: {
         outcome: input.decision.outcome,
         policies: [...input.decision.policies],
+        policySet: input.policySet,
         ...(input.decision.errors.length > 0 ? { errors: [...input.decision.errors] } : {}),
       },
     },
@@ -115,6 +142,7 @@ export function requestAttrs(req: GuardRequest): Record<string, unknown> {
     ...(req.fields === undefined ? {} : { fields: [...req.fields] }),
     ...(req.topic === undefined ? {} : { topic: req.topic }),
     ...(req.approvalId === undefined ? {} : { approvalId: req.approvalId }),
+    ...(req.identity === undefined ? {} : { identity: { ...req.identity } }),
   };
 }
 
@@ -123,6 +151,7 @@ export function eventOf(
   req: GuardRequest,
   time: string,
   decision: Decision,
+  policySet: string,
   extra: Readonly<Record<string, unknown>> = {},
 ): AccessEvent {
   return requestEvent({
@@ -134,5 +163,6 @@ export function eventOf(
     decision,
     ticket: req.ticketId,
     attrs: { ...requestAttrs(req), ...extra },
+    policySet,
   });
 }

@@ -13,6 +13,7 @@ import {
   type PolicySource,
   type PolicyTexts,
 } from './policy-files.js';
+import { policyFilesOf, policySetHash, textsFromFiles, type PolicyFiles } from './policy-pin.js';
 import { GUARDED_ACTIONS, isGuardedAction, type GuardedAction } from './request.js';
 
 let generation = 0;
@@ -75,6 +76,24 @@ export class CompiledPolicies {
 
   static fromDir(dir: string): CompiledPolicies {
     return CompiledPolicies.compile(readPolicyDir(dir));
+  }
+
+  /** A stored policy set (its files by name), compiled; `hash` names it in errors. */
+  static fromFiles(files: PolicyFiles, hash: string): CompiledPolicies {
+    return CompiledPolicies.compile(textsFromFiles(files, hash));
+  }
+
+  private hashMemo: string | undefined;
+
+  /** The set's identity: SHA-256 of its canonical files (see `policySetHash`). */
+  get hash(): string {
+    this.hashMemo ??= policySetHash(this.files());
+    return this.hashMemo;
+  }
+
+  /** The set's files by name (schema and policies). */
+  files(): PolicyFiles {
+    return policyFilesOf(this.texts);
   }
 
   /** Checks the schema, validates every policy against it (strict mode), preparses. */

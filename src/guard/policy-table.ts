@@ -54,6 +54,9 @@ const resource = z.union([
       }),
     })
     .transform((r) => ({ type: 'ApprovalRequest' as const, approval: r.approval })),
+  z
+    .strictObject({ policySet: id })
+    .transform((r) => ({ type: 'PolicySet' as const, id: r.policySet })),
 ]);
 
 const details = z.strictObject({

@@ -13,10 +13,11 @@ export const GUARDED_ACTIONS = [
   'review.restore',
   'ticket.open',
   'approval.grant',
+  'policy.activate',
 ] as const;
 export type GuardedAction = (typeof GUARDED_ACTIONS)[number];
 
-export type ResourceType = 'Seller' | 'Reviewer' | 'Review' | 'ApprovalRequest';
+export type ResourceType = 'Seller' | 'Reviewer' | 'Review' | 'ApprovalRequest' | 'PolicySet';
 
 /** The type of resource each action applies to (the Cedar schema's `appliesTo`). */
 export const RESOURCE_OF: Readonly<Record<GuardedAction, ResourceType>> = {
@@ -30,13 +31,28 @@ export const RESOURCE_OF: Readonly<Record<GuardedAction, ResourceType>> = {
   'review.restore': 'Review',
   'ticket.open': 'Seller',
   'approval.grant': 'ApprovalRequest',
+  'policy.activate': 'PolicySet',
 };
 
 /** Actions that a second person may have to approve: their context carries `approved`. */
 export const APPROVABLE: ReadonlySet<GuardedAction> = new Set([
   'review.delete',
   'reviewer.contact.reveal',
+  'policy.activate',
 ]);
+
+/**
+ * Actions that need a purpose (an assignment or a cited ticket). One rule covers them all: a
+ * ticket the employee opened for themselves justifies none of them (`policies/purpose.cedar`).
+ */
+export const PURPOSE_BOUND: readonly GuardedAction[] = [
+  'seller.metrics.view',
+  'seller.account.view',
+  'seller.metrics.export',
+  'review.view',
+  'reviewer.contact.view',
+  'reviewer.contact.reveal',
+];
 
 export function isGuardedAction(value: string): value is GuardedAction {
   return (GUARDED_ACTIONS as readonly string[]).includes(value);
@@ -92,7 +108,8 @@ export type ResourceFacts =
   | { readonly type: 'Seller'; readonly id: string }
   | { readonly type: 'Reviewer'; readonly id: string }
   | { readonly type: 'Review'; readonly review: ReviewFacts }
-  | { readonly type: 'ApprovalRequest'; readonly approval: ApprovalFacts };
+  | { readonly type: 'ApprovalRequest'; readonly approval: ApprovalFacts }
+  | { readonly type: 'PolicySet'; readonly id: string };
 
 /** Action-specific inputs (the Cedar context besides the ticket). */
 export interface RequestDetails {

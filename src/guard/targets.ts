@@ -77,6 +77,11 @@ export async function resourceFacts(
       const { record: _record, ...facts_ } = review;
       return { type: 'Review', review: facts_, sellers: [review.sellerId] };
     }
+    case 'policy.activate':
+      if (req.policySet?.hash !== req.targetId) {
+        throw new GuardError('REQUEST_INVALID', `policy.activate: the target is the set's hash`);
+      }
+      return { type: 'PolicySet', id: req.targetId, sellers: [] };
   }
 }
 

@@ -24,6 +24,10 @@ export interface Store {
   readonly guard: GuardRepository;
   readonly meta: MetaRepository;
   readonly detectorState: DetectorStateRepository;
+  /** Per-employee API tokens (the CLI's `--token`, and the HTTP API's later). */
+  readonly tokens: TokenRepository;
+  /** Every policy set proposed or activated, by hash. */
+  readonly policySets: PolicySetRepository;
   /** Counts per kind, time span, employees per site and team. */
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
@@ -75,6 +79,10 @@ export interface StoreTransaction {
   recordAliasIssue(issue: AliasIssue): Promise<void>;
   /** Replaces the stored detection state (lands with the commit, or not at all). */
   putDetectorState(state: DetectorState): Promise<void>;
+  /** Stores a policy set's files under their hash (once; the same hash is the same files). */
+  putPolicySet(set: StoredPolicySet): Promise<void>;
+  /** Stores an API token (its secret's hash only), or its new state (same id). */
+  putToken(token: StoredToken): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -177,6 +185,54 @@ export interface GuardRepository {
   approvals(status?: ApprovalStatus): Promise<StoredApproval[]>;
   /** Every hand-out of an alias, oldest first. */
   aliasIssues(alias: string): Promise<AliasIssue[]>;
+  /** Every hand-out of every alias (the index that `ledger verify` cross-checks). */
+  allAliasIssues(): AsyncIterable<AliasIssue>;
+  /** The stored events that name an approval in `attrs.approvalId`, in leaf order. */
+  approvalEvents(approvalId: string): Promise<LeafEvent[]>;
+  /** The last stored event of an action with an outcome, if any. */
+  lastEvent(action: string, outcome: string): Promise<LeafEvent | undefined>;
+  /**
+   * Every stored event of an action with an outcome, in leaf order; with `decided`, only those
+   * the guard decided (that carry `attrs.decision`), not sidecar traffic of the same action.
+   */
+  eventsOf(action: string, outcome: string, decided?: boolean): AsyncIterable<LeafEvent>;
+}
+
+/** A stored event and its leaf index. */
+export interface LeafEvent {
+  readonly leaf: number;
+  readonly event: AccessEvent;
+}
+
+/** A policy set's files (`warden.cedarschema` and `*.cedar`, by name) and their hash. */
+export interface StoredPolicySet {
+  /** Hex SHA-256 of the canonical JSON of `files`. */
+  readonly hash: string;
+  readonly files: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+}
+
+export interface PolicySetRepository {
+  get(hash: string): Promise<StoredPolicySet | undefined>;
+}
+
+/** An employee's API token; the secret itself is never stored. */
+export interface StoredToken {
+  readonly id: string;
+  readonly employee: string;
+  /** SHA-256 of the secret. */
+  readonly secretHash: Buffer;
+  readonly createdAt: string;
+  readonly expiresAt?: string;
+  readonly revokedAt?: string;
+  /** The event that recorded its issuance. */
+  readonly eventId: string;
+}
+
+export interface TokenRepository {
+  get(id: string): Promise<StoredToken | undefined>;
+  /** Every token, newest first. */
+  list(): Promise<StoredToken[]>;
 }
 
 /** Named facts about the database itself, such as the check values of the keys it was made with. */

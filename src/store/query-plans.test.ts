@@ -27,6 +27,7 @@ const BIG_TABLES = [
   'approvals',
   'relay_aliases',
   'data_keys',
+  'api_tokens',
 ];
 
 /** Statements that read a whole big table on purpose (a fragment of their SQL → why). */
@@ -43,6 +44,11 @@ const WHOLE_TABLE_READS: readonly (readonly [string, string])[] = [
   ['SELECT subject, wrapped FROM data_keys LIMIT 1', 'any one data key: one row'],
   ['FROM detector_state_chunks ORDER BY seq', 'the saved detection state: read whole, by design'],
   ['DELETE FROM detector_state_chunks', 'the saved detection state is replaced whole'],
+  [
+    'SELECT * FROM relay_aliases ORDER BY issued_at, rowid',
+    'allAliasIssues(): verify holds every row of the alias index to the ledger',
+  ],
+  ['SELECT * FROM api_tokens ORDER BY created_at DESC, id', 'tokens.list(): lists them all'],
 ];
 
 interface PlanRow {
@@ -187,6 +193,14 @@ async function workload(store: SqliteStore): Promise<void> {
     issuedAt: 'now',
     eventId: 'ev-1',
   });
+  await tx.putPolicySet({ hash: 'ab'.repeat(32), files: { 'a.cedar': '' }, createdAt: 'now' });
+  await tx.putToken({
+    id: 'tok-1',
+    employee: 'e-1',
+    secretHash: Buffer.alloc(32),
+    createdAt: 'now',
+    eventId: 'ev-2',
+  });
   await tx.commit();
   await readEverything(store);
 }
@@ -229,6 +243,14 @@ async function readEverything(store: SqliteStore): Promise<void> {
   await store.guard.approvals();
   await store.guard.approvals('pending');
   await store.guard.aliasIssues('a@x');
+  for await (const _ of store.guard.allAliasIssues());
+  await store.guard.approvalEvents('ap-1');
+  await store.guard.lastEvent('seller.metrics.view', 'allowed');
+  for await (const _ of store.guard.eventsOf('reviewer.contact.view', 'allowed'));
+  for await (const _ of store.guard.eventsOf('reviewer.contact.view', 'allowed', true));
+  await store.tokens.get('tok-1');
+  await store.tokens.list();
+  await store.policySets.get('ab'.repeat(32));
   await store.meta.recordIfAbsent({ 'plans.check': 'x' });
   await store.meta.get('plans.check');
   await store.stats();

@@ -1,6 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { TargetType } from '../domain/index.js';
-import type { AliasIssue, ApprovalStatus, GuardRepository, StoredApproval } from './ports.js';
+import type {
+  AliasIssue,
+  ApprovalStatus,
+  GuardRepository,
+  LeafEvent,
+  StoredApproval,
+} from './ports.js';
+import { rowToEvent, type EventRow } from './sqlite-rows.js';
 
 interface ApprovalRow {
   id: string;
@@ -57,6 +64,44 @@ export class SqliteGuard implements GuardRepository {
       .all(alias) as AliasRow[];
     return Promise.resolve(rows.map(aliasOf));
   }
+
+  async *allAliasIssues(): AsyncIterable<AliasIssue> {
+    // a database read as it is, from before migration 3 (a crash between migrations), has none
+    const table = this.db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'relay_aliases'")
+      .get();
+    if (table === undefined) return;
+    const stmt = this.db.prepare('SELECT * FROM relay_aliases ORDER BY issued_at, rowid');
+    for (const row of stmt.iterate() as Iterable<AliasRow>)
+      yield await Promise.resolve(aliasOf(row));
+  }
+
+  approvalEvents(approvalId: string): Promise<LeafEvent[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM events WHERE json_extract(attrs, '$.approvalId') = ? ORDER BY leaf")
+      .all(approvalId) as EventRow[];
+    return Promise.resolve(rows.map(leafEventOf));
+  }
+
+  lastEvent(action: string, outcome: string): Promise<LeafEvent | undefined> {
+    const row = this.db
+      .prepare('SELECT * FROM events WHERE action = ? AND outcome = ? ORDER BY leaf DESC LIMIT 1')
+      .get(action, outcome) as EventRow | undefined;
+    return Promise.resolve(row && leafEventOf(row));
+  }
+
+  async *eventsOf(action: string, outcome: string, decided = false): AsyncIterable<LeafEvent> {
+    const only = decided ? " AND json_extract(attrs, '$.decision') IS NOT NULL" : '';
+    const stmt = this.db.prepare(
+      `SELECT * FROM events WHERE action = ? AND outcome = ?${only} ORDER BY leaf`,
+    );
+    const rows = stmt.all(action, outcome) as EventRow[];
+    for (const row of rows) yield await Promise.resolve(leafEventOf(row));
+  }
+}
+
+function leafEventOf(row: EventRow): LeafEvent {
+  return { leaf: row.leaf, event: rowToEvent(row) };
 }
 
 /** The guard's writes, inside a store transaction. */

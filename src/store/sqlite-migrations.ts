@@ -149,6 +149,35 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     );
     `,
   ],
+  [
+    6,
+    `
+    -- The guard's policy sets: every set proposed or activated, by the SHA-256 of its
+    -- canonical files. Which set is active is not stored here: it is the one named by the
+    -- latest allowed policy activation event in the ledger, and its files must hash to it.
+    CREATE TABLE policy_sets (
+      hash TEXT PRIMARY KEY,               -- hex SHA-256 of canonical JSON {file name: text}
+      files TEXT NOT NULL,                 -- canonical JSON {file name: text}
+      created_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- Per-employee API tokens: only the SHA-256 of each secret is kept; issuance and
+    -- revocation are ledgered events.
+    CREATE TABLE api_tokens (
+      id TEXT PRIMARY KEY,
+      employee TEXT NOT NULL,
+      secret_hash BLOB NOT NULL,
+      created_at TEXT NOT NULL,
+      expires_at TEXT,
+      revoked_at TEXT,
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- The events that name an approval (its request, grant or rejection, its uses): the guard
+    -- derives an approval's state from them, not from the approvals table.
+    CREATE INDEX events_approval ON events (json_extract(attrs, '$.approvalId'))
+      WHERE json_extract(attrs, '$.approvalId') IS NOT NULL;
+    CREATE INDEX events_action ON events (action, leaf);
+    `,
+  ],
 ];
 
 /** The migrations' numbers, in the order they are applied. */

@@ -14,10 +14,12 @@ import type {
   GuardRepository,
   LedgerRepository,
   MetaRepository,
+  PolicySetRepository,
   Store,
   StoreStats,
   StoreTransaction,
   StoredFindings,
+  TokenRepository,
 } from './ports.js';
 import {
   LATEST_SCHEMA_VERSION,
@@ -28,6 +30,7 @@ import {
 import { SqliteLedgerRepository } from './sqlite-ledger.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
 import { SqliteGuard } from './sqlite-guard.js';
+import { SqlitePolicySets, SqliteTokens } from './sqlite-trust.js';
 import { chunked } from './chunks.js';
 import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
@@ -61,6 +64,8 @@ export class SqliteStore implements Store {
   readonly guard: GuardRepository;
   readonly meta: MetaRepository;
   readonly detectorState: DetectorStateRepository;
+  readonly tokens: TokenRepository;
+  readonly policySets: PolicySetRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
 
@@ -81,6 +86,8 @@ export class SqliteStore implements Store {
     this.guard = new SqliteGuard(db);
     this.meta = new SqliteMeta(db, readOnly);
     this.detectorState = new SqliteDetectorState(db);
+    this.tokens = new SqliteTokens(db);
+    this.policySets = new SqlitePolicySets(db);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {

@@ -5,6 +5,8 @@ import type {
   AliasIssue,
   DetectorState,
   StoredApproval,
+  StoredPolicySet,
+  StoredToken,
   BatchSummary,
   StoreTransaction,
   StoredCheckpoint,
@@ -14,6 +16,7 @@ import type {
 import { SqliteDirectoryWriter } from './sqlite-directory-writer.js';
 import { SqliteEventWriter } from './sqlite-event-writer.js';
 import { SqliteGuardWriter } from './sqlite-guard.js';
+import { SqliteTrustWriter } from './sqlite-trust.js';
 import { tileId } from './sqlite-ledger.js';
 import { writeDetectorState } from './sqlite-detector-state.js';
 
@@ -23,6 +26,7 @@ export class SqliteTransaction implements StoreTransaction {
   private readonly events: SqliteEventWriter;
   private readonly directory: SqliteDirectoryWriter;
   private guardWriter: SqliteGuardWriter | undefined;
+  private trustWriter: SqliteTrustWriter | undefined;
   private readonly putTile: Database.Statement;
 
   constructor(
@@ -103,6 +107,19 @@ export class SqliteTransaction implements StoreTransaction {
 
   putDetectorState(state: DetectorState): Promise<void> {
     return this.step(() => writeDetectorState(this.db, state));
+  }
+
+  putPolicySet(set: StoredPolicySet): Promise<void> {
+    return this.step(() => this.trust().putPolicySet(set));
+  }
+
+  putToken(token: StoredToken): Promise<void> {
+    return this.step(() => this.trust().putToken(token));
+  }
+
+  private trust(): SqliteTrustWriter {
+    this.trustWriter ??= new SqliteTrustWriter(this.db);
+    return this.trustWriter;
   }
 
   private guard(): SqliteGuardWriter {

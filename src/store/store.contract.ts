@@ -351,6 +351,65 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.close();
       });
 
+      it('finds the events that name an approval, and the last and every event of an action', async () => {
+        const store = await open();
+        const decided = { decision: { outcome: 'allow' } };
+        const tx = await store.begin();
+        await tx.insertEvents(
+          [
+            ev('w-1', { outcome: 'pending', attrs: { approvalId: 'ap-1', ...decided } }),
+            ev('w-2', { outcome: 'allowed', attrs: { approvalId: 'ap-2' } }),
+            ev('w-3', { outcome: 'allowed', attrs: { approvalId: 'ap-1', ...decided } }),
+            ev('w-4', { outcome: 'allowed' }),
+          ],
+          0,
+        );
+        await tx.setLedgerSize(4);
+        await tx.commit();
+        const ids = (xs: { event: { id: string } }[]) => xs.map((x) => x.event.id);
+        expect(ids(await store.guard.approvalEvents('ap-1'))).toEqual(['w-1', 'w-3']);
+        expect(await store.guard.approvalEvents('ap-9')).toEqual([]);
+        const last = await store.guard.lastEvent('seller.metrics.view', 'allowed');
+        expect(last).toMatchObject({ leaf: 3, event: { id: 'w-4' } });
+        expect(await store.guard.lastEvent('seller.metrics.view', 'denied')).toBeUndefined();
+        const all = [];
+        for await (const e of store.guard.eventsOf('seller.metrics.view', 'allowed')) all.push(e);
+        expect(ids(all)).toEqual(['w-2', 'w-3', 'w-4']);
+        const onlyDecided = [];
+        for await (const e of store.guard.eventsOf('seller.metrics.view', 'allowed', true))
+          onlyDecided.push(e);
+        expect(ids(onlyDecided)).toEqual(['w-3']);
+        await store.close();
+      });
+
+      it('keeps tokens (by id, newest first) and policy sets (once per hash)', async () => {
+        const store = await open();
+        const token = {
+          id: 'tk-1',
+          employee: 'e-1',
+          secretHash: Buffer.alloc(32, 7),
+          createdAt: '2026-03-02T09:00:00Z',
+          eventId: 'w-1',
+        };
+        const set = { hash: 'h1', files: { 'b.cedar': 'B', 'a.cedar': 'A' }, createdAt: 'x' };
+        let tx = await store.begin();
+        await tx.putToken(token);
+        await tx.putToken({ ...token, id: 'tk-2', createdAt: '2026-03-03T09:00:00Z' });
+        await tx.putPolicySet(set);
+        await tx.commit();
+        expect(await store.tokens.get('tk-1')).toEqual(token);
+        expect((await store.tokens.list()).map((t) => t.id)).toEqual(['tk-2', 'tk-1']);
+        tx = await store.begin();
+        await tx.putToken({ ...token, revokedAt: '2026-03-04T00:00:00Z' });
+        await tx.putPolicySet({ ...set, files: { 'a.cedar': 'other' } });
+        await tx.commit();
+        expect((await store.tokens.get('tk-1'))?.revokedAt).toBe('2026-03-04T00:00:00Z');
+        expect(await store.tokens.get('tk-9')).toBeUndefined();
+        expect((await store.policySets.get('h1'))?.files).toEqual(set.files);
+        expect(await store.policySets.get('h2')).toBeUndefined();
+        await store.close();
+      });
+
       it("finds an employee's assignments by a range of keys, not another employee's", async () => {
         const store = await open();
         const a = (employeeId: string, sellerId: string) => ({

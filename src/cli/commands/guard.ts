@@ -2,21 +2,25 @@ import type { Command, Option } from 'commander';
 import pc from 'picocolors';
 import {
   GUARDED_ACTIONS,
+  resolveAlias,
   type GuardRequest,
   type GuardResult,
+  type Identity,
   type Operation,
 } from '../../guard/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { heading, json, table } from '../render.js';
+import { actingEmployee, type IdentityFlags } from '../identity.js';
 import { openGuard, withDb } from '../wiring.js';
 import { integer } from './simulate.js';
 
-const OPERATIONS = GUARDED_ACTIONS.filter((a) => a !== 'approval.grant');
+// a policy change has its own command (warden policy activate DIR)
+const OPERATIONS = GUARDED_ACTIONS.filter((a) => a !== 'approval.grant' && a !== 'policy.activate');
 
 type Common = { db?: string; policies?: string; json?: boolean };
-type RequestFlags = Common & {
-  as: string;
+type Acting = Common & IdentityFlags;
+type RequestFlags = Acting & {
   ticket?: string;
   reason?: string;
   rows?: string;
@@ -38,10 +42,12 @@ export function registerGuardCommands(
   const common = (c: Command): Command =>
     c
       .addOption(dbOption())
+      .option('--token <token>', 'your API token (default: $WARDEN_TOKEN)')
       .option(
-        '--policies <dir>',
-        'policy directory (default: $WARDEN_POLICIES, else the shipped set)',
+        '--insecure-as <employee>',
+        'act as an employee without a token: only with WARDEN_INSECURE_IDENTITY=1 (demo, tests); recorded as asserted',
       )
+      .option('--policies <dir>', 'refused: guarded operations use the active policy set')
       .option('--json', 'machine-readable output');
 
   common(
@@ -52,7 +58,6 @@ export function registerGuardCommands(
       )
       .argument('<action>')
       .argument('<target>', 'the seller, reviewer or review id')
-      .requiredOption('--as <employee>', 'the employee asking')
       .option('--ticket <id>', 'the ticket cited as the purpose')
       .option('--reason <text>', 'why (review.delete: policy, spam, abuse, seller-request, other)')
       .option('--rows <n>', 'seller.metrics.export: rows taken')
@@ -61,7 +66,9 @@ export function registerGuardCommands(
       .option('--approval <id>', 'carry out a request a second person approved'),
   ).action((action: string, target: string, o: RequestFlags) =>
     withDb(o.db, async (w) => {
-      const result = await openGuard(w, o.policies).request(requestOf(action, target, o));
+      const who = await actingEmployee(w, o);
+      const guard = await openGuard(w);
+      const result = await guard.request(requestOf(action, target, o, who));
       return report(result, o, io);
     }).then(setCode),
   );
@@ -75,14 +82,14 @@ export function registerGuardCommands(
             ? 'approve a pending request as the second person; exit 1 when refused'
             : 'turn a pending request down (or withdraw your own); exit 1 when refused',
         )
-        .argument('<approval>', 'the approval id a pending request returned')
-        .requiredOption('--as <employee>', 'the employee deciding'),
-    ).action((id: string, o: Common & { as: string }) =>
+        .argument('<approval>', 'the approval id a pending request returned'),
+    ).action((id: string, o: Acting) =>
       withDb(o.db, async (w) => {
-        const guard = openGuard(w, o.policies);
+        const who = await actingEmployee(w, o);
+        const guard = await openGuard(w);
         const result = await (verdict === 'approve'
-          ? guard.approve(id, o.as)
-          : guard.reject(id, o.as));
+          ? guard.approve(id, who.employeeId, who.identity)
+          : guard.reject(id, who.employeeId, who.identity));
         return report(result, o, io);
       }).then(setCode),
     );
@@ -122,7 +129,16 @@ export function registerGuardCommands(
       .argument('<alias>'),
   ).action((value: string, o: Common) =>
     withDb(o.db, async (w) => {
-      const issues = await w.store.guard.aliasIssues(value.trim().toLowerCase());
+      const resolved = await resolveAlias(w.store, w.aliases, value.trim().toLowerCase());
+      const issues = resolved.issues;
+      if (resolved.indexMissing)
+        io.err(
+          `warden: the relay-alias index was missing a hand-out of ${value}; answered from the ledger's events (run warden ledger verify)\n`,
+        );
+      if (resolved.forged.length > 0)
+        io.err(
+          `warden: ignored ${resolved.forged.length} relay-alias index row(s) that do not recompute to ${value} (run warden ledger verify)\n`,
+        );
       if (o.json) io.out(`${json(issues)}\n`);
       else if (issues.length === 0) io.out(`no employee received ${value}\n`);
       else {
@@ -142,7 +158,12 @@ export function registerGuardCommands(
   );
 }
 
-function requestOf(action: string, target: string, o: RequestFlags): GuardRequest {
+function requestOf(
+  action: string,
+  target: string,
+  o: RequestFlags,
+  who: { employeeId: string; identity: Identity },
+): GuardRequest {
   if (!(OPERATIONS as readonly string[]).includes(action)) {
     throw new UsageError(`unknown action "${action}"; one of: ${OPERATIONS.join(', ')}`);
   }
@@ -151,7 +172,8 @@ function requestOf(action: string, target: string, o: RequestFlags): GuardReques
     .map((f) => f.trim())
     .filter((f) => f !== '');
   return {
-    employeeId: o.as,
+    employeeId: who.employeeId,
+    identity: who.identity,
     action: action as Operation,
     targetId: target,
     ...(o.ticket === undefined ? {} : { ticketId: o.ticket }),
@@ -163,7 +185,7 @@ function requestOf(action: string, target: string, o: RequestFlags): GuardReques
   };
 }
 
-function report(r: GuardResult, o: Common, io: Io): number {
+export function report(r: GuardResult, o: { json?: boolean }, io: Io): number {
   if (o.json) {
     io.out(`${json(r)}\n`);
   } else {
@@ -177,7 +199,7 @@ function report(r: GuardResult, o: Common, io: Io): number {
     io.out(`${word} — ${by} (recorded as event ${r.eventId})\n`);
     if (r.outcome === 'pending') {
       io.out(
-        `a second person approves it with: warden approve ${r.approvalId ?? ''} --as EMPLOYEE\n`,
+        `a second person approves it with: warden approve ${r.approvalId ?? ''} --token THEIR_TOKEN\n`,
       );
     }
     if (r.data) io.out(`${heading('Result')}\n${json(r.data)}\n`);

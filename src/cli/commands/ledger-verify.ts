@@ -13,6 +13,7 @@ import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { resolveDbPath, resolveKeyDir } from '../paths.js';
 import { verifyOutside, type OutsideOptions, type OutsideSummary } from './verify-outside.js';
+import { verifyGuardIndexes, type GuardIndexSummary } from './verify-guard.js';
 import { stepBar } from '../progress.js';
 import { resolveVerifierKey, type ReadWired } from '../read-only.js';
 import { json, table } from '../render.js';
@@ -42,11 +43,17 @@ export async function verifyCommand(o: VerifyFlags, io: Io): Promise<number> {
       bar.stop();
     }
     // then the checkpoints kept outside the database (--against) and witnesses' cosignatures
-    const report = await verifyOutside(
+    const outside = await verifyOutside(
       await storedTree(store),
       { keyDir: resolveKeyDir(dbPath), verifierKey },
       inside,
       o,
+    );
+    // and the guard's indexes held to the ledger's events (the relay-alias index)
+    const report = await verifyGuardIndexes(
+      store,
+      { dbPath, ...(o.key === undefined ? {} : { keyFlag: o.key }) },
+      outside,
     );
     io.out(o.json ? `${json(report)}\n` : renderVerify(report));
     return report.ok ? EXIT.ok : EXIT.finding;
@@ -99,7 +106,9 @@ export function readNote(file: string): string {
   }
 }
 
-function renderVerify(r: VerifyReport & { outside?: OutsideSummary }): string {
+function renderVerify(
+  r: VerifyReport & { outside?: OutsideSummary; guard?: GuardIndexSummary },
+): string {
   const head = r.ok
     ? `${pc.green('✔ ledger verified')}: ${r.size.toLocaleString('en-US')} leaves, root ${r.rootHash}`
     : `${pc.red('✘ ledger does not verify')}: first difference at index ${r.firstBadIndex ?? '?'}`;
@@ -114,7 +123,7 @@ function renderVerify(r: VerifyReport & { outside?: OutsideSummary }): string {
           ['index', 'problem', 'detail'],
           r.problems.map((p) => [p.index, p.code, p.message]),
         )}`;
-  return `${head}\n${facts}${renderOutside(r.outside)}${problems}\n`;
+  return `${head}\n${facts}${renderOutside(r.outside)}${renderGuard(r.guard)}${problems}\n`;
 }
 
 function renderOutside(o: OutsideSummary | undefined): string {
@@ -126,4 +135,10 @@ function renderOutside(o: OutsideSummary | undefined): string {
       ? ''
       : `; cosigned by the witnesses up to size ${o.witnessedSize}`;
   return `\noutside checkpoints checked: ${o.checked}${first}${witnessed}`;
+}
+
+function renderGuard(g: GuardIndexSummary | undefined): string {
+  if (g === undefined) return '';
+  const note = g.note === undefined ? '' : ` (${g.note})`;
+  return `\nrelay-alias hand-outs cross-checked: ${g.aliasHandOuts}${note}`;
 }
