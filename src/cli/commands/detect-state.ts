@@ -9,6 +9,7 @@ import {
   restoreEngine,
   snapshotEngine,
 } from '../../detect/index.js';
+import { ORG_FILE_NAME } from '../org-file.js';
 import { pausePoint } from '../pause.js';
 import type { Wired } from '../wiring.js';
 
@@ -20,7 +21,6 @@ export interface Resumed {
 }
 
 /** The org profile beside the database, which another part of detection reads. */
-export const ORG_PROFILE = 'warden.org.json';
 
 /**
  * What a saved state must have been written by: the snapshot format, a hash of the detection
@@ -30,7 +30,7 @@ export const ORG_PROFILE = 'warden.org.json';
 export function detectionVersion(
   dbPath: string,
   orgFlag?: string,
-  orgFile = orgFlag ?? join(dirname(dbPath), ORG_PROFILE),
+  orgFile = orgFlag ?? join(dirname(dbPath), ORG_FILE_NAME),
 ): string {
   const config = existsSync(orgFile) ? sha256(readFileSync(orgFile)) : 'none';
   return `${SNAPSHOT_VERSION}; code ${detectionCodeHash()}; org profile ${config}`;
