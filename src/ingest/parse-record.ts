@@ -4,11 +4,13 @@ import {
   RECORD_KINDS,
   isCustomAction,
   isStandardAction,
+  type DirectoryKind,
   type InterchangeRecord,
   type RecordKind,
 } from '../domain/index.js';
 import { maskValue } from '../privacy/index.js';
 import type { InputErrorCode } from './errors.js';
+import { parseDirectoryFast } from './fast-directory.js';
 import { parseEventFast } from './fast-event.js';
 import { UNSAFE_ID_PREFIX } from './ids.js';
 import { jsonProblem } from './json-limits.js';
@@ -62,10 +64,14 @@ export function parseRecord(text: string): ParseResult {
   if (typeof kind !== 'string' || !KINDS.has(kind)) {
     return fail(obj, 'UNKNOWN_KIND', 'kind', `must be one of ${RECORD_KINDS.join(', ')}`);
   }
-  const fast = kind === 'event' ? parseEventFast(obj) : undefined;
-  if (fast !== undefined)
-    return { ok: true, record: { kind: 'event', body: fast }, eventLine: text };
-  return parseWithSchema(obj, kind as RecordKind);
+  if (kind === 'event') {
+    const fast = parseEventFast(obj);
+    if (fast !== undefined)
+      return { ok: true, record: { kind: 'event', body: fast }, eventLine: text };
+    return parseWithSchema(obj, 'event');
+  }
+  const record = parseDirectoryFast(obj, kind as DirectoryKind);
+  return record !== undefined ? { ok: true, record } : parseWithSchema(obj, kind as RecordKind);
 }
 
 /** The full validation of a record of a known kind by its zod schema: every rejection's source. */

@@ -83,14 +83,15 @@ export const timeArb = fc
     return `${date}${t}${clock}${fraction}${zone}`;
   });
 
-const text = fc.oneof(
+/** Text up to the contract's 4,096 characters, any code units. */
+export const text = fc.oneof(
   { weight: 9, arbitrary: fc.string({ unit: 'binary', maxLength: 24 }) },
   { weight: 1, arbitrary: fc.constant('a'.repeat(4096)) },
 );
 
 /** Attrs as a JSON line can hold them, with numeric-looking keys, within the JSON limits. */
 const OWN_ATTRS = new Set(['rows', 'reason', 'fields', '__proto__', 'constructor', 'prototype']);
-const attrsArb = fc
+export const attrsArb = fc
   .dictionary(
     fc.oneof(fc.string({ maxLength: 8 }), fc.nat(50).map(String)).filter((k) => !OWN_ATTRS.has(k)),
     fc.jsonValue({ maxDepth: 2 }),
@@ -138,7 +139,7 @@ const ownAttrs = fc.record(
 );
 
 /** Any order of an object's members. */
-function shuffled(obj: Json): fc.Arbitrary<Json> {
+export function shuffled(obj: Json): fc.Arbitrary<Json> {
   const entries = Object.entries(obj);
   return fc
     .shuffledSubarray(entries, { minLength: entries.length, maxLength: entries.length })
