@@ -11,6 +11,7 @@ import { PEER_HALF, type Behaviour, type PeerNorms } from './peers.js';
 import { judge, type Judgement, type TicketProblem } from './purpose.js';
 import { SellerLedger } from './sellers.js';
 import { DetractorDays } from './detractor-days.js';
+import { certainFacts } from './certain.js';
 
 const DAY = 86_400_000;
 
@@ -30,6 +31,8 @@ export const WEIGHTS = {
   weakReason: 1.2,
   personalExport: 6,
   departingExport: 15,
+  /** An unambiguous fact (certain.ts): one event is a whole indicator's cap in two. */
+  certain: 20,
   sharedSellers: 4,
   repeatedLookup: 1.5,
   repeatedRemoval: 3,
@@ -403,6 +406,25 @@ export class Detectors implements AlertListener {
         marks,
         summary: `${marks.length} unreported removals of 1–2 star reviews without a ticket in 14 days (${perSeller} for one seller)`,
       });
+  }
+
+  /**
+   * Unambiguous facts (certain.ts): each is a `critical` alert on its own — the alert rules'
+   * `certain` path, no peer norm or corroboration asked — and weighs `WEIGHTS.certain`.
+   */
+  certain(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
+    for (const fact of certainFacts(e, t, who)) {
+      const sellers = e.target.type === 'seller' ? [e.target.id] : [];
+      out.push(this.hit(fact.indicator, e, t, WEIGHTS.certain, sellers));
+      this.book.raise({
+        employeeId: e.actor,
+        detector: fact.detector,
+        severity: 'critical',
+        t,
+        marks: [{ t, eventId: e.id, sellerId: sellers[0] }],
+        summary: fact.summary,
+      });
+    }
   }
 
   /** A bulk export: personal fields, and the exporter about to leave? */

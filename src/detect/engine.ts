@@ -157,6 +157,7 @@ export class DetectionEngine {
     const who = this.directory.employees.get(e.actor);
     if (who) this.peers.worked(who, t);
     const out = this.habits.observe(e, t, who, SENSITIVE.has(e.action));
+    this.detectors.certain(e, t, who, out);
     if (who) this.volumes.observe(who, e.action, e.id, t, out);
     switch (e.action) {
       case 'seller.metrics.view':

@@ -16,6 +16,7 @@ export const INDICATORS = [
   'repeated-negative-removal',
   'personal-data-export',
   'departing-export',
+  'acted-after-leaving',
   'shared-sellers',
   'shared-network',
   'new-network',

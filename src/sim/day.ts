@@ -109,6 +109,9 @@ export class Day {
     o: ActOptions = {},
   ): void {
     const context = o.context ?? this.shifts.get(e.index)?.context ?? this.session(e, false);
+    // A leaver's access ends at `leftAt`: a shift that runs past it stops there (detection
+    // treats any act after leaving as an unambiguous fact, docs/detection.md).
+    if (e.leftAt !== undefined && t >= e.leftAt) return;
     if (o.tag) o.tag.acted.set(e.id, (o.tag.acted.get(e.id) ?? 0) + 1);
     this.events.push({
       t: Math.floor(t / 1000) * 1000,
