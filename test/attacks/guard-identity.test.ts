@@ -72,7 +72,9 @@ describe('acting as someone else', () => {
       // a row whose revocation was wiped by a database writer is still revoked (the ledger says so)
       a.sql('UPDATE api_tokens SET revoked_at = NULL WHERE id = ?', id);
       expect((await a.cli(...del, '--token', revoked)).err).toMatch(/UNAUTHENTICATED.*revoked/);
-      const expired = await a.token('mod3', '--expires', '2026-12-04T22:30:00Z');
+      // an expiry an hour ahead of the clock (a fixed date would pass into the past)
+      const inAnHour = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const expired = await a.token('mod3', '--expires', inAnHour);
       // pushing a token's expiry around in the database breaks its agreement with the ledger
       a.sql("UPDATE api_tokens SET expires_at = '2026-01-01T00:00:00Z' WHERE employee = 'mod3'");
       const r = await a.cli(...del, '--token', expired);
