@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import pc from 'picocolors';
 import {
   LedgerError,
@@ -96,14 +95,6 @@ function unsigned(what: string): LedgerError {
     'HEAD_NOT_SIGNED',
     `${what}: no signed head to export. Run \`warden ledger verify\`; sign the head with \`warden ledger checkpoint\` only once the records are known to be genuine`,
   );
-}
-
-export function readNote(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read ${file}`);
-  }
 }
 
 function renderVerify(

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Command, Option } from 'commander';
 import {
   FileCheckpointSink,
@@ -14,6 +13,7 @@ import type { Io } from '../io.js';
 import { keyFile } from '../paths.js';
 import type { Wired } from '../wiring.js';
 import { assertWitnessKey } from './verify-outside.js';
+import { readTextFile, wholeNumber } from '../read-input.js';
 
 type Db = { db?: string; json?: boolean };
 type Run = (o: Db, f: (w: Wired) => Promise<number>) => Promise<void>;
@@ -39,7 +39,7 @@ export function registerLedgerWitnessCommands(
       run(o, async (w) => {
         const cp = await w.store.ledger.latestCheckpoint();
         if (!cp) throw new UsageError('the ledger has no checkpoint yet');
-        const oldSize = parseSize(o.old, '--old');
+        const oldSize = wholeNumber(o.old, '--old');
         if (oldSize > cp.size)
           throw new UsageError(`--old ${oldSize} is above the latest checkpoint's size ${cp.size}`);
         const proof = oldSize === 0 ? [] : await w.ledger.proveConsistency(oldSize, cp.size);
@@ -60,8 +60,8 @@ export function registerLedgerWitnessCommands(
     .action((o: Db & { request: string; response: string; witness: string[] }) =>
       run(o, async (w) => {
         for (const key of o.witness) assertWitnessKey(key);
-        const { note } = parseAddCheckpoint(readText(o.request));
-        const cosigned = `${note}${readText(o.response)}`;
+        const { note } = parseAddCheckpoint(readTextFile(o.request));
+        const cosigned = `${note}${readTextFile(o.response)}`;
         const { text, unverified } = openNote(cosigned, [w.ledger.verifierKey()]);
         const count = countCosignatures(text, unverified, o.witness);
         if (count < o.witness.length)
@@ -85,18 +85,4 @@ export function registerLedgerWitnessCommands(
 
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read ${file}`);
-  }
-}
-
-function parseSize(text: string, what: string): number {
-  if (!/^\d{1,15}$/.test(text))
-    throw new UsageError(`${what} must be a whole number, got ${JSON.stringify(text)}`);
-  return Number(text);
 }

@@ -7,8 +7,9 @@ import type { Io } from '../io.js';
 import { json, table } from '../render.js';
 import { withDb, type Wired } from '../wiring.js';
 import { withReadOnlyDb, type ReadWired } from '../read-only.js';
-import { readNote, signedHead, verifyCommand, type VerifyFlags } from './ledger-verify.js';
+import { signedHead, verifyCommand, type VerifyFlags } from './ledger-verify.js';
 import { collect, registerLedgerWitnessCommands } from './ledger-witness.js';
+import { readTextFile, wholeNumber } from '../read-input.js';
 
 type Db = { db?: string; json?: boolean };
 const b64 = (b: Buffer): string => b.toString('base64');
@@ -114,8 +115,8 @@ export function registerLedgerCommands(
     .option('--json', 'machine-readable output')
     .action((oldText: string, newText: string, o: Db) =>
       read(o, async (w) => {
-        const size1 = parseCount(oldText, 'OLD');
-        const size2 = parseCount(newText, 'NEW');
+        const size1 = wholeNumber(oldText, 'OLD');
+        const size2 = wholeNumber(newText, 'NEW');
         const proof = await w.ledger.proveConsistency(size1, size2);
         const out = {
           size1,
@@ -166,7 +167,7 @@ export function registerLedgerCommands(
 async function resolveIndex(w: ReadWired, o: { record?: string; index?: string }): Promise<number> {
   if ((o.record === undefined) === (o.index === undefined))
     throw new UsageError('give exactly one of --record ID or --index N');
-  if (o.index !== undefined) return parseCount(o.index, '--index');
+  if (o.index !== undefined) return wholeNumber(o.index, '--index');
   const leaf = await w.store.ledger.leafOf(o.record ?? '');
   if (leaf === undefined)
     throw new UsageError(
@@ -180,7 +181,7 @@ async function proofTarget(
   checkpointFile: string | undefined,
 ): Promise<{ size: number; root: Buffer }> {
   if (checkpointFile === undefined) return { size: w.ledger.size, root: w.ledger.root() };
-  const cp = parseCheckpoint(openNote(readNote(checkpointFile), [w.ledger.verifierKey()]).text);
+  const cp = parseCheckpoint(openNote(readTextFile(checkpointFile), [w.ledger.verifierKey()]).text);
   const size = Number(cp.size);
   const root = await w.ledger.rootAt(size);
   if (!root.equals(cp.rootHash))
@@ -189,10 +190,4 @@ async function proofTarget(
       `${checkpointFile} signs another root for size ${size} than this ledger has`,
     );
   return { size, root };
-}
-
-function parseCount(text: string, what: string): number {
-  if (!/^\d{1,15}$/.test(text))
-    throw new UsageError(`${what} must be a whole number, got ${JSON.stringify(text)}`);
-  return Number(text);
 }

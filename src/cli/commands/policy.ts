@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import {
@@ -11,10 +10,11 @@ import {
   type CompiledPolicies as Compiled,
   type Decision,
 } from '../../guard/index.js';
-import { EXIT, UsageError } from '../exit.js';
+import { EXIT } from '../exit.js';
 import type { Io } from '../io.js';
 import { resolvePolicyDir } from '../paths.js';
 import { heading, json, table } from '../render.js';
+import { readTextFile } from '../read-input.js';
 
 type Flags = { policies?: string; json?: boolean };
 
@@ -92,7 +92,7 @@ function validateCommand(o: Flags, io: Io): number {
 }
 
 function testCommand(file: string, o: Flags, io: Io): number {
-  const cases = parsePolicyTable(readText(file), file);
+  const cases = parsePolicyTable(readTextFile(file), file);
   const results = runPolicyCases(new Decider(load(o)), cases);
   const failed = results.filter((r) => !r.passed).length;
   if (o.json) {
@@ -131,7 +131,7 @@ function testCommand(file: string, o: Flags, io: Io): number {
 
 function explainCommand(text: string, o: Flags, io: Io): number {
   const source = text.startsWith('@') ? text.slice(1) : '(argument)';
-  const c = parsePolicyCase(text.startsWith('@') ? readText(source).trim() : text, source, 1);
+  const c = parsePolicyCase(text.startsWith('@') ? readTextFile(source).trim() : text, source, 1);
   const policies = load(o);
   const { decision, call } = new Decider(policies, { cacheSize: 0 }).explain(c.request);
   const deciding = decision.policies.map((id) => policies.policy(id));
@@ -160,12 +160,4 @@ function paint(outcome: string): string {
   if (outcome === 'allow') return pc.green(outcome);
   if (outcome === 'pending') return pc.yellow(outcome);
   return pc.red(outcome);
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new UsageError(`cannot read ${file}: ${(cause as Error).message}`);
-  }
 }

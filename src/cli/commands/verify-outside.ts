@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   parseCheckpointLog,
@@ -10,6 +10,7 @@ import {
 } from '../../ledger/index.js';
 import { UsageError } from '../exit.js';
 import { keyFile } from '../paths.js';
+import { readTextFile, wholeNumber } from '../read-input.js';
 
 /** What the checks outside the database add to a verify report. */
 export interface OutsideSummary {
@@ -37,7 +38,7 @@ export async function verifyOutside(
 ): Promise<VerifyReport & { outside?: OutsideSummary }> {
   for (const key of o.witness) assertWitnessKey(key);
   const minWitnesses =
-    o.minWitnesses === undefined ? 0 : parseSize(o.minWitnesses, '--min-witnesses');
+    o.minWitnesses === undefined ? 0 : wholeNumber(o.minWitnesses, '--min-witnesses');
   if (minWitnesses > o.witness.length)
     throw new UsageError(
       `--min-witnesses ${minWitnesses} is more than the ${o.witness.length} --witness keys given`,
@@ -78,12 +79,12 @@ export async function verifyOutside(
 /** A checkpoint log, a single exported note, or a directory of `*.note` files. */
 export function readOutsideCheckpoints(path: string): CheckpointLogEntry[] {
   if (!existsSync(path)) throw new UsageError(`cannot read ${path}`);
-  if (!statSync(path).isDirectory()) return parseCheckpointLog(readText(path), path);
+  if (!statSync(path).isDirectory()) return parseCheckpointLog(readTextFile(path), path);
   const files = readdirSync(path)
     .filter((f) => f.endsWith('.note'))
     .sort();
   if (files.length === 0) throw new UsageError(`${path} holds no .note checkpoint files`);
-  return files.flatMap((f) => parseCheckpointLog(readText(join(path, f)), join(path, f)));
+  return files.flatMap((f) => parseCheckpointLog(readTextFile(join(path, f)), join(path, f)));
 }
 
 /** A `--witness` value must be a cosignature/v1 verifier key: a usage error otherwise. */
@@ -95,18 +96,4 @@ export function assertWitnessKey(vkey: string): void {
       `--witness ${JSON.stringify(vkey)} is not a witness verifier key (<name>+<id>+<base64(0x04 ‖ key)>): ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read ${file}`);
-  }
-}
-
-function parseSize(text: string, what: string): number {
-  if (!/^\d{1,15}$/.test(text))
-    throw new UsageError(`${what} must be a whole number, got ${JSON.stringify(text)}`);
-  return Number(text);
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Command } from 'commander';
 import {
@@ -15,6 +14,7 @@ import type { Io } from '../io.js';
 import { once } from 'node:events';
 import { collect } from './ledger-witness.js';
 import { json } from '../render.js';
+import { readTextFile } from '../read-input.js';
 
 type CosignOptions = {
   dir: string;
@@ -111,13 +111,13 @@ async function readRequest(o: CosignOptions, io: Io): Promise<AddCheckpointReque
   if (o.request !== undefined) {
     if (o.checkpoint !== undefined || o.proof !== undefined)
       throw new UsageError('give --request, or --checkpoint with --proof, not both');
-    return parseAddCheckpoint(o.request === '-' ? await readStdin(io) : readText(o.request));
+    return parseAddCheckpoint(o.request === '-' ? await readStdin(io) : readTextFile(o.request));
   }
   if (o.checkpoint === undefined) throw new UsageError('give --request FILE, or --checkpoint FILE');
-  const note = readText(o.checkpoint);
+  const note = readTextFile(o.checkpoint);
   if (o.proof === undefined)
     return parseAddCheckpoint(formatAddCheckpoint({ oldSize: 0, proof: [], note }));
-  const proof = JSON.parse(readText(o.proof)) as { size1?: unknown; proof?: unknown };
+  const proof = JSON.parse(readTextFile(o.proof)) as { size1?: unknown; proof?: unknown };
   if (typeof proof.size1 !== 'number' || !Array.isArray(proof.proof))
     throw new UsageError(
       `${o.proof} is not the output of \`warden ledger consistency OLD NEW --json\``,
@@ -125,14 +125,6 @@ async function readRequest(o: CosignOptions, io: Io): Promise<AddCheckpointReque
   const hashes = proof.proof.map((h) => Buffer.from(String(h), 'base64'));
   // through the wire format, so both forms get the same checks
   return parseAddCheckpoint(formatAddCheckpoint({ oldSize: proof.size1, proof: hashes, note }));
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new UsageError(`cannot read ${file}`);
-  }
 }
 
 async function readStdin(io: Io): Promise<string> {
