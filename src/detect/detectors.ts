@@ -48,6 +48,33 @@ const BULK_ROWS = 1_000;
 /** Distinct days within 14 on which one seller's unreported negatives were removed: medium, high. */
 const REMOVAL_DAYS = { medium: 2, high: 3 } as const;
 
+/** A behaviour about one seller repeated on distinct days within 14, tickets or not. */
+interface DayAfterDayRule {
+  readonly days: { readonly medium: number; readonly high: number };
+  readonly indicator: Indicator;
+  readonly weight: number;
+  readonly detector: string;
+  readonly summary: (seller: string, days: number, acts: number) => string;
+}
+
+const HARVEST_RULE: DayAfterDayRule = {
+  days: HARVEST_DAYS,
+  indicator: 'repeated-detractor-lookup',
+  weight: WEIGHTS.repeatedLookup,
+  detector: 'reviewer-harvest',
+  summary: (seller, days, acts) =>
+    `contact look-ups of reviewers who gave ${seller} 1–2 stars on ${days} different days within 14 (${acts} look-ups), tickets or not`,
+};
+
+const REMOVAL_RULE: DayAfterDayRule = {
+  days: REMOVAL_DAYS,
+  indicator: 'repeated-negative-removal',
+  weight: WEIGHTS.repeatedRemoval,
+  detector: 'deletion-for-hire',
+  summary: (seller, days, acts) =>
+    `unreported 1–2 star reviews of ${seller} removed on ${days} different days within 14 (${acts} removals), tickets or not`,
+};
+
 /**
  * How a behaviour stands against the employee's peers: `rare` (evidence, alerts may follow),
  * `common` (their job: weighs little, never alerts), `cold` (the group's norm is not learned
@@ -338,17 +365,7 @@ export class Detectors implements AlertListener {
    * not: a harvest spread over weeks under real tickets (docs/detection.md).
    */
   private detractorDays(e: AccessEvent, t: number, seller: string, out: Hit[]): void {
-    const { marks, days } = this.detractors.add(e.actor, seller, e.id, t);
-    if (days < HARVEST_DAYS.medium) return;
-    out.push(this.hit('repeated-detractor-lookup', e, t, WEIGHTS.repeatedLookup, [seller]));
-    this.book.raise({
-      employeeId: e.actor,
-      detector: 'reviewer-harvest',
-      severity: days >= HARVEST_DAYS.high ? 'high' : 'medium',
-      t,
-      marks,
-      summary: `contact look-ups of reviewers who gave ${seller} 1–2 stars on ${days} different days within 14 (${marks.length} look-ups), tickets or not`,
-    });
+    this.dayAfterDay(this.detractors, HARVEST_RULE, e, t, seller, out);
   }
 
   /**
@@ -356,16 +373,28 @@ export class Detectors implements AlertListener {
    * tickets or not: deletions for hire hidden in an audit's honest work.
    */
   private removalDays(e: AccessEvent, t: number, seller: string, out: Hit[]): void {
-    const { marks, days } = this.removals.add(e.actor, seller, e.id, t);
-    if (days < REMOVAL_DAYS.medium) return;
-    out.push(this.hit('repeated-negative-removal', e, t, WEIGHTS.repeatedRemoval, [seller]));
+    this.dayAfterDay(this.removals, REMOVAL_RULE, e, t, seller, out);
+  }
+
+  /** Counts the day of `e` for (actor, seller); at the rule's day counts, a hit and an alert. */
+  private dayAfterDay(
+    days: DetractorDays,
+    rule: DayAfterDayRule,
+    e: AccessEvent,
+    t: number,
+    seller: string,
+    out: Hit[],
+  ): void {
+    const { marks, days: n } = days.add(e.actor, seller, e.id, t);
+    if (n < rule.days.medium) return;
+    out.push(this.hit(rule.indicator, e, t, rule.weight, [seller]));
     this.book.raise({
       employeeId: e.actor,
-      detector: 'deletion-for-hire',
-      severity: days >= REMOVAL_DAYS.high ? 'high' : 'medium',
+      detector: rule.detector,
+      severity: n >= rule.days.high ? 'high' : 'medium',
       t,
       marks,
-      summary: `unreported 1–2 star reviews of ${seller} removed on ${days} different days within 14 (${marks.length} removals), tickets or not`,
+      summary: rule.summary(seller, n, marks.length),
     });
   }
 
