@@ -5,7 +5,7 @@ import { SqliteStore, sqliteFault } from '../store/index.js';
 import { formatTime } from '../domain/index.js';
 import { UsageError } from './exit.js';
 import { keyFile, resolveDbPath, resolveKeyDir } from './paths.js';
-import { withDb, type Wired } from './wiring.js';
+import { runWired, withDb, type Wired } from './wiring.js';
 
 /** What a command that only reads needs: no vault, no aliases, nothing it could write with. */
 export type ReadWired = Pick<Wired, 'dbPath' | 'store' | 'ledger' | 'now' | 'close'>;
@@ -45,15 +45,7 @@ export async function withReadOnlyDb(
   db: string | undefined,
   run: (w: ReadWired) => Promise<number>,
 ): Promise<number> {
-  const w = await wireReadOnly(db);
-  try {
-    return await run(w);
-  } catch (error) {
-    // a damaged page met while reading is the store's typed error, naming the file
-    throw sqliteFault(error, w.dbPath) ?? error;
-  } finally {
-    await w.close();
-  }
+  return runWired(await wireReadOnly(db), run);
 }
 
 /**

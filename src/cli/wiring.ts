@@ -131,11 +131,20 @@ export async function withDb(
   db: string | undefined,
   run: (w: Wired) => Promise<number>,
 ): Promise<number> {
-  const w = await wire(db);
+  return runWired(await wire(db), run);
+}
+
+/**
+ * Runs `run` on a wiring (read-write or read-only), closing it whatever happens; a SQLite
+ * failure (disk full, damaged file, read-only) surfaces as the store's typed error.
+ */
+export async function runWired<W extends Pick<Wired, 'dbPath' | 'close'>>(
+  w: W,
+  run: (w: W) => Promise<number>,
+): Promise<number> {
   try {
     return await run(w);
   } catch (error) {
-    // a SQLite failure (disk full, damaged file, read-only) as the store's typed error
     throw sqliteFault(error, w.dbPath) ?? error;
   } finally {
     await w.close();
