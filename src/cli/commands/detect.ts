@@ -1,8 +1,8 @@
 import pc from 'picocolors';
 import type { AccessEvent, Alert, Findings, RiskEntry } from '../../domain/index.js';
 import { SEVERITIES, atLeast } from '../../domain/index.js';
-import type { DetectionEngine } from '../../detect/index.js';
-import { newEngine } from '../org.js';
+import { DetectionEngine } from '../../detect/index.js';
+import { loadOrgProfile } from '../org.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
 import { integer } from './simulate.js';
@@ -56,10 +56,15 @@ export async function runDetection(
   io?: Io,
   options: { full?: boolean; org?: string } = {},
 ): Promise<Detection> {
+  // the profile is read and validated on every run, resumed or not: a bad --org is refused
+  const profile = loadOrgProfile(w.dbPath, options.org);
   const version = detectionVersion(w.dbPath, options.org);
   const size = w.ledger.size;
-  const { engine, from, note } = await resumeEngine(w, version, options.full, () =>
-    newEngine(w, options.org),
+  const { engine, from, note } = await resumeEngine(
+    w,
+    version,
+    options.full,
+    () => new DetectionEngine(profile),
   );
   if (note !== undefined) io?.err(`warden: ${note}\n`);
   await feed(w, engine, from, undefined, size);
@@ -85,9 +90,22 @@ export async function saveFindings(
 }
 
 /** The stored findings if they cover the whole ledger; otherwise detection brings them up to date. */
+/**
+ * The stored findings if they cover the whole ledger and were made by this detection code and
+ * org profile (the saved state's version, taken in the same run); otherwise detection brings
+ * them up to date.
+ */
 export async function currentFindings(w: Wired, io?: Io, org?: string): Promise<StoredFindings> {
+  loadOrgProfile(w.dbPath, org); // a bad --org is refused even when nothing is recomputed
   const latest = await w.store.findings.latest();
-  if (latest && latest.ledgerSize === w.ledger.size && org === undefined) return latest;
+  const state = await w.store.detectorState.describe();
+  const size = w.ledger.size;
+  if (
+    latest?.ledgerSize === size &&
+    state?.ledgerSize === size &&
+    state.version === detectionVersion(w.dbPath, org)
+  )
+    return latest;
   return (await runDetection(w, io, org === undefined ? {} : { org })).stored;
 }
 
