@@ -1,8 +1,13 @@
 import type { AccessEvent, DirectoryKind, InterchangeRecord } from '../domain/index.js';
 import { recordKey } from '../domain/index.js';
 import { canonicalJson, type Ledger } from '../ledger/index.js';
-import { PersonalData, type Vault } from '../privacy/index.js';
-import type { Store, StoreTransaction, StoredDirectoryVersion } from '../store/index.js';
+import { PersonalData, type EmailHashes, type Vault } from '../privacy/index.js';
+import type {
+  EmailHash,
+  Store,
+  StoreTransaction,
+  StoredDirectoryVersion,
+} from '../store/index.js';
 import type { InputErrorCode, InputIssue, RejectionSummary } from './errors.js';
 import { ReferenceCollector, type DanglingReference } from './references.js';
 
@@ -59,12 +64,16 @@ export class Batch {
   private refsLimit = REFS_KEPT;
   /** The current payload of the directory records of the chunk being written (see `flush`). */
   private readonly current = new Map<string, string>();
+  /** Keyed hashes of the reviewer addresses sealed in the run being written. */
+  private readonly emailHashRows: EmailHash[] = [];
 
   constructor(
     private readonly tx: StoreTransaction,
     private readonly ledger: Ledger,
     private readonly vault: Vault,
     private readonly personal: PersonalData = new PersonalData(),
+    /** When given, each reviewer's address is also indexed by keyed hash (attribution reads it). */
+    private readonly emailHashes?: EmailHashes,
   ) {}
 
   get stored(): number {
@@ -129,6 +138,8 @@ export class Batch {
       this.ledger.appendDirectoryPayload(version.kind, version.payload);
     }
     await this.tx.insertDirectoryVersions(versions);
+    if (this.emailHashRows.length > 0)
+      await this.tx.putEmailHashes(this.emailHashRows.splice(0));
   }
 
   /** The record's next version, or `undefined` when it is unchanged (sealed payloads compared). */
@@ -153,6 +164,9 @@ export class Batch {
   private seal(record: DirectoryRecord): DirectoryRecord {
     if (record.kind === 'reviewer') {
       const r = record.body;
+      // unchanged records too: a reviewer imported before the index existed is indexed when resent
+      if (this.emailHashes)
+        this.emailHashRows.push({ hash: this.emailHashes.hashOf(r.email), reviewer: r.id });
       const body = { ...r, email: this.vault.seal(r.id, 'email', r.email) };
       if (r.name !== undefined) body.name = this.vault.seal(r.id, 'name', r.name);
       if (r.attrs !== undefined)

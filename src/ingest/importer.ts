@@ -1,5 +1,5 @@
 import type { Ledger } from '../ledger/index.js';
-import type { PersonalData, Vault } from '../privacy/index.js';
+import type { EmailHashes, PersonalData, Vault } from '../privacy/index.js';
 import type { Store } from '../store/index.js';
 import { InputError, type InputIssue } from './errors.js';
 import { readLines, type LineSource } from './line-reader.js';
@@ -17,6 +17,8 @@ export interface ImportOptions {
   readonly now: () => string;
   /** Which person attrs are personal (the shipped defaults when absent; see docs/ingest.md, "Personal data"). */
   readonly personalData?: PersonalData;
+  /** Index each reviewer's address by keyed hash (`reviewer_email_hashes`, for leak tracing). */
+  readonly emailHashes?: EmailHashes;
 }
 
 const CHUNK = 4096;
@@ -38,7 +40,7 @@ export async function importSource(
 ): Promise<ImportReport> {
   const startedAt = options.now();
   const tx = await store.begin();
-  const batch = new Batch(tx, ledger, vault, options.personalData);
+  const batch = new Batch(tx, ledger, vault, options.personalData, options.emailHashes);
   // every refused line goes to the rejects file, whether the file lands without them
   // (skipInvalid) or is refused whole: the terminal shows the first few, the file all
   const rejects = new RejectsWriter(

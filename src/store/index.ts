@@ -1,6 +1,8 @@
 export { StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export type {
+  AttributionRepository,
+  EmailHash,
   AliasIssue,
   ApprovalStatus,
   GuardRepository,

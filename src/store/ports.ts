@@ -28,6 +28,8 @@ export interface Store {
   readonly tokens: TokenRepository;
   /** Every policy set proposed or activated, by hash. */
   readonly policySets: PolicySetRepository;
+  /** Attribution's sealed canary list and the keyed hashes of reviewer e-mail addresses. */
+  readonly attribution: AttributionRepository;
   /** Counts per kind, time span, employees per site and team. */
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
@@ -83,6 +85,10 @@ export interface StoreTransaction {
   putPolicySet(set: StoredPolicySet): Promise<void>;
   /** Stores an API token (its secret's hash only), or its new state (same id). */
   putToken(token: StoredToken): Promise<void>;
+  /** Appends sealed canary descriptions (attribution's, opaque to the store). */
+  putCanaries(sealed: readonly string[]): Promise<void>;
+  /** Records keyed hashes of reviewer e-mail addresses (a pair already stored is kept once). */
+  putEmailHashes(rows: readonly EmailHash[]): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -240,6 +246,22 @@ export interface MetaRepository {
   get(name: string): Promise<string | undefined>;
   /** Records each entry whose name is not recorded yet, in one transaction (nothing on a read-only store). */
   recordIfAbsent(entries: Readonly<Record<string, string>>): Promise<void>;
+}
+
+/** A keyed hash of a reviewer's e-mail address, and the reviewer. */
+export interface EmailHash {
+  readonly hash: Buffer;
+  readonly reviewer: string;
+}
+
+/** Attribution's tables: what only a holder of the master key can make sense of. */
+export interface AttributionRepository {
+  /** Every sealed canary description, in planting order (none before migration 8). */
+  canaries(): Promise<string[]>;
+  /** The reviewers of each keyed hash among `hashes`, by the hash in hex (absent: none). */
+  reviewersByEmailHash(hashes: readonly Buffer[]): Promise<Map<string, string[]>>;
+  /** Distinct reviewers with a keyed e-mail hash (fewer than reviewers: some predate the index). */
+  hashedReviewers(): Promise<number>;
 }
 
 export interface DataKeyRepository {

@@ -178,6 +178,26 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     CREATE INDEX events_action ON events (action, leaf);
     `,
   ],
+  [
+    8,
+    `
+    -- Attribution: which directory records are canaries. Each row is sealed by the vault (the
+    -- master key), so the database alone does not say which records they are; only
+    -- attribution, holding the key, reads it. The records themselves are ordinary versions.
+    CREATE TABLE attribution_canaries (
+      seq INTEGER PRIMARY KEY,
+      sealed TEXT NOT NULL
+    );
+    -- A keyed hash (HMAC under a key derived from the master key) of each reviewer e-mail
+    -- address sealed at import: a leaked plain address is matched to its reviewer without
+    -- opening any reviewer's sealed data. Old addresses stay: a leaked old address still traces.
+    CREATE TABLE reviewer_email_hashes (
+      hash BLOB NOT NULL,
+      reviewer TEXT NOT NULL,
+      PRIMARY KEY (hash, reviewer)
+    ) WITHOUT ROWID;
+    `,
+  ],
 ];
 
 /** The migrations' numbers, in the order they are applied. */

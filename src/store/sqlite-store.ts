@@ -4,6 +4,7 @@ import type { AccessEvent, DirectoryKind, Findings } from '../domain/index.js';
 import { RECORD_KINDS, formatTime } from '../domain/index.js';
 import { StoreError } from './errors.js';
 import type {
+  AttributionRepository,
   BatchRepository,
   BatchSummary,
   DataKeyRepository,
@@ -35,6 +36,7 @@ import { chunked } from './chunks.js';
 import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
 import { SqliteDetectorState } from './sqlite-detector-state.js';
+import { SqliteAttribution } from './sqlite-attribution.js';
 
 export interface SqliteStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
@@ -66,6 +68,7 @@ export class SqliteStore implements Store {
   readonly detectorState: DetectorStateRepository;
   readonly tokens: TokenRepository;
   readonly policySets: PolicySetRepository;
+  readonly attribution: AttributionRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
 
@@ -88,6 +91,7 @@ export class SqliteStore implements Store {
     this.detectorState = new SqliteDetectorState(db);
     this.tokens = new SqliteTokens(db);
     this.policySets = new SqlitePolicySets(db);
+    this.attribution = new SqliteAttribution(db);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {

@@ -4,6 +4,7 @@ import { StoreError } from './errors.js';
 import type {
   AliasIssue,
   DetectorState,
+  EmailHash,
   StoredApproval,
   StoredPolicySet,
   StoredToken,
@@ -19,6 +20,7 @@ import { SqliteGuardWriter } from './sqlite-guard.js';
 import { SqliteTrustWriter } from './sqlite-trust.js';
 import { tileId } from './sqlite-ledger.js';
 import { writeDetectorState } from './sqlite-detector-state.js';
+import { SqliteAttributionWriter } from './sqlite-attribution.js';
 
 /** The one open write transaction (`BEGIN IMMEDIATE` … `COMMIT`) of a SQLite store. */
 export class SqliteTransaction implements StoreTransaction {
@@ -27,6 +29,7 @@ export class SqliteTransaction implements StoreTransaction {
   private readonly directory: SqliteDirectoryWriter;
   private guardWriter: SqliteGuardWriter | undefined;
   private trustWriter: SqliteTrustWriter | undefined;
+  private attributionWriter: SqliteAttributionWriter | undefined;
   private readonly putTile: Database.Statement;
 
   constructor(
@@ -115,6 +118,19 @@ export class SqliteTransaction implements StoreTransaction {
 
   putToken(token: StoredToken): Promise<void> {
     return this.step(() => this.trust().putToken(token));
+  }
+
+  putCanaries(sealed: readonly string[]): Promise<void> {
+    return this.step(() => this.attribution().putCanaries(sealed));
+  }
+
+  putEmailHashes(rows: readonly EmailHash[]): Promise<void> {
+    return this.step(() => this.attribution().putEmailHashes(rows));
+  }
+
+  private attribution(): SqliteAttributionWriter {
+    this.attributionWriter ??= new SqliteAttributionWriter(this.db);
+    return this.attributionWriter;
   }
 
   private trust(): SqliteTrustWriter {

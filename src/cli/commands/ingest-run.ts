@@ -39,6 +39,7 @@ export async function ingestSimulation(
         {
           onProgress: (n) => bar.update(done + n),
           now: w.now,
+          emailHashes: w.emailHashes,
         },
       );
       done += sizes[i] ?? 0;

@@ -42,6 +42,7 @@ export async function ingestCommand(
         onProgress: (n) => bar.update(n),
         now: w.now,
         personalData,
+        emailHashes: w.emailHashes,
       });
       reports.push(report);
       if (!flags.json) io.out(describe(report));

@@ -1,0 +1,77 @@
+import type Database from 'better-sqlite3';
+import type { AttributionRepository, EmailHash } from './ports.js';
+import { chunked } from './chunks.js';
+
+const IN_CHUNK = 500;
+
+/** Whether a table exists (a database read as it is may predate migration 8). */
+function hasTable(db: Database.Database, name: string): boolean {
+  return (
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !==
+    undefined
+  );
+}
+
+/** Attribution's sealed canary list and keyed e-mail hashes, read side. */
+export class SqliteAttribution implements AttributionRepository {
+  constructor(private readonly db: Database.Database) {}
+
+  canaries(): Promise<string[]> {
+    if (!hasTable(this.db, 'attribution_canaries')) return Promise.resolve([]);
+    const rows = this.db
+      .prepare('SELECT sealed FROM attribution_canaries ORDER BY seq')
+      .pluck()
+      .all() as string[];
+    return Promise.resolve(rows);
+  }
+
+  reviewersByEmailHash(hashes: readonly Buffer[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (hashes.length === 0 || !hasTable(this.db, 'reviewer_email_hashes'))
+      return Promise.resolve(out);
+    for (const part of chunked(hashes, IN_CHUNK)) {
+      const rows = this.db
+        .prepare(
+          `SELECT hash, reviewer FROM reviewer_email_hashes WHERE hash IN (${part.map(() => '?').join(',')}) ORDER BY reviewer`,
+        )
+        .all(...part) as { hash: Buffer; reviewer: string }[];
+      for (const row of rows) {
+        const key = row.hash.toString('hex');
+        const list = out.get(key) ?? [];
+        list.push(row.reviewer);
+        out.set(key, list);
+      }
+    }
+    return Promise.resolve(out);
+  }
+
+  hashedReviewers(): Promise<number> {
+    if (!hasTable(this.db, 'reviewer_email_hashes')) return Promise.resolve(0);
+    const n = this.db
+      .prepare('SELECT count(DISTINCT reviewer) FROM reviewer_email_hashes')
+      .pluck()
+      .get() as number;
+    return Promise.resolve(n);
+  }
+}
+
+/** Attribution's writes, inside a store transaction. */
+export class SqliteAttributionWriter {
+  private readonly putCanary: Database.Statement;
+  private readonly putHash: Database.Statement;
+
+  constructor(db: Database.Database) {
+    this.putCanary = db.prepare('INSERT INTO attribution_canaries (sealed) VALUES (?)');
+    this.putHash = db.prepare(
+      'INSERT OR IGNORE INTO reviewer_email_hashes (hash, reviewer) VALUES (?, ?)',
+    );
+  }
+
+  putCanaries(sealed: readonly string[]): void {
+    for (const s of sealed) this.putCanary.run(s);
+  }
+
+  putEmailHashes(rows: readonly EmailHash[]): void {
+    for (const r of rows) this.putHash.run(r.hash, r.reviewer);
+  }
+}
