@@ -11,7 +11,7 @@ import { PEER_HALF, type Behaviour, type PeerNorms } from './peers.js';
 import { judge, type Judgement, type TicketProblem } from './purpose.js';
 import { SellerLedger } from './sellers.js';
 import { DetractorDays } from './detractor-days.js';
-import { certainFacts } from './certain.js';
+import { certainFacts, type CertainFact } from './certain.js';
 
 const DAY = 86_400_000;
 
@@ -442,18 +442,21 @@ export class Detectors implements AlertListener {
    * `certain` path, no peer norm or corroboration asked — and weighs `WEIGHTS.certain`.
    */
   certain(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
-    for (const fact of certainFacts(e, t, who)) {
-      const sellers = e.target.type === 'seller' ? [e.target.id] : [];
-      out.push(this.hit(fact.indicator, e, t, WEIGHTS.certain, sellers));
-      this.book.raise({
-        employeeId: e.actor,
-        detector: fact.detector,
-        severity: 'critical',
-        t,
-        marks: [{ t, eventId: e.id, sellerId: sellers[0] }],
-        summary: fact.summary,
-      });
-    }
+    for (const fact of certainFacts(e, t, who)) this.raiseCertain(e, t, fact, out);
+  }
+
+  /** One unambiguous fact about one event: a hit of `WEIGHTS.certain` and a critical alert. */
+  raiseCertain(e: AccessEvent, t: number, fact: CertainFact, out: Hit[]): void {
+    const sellers = e.target.type === 'seller' ? [e.target.id] : [];
+    out.push(this.hit(fact.indicator, e, t, WEIGHTS.certain, sellers));
+    this.book.raise({
+      employeeId: e.actor,
+      detector: fact.detector,
+      severity: 'critical',
+      t,
+      marks: [{ t, eventId: e.id, sellerId: sellers[0] }],
+      summary: fact.summary,
+    });
   }
 
   /** A bulk export: personal fields, and the exporter about to leave? */

@@ -18,6 +18,7 @@ import { CollusionGraph, givesBenefit, type Ring } from './collusion.js';
 import { ContextTies } from './context-ties.js';
 import { describeRings } from './rings.js';
 import { sellerBenefits, type SellerBenefit } from './sellers.js';
+import { canaryFact, declareCanaries } from './canaries.js';
 
 const SENSITIVE = new Set([
   'seller.metrics.view',
@@ -52,11 +53,18 @@ export class DetectionEngine {
   private lastTime = -Infinity;
   private eventCount = 0;
 
-  /** `profile`: the org profile's declared job functions (seeds for the learned norms). */
-  constructor(readonly profile: OrgProfile = EMPTY_PROFILE) {
+  /**
+   * `profile`: the org profile's declared job functions (seeds for the learned norms);
+   * `canaries`: the planted records, as `type:id` keys (`canaries.ts`; kept out of the state).
+   */
+  constructor(
+    readonly profile: OrgProfile = EMPTY_PROFILE,
+    options: { readonly canaries?: Iterable<string> } = {},
+  ) {
     this.peers = new PeerNorms(profile);
     // the engine is the detectors' sink for hits (an object, not a closure: state is data)
     this.detectors = new Detectors(this.directory, this.peers, this);
+    if (options.canaries !== undefined) declareCanaries(this, options.canaries);
   }
 
   /** Feeds records in stream order. */
@@ -149,6 +157,7 @@ export class DetectionEngine {
   }
 
   private event(e: AccessEvent): void {
+    this.canary(e);
     if (e.outcome !== undefined && e.outcome !== 'allowed') return; // a refused access did not happen
     const t = parseTime(e.time);
     if (t === undefined) return;
@@ -183,6 +192,16 @@ export class DetectionEngine {
       if (h.eventId === e.id && !h.provisional && givesBenefit(h)) benefit = true;
     }
     this.ties.observe(e, benefit);
+  }
+
+  /** A touched canary, whatever the event's outcome: a trying is a finding too (canaries.ts). */
+  private canary(e: AccessEvent): void {
+    const fact = canaryFact(this, e);
+    const t = fact && parseTime(e.time);
+    if (fact === undefined || t === undefined) return;
+    const out: Hit[] = [];
+    this.detectors.raiseCertain(e, t, fact, out);
+    for (const h of out) this.record(h);
   }
 
   private categoryOf(seller: string): string | undefined {

@@ -17,6 +17,7 @@ export const INDICATORS = [
   'personal-data-export',
   'departing-export',
   'acted-after-leaving',
+  'canary-touched',
   'shared-sellers',
   'shared-network',
   'new-network',
