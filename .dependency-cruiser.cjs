@@ -8,7 +8,7 @@ const allowed = {
   guard: ['domain', 'store', 'ledger', 'privacy'],
   ingest: ['domain', 'store', 'ledger', 'privacy'],
   detect: ['domain', 'store'],
-  attribute: ['domain', 'store', 'privacy'],
+  attribute: ['domain', 'store', 'ledger', 'privacy'],
   cases: ['domain', 'store', 'ledger', 'privacy', 'guard', 'ingest', 'detect', 'attribute'],
   sim: ['domain', 'ingest'],
   server: [

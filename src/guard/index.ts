@@ -34,5 +34,5 @@ export type { Authenticated } from './tokens.js';
 export { normaliseField } from './fields.js';
 export type { Identity, ProposedPolicySet } from './operation.js';
 export { PURPOSE_BOUND } from './request.js';
-export { checkAliasIndex, resolveAlias } from './alias-index.js';
-export type { AliasIndexProblem, AliasResolution } from './alias-index.js';
+export { checkAliasIndex } from './alias-index.js';
+export type { AliasIndexProblem } from './alias-index.js';

@@ -262,6 +262,13 @@ export interface AttributionRepository {
   reviewersByEmailHash(hashes: readonly Buffer[]): Promise<Map<string, string[]>>;
   /** Distinct reviewers with a keyed e-mail hash (fewer than reviewers: some predate the index). */
   hashedReviewers(): Promise<number>;
+  /**
+   * Every stored event (any outcome) on a target of `type` whose id is in `ids`, in leaf order:
+   * one pass over the events (attribution asks rarely, and an index would tax every import).
+   */
+  eventsOn(type: TargetType, ids: ReadonlySet<string>): AsyncIterable<LeafEvent>;
+  /** The current payload of every directory record of a kind, by key order (to plant among them). */
+  currentRecords(kind: DirectoryKind): Promise<string[]>;
 }
 
 export interface DataKeyRepository {

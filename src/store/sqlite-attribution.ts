@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { AttributionRepository, EmailHash } from './ports.js';
+import type { DirectoryKind, TargetType } from '../domain/index.js';
+import type { AttributionRepository, EmailHash, LeafEvent } from './ports.js';
 import { chunked } from './chunks.js';
+import { rowToEvent, type EventRow } from './sqlite-rows.js';
 
 const IN_CHUNK = 500;
 
@@ -52,6 +54,27 @@ export class SqliteAttribution implements AttributionRepository {
       .pluck()
       .get() as number;
     return Promise.resolve(n);
+  }
+
+  async *eventsOn(type: TargetType, ids: ReadonlySet<string>): AsyncIterable<LeafEvent> {
+    if (ids.size === 0) return;
+    const stmt = this.db.prepare('SELECT * FROM events WHERE target_type = ? ORDER BY leaf');
+    const found: LeafEvent[] = [];
+    for (const row of stmt.iterate(type) as Iterable<EventRow>) {
+      if (ids.has(row.target_id)) found.push({ leaf: row.leaf, event: rowToEvent(row) });
+    }
+    for (const e of found) yield await Promise.resolve(e);
+  }
+
+  currentRecords(kind: DirectoryKind): Promise<string[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
+         WHERE c.kind = ? ORDER BY c.key`,
+      )
+      .pluck()
+      .all(kind) as string[];
+    return Promise.resolve(rows);
   }
 }
 

@@ -2,12 +2,12 @@ import type { Command, Option } from 'commander';
 import pc from 'picocolors';
 import {
   GUARDED_ACTIONS,
-  resolveAlias,
   type GuardRequest,
   type GuardResult,
   type Identity,
   type Operation,
 } from '../../guard/index.js';
+import { resolveAlias } from '../../attribute/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { heading, json, table } from '../render.js';
@@ -130,7 +130,7 @@ export function registerGuardCommands(
   ).action((value: string, o: Common) =>
     withDb(o.db, async (w) => {
       const resolved = await resolveAlias(w.store, w.aliases, value.trim().toLowerCase());
-      const issues = resolved.issues;
+      const issues = resolved.issues.map(({ source: _source, ...issue }) => issue);
       if (resolved.indexMissing)
         io.err(
           `warden: the relay-alias index was missing a hand-out of ${value}; answered from the ledger's events (run warden ledger verify)\n`,
