@@ -79,8 +79,14 @@ export async function planCanaries(
   if (d.sellers.length === 0)
     throw new AttributeError('NOTHING_TO_PLANT', 'the directory has no seller to model one on');
   const ids = {
-    seller: IdMaker.forKind('seller', d.sellers.map((s) => s.id)),
-    product: IdMaker.forKind('product', d.products.map((p) => p.id)),
+    seller: IdMaker.forKind(
+      'seller',
+      d.sellers.map((s) => s.id),
+    ),
+    product: IdMaker.forKind(
+      'product',
+      d.products.map((p) => p.id),
+    ),
     reviewer: IdMaker.forKind('reviewer', d.reviewerIds),
     review: IdMaker.forKind('review', d.reviewIds),
   };
@@ -125,9 +131,7 @@ function canaryRecords(
     category,
     region: like.region,
     ...(sellerName === undefined ? {} : { name: sellerName }),
-    ...(like.openedAt === undefined
-      ? {}
-      : { openedAt: daysAgo(nowMs, randomInt(200, 1000)) }),
+    ...(like.openedAt === undefined ? {} : { openedAt: daysAgo(nowMs, randomInt(200, 1000)) }),
   };
   const p = ids.product.next();
   const productLike = d.products.find((x) => x.id === p.template);
