@@ -15,6 +15,8 @@ import { registerWitnessCommands } from './commands/witness.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerPolicyActivate } from './commands/policy-activate.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerCanaryCommands } from './commands/canary.js';
+import { registerTraceEmails } from './commands/trace-emails.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
@@ -241,6 +243,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     (c) => (code = c),
   );
   registerTokenCommands(program, dbOption, io, (c) => (code = c));
+  registerCanaryCommands(program, dbOption, io, (c) => (code = c));
+  registerTraceEmails(program, dbOption, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);

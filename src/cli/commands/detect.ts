@@ -1,7 +1,8 @@
 import pc from 'picocolors';
 import type { AccessEvent, Alert, Findings, RiskEntry } from '../../domain/index.js';
 import { SEVERITIES, atLeast } from '../../domain/index.js';
-import { DetectionEngine } from '../../detect/index.js';
+import { DetectionEngine, declareCanaries } from '../../detect/index.js';
+import { canaryWatch } from '../canary-watch.js';
 import { loadOrgProfile } from '../org.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
@@ -58,7 +59,8 @@ export async function runDetection(
 ): Promise<Detection> {
   // the profile is read and validated on every run, resumed or not: a bad --org is refused
   const profile = loadOrgProfile(w.dbPath, options.org);
-  const version = detectionVersion(w.dbPath, options.org);
+  const canaries = await canaryWatch(w);
+  const version = `${detectionVersion(w.dbPath, options.org)}; ${canaries.version}`;
   const size = w.ledger.size;
   const { engine, from, note } = await resumeEngine(
     w,
@@ -66,6 +68,8 @@ export async function runDetection(
     options.full,
     () => new DetectionEngine(profile),
   );
+  // fresh or restored, the engine is told the canaries (they are never in its saved state)
+  declareCanaries(engine, canaries.targets);
   if (note !== undefined) io?.err(`warden: ${note}\n`);
   await feed(w, engine, from, undefined, size);
   const stored = await saveFindings(w, engine, size);
@@ -103,7 +107,7 @@ export async function currentFindings(w: Wired, io?: Io, org?: string): Promise<
   if (
     latest?.ledgerSize === size &&
     state?.ledgerSize === size &&
-    state.version === detectionVersion(w.dbPath, org)
+    state.version === `${detectionVersion(w.dbPath, org)}; ${(await canaryWatch(w)).version}`
   )
     return latest;
   return (await runDetection(w, io, org === undefined ? {} : { org })).stored;
