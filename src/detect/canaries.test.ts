@@ -52,9 +52,7 @@ describe('touched canaries', () => {
         ]);
         expect(alerts[0]!.summary).toContain(`${type} ${CANARY[type]!}`);
         const risk = engine.findings().risk.find((r) => r.employeeId === 'e-2')!;
-        expect(risk.reasons.find((r) => r.indicator === 'canary-touched')!.events).toEqual([
-          touch,
-        ]);
+        expect(risk.reasons.find((r) => r.indicator === 'canary-touched')!.events).toEqual([touch]);
       });
     }
   }
@@ -82,9 +80,7 @@ describe('touched canaries', () => {
     const touch = later.event('e-3', 'review.view', 'review', 'r-902', at(2));
     const forgetful = restoreEngine(bytes);
     forgetful.consume(later.records);
-    expect(forgetful.findings().alerts.filter((a) => a.detector === 'canary-touched')).toEqual(
-      [],
-    );
+    expect(forgetful.findings().alerts.filter((a) => a.detector === 'canary-touched')).toEqual([]);
     const told = restoreEngine(bytes);
     declareCanaries(told, KEYS);
     told.consume(later.records);

@@ -2,12 +2,7 @@ import type { AccessEvent, DirectoryKind, InterchangeRecord } from '../domain/in
 import { recordKey } from '../domain/index.js';
 import { canonicalJson, type Ledger } from '../ledger/index.js';
 import { PersonalData, type EmailHashes, type Vault } from '../privacy/index.js';
-import type {
-  EmailHash,
-  Store,
-  StoreTransaction,
-  StoredDirectoryVersion,
-} from '../store/index.js';
+import type { EmailHash, Store, StoreTransaction, StoredDirectoryVersion } from '../store/index.js';
 import type { InputErrorCode, InputIssue, RejectionSummary } from './errors.js';
 import { ReferenceCollector, type DanglingReference } from './references.js';
 
@@ -138,8 +133,7 @@ export class Batch {
       this.ledger.appendDirectoryPayload(version.kind, version.payload);
     }
     await this.tx.insertDirectoryVersions(versions);
-    if (this.emailHashRows.length > 0)
-      await this.tx.putEmailHashes(this.emailHashRows.splice(0));
+    if (this.emailHashRows.length > 0) await this.tx.putEmailHashes(this.emailHashRows.splice(0));
   }
 
   /** The record's next version, or `undefined` when it is unchanged (sealed payloads compared). */
