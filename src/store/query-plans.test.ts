@@ -28,6 +28,7 @@ const BIG_TABLES = [
   'relay_aliases',
   'data_keys',
   'api_tokens',
+  'reviewer_email_hashes',
 ];
 
 /** Statements that read a whole big table on purpose (a fragment of their SQL → why). */
@@ -49,6 +50,14 @@ const WHOLE_TABLE_READS: readonly (readonly [string, string])[] = [
     'allAliasIssues(): verify holds every row of the alias index to the ledger',
   ],
   ['SELECT * FROM api_tokens ORDER BY created_at DESC, id', 'tokens.list(): lists them all'],
+  [
+    'SELECT * FROM events WHERE target_type = ? ORDER BY leaf',
+    'attribution.eventsOn(): one pass, asked rarely (an index would tax every import)',
+  ],
+  [
+    'SELECT count(DISTINCT reviewer) FROM reviewer_email_hashes',
+    'attribution.hashedReviewers(): counting is linear by nature',
+  ],
 ];
 
 interface PlanRow {
@@ -201,6 +210,8 @@ async function workload(store: SqliteStore): Promise<void> {
     createdAt: 'now',
     eventId: 'ev-2',
   });
+  await tx.putCanaries(['enc:v1:x']);
+  await tx.putEmailHashes([{ hash: Buffer.alloc(32), reviewer: 'rv-1' }]);
   await tx.commit();
   await readEverything(store);
 }
@@ -251,6 +262,11 @@ async function readEverything(store: SqliteStore): Promise<void> {
   await store.tokens.get('tok-1');
   await store.tokens.list();
   await store.policySets.get('ab'.repeat(32));
+  await store.attribution.canaries();
+  await store.attribution.reviewersByEmailHash([Buffer.alloc(32)]);
+  await store.attribution.hashedReviewers();
+  for await (const _ of store.attribution.eventsOn('reviewer', new Set(['rv-1'])));
+  await store.attribution.currentRecords('seller');
   await store.meta.recordIfAbsent({ 'plans.check': 'x' });
   await store.meta.get('plans.check');
   await store.stats();
