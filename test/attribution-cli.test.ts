@@ -136,6 +136,7 @@ describe('warden canary plant', () => {
   });
 
   it('plants one canary per team, ledgered, the list sealed', async () => {
+    expect((await cli('detect', '--json')).code).toBe(0);
     before = {
       risk: (await cli('risk', '--json')).out,
       alerts: (await cli('alerts', '--json')).out,
@@ -159,6 +160,12 @@ describe('warden canary plant', () => {
     }
     expect(canaries).toHaveLength(2);
     expect((await cli('ledger', 'verify')).code).toBe(0);
+    // the saved detection state never watched these canaries: it is not resumed
+    const detect = await cli('detect', '--json');
+    expect((JSON.parse(detect.out) as { resumedAt: number }).resumedAt).toBe(0);
+    expect(detect.err).toMatch(/detection state discarded/);
+    const again = await cli('detect', '--json');
+    expect((JSON.parse(again.out) as { resumedAt: number }).resumedAt).toBeGreaterThan(0);
   });
 
   it('leaves no mark on the records, and stats, risk and alerts show nothing of them', async () => {

@@ -508,6 +508,41 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('when attribution keeps canaries and address hashes', () => {
+      it('lists sealed canaries in order, finds reviewers by hash, and events on chosen targets', async () => {
+        const store = await open();
+        expect(await store.attribution.canaries()).toEqual([]);
+        const h1 = Buffer.alloc(32, 1);
+        const h2 = Buffer.alloc(32, 2);
+        const tx = await store.begin();
+        await tx.insertEvents(
+          [
+            ev('ev-1', { target: { type: 'reviewer', id: 'rv-1' } }),
+            ev('ev-2', { target: { type: 'reviewer', id: 'rv-2' }, outcome: 'denied' }),
+            ev('ev-3', { target: { type: 'seller', id: 'rv-1' } }),
+          ],
+          0,
+        );
+        await tx.putCanaries(['enc:v1:b', 'enc:v1:a']);
+        await tx.putEmailHashes([
+          { hash: h1, reviewer: 'rv-1' },
+          { hash: h1, reviewer: 'rv-1' },
+          { hash: h1, reviewer: 'rv-0' },
+          { hash: h2, reviewer: 'rv-2' },
+        ]);
+        await tx.commit();
+        expect(await store.attribution.canaries()).toEqual(['enc:v1:b', 'enc:v1:a']);
+        const found = await store.attribution.reviewersByEmailHash([h1, Buffer.alloc(32, 9)]);
+        expect([...found]).toEqual([[h1.toString('hex'), ['rv-0', 'rv-1']]]);
+        expect(await store.attribution.hashedReviewers()).toBe(3);
+        const on: string[] = [];
+        for await (const e of store.attribution.eventsOn('reviewer', new Set(['rv-1', 'rv-2'])))
+          on.push(`${e.leaf}:${e.event.id}`);
+        expect(on).toEqual(['0:ev-1', '1:ev-2']);
+        await store.close();
+      });
+    });
+
     describe('when a data key is stored', () => {
       it('offers one of them for a master key check', async () => {
         const store = await open();
