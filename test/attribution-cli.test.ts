@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCanaries, type Canary } from '../src/attribute/index.js';
 import { wire } from '../src/cli/wiring.js';
@@ -298,6 +299,24 @@ describe('warden canary report', () => {
     expect(report.suspects.find((s) => s.employee === 'a2')?.strongest).toBe('tried');
   });
 
+  it('narrows a per-employee canary to its one employee, and names nobody when nothing touched it', async () => {
+    const r = await cli('canary', 'plant', '--per', 'employee', '--domain', DOMAIN, '--json');
+    expect(r.code, r.err).toBe(0);
+    const planted = (JSON.parse(r.out) as { canaries: { for: string; address: string }[] })
+      .canaries;
+    expect(planted.map((c) => c.for).sort()).toEqual(['a1', 'a2', 'm1']);
+    const mine = planted.find((c) => c.for === 'a1')!;
+    const report = await cli('canary', 'report', mine.address, '--json');
+    expect(report.code).toBe(0);
+    expect(JSON.parse(report.out)).toMatchObject({
+      canary: { per: 'employee', for: 'a1' },
+      suspects: [],
+    });
+    expect((await cli('canary', 'report', mine.address)).out).toMatch(
+      /nobody recorded could have had/,
+    );
+  });
+
   it('refuses an address that is no canary (exit 2)', async () => {
     const r = await cli('canary', 'report', RAW_1);
     expect(r.code).toBe(2);
@@ -395,5 +414,53 @@ describe('warden trace emails', () => {
     }
     expect((await cli('trace', 'emails', join(dir.path, 'missing.csv'))).code).toBe(2);
     expect(dumpDb(db)).toBe(dump);
+  });
+});
+
+describe('when someone tampers with what attribution reads', () => {
+  it('ignores a forged alias-index row that points a leaked alias at someone else', async () => {
+    const raw = new Database(db);
+    const row = raw.prepare('SELECT * FROM relay_aliases WHERE alias = ?').get(aliasOfA1) as {
+      event_id: string;
+    };
+    raw
+      .prepare(
+        'INSERT INTO relay_aliases (alias, event_id, viewer, reviewer, issued_at, ticket) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(aliasOfA1, `${row.event_id}-x`, 'a2', 'rv-1', PAST, null);
+    raw.close();
+    const file = join(dir.path, 'one.txt');
+    writeFileSync(file, `${aliasOfA1}\n`);
+    const r = await cli('trace', 'emails', file, '--json');
+    const report = JSON.parse(r.out) as { named: { employee: string }[] };
+    expect(report.named.map((n) => n.employee)).toEqual(['a1']);
+  });
+
+  it('refuses to cite an access whose stored row was edited (NOT_IN_LEDGER, exit 1), naming nobody', async () => {
+    const c = forTeam('review-moderation');
+    const raw = new Database(db);
+    raw.prepare("UPDATE events SET actor = 'm1' WHERE id = 'ev-side-1'").run();
+    raw.close();
+    const r = await cli('canary', 'report', c.address, '--json');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/NOT_IN_LEDGER/);
+    expect(r.out).toBe('');
+  });
+
+  it('refuses a sealed canary list that was altered (CANARY_LIST_DAMAGED, exit 1), in detection too', async () => {
+    const raw = new Database(db);
+    raw
+      .prepare(
+        "UPDATE attribution_canaries SET sealed = 'enc:v1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' WHERE seq = 1",
+      )
+      .run();
+    raw.close();
+    const report = await cli('canary', 'report', forTeam('seller-support').address);
+    expect(report.code).toBe(1);
+    expect(report.err).toMatch(/CANARY_LIST_DAMAGED/);
+    // a damaged list must not quietly switch the canary alerts off
+    const detect = await cli('detect');
+    expect(detect.code).toBe(1);
+    expect(detect.err).toMatch(/CANARY_LIST_DAMAGED/);
   });
 });
