@@ -346,6 +346,7 @@ describe('warden trace emails', () => {
       'bad,rv-xyz@relay.marketplace.example,', // 6
       `To: "Mira" <${aliasOfA1}>,`, // 7
       '\tsomeone@unknown.example.com', // 8
+      `mailto:${forTeam('review-moderation').address}`, // 9
     ].join('\r\n');
     const file = join(dir.path, 'leak.csv');
     writeFileSync(file, leak);
@@ -358,6 +359,7 @@ describe('warden trace emails', () => {
         address: string;
         lines: number[];
         match: string;
+        canary?: unknown;
         accesses: { employee: string; ticket?: string; eventId: string; proof: ProofJson }[];
       }[];
       junk: { line: number }[];
@@ -375,9 +377,15 @@ describe('warden trace emails', () => {
     expect(by('rv-xyz@relay.marketplace.example').match).toBe('malformed-alias');
     expect(by('someone@unknown.example.com')).toMatchObject({ match: 'unknown', lines: [8] });
     expect(report.junk.map((j) => j.line)).toEqual([4]);
+    // a canary's address is a reviewer's like any other (indexed at planting), and says so here
+    expect(by(forTeam('review-moderation').address)).toMatchObject({
+      match: 'reviewer',
+      lines: [9],
+      canary: { per: 'team', for: 'review-moderation' },
+    });
     expect(report.named).toEqual([
       { employee: 'a1', aliases: 1, revealed: 0, viewed: 0 },
-      { employee: 'a2', aliases: 0, revealed: 1, viewed: 0 },
+      { employee: 'a2', aliases: 0, revealed: 2, viewed: 0 },
     ]);
     for (const a of report.addresses)
       for (const x of a.accesses)

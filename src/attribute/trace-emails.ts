@@ -1,4 +1,3 @@
-import type { AccessEvent } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
 import {
   isRelayAlias,
@@ -8,11 +7,19 @@ import {
   type Vault,
 } from '../privacy/index.js';
 import type { Store } from '../store/index.js';
-import { resolveAliases } from './alias-resolve.js';
+import { resolveAliases, type AliasResolution } from './alias-resolve.js';
 import { readCanaries, type Canary } from './canary-book.js';
-import { classify, type AccessKind } from './canary-accesses.js';
-import { AccessProver, type InclusionProof, type SignedHead } from './proofs.js';
+import { AccessProver, type SignedHead } from './proofs.js';
+import {
+  nameEmployees,
+  tracedAccess,
+  viewersOf,
+  type NamedEmployee,
+  type TracedAccess,
+} from './trace-emails-access.js';
 import { parseLeakedList, type FoundAddress, type JunkLine } from './trace-emails-parse.js';
+
+export type { NamedEmployee, TracedAccess };
 
 export interface TraceDeps {
   readonly store: Store;
@@ -22,39 +29,16 @@ export interface TraceDeps {
   readonly emailHashes: EmailHashes;
 }
 
-/** One recorded access that put an address (or its alias) in an employee's hands. */
-export interface TracedAccess {
-  readonly employee: string;
-  readonly kind: AccessKind;
-  readonly action: string;
-  readonly time: string;
-  readonly reviewer: string;
-  readonly eventId: string;
-  readonly ticket?: string;
-  readonly proof: InclusionProof;
-}
-
 /**
  * What an address in the leak is: a relay alias handed out (`alias`), one of the relay's
  * shape that nobody received (`forged-alias`) or that is not even well formed
  * (`malformed-alias`), a reviewer's own address (`reviewer`, matched by keyed hash), or none
- * Warden knows (`unknown`). `canary` says when it is a planted canary's.
+ * Warden knows (`unknown`). `canary` says when it is a planted canary's (or an alias of one).
  */
 export interface TracedAddress extends FoundAddress {
   readonly match: 'alias' | 'forged-alias' | 'malformed-alias' | 'reviewer' | 'unknown';
   readonly canary?: Pick<Canary, 'per' | 'for'>;
   readonly accesses: TracedAccess[];
-}
-
-/** An employee the leak names, by how many leaked entries lead to them. */
-export interface NamedEmployee {
-  readonly employee: string;
-  /** Leaked aliases handed to them (each names them alone). */
-  readonly aliases: number;
-  /** Leaked plain addresses they were shown (revealed, or another system's contact look-up). */
-  readonly revealed: number;
-  /** Leaked plain addresses whose reviewer they were handed an alias of (weaker). */
-  readonly viewed: number;
 }
 
 export interface TraceReport {
@@ -81,47 +65,20 @@ export async function traceEmails(
 ): Promise<TraceReport> {
   const list = parseLeakedList(bytes, file);
   const prover = new AccessProver(deps.store, deps.ledger);
-  const relay = deps.aliases.domain;
-  const onRelay = (a: string): boolean => a.endsWith(`@${relay}`) && a.startsWith('rv-');
-  const aliasAddresses = list.addresses.filter(
-    (a) => onRelay(a.address) && isRelayAlias(a.address),
-  );
+  const onRelay = (a: string): boolean =>
+    a.startsWith('rv-') && a.endsWith(`@${deps.aliases.domain}`);
+  const relayed = list.addresses.filter((a) => onRelay(a.address));
+  const plain = list.addresses.filter((a) => !onRelay(a.address));
   const resolved = await resolveAliases(
     deps.store,
     deps.aliases,
-    aliasAddresses.map((a) => a.address),
+    relayed.map((a) => a.address).filter(isRelayAlias),
   );
-  const plain = list.addresses.filter((a) => !onRelay(a.address));
-  const byHash = await deps.store.attribution.reviewersByEmailHash(
-    plain.map((a) => deps.emailHashes.hashOf(a.address)),
-  );
-  const viewers = await viewersOf(deps, [...byHash.values()].flat(), prover);
   const canaries = (await readCanaries(deps.store, deps.vault)).canaries;
-  const addresses: TracedAddress[] = [];
-  for (const found of list.addresses) {
-    const canary = canaries.find((c) => normaliseEmail(c.address) === found.address);
-    const tag = canary ? { canary: { per: canary.per, for: canary.for } } : {};
-    if (onRelay(found.address)) {
-      const r = resolved.get(found.address);
-      if (r === undefined) addresses.push({ ...found, match: 'malformed-alias', accesses: [] });
-      else {
-        const accesses: TracedAccess[] = [];
-        for (const i of r.issues)
-          accesses.push(access(i.source, 'received-this-alias', await prover.prove(i.source)));
-        const match = accesses.length > 0 ? 'alias' : 'forged-alias';
-        addresses.push({ ...found, match, accesses, ...aliasCanary(canaries, r) });
-      }
-      continue;
-    }
-    const reviewers = byHash.get(deps.emailHashes.hashOf(found.address).toString('hex')) ?? [];
-    const accesses = reviewers.flatMap((rv) => viewers.get(rv) ?? []);
-    addresses.push({
-      ...found,
-      match: reviewers.length > 0 ? 'reviewer' : 'unknown',
-      accesses,
-      ...tag,
-    });
-  }
+  const addresses = [
+    ...(await traceAliases(relayed, resolved, canaries, prover)),
+    ...(await tracePlain(deps, plain, canaries, prover)),
+  ].sort((a, b) => a.lines[0]! - b.lines[0]! || a.address.localeCompare(b.address));
   return {
     file,
     lines: list.lines,
@@ -133,87 +90,56 @@ export async function traceEmails(
   };
 }
 
-/** A canary whose reviewer a resolved alias was handed out for. */
-function aliasCanary(
+/** Relay addresses: each well-formed alias to its hand-outs, proved; the rest flagged. */
+async function traceAliases(
+  relayed: readonly FoundAddress[],
+  resolved: ReadonlyMap<string, AliasResolution>,
   canaries: readonly Canary[],
-  r: { issues: readonly { reviewer: string }[] },
-): { canary?: Pick<Canary, 'per' | 'for'> } {
-  const reviewers = new Set(r.issues.map((i) => i.reviewer));
-  const c = canaries.find((x) =>
-    x.records.some((rec) => rec.kind === 'reviewer' && reviewers.has(rec.id)),
-  );
-  return c ? { canary: { per: c.per, for: c.for } } : {};
-}
-
-/** Per reviewer, the allowed contact accesses that showed them (or an alias of them) to someone. */
-async function viewersOf(
-  deps: TraceDeps,
-  reviewers: readonly string[],
   prover: AccessProver,
-): Promise<Map<string, TracedAccess[]>> {
-  const out = new Map<string, TracedAccess[]>();
-  for await (const source of deps.store.attribution.eventsOn('reviewer', new Set(reviewers))) {
-    const { kind } = classify(source, deps.aliases, undefined);
-    if (kind !== 'revealed-address' && kind !== 'received-alias') continue;
-    const list = out.get(source.event.target.id) ?? [];
-    list.push(access(source, kind, await prover.prove(source)));
-    out.set(source.event.target.id, list);
+): Promise<TracedAddress[]> {
+  const out: TracedAddress[] = [];
+  for (const found of relayed) {
+    const r = resolved.get(found.address);
+    if (r === undefined) {
+      out.push({ ...found, match: 'malformed-alias', accesses: [] });
+      continue;
+    }
+    const accesses: TracedAccess[] = [];
+    for (const i of r.issues)
+      accesses.push(tracedAccess(i.source, 'received-this-alias', await prover.prove(i.source)));
+    const reviewers = new Set(r.issues.map((i) => i.reviewer));
+    const canary = canaries.find((c) =>
+      c.records.some((rec) => rec.kind === 'reviewer' && reviewers.has(rec.id)),
+    );
+    out.push({
+      ...found,
+      match: accesses.length > 0 ? 'alias' : 'forged-alias',
+      accesses,
+      ...(canary ? { canary: { per: canary.per, for: canary.for } } : {}),
+    });
   }
   return out;
 }
 
-function access(
-  source: { readonly event: AccessEvent },
-  kind: AccessKind,
-  proof: InclusionProof,
-): TracedAccess {
-  const e = source.event;
-  return {
-    employee: e.actor,
-    kind,
-    action: e.action,
-    time: e.time,
-    reviewer: e.target.id,
-    eventId: e.id,
-    ...(e.ticket === undefined ? {} : { ticket: e.ticket }),
-    proof,
-  };
-}
-
-function nameEmployees(addresses: readonly TracedAddress[]): NamedEmployee[] {
-  const named = new Map<
-    string,
-    { aliases: Set<string>; revealed: Set<string>; viewed: Set<string> }
-  >();
-  for (const a of addresses) {
-    for (const x of a.accesses) {
-      const n = named.get(x.employee) ?? {
-        aliases: new Set(),
-        revealed: new Set(),
-        viewed: new Set(),
-      };
-      const bucket =
-        x.kind === 'received-this-alias'
-          ? n.aliases
-          : x.kind === 'revealed-address'
-            ? n.revealed
-            : n.viewed;
-      bucket.add(a.address);
-      named.set(x.employee, n);
-    }
-  }
-  return [...named]
-    .map(([employee, n]) => ({
-      employee,
-      aliases: n.aliases.size,
-      revealed: n.revealed.size,
-      viewed: n.viewed.size,
-    }))
-    .sort(
-      (a, b) =>
-        b.aliases - a.aliases ||
-        b.revealed - a.revealed ||
-        b.viewed - a.viewed ||
-        a.employee.localeCompare(b.employee),
-    );
+/** Plain addresses: by keyed hash to reviewers, and the contact accesses that showed them. */
+async function tracePlain(
+  deps: TraceDeps,
+  plain: readonly FoundAddress[],
+  canaries: readonly Canary[],
+  prover: AccessProver,
+): Promise<TracedAddress[]> {
+  const hashes = plain.map((a) => deps.emailHashes.hashOf(a.address));
+  const byHash = await deps.store.attribution.reviewersByEmailHash(hashes);
+  const reviewersOf = (i: number): string[] => byHash.get(hashes[i]!.toString('hex')) ?? [];
+  const viewers = await viewersOf(deps.store, deps.aliases, [...byHash.values()].flat(), prover);
+  return plain.map((found, i) => {
+    const reviewers = reviewersOf(i);
+    const canary = canaries.find((c) => normaliseEmail(c.address) === found.address);
+    return {
+      ...found,
+      match: reviewers.length > 0 ? 'reviewer' : 'unknown',
+      accesses: reviewers.flatMap((rv) => viewers.get(rv) ?? []),
+      ...(canary ? { canary: { per: canary.per, for: canary.for } } : {}),
+    };
+  });
 }
