@@ -360,6 +360,7 @@ describe('warden trace emails', () => {
         lines: number[];
         match: string;
         canary?: unknown;
+        reviewers?: unknown;
         accesses: { employee: string; ticket?: string; eventId: string; proof: ProofJson }[];
       }[];
       junk: { line: number }[];
@@ -371,7 +372,10 @@ describe('warden trace emails', () => {
     expect(by(aliasOfA1).accesses).toEqual([
       expect.objectContaining({ employee: 'a1', ticket: 't1' }),
     ]);
-    expect(by(RAW_2)).toMatchObject({ match: 'reviewer' });
+    expect(by(RAW_2)).toMatchObject({
+      match: 'reviewer',
+      reviewers: [{ id: 'rv-2', standing: 'current' }],
+    });
     expect(by(RAW_2).accesses.map((a) => a.employee)).toEqual(['a2']);
     expect(by('rv-aaaaaaaaaaaaaaaaaaaaaaaa@relay.marketplace.example').match).toBe('forged-alias');
     expect(by('rv-xyz@relay.marketplace.example').match).toBe('malformed-alias');
@@ -442,6 +446,32 @@ describe('when someone tampers with what attribution reads', () => {
     const r = await cli('trace', 'emails', file, '--json');
     const report = JSON.parse(r.out) as { named: { employee: string }[] };
     expect(report.named.map((n) => n.employee)).toEqual(['a1']);
+  });
+
+  it('does not let a copied address-hash row name the viewers of another reviewer', async () => {
+    const raw = new Database(db);
+    raw
+      .prepare(
+        "INSERT INTO reviewer_email_hashes SELECT hash, 'rv-1' FROM reviewer_email_hashes WHERE reviewer = 'rv-2'",
+      )
+      .run();
+    raw.close();
+    const file = join(dir.path, 'plain.txt');
+    writeFileSync(file, `${RAW_2}\n`);
+    const report = JSON.parse((await cli('trace', 'emails', file, '--json')).out) as {
+      addresses: {
+        reviewers: { id: string; standing: string }[];
+        accesses: { employee: string }[];
+      }[];
+      named: { employee: string }[];
+    };
+    expect(report.addresses[0]!.reviewers).toEqual([
+      { id: 'rv-1', standing: 'not-current' },
+      { id: 'rv-2', standing: 'current' },
+    ]);
+    // a1 viewed rv-1 (listed, flagged) but the forged row names nobody on its own
+    expect(report.addresses[0]!.accesses.map((a) => a.employee).sort()).toEqual(['a1', 'a2']);
+    expect(report.named.map((n) => n.employee)).toEqual(['a2']);
   });
 
   it('refuses to cite an access whose stored row was edited (NOT_IN_LEDGER, exit 1), naming nobody', async () => {

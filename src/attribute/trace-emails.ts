@@ -18,8 +18,9 @@ import {
   type TracedAccess,
 } from './trace-emails-access.js';
 import { parseLeakedList, type FoundAddress, type JunkLine } from './trace-emails-parse.js';
+import { confirmMatch, type MatchStanding } from './trace-emails-confirm.js';
 
-export type { NamedEmployee, TracedAccess };
+export type { MatchStanding, NamedEmployee, TracedAccess };
 
 export interface TraceDeps {
   readonly store: Store;
@@ -38,6 +39,8 @@ export interface TraceDeps {
 export interface TracedAddress extends FoundAddress {
   readonly match: 'alias' | 'forged-alias' | 'malformed-alias' | 'reviewer' | 'unknown';
   readonly canary?: Pick<Canary, 'per' | 'for'>;
+  /** For `reviewer`: each matched reviewer, and whether their address now is the leaked one. */
+  readonly reviewers?: { readonly id: string; readonly standing: MatchStanding }[];
   readonly accesses: TracedAccess[];
 }
 
@@ -84,7 +87,7 @@ export async function traceEmails(
     lines: list.lines,
     addresses,
     junk: list.junk,
-    named: nameEmployees(addresses),
+    named: nameEmployees(addresses.map(confirmedOnly)),
     hashedReviewers: await deps.store.attribution.hashedReviewers(),
     head: await prover.signedHead(),
   };
@@ -132,14 +135,33 @@ async function tracePlain(
   const byHash = await deps.store.attribution.reviewersByEmailHash(hashes);
   const reviewersOf = (i: number): string[] => byHash.get(hashes[i]!.toString('hex')) ?? [];
   const viewers = await viewersOf(deps.store, deps.aliases, [...byHash.values()].flat(), prover);
-  return plain.map((found, i) => {
-    const reviewers = reviewersOf(i);
+  const out: TracedAddress[] = [];
+  for (const [i, found] of plain.entries()) {
+    const reviewers: { id: string; standing: MatchStanding }[] = [];
+    for (const id of reviewersOf(i))
+      reviewers.push({
+        id,
+        standing: await confirmMatch(deps.store, deps.vault, id, found.address),
+      });
     const canary = canaries.find((c) => normaliseEmail(c.address) === found.address);
-    return {
+    out.push({
       ...found,
       match: reviewers.length > 0 ? 'reviewer' : 'unknown',
-      accesses: reviewers.flatMap((rv) => viewers.get(rv) ?? []),
+      ...(reviewers.length > 0 ? { reviewers } : {}),
+      accesses: reviewers.flatMap((rv) => viewers.get(rv.id) ?? []),
       ...(canary ? { canary: { per: canary.per, for: canary.for } } : {}),
-    };
-  });
+    });
+  }
+  return out;
+}
+
+/**
+ * What counts towards naming: aliases, and reviewer matches whose reviewer's address now is
+ * the leaked one. A `not-current` match (an old address, or a forged index row) is listed with
+ * its accesses but names nobody on its own.
+ */
+function confirmedOnly(a: TracedAddress): TracedAddress {
+  if (a.reviewers === undefined) return a;
+  const ok = new Set(a.reviewers.filter((r) => r.standing === 'current').map((r) => r.id));
+  return { ...a, accesses: a.accesses.filter((x) => ok.has(x.reviewer)) };
 }
