@@ -87,7 +87,7 @@ function describeTrace(r: TraceReport): string {
       : a.accesses.map((x) => [
           a.lines.join(','),
           a.address,
-          flag(a.match),
+          flag(standingOf(a, x.reviewer)),
           a.canary ? `canary (${a.canary.per} ${a.canary.for})` : '',
           x.employee,
           x.time,
@@ -103,6 +103,12 @@ function describeTrace(r: TraceReport): string {
   return out.join('\n');
 }
 
+/** `reviewer`, or `reviewer (not-current)` when the match is not the reviewer's address now. */
+function standingOf(a: TraceReport['addresses'][number], reviewer: string): string {
+  const standing = a.reviewers?.find((r) => r.id === reviewer)?.standing;
+  return standing === undefined || standing === 'current' ? a.match : `${a.match} (${standing})`;
+}
+
 function flag(match: string): string {
-  return match === 'forged-alias' || match === 'malformed-alias' ? pc.red(match) : match;
+  return /forged|malformed|not-current/.test(match) ? pc.red(match) : match;
 }
