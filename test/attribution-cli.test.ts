@@ -78,6 +78,8 @@ beforeAll(async () => {
     employee('a1'),
     employee('a2'),
     employee('m1', { team: 'review-moderation', role: 'moderator' }),
+    // a leaver who acted after leaving: findings exist before any canary is planted
+    employee('x1', { leftAt: '2026-01-15T00:00:00Z' }),
     line({ v: 1, kind: 'seller', id: 's-101', category: 'toys', region: 'EU', name: 'Seller 101' }),
     line({ v: 1, kind: 'product', id: 'p-1001', sellerId: 's-101', category: 'toys' }),
     line({ v: 1, kind: 'reviewer', id: 'rv-1', email: RAW_1, name: 'Mira Kovacs' }),
@@ -101,6 +103,17 @@ beforeAll(async () => {
       assigneeId: 'a1',
       openedBy: 'seller',
       reviewId: 'r-1',
+    }),
+  ]);
+  await ingest([
+    line({
+      v: 1,
+      kind: 'event',
+      id: 'ev-leaver',
+      time: '2026-02-01T09:00:00Z',
+      actor: 'x1',
+      action: 'seller.account.view',
+      target: { type: 'seller', id: 's-101' },
     }),
   ]);
   for (const who of ['a1', 'a2', 'm1']) {
@@ -137,7 +150,7 @@ describe('warden canary plant', () => {
   });
 
   it('plants one canary per team, ledgered, the list sealed', async () => {
-    expect((await cli('detect', '--json')).code).toBe(0);
+    expect((await cli('detect', '--json')).code).toBe(1); // the leaver's critical alert
     before = {
       risk: (await cli('risk', '--json')).out,
       alerts: (await cli('alerts', '--json')).out,
@@ -178,6 +191,7 @@ describe('warden canary plant', () => {
     ).counts;
     for (const kind of ['seller', 'product', 'reviewer', 'review'])
       expect(stats[kind]).toBe(before.stats[kind]! + 2);
+    expect(JSON.parse(before.alerts)).not.toEqual([]); // the comparison is of real findings
     expect((await cli('risk', '--json')).out).toBe(before.risk);
     expect((await cli('alerts', '--json')).out).toBe(before.alerts);
     const dump = dumpDb(db);
