@@ -24,11 +24,6 @@ export function declareCanaries(engine: object, keys: Iterable<string>): void {
   declared.set(engine, new Set(keys));
 }
 
-/** How many canaries an engine watches. */
-export function watchedCanaries(engine: object): number {
-  return declared.get(engine)?.size ?? 0;
-}
-
 /** The fact an event establishes when it touches one of the engine's canaries. */
 export function canaryFact(engine: object, e: AccessEvent): CertainFact | undefined {
   const set = declared.get(engine);
