@@ -81,6 +81,7 @@ beforeAll(async () => {
     // a leaver who acted after leaving: findings exist before any canary is planted
     employee('x1', { leftAt: '2026-01-15T00:00:00Z' }),
     line({ v: 1, kind: 'seller', id: 's-101', category: 'toys', region: 'EU', name: 'Seller 101' }),
+    line({ v: 1, kind: 'seller', id: 's-102', category: 'home', region: 'NA', name: 'Seller 102' }),
     line({ v: 1, kind: 'product', id: 'p-1001', sellerId: 's-101', category: 'toys' }),
     line({ v: 1, kind: 'reviewer', id: 'rv-1', email: RAW_1, name: 'Mira Kovacs' }),
     line({ v: 1, kind: 'reviewer', id: 'rv-2', email: RAW_2 }),
@@ -185,7 +186,16 @@ describe('warden canary plant', () => {
   it('leaves no mark on the records, and stats, risk and alerts show nothing of them', async () => {
     const c = forTeam('seller-support');
     const seller = recordOf(c, 'seller');
-    expect(seller).toMatch(/^s-\d{3}$/); // shaped like its neighbours
+    expect(seller).toMatch(/^s-\d{3}$/); // shaped like its neighbours, named like them
+    const w = await wire(db);
+    try {
+      const record = JSON.parse((await w.store.directory.get('seller', seller))!) as {
+        name: string;
+      };
+      expect(record.name).toBe(`Seller ${seller.slice(2)}`);
+    } finally {
+      await w.close();
+    }
     const stats = (
       JSON.parse((await cli('stats', '--json')).out) as { counts: Record<string, number> }
     ).counts;

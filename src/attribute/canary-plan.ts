@@ -125,7 +125,7 @@ function canaryRecords(
   const sameCategory = d.sellers.filter((s) => s.category === category);
   const like = pick(sameCategory.length > 0 ? sameCategory : d.sellers);
   const s = ids.seller.next();
-  const sellerName = nameLike(like.name, s.template, s.digits);
+  const sellerName = nameLike(like.name, like.id, s.digits);
   const seller: Seller = {
     id: s.id,
     category,

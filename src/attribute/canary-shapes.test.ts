@@ -15,7 +15,7 @@ describe('canary shapes', () => {
     expect(IdMaker.forKind('review', []).next().id).toMatch(/^r-[1-9]\d{5}$/);
   });
 
-  it('names like the template, its number replaced', () => {
+  it('names like the template, its own number replaced', () => {
     expect(nameLike('Seller 104', 's-104', '187')).toBe('Seller 187');
     expect(nameLike('Acme', 's-104', '187')).toBe('Acme');
     expect(nameLike(undefined, 's-104', '187')).toBeUndefined();
