@@ -420,6 +420,17 @@ describe('warden trace emails', () => {
         expectProofVerifies(await storedEvent(x.eventId), x.proof, report.head.checkpoint);
   });
 
+  it('reads a leak pasted on stdin (-)', async () => {
+    const r = await runCli(
+      ['trace', 'emails', '-', '--json', '--db', db],
+      `From: x\nTo: <${aliasOfA1}>\n`,
+    );
+    expect(r.code, r.err).toBe(1);
+    const report = JSON.parse(r.out) as { file: string; named: { employee: string }[] };
+    expect(report.file).toBe('stdin');
+    expect(report.named.map((n) => n.employee)).toEqual(['a1']);
+  });
+
   it('still resolves a single alias (warden alias resolve, now through attribution)', async () => {
     const r = await cli('alias', 'resolve', aliasOfA1, '--json');
     expect(r.code).toBe(0);
