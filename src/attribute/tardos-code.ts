@@ -33,7 +33,8 @@ export class TardosCode {
     key: Buffer,
     readonly parameters: CodeParameters,
   ) {
-    if (key.length !== 32) throw new FingerprintError('KEY_INVALID', 'the fingerprint key must be 32 bytes');
+    if (key.length !== 32)
+      throw new FingerprintError('KEY_INVALID', 'the fingerprint key must be 32 bytes');
     this.recipientKey = subkey(key, 'recipient');
     this.cellKey = subkey(key, 'cell');
     this.bias = biases(subkey(key, 'bias'), parameters);
@@ -118,5 +119,8 @@ function writeIdBlock(into: Buffer, at: number, id: string): void {
     return;
   }
   into[at] = 0xff;
-  createHash('sha256').update(bytes).digest().copy(into, at + 1, 0, 15);
+  createHash('sha256')
+    .update(bytes)
+    .digest()
+    .copy(into, at + 1, 0, 15);
 }
