@@ -22,9 +22,10 @@ export interface FingerprintedTable {
  * - each non-zero figure carries the bit of its cell's code position (masked by the cell's
  *   dither) in the parity of its last shown unit: a figure whose parity already matches is
  *   unchanged, another moves by exactly one unit;
- * - a move goes up or down so that each column's running sum stays within one unit of the
- *   true sum (down after an up, up after a down), and never reaches zero: a zero stays zero
- *   and nothing else becomes zero (a reader relies on "none");
+ * - a move goes up or down as the cell's key says, the same for every recipient, so that
+ *   copies of a cell show only two values and colluders averaging them learn nothing more
+ *   than which copies differ; it never reaches zero: a zero stays zero and nothing else
+ *   becomes zero (a reader relies on "none");
  * - a total row (period `total`) carries nothing: it is the sum of the shown figures of its
  *   seller, so totals a reader checks add up exactly.
  */
@@ -34,7 +35,6 @@ export function fingerprintTable(
   recipient: string,
 ): FingerprintedTable {
   const word = code.codeword(recipient);
-  const drift = new Map<number, number>();
   const sums = new Map<string, number>();
   let marked = 0;
   let moved = 0;
@@ -50,9 +50,7 @@ export function fingerprintTable(
         const place = code.placeOf(cellKey(seller, cells[table.period]!, m.field));
         marked++;
         if (parityOf(units) !== (word[place.position]! ^ place.dither)) {
-          const step = stepFor(units, drift.get(m.index) ?? 0);
-          units += step;
-          drift.set(m.index, (drift.get(m.index) ?? 0) + step);
+          units += units + place.direction === 0 ? -place.direction : place.direction;
           moved++;
         }
       }
@@ -71,12 +69,6 @@ export function fingerprintTable(
     marked,
     moved,
   };
-}
-
-/** One unit against the column's drift, never onto zero. */
-function stepFor(units: number, drift: number): 1 | -1 {
-  const preferred = drift > 0 ? -1 : 1;
-  return units + preferred === 0 ? (-preferred as 1 | -1) : preferred;
 }
 
 /** Total rows: the sum of the seller's shown figures in each column. */

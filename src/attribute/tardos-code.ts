@@ -5,10 +5,15 @@ import type { CodeParameters } from './tardos-design.js';
 /** Biases are kept as 16-bit fractions: a bit is 1 when a 16-bit draw falls below the bias. */
 export const BIAS_ONE = 65536;
 
-/** Where a table cell's bit lives in the code, and the key-derived bit it is masked with. */
+/**
+ * Where a table cell's bit lives in the code, the key-derived bit it is masked with, and the
+ * way its figure moves when it must (the same for every recipient, so two copies of a cell
+ * differ only where their bits do).
+ */
 export interface CellPlace {
   readonly position: number;
   readonly dither: 0 | 1;
+  readonly direction: 1 | -1;
 }
 
 /**
@@ -64,7 +69,11 @@ export class TardosCode {
   /** Where a cell's bit lives, from its key (`seller|period|metric`). */
   placeOf(cell: string): CellPlace {
     const mac = createHmac('sha256', this.cellKey).update(cell).digest();
-    return { position: mac.readUInt32LE(0) % this.length, dither: (mac[4]! & 1) as 0 | 1 };
+    return {
+      position: mac.readUInt32LE(0) % this.length,
+      dither: (mac[4]! & 1) as 0 | 1,
+      direction: mac[4]! & 2 ? 1 : -1,
+    };
   }
 }
 
