@@ -1,22 +1,45 @@
 import { BIAS_ONE } from './tardos-code.js';
 import type { ScoreWeights } from './tardos-score.js';
 
+/** The kept positions' bias and weights, packed for the bound's many passes. */
+interface Kept {
+  readonly p: Float64Array;
+  readonly one: Float64Array;
+  readonly zero: Float64Array;
+}
+
+function kept(w: ScoreWeights, bias: Int32Array): Kept {
+  const p = new Float64Array(w.positions);
+  const one = new Float64Array(w.positions);
+  const zero = new Float64Array(w.positions);
+  let k = 0;
+  for (let i = 0; i < bias.length; i++) {
+    if (w.zero[i] === 0) continue; // erased (a kept position always has a non-zero weight)
+    p[k] = bias[i]! / BIAS_ONE;
+    one[k] = w.one[i]!;
+    zero[k++] = w.zero[i]!;
+  }
+  return { p, one, zero };
+}
+
 /**
  * ln E[e^{λS}] for an innocent's score S: a sum over positions, because an innocent's bits
  * are drawn independently of each other and of the leak (the leak is made from other
- * people's copies). Exact for the weights the scorer adds.
+ * people's copies). Exact for the weights the scorer adds:
+ * ln(p e^{λ·one} + (1−p) e^{λ·zero}) = λ·zero + ln(1 + p (e^{λ(one−zero)} − 1)).
  */
-export function innocentLogMgf(w: ScoreWeights, bias: Int32Array, lambda: number): number {
+function logMgf(k: Kept, lambda: number): number {
   let sum = 0;
-  for (let i = 0; i < bias.length; i++) {
-    if (w.zero[i] === 0) continue; // erased (a kept position always has a non-zero weight)
-    const p = bias[i]! / BIAS_ONE;
-    const a = lambda * w.one[i]!;
-    const b = lambda * w.zero[i]!;
-    const top = Math.max(a, b);
-    sum += top + Math.log(p * Math.exp(a - top) + (1 - p) * Math.exp(b - top));
+  for (let i = 0; i < k.p.length; i++) {
+    const b = lambda * k.zero[i]!;
+    sum += b + Math.log1p(k.p[i]! * Math.expm1(lambda * k.one[i]! - b));
   }
   return sum;
+}
+
+/** ln E[e^{λS}] for an innocent's score under these weights (exported for tests and docs). */
+export function innocentLogMgf(w: ScoreWeights, bias: Int32Array, lambda: number): number {
+  return logMgf(kept(w, bias), lambda);
 }
 
 /**
@@ -32,38 +55,49 @@ export function accusationThreshold(
 ): { threshold: number; lambda: number } {
   if (w.positions === 0) return { threshold: Infinity, lambda: 0 };
   const need = -Math.log(perInnocent);
-  return minimiseOverLambda((lambda) => (innocentLogMgf(w, bias, lambda) + need) / lambda);
+  const k = kept(w, bias);
+  return minimiseOverLambda((lambda) => (logMgf(k, lambda) + need) / lambda);
 }
 
 /** The bound on an innocent reaching `score`: min over λ of exp(K(λ) − λ·score), at most 1. */
 export function innocentTail(w: ScoreWeights, bias: Int32Array, score: number): number {
   if (w.positions === 0) return 1;
-  const best = minimiseOverLambda(
-    (lambda) => innocentLogMgf(w, bias, lambda) - lambda * score,
-  ).threshold;
+  const k = kept(w, bias);
+  const best = minimiseOverLambda((lambda) => logMgf(k, lambda) - lambda * score).threshold;
   return Math.min(1, Math.exp(best));
 }
 
-/** A log-spaced scan of λ in [10⁻⁴, 4], then a golden-section refinement around the best. */
+const LOW = 1e-4;
+const RANGE = 4e4; // λ from 10⁻⁴ to 4
+const SCAN = 24;
+
+/** A log-spaced scan of λ, then a golden-section search (in log λ) around the best point. */
 function minimiseOverLambda(f: (lambda: number) => number): { threshold: number; lambda: number } {
-  let bestL = 1e-4;
-  let best = f(bestL);
-  const steps = 48;
-  for (let k = 1; k <= steps; k++) {
-    const lambda = 1e-4 * Math.pow(4e4, k / steps);
-    const v = f(lambda);
-    if (v < best) [best, bestL] = [v, lambda];
+  let bestAt = 0;
+  let best = f(LOW);
+  for (let s = 1; s <= SCAN; s++) {
+    const v = f(LOW * Math.pow(RANGE, s / SCAN));
+    if (v < best) [best, bestAt] = [v, s];
   }
-  let lo = bestL / Math.pow(4e4, 1 / steps);
-  let hi = bestL * Math.pow(4e4, 1 / steps);
+  const at = (x: number): number => LOW * Math.pow(RANGE, x / SCAN);
+  let lo = bestAt - 1;
+  let hi = bestAt + 1;
   const g = (Math.sqrt(5) - 1) / 2;
-  for (let k = 0; k < 30; k++) {
-    const a = hi - g * (hi - lo);
-    const b = lo + g * (hi - lo);
-    if (f(a) < f(b)) hi = b;
-    else lo = a;
+  let a = hi - g * (hi - lo);
+  let b = lo + g * (hi - lo);
+  let fa = f(at(a));
+  let fb = f(at(b));
+  for (let step = 0; step < 16; step++) {
+    if (fa < fb) {
+      [hi, b, fb] = [b, a, fa];
+      a = hi - g * (hi - lo);
+      fa = f(at(a));
+    } else {
+      [lo, a, fa] = [a, b, fb];
+      b = lo + g * (hi - lo);
+      fb = f(at(b));
+    }
   }
-  const mid = (lo + hi) / 2;
-  const v = f(mid);
-  return v < best ? { threshold: v, lambda: mid } : { threshold: best, lambda: bestL };
+  const [v, x] = fa < fb ? [fa, a] : [fb, b];
+  return v < best ? { threshold: v, lambda: at(x) } : { threshold: best, lambda: at(bestAt) };
 }
