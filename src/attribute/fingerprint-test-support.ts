@@ -56,3 +56,35 @@ export function collude(
   }
   return y;
 }
+
+/**
+ * A seller's daily figures as the marketplace would hand them over: revenue with cents,
+ * whole counts (returns often zero), a four-decimal rate, and a total row.
+ */
+export function figuresCsv(rows: number, seed = 1, seller = 's1'): string {
+  const random = seeded(seed);
+  const lines = ['seller,period,revenue,units,returns,conversion'];
+  for (let d = 0; d < rows; d++) {
+    const day = new Date(Date.UTC(2024, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
+    lines.push(
+      [
+        seller,
+        day,
+        (random() * 90_000 + 10).toFixed(2),
+        String(Math.floor(random() * 900) + 1),
+        String(random() < 0.3 ? 0 : Math.floor(random() * 20)),
+        (random() * 0.2).toFixed(4),
+      ].join(','),
+    );
+  }
+  lines.push(`${seller},total,,,,`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** A CSV's rows as cells (header first), for tests that mix copies. */
+export function cellsOf(csv: string): string[][] {
+  return csv
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
+}
