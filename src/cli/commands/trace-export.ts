@@ -45,7 +45,9 @@ export async function traceExportCommand(
     traceLeak(key, group[0]!.record.design, group, reading.bits),
   );
   const accused = traces.flatMap((t) => t.accused);
-  if (o.json) io.out(`${json({ file, reading, traces, accused })}\n`);
+  const { bits, ...summary } = reading;
+  if (o.json)
+    io.out(`${json({ file, reading: { ...summary, bits: bits.length }, traces, accused })}\n`);
   else io.out(describe(file, reading, traces));
   return accused.length > 0 ? EXIT.ok : EXIT.finding;
 }
