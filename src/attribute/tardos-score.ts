@@ -58,7 +58,11 @@ export function scoreWeights(bias: Int32Array, y: Observed): ScoreWeights {
  * the step of each 1 is added. Branch-free and in 32-bit integers, two positions per
  * generator word: this loop is the whole cost of tracing (n × m draws).
  */
-export function scoreAll(seeds: Int32Array, bias: Int32Array, w: ScoreWeights): Float64Array {
+export function scoreAll(
+  seeds: Int32Array,
+  bias: Int32Array,
+  w: Pick<ScoreWeights, 'base' | 'step' | 'scale'>,
+): Float64Array {
   const n = seeds.length >> 2;
   const m = bias.length;
   const step = w.step;

@@ -38,7 +38,8 @@ const known = new Map(Object.entries(copies.get('e0')!.columns).map(([f, d]) => 
 /** Traces a leaked CSV: the accused recipients. */
 function accused(csv: string): string[] {
   const reading = readLeak(csv, 'leak.csv', known);
-  return traceLeak(key, DEFAULT_DESIGN, receipts, reading.bits).accused.map((a) => a.recipient);
+  const result = traceLeak(key, DEFAULT_DESIGN, receipts, reading.bits);
+  return result.accused.map((a) => a.recipient);
 }
 
 /** Cell by cell, the colluders' copies mixed by `pick` (figure columns only). */

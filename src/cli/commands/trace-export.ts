@@ -41,9 +41,9 @@ export async function traceExportCommand(
   }
   const reading = readLeak(text, file, knownColumns(receipts));
   const key = fingerprintKey(readMasterKey(keyFile(resolveKeyDir(w.dbPath), 'master.key')));
-  const traces = byDesign(receipts).map((group) =>
-    traceLeak(key, group[0]!.record.design, group, reading.bits),
-  );
+  const traces: TraceResult[] = [];
+  for (const group of byDesign(receipts))
+    traces.push(traceLeak(key, group[0]!.record.design, group, reading.bits));
   const accused = traces.flatMap((t) => t.accused);
   const { bits, ...summary } = reading;
   if (o.json)
