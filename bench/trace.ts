@@ -33,9 +33,11 @@ export function benchTrace(scale: number, rounds: number): void {
   console.log(
     `${recipients.toLocaleString('en-US')} recipients, a ${CELLS.toLocaleString('en-US')}-cell leak from ${COLLUDERS.length} colluders, m = ${code.length}; load average ${start.toFixed(1)}`,
   );
-  const rows: { base: number; trace: number; cpu: number }[] = [];
+  const rows: { base: number; baseCpu: number; trace: number; cpu: number }[] = [];
   for (let r = 0; r < rounds; r++) {
+    const baseCpu0 = process.cpuUsage();
     const base = timed(() => baseline(recipients, code.length)).seconds;
+    const baseCpu = cpuSeconds(process.cpuUsage(baseCpu0));
     const cpu0 = process.cpuUsage();
     const { seconds, value } = timed(() =>
       traceLeak(key, DEFAULT_DESIGN, receipts, readLeak(leak, 'leak.csv', known).bits),
@@ -44,16 +46,20 @@ export function benchTrace(scale: number, rounds: number): void {
     const names = value.accused.map((a) => a.recipient);
     if (names.length === 0 || names.some((n) => !COLLUDERS.includes(n)))
       throw new Error(`round ${r + 1} accused ${names.join(', ') || 'nobody'}`);
-    rows.push({ base, trace: seconds, cpu: (cpu.user + cpu.system) / 1e6 });
+    rows.push({ base, baseCpu, trace: seconds, cpu: cpuSeconds(cpu) });
     console.log(
-      `  round ${r + 1}: baseline ${base.toFixed(3)} s, trace ${seconds.toFixed(3)} s (CPU ${rows[r]!.cpu.toFixed(3)} s), ratio ${(seconds / base).toFixed(2)}, accused ${names.join(' ')}`,
+      `  round ${r + 1}: baseline ${base.toFixed(3)} s (CPU ${baseCpu.toFixed(3)} s), trace ${seconds.toFixed(3)} s (CPU ${rows[r]!.cpu.toFixed(3)} s), ratio ${(seconds / base).toFixed(2)}, accused ${names.join(' ')}`,
     );
   }
   const t = median(rows.map((x) => x.trace));
+  const cpu = median(rows.map((x) => x.cpu));
   console.log(
-    `median: baseline ${median(rows.map((x) => x.base)).toFixed(3)} s, trace ${t.toFixed(3)} s (CPU ${median(rows.map((x) => x.cpu)).toFixed(3)} s), ratio ${median(rows.map((x) => x.trace / x.base)).toFixed(2)}; load ${start.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
+    `median: baseline ${median(rows.map((x) => x.base)).toFixed(3)} s (CPU ${median(rows.map((x) => x.baseCpu)).toFixed(3)} s), trace ${t.toFixed(3)} s (CPU ${cpu.toFixed(3)} s), ratio ${median(rows.map((x) => x.trace / x.base)).toFixed(2)}; load ${start.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}`,
   );
-  console.log(`trace ≤ ${FLOOR_S} s at 100,000 recipients: ${verdict(t <= FLOOR_S)}`);
+  // on a loaded machine the wall clock measures the load; CPU time is what the trace costs
+  console.log(
+    `trace ≤ ${FLOOR_S} s at 100,000 recipients: wall ${verdict(t <= FLOOR_S)}, CPU ${verdict(cpu <= FLOOR_S)}`,
+  );
 }
 
 /** Fingerprinted copies for the colluders, the leak mixed from them, and every receipt. */
@@ -116,6 +122,10 @@ function baseline(n: number, m: number): number {
     total += s;
   }
   return total;
+}
+
+function cpuSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
 }
 
 function timed<T>(run: () => T): { seconds: number; value: T } {

@@ -43,11 +43,29 @@ export function innocentLogMgf(w: ScoreWeights, bias: Int32Array, lambda: number
 }
 
 /**
- * The accusation threshold Z: the smallest score that an innocent reaches with probability
- * at most ε₁, by the Chernoff bound P(S ≥ Z) ≤ exp(K(λ) − λZ) for every λ > 0 (K the log
- * moment generating function above), minimised over λ. Any λ gives a true bound; the search
- * only makes it tighter. Infinite when nothing was observed.
+ * The accusation thresholds: the scores an innocent passes (above `upper`, or below `lower`)
+ * each with probability at most ε₁/2, by the Chernoff bounds P(S ≥ Z) ≤ exp(K(λ) − λZ) and
+ * P(S ≤ −Z) ≤ exp(K(−λ) − λZ) for every λ > 0 (K the log moment generating function above),
+ * minimised over λ. Any λ gives a true bound; the search only makes it tighter. The lower
+ * threshold catches a copy whose every bit was flipped (every figure moved by one unit): the
+ * symmetric score of the flipped codeword is the negative of the score of the codeword.
+ * Infinite when nothing was observed.
  */
+export function accusationThresholds(
+  w: ScoreWeights,
+  bias: Int32Array,
+  perInnocent: number,
+): { upper: number; lower: number } {
+  if (w.positions === 0) return { upper: Infinity, lower: -Infinity };
+  const need = -Math.log(perInnocent / 2);
+  const k = kept(w, bias);
+  return {
+    upper: minimiseOverLambda((lambda) => (logMgf(k, lambda) + need) / lambda).threshold,
+    lower: -minimiseOverLambda((lambda) => (logMgf(k, -lambda) + need) / lambda).threshold,
+  };
+}
+
+/** The one-sided threshold Z at ε₁ (for tests and the documentation's numbers). */
 export function accusationThreshold(
   w: ScoreWeights,
   bias: Int32Array,
@@ -59,11 +77,17 @@ export function accusationThreshold(
   return minimiseOverLambda((lambda) => (logMgf(k, lambda) + need) / lambda);
 }
 
-/** The bound on an innocent reaching `score`: min over λ of exp(K(λ) − λ·score), at most 1. */
+/**
+ * The bound on an innocent scoring as far out as `score` on its side: min over λ of
+ * exp(K(±λ) ∓ λ·score), at most 1.
+ */
 export function innocentTail(w: ScoreWeights, bias: Int32Array, score: number): number {
   if (w.positions === 0) return 1;
   const k = kept(w, bias);
-  const best = minimiseOverLambda((lambda) => logMgf(k, lambda) - lambda * score).threshold;
+  const sign = score < 0 ? -1 : 1;
+  const best = minimiseOverLambda(
+    (lambda) => logMgf(k, sign * lambda) - lambda * sign * score,
+  ).threshold;
   return Math.min(1, Math.exp(best));
 }
 

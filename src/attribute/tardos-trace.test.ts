@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { collude, seeded, testCode, type Strategy } from './fingerprint-test-support.js';
-import { accusationThreshold, innocentTail } from './tardos-bound.js';
+import { accusationThreshold, accusationThresholds, innocentTail } from './tardos-bound.js';
 import type { TardosCode } from './tardos-code.js';
 import { DEFAULT_DESIGN } from './tardos-design.js';
 import { scoreAll, scoreWeights } from './tardos-score.js';
@@ -25,8 +25,8 @@ function caught(
     erase,
   );
   const w = scoreWeights(code.bias, y);
-  const { threshold } = accusationThreshold(w, code.bias, perInnocent);
-  return Math.max(...scoreAll(code.seeds(ids), code.bias, w)) > threshold;
+  const { upper } = accusationThresholds(w, code.bias, perInnocent);
+  return Math.max(...scoreAll(code.seeds(ids), code.bias, w)) > upper;
 }
 
 function catchRate(c: number, strategy: Strategy, trials: number, erase = 0): number {
@@ -66,7 +66,7 @@ describe('tracing a coalition (n = 100,000, c = 4, ε = 10⁻³, m = 2,910)', ()
 });
 
 describe('the false-accusation bound', () => {
-  /** Innocents over the threshold for a leak by 4 colluders, at a per-innocent bound. */
+  /** Innocents beyond either threshold for a leak by 4 colluders, at a per-innocent bound. */
   function innocentsOver(c: TardosCode, bound: number, strategy: Strategy, seed: number): number {
     const random = seeded(seed);
     const y = collude(
@@ -76,9 +76,9 @@ describe('the false-accusation bound', () => {
       0.2,
     );
     const w = scoreWeights(c.bias, y);
-    const { threshold } = accusationThreshold(w, c.bias, bound);
+    const { upper, lower } = accusationThresholds(w, c.bias, bound);
     const innocents = Array.from({ length: 10_000 }, (_, j) => `innocent-${seed}-${j}`);
-    return scoreAll(c.seeds(innocents), c.bias, w).filter((s) => s > threshold).length;
+    return scoreAll(c.seeds(innocents), c.bias, w).filter((s) => s > upper || s < lower).length;
   }
 
   it('holds over 10,000 random innocents at the shipped ε₁ = 10⁻⁸ (none accused)', () => {
@@ -101,5 +101,16 @@ describe('the false-accusation bound', () => {
     expect(innocentTail(w, code.bias, z)).toBeLessThanOrEqual(1e-6 * 1.0001);
     expect(innocentTail(w, code.bias, 2 * z)).toBeLessThan(1e-12);
     expect(innocentTail(w, code.bias, 0)).toBe(1);
+  });
+  it('catches a copy whose every bit was flipped by the lower threshold, at the same bound', () => {
+    const word = code.codeword('flipper');
+    const y = Int8Array.from(word, (bit) => 1 - bit);
+    const w = scoreWeights(code.bias, y);
+    const { upper, lower } = accusationThresholds(w, code.bias, perInnocent);
+    const [score] = scoreAll(code.seeds(['flipper']), code.bias, w);
+    expect(score).toBeLessThan(lower);
+    expect(lower).toBeLessThan(0);
+    expect(upper).toBeGreaterThan(accusationThreshold(w, code.bias, perInnocent).threshold);
+    expect(innocentTail(w, code.bias, score!)).toBeLessThan(perInnocent);
   });
 });

@@ -121,6 +121,23 @@ describe('traceLeak on leaked tables', () => {
     });
   });
 
+  describe('when a leaker moves every figure by one unit', () => {
+    it('names them as the holder of a flipped copy', () => {
+      const rows = cellsOf(copies.get('e50')!.csv).map((r, i) =>
+        i === 0 || r[1] === 'total'
+          ? r
+          : r.map((cell, c) => {
+              if (c < 2) return cell;
+              const u = toUnits(cell, decimals[c - 2]!);
+              return u === 0 ? cell : fromUnits(u === -1 ? -2 : u + 1, decimals[c - 2]!);
+            }),
+      );
+      const reading = readLeak(formatCsv(rows), 'leak.csv', known);
+      const result = traceLeak(key, DEFAULT_DESIGN, receipts, reading.bits);
+      expect(result.accused.map((a) => [a.recipient, a.inverted])).toEqual([['e50', true]]);
+    });
+  });
+
   describe('when nothing in the leak comes from a copy', () => {
     it('accuses nobody from the unmarked figures', () => {
       expect(accused(source)).toEqual([]);

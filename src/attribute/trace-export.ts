@@ -1,7 +1,7 @@
 import { codeParameters, theoreticalLengths, type CodeDesign } from './tardos-design.js';
 import { TardosCode } from './tardos-code.js';
 import { scoreAll, scoreWeights, type Observed } from './tardos-score.js';
-import { accusationThreshold, innocentTail } from './tardos-bound.js';
+import { accusationThresholds, innocentTail } from './tardos-bound.js';
 import type { LeakBit } from './trace-export-read.js';
 import type { ExportReceipt } from './trace-export-receipts.js';
 
@@ -9,8 +9,10 @@ import type { ExportReceipt } from './trace-export-receipts.js';
 export interface Accused {
   readonly recipient: string;
   readonly score: number;
-  /** The bound on an innocent scoring this high (smaller is stronger evidence). */
+  /** The bound on an innocent scoring this far out (smaller is stronger evidence). */
   readonly innocentChance: number;
+  /** Accused by a score below the lower threshold: every bit of their copy was flipped. */
+  readonly inverted: boolean;
   /** The exports this recipient received (event ids), as the ledger has them. */
   readonly exports: readonly string[];
 }
@@ -26,7 +28,9 @@ export interface TraceResult {
   /** Positions whose cells disagreed half and half (erased). */
   readonly ties: number;
   readonly recipients: number;
+  /** Accusation thresholds: above `threshold`, or below `lowerThreshold` (a flipped copy). */
   readonly threshold: number;
+  readonly lowerThreshold: number;
   /** ε₁: the bound on accusing one given innocent; `bound` = recipients × ε₁ ≤ ε. */
   readonly perInnocent: number;
   readonly bound: number;
@@ -38,9 +42,9 @@ export interface TraceResult {
 /**
  * Traces a leak: each code position takes the majority of its cells' bits (a tie is an
  * erasure), every recipient who ever received an export under the design is scored with
- * the symmetric score, and those above the threshold Z are accused. Z is set so that a given
- * innocent passes it with probability at most ε₁ = ε / recipients, so the chance that anyone
- * innocent is accused is at most ε, whatever the leakers did to the copy.
+ * the symmetric score, and those beyond the thresholds are accused. The thresholds are set
+ * so that a given innocent passes either with probability at most ε₁ = ε / recipients, so
+ * the chance that anyone innocent is accused is at most ε, whatever the leakers did.
  */
 export function traceLeak(
   key: Buffer,
@@ -55,18 +59,19 @@ export function traceLeak(
   const recipients = [...byRecipient.keys()];
   const perInnocent = design.epsilon / Math.max(recipients.length, 1);
   const weights = scoreWeights(code.bias, y);
-  const { threshold } = accusationThreshold(weights, code.bias, perInnocent);
+  const { upper: threshold, lower } = accusationThresholds(weights, code.bias, perInnocent);
   const scores = scoreAll(code.seeds(recipients), code.bias, weights);
   const accused: Accused[] = [];
   let highestOther: number | null = null;
   scores.forEach((score, j) => {
-    if (score > threshold) {
+    if (score > threshold || score < lower) {
       const recipient = recipients[j]!;
       const innocentChance = innocentTail(weights, code.bias, score);
-      accused.push({ recipient, score, innocentChance, exports: byRecipient.get(recipient)! });
+      const exports = byRecipient.get(recipient)!;
+      accused.push({ recipient, score, innocentChance, inverted: score < lower, exports });
     } else highestOther = Math.max(highestOther ?? -Infinity, score);
   });
-  accused.sort((a, b) => b.score - a.score);
+  accused.sort((a, b) => a.innocentChance - b.innocentChance);
   return {
     design,
     length: parameters.length,
@@ -76,6 +81,7 @@ export function traceLeak(
     ties,
     recipients: recipients.length,
     threshold,
+    lowerThreshold: lower,
     perInnocent,
     bound: perInnocent * recipients.length,
     accused,

@@ -79,7 +79,7 @@ function describe(file: string, reading: LeakReading, traces: readonly TraceResu
   for (const t of traces) {
     lines.push(
       `code: symmetric Tardos, m = ${t.length} positions for n = ${t.design.recipients}, c = ${t.design.coalition}, ε = ${t.design.epsilon}; the leak covers ${t.positions} (${Math.round((100 * t.positions) / t.length)} %)${t.ties > 0 ? `, ${t.ties} tied` : ''}`,
-      `scored ${t.recipients} recipient(s); threshold Z = ${t.threshold.toFixed(1)}: a given innocent passes it with probability ≤ ${t.perInnocent.toExponential(1)}, anyone innocent with ≤ ${t.bound.toExponential(1)}`,
+      `scored ${t.recipients} recipient(s); thresholds Z = ${t.threshold.toFixed(1)} and ${t.lowerThreshold.toFixed(1)}: a given innocent passes either with probability ≤ ${t.perInnocent.toExponential(1)}, anyone innocent with ≤ ${t.bound.toExponential(1)}`,
     );
     if (t.accused.length > 0) {
       lines.push(
@@ -87,7 +87,7 @@ function describe(file: string, reading: LeakReading, traces: readonly TraceResu
         table(
           ['recipient', 'score', 'innocent chance ≤', 'exports received'],
           t.accused.map((a) => [
-            pc.bold(a.recipient),
+            pc.bold(a.recipient) + (a.inverted ? ' (every figure moved: a flipped copy)' : ''),
             Number(a.score.toFixed(1)),
             a.innocentChance.toExponential(1),
             a.exports.join(' '),
