@@ -94,7 +94,9 @@ function describe(file: string, reading: LeakReading, traces: readonly TraceResu
           ]),
         ),
       );
-    } else
+    } else if (t.positions === 0)
+      lines.push('nobody accused: no figure of the leak carries a readable bit');
+    else
       lines.push(
         `nobody accused: the highest score was ${t.highestOther?.toFixed(1) ?? 'none'}; a leak needs about m positions to convict a coalition of c`,
       );
