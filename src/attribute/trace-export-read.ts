@@ -89,7 +89,7 @@ function readCells(
   for (const row of rows) {
     const sellerId = row.cells[t.seller]?.trim() ?? '';
     const periodId = row.cells[t.period]?.trim() ?? '';
-    if (sellerId === '' || fieldName(periodId) === 'total') continue;
+    if (sellerId === '' || periodId === '' || fieldName(periodId) === 'total') continue;
     for (const c of t.columns) {
       const raw = row.cells[c]?.trim() ?? '';
       if (raw === '') continue;

@@ -144,6 +144,13 @@ describe('traceLeak on leaked tables', () => {
     });
   });
 
+  describe('when someone without the key forges a copy to frame a recipient', () => {
+    it('accuses nobody: a codeword made under another key is noise to the real one', () => {
+      const forger = new TardosCode(Buffer.alloc(32, 10), codeParameters(DEFAULT_DESIGN));
+      expect(accused(fingerprintTable(table, forger, 'e5').csv)).toEqual([]);
+    });
+  });
+
   describe('when nothing in the leak comes from a copy', () => {
     it('accuses nobody from the unmarked figures', () => {
       expect(accused(source)).toEqual([]);
