@@ -64,7 +64,15 @@ describe('warden request seller.metrics.export --figures', () => {
     for (const who of MANAGERS) {
       const r = await exportAs(who, `${who}.csv`, '--json');
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.out)).toMatchObject({ outcome: 'allow' });
+      const result = JSON.parse(r.out) as {
+        outcome: string;
+        data: { rows: number; export: { file: string; sha256: string } };
+      };
+      expect(result).toMatchObject({
+        outcome: 'allow',
+        data: { rows: 800, export: { file: at(`${who}.csv`) } },
+      });
+      expect(result.data.export.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
     const copies = MANAGERS.map((who) => readFileSync(at(`${who}.csv`), 'utf8'));
     expect(new Set(copies).size).toBe(3);

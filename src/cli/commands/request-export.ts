@@ -64,15 +64,15 @@ export async function requestExport(
     fields: table.metrics.map((m) => m.header),
     exportRecord: record,
   });
-  if (result.outcome === 'allow') {
-    // only the requester may read what was handed to them
-    writeFileSync(files.out, marked.csv, { mode: 0o600, flag: 'wx' });
-    if (!o.json)
-      io.err(
-        `wrote ${files.out}: ${marked.marked} figures fingerprinted for ${base.employeeId} (export ${record.id})\n`,
-      );
-  }
-  return result;
+  if (result.outcome !== 'allow') return result;
+  // only the requester may read what was handed to them
+  writeFileSync(files.out, marked.csv, { mode: 0o600, flag: 'wx' });
+  if (!o.json)
+    io.err(
+      `wrote ${files.out}: ${marked.marked} figures fingerprinted for ${base.employeeId} (export ${record.id})\n`,
+    );
+  const written = { id: record.id, file: files.out, marked: marked.marked, sha256: marked.sha256 };
+  return { ...result, data: { ...result.data, export: written } };
 }
 
 /** Flags that disagree with the figures are refused: the guard decides on what goes out. */
