@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,7 +73,8 @@ describe('warden request seller.metrics.export --figures', () => {
         outcome: 'allow',
         data: { rows: 800, export: { file: at(`${who}.csv`) } },
       });
-      expect(result.data.export.sha256).toMatch(/^[0-9a-f]{64}$/);
+      const written = readFileSync(at(`${who}.csv`));
+      expect(result.data.export.sha256).toBe(createHash('sha256').update(written).digest('hex'));
     }
     const copies = MANAGERS.map((who) => readFileSync(at(`${who}.csv`), 'utf8'));
     expect(new Set(copies).size).toBe(3);
