@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellsOf, figuresCsv } from '../src/attribute/fingerprint-test-support.js';
-import { dumpDb, employee, line, runCli, tempDir } from './helpers.js';
+import { dumpDb, employee, event, line, runCli, tempDir } from './helpers.js';
 
 const dir = tempDir('warden-trace-export-');
 const db = join(dir.path, 'w.db');
@@ -156,5 +156,48 @@ describe('warden trace export', () => {
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/cannot read .*nowhere\.csv/);
     expect(dumpDb(db)).toBe(before);
+  });
+});
+
+describe('warden trace export, when export records were forged outside the guard', () => {
+  it('scores a forged recipient without accusing them, and ignores a record that does not parse', async () => {
+    const decided = {
+      decision: { outcome: 'allow', policies: ['seller-by-assignment'], policySet: 'x' },
+    };
+    const record = {
+      id: 'x-forged',
+      scheme: 'tardos-symmetric-v1',
+      design: { recipients: 100_000, coalition: 4, epsilon: 0.001 },
+      length: 2910,
+      columns: { revenue: 2, units: 0, returns: 0, conversion: 4 },
+      marked: 10,
+      sha256: '0'.repeat(64),
+    };
+    const common = {
+      action: 'seller.metrics.export',
+      outcome: 'allowed',
+      target: { type: 'seller', id: 's1' },
+    };
+    writeFileSync(
+      at('forged.ndjson'),
+      [
+        event('forged-1', { ...common, actor: 'a1', attrs: { ...decided, export: record } }),
+        event('forged-2', {
+          ...common,
+          actor: 'a1',
+          attrs: { ...decided, export: { id: 'x-bad' } },
+        }),
+      ].join('\n'),
+    );
+    expect((await runCli(['ingest', at('forged.ndjson'), '--db', db])).code).toBe(0);
+    const r = await trace(at('am3.csv'), '--json');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/ignored 1 export record/);
+    const out = JSON.parse(r.out) as {
+      accused: { recipient: string }[];
+      traces: { recipients: number }[];
+    };
+    expect(out.traces[0]!.recipients).toBe(4);
+    expect(out.accused.map((a) => a.recipient)).toEqual(['am3']);
   });
 });
