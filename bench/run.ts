@@ -9,10 +9,11 @@ import { benchIngest } from './ingest.js';
 import { benchIngestMixed } from './ingest-mixed.js';
 import { benchAppends, benchBuild, benchProofs } from './ledger.js';
 import { benchSim } from './sim.js';
+import { benchTrace } from './trace.js';
 
 /**
  * `npm run bench [-- NAME...]`: the benchmarks, each against a baseline measured in the same
- * run. Names: ingest, ingest-mixed, ledger, sim, detect, detect-incremental, graph, guard. Sizes can be lowered for a quick look
+ * run. Names: ingest, ingest-mixed, ledger, sim, detect, detect-incremental, graph, guard, trace. Sizes can be lowered for a quick look
  * with BENCH_SCALE=0.1. BENCH_ROUNDS (default 5) sets the rounds; unless it is set, `sim` runs
  * its large preset 3 times and `detect` its large (memory) run once. `detect-incremental` runs
  * the medium preset (BENCH_PRESET=large for the large one), 3 rounds unless BENCH_ROUNDS is set.
@@ -68,6 +69,10 @@ try {
   if (want('guard')) {
     console.log('\n== guard');
     await benchGuard(scale, rounds);
+  }
+  if (want('trace')) {
+    console.log('\n== trace');
+    benchTrace(scale, rounds);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

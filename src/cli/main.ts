@@ -17,6 +17,7 @@ import { registerPolicyActivate } from './commands/policy-activate.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerCanaryCommands } from './commands/canary.js';
 import { registerTraceEmails } from './commands/trace-emails.js';
+import { registerTraceCommands } from './commands/trace.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
@@ -244,6 +245,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   );
   registerTokenCommands(program, dbOption, io, (c) => (code = c));
   registerCanaryCommands(program, dbOption, io, (c) => (code = c));
+  registerTraceCommands(program, dbOption, io, (c) => (code = c));
   registerTraceEmails(program, dbOption, io, (c) => (code = c));
 
   try {

@@ -18,6 +18,11 @@ export interface GuardRequest {
   /** Export size and fields. */
   readonly rows?: number;
   readonly fields?: readonly string[];
+  /**
+   * `seller.metrics.export` of figures Warden hands out: what tracing needs (the export id,
+   * the code, the columns, the file's hash), recorded as `attrs.export` in the request's event.
+   */
+  readonly exportRecord?: Readonly<Record<string, unknown>>;
   /** A new ticket's topic. */
   readonly topic?: string;
   /** Carry out a request that a second person approved: its id. */
@@ -140,6 +145,7 @@ export function requestAttrs(req: GuardRequest): Record<string, unknown> {
     ...(req.reason === undefined ? {} : { reason: req.reason }),
     ...(req.rows === undefined ? {} : { rows: req.rows }),
     ...(req.fields === undefined ? {} : { fields: [...req.fields] }),
+    ...(req.exportRecord === undefined ? {} : { export: req.exportRecord }),
     ...(req.topic === undefined ? {} : { topic: req.topic }),
     ...(req.approvalId === undefined ? {} : { approvalId: req.approvalId }),
     ...(req.identity === undefined ? {} : { identity: { ...req.identity } }),

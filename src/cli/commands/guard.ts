@@ -14,6 +14,7 @@ import { heading, json, table } from '../render.js';
 import { actingEmployee, type IdentityFlags } from '../identity.js';
 import { openGuard, withDb } from '../wiring.js';
 import { integer } from './simulate.js';
+import { requestExport } from './request-export.js';
 
 // a policy change has its own command (warden policy activate DIR)
 const OPERATIONS = GUARDED_ACTIONS.filter((a) => a !== 'approval.grant' && a !== 'policy.activate');
@@ -27,6 +28,8 @@ type RequestFlags = Acting & {
   fields?: string;
   topic?: string;
   approval?: string;
+  figures?: string;
+  out?: string;
 };
 
 /** `warden request|approve|reject|approvals|alias`: the guarded operations from the terminal. */
@@ -63,12 +66,21 @@ export function registerGuardCommands(
       .option('--rows <n>', 'seller.metrics.export: rows taken')
       .option('--fields <list>', 'seller.metrics.export: comma-separated field names')
       .option('--topic <text>', "ticket.open: the new ticket's topic")
-      .option('--approval <id>', 'carry out a request a second person approved'),
+      .option('--approval <id>', 'carry out a request a second person approved')
+      .option(
+        '--figures <file>',
+        'seller.metrics.export: the figures (CSV: seller, period, figure columns) to hand out, fingerprinted',
+      )
+      .option('--out <file>', 'with --figures: where the fingerprinted export is written'),
   ).action((action: string, target: string, o: RequestFlags) =>
     withDb(o.db, async (w) => {
       const who = await actingEmployee(w, o);
       const guard = await openGuard(w);
-      const result = await guard.request(requestOf(action, target, o, who));
+      const req = requestOf(action, target, o, who);
+      const result =
+        o.figures === undefined
+          ? await guard.request(req)
+          : await requestExport(w, guard, req, { figures: o.figures, out: o.out }, o, io);
       return report(result, o, io);
     }).then(setCode),
   );
