@@ -15,6 +15,7 @@ import { registerWitnessCommands } from './commands/witness.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerPolicyActivate } from './commands/policy-activate.js';
 import { registerTokenCommands } from './commands/token.js';
+import { serveCommand, type ServeFlags } from './commands/serve.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
@@ -64,6 +65,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         code = await withDb(o.db, (w) => ingestCommand(w, files, o, io));
       },
     );
+
+  program
+    .command('serve')
+    .description(
+      'the HTTP API (docs/api.md) until SIGINT/SIGTERM, which finish in-flight requests first',
+    )
+    .addOption(dbOption())
+    .addOption(orgOption())
+    .option('--port <n>', 'the port', '8080')
+    .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .option('--log-level <level>', 'pino log level (silent for none)', 'info')
+    .action(async (o: ServeFlags & { db?: string }) => {
+      code = await withDb(o.db, (w) => serveCommand(w, o, io));
+    });
 
   program
     .command('stats')
