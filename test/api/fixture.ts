@@ -44,6 +44,17 @@ export function directoryLines(): string[] {
       rating: 2,
       createdAt: PAST,
     }),
+    ...['r2', 'r3'].map((id) =>
+      line({
+        v: 1,
+        kind: 'review',
+        id,
+        productId: 'p1',
+        reviewerId: 'rv1',
+        rating: 1,
+        createdAt: PAST,
+      }),
+    ),
     line({
       v: 1,
       kind: 'ticket',
