@@ -53,7 +53,7 @@ export function toHttp(error: unknown, requestId: string): { status: number; bod
       body: {
         error: {
           ...body.error,
-          issues,
+          ...(issues.length > 0 ? { issues } : {}),
           ...(r ? { rejected: r.rejected, rejectedByCode: { ...r.byCode } } : {}),
         },
       },
