@@ -62,6 +62,14 @@ export function registerIngestRoutes(app: FastifyInstance, ctx: RouteContext): v
   );
 }
 
+let dir: string | undefined;
+
+/** A private folder for this process's rejects files (each removed after its request). */
+function rejectsDir(): string {
+  dir ??= mkdtempSync(join(tmpdir(), 'warden-ingest-'));
+  return dir;
+}
+
 async function importBody(
   ctx: RouteContext,
   body: Readable,
@@ -72,7 +80,7 @@ async function importBody(
   const bound: Bound = { over: false };
   // the importer writes every refused line to a rejects file; over HTTP they are in the
   // answer, so the file is private to this request and removed after it
-  const dir = mkdtempSync(join(tmpdir(), 'warden-ingest-'));
+  const rejectsPath = join(rejectsDir(), `${name.replace(/[^A-Za-z0-9-]/g, '_')}.ndjson`);
   try {
     return await importSource(
       deps.store,
@@ -83,7 +91,7 @@ async function importBody(
         skipInvalid,
         now: deps.now,
         personalData: deps.personalData,
-        rejectsPath: join(dir, 'rejects.ndjson'),
+        rejectsPath,
       },
     );
   } catch (error) {
@@ -96,6 +104,6 @@ async function importBody(
     throw error;
   } finally {
     body.resume(); // drain what a refused batch left unread, so the answer can be sent
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(rejectsPath, { force: true });
   }
 }
