@@ -18,6 +18,7 @@ import { registerFindingsRoutes } from './routes/findings.js';
 import { registerGuardRoutes } from './routes/guard.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerLedgerRoutes } from './routes/ledger.js';
+import type { RouteContext } from './route-context.js';
 import { Serial } from './serial.js';
 
 declare module 'fastify' {
@@ -28,13 +29,6 @@ declare module 'fastify' {
     /** What the route needs; a route without one refuses everyone (default deny). */
     scope?: Scope | 'authenticated';
   }
-}
-
-/** What the routes share: the dependencies, the write queue, the limits. */
-export interface RouteContext {
-  readonly deps: ServerDeps;
-  readonly writes: Serial;
-  readonly limits: Limits;
 }
 
 const MAX_JSON_DEPTH = 32;
@@ -73,11 +67,12 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   });
   await registerDocs(app);
   await app.register(
-    async (v1) => {
+    (v1, _options, done) => {
       registerIngestRoutes(v1, ctx);
       registerGuardRoutes(v1, ctx);
       registerFindingsRoutes(v1, ctx);
       registerLedgerRoutes(v1, ctx);
+      done();
     },
     { prefix: '/v1' },
   );
@@ -87,8 +82,9 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
 /** Refuses new requests while closing, authenticates, checks the route's scope, logs. */
 function installLifecycle(app: FastifyInstance, ctx: RouteContext): void {
   let closing = false;
-  app.addHook('preClose', async () => {
+  app.addHook('preClose', (done) => {
     closing = true;
+    done();
   });
   app.addHook('onRequest', async (request) => {
     if (closing)
@@ -140,7 +136,7 @@ function installJsonParser(app: FastifyInstance): void {
       );
       return;
     }
-    parse(request, text, done);
+    void parse(request, text, done);
   });
 }
 

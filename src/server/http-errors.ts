@@ -59,7 +59,10 @@ export function toHttp(error: unknown, requestId: string): { status: number; bod
       },
     };
   }
-  if (error instanceof WardenError) return shaped(statusOf(error), error.code, error.message);
+  if (error instanceof WardenError) {
+    const known = error as WardenError<string>;
+    return shaped(statusOf(known), known.code, known.message);
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'request';
     const first = error.validation[0];

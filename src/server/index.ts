@@ -1,6 +1,6 @@
 // The HTTP API: Fastify over the contexts' public entries, wired by its caller.
 export { buildApp } from './app.js';
-export type { RouteContext } from './app.js';
+export type { RouteContext } from './route-context.js';
 export { ApiAccess, SCOPES, readApiSection } from './access.js';
 export type { Grant, Scope } from './access.js';
 export { DEFAULT_LIMITS } from './deps.js';

@@ -3,11 +3,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
+import { expect } from 'vitest';
 import { serverDeps } from '../../src/cli/serve-wiring.js';
 import { wireReadOnly, type ReadWired } from '../../src/cli/read-only.js';
 import { wire, type Wired } from '../../src/cli/wiring.js';
 import { buildApp, type Limits } from '../../src/server/index.js';
 import { employee, event, line, runCli, tempDir } from '../helpers.js';
+
+/** Matchers, typed so that no `any` leaks into the tests' objects. */
+export const ANY_TEXT: unknown = expect.any(String);
+export const ANY_OBJECT: unknown = expect.any(Object);
 
 export const PAST = '2026-01-01T00:00:00Z';
 export const ISSUER = 'https://idp.marketplace.test';

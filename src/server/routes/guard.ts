@@ -7,7 +7,7 @@ import {
   type GuardResult,
   type Operation,
 } from '../../guard/index.js';
-import type { RouteContext } from '../app.js';
+import type { RouteContext } from '../route-context.js';
 import type { Caller } from '../caller.js';
 import { page, pageQuery } from '../pages.js';
 

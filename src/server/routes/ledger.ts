@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { verifyInclusion, type Ledger } from '../../ledger/index.js';
 import type { StoredCheckpoint } from '../../store/index.js';
-import type { RouteContext } from '../app.js';
+import type { RouteContext } from '../route-context.js';
 import { ServerError } from '../errors.js';
 import { page, pageQuery } from '../pages.js';
 
