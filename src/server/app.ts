@@ -86,7 +86,8 @@ function installLifecycle(app: FastifyInstance, ctx: RouteContext): void {
     closing = true;
     done();
   });
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id); // what a caller quotes; the logs carry it
     if (closing)
       throw new ServerError(
         'SHUTTING_DOWN',

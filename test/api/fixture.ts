@@ -92,7 +92,10 @@ export interface ApiFixture {
 }
 
 /** A seeded database, the operator's tokens, and the app over the CLI's own wiring. */
-export async function apiFixture(limits: Partial<Limits> = {}): Promise<ApiFixture> {
+export async function apiFixture(
+  limits: Partial<Limits> = {},
+  logTo?: { write(line: string): void },
+): Promise<ApiFixture> {
   const dir = tempDir('warden-api-');
   const db = join(dir.path, 'warden.db');
   writeFileSync(
@@ -127,7 +130,11 @@ export async function apiFixture(limits: Partial<Limits> = {}): Promise<ApiFixtu
   };
   const w: Wired = await wire(db);
   const reader: ReadWired = await wireReadOnly(db);
-  const app = await buildApp({ ...(await serverDeps(w, reader, {}, env)), logger: false, limits });
+  const app = await buildApp({
+    ...(await serverDeps(w, reader, {}, env)),
+    logger: logTo ? { level: 'info', stream: logTo } : false,
+    limits,
+  });
   await app.ready();
   return {
     dir: dir.path,
