@@ -13,6 +13,7 @@ import { tooDeep } from './body.js';
 import { authenticate, type Caller } from './caller.js';
 import { DEFAULT_LIMITS, type Limits, type ServerDeps } from './deps.js';
 import { ServerError } from './errors.js';
+import { FailureLimiter } from './failures.js';
 import { installErrorHandlers } from './http-errors.js';
 import { registerFindingsRoutes } from './routes/findings.js';
 import { registerGuardRoutes } from './routes/guard.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
 /** Refuses new requests while closing, authenticates, checks the route's scope, logs. */
 function installLifecycle(app: FastifyInstance, ctx: RouteContext): void {
   let closing = false;
+  const failures = new FailureLimiter(ctx.limits.authFailuresPerMinute);
   app.addHook('preClose', (done) => {
     closing = true;
     done();
@@ -94,7 +96,13 @@ function installLifecycle(app: FastifyInstance, ctx: RouteContext): void {
         'the server is shutting down; retry elsewhere or later',
       );
     if (isDocs(request)) return;
-    request.caller = await authenticate(request, ctx.deps);
+    failures.check(request.ip);
+    try {
+      request.caller = await authenticate(request, ctx.deps);
+    } catch (error) {
+      failures.fail(request.ip);
+      throw error;
+    }
     if (request.is404) return;
     const scope = request.routeOptions.config.scope;
     if (scope === 'authenticated') return;

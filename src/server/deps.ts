@@ -31,12 +31,15 @@ export interface Limits {
   readonly ingestBody: number;
   /** Requests per caller per minute. */
   readonly perMinute: number;
+  /** Failed authentications per client address per minute. */
+  readonly authFailuresPerMinute: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
   jsonBody: 1024 * 1024,
   ingestBody: 512 * 1024 * 1024,
   perMinute: 6000,
+  authFailuresPerMinute: 120,
 };
 
 /** Everything the server needs, built by its caller (`warden serve`, tests) in one place. */

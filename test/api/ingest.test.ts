@@ -14,7 +14,12 @@ const cliDir = tempDir('warden-api-cli-');
 const cliDb = join(cliDir.path, 'warden.db');
 
 beforeAll(async () => {
-  f = await apiFixture({ ingestBody: LIMIT, jsonBody: 16 * 1024, perMinute: 60 });
+  f = await apiFixture({
+    ingestBody: LIMIT,
+    jsonBody: 16 * 1024,
+    perMinute: 60,
+    authFailuresPerMinute: 5,
+  });
   writeFileSync(join(cliDir.path, 'directory.ndjson'), `${directoryLines().join('\n')}\n`);
   expect(
     (await runCli(['ingest', join(cliDir.path, 'directory.ndjson'), '--db', cliDb])).code,
@@ -268,5 +273,28 @@ describe('rate limits', () => {
       headers: bearer(f.tokens['inv1']!),
     });
     expect(other.statusCode).toBe(200);
+  });
+
+  it('refuses an address after 5 failed authentications a minute, even with a good token next', async () => {
+    const from = { remoteAddress: '10.9.8.7' };
+    const guess = (token: string) =>
+      f.app.inject({
+        method: 'GET',
+        url: '/v1/ledger/checkpoint',
+        headers: bearer(token),
+        ...from,
+      });
+    for (let i = 0; i < 5; i++)
+      expect((await guess(`wdn_tk-${'0'.repeat(16)}_${'A'.repeat(43)}`)).statusCode).toBe(401);
+    const blocked = await guess(f.tokens['inv1']!);
+    expect(blocked.statusCode).toBe(429);
+    expect(blocked.json<object>()).toEqual({ error: { code: 'RATE_LIMITED', message: ANY_TEXT } });
+    const elsewhere = await f.app.inject({
+      method: 'GET',
+      url: '/v1/ledger/checkpoint',
+      headers: bearer(f.tokens['inv1']!),
+      remoteAddress: '10.9.8.8',
+    });
+    expect(elsewhere.statusCode).toBe(200);
   });
 });
