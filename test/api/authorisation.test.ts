@@ -224,6 +224,32 @@ describe('the HTTP API authorisation', () => {
     });
   });
 
+  describe('when the caller asks who they are', () => {
+    it('answers the employee and the scopes their directory role gives, for any valid credential', async () => {
+      const me = await f.app.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: bearer(f.tokens['none1']!),
+      });
+      expect(me.json<object>()).toEqual({
+        employeeId: 'none1',
+        identity: { kind: 'token', tokenId: expect.stringMatching(/^tk-/) as unknown },
+        scopes: [],
+      });
+      const viaJwt = await f.app.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: bearer(await f.jwt('inv1')),
+      });
+      expect(viaJwt.json<{ scopes: string[] }>().scopes).toEqual([
+        'approvals',
+        'findings',
+        'ledger',
+      ]);
+      expect((await f.app.inject({ method: 'GET', url: '/v1/me' })).statusCode).toBe(401);
+    });
+  });
+
   describe('when a route does not exist', () => {
     it('answers 401 without a credential and 404 in the one shape with one', async () => {
       expect((await f.app.inject({ method: 'GET', url: '/v1/nope' })).statusCode).toBe(401);

@@ -89,6 +89,20 @@ export function registerGuardRoutes(app: FastifyInstance, ctx: RouteContext): vo
     );
   }
   r.get(
+    '/me',
+    {
+      config: { scope: 'authenticated' },
+      schema: {
+        summary: 'who the credential proves, and the scopes the directory gives',
+        tags: ['guard'],
+      },
+    },
+    (request) => {
+      const who = request.caller as Caller;
+      return { employeeId: who.employeeId, identity: who.identity, scopes: [...who.scopes].sort() };
+    },
+  );
+  r.get(
     '/approvals',
     {
       config: { scope: 'approvals' },
