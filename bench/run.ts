@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchApi } from './api.js';
 import { benchDetect } from './detect.js';
 import { benchDetectIncremental } from './detect-incremental.js';
 import { benchGraph } from './graph.js';
@@ -13,7 +14,7 @@ import { benchTrace } from './trace.js';
 
 /**
  * `npm run bench [-- NAME...]`: the benchmarks, each against a baseline measured in the same
- * run. Names: ingest, ingest-mixed, ledger, sim, detect, detect-incremental, graph, guard, trace. Sizes can be lowered for a quick look
+ * run. Names: ingest, ingest-mixed, ledger, sim, detect, detect-incremental, graph, guard, trace, api (only when named: BENCH_API_SECONDS, BENCH_API_BATCH, BENCH_API_CONNECTIONS). Sizes can be lowered for a quick look
  * with BENCH_SCALE=0.1. BENCH_ROUNDS (default 5) sets the rounds; unless it is set, `sim` runs
  * its large preset 3 times and `detect` its large (memory) run once. `detect-incremental` runs
  * the medium preset (BENCH_PRESET=large for the large one), 3 rounds unless BENCH_ROUNDS is set.
@@ -65,6 +66,14 @@ try {
     console.log('\n== graph');
     const largeRounds = process.env['BENCH_ROUNDS'] === undefined ? Math.min(rounds, 3) : rounds;
     await benchGraph(dir, scale, rounds, largeRounds);
+  }
+  if (wanted.has('api')) {
+    console.log('\n== api');
+    await benchApi(
+      Number(process.env['BENCH_API_SECONDS'] ?? '30'),
+      Number(process.env['BENCH_API_BATCH'] ?? '1000'),
+      Number(process.env['BENCH_API_CONNECTIONS'] ?? '8'),
+    );
   }
   if (want('guard')) {
     console.log('\n== guard');

@@ -18,6 +18,7 @@ import { registerTokenCommands } from './commands/token.js';
 import { registerCanaryCommands } from './commands/canary.js';
 import { registerTraceEmails } from './commands/trace-emails.js';
 import { registerTraceCommands } from './commands/trace.js';
+import { serveCommand, type ServeFlags } from './commands/serve.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
@@ -67,6 +68,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         code = await withDb(o.db, (w) => ingestCommand(w, files, o, io));
       },
     );
+
+  program
+    .command('serve')
+    .description(
+      'the HTTP API (docs/api.md) until SIGINT/SIGTERM, which finish in-flight requests first',
+    )
+    .addOption(dbOption())
+    .addOption(orgOption())
+    .option('--port <n>', 'the port', '8080')
+    .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .option('--log-level <level>', 'pino log level (silent for none)', 'info')
+    .action(async (o: ServeFlags & { db?: string }) => {
+      code = await withDb(o.db, (w) => serveCommand(w, o, io));
+    });
 
   program
     .command('stats')

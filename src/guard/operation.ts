@@ -38,7 +38,10 @@ export interface GuardRequest {
 
 /** How the acting employee was identified. */
 export type Identity =
-  { readonly kind: 'token'; readonly tokenId: string } | { readonly kind: 'asserted' };
+  | { readonly kind: 'token'; readonly tokenId: string }
+  /** A JWT from the issuer the HTTP API is configured to trust (`warden serve`). */
+  | { readonly kind: 'jwt'; readonly issuer: string }
+  | { readonly kind: 'asserted' };
 
 /** A policy set proposed for activation: its files by name, and their hash. */
 export interface ProposedPolicySet {

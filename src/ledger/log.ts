@@ -82,8 +82,12 @@ export class Ledger {
 
   /** The verifier key that an outside party needs to check this log's checkpoints. */
   verifierKey(): string {
-    return verifierKeyFromSigner(this.signerKey);
+    // derived once: the guard asks for it on every token check, and deriving imports the key
+    this.verifier ??= verifierKeyFromSigner(this.signerKey);
+    return this.verifier;
   }
+
+  private verifier: string | undefined;
 
   /** Appends a record's leaf (RFC 9162 §2.1.1); `persist` writes it in the caller's transaction. */
   appendRecord(record: InterchangeRecord): void {

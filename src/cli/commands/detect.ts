@@ -208,10 +208,14 @@ export async function alertsCommand(
   io: Io,
 ): Promise<number> {
   const { findings } = await currentFindings(w, io, flags.org);
-  const floor = (flags.severity ?? 'low') as Alert['severity'];
-  const shown = byTime(findings).alerts.filter((a) => atLeast(a.severity, floor));
+  const shown = alertsAtLeast(findings, (flags.severity ?? 'low') as Alert['severity']);
   io.out(flags.json ? `${json(shown)}\n` : `${alertTable(shown)}\n`);
   return shown.length > 0 ? EXIT.finding : EXIT.ok;
+}
+
+/** The alerts at or above `floor`, in event-time order (as `warden alerts` shows them). */
+export function alertsAtLeast(f: Findings, floor: Alert['severity']): Alert[] {
+  return byTime(f).alerts.filter((a) => atLeast(a.severity, floor));
 }
 
 function byTime(f: Findings): Findings {

@@ -1,11 +1,11 @@
 import pc from 'picocolors';
-import type { AccessEvent } from '../../domain/index.js';
+import type { AccessEvent, Alert, RiskReason } from '../../domain/index.js';
 import type { Baseline } from '../../detect/index.js';
 import { UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
-import { alertTable, runDetection } from './detect.js';
+import { alertTable, runDetection, type Detection } from './detect.js';
 
 /**
  * `warden explain EMPLOYEE`: why the employee scores what they score — the reasons, their
@@ -17,14 +17,37 @@ export async function explainCommand(
   flags: { json?: boolean; org?: string },
   io: Io,
 ): Promise<number> {
-  const { engine, stored } = await runDetection(
-    w,
-    io,
-    flags.org === undefined ? {} : { org: flags.org },
-  );
+  const detection = await runDetection(w, io, flags.org === undefined ? {} : { org: flags.org });
+  const x = await explanation(w, detection, employeeId);
+  if (!x) throw new UsageError(`no employee ${employeeId} in the directory`);
+  if (flags.json) {
+    io.out(`${json(x)}\n`);
+    return 0;
+  }
+  io.out(describe(employeeId, x.score, x.reasons, x.alerts, x.timeline, x.baseline));
+  return 0;
+}
+
+/** What `warden explain --json` prints (and the HTTP API answers); undefined for an unknown employee. */
+export interface Explanation {
+  readonly employeeId: string;
+  readonly score: number;
+  readonly reasons: readonly RiskReason[];
+  readonly alerts: Alert[];
+  readonly timeline: (AccessEvent & { indicators: string[] })[];
+  readonly baseline: Baseline;
+}
+
+/** An employee's reasons, alerts, the timeline of the events they cite, and baselines. */
+export async function explanation(
+  w: Pick<Wired, 'store'>,
+  detection: Pick<Detection, 'engine' | 'stored'>,
+  employeeId: string,
+): Promise<Explanation | undefined> {
+  const { engine, stored } = detection;
   const { findings } = stored;
   const baseline = engine.baselineOf(employeeId);
-  if (!baseline) throw new UsageError(`no employee ${employeeId} in the directory`);
+  if (!baseline) return undefined;
   const risk = findings.risk.find((r) => r.employeeId === employeeId);
   const alerts = findings.alerts.filter((a) => a.employeeId === employeeId);
   const indicatorsOf = new Map<string, Set<string>>();
@@ -42,14 +65,14 @@ export async function explainCommand(
     .filter((e) => e.actor === employeeId)
     .sort((a, b) => a.time.localeCompare(b.time) || a.id.localeCompare(b.id))
     .map((e) => ({ ...e, indicators: [...(indicatorsOf.get(e.id) ?? [])].sort() }));
-  if (flags.json) {
-    io.out(
-      `${json({ employeeId, score: risk?.score ?? 0, reasons: risk?.reasons ?? [], alerts, timeline, baseline })}\n`,
-    );
-    return 0;
-  }
-  io.out(describe(employeeId, risk?.score ?? 0, risk?.reasons ?? [], alerts, timeline, baseline));
-  return 0;
+  return {
+    employeeId,
+    score: risk?.score ?? 0,
+    reasons: risk?.reasons ?? [],
+    alerts,
+    timeline,
+    baseline,
+  };
 }
 
 function describe(

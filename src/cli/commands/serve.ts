@@ -1,0 +1,73 @@
+import type { EventEmitter } from 'node:events';
+import { buildApp, type Limits } from '../../server/index.js';
+import { EXIT } from '../exit.js';
+import type { Io } from '../io.js';
+import { wireReadOnly } from '../read-only.js';
+import { serverDeps } from '../serve-wiring.js';
+import type { Wired } from '../wiring.js';
+import { integer } from './simulate.js';
+
+export interface ServeFlags {
+  readonly port?: string;
+  readonly host?: string;
+  readonly org?: string;
+  /** pino's level (default info); `silent` for none. */
+  readonly logLevel?: string;
+}
+
+export interface ServeOptions {
+  /** Where SIGINT and SIGTERM come from (the process; tests pass their own). */
+  readonly signals?: EventEmitter;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly limits?: Partial<Limits>;
+  /** Called once the server listens, with its address. */
+  readonly onListening?: (address: string) => void;
+}
+
+/**
+ * `warden serve`: the HTTP API on 127.0.0.1 (default) until SIGINT or SIGTERM. Shutting down
+ * refuses new requests, lets in-flight ones finish (a batch streaming in lands whole), then
+ * closes the database.
+ */
+export async function serveCommand(
+  w: Wired,
+  flags: ServeFlags,
+  io: Io,
+  options: ServeOptions = {},
+): Promise<number> {
+  const signals = options.signals ?? process;
+  const reader = await wireReadOnly(w.dbPath);
+  try {
+    const deps = await serverDeps(w, reader, flags, options.env);
+    const app = await buildApp({
+      ...deps,
+      logger: { level: flags.logLevel ?? 'info' },
+      ...(options.limits ? { limits: options.limits } : {}),
+    });
+    let stop: (signal: string) => void = () => {};
+    const stopped = new Promise<string>((resolve) => (stop = resolve));
+    const onInt = (): void => stop('SIGINT');
+    const onTerm = (): void => stop('SIGTERM');
+    signals.once('SIGINT', onInt);
+    signals.once('SIGTERM', onTerm);
+    const address = await app.listen({
+      port: integer('--port', flags.port ?? '8080'),
+      host: flags.host ?? '127.0.0.1',
+    });
+    if (deps.access.grants.length === 0) {
+      io.err(
+        'warden: the org profile grants no API scopes: every data route refuses (docs/api.md, "Access")\n',
+      );
+    }
+    io.out(`warden API on ${address} (OpenAPI at ${address}/docs)\n`);
+    options.onListening?.(address);
+    const signal = await stopped;
+    signals.off('SIGINT', onInt);
+    signals.off('SIGTERM', onTerm);
+    io.err(`warden: ${signal}: finishing in-flight requests\n`);
+    await app.close();
+    return EXIT.ok;
+  } finally {
+    await reader.close();
+  }
+}

@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { PersonalData, readPersonalDataSection } from '../privacy/index.js';
+import {
+  ApiAccess,
+  ReadSide,
+  parseJwtConfig,
+  readApiSection,
+  type FindingsPort,
+  type JwtConfig,
+  type ServerDeps,
+} from '../server/index.js';
+import { UsageError } from './exit.js';
+import { readOrgFile } from './org-file.js';
+import type { ReadWired } from './read-only.js';
+import { openGuard, type Wired } from './wiring.js';
+import { alertsAtLeast, currentFindings, runDetection, type Detection } from './commands/detect.js';
+import { explanation } from './commands/explain.js';
+
+/**
+ * The server's dependencies over a wired database: the same guard, importer and detection as
+ * the commands, a read-only connection beside the writing one, the org profile's `api` grants
+ * and `personalData` section, and the JWT issuer from the environment.
+ */
+export async function serverDeps(
+  w: Wired,
+  reader: ReadWired,
+  flags: { org?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Omit<ServerDeps, 'logger' | 'limits'>> {
+  const org = readOrgFile(w.dbPath, flags.org);
+  const personalData = new PersonalData(
+    org === undefined ? {} : readPersonalDataSection(org.value, org.path, org.text),
+  );
+  const access =
+    org === undefined ? new ApiAccess([]) : readApiSection(org.value, org.path, org.text);
+  const jwt = jwtFromEnv(env);
+  return {
+    store: w.store,
+    ledger: w.ledger,
+    vault: w.vault,
+    guard: await openGuard(w),
+    personalData,
+    reader: new ReadSide(reader.store, reader.ledger, w.now),
+    findings: findingsPort(w, flags.org),
+    access,
+    ...(jwt ? { jwt } : {}),
+    now: w.now,
+  };
+}
+
+/** Detection as `warden risk|alerts|sellers|explain` run it; one run reused until the ledger grows. */
+export function findingsPort(w: Wired, org: string | undefined): FindingsPort {
+  let last: Detection | undefined;
+  const detection = async (): Promise<Detection> => {
+    if (last?.stored.ledgerSize !== w.ledger.size) {
+      last = await runDetection(w, undefined, org === undefined ? {} : { org });
+    }
+    return last;
+  };
+  return {
+    findings: () => currentFindings(w, undefined, org),
+    alerts: async (floor) => {
+      const f = await currentFindings(w, undefined, org);
+      return { ledgerSize: f.ledgerSize, alerts: alertsAtLeast(f.findings, floor) };
+    },
+    sellers: async () => {
+      const d = await detection();
+      return { ledgerSize: d.stored.ledgerSize, sellers: d.engine.sellers() };
+    },
+    rings: async () => {
+      const d = await detection();
+      return { ledgerSize: d.stored.ledgerSize, rings: d.engine.rings() };
+    },
+    explain: async (id) => explanation(w, await detection(), id),
+  };
+}
+
+/**
+ * `WARDEN_JWT_PUBLIC_KEY` (PEM) or `WARDEN_JWT_PUBLIC_KEY_FILE`, with `WARDEN_JWT_ISSUER` and
+ * optionally `WARDEN_JWT_AUDIENCE` (default `warden`); none set: JWTs are not accepted.
+ */
+export function jwtFromEnv(env: NodeJS.ProcessEnv): JwtConfig | undefined {
+  const text = env['WARDEN_JWT_PUBLIC_KEY'];
+  const file = env['WARDEN_JWT_PUBLIC_KEY_FILE'];
+  if (text && file) {
+    throw new UsageError('set WARDEN_JWT_PUBLIC_KEY or WARDEN_JWT_PUBLIC_KEY_FILE, not both');
+  }
+  if (!text && !file) return undefined;
+  let keyText = text ?? '';
+  if (file) {
+    try {
+      keyText = readFileSync(file, 'utf8');
+    } catch {
+      throw new UsageError(
+        `WARDEN_JWT_PUBLIC_KEY_FILE ${file}: no such file (or it cannot be read)`,
+      );
+    }
+  }
+  return parseJwtConfig({
+    keyText,
+    keyFrom: file ?? 'WARDEN_JWT_PUBLIC_KEY',
+    issuer: env['WARDEN_JWT_ISSUER'],
+    audience: env['WARDEN_JWT_AUDIENCE'] || undefined,
+  });
+}

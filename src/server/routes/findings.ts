@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { SEVERITIES } from '../../domain/index.js';
+import type { RouteContext } from '../route-context.js';
+import { ServerError } from '../errors.js';
+import { page, pageQuery } from '../pages.js';
+
+const alertsQuery = pageQuery.extend({
+  severity: z.enum(SEVERITIES).default('low').describe('this severity and above'),
+});
+const employeeParams = z.object({ id: z.string().min(1).max(200) });
+
+/**
+ * Risk, alerts, sellers, rings and explanations: what `warden risk|alerts|sellers|explain
+ * --json` print, from the same detection (brought up to the ledger's end first). Detection
+ * keeps its findings in the store, so it runs in the write queue.
+ */
+export function registerFindingsRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const port = ctx.deps.findings;
+  const opts = (summary: string) => ({
+    config: { scope: 'findings' as const },
+    schema: { summary, tags: ['findings'], querystring: pageQuery },
+  });
+  r.get('/risk', opts('employees with a risk score, highest first'), async (request) => {
+    const f = await ctx.writes.run(() => port.findings());
+    return page(f.findings.risk, request.query, String(f.ledgerSize));
+  });
+  r.get(
+    '/alerts',
+    {
+      config: { scope: 'findings' },
+      schema: {
+        summary: 'alerts in event-time order',
+        tags: ['findings'],
+        querystring: alertsQuery,
+      },
+    },
+    async (request) => {
+      const a = await ctx.writes.run(() => port.alerts(request.query.severity));
+      return page(a.alerts, request.query, String(a.ledgerSize));
+    },
+  );
+  r.get(
+    '/sellers',
+    opts('sellers by what employees gave them without purpose'),
+    async (request) => {
+      const s = await ctx.writes.run(() => port.sellers());
+      return page(s.sellers, request.query, String(s.ledgerSize));
+    },
+  );
+  r.get(
+    '/rings',
+    opts('collusion rings: employees and the sellers they favour'),
+    async (request) => {
+      const s = await ctx.writes.run(() => port.rings());
+      return page(s.rings, request.query, String(s.ledgerSize));
+    },
+  );
+  r.get(
+    '/employees/:id/explain',
+    {
+      config: { scope: 'findings' },
+      schema: {
+        summary: "an employee's reasons, alerts, cited events and baselines",
+        tags: ['findings'],
+        params: employeeParams,
+      },
+    },
+    async (request) => {
+      const out = await ctx.writes.run(() => port.explain(request.params.id));
+      if (out === undefined)
+        throw new ServerError('NOT_FOUND', `no employee ${request.params.id} in the directory`);
+      return out;
+    },
+  );
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { importSource, type ImportReport } from '../../ingest/index.js';
+import type { RouteContext } from '../route-context.js';
+import { boundedBody, type Bound } from '../body.js';
+import { ServerError } from '../errors.js';
+
+/** Interchange bodies: NDJSON, gzipped or not (gzip is recognised by its magic bytes). */
+export const INGEST_TYPES = [
+  'application/x-ndjson',
+  'application/gzip',
+  'application/octet-stream',
+];
+
+const ingestQuery = z.object({
+  skipInvalid: z
+    .enum(['true', 'false'])
+    .default('false')
+    .describe(
+      'land the valid records and report the invalid lines (as warden ingest --skip-invalid)',
+    ),
+});
+
+/**
+ * `POST /v1/ingest`: one body is one atomic batch, imported by the same `importSource` as
+ * `warden ingest`, streamed from the socket (never held whole). Refused whole with the same
+ * codes and issues when any line is invalid, unless `skipInvalid=true`.
+ */
+export function registerIngestRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  // the body stays a stream: the importer reads it line by line under the batch's transaction
+  app.addContentTypeParser(INGEST_TYPES, (_request, payload, done) => done(null, payload));
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/ingest',
+    {
+      config: { scope: 'ingest' },
+      schema: {
+        summary: 'import one interchange batch (NDJSON, optionally gzip)',
+        tags: ['ingest'],
+        querystring: ingestQuery,
+        consumes: INGEST_TYPES,
+      },
+    },
+    async (request) => {
+      const body = request.body as Readable | undefined;
+      if (body === undefined || typeof (body as Partial<Readable>).pipe !== 'function') {
+        throw new ServerError(
+          'UNSUPPORTED_MEDIA_TYPE',
+          `send the batch as one of: ${INGEST_TYPES.join(', ')}`,
+        );
+      }
+      const report = await ctx.writes.run(() =>
+        importBody(ctx, body, `http:${request.id}`, request.query.skipInvalid === 'true'),
+      );
+      const { rejectsFile: _file, ...rest } = report;
+      return rest;
+    },
+  );
+}
+
+let dir: string | undefined;
+
+/** A private folder for this process's rejects files (each removed after its request). */
+function rejectsDir(): string {
+  dir ??= mkdtempSync(join(tmpdir(), 'warden-ingest-'));
+  return dir;
+}
+
+async function importBody(
+  ctx: RouteContext,
+  body: Readable,
+  name: string,
+  skipInvalid: boolean,
+): Promise<ImportReport> {
+  const { deps, limits } = ctx;
+  const bound: Bound = { over: false };
+  // the importer writes every refused line to a rejects file; over HTTP they are in the
+  // answer, so the file is private to this request and removed after it
+  const rejectsPath = join(rejectsDir(), `${name.replace(/[^A-Za-z0-9-]/g, '_')}.ndjson`);
+  try {
+    return await importSource(
+      deps.store,
+      deps.ledger,
+      deps.vault,
+      { name, open: () => boundedBody(body, limits.ingestBody, bound) },
+      {
+        skipInvalid,
+        now: deps.now,
+        personalData: deps.personalData,
+        rejectsPath,
+      },
+    );
+  } catch (error) {
+    if (bound.over) {
+      throw new ServerError(
+        'PAYLOAD_TOO_LARGE',
+        `the batch is over ${limits.ingestBody} bytes (sent or inflated); nothing was imported`,
+      );
+    }
+    throw error;
+  } finally {
+    body.resume(); // drain what a refused batch left unread, so the answer can be sent
+    rmSync(rejectsPath, { force: true });
+  }
+}

@@ -1,0 +1,103 @@
+import { EventEmitter } from 'node:events';
+import { request as httpRequest } from 'node:http';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveCommand } from '../../src/cli/commands/serve.js';
+import { wireReadOnly } from '../../src/cli/read-only.js';
+import { wire } from '../../src/cli/wiring.js';
+import { employee, event, runCli, tempDir } from '../helpers.js';
+import { directoryLines, GRANTS } from './fixture.js';
+
+const dir = tempDir('warden-serve-');
+const db = join(dir.path, 'warden.db');
+let token = '';
+
+beforeAll(async () => {
+  writeFileSync(join(dir.path, 'warden.org.json'), JSON.stringify({ api: { grants: GRANTS } }));
+  writeFileSync(join(dir.path, 'directory.ndjson'), `${directoryLines().join('\n')}\n`);
+  expect((await runCli(['ingest', join(dir.path, 'directory.ndjson'), '--db', db])).code).toBe(0);
+  const t = await runCli(['token', 'create', 'feed1', '--db', db, '--json']);
+  token = (JSON.parse(t.out) as { token: string }).token;
+}, 60_000);
+afterAll(() => dir.cleanup());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function lines(n: number): string[] {
+  const out = [employee('sd-e1')];
+  for (let i = 0; i < n; i++)
+    out.push(event(`sd-ev-${i}`, { actor: 'sd-e1', target: { type: 'seller', id: 's1' } }));
+  return out;
+}
+
+/** Answers whether a fresh connection is still taken. */
+function reachable(address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpRequest(`${address}/docs/json`, { method: 'GET' }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('error', () => resolve(false));
+    req.end();
+  });
+}
+
+describe('warden serve', () => {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    describe(`when ${signal} arrives while a batch is streaming in`, () => {
+      it('stops taking connections, lands the batch whole, answers it, then exits 0', async () => {
+        const signals = new EventEmitter();
+        const w = await wire(db);
+        let listening: (a: string) => void = () => {};
+        const address = new Promise<string>((r) => (listening = r));
+        let exited = false;
+        const io = { out: () => {}, err: () => {}, stdin: process.stdin };
+        const run = serveCommand(w, { port: '0', logLevel: 'silent' }, io, {
+          signals,
+          onListening: (a) => listening(a),
+        })
+          .finally(() => w.close())
+          .then((code) => ((exited = true), code));
+        const base = await address;
+        const prefix = signal.toLowerCase();
+        const batch = lines(300).map((l) => l.replaceAll('sd-', `${prefix}-`));
+        const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = httpRequest(
+            `${base}/v1/ingest`,
+            {
+              method: 'POST',
+              headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+            },
+            (res) => {
+              let body = '';
+              res.on('data', (c: Buffer) => (body += c.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+            },
+          );
+          req.on('error', reject);
+          req.write(`${batch.slice(0, 150).join('\n')}\n`);
+          void sleep(400).then(() => {
+            signals.emit(signal);
+            return sleep(400).then(async () => {
+              expect(exited).toBe(false);
+              expect(await reachable(base)).toBe(false);
+              req.end(`${batch.slice(150).join('\n')}\n`);
+            });
+          });
+        });
+        const res = await answer;
+        expect(res.status, res.body).toBe(200);
+        expect(JSON.parse(res.body)).toMatchObject({ events: 300, directoryVersions: 1 });
+        expect(await run).toBe(0);
+        const r = await wireReadOnly(db);
+        try {
+          const ids = batch.slice(1).map((l) => (JSON.parse(l) as { id: string }).id);
+          expect((await r.store.events.byIds(ids)).size).toBe(300);
+        } finally {
+          await r.close();
+        }
+      }, 60_000);
+    });
+  }
+});
