@@ -1,0 +1,177 @@
+import pg from 'pg';
+import { StoreError, type StoreErrorCode } from './errors.js';
+
+/** A query's values: pg serialises arrays, Buffers (bytea) and nulls itself. */
+export type Params = readonly unknown[];
+
+const INT8 = 20;
+
+/**
+ * 64-bit integers (leaves, counts, epoch ms) as numbers: every one Warden stores is below
+ * 2^53 (the ledger's leaf indices are numbers in the ports too), so none loses precision.
+ */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 && format !== 'binary'
+      ? Number
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+/** Where a store lives: the server URL (no password, for messages) and the schema. */
+export interface PgTarget {
+  readonly connectionString: string;
+  readonly schema: string;
+  /** The URL with any password left out: what messages name. */
+  readonly label: string;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Reads `postgres://user@host:port/db?schema=NAME` (schema default `warden`): the schema
+ * parameter is Warden's and is taken out before the URL goes to the driver.
+ */
+export function parsePgUrl(url: string): PgTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (cause) {
+    throw new StoreError('OPEN_FAILED', `not a PostgreSQL URL: ${url}`, { cause });
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new StoreError('OPEN_FAILED', `not a PostgreSQL URL (postgres://…): ${url}`);
+  }
+  const schema = parsed.searchParams.get('schema') ?? 'warden';
+  if (!SCHEMA_NAME.test(schema)) {
+    throw new StoreError(
+      'OPEN_FAILED',
+      `schema=${schema} in the PostgreSQL URL: a schema name is lower-case letters, digits and _`,
+    );
+  }
+  parsed.searchParams.delete('schema');
+  const connectionString = parsed.toString();
+  if (parsed.password !== '') parsed.password = '***';
+  parsed.searchParams.set('schema', schema);
+  return { connectionString, schema, label: parsed.toString() };
+}
+
+/**
+ * One connection to the server. Every statement goes through it in the order issued (the
+ * driver queues them), so reads made while the store's write transaction is open see that
+ * transaction's writes, as they do on SQLite's one connection.
+ */
+export class PgConnection {
+  private constructor(
+    readonly client: pg.Client,
+    readonly target: PgTarget,
+  ) {}
+
+  /** Connects, and makes the target's schema the only one its statements see. */
+  static async connect(target: PgTarget): Promise<PgConnection> {
+    const client = new pg.Client({ connectionString: target.connectionString, types });
+    // a dropped connection is reported by the next statement; without a listener it would crash
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query(`SET search_path TO ${target.schema}`);
+      await client.query("SET lock_timeout = '5s'");
+    } catch (cause) {
+      await client.end().catch(() => undefined);
+      throw (
+        pgFault(cause, target.label) ??
+        new StoreError('OPEN_FAILED', `cannot connect to ${target.label}`, { cause })
+      );
+    }
+    return new PgConnection(client, target);
+  }
+
+  /** The rows of a statement, as objects. */
+  async rows<Row>(sql: string, params: Params = []): Promise<Row[]> {
+    const result = await this.query(sql, params);
+    return result.rows as Row[];
+  }
+
+  /** The rows of a statement, as arrays of column values (no object per row). */
+  async arrays<Row extends unknown[]>(sql: string, params: Params = []): Promise<Row[]> {
+    const result = await this.query(sql, params, 'array');
+    return result.rows as Row[];
+  }
+
+  /** The first column of the first row, if any. */
+  async value<T>(sql: string, params: Params = []): Promise<T | undefined> {
+    const [row] = await this.arrays<[T]>(sql, params);
+    return row?.[0];
+  }
+
+  /** Runs a statement for its effect; the number of rows it touched. */
+  async run(sql: string, params: Params = []): Promise<number> {
+    const result = await this.query(sql, params);
+    return result.rowCount ?? 0;
+  }
+
+  /** A statement's result; a server fault becomes the store's typed error (`pgFault`). */
+  async query(sql: string, params: Params = [], rowMode?: 'array'): Promise<pg.QueryResult> {
+    try {
+      return await this.client.query({
+        text: sql,
+        values: params as unknown[],
+        ...(rowMode ? { rowMode } : {}),
+      });
+    } catch (error) {
+      throw pgFault(error, this.target.label) ?? error;
+    }
+  }
+
+  async end(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+const FAULTS: readonly [RegExp, StoreErrorCode, string][] = [
+  [
+    /^53100$/,
+    'DISK_FULL',
+    'the server is out of disk: the write was rolled back; free space and run it again',
+  ],
+  [/^(25006|42501)$/, 'READ_ONLY', 'the server or this role refuses writes here (reads work)'],
+  [
+    /^(55P03|40001|40P01)$/,
+    'BUSY',
+    'another writer holds the store: run it again when that one has finished',
+  ],
+  [
+    /^XX00[12]$/,
+    'CORRUPT',
+    'the server found damaged data: restore from a backup (see docs/operations.md)',
+  ],
+  [
+    /^58030$/,
+    'IO_FAILED',
+    "the server failed a read or write of its files: check the server's disk",
+  ],
+  [
+    /^(08|28|3D|57P0|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET)/,
+    'OPEN_FAILED',
+    'the PostgreSQL server cannot be reached or refuses the connection: check WARDEN_PG_URL / --pg and that the server is up',
+  ],
+];
+
+/**
+ * The store's typed error for a PostgreSQL failure (a SQLSTATE, or a refused connection)
+ * anywhere in `error` or its causes, naming the server; undefined when it is not one.
+ */
+export function pgFault(error: unknown, where: string): StoreError | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    if (e instanceof StoreError && e.code !== 'MIGRATION_FAILED') return e;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    for (const [pattern, storeCode, advice] of FAULTS) {
+      if (pattern.test(code)) {
+        return new StoreError(storeCode, `${where}: ${e.message} (${code}): ${advice}`, {
+          cause: error,
+        });
+      }
+    }
+  }
+  return undefined;
+}
