@@ -11,10 +11,13 @@ const INT8 = 20;
  * 2^53 (the ledger's leaf indices are numbers in the ports too), so none loses precision.
  */
 const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
     oid === INT8 && format !== 'binary'
       ? Number
-      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+      : (pg.types.getTypeParser(
+          oid,
+          format ?? 'text',
+        ) as unknown)) as typeof pg.types.getTypeParser,
 };
 
 /** Where a store lives: the server URL (no password, for messages) and the schema. */

@@ -14,7 +14,7 @@ export class PgDataKeys implements DataKeyRepository {
   /** Undo records of writes made in the open transaction: subject and what it held before. */
   private journal: [string, Buffer | undefined][] | undefined;
   private pending: Promise<unknown>[] = [];
-  private failure: unknown;
+  private failure: Error | undefined;
   private added = 0;
 
   constructor(private readonly c: PgConnection) {}
@@ -98,7 +98,7 @@ export class PgDataKeys implements DataKeyRepository {
   private issue(sql: string, params: unknown[]): void {
     this.pending.push(
       this.c.run(sql, params).catch((error: unknown) => {
-        this.failure ??= error;
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
       }),
     );
   }

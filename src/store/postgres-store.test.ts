@@ -15,7 +15,7 @@ if ('skip' in schemas) {
 } else {
   afterAll(() => schemas.dropAll());
   storeContract('PostgreSQL', () => PostgresStore.open(schemas.url()));
-  postgresOnly(schemas.url);
+  postgresOnly(() => schemas.url());
 }
 
 /** Runs SQL on the schema of `url` behind the store's back (as an attacker with the server would). */

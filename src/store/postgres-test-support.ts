@@ -23,6 +23,7 @@ export async function pgTestSchemas(): Promise<PgTestSchemas | { skip: string }>
     const message = `PostgreSQL at ${TEST_PG_URL} does not answer (${reason})`;
     if (process.env['CI'] === 'true')
       throw new Error(`${message}: CI needs it (.ci/run starts it)`);
+    // eslint-disable-next-line no-console -- a skip needs a written reason, where it is seen
     console.warn(`skipping the PostgreSQL tests: ${message}`);
     return { skip: message };
   }
