@@ -64,6 +64,9 @@ export function parsePgUrl(url: string): PgTarget {
  * transaction's writes, as they do on SQLite's one connection.
  */
 export class PgConnection {
+  /** The last statement issued: the next runs after it. */
+  private tail: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly client: pg.Client,
     readonly target: PgTarget,
@@ -112,20 +115,27 @@ export class PgConnection {
     return result.rowCount ?? 0;
   }
 
-  /** A statement's result; a server fault becomes the store's typed error (`pgFault`). */
-  async query(sql: string, params: Params = [], rowMode?: 'array'): Promise<pg.QueryResult> {
-    try {
-      return await this.client.query({
-        text: sql,
-        values: params as unknown[],
-        ...(rowMode ? { rowMode } : {}),
-      });
-    } catch (error) {
+  /**
+   * A statement's result; a server fault becomes the store's typed error (`pgFault`).
+   * Statements run one after another in the order they were issued, even when the caller
+   * does not wait for one before issuing the next (the vault's key writes do not).
+   */
+  query(sql: string, params: Params = [], rowMode?: 'array'): Promise<pg.QueryResult> {
+    const config: pg.QueryConfig = {
+      text: sql,
+      // without values the simple protocol runs it: a migration's several statements at once
+      ...(params.length > 0 ? { values: params as unknown[] } : {}),
+      ...(rowMode ? { rowMode } : {}),
+    };
+    const run = this.tail.then(() => this.client.query(config));
+    this.tail = run.catch(() => undefined);
+    return run.catch((error: unknown) => {
       throw pgFault(error, this.target.label) ?? error;
-    }
+    });
   }
 
   async end(): Promise<void> {
+    await this.tail;
     await this.client.end().catch(() => undefined);
   }
 }

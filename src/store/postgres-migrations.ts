@@ -175,7 +175,7 @@ export async function migratePg(c: PgConnection, now: () => string): Promise<voi
         const applied = await appliedVersions(c);
         refuseUnknown(applied, c.target.label);
         if (applied.has(version)) return;
-        await c.client.query(sql);
+        await c.run(sql);
         await c.run('INSERT INTO schema_version (version, applied_at) VALUES ($1, $2)', [
           version,
           now(),

@@ -113,7 +113,7 @@ export class PgTransaction implements StoreTransaction {
     try {
       await this.dataKeys.flush();
       // after a failed statement PostgreSQL answers COMMIT by rolling back, without an error
-      const result = await this.c.client.query('COMMIT');
+      const result = await this.c.query('COMMIT');
       if (result.command !== 'COMMIT') {
         throw new StoreError(
           'NO_TRANSACTION',
