@@ -59,13 +59,13 @@ export function parsePgUrl(url: string): PgTarget {
 }
 
 /**
- * One connection to the server. Every statement goes through it in the order issued (the
- * driver queues them), so reads made while the store's write transaction is open see that
+ * One connection to the server. Every statement goes through it in the order issued, so reads made while the store's write transaction is open see that
  * transaction's writes, as they do on SQLite's one connection.
  */
 export class PgConnection {
   /** The last statement issued: the next runs after it. */
   private tail: Promise<unknown> = Promise.resolve();
+  private beforeNext: (() => void) | undefined;
 
   private constructor(
     readonly client: pg.Client,
@@ -121,6 +121,20 @@ export class PgConnection {
    * does not wait for one before issuing the next (the vault's key writes do not).
    */
   query(sql: string, params: Params = [], rowMode?: 'array'): Promise<pg.QueryResult> {
+    this.beforeNext?.();
+    return this.enqueue(sql, params, rowMode);
+  }
+
+  /**
+   * Writes held back to go as one statement (the vault's data keys): `hook` issues them with
+   * `enqueue` and runs before any other statement is issued, so that they keep their place.
+   */
+  holdWrites(hook: () => void): void {
+    this.beforeNext = hook;
+  }
+
+  /** Issues a statement now, after those issued before it (`query` without the held writes). */
+  enqueue(sql: string, params: Params = [], rowMode?: 'array'): Promise<pg.QueryResult> {
     const config: pg.QueryConfig = {
       text: sql,
       // without values the simple protocol runs it: a migration's several statements at once
@@ -135,6 +149,7 @@ export class PgConnection {
   }
 
   async end(): Promise<void> {
+    this.beforeNext?.();
     await this.tail;
     await this.client.end().catch(() => undefined);
   }

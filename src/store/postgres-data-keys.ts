@@ -1,23 +1,30 @@
 import type { DataKeyRepository } from './ports.js';
 import type { PgConnection } from './postgres-connection.js';
 
+const UPSERT = `INSERT INTO data_keys (subject, wrapped) SELECT * FROM unnest($1::text[], $2::bytea[])
+  ON CONFLICT (subject) DO UPDATE SET wrapped = EXCLUDED.wrapped`;
+
 /**
  * The vault's wrapped data keys on PostgreSQL. The port is synchronous (the vault seals field
  * by field inside an import), so reads are answered from a copy held in memory, loaded when
- * the store opens and topped up at each `begin()`; each write is issued at once on the
- * store's one connection, whose statements run in order: a write made while the store's
- * transaction is open is part of it and is undone with it, as on SQLite. A write's failure
- * is reported by the next commit (or `flush`).
+ * the store opens and topped up at each `begin()`. Writes are held and go to the server as one
+ * statement just before the connection's next statement, in their place among the store's
+ * statements: a write made while the store's transaction is open is part of it and is undone
+ * with it, as on SQLite. A write's failure is reported by the next commit (or `flush`).
  */
 export class PgDataKeys implements DataKeyRepository {
   private readonly keys = new Map<string, Buffer>();
   /** Undo records of writes made in the open transaction: subject and what it held before. */
   private journal: [string, Buffer | undefined][] | undefined;
+  /** Puts not yet issued, in order (a later put of a subject replaces an earlier one). */
+  private held = new Map<string, Buffer>();
   private pending: Promise<unknown>[] = [];
   private failure: Error | undefined;
   private added = 0;
 
-  constructor(private readonly c: PgConnection) {}
+  constructor(private readonly c: PgConnection) {
+    c.holdWrites(() => this.issueHeld());
+  }
 
   /**
    * Reads the keys added since the last call (all of them the first time): another process
@@ -29,7 +36,7 @@ export class PgDataKeys implements DataKeyRepository {
       [this.added],
     );
     for (const [subject, wrapped, added] of rows) {
-      this.keys.set(subject, wrapped);
+      if (!this.held.has(subject)) this.keys.set(subject, wrapped);
       this.added = Math.max(this.added, added);
     }
   }
@@ -41,17 +48,15 @@ export class PgDataKeys implements DataKeyRepository {
   putWrappedKey(subject: string, wrapped: Buffer): void {
     this.remember(subject);
     this.keys.set(subject, wrapped);
-    this.issue(
-      'INSERT INTO data_keys (subject, wrapped) VALUES ($1, $2) ON CONFLICT (subject) DO UPDATE SET wrapped = EXCLUDED.wrapped',
-      [subject, wrapped],
-    );
+    this.held.set(subject, wrapped);
   }
 
   deleteWrappedKey(subject: string): boolean {
     if (!this.keys.has(subject)) return false;
     this.remember(subject);
     this.keys.delete(subject);
-    this.issue('DELETE FROM data_keys WHERE subject = $1', [subject]);
+    this.issueHeld();
+    this.track(this.c.enqueue('DELETE FROM data_keys WHERE subject = $1', [subject]));
     return true;
   }
 
@@ -78,11 +83,13 @@ export class PgDataKeys implements DataKeyRepository {
     }
     this.journal = undefined;
     this.failure = undefined;
+    this.held.clear();
     this.pending = [];
   }
 
-  /** Waits for every write issued so far; throws the first that failed. */
+  /** Issues the held writes and waits for every write issued so far; throws the first that failed. */
   async flush(): Promise<void> {
+    this.issueHeld();
     const pending = this.pending;
     this.pending = [];
     await Promise.all(pending);
@@ -95,9 +102,18 @@ export class PgDataKeys implements DataKeyRepository {
     this.journal?.push([subject, this.keys.get(subject)]);
   }
 
-  private issue(sql: string, params: unknown[]): void {
+  /** The held puts as one statement, issued now (before whatever the connection runs next). */
+  private issueHeld(): void {
+    if (this.held.size === 0) return;
+    const subjects = [...this.held.keys()];
+    const wrapped = [...this.held.values()];
+    this.held = new Map();
+    this.track(this.c.enqueue(UPSERT, [subjects, wrapped]));
+  }
+
+  private track(write: Promise<unknown>): void {
     this.pending.push(
-      this.c.run(sql, params).catch((error: unknown) => {
+      write.catch((error: unknown) => {
         this.failure ??= error instanceof Error ? error : new Error(String(error));
       }),
     );

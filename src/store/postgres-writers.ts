@@ -12,47 +12,51 @@ const ROWS = 5_000;
 const STATE_CHUNK_BYTES = 4 << 20;
 
 /**
- * Inserts the events whose ids are new, the i-th new one at leaf `firstLeaf + i`: one query
- * for which ids are stored, then one INSERT per 5,000 rows. A repeated id is a duplicate.
+ * Inserts the events whose ids are new, the i-th new one at leaf `firstLeaf + i`, in one
+ * statement per 5,000 events (one round trip: the server finds which ids are stored). The
+ * first of a repeated id is new, the rest duplicates; the store's writer lock (`begin`) keeps
+ * any other writer out between the check and the insert.
  */
 export async function insertEvents(
   c: PgConnection,
   events: readonly AccessEvent[],
   firstLeaf: number,
 ): Promise<boolean[]> {
-  const stored = new Set<string>();
-  for (const ids of chunked(
-    events.map((e) => e.id),
-    ROWS * 4,
-  )) {
-    const rows = await c.arrays<[string]>('SELECT id FROM events WHERE id = ANY($1::text[])', [
-      ids,
-    ]);
-    for (const [id] of rows) stored.add(id);
-  }
-  const fresh: AccessEvent[] = [];
-  const isNew = events.map((e) => {
-    if (stored.has(e.id)) return false;
-    stored.add(e.id);
-    fresh.push(e);
-    return true;
-  });
-  for (let at = 0; at < fresh.length; at += ROWS) {
-    await c.run(
-      `INSERT INTO events (leaf, id, ts, time, actor, action, target_type, target_id, outcome, ticket, context, attrs)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-         $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
-      eventColumns(fresh.slice(at, at + ROWS), firstLeaf + at),
-    );
+  const isNew: boolean[] = [];
+  let leaf = firstLeaf;
+  for (const chunk of chunked(events, ROWS)) {
+    const rows = await c.arrays<[string]>(INSERT_NEW_EVENTS, [leaf, ...eventColumns(chunk)]);
+    const inserted = new Set(rows.map(([id]) => id));
+    for (const e of chunk) {
+      const fresh = inserted.delete(e.id); // the first occurrence only
+      isNew.push(fresh);
+      if (fresh) leaf++;
+    }
   }
   return isNew;
 }
 
-function eventColumns(events: readonly AccessEvent[], firstLeaf: number): unknown[][] {
-  const cols: unknown[][] = Array.from({ length: 12 }, () => []);
-  events.forEach((e, i) => {
+/** `$1` the first leaf; then one array per column. New ids, first occurrences, numbered in order. */
+const INSERT_NEW_EVENTS = `
+  WITH input AS (
+    SELECT * FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
+      $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+      WITH ORDINALITY AS t(id, ts, time, actor, action, target_type, target_id, outcome, ticket,
+        context, attrs, ord)
+  ), fresh AS (
+    SELECT DISTINCT ON (id) * FROM input i
+    WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = i.id) ORDER BY id, ord
+  )
+  INSERT INTO events (leaf, id, ts, time, actor, action, target_type, target_id, outcome, ticket, context, attrs)
+  SELECT $1::bigint + row_number() OVER (ORDER BY ord) - 1, id, ts, time, actor, action,
+    target_type, target_id, outcome, ticket, context, attrs
+  FROM fresh ORDER BY ord
+  RETURNING id`;
+
+function eventColumns(events: readonly AccessEvent[]): unknown[][] {
+  const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+  events.forEach((e) => {
     const row = [
-      firstLeaf + i,
       e.id,
       epochMs(e.time),
       e.time,
@@ -86,26 +90,30 @@ export async function insertDirectoryVersions(
 ): Promise<void> {
   for (const chunk of chunked(versions, ROWS)) {
     const keys = chunk.map((v) => Buffer.from(v.key));
-    await c.run(
-      `INSERT INTO directory_versions (leaf, kind, key, payload)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::text[])`,
-      [chunk.map((v) => v.leaf), chunk.map((v) => v.kind), keys, chunk.map((v) => v.payload)],
-    );
     const last = new Map<string, number>();
     chunk.forEach((v, i) => last.set(`${v.kind}\u0000${v.key}`, i));
     const newest = [...last.values()];
-    await c.run(
-      `INSERT INTO directory_current (kind, key, leaf)
-       SELECT * FROM unnest($1::text[], $2::bytea[], $3::bigint[])
-       ON CONFLICT (kind, key) DO UPDATE SET leaf = EXCLUDED.leaf`,
-      [
-        newest.map((i) => chunk[i]!.kind),
-        newest.map((i) => keys[i]),
-        newest.map((i) => chunk[i]!.leaf),
-      ],
-    );
+    await c.run(INSERT_VERSIONS, [
+      chunk.map((v) => v.leaf),
+      chunk.map((v) => v.kind),
+      keys,
+      chunk.map((v) => v.payload),
+      newest.map((i) => chunk[i]!.kind),
+      newest.map((i) => keys[i]),
+      newest.map((i) => chunk[i]!.leaf),
+    ]);
   }
 }
+
+/** The versions (`$1`–`$4`) and the pointers of the newest of each record (`$5`–`$7`), one round trip. */
+const INSERT_VERSIONS = `
+  WITH versions AS (
+    INSERT INTO directory_versions (leaf, kind, key, payload)
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bytea[], $4::text[])
+  )
+  INSERT INTO directory_current (kind, key, leaf)
+  SELECT * FROM unnest($5::text[], $6::bytea[], $7::bigint[])
+  ON CONFLICT (kind, key) DO UPDATE SET leaf = EXCLUDED.leaf`;
 
 /** The current payload of each of `keys` that has one. */
 export async function currentPayloads(
