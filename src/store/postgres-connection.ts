@@ -66,6 +66,7 @@ export class PgConnection {
   /** The last statement issued: the next runs after it. */
   private tail: Promise<unknown> = Promise.resolve();
   private beforeNext: (() => void) | undefined;
+  private readonly names = new Map<string, string>();
 
   private constructor(
     readonly client: pg.Client,
@@ -138,7 +139,9 @@ export class PgConnection {
     const config: pg.QueryConfig = {
       text: sql,
       // without values the simple protocol runs it: a migration's several statements at once
-      ...(params.length > 0 ? { values: params as unknown[] } : {}),
+      // with values: a named statement, parsed and planned once per connection (the texts
+      // are the adapter's constants; values are never spliced into them)
+      ...(params.length > 0 ? { values: params as unknown[], name: this.nameOf(sql) } : {}),
       ...(rowMode ? { rowMode } : {}),
     };
     const run = this.tail.then(() => this.client.query(config));
@@ -146,6 +149,15 @@ export class PgConnection {
     return run.catch((error: unknown) => {
       throw pgFault(error, this.target.label) ?? error;
     });
+  }
+
+  private nameOf(sql: string): string {
+    let name = this.names.get(sql);
+    if (name === undefined) {
+      name = `warden_${this.names.size}`;
+      this.names.set(sql, name);
+    }
+    return name;
   }
 
   async end(): Promise<void> {

@@ -37,8 +37,6 @@ interface AliasRow {
 
 const APPROVAL = 'SELECT * FROM approvals';
 const ALIAS = 'SELECT alias, event_id, viewer, reviewer, issued_at, ticket FROM relay_aliases';
-/** `json_extract(attrs, '$.x')` of SQLite: the member as text, SQL NULL when absent or null. */
-const attr = (name: string): string => `((attrs::jsonb) ->> '${name}')`;
 
 /** The guard's approvals and relay-alias hand-outs on PostgreSQL, read side. */
 export class PgGuard implements GuardRepository {
@@ -74,7 +72,7 @@ export class PgGuard implements GuardRepository {
 
   async approvalEvents(approvalId: string): Promise<LeafEvent[]> {
     const rows = await this.c.rows<EventRow>(
-      `SELECT * FROM events WHERE ${attr('approvalId')} = $1 ORDER BY leaf`,
+      'SELECT * FROM events WHERE approval_id = $1 ORDER BY leaf',
       [approvalId],
     );
     return rows.map(leafEventOf);
@@ -89,7 +87,7 @@ export class PgGuard implements GuardRepository {
   }
 
   async *eventsOf(action: string, outcome: string, decided = false): AsyncIterable<LeafEvent> {
-    const only = decided ? ` AND ${attr('decision')} IS NOT NULL` : '';
+    const only = decided ? ' AND decided' : '';
     const rows = await this.c.rows<EventRow>(
       `SELECT * FROM events WHERE action = $1 AND outcome = $2${only} ORDER BY leaf`,
       [action, outcome],

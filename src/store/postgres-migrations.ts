@@ -24,7 +24,10 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
       outcome text,
       ticket text,
       context text,                       -- JSON as stored (spliced into lines verbatim)
-      attrs text
+      attrs text,
+      -- from attrs when written (jsonb refuses the NUL escape that JSON allows: no cast on read)
+      approval_id text,                   -- attrs.approvalId, when a string
+      decided boolean NOT NULL            -- attrs.decision is present and not null
     );
     CREATE TABLE directory_versions (
       leaf bigint PRIMARY KEY,
@@ -144,8 +147,7 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
       revoked_at text,
       event_id text NOT NULL
     );
-    CREATE INDEX events_approval ON events (((attrs::jsonb) ->> 'approvalId'))
-      WHERE ((attrs::jsonb) ->> 'approvalId') IS NOT NULL;
+    CREATE INDEX events_approval ON events (approval_id) WHERE approval_id IS NOT NULL;
     CREATE INDEX events_action ON events (action, leaf);
     `,
   ],

@@ -170,7 +170,19 @@ export class PgFindings implements FindingsRepository {
   }
 }
 
-/** Counts per kind, the events' time span, employees per site and team (as SQLite's). */
+const EMPLOYEES_BY_SITE = `
+  SELECT site, team, count(*) AS employees FROM (
+    SELECT p ->> 'site' AS site, p ->> 'team' AS team FROM (
+      SELECT replace(v.payload, '\\u0000', '\\ufffd')::json AS p
+      FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
+      WHERE c.kind = 'employee') e) f
+  GROUP BY site, team ORDER BY site COLLATE "C" NULLS FIRST, team COLLATE "C" NULLS FIRST`;
+
+/**
+ * Counts per kind, the events' time span, employees per site and team (as SQLite's). The
+ * JSON escape of NUL, which PostgreSQL's JSON operators refuse, is read as U+FFFD (text in
+ * PostgreSQL cannot hold NUL): a site or team named with it is the one difference.
+ */
 export async function readStats(c: PgConnection, ledgerSize: number): Promise<StoreStats> {
   const counts = Object.fromEntries(RECORD_KINDS.map((k) => [k, 0])) as StoreStats['counts'];
   const kinds = await c.arrays<[DirectoryKind, number]>(
@@ -181,14 +193,7 @@ export async function readStats(c: PgConnection, ledgerSize: number): Promise<St
     'SELECT count(*), min(ts), max(ts) FROM events',
   );
   counts.event = span?.[0] ?? 0;
-  const employeesBySite = await c.rows<StoreStats['employeesBySite'][number]>(
-    `SELECT (v.payload::jsonb) ->> 'site' AS site, (v.payload::jsonb) ->> 'team' AS team,
-            count(*) AS employees
-     FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
-     WHERE c.kind = 'employee' GROUP BY 1, 2
-     ORDER BY ((v.payload::jsonb) ->> 'site') COLLATE "C" NULLS FIRST,
-              ((v.payload::jsonb) ->> 'team') COLLATE "C" NULLS FIRST`,
-  );
+  const employeesBySite = await c.rows<StoreStats['employeesBySite'][number]>(EMPLOYEES_BY_SITE);
   const eventsByAction = await c.rows<StoreStats['eventsByAction'][number]>(
     'SELECT action, count(*) AS events FROM events GROUP BY action ORDER BY events DESC',
   );

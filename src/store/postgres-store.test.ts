@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { PostgresStore } from './postgres-store.js';
 import { parsePgUrl } from './postgres-connection.js';
 import { pgTestSchemas, TEST_PG_URL } from './postgres-test-support.js';
@@ -7,6 +7,8 @@ import { storeContract } from './store.contract.js';
 import type { StoredDirectoryVersion } from './ports.js';
 
 const schemas = await pgTestSchemas();
+// a round trip per call: the contract's 25,000 one-event inserts take a while on a loaded machine
+vi.setConfig({ testTimeout: 180_000 });
 
 if ('skip' in schemas) {
   describe.skip(`PostgreSQL store (${schemas.skip})`, () => {

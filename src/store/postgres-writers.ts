@@ -40,21 +40,22 @@ export async function insertEvents(
 const INSERT_NEW_EVENTS = `
   WITH input AS (
     SELECT * FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-      $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+      $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::boolean[])
       WITH ORDINALITY AS t(id, ts, time, actor, action, target_type, target_id, outcome, ticket,
-        context, attrs, ord)
+        context, attrs, approval_id, decided, ord)
   ), fresh AS (
     SELECT DISTINCT ON (id) * FROM input i
     WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = i.id) ORDER BY id, ord
   )
-  INSERT INTO events (leaf, id, ts, time, actor, action, target_type, target_id, outcome, ticket, context, attrs)
+  INSERT INTO events (leaf, id, ts, time, actor, action, target_type, target_id, outcome, ticket,
+    context, attrs, approval_id, decided)
   SELECT $1::bigint + row_number() OVER (ORDER BY ord) - 1, id, ts, time, actor, action,
-    target_type, target_id, outcome, ticket, context, attrs
+    target_type, target_id, outcome, ticket, context, attrs, approval_id, decided
   FROM fresh ORDER BY ord
   RETURNING id`;
 
 function eventColumns(events: readonly AccessEvent[]): unknown[][] {
-  const cols: unknown[][] = Array.from({ length: 11 }, () => []);
+  const cols: unknown[][] = Array.from({ length: 13 }, () => []);
   events.forEach((e) => {
     const row = [
       e.id,
@@ -68,6 +69,9 @@ function eventColumns(events: readonly AccessEvent[]): unknown[][] {
       e.ticket ?? null,
       e.context === undefined ? null : JSON.stringify(e.context),
       e.attrs === undefined ? null : JSON.stringify(e.attrs),
+      // what SQLite's json_extract(attrs, '$.approvalId') = ? and '$.decision' IS NOT NULL see
+      typeof e.attrs?.['approvalId'] === 'string' ? e.attrs['approvalId'] : null,
+      e.attrs?.['decision'] !== undefined && e.attrs['decision'] !== null,
     ];
     for (let k = 0; k < row.length; k++) cols[k]!.push(row[k]);
   });
