@@ -113,6 +113,47 @@ function postgresOnly(fresh: () => string): void {
       });
     });
 
+    describe('when the role may only read the schema', () => {
+      it('reads, and refuses to open for writing with READ_ONLY', async () => {
+        const url = fresh();
+        const store = await PostgresStore.open(url);
+        const tx = await store.begin();
+        await tx.insertEvents(
+          [
+            {
+              id: 'a',
+              time: '2026-03-02T09:14:05Z',
+              actor: 'e-1',
+              action: 'seller.metrics.view',
+              target: { type: 'seller', id: 's-1' },
+            },
+          ],
+          0,
+        );
+        await tx.commit();
+        await store.close();
+        const role = `warden_ro_${process.pid}`;
+        const schema = parsePgUrl(url).schema;
+        await tamper(
+          url,
+          `CREATE ROLE ${role} LOGIN; GRANT USAGE ON SCHEMA ${schema} TO ${role};
+           GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
+        );
+        try {
+          const asReader = new URL(url);
+          asReader.username = role;
+          const reader = await PostgresStore.open(asReader.toString(), { readonly: true });
+          expect(await reader.events.count()).toBe(1);
+          await reader.close();
+          await expect(PostgresStore.open(asReader.toString())).rejects.toMatchObject({
+            code: 'READ_ONLY',
+          });
+        } finally {
+          await tamper(url, `DROP OWNED BY ${role}; DROP ROLE ${role}`);
+        }
+      });
+    });
+
     describe('when another process holds the write transaction', () => {
       it('waits for it, then refuses with BUSY', async () => {
         const url = fresh();
