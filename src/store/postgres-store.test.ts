@@ -8,7 +8,7 @@ import type { StoredDirectoryVersion } from './ports.js';
 
 const schemas = await pgTestSchemas();
 // a round trip per call: the contract's 25,000 one-event inserts take a while on a loaded machine
-vi.setConfig({ testTimeout: 180_000 });
+vi.setConfig({ testTimeout: 600_000 });
 
 if ('skip' in schemas) {
   describe.skip(`PostgreSQL store (${schemas.skip})`, () => {
@@ -19,6 +19,14 @@ if ('skip' in schemas) {
   storeContract('PostgreSQL', () => PostgresStore.open(schemas.url()));
   postgresOnly(() => schemas.url());
 }
+
+const EVENT = {
+  id: 'x',
+  time: '2026-03-02T09:14:05Z',
+  actor: 'e-1',
+  action: 'seller.metrics.view',
+  target: { type: 'seller', id: 's-1' },
+} as const;
 
 /** Runs SQL on the schema of `url` behind the store's back (as an attacker with the server would). */
 async function tamper(url: string, sql: string, params: unknown[] = []): Promise<void> {
@@ -174,15 +182,30 @@ function postgresOnly(fresh: () => string): void {
       it('refuses to report the commit as done (PostgreSQL rolled it back)', async () => {
         const store = await PostgresStore.open(fresh());
         const tx = await store.begin();
+        await tx.insertEvents([{ ...EVENT, id: 'a' }], 0);
+        await expect(tx.insertEvents([{ ...EVENT, id: 'b' }], 0)).rejects.toThrow(); // leaf 0 again
+        await expect(tx.commit()).rejects.toMatchObject({ code: 'NO_TRANSACTION' });
+        expect(await store.events.count()).toBe(0);
+        await store.close();
+      });
+
+      it('throws a directory write that failed at the next step, and at the commit', async () => {
+        const store = await PostgresStore.open(fresh());
         const version: StoredDirectoryVersion = {
           leaf: 0,
           kind: 'seller',
           key: 's',
           payload: '{}',
         };
+        let tx = await store.begin();
         await tx.insertDirectoryVersions([version]);
-        await expect(tx.insertDirectoryVersions([version])).rejects.toThrow(); // leaf 0 again
-        await expect(tx.commit()).rejects.toMatchObject({ code: 'NO_TRANSACTION' });
+        await tx.insertDirectoryVersions([version]); // leaf 0 again: issued, not waited for
+        await expect(tx.insertEvents([{ ...EVENT, id: 'a' }], 1)).rejects.toThrow(/duplicate key/);
+        await expect(tx.commit()).rejects.toThrow(/duplicate key/);
+        tx = await store.begin();
+        await tx.insertDirectoryVersions([version]);
+        await tx.insertDirectoryVersions([version]);
+        await expect(tx.commit()).rejects.toThrow(/duplicate key/);
         expect(await store.directory.count('seller')).toBe(0);
         await store.close();
       });

@@ -42,8 +42,16 @@ export class PgTransaction implements StoreTransaction {
     return this.step(() => insertEvents(this.c, events, firstLeaf));
   }
 
+  /**
+   * Issues the writes and returns without waiting for the server: the import goes on hashing
+   * and parsing while they run (the connection runs statements in the order issued, so every
+   * later read sees them). A failure is thrown by the transaction's next step or its commit.
+   */
   insertDirectoryVersions(versions: readonly StoredDirectoryVersion[]): Promise<void> {
-    return this.step(() => insertDirectoryVersions(this.c, versions));
+    return this.step(() => {
+      this.defer(insertDirectoryVersions(this.c, versions));
+      return Promise.resolve();
+    });
   }
 
   currentPayloads(kind: DirectoryKind, keys: readonly string[]): Promise<Map<string, string>> {
@@ -111,6 +119,8 @@ export class PgTransaction implements StoreTransaction {
     this.ensureOpen();
     this.open = false;
     try {
+      await Promise.all(this.deferred);
+      this.throwDeferred();
       await this.dataKeys.flush();
       // after a failed statement PostgreSQL answers COMMIT by rolling back, without an error
       const result = await this.c.query('COMMIT');
@@ -144,7 +154,33 @@ export class PgTransaction implements StoreTransaction {
 
   private async step<T>(f: () => Promise<T>): Promise<T> {
     this.ensureOpen();
-    return f();
+    this.throwDeferred();
+    try {
+      return await f();
+    } catch (error) {
+      // a write issued earlier may have failed first (this one then met an aborted transaction)
+      await Promise.all(this.deferred);
+      throw this.deferredFailure ?? error;
+    }
+  }
+
+  /** Writes issued and not waited for, and the first of them that failed. */
+  private deferred: Promise<void>[] = [];
+  private deferredFailure: Error | undefined;
+
+  private defer(write: Promise<unknown>): void {
+    this.deferred.push(
+      write.then(
+        () => undefined,
+        (error: unknown) => {
+          this.deferredFailure ??= error instanceof Error ? error : new Error(String(error));
+        },
+      ),
+    );
+  }
+
+  private throwDeferred(): void {
+    if (this.deferredFailure !== undefined) throw this.deferredFailure;
   }
 
   /** A statement run for its effect alone. */

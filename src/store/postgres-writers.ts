@@ -12,10 +12,11 @@ const ROWS = 5_000;
 const STATE_CHUNK_BYTES = 4 << 20;
 
 /**
- * Inserts the events whose ids are new, the i-th new one at leaf `firstLeaf + i`, in one
- * statement per 5,000 events (one round trip: the server finds which ids are stored). The
+ * Inserts the events whose ids are new, the i-th new one at leaf `firstLeaf + i`: one
+ * statement per 5,000 events when all are new (the server skips a stored id, and then the
+ * chunk is taken back and numbered again by a statement that leaves duplicates out). The
  * first of a repeated id is new, the rest duplicates; the store's writer lock (`begin`) keeps
- * any other writer out between the check and the insert.
+ * any other writer out meanwhile.
  */
 export async function insertEvents(
   c: PgConnection,
@@ -25,7 +26,17 @@ export async function insertEvents(
   const isNew: boolean[] = [];
   let leaf = firstLeaf;
   for (const chunk of chunked(events, ROWS)) {
-    const rows = await c.arrays<[string]>(INSERT_NEW_EVENTS, [leaf, ...eventColumns(chunk)]);
+    const columns = eventColumns(chunk);
+    // the common case, every id new: numbered as given, one plain statement
+    const all = await c.arrays<[string]>(INSERT_ALL_NEW, [leaf, ...columns]);
+    if (all.length === chunk.length) {
+      for (let i = 0; i < chunk.length; i++) isNew.push(true);
+      leaf += chunk.length;
+      continue;
+    }
+    // a duplicate left a gap in the numbering: take the chunk back, number the new ones only
+    await c.run('DELETE FROM events WHERE leaf >= $1 AND leaf < $2', [leaf, leaf + chunk.length]);
+    const rows = await c.arrays<[string]>(INSERT_NEW_EVENTS, [leaf, ...columns]);
     const inserted = new Set(rows.map(([id]) => id));
     for (const e of chunk) {
       const fresh = inserted.delete(e.id); // the first occurrence only
@@ -36,19 +47,27 @@ export async function insertEvents(
   return isNew;
 }
 
+const EVENT_INPUT = `unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
+  $14::boolean[]) WITH ORDINALITY AS t(id, ts, time, actor, action, target_type, target_id,
+  outcome, ticket, context, attrs, approval_id, decided, ord)`;
+const EVENT_TARGET = `events (leaf, id, ts, time, actor, action, target_type, target_id,
+  outcome, ticket, context, attrs, approval_id, decided)`;
+
+/** `$1` the first leaf; then one array per column. Each at `$1 + i`; a stored id is left out. */
+const INSERT_ALL_NEW = `
+  INSERT INTO ${EVENT_TARGET}
+  SELECT $1::bigint + ord - 1, id, ts, time, actor, action, target_type, target_id, outcome,
+    ticket, context, attrs, approval_id, decided FROM ${EVENT_INPUT}
+  ON CONFLICT (id) DO NOTHING RETURNING id`;
+
 /** `$1` the first leaf; then one array per column. New ids, first occurrences, numbered in order. */
 const INSERT_NEW_EVENTS = `
-  WITH input AS (
-    SELECT * FROM unnest($2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-      $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::boolean[])
-      WITH ORDINALITY AS t(id, ts, time, actor, action, target_type, target_id, outcome, ticket,
-        context, attrs, approval_id, decided, ord)
-  ), fresh AS (
+  WITH input AS (SELECT * FROM ${EVENT_INPUT}), fresh AS (
     SELECT DISTINCT ON (id) * FROM input i
     WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.id = i.id) ORDER BY id, ord
   )
-  INSERT INTO events (leaf, id, ts, time, actor, action, target_type, target_id, outcome, ticket,
-    context, attrs, approval_id, decided)
+  INSERT INTO ${EVENT_TARGET}
   SELECT $1::bigint + row_number() OVER (ORDER BY ord) - 1, id, ts, time, actor, action,
     target_type, target_id, outcome, ticket, context, attrs, approval_id, decided
   FROM fresh ORDER BY ord
@@ -85,19 +104,21 @@ function epochMs(time: string): number {
 }
 
 /**
- * Appends directory versions and points each record at its newest. One upsert may not touch
- * a row twice, so only the last version of each record in a chunk moves its pointer.
+ * Appends directory versions and points each record at its newest, its statements issued
+ * before it returns (see `PgTransaction.insertDirectoryVersions`). One upsert may not touch a
+ * row twice, so only the last version of each record in a chunk moves its pointer.
  */
-export async function insertDirectoryVersions(
+export function insertDirectoryVersions(
   c: PgConnection,
   versions: readonly StoredDirectoryVersion[],
-): Promise<void> {
-  for (const chunk of chunked(versions, ROWS)) {
+): Promise<unknown> {
+  // every chunk's statement issued now, in order: nothing issued later can run between them
+  const runs = [...chunked(versions, ROWS)].map((chunk) => {
     const keys = chunk.map((v) => Buffer.from(v.key));
     const last = new Map<string, number>();
     chunk.forEach((v, i) => last.set(`${v.kind}\u0000${v.key}`, i));
     const newest = [...last.values()];
-    await c.run(INSERT_VERSIONS, [
+    return c.run(INSERT_VERSIONS, [
       chunk.map((v) => v.leaf),
       chunk.map((v) => v.kind),
       keys,
@@ -106,7 +127,8 @@ export async function insertDirectoryVersions(
       newest.map((i) => keys[i]),
       newest.map((i) => chunk[i]!.leaf),
     ]);
-  }
+  });
+  return Promise.all(runs);
 }
 
 /** The versions (`$1`–`$4`) and the pointers of the newest of each record (`$5`–`$7`), one round trip. */
