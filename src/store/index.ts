@@ -35,4 +35,5 @@ export { sqliteFault } from './sqlite-file.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';
 export { PostgresStore } from './postgres-store.js';
 export type { PostgresStoreOptions } from './postgres-store.js';
-export { parsePgUrl, pgFault } from './postgres-connection.js';
+export { parsePgUrl } from './postgres-connection.js';
+export { pgFault } from './postgres-faults.js';

@@ -15,7 +15,8 @@ import type {
   StoreTransaction,
   TokenRepository,
 } from './ports.js';
-import { PgConnection, parsePgUrl, pgFault } from './postgres-connection.js';
+import { PgConnection, parsePgUrl } from './postgres-connection.js';
+import { pgFault } from './postgres-faults.js';
 import { PgDataKeys } from './postgres-data-keys.js';
 import { PgGuard } from './postgres-guard.js';
 import { PgLedgerRepository } from './postgres-ledger.js';
