@@ -211,6 +211,21 @@ function postgresOnly(fresh: () => string): void {
       });
     });
 
+    describe('when the store is closed with its transaction open', () => {
+      it('writes nothing of it, the data keys included', async () => {
+        const url = fresh();
+        const store = await PostgresStore.open(url);
+        const tx = await store.begin();
+        await tx.insertEvents([{ ...EVENT, id: 'a' }], 0);
+        store.dataKeys.putWrappedKey('rv-1', Buffer.from([1]));
+        await store.close();
+        const again = await PostgresStore.open(url);
+        expect(await again.events.count()).toBe(0);
+        expect(again.dataKeys.getWrappedKey('rv-1')).toBeUndefined();
+        await again.close();
+      });
+    });
+
     describe('when a data key is written by another process', () => {
       it('is seen at the next begin(), so that a subject never gets two keys', async () => {
         const url = fresh();

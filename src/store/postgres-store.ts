@@ -155,8 +155,10 @@ export class PostgresStore implements Store {
   /** Ends the connection; an open transaction is rolled back, pending key writes are awaited. */
   async close(): Promise<void> {
     try {
-      if (this.inTransaction) await this.c.run('ROLLBACK').catch(() => undefined);
-      else await this.dataKeys.flush();
+      if (this.inTransaction) {
+        this.dataKeys.rolledBack(); // held key writes of the abandoned transaction go with it
+        await this.c.run('ROLLBACK').catch(() => undefined);
+      } else await this.dataKeys.flush();
     } finally {
       await this.c.end();
     }
