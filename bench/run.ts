@@ -8,6 +8,7 @@ import { benchGraph } from './graph.js';
 import { benchGuard } from './guard.js';
 import { benchIngest } from './ingest.js';
 import { benchIngestMixed } from './ingest-mixed.js';
+import { benchPg } from './pg.js';
 import { benchAppends, benchBuild, benchProofs } from './ledger.js';
 import { benchSim } from './sim.js';
 import { benchTrace } from './trace.js';
@@ -18,6 +19,8 @@ import { benchTrace } from './trace.js';
  * with BENCH_SCALE=0.1. BENCH_ROUNDS (default 5) sets the rounds; unless it is set, `sim` runs
  * its large preset 3 times and `detect` its large (memory) run once. `detect-incremental` runs
  * the medium preset (BENCH_PRESET=large for the large one), 3 rounds unless BENCH_ROUNDS is set.
+ * `pg` (only when named: it needs the PostgreSQL server, WARDEN_BENCH_PG_URL) runs the medium
+ * preset's first BENCH_SCALE of lines, 3 rounds unless BENCH_ROUNDS is set.
  */
 const scale = Number(process.env['BENCH_SCALE'] ?? '1');
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? '5');
@@ -61,6 +64,10 @@ try {
       preset,
       process.env['BENCH_ROUNDS'] === undefined ? 3 : rounds,
     );
+  }
+  if (wanted.has('pg')) {
+    console.log('\n== pg');
+    await benchPg(dir, scale, process.env['BENCH_ROUNDS'] === undefined ? 3 : rounds);
   }
   if (want('graph')) {
     console.log('\n== graph');

@@ -22,6 +22,7 @@ import { serveCommand, type ServeFlags } from './commands/serve.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
+import { selectPg } from './store-target.js';
 import { withExistingDb, withReadOnlyDb } from './read-only.js';
 
 const dbOption = (): Option =>
@@ -42,7 +43,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .description('Warden: defend a marketplace against its own insiders')
     .exitOverride()
     .configureOutput({ writeOut: (t) => io.out(t), writeErr: (t) => io.err(t) })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .option(
+      '--pg <url>',
+      'store on PostgreSQL: postgres://user@host:port/db?schema=NAME (default: $WARDEN_PG_URL; keys in $WARDEN_KEY_DIR)',
+    );
+  // any command's store: --pg before or after the command's name (store-target.ts)
+  selectPg(undefined);
+  program.hook('preAction', () => selectPg(program.opts<{ pg?: string }>().pg));
 
   program
     .command('ingest')

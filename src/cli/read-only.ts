@@ -1,10 +1,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { LedgerError, Ledger, parseVerifierKey, verifierKeyFromSigner } from '../ledger/index.js';
 import { readExistingKeyFile, readMasterKey } from '../privacy/index.js';
-import { SqliteStore, sqliteFault } from '../store/index.js';
 import { formatTime } from '../domain/index.js';
 import { UsageError } from './exit.js';
-import { keyFile, resolveDbPath, resolveKeyDir } from './paths.js';
+import { keyFile, resolveKeyDir } from './paths.js';
+import {
+  openStore,
+  resolveStoreTarget,
+  resolveTargetKeyDir,
+  storeFault,
+  targetLabel,
+} from './store-target.js';
 import { runWired, withDb, type Wired } from './wiring.js';
 
 /** What a command that only reads needs: no vault, no aliases, nothing it could write with. */
@@ -19,10 +25,12 @@ const KEY_HINT =
  * folder, never created. A missing database or key is an input error (exit 2) naming the path.
  */
 export async function wireReadOnly(dbFlag: string | undefined): Promise<ReadWired> {
-  const dbPath = resolveDbPath(dbFlag);
-  const store = SqliteStore.open(dbPath, { readonly: true });
+  const target = resolveStoreTarget(dbFlag);
+  const dbPath = targetLabel(target);
+  const keyDir = resolveTargetKeyDir(target);
+  const store = await openStore(target, { readonly: true });
   try {
-    const signerKey = readLedgerKey(resolveKeyDir(dbPath));
+    const signerKey = readLedgerKey(keyDir);
     const ledger = await Ledger.open(store, signerKey, { hashing: 'inline' });
     return {
       dbPath,
@@ -36,7 +44,7 @@ export async function wireReadOnly(dbFlag: string | undefined): Promise<ReadWire
     };
   } catch (error) {
     await store.close();
-    throw sqliteFault(error, dbPath) ?? error;
+    throw storeFault(error, dbPath) ?? error;
   }
 }
 
@@ -57,9 +65,9 @@ export async function withExistingDb(
   db: string | undefined,
   run: (w: Wired) => Promise<number>,
 ): Promise<number> {
-  const dbPath = resolveDbPath(db);
-  await SqliteStore.open(dbPath, { readonly: true }).close(); // exists, and is a Warden database
-  const keyDir = resolveKeyDir(dbPath);
+  const target = resolveStoreTarget(db);
+  const keyDir = resolveTargetKeyDir(target);
+  await (await openStore(target, { readonly: true })).close(); // exists, and is a Warden database
   readLedgerKey(keyDir);
   readMasterKey(keyFile(keyDir, 'master.key'));
   return withDb(db, run);

@@ -19,14 +19,20 @@ import {
   loadMasterKey,
   readOrCreateKeyFile,
 } from '../privacy/index.js';
-import { SqliteStore, sqliteFault, type Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
 import { formatTime } from '../domain/index.js';
 import { CompiledPolicies, Decider, Guard, PinnedPolicies } from '../guard/index.js';
 import {
+  openStore,
+  postgresStoreExists,
+  resolveStoreTarget,
+  resolveTargetKeyDir,
+  storeFault,
+  targetLabel,
+} from './store-target.js';
+import {
   keyFile,
   resolveCheckpointTargets,
-  resolveDbPath,
-  resolveKeyDir,
   resolveMaxPages,
   resolvePolicyDir,
   resolveRelayDomain,
@@ -47,11 +53,13 @@ export interface Wired {
 }
 
 export async function wire(dbFlag: string | undefined): Promise<Wired> {
-  const dbPath = resolveDbPath(dbFlag);
-  const keyDir = resolveKeyDir(dbPath);
+  const target = resolveStoreTarget(dbFlag);
+  const dbPath = targetLabel(target);
+  const keyDir = resolveTargetKeyDir(target);
   const now = (): string => formatTime(Date.now());
   // keys are made only with a new database: one that exists has data under its own keys
-  const create = !databaseExists(dbPath);
+  const create =
+    target.kind === 'sqlite' ? !databaseExists(target.path) : !(await postgresStoreExists(target));
   const masterFile = keyFile(keyDir, 'master.key');
   const masterKey = loadMasterKey(masterFile, process.env, { create });
   const ledgerFile = keyFile(keyDir, 'ledger.key');
@@ -62,7 +70,7 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
     { create },
   );
   const maxPages = resolveMaxPages();
-  const store = SqliteStore.open(dbPath, { now, ...(maxPages ? { maxPages } : {}) });
+  const store = await openStore(target, { now, ...(maxPages ? { maxPages } : {}) });
   try {
     const verifierKey = verifierKeyFromSigner(signerKey);
     await checkKeys(store, {
@@ -91,7 +99,7 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
     };
   } catch (error) {
     await store.close();
-    throw sqliteFault(error, dbPath) ?? error;
+    throw storeFault(error, dbPath) ?? error;
   }
 }
 
@@ -139,8 +147,8 @@ export async function withDb(
 }
 
 /**
- * Runs `run` on a wiring (read-write or read-only), closing it whatever happens; a SQLite
- * failure (disk full, damaged file, read-only) surfaces as the store's typed error.
+ * Runs `run` on a wiring (read-write or read-only), closing it whatever happens; a SQLite or
+ * PostgreSQL failure (disk full, damaged file, read-only) surfaces as the store's typed error.
  */
 export async function runWired<W extends Pick<Wired, 'dbPath' | 'close'>>(
   w: W,
@@ -149,7 +157,7 @@ export async function runWired<W extends Pick<Wired, 'dbPath' | 'close'>>(
   try {
     return await run(w);
   } catch (error) {
-    throw sqliteFault(error, w.dbPath) ?? error;
+    throw storeFault(error, w.dbPath) ?? error;
   } finally {
     await w.close();
   }

@@ -434,6 +434,43 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('when stored strings hold NUL and other control characters', () => {
+      it('keeps them exactly, and still finds approvals, decisions and sites', async () => {
+        const store = await open();
+        const odd = 'a\u0000b\u0001\u202e"\\';
+        const tx = await store.begin();
+        const e = ev('n-1', {
+          outcome: 'allowed',
+          context: { device: odd },
+          attrs: { approvalId: 'ap-1', decision: { note: odd }, note: odd },
+        });
+        await tx.insertEvents([e, ev('n-2', { outcome: 'allowed', attrs: { decision: null } })], 0);
+        await tx.insertDirectoryVersions([
+          {
+            leaf: 2,
+            kind: 'employee',
+            key: 'e-1',
+            payload: JSON.stringify({ id: 'e-1', site: 'S', team: 'T', attrs: { x: odd } }),
+          },
+        ]);
+        await tx.setLedgerSize(3);
+        await tx.commit();
+        expect(await store.events.byIds(['n-1'])).toEqual(new Map([['n-1', e]]));
+        expect((await store.guard.approvalEvents('ap-1')).map((x) => x.event.id)).toEqual(['n-1']);
+        const decided = [];
+        for await (const x of store.guard.eventsOf('seller.metrics.view', 'allowed', true))
+          decided.push(x.event.id);
+        expect(decided).toEqual(['n-1']); // a null decision is no decision
+        expect((await store.stats()).employeesBySite).toEqual([
+          { site: 'S', team: 'T', employees: 1 },
+        ]);
+        const lines = [];
+        for await (const l of store.ledger.leafLines()) lines.push(JSON.parse(l.line) as unknown);
+        expect(lines[0]).toEqual({ v: 1, kind: 'event', ...e });
+        await store.close();
+      });
+    });
+
     describe('when records are read as lines', () => {
       it('gives each record, in leaf order, as the line whose value is v, kind and its fields', async () => {
         const store = await open();

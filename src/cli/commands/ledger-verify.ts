@@ -7,10 +7,16 @@ import {
   verifyLedger,
   type VerifyReport,
 } from '../../ledger/index.js';
-import { SqliteStore, sqliteFault, type StoredCheckpoint } from '../../store/index.js';
+import type { StoredCheckpoint } from '../../store/index.js';
 import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
-import { resolveDbPath, resolveKeyDir } from '../paths.js';
+import {
+  openStore,
+  resolveStoreTarget,
+  resolveTargetKeyDir,
+  storeFault,
+  targetLabel,
+} from '../store-target.js';
 import { verifyOutside, type OutsideOptions, type OutsideSummary } from './verify-outside.js';
 import { verifyGuardIndexes, type GuardIndexSummary } from './verify-guard.js';
 import { stepBar } from '../progress.js';
@@ -28,8 +34,10 @@ export interface VerifyFlags extends OutsideOptions {
  * verifier key comes from `--key` or the database's key folder and is never created.
  */
 export async function verifyCommand(o: VerifyFlags, io: Io): Promise<number> {
-  const dbPath = resolveDbPath(o.db);
-  const store = SqliteStore.open(dbPath, { readonly: true });
+  const target = resolveStoreTarget(o.db);
+  const dbPath = targetLabel(target);
+  const keyDir = resolveTargetKeyDir(target);
+  const store = await openStore(target, { readonly: true });
   try {
     const verifierKey = resolveVerifierKey(o.key, dbPath);
     const bar = stepBar('verify', await store.ledger.size(), 'leaves');
@@ -44,7 +52,7 @@ export async function verifyCommand(o: VerifyFlags, io: Io): Promise<number> {
     // then the checkpoints kept outside the database (--against) and witnesses' cosignatures
     const outside = await verifyOutside(
       await storedTree(store),
-      { keyDir: resolveKeyDir(dbPath), verifierKey },
+      { keyDir, verifierKey },
       inside,
       o,
     );
@@ -57,7 +65,7 @@ export async function verifyCommand(o: VerifyFlags, io: Io): Promise<number> {
     io.out(o.json ? `${json(report)}\n` : renderVerify(report));
     return report.ok ? EXIT.ok : EXIT.finding;
   } catch (error) {
-    throw sqliteFault(error, dbPath) ?? error;
+    throw storeFault(error, dbPath) ?? error;
   } finally {
     await store.close();
   }

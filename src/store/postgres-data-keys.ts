@@ -1,0 +1,121 @@
+import type { DataKeyRepository } from './ports.js';
+import type { PgConnection } from './postgres-connection.js';
+
+const UPSERT = `INSERT INTO data_keys (subject, wrapped) SELECT * FROM unnest($1::text[], $2::bytea[])
+  ON CONFLICT (subject) DO UPDATE SET wrapped = EXCLUDED.wrapped`;
+
+/**
+ * The vault's wrapped data keys on PostgreSQL. The port is synchronous (the vault seals field
+ * by field inside an import), so reads are answered from a copy held in memory, loaded when
+ * the store opens and topped up at each `begin()`. Writes are held and go to the server as one
+ * statement just before the connection's next statement, in their place among the store's
+ * statements: a write made while the store's transaction is open is part of it and is undone
+ * with it, as on SQLite. A write's failure is reported by the next commit (or `flush`).
+ */
+export class PgDataKeys implements DataKeyRepository {
+  private readonly keys = new Map<string, Buffer>();
+  /** Undo records of writes made in the open transaction: subject and what it held before. */
+  private journal: [string, Buffer | undefined][] | undefined;
+  /** Puts not yet issued, in order (a later put of a subject replaces an earlier one). */
+  private held = new Map<string, Buffer>();
+  private pending: Promise<unknown>[] = [];
+  private failure: Error | undefined;
+  private added = 0;
+
+  constructor(private readonly c: PgConnection) {
+    c.holdWrites(() => this.issueHeld());
+  }
+
+  /**
+   * Reads the keys added since the last call (all of them the first time): another process
+   * may have added some, and a subject's key must never be made twice.
+   */
+  async load(): Promise<void> {
+    const rows = await this.c.arrays<[string, Buffer, number]>(
+      'SELECT subject, wrapped, added FROM data_keys WHERE added > $1 ORDER BY added',
+      [this.added],
+    );
+    for (const [subject, wrapped, added] of rows) {
+      if (!this.held.has(subject)) this.keys.set(subject, wrapped);
+      this.added = Math.max(this.added, added);
+    }
+  }
+
+  getWrappedKey(subject: string): Buffer | undefined {
+    return this.keys.get(subject);
+  }
+
+  putWrappedKey(subject: string, wrapped: Buffer): void {
+    this.remember(subject);
+    this.keys.set(subject, wrapped);
+    this.held.set(subject, wrapped);
+  }
+
+  deleteWrappedKey(subject: string): boolean {
+    if (!this.keys.has(subject)) return false;
+    this.remember(subject);
+    this.keys.delete(subject);
+    this.issueHeld();
+    this.track(this.c.enqueue('DELETE FROM data_keys WHERE subject = $1', [subject]));
+    return true;
+  }
+
+  someWrappedKey(): { subject: string; wrapped: Buffer } | undefined {
+    const first = this.keys.entries().next();
+    return first.done === true ? undefined : { subject: first.value[0], wrapped: first.value[1] };
+  }
+
+  /** The store's transaction began: writes from now on are undone by `rolledBack`. */
+  began(): void {
+    this.journal = [];
+  }
+
+  /** The transaction committed: its writes stay. */
+  committed(): void {
+    this.journal = undefined;
+  }
+
+  /** The transaction rolled back: the copy in memory forgets its writes too. */
+  rolledBack(): void {
+    for (const [subject, before] of (this.journal ?? []).reverse()) {
+      if (before === undefined) this.keys.delete(subject);
+      else this.keys.set(subject, before);
+    }
+    this.journal = undefined;
+    this.failure = undefined;
+    this.held.clear();
+    this.pending = [];
+  }
+
+  /** Issues the held writes and waits for every write issued so far; throws the first that failed. */
+  async flush(): Promise<void> {
+    this.issueHeld();
+    const pending = this.pending;
+    this.pending = [];
+    await Promise.all(pending);
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) throw failure;
+  }
+
+  private remember(subject: string): void {
+    this.journal?.push([subject, this.keys.get(subject)]);
+  }
+
+  /** The held puts as one statement, issued now (before whatever the connection runs next). */
+  private issueHeld(): void {
+    if (this.held.size === 0) return;
+    const subjects = [...this.held.keys()];
+    const wrapped = [...this.held.values()];
+    this.held = new Map();
+    this.track(this.c.enqueue(UPSERT, [subjects, wrapped]));
+  }
+
+  private track(write: Promise<unknown>): void {
+    this.pending.push(
+      write.catch((error: unknown) => {
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+      }),
+    );
+  }
+}

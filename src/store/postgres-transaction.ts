@@ -1,0 +1,196 @@
+import type { AccessEvent, DirectoryKind } from '../domain/index.js';
+import { StoreError } from './errors.js';
+import type {
+  AliasIssue,
+  BatchSummary,
+  DetectorState,
+  StoreTransaction,
+  StoredApproval,
+  StoredCheckpoint,
+  StoredDirectoryVersion,
+  StoredPolicySet,
+  StoredTile,
+  StoredToken,
+} from './ports.js';
+import type { PgConnection } from './postgres-connection.js';
+import type { PgDataKeys } from './postgres-data-keys.js';
+import { putApproval, recordAliasIssue } from './postgres-guard.js';
+import { putPolicySet, putToken } from './postgres-trust.js';
+import {
+  currentPayloads,
+  insertDirectoryVersions,
+  insertEvents,
+  putTiles,
+  writeDetectorState,
+} from './postgres-writers.js';
+
+/**
+ * The one open write transaction of a PostgreSQL store (`BEGIN` … `COMMIT` on its one
+ * connection). The ledger's records, tiles, size and checkpoint are written through it and
+ * land together or not at all, as on SQLite.
+ */
+export class PgTransaction implements StoreTransaction {
+  private open = true;
+
+  constructor(
+    private readonly c: PgConnection,
+    private readonly dataKeys: PgDataKeys,
+    private readonly onEnd: () => void,
+  ) {}
+
+  insertEvents(events: readonly AccessEvent[], firstLeaf: number): Promise<boolean[]> {
+    return this.step(() => insertEvents(this.c, events, firstLeaf));
+  }
+
+  /**
+   * Issues the writes and returns without waiting for the server: the import goes on hashing
+   * and parsing while they run (the connection runs statements in the order issued, so every
+   * later read sees them). A failure is thrown by the transaction's next step or its commit.
+   */
+  insertDirectoryVersions(versions: readonly StoredDirectoryVersion[]): Promise<void> {
+    return this.step(() => {
+      this.defer(insertDirectoryVersions(this.c, versions));
+      return Promise.resolve();
+    });
+  }
+
+  currentPayloads(kind: DirectoryKind, keys: readonly string[]): Promise<Map<string, string>> {
+    return this.step(() => currentPayloads(this.c, kind, keys));
+  }
+
+  putTiles(tiles: readonly StoredTile[]): Promise<void> {
+    return this.step(() => putTiles(this.c, tiles));
+  }
+
+  setLedgerSize(size: number): Promise<void> {
+    return this.exec(
+      `INSERT INTO meta (key, value) VALUES ('ledger.size', $1)
+         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+      [String(size)],
+    );
+  }
+
+  putCheckpoint(cp: StoredCheckpoint): Promise<void> {
+    return this.exec(
+      'INSERT INTO ledger_checkpoints (size, root_hash, note, created_at) VALUES ($1, $2, $3, $4)',
+      [cp.size, cp.rootHash, cp.note, cp.createdAt],
+    );
+  }
+
+  recordBatch(b: BatchSummary): Promise<void> {
+    return this.exec(
+      `INSERT INTO batches (source, started_at, finished_at, records, events, duplicates, rejected, ledger_size)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        b.source,
+        b.startedAt,
+        b.finishedAt,
+        b.records,
+        b.events,
+        b.duplicates,
+        b.rejected,
+        b.ledgerSize,
+      ],
+    );
+  }
+
+  putApproval(approval: StoredApproval): Promise<void> {
+    return this.step(() => putApproval(this.c, approval));
+  }
+
+  recordAliasIssue(issue: AliasIssue): Promise<void> {
+    return this.step(() => recordAliasIssue(this.c, issue));
+  }
+
+  putDetectorState(state: DetectorState): Promise<void> {
+    return this.step(() => writeDetectorState(this.c, state));
+  }
+
+  putPolicySet(set: StoredPolicySet): Promise<void> {
+    return this.step(() => putPolicySet(this.c, set));
+  }
+
+  putToken(token: StoredToken): Promise<void> {
+    return this.step(() => putToken(this.c, token));
+  }
+
+  /** Commits, after the vault's data key writes issued in the transaction have run. */
+  async commit(): Promise<void> {
+    this.ensureOpen();
+    this.open = false;
+    try {
+      await Promise.all(this.deferred);
+      this.throwDeferred();
+      await this.dataKeys.flush();
+      // after a failed statement PostgreSQL answers COMMIT by rolling back, without an error
+      const result = await this.c.query('COMMIT');
+      if (result.command !== 'COMMIT') {
+        throw new StoreError(
+          'NO_TRANSACTION',
+          `${this.c.target.label}: the transaction had failed and was rolled back, nothing was written`,
+        );
+      }
+      this.dataKeys.committed();
+    } catch (error) {
+      await this.c.run('ROLLBACK').catch(() => undefined);
+      this.dataKeys.rolledBack();
+      throw error;
+    } finally {
+      this.onEnd();
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.open) return;
+    this.open = false;
+    try {
+      await this.dataKeys.flush().catch(() => undefined);
+      await this.c.run('ROLLBACK');
+    } finally {
+      this.dataKeys.rolledBack();
+      this.onEnd();
+    }
+  }
+
+  private async step<T>(f: () => Promise<T>): Promise<T> {
+    this.ensureOpen();
+    this.throwDeferred();
+    try {
+      return await f();
+    } catch (error) {
+      // a write issued earlier may have failed first (this one then met an aborted transaction)
+      await Promise.all(this.deferred);
+      throw this.deferredFailure ?? error;
+    }
+  }
+
+  /** Writes issued and not waited for, and the first of them that failed. */
+  private deferred: Promise<void>[] = [];
+  private deferredFailure: Error | undefined;
+
+  private defer(write: Promise<unknown>): void {
+    this.deferred.push(
+      write.then(
+        () => undefined,
+        (error: unknown) => {
+          this.deferredFailure ??= error instanceof Error ? error : new Error(String(error));
+        },
+      ),
+    );
+  }
+
+  private throwDeferred(): void {
+    if (this.deferredFailure !== undefined) throw this.deferredFailure;
+  }
+
+  /** A statement run for its effect alone. */
+  private exec(sql: string, params: readonly unknown[]): Promise<void> {
+    return this.step(async () => {
+      await this.c.run(sql, params);
+    });
+  }
+
+  private ensureOpen(): void {
+    if (!this.open) throw new StoreError('NO_TRANSACTION', 'this transaction has ended');
+  }
+}
