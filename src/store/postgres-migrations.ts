@@ -151,6 +151,22 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     CREATE INDEX events_action ON events (action, leaf);
     `,
   ],
+  [
+    3,
+    `
+    -- Attribution (SQLite's migration 8): the sealed canary list, in planting order (each row
+    -- opaque without the master key), and keyed hashes of reviewer e-mail addresses.
+    CREATE TABLE attribution_canaries (
+      seq bigint PRIMARY KEY,
+      sealed text NOT NULL
+    );
+    CREATE TABLE reviewer_email_hashes (
+      hash bytea NOT NULL,
+      reviewer text COLLATE "C" NOT NULL,
+      PRIMARY KEY (hash, reviewer)
+    );
+    `,
+  ],
 ];
 
 /** The migrations' numbers, in the order they are applied. */

@@ -1,6 +1,7 @@
 import { formatTime } from '../domain/index.js';
 import { StoreError } from './errors.js';
 import type {
+  AttributionRepository,
   BatchRepository,
   DetectorStateRepository,
   DirectoryRepository,
@@ -15,6 +16,7 @@ import type {
   StoreTransaction,
   TokenRepository,
 } from './ports.js';
+import { PgAttribution } from './postgres-attribution.js';
 import { PgConnection, parsePgUrl } from './postgres-connection.js';
 import { pgFault } from './postgres-faults.js';
 import { PgDataKeys } from './postgres-data-keys.js';
@@ -66,6 +68,7 @@ export class PostgresStore implements Store {
   readonly detectorState: DetectorStateRepository;
   readonly tokens: TokenRepository;
   readonly policySets: PolicySetRepository;
+  readonly attribution: AttributionRepository;
   private inTransaction = false;
 
   private constructor(
@@ -85,6 +88,7 @@ export class PostgresStore implements Store {
     this.detectorState = new PgDetectorState(c, atomically);
     this.tokens = new PgTokens(c);
     this.policySets = new PgPolicySets(c);
+    this.attribution = new PgAttribution(c);
   }
 
   /** The URL as messages name it (no password). */

@@ -4,6 +4,7 @@ import type {
   AliasIssue,
   BatchSummary,
   DetectorState,
+  EmailHash,
   StoreTransaction,
   StoredApproval,
   StoredCheckpoint,
@@ -12,6 +13,7 @@ import type {
   StoredTile,
   StoredToken,
 } from './ports.js';
+import { putCanaries, putEmailHashes } from './postgres-attribution.js';
 import type { PgConnection } from './postgres-connection.js';
 import type { PgDataKeys } from './postgres-data-keys.js';
 import { putApproval, recordAliasIssue } from './postgres-guard.js';
@@ -112,6 +114,14 @@ export class PgTransaction implements StoreTransaction {
 
   putToken(token: StoredToken): Promise<void> {
     return this.step(() => putToken(this.c, token));
+  }
+
+  putCanaries(sealed: readonly string[]): Promise<void> {
+    return this.step(() => putCanaries(this.c, sealed));
+  }
+
+  putEmailHashes(rows: readonly EmailHash[]): Promise<void> {
+    return this.step(() => putEmailHashes(this.c, rows));
   }
 
   /** Commits, after the vault's data key writes issued in the transaction have run. */
