@@ -12,6 +12,7 @@ import {
   type CheckpointSink,
 } from '../ledger/index.js';
 import {
+  CasePseudonyms,
   RelayAliases,
   Vault,
   checkKeys,
@@ -39,6 +40,8 @@ export interface Wired {
   readonly ledger: Ledger;
   readonly vault: Vault;
   readonly aliases: RelayAliases;
+  /** Per-case pseudonyms of investigated employees (src/cases). */
+  readonly pseudonyms: CasePseudonyms;
   readonly now: () => string;
   close(): Promise<void>;
 }
@@ -79,6 +82,7 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
       ledger,
       vault,
       aliases: new RelayAliases(masterKey, resolveRelayDomain()),
+      pseudonyms: new CasePseudonyms(masterKey),
       now,
       close: async () => {
         await ledger.close();

@@ -30,6 +30,17 @@ export type {
   StoredFindings,
   StoredTile,
 } from './ports.js';
+export type {
+  AlertTriage,
+  CaseMember,
+  CaseMemberKind,
+  CaseNote,
+  CaseRepository,
+  CaseStatus,
+  CaseWriter,
+  StoredCase,
+  TriageState,
+} from './ports-cases.js';
 export { SqliteStore } from './sqlite-store.js';
 export { sqliteFault } from './sqlite-file.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';

@@ -5,6 +5,7 @@ import type {
   InterchangeRecord,
   TargetType,
 } from '../domain/index.js';
+import type { CaseRepository, CaseWriter } from './ports-cases.js';
 
 /**
  * The store's ports. Every SQL string lives in an adapter behind these interfaces
@@ -28,6 +29,8 @@ export interface Store {
   readonly tokens: TokenRepository;
   /** Every policy set proposed or activated, by hash. */
   readonly policySets: PolicySetRepository;
+  /** Investigations: cases, their members and notes, alert triage (migration 7). */
+  readonly cases: CaseRepository;
   /** Counts per kind, time span, employees per site and team. */
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
@@ -58,7 +61,7 @@ export interface StoredDirectoryVersion {
   readonly payload: string;
 }
 
-export interface StoreTransaction {
+export interface StoreTransaction extends CaseWriter {
   /**
    * Inserts events whose ids are new, giving the i-th new event the leaf `firstLeaf + i`.
    * Returns, per input event, whether it was new (false: a duplicate delivery, stored once).

@@ -178,6 +178,62 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     CREATE INDEX events_action ON events (action, leaf);
     `,
   ],
+  [
+    7,
+    `
+    -- Investigations (src/cases): cases, their subjects and linked alerts, notes, and what was
+    -- done with each alert. Every change is also a ledgered event (x-case.*, x-alert.*); these
+    -- tables are the working index.
+    CREATE TABLE cases (
+      id TEXT PRIMARY KEY,
+      title TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+      assignee TEXT,
+      opened_by TEXT NOT NULL,
+      opened_at TEXT NOT NULL,
+      reveal_requested_by TEXT,
+      revealed_by TEXT,
+      revealed_at TEXT,
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX cases_opened ON cases (opened_at DESC, id);
+    CREATE TABLE case_members (
+      case_id TEXT NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('alert', 'employee', 'seller')),
+      ref TEXT NOT NULL,
+      detail TEXT,                        -- an alert's canonical JSON as linked
+      added_at TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      PRIMARY KEY (case_id, kind, ref)
+    ) WITHOUT ROWID;
+    CREATE INDEX case_members_ref ON case_members (kind, ref, case_id);
+    CREATE TABLE case_notes (
+      id INTEGER PRIMARY KEY,
+      case_id TEXT NOT NULL,
+      author TEXT NOT NULL,
+      text TEXT NOT NULL,
+      at TEXT NOT NULL,
+      event_id TEXT NOT NULL
+    );
+    CREATE INDEX case_notes_case ON case_notes (case_id, id);
+    CREATE TABLE alert_triage (
+      alert_id TEXT PRIMARY KEY,
+      detector TEXT NOT NULL,
+      employee TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('acknowledged', 'dismissed', 'escalated')),
+      by TEXT NOT NULL,
+      at TEXT NOT NULL,
+      reason TEXT,
+      until TEXT,
+      case_id TEXT,
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX alert_triage_state ON alert_triage (state, until);
+    -- A case's timeline: every event of its subjects (as actor) and entities (as target).
+    CREATE INDEX events_actor ON events (actor, leaf);
+    CREATE INDEX events_target ON events (target_id, leaf);
+    `,
+  ],
 ];
 
 /** The migrations' numbers, in the order they are applied. */

@@ -35,6 +35,8 @@ import { chunked } from './chunks.js';
 import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
 import { SqliteDetectorState } from './sqlite-detector-state.js';
+import { SqliteCases } from './sqlite-cases.js';
+import type { CaseRepository } from './ports-cases.js';
 
 export interface SqliteStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
@@ -66,6 +68,7 @@ export class SqliteStore implements Store {
   readonly detectorState: DetectorStateRepository;
   readonly tokens: TokenRepository;
   readonly policySets: PolicySetRepository;
+  readonly cases: CaseRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
 
@@ -88,6 +91,7 @@ export class SqliteStore implements Store {
     this.detectorState = new SqliteDetectorState(db);
     this.tokens = new SqliteTokens(db);
     this.policySets = new SqlitePolicySets(db);
+    this.cases = new SqliteCases(db);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {

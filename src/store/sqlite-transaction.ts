@@ -19,6 +19,8 @@ import { SqliteGuardWriter } from './sqlite-guard.js';
 import { SqliteTrustWriter } from './sqlite-trust.js';
 import { tileId } from './sqlite-ledger.js';
 import { writeDetectorState } from './sqlite-detector-state.js';
+import { SqliteCasesWriter } from './sqlite-cases.js';
+import type { AlertTriage, CaseMember, CaseNote, StoredCase } from './ports-cases.js';
 
 /** The one open write transaction (`BEGIN IMMEDIATE` … `COMMIT`) of a SQLite store. */
 export class SqliteTransaction implements StoreTransaction {
@@ -27,6 +29,7 @@ export class SqliteTransaction implements StoreTransaction {
   private readonly directory: SqliteDirectoryWriter;
   private guardWriter: SqliteGuardWriter | undefined;
   private trustWriter: SqliteTrustWriter | undefined;
+  private casesWriter: SqliteCasesWriter | undefined;
   private readonly putTile: Database.Statement;
 
   constructor(
@@ -115,6 +118,27 @@ export class SqliteTransaction implements StoreTransaction {
 
   putToken(token: StoredToken): Promise<void> {
     return this.step(() => this.trust().putToken(token));
+  }
+
+  putCase(c: StoredCase): Promise<void> {
+    return this.step(() => this.cases().putCase(c));
+  }
+
+  putCaseMember(m: CaseMember): Promise<void> {
+    return this.step(() => this.cases().putCaseMember(m));
+  }
+
+  addCaseNote(n: CaseNote): Promise<void> {
+    return this.step(() => this.cases().addCaseNote(n));
+  }
+
+  putTriage(t: AlertTriage): Promise<void> {
+    return this.step(() => this.cases().putTriage(t));
+  }
+
+  private cases(): SqliteCasesWriter {
+    this.casesWriter ??= new SqliteCasesWriter(this.db);
+    return this.casesWriter;
   }
 
   private trust(): SqliteTrustWriter {

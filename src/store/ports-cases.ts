@@ -1,0 +1,89 @@
+import type { LeafEvent } from './ports.js';
+
+/** A case's state: open for investigation, or closed. */
+export type CaseStatus = 'open' | 'closed';
+
+/**
+ * An investigation: who opened it, who works it, and whether its employees' names have been
+ * revealed (a second person's approval of a reveal request).
+ */
+export interface StoredCase {
+  readonly id: string;
+  readonly title: string;
+  readonly status: CaseStatus;
+  readonly assignee?: string;
+  readonly openedBy: string;
+  readonly openedAt: string;
+  /** Who asked for the subjects' names to be revealed (pending until a second person approves). */
+  readonly revealRequestedBy?: string;
+  /** The second person who approved the reveal, and when. */
+  readonly revealedBy?: string;
+  readonly revealedAt?: string;
+  /** The event that recorded the case's opening. */
+  readonly eventId: string;
+}
+
+export type CaseMemberKind = 'alert' | 'employee' | 'seller';
+
+/** A subject (employee, seller) or a linked alert of a case. */
+export interface CaseMember {
+  readonly caseId: string;
+  readonly kind: CaseMemberKind;
+  readonly ref: string;
+  /** For an alert: canonical JSON of the alert as it was linked (alert ids are per run). */
+  readonly detail?: string;
+  readonly addedAt: string;
+  readonly eventId: string;
+}
+
+export interface CaseNote {
+  readonly caseId: string;
+  readonly author: string;
+  readonly text: string;
+  readonly at: string;
+  readonly eventId: string;
+}
+
+export type TriageState = 'acknowledged' | 'dismissed' | 'escalated';
+
+/**
+ * What an investigator did with an alert. A dismissal suppresses alerts of the same detector
+ * about the same employee until `until`.
+ */
+export interface AlertTriage {
+  readonly alertId: string;
+  readonly detector: string;
+  readonly employee: string;
+  readonly state: TriageState;
+  readonly by: string;
+  readonly at: string;
+  readonly reason?: string;
+  readonly until?: string;
+  readonly caseId?: string;
+  readonly eventId: string;
+}
+
+/** Cases, their members and notes, and alert triage (migration 7), read side. */
+export interface CaseRepository {
+  get(id: string): Promise<StoredCase | undefined>;
+  /** Every case, newest first. */
+  list(): Promise<StoredCase[]>;
+  /** A case's subjects and alerts, in the order they were added. */
+  members(caseId: string): Promise<CaseMember[]>;
+  notes(caseId: string): Promise<CaseNote[]>;
+  triage(alertId: string): Promise<AlertTriage | undefined>;
+  /** Every dismissal (expired ones too: the caller compares `until` with its clock). */
+  dismissals(): Promise<AlertTriage[]>;
+  /** The cases an employee or seller is a subject of. */
+  casesOf(kind: CaseMemberKind, ref: string): Promise<string[]>;
+  /** Stored events whose actor is one of `actors` or whose target id is one of `targets`, in leaf order. */
+  eventsAbout(actors: readonly string[], targets: readonly string[]): Promise<LeafEvent[]>;
+}
+
+/** Case writes, inside a store transaction. */
+export interface CaseWriter {
+  putCase(c: StoredCase): Promise<void>;
+  putCaseMember(m: CaseMember): Promise<void>;
+  addCaseNote(n: CaseNote): Promise<void>;
+  putTriage(t: AlertTriage): Promise<void>;
+}

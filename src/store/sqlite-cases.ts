@@ -1,0 +1,222 @@
+import type Database from 'better-sqlite3';
+import type { LeafEvent } from './ports.js';
+import type {
+  AlertTriage,
+  CaseMember,
+  CaseMemberKind,
+  CaseNote,
+  CaseRepository,
+  StoredCase,
+} from './ports-cases.js';
+import { rowToEvent, type EventRow } from './sqlite-rows.js';
+
+interface CaseRow {
+  id: string;
+  title: string;
+  status: StoredCase['status'];
+  assignee: string | null;
+  opened_by: string;
+  opened_at: string;
+  reveal_requested_by: string | null;
+  revealed_by: string | null;
+  revealed_at: string | null;
+  event_id: string;
+}
+
+interface MemberRow {
+  case_id: string;
+  kind: CaseMemberKind;
+  ref: string;
+  detail: string | null;
+  added_at: string;
+  event_id: string;
+}
+
+interface TriageRow {
+  alert_id: string;
+  detector: string;
+  employee: string;
+  state: AlertTriage['state'];
+  by: string;
+  at: string;
+  reason: string | null;
+  until: string | null;
+  case_id: string | null;
+  event_id: string;
+}
+
+/** Cases, their members and notes, and alert triage: read side. */
+export class SqliteCases implements CaseRepository {
+  constructor(private readonly db: Database.Database) {}
+
+  get(id: string): Promise<StoredCase | undefined> {
+    const row = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;
+    return Promise.resolve(row && caseOf(row));
+  }
+
+  list(): Promise<StoredCase[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM cases ORDER BY opened_at DESC, id')
+      .all() as CaseRow[];
+    return Promise.resolve(rows.map(caseOf));
+  }
+
+  members(caseId: string): Promise<CaseMember[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM case_members WHERE case_id = ? ORDER BY added_at, kind, ref')
+      .all(caseId) as MemberRow[];
+    return Promise.resolve(rows.map(memberOf));
+  }
+
+  notes(caseId: string): Promise<CaseNote[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM case_notes WHERE case_id = ? ORDER BY id')
+      .all(caseId) as { case_id: string; author: string; text: string; at: string; event_id: string }[];
+    return Promise.resolve(
+      rows.map((r) => ({
+        caseId: r.case_id,
+        author: r.author,
+        text: r.text,
+        at: r.at,
+        eventId: r.event_id,
+      })),
+    );
+  }
+
+  triage(alertId: string): Promise<AlertTriage | undefined> {
+    const row = this.db.prepare('SELECT * FROM alert_triage WHERE alert_id = ?').get(alertId) as
+      TriageRow | undefined;
+    return Promise.resolve(row && triageOf(row));
+  }
+
+  dismissals(): Promise<AlertTriage[]> {
+    const rows = this.db
+      .prepare("SELECT * FROM alert_triage WHERE state = 'dismissed' ORDER BY until")
+      .all() as TriageRow[];
+    return Promise.resolve(rows.map(triageOf));
+  }
+
+  casesOf(kind: CaseMemberKind, ref: string): Promise<string[]> {
+    const ids = this.db
+      .prepare('SELECT case_id FROM case_members WHERE kind = ? AND ref = ? ORDER BY case_id')
+      .pluck()
+      .all(kind, ref) as string[];
+    return Promise.resolve(ids);
+  }
+
+  eventsAbout(actors: readonly string[], targets: readonly string[]): Promise<LeafEvent[]> {
+    const byActor = this.db.prepare('SELECT * FROM events WHERE actor = ? ORDER BY leaf');
+    const byTarget = this.db.prepare('SELECT * FROM events WHERE target_id = ? ORDER BY leaf');
+    const found = new Map<number, EventRow>();
+    for (const a of actors) for (const r of byActor.all(a) as EventRow[]) found.set(r.leaf, r);
+    for (const t of targets) for (const r of byTarget.all(t) as EventRow[]) found.set(r.leaf, r);
+    return Promise.resolve(
+      [...found.values()]
+        .sort((x, y) => x.leaf - y.leaf)
+        .map((row) => ({ leaf: row.leaf, event: rowToEvent(row) })),
+    );
+  }
+}
+
+/** Case writes inside the open transaction. */
+export class SqliteCasesWriter {
+  constructor(private readonly db: Database.Database) {}
+
+  putCase(c: StoredCase): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO cases (id, title, status, assignee, opened_by, opened_at,
+           reveal_requested_by, revealed_by, revealed_at, event_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        c.id,
+        c.title,
+        c.status,
+        c.assignee ?? null,
+        c.openedBy,
+        c.openedAt,
+        c.revealRequestedBy ?? null,
+        c.revealedBy ?? null,
+        c.revealedAt ?? null,
+        c.eventId,
+      );
+  }
+
+  putCaseMember(m: CaseMember): void {
+    this.db
+      .prepare(
+        `INSERT OR IGNORE INTO case_members (case_id, kind, ref, detail, added_at, event_id)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(m.caseId, m.kind, m.ref, m.detail ?? null, m.addedAt, m.eventId);
+  }
+
+  addCaseNote(n: CaseNote): void {
+    this.db
+      .prepare('INSERT INTO case_notes (case_id, author, text, at, event_id) VALUES (?, ?, ?, ?, ?)')
+      .run(n.caseId, n.author, n.text, n.at, n.eventId);
+  }
+
+  putTriage(t: AlertTriage): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO alert_triage (alert_id, detector, employee, state, by, at, reason,
+           until, case_id, event_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        t.alertId,
+        t.detector,
+        t.employee,
+        t.state,
+        t.by,
+        t.at,
+        t.reason ?? null,
+        t.until ?? null,
+        t.caseId ?? null,
+        t.eventId,
+      );
+  }
+}
+
+function caseOf(r: CaseRow): StoredCase {
+  return {
+    id: r.id,
+    title: r.title,
+    status: r.status,
+    ...(r.assignee === null ? {} : { assignee: r.assignee }),
+    openedBy: r.opened_by,
+    openedAt: r.opened_at,
+    ...(r.reveal_requested_by === null ? {} : { revealRequestedBy: r.reveal_requested_by }),
+    ...(r.revealed_by === null ? {} : { revealedBy: r.revealed_by }),
+    ...(r.revealed_at === null ? {} : { revealedAt: r.revealed_at }),
+    eventId: r.event_id,
+  };
+}
+
+function memberOf(r: MemberRow): CaseMember {
+  return {
+    caseId: r.case_id,
+    kind: r.kind,
+    ref: r.ref,
+    ...(r.detail === null ? {} : { detail: r.detail }),
+    addedAt: r.added_at,
+    eventId: r.event_id,
+  };
+}
+
+function triageOf(r: TriageRow): AlertTriage {
+  return {
+    alertId: r.alert_id,
+    detector: r.detector,
+    employee: r.employee,
+    state: r.state,
+    by: r.by,
+    at: r.at,
+    ...(r.reason === null ? {} : { reason: r.reason }),
+    ...(r.until === null ? {} : { until: r.until }),
+    ...(r.case_id === null ? {} : { caseId: r.case_id }),
+    eventId: r.event_id,
+  };
+}
