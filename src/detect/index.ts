@@ -16,3 +16,4 @@ export { EMPTY_PROFILE, JOB_FUNCTIONS, parseOrgProfile } from './org-profile.js'
 export type { JobFunction, OrgProfile } from './org-profile.js';
 export { BEHAVIOURS } from './peers.js';
 export type { Behaviour, PeerGroupReport } from './peers.js';
+export { applySuppressions } from './suppress.js';

@@ -36,3 +36,5 @@ export type { Identity, ProposedPolicySet } from './operation.js';
 export { PURPOSE_BOUND } from './request.js';
 export { checkAliasIndex, resolveAlias } from './alias-index.js';
 export type { AliasIndexProblem, AliasResolution } from './alias-index.js';
+export { Recorder } from './recorder.js';
+export type { Entry as RecorderEntry } from './recorder.js';

@@ -71,7 +71,13 @@ export class SqliteCases implements CaseRepository {
   notes(caseId: string): Promise<CaseNote[]> {
     const rows = this.db
       .prepare('SELECT * FROM case_notes WHERE case_id = ? ORDER BY id')
-      .all(caseId) as { case_id: string; author: string; text: string; at: string; event_id: string }[];
+      .all(caseId) as {
+      case_id: string;
+      author: string;
+      text: string;
+      at: string;
+      event_id: string;
+    }[];
     return Promise.resolve(
       rows.map((r) => ({
         caseId: r.case_id,
@@ -154,7 +160,9 @@ export class SqliteCasesWriter {
 
   addCaseNote(n: CaseNote): void {
     this.db
-      .prepare('INSERT INTO case_notes (case_id, author, text, at, event_id) VALUES (?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO case_notes (case_id, author, text, at, event_id) VALUES (?, ?, ?, ?, ?)',
+      )
       .run(n.caseId, n.author, n.text, n.at, n.eventId);
   }
 

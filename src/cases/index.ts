@@ -1,0 +1,20 @@
+// Investigations: alert triage, cases (pseudonymous subjects, ledgered looks), timelines with
+// inclusion proofs, and evidence bundles verified offline.
+export { CaseError } from './errors.js';
+export type { CaseErrorCode } from './errors.js';
+export type { CaseDeps } from './record.js';
+export { acknowledge, dismiss, escalate, suppressions } from './triage.js';
+export {
+  addNote,
+  addSubject,
+  approveReveal,
+  assign,
+  closeCase,
+  linkAlert,
+  openCase,
+  requestReveal,
+} from './case-book.js';
+export { lookAtCase } from './view.js';
+export type { CaseView, LookPurpose } from './view.js';
+export { caseTimeline } from './timeline.js';
+export type { Timeline, TimelineEntry } from './timeline.js';
