@@ -18,3 +18,7 @@ export { lookAtCase } from './view.js';
 export type { CaseView, LookPurpose } from './view.js';
 export { caseTimeline } from './timeline.js';
 export type { Timeline, TimelineEntry } from './timeline.js';
+export { exportCase } from './bundle-write.js';
+export type { ExportDeps, ExportResult } from './bundle-write.js';
+export { verifyBundle } from './bundle-verify.js';
+export type { BundleReport } from './bundle-verify.js';
