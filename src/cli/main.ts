@@ -15,6 +15,7 @@ import { registerWitnessCommands } from './commands/witness.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerPolicyActivate } from './commands/policy-activate.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerCaseCommands } from './commands/case.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
@@ -241,6 +242,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     (c) => (code = c),
   );
   registerTokenCommands(program, dbOption, io, (c) => (code = c));
+  registerCaseCommands(program, dbOption, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);

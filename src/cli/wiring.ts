@@ -8,6 +8,7 @@ import {
   generateSignerKey,
   openNote,
   parseSignerKeyName,
+  signNote,
   verifierKeyFromSigner,
   type CheckpointSink,
 } from '../ledger/index.js';
@@ -42,6 +43,8 @@ export interface Wired {
   readonly aliases: RelayAliases;
   /** Per-case pseudonyms of investigated employees (src/cases). */
   readonly pseudonyms: CasePseudonyms;
+  /** Signs a note's text with the ledger's key (an evidence bundle's manifest). */
+  signNote(text: string): string;
   readonly now: () => string;
   close(): Promise<void>;
 }
@@ -83,6 +86,7 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
       vault,
       aliases: new RelayAliases(masterKey, resolveRelayDomain()),
       pseudonyms: new CasePseudonyms(masterKey),
+      signNote: (text) => signNote(text, [signerKey]),
       now,
       close: async () => {
         await ledger.close();

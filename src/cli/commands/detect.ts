@@ -1,7 +1,8 @@
 import pc from 'picocolors';
 import type { AccessEvent, Alert, Findings, RiskEntry } from '../../domain/index.js';
 import { SEVERITIES, atLeast } from '../../domain/index.js';
-import { DetectionEngine } from '../../detect/index.js';
+import { DetectionEngine, applySuppressions } from '../../detect/index.js';
+import { suppressions } from '../../cases/index.js';
 import { loadOrgProfile } from '../org.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
@@ -173,10 +174,13 @@ export function alertTable(alerts: readonly Alert[]): string {
   const colour = (s: string): string =>
     s === 'critical' || s === 'high' ? pc.red(s) : s === 'medium' ? pc.yellow(s) : s;
   return table(
-    ['event time', 'severity', 'employee', 'detector', 'sellers', 'summary'],
+    ['alert', 'event time', 'severity', 'employee', 'detector', 'sellers', 'summary'],
     alerts.map((a) => [
+      a.id,
       a.eventTime,
-      colour(a.severity),
+      a.suppressed
+        ? pc.dim(`${a.severity} (dismissed until ${a.suppressed.until})`)
+        : colour(a.severity),
       a.employeeId,
       a.detector,
       a.sellerIds.slice(0, 3).join(' '),
@@ -205,9 +209,11 @@ export async function alertsCommand(
 ): Promise<number> {
   const { findings } = await currentFindings(w, io, flags.org);
   const floor = (flags.severity ?? 'low') as Alert['severity'];
-  const shown = byTime(findings).alerts.filter((a) => atLeast(a.severity, floor));
+  // dismissals are data for detection (detect cannot read cases): shown, marked, not counted
+  const marked = applySuppressions(byTime(findings).alerts, await suppressions(w), w.now());
+  const shown = marked.filter((a) => atLeast(a.severity, floor));
   io.out(flags.json ? `${json(shown)}\n` : `${alertTable(shown)}\n`);
-  return shown.length > 0 ? EXIT.finding : EXIT.ok;
+  return shown.some((a) => !a.suppressed) ? EXIT.finding : EXIT.ok;
 }
 
 function byTime(f: Findings): Findings {
