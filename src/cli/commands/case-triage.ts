@@ -1,4 +1,4 @@
-import type { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { acknowledge, dismiss, escalate } from '../../cases/index.js';
 import { actingEmployee, type IdentityFlags } from '../identity.js';
 import { EXIT } from '../exit.js';
