@@ -119,3 +119,21 @@ describe('warden case dismiss', () => {
     expect(after.code).toBe(shown.some((a) => !a.suppressed) ? 1 : 0);
   });
 });
+
+describe('warden erase under a legal hold', () => {
+  it('waits for the release (exit 1), then the release carries it out', async () => {
+    const ingest = join(dir.path, 'rv.ndjson');
+    writeFileSync(ingest, line({ v: 1, kind: 'reviewer', id: 'rv-1', email: 'jane@example.com' }));
+    expect((await runCli(['ingest', ingest, '--db', db])).code).toBe(0);
+    const opened = await runCli(['case', 'open', '--title', 'bought reviews', ...as('inv-1')]);
+    const id = (JSON.parse(opened.out) as { id: string }).id;
+    expect((await runCli(['case', 'add', id, '--reviewer', 'rv-1', ...as('inv-1')])).code).toBe(0);
+    expect((await runCli(['case', 'hold', id, '--reason', 'court', ...as('inv-1')])).code).toBe(0);
+    const waiting = await runCli(['erase', 'rv-1', ...as('inv-2')]);
+    expect(waiting.code).toBe(1);
+    expect(JSON.parse(waiting.out)).toEqual({ erased: false, subject: 'rv-1', waitingFor: [id] });
+    const released = await runCli(['case', 'release', id, ...as('inv-1')]);
+    expect(JSON.parse(released.out)).toMatchObject({ erased: ['rv-1'] });
+    expect((await runCli(['erase', 'rv-1', ...as('inv-2')])).code).toBe(0);
+  });
+});

@@ -42,7 +42,7 @@ export async function addSubject(
   deps: CaseDeps,
   caseId: string,
   actor: string,
-  kind: 'employee' | 'seller',
+  kind: 'employee' | 'seller' | 'reviewer',
   ref: string,
 ): Promise<void> {
   await openCaseOrThrow(deps, caseId);

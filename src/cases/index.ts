@@ -22,3 +22,5 @@ export { exportCase } from './bundle-write.js';
 export type { ExportDeps, ExportResult } from './bundle-write.js';
 export { verifyBundle } from './bundle-verify.js';
 export type { BundleReport } from './bundle-verify.js';
+export { hold, releaseHold, requestErasure } from './hold.js';
+export type { ErasureOutcome, ReleaseResult } from './hold.js';

@@ -11,7 +11,10 @@ export type LookPurpose = 'view' | 'timeline' | 'export';
 export interface CaseView {
   readonly case: StoredCase;
   readonly revealed: boolean;
-  readonly subjects: readonly { readonly kind: 'employee' | 'seller'; readonly ref: string }[];
+  readonly subjects: readonly {
+    readonly kind: 'employee' | 'seller' | 'reviewer';
+    readonly ref: string;
+  }[];
   readonly alerts: readonly Alert[];
   readonly notes: readonly CaseNote[];
   /** The event that recorded this look. */
@@ -49,7 +52,7 @@ export async function lookAtCase(
     revealed,
     subjects: members
       .filter((m) => m.kind !== 'alert')
-      .map((m) => ({ kind: m.kind as 'employee' | 'seller', ref: mask(m.ref) })),
+      .map((m) => ({ kind: m.kind as 'employee' | 'seller' | 'reviewer', ref: mask(m.ref) })),
     alerts: members
       .filter((m) => m.kind === 'alert' && m.detail !== undefined)
       .map((m) => mask(JSON.parse(m.detail ?? '{}') as Alert)),

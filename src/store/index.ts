@@ -38,6 +38,7 @@ export type {
   CaseRepository,
   CaseStatus,
   CaseWriter,
+  ErasureRequest,
   StoredCase,
   TriageState,
 } from './ports-cases.js';

@@ -19,11 +19,14 @@ export interface StoredCase {
   /** The second person who approved the reveal, and when. */
   readonly revealedBy?: string;
   readonly revealedAt?: string;
+  /** Legal hold: set while the case holds its subjects' records against erasure. */
+  readonly heldAt?: string;
+  readonly heldBy?: string;
   /** The event that recorded the case's opening. */
   readonly eventId: string;
 }
 
-export type CaseMemberKind = 'alert' | 'employee' | 'seller';
+export type CaseMemberKind = 'alert' | 'employee' | 'seller' | 'reviewer';
 
 /** A subject (employee, seller) or a linked alert of a case. */
 export interface CaseMember {
@@ -76,6 +79,8 @@ export interface CaseRepository {
   dismissals(): Promise<AlertTriage[]>;
   /** The cases an employee or seller is a subject of. */
   casesOf(kind: CaseMemberKind, ref: string): Promise<string[]>;
+  /** Erasures waiting for a legal hold's release, oldest first. */
+  erasureRequests(): Promise<ErasureRequest[]>;
   /** Stored events whose actor is one of `actors` or whose target id is one of `targets`, in leaf order. */
   eventsAbout(actors: readonly string[], targets: readonly string[]): Promise<LeafEvent[]>;
 }
@@ -86,4 +91,14 @@ export interface CaseWriter {
   putCaseMember(m: CaseMember): Promise<void>;
   addCaseNote(n: CaseNote): Promise<void>;
   putTriage(t: AlertTriage): Promise<void>;
+  putErasureRequest(r: ErasureRequest): Promise<void>;
+  deleteErasureRequest(subject: string): Promise<void>;
+}
+
+/** An erasure asked for while a legal hold names the person. */
+export interface ErasureRequest {
+  readonly subject: string;
+  readonly requestedBy: string;
+  readonly requestedAt: string;
+  readonly eventId: string;
 }

@@ -251,6 +251,8 @@ export interface DataKeyRepository {
   /** Any one stored wrapped key (to check a master key against the data it wraps). */
   someWrappedKey(): { subject: string; wrapped: Buffer } | undefined;
   deleteWrappedKey(subject: string): boolean;
+  /** The cases whose legal hold names `subject` (a reviewer, employee or seller id); none: []. */
+  holdsOn(subject: string): string[];
 }
 
 export interface BatchSummary {

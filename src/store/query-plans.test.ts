@@ -228,6 +228,13 @@ async function workload(store: SqliteStore): Promise<void> {
     until: 'later',
     eventId: 'ev-1',
   });
+  await tx.putErasureRequest({
+    subject: 'rv-1',
+    requestedBy: 'e-2',
+    requestedAt: 'now',
+    eventId: 'ev-1',
+  });
+  await tx.deleteErasureRequest('rv-9');
   await tx.commit();
   await readEverything(store);
 }
@@ -289,6 +296,8 @@ async function readEverything(store: SqliteStore): Promise<void> {
   await store.cases.dismissals();
   await store.cases.casesOf('employee', 'e-1');
   await store.cases.eventsAbout(['e-1'], ['k-2']);
+  await store.cases.erasureRequests();
+  store.dataKeys.holdsOn('e-1');
 }
 
 describe('the SQLite adapter’s query plans', () => {

@@ -6,6 +6,7 @@ import type {
   CaseMemberKind,
   CaseNote,
   CaseRepository,
+  ErasureRequest,
   StoredCase,
 } from './ports-cases.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
@@ -20,6 +21,8 @@ interface CaseRow {
   reveal_requested_by: string | null;
   revealed_by: string | null;
   revealed_at: string | null;
+  held_at: string | null;
+  held_by: string | null;
   event_id: string;
 }
 
@@ -110,6 +113,20 @@ export class SqliteCases implements CaseRepository {
     return Promise.resolve(ids);
   }
 
+  erasureRequests(): Promise<ErasureRequest[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM erasure_requests ORDER BY requested_at, subject')
+      .all() as { subject: string; requested_by: string; requested_at: string; event_id: string }[];
+    return Promise.resolve(
+      rows.map((r) => ({
+        subject: r.subject,
+        requestedBy: r.requested_by,
+        requestedAt: r.requested_at,
+        eventId: r.event_id,
+      })),
+    );
+  }
+
   eventsAbout(actors: readonly string[], targets: readonly string[]): Promise<LeafEvent[]> {
     const byActor = this.db.prepare('SELECT * FROM events WHERE actor = ? ORDER BY leaf');
     const byTarget = this.db.prepare('SELECT * FROM events WHERE target_id = ? ORDER BY leaf');
@@ -132,8 +149,8 @@ export class SqliteCasesWriter {
     this.db
       .prepare(
         `INSERT OR REPLACE INTO cases (id, title, status, assignee, opened_by, opened_at,
-           reveal_requested_by, revealed_by, revealed_at, event_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           reveal_requested_by, revealed_by, revealed_at, held_at, held_by, event_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         c.id,
@@ -145,6 +162,8 @@ export class SqliteCasesWriter {
         c.revealRequestedBy ?? null,
         c.revealedBy ?? null,
         c.revealedAt ?? null,
+        c.heldAt ?? null,
+        c.heldBy ?? null,
         c.eventId,
       );
   }
@@ -188,6 +207,34 @@ export class SqliteCasesWriter {
   }
 }
 
+/** Erasure requests inside the open transaction. */
+export function putErasureRequest(db: Database.Database, r: ErasureRequest): void {
+  db.prepare(
+    `INSERT OR IGNORE INTO erasure_requests (subject, requested_by, requested_at, event_id)
+     VALUES (?, ?, ?, ?)`,
+  ).run(r.subject, r.requestedBy, r.requestedAt, r.eventId);
+}
+
+export function deleteErasureRequest(db: Database.Database, subject: string): void {
+  db.prepare('DELETE FROM erasure_requests WHERE subject = ?').run(subject);
+}
+
+/** The held cases that name `subject` (any member kind); [] before migration 7. */
+export function holdsOn(db: Database.Database, subject: string): string[] {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'case_members'")
+    .get();
+  if (table === undefined) return [];
+  return db
+    .prepare(
+      `SELECT c.id FROM case_members m JOIN cases c ON c.id = m.case_id
+       WHERE m.kind IN ('employee', 'seller', 'reviewer') AND m.ref = ? AND c.held_at IS NOT NULL
+       ORDER BY c.id`,
+    )
+    .pluck()
+    .all(subject) as string[];
+}
+
 function caseOf(r: CaseRow): StoredCase {
   return {
     id: r.id,
@@ -199,6 +246,8 @@ function caseOf(r: CaseRow): StoredCase {
     ...(r.reveal_requested_by === null ? {} : { revealRequestedBy: r.reveal_requested_by }),
     ...(r.revealed_by === null ? {} : { revealedBy: r.revealed_by }),
     ...(r.revealed_at === null ? {} : { revealedAt: r.revealed_at }),
+    ...(r.held_at === null ? {} : { heldAt: r.held_at }),
+    ...(r.held_by === null ? {} : { heldBy: r.held_by }),
     eventId: r.event_id,
   };
 }

@@ -194,12 +194,14 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
       reveal_requested_by TEXT,
       revealed_by TEXT,
       revealed_at TEXT,
+      held_at TEXT,                       -- legal hold: its subjects' data cannot be erased
+      held_by TEXT,
       event_id TEXT NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX cases_opened ON cases (opened_at DESC, id);
     CREATE TABLE case_members (
       case_id TEXT NOT NULL,
-      kind TEXT NOT NULL CHECK (kind IN ('alert', 'employee', 'seller')),
+      kind TEXT NOT NULL CHECK (kind IN ('alert', 'employee', 'seller', 'reviewer')),
       ref TEXT NOT NULL,
       detail TEXT,                        -- an alert's canonical JSON as linked
       added_at TEXT NOT NULL,
@@ -229,6 +231,14 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
       event_id TEXT NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX alert_triage_state ON alert_triage (state, until);
+    -- Erasures asked for while a legal hold names the person: carried out when the last
+    -- hold on them is released.
+    CREATE TABLE erasure_requests (
+      subject TEXT PRIMARY KEY,
+      requested_by TEXT NOT NULL,
+      requested_at TEXT NOT NULL,
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
     -- A case's timeline: every event of its subjects (as actor) and entities (as target).
     CREATE INDEX events_actor ON events (actor, leaf);
     CREATE INDEX events_target ON events (target_id, leaf);

@@ -35,7 +35,7 @@ import { chunked } from './chunks.js';
 import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
 import { SqliteDetectorState } from './sqlite-detector-state.js';
-import { SqliteCases } from './sqlite-cases.js';
+import { SqliteCases, holdsOn } from './sqlite-cases.js';
 import type { CaseRepository } from './ports-cases.js';
 
 export interface SqliteStoreOptions {
@@ -257,7 +257,7 @@ class SqliteDataKeys implements DataKeyRepository {
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly anyStmt: Database.Statement;
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.anyStmt = db.prepare('SELECT subject, wrapped FROM data_keys LIMIT 1');
     this.getStmt = db.prepare('SELECT wrapped FROM data_keys WHERE subject = ?').pluck();
     this.putStmt = db.prepare('INSERT OR REPLACE INTO data_keys (subject, wrapped) VALUES (?, ?)');
@@ -274,6 +274,9 @@ class SqliteDataKeys implements DataKeyRepository {
   }
   someWrappedKey(): { subject: string; wrapped: Buffer } | undefined {
     return this.anyStmt.get() as { subject: string; wrapped: Buffer } | undefined;
+  }
+  holdsOn(subject: string): string[] {
+    return holdsOn(this.db, subject);
   }
 }
 

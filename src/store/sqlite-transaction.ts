@@ -19,8 +19,14 @@ import { SqliteGuardWriter } from './sqlite-guard.js';
 import { SqliteTrustWriter } from './sqlite-trust.js';
 import { tileId } from './sqlite-ledger.js';
 import { writeDetectorState } from './sqlite-detector-state.js';
-import { SqliteCasesWriter } from './sqlite-cases.js';
-import type { AlertTriage, CaseMember, CaseNote, StoredCase } from './ports-cases.js';
+import { SqliteCasesWriter, deleteErasureRequest, putErasureRequest } from './sqlite-cases.js';
+import type {
+  AlertTriage,
+  CaseMember,
+  CaseNote,
+  ErasureRequest,
+  StoredCase,
+} from './ports-cases.js';
 
 /** The one open write transaction (`BEGIN IMMEDIATE` … `COMMIT`) of a SQLite store. */
 export class SqliteTransaction implements StoreTransaction {
@@ -134,6 +140,14 @@ export class SqliteTransaction implements StoreTransaction {
 
   putTriage(t: AlertTriage): Promise<void> {
     return this.step(() => this.cases().putTriage(t));
+  }
+
+  putErasureRequest(r: ErasureRequest): Promise<void> {
+    return this.step(() => putErasureRequest(this.db, r));
+  }
+
+  deleteErasureRequest(subject: string): Promise<void> {
+    return this.step(() => deleteErasureRequest(this.db, subject));
   }
 
   private cases(): SqliteCasesWriter {

@@ -21,6 +21,7 @@ import { withDb, type Wired } from '../wiring.js';
 import { caseDeps } from './case-deps.js';
 import { caseText, timelineText } from './case-render.js';
 import { registerTriage } from './case-triage.js';
+import { registerHolds } from './case-hold.js';
 
 type Flags = IdentityFlags & { db?: string; json?: boolean };
 type Act = (
@@ -49,6 +50,7 @@ export function registerCaseCommands(
     .command('case')
     .description('investigations: alert triage, cases, timelines, evidence');
   registerTriage(cases, acting, io, setCode);
+  registerHolds(program, cases, acting, io, setCode);
 
   /** A step as the acting employee: its result printed as JSON or as one line of text. */
   const step = (c: Command, act: Act, say: (r: unknown, args: string[]) => string): void => {
@@ -81,7 +83,8 @@ export function registerCaseCommands(
       .description('add a subject: an employee or a seller under investigation')
       .argument('<case>')
       .option('--employee <id>')
-      .option('--seller <id>'),
+      .option('--seller <id>')
+      .option('--reviewer <id>'),
     (w, who, o) => {
       const [kind, ref] = subjectOf(o);
       return addSubject(caseDeps(w), o['$0'] ?? '', who, kind, ref);
@@ -187,12 +190,15 @@ export function registerCaseCommands(
   registerEvidence(program, io, setCode);
 }
 
-function subjectOf(o: Record<string, string | undefined>): ['employee' | 'seller', string] {
-  const e = o['employee'];
-  const s = o['seller'];
-  if ((e === undefined) === (s === undefined))
-    throw new UsageError('give one of --employee ID or --seller ID');
-  return e === undefined ? ['seller', s ?? ''] : ['employee', e];
+function subjectOf(
+  o: Record<string, string | undefined>,
+): ['employee' | 'seller' | 'reviewer', string] {
+  const given = (['employee', 'seller', 'reviewer'] as const).filter((k) => o[k] !== undefined);
+  const kind = given[0];
+  if (given.length !== 1 || kind === undefined) {
+    throw new UsageError('give one of --employee ID, --seller ID or --reviewer ID');
+  }
+  return [kind, o[kind] ?? ''];
 }
 
 /** `warden evidence verify DIR`: offline, no database. */
