@@ -38,6 +38,8 @@ export type {
   CaseRepository,
   CaseStatus,
   CaseWriter,
+  AccessState,
+  OutboxCommand,
   ErasureRequest,
   StoredCase,
   TriageState,

@@ -79,6 +79,10 @@ export interface CaseRepository {
   dismissals(): Promise<AlertTriage[]>;
   /** The cases an employee or seller is a subject of. */
   casesOf(kind: CaseMemberKind, ref: string): Promise<string[]>;
+  /** Whether an enforcement measure suspended or revoked an employee's access. */
+  accessOf(employee: string): Promise<AccessState | undefined>;
+  /** Outbox commands not yet delivered, oldest first; or all of them. */
+  outbox(which: 'pending' | 'all'): Promise<OutboxCommand[]>;
   /** Erasures waiting for a legal hold's release, oldest first. */
   erasureRequests(): Promise<ErasureRequest[]>;
   /** Stored events whose actor is one of `actors` or whose target id is one of `targets`, in leaf order. */
@@ -92,6 +96,11 @@ export interface CaseWriter {
   addCaseNote(n: CaseNote): Promise<void>;
   putTriage(t: AlertTriage): Promise<void>;
   putErasureRequest(r: ErasureRequest): Promise<void>;
+  /** Sets (or, with `undefined`, lifts) an employee's suspension or revocation. */
+  putAccess(employee: string, state: AccessState | undefined, eventId: string): Promise<void>;
+  putOutbox(c: OutboxCommand): Promise<void>;
+  /** Records a delivery attempt: delivered at `deliveredAt`, or failed with `error`. */
+  outboxAttempt(id: string, result: { deliveredAt: string } | { error: string }): Promise<void>;
   deleteErasureRequest(subject: string): Promise<void>;
 }
 
@@ -101,4 +110,21 @@ export interface ErasureRequest {
   readonly requestedBy: string;
   readonly requestedAt: string;
   readonly eventId: string;
+}
+
+export type AccessState = 'suspended' | 'revoked';
+
+/** A command for the marketplace's systems, written with the measure that caused it. */
+export interface OutboxCommand {
+  /** The idempotency key: a receiver applies each id once, however often it arrives. */
+  readonly id: string;
+  readonly caseId: string;
+  readonly measure: string;
+  /** Canonical JSON of the command. */
+  readonly payload: string;
+  readonly createdAt: string;
+  readonly eventId: string;
+  readonly deliveredAt?: string;
+  readonly attempts: number;
+  readonly lastError?: string;
 }

@@ -235,6 +235,19 @@ async function workload(store: SqliteStore): Promise<void> {
     eventId: 'ev-1',
   });
   await tx.deleteErasureRequest('rv-9');
+  await tx.putAccess('e-1', 'suspended', 'ev-1');
+  await tx.putAccess('e-2', undefined, 'ev-1');
+  await tx.putOutbox({
+    id: 'ob-1',
+    caseId: 'case-1',
+    measure: 'm',
+    payload: '{}',
+    createdAt: 'now',
+    eventId: 'ev-1',
+    attempts: 0,
+  });
+  await tx.outboxAttempt('ob-1', { error: 'refused' });
+  await tx.outboxAttempt('ob-1', { deliveredAt: 'now' });
   await tx.commit();
   await readEverything(store);
 }
@@ -297,6 +310,9 @@ async function readEverything(store: SqliteStore): Promise<void> {
   await store.cases.casesOf('employee', 'e-1');
   await store.cases.eventsAbout(['e-1'], ['k-2']);
   await store.cases.erasureRequests();
+  await store.cases.accessOf('e-1');
+  await store.cases.outbox('pending');
+  await store.cases.outbox('all');
   store.dataKeys.holdsOn('e-1');
 }
 

@@ -6,6 +6,8 @@ import type {
   CaseMemberKind,
   CaseNote,
   CaseRepository,
+  AccessState,
+  OutboxCommand,
   ErasureRequest,
   StoredCase,
 } from './ports-cases.js';
@@ -113,6 +115,25 @@ export class SqliteCases implements CaseRepository {
     return Promise.resolve(ids);
   }
 
+  accessOf(employee: string): Promise<AccessState | undefined> {
+    const state = this.db
+      .prepare('SELECT state FROM employee_access WHERE employee = ?')
+      .pluck()
+      .get(employee) as AccessState | undefined;
+    return Promise.resolve(state);
+  }
+
+  outbox(which: 'pending' | 'all'): Promise<OutboxCommand[]> {
+    const rows = (
+      which === 'pending'
+        ? this.db
+            .prepare('SELECT * FROM outbox WHERE delivered_at IS NULL ORDER BY created_at, id')
+            .all()
+        : this.db.prepare('SELECT * FROM outbox ORDER BY created_at, id').all()
+    ) as OutboxRow[];
+    return Promise.resolve(rows.map(outboxOf));
+  }
+
   erasureRequests(): Promise<ErasureRequest[]> {
     const rows = this.db
       .prepare('SELECT * FROM erasure_requests ORDER BY requested_at, subject')
@@ -205,6 +226,70 @@ export class SqliteCasesWriter {
         t.eventId,
       );
   }
+}
+
+interface OutboxRow {
+  id: string;
+  case_id: string;
+  measure: string;
+  payload: string;
+  created_at: string;
+  event_id: string;
+  delivered_at: string | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+function outboxOf(r: OutboxRow): OutboxCommand {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    measure: r.measure,
+    payload: r.payload,
+    createdAt: r.created_at,
+    eventId: r.event_id,
+    ...(r.delivered_at === null ? {} : { deliveredAt: r.delivered_at }),
+    attempts: r.attempts,
+    ...(r.last_error === null ? {} : { lastError: r.last_error }),
+  };
+}
+
+/** Access, outbox: writes inside the open transaction. */
+export function putAccess(
+  db: Database.Database,
+  employee: string,
+  state: AccessState | undefined,
+  eventId: string,
+): void {
+  if (state === undefined)
+    db.prepare('DELETE FROM employee_access WHERE employee = ?').run(employee);
+  else
+    db.prepare(
+      'INSERT OR REPLACE INTO employee_access (employee, state, event_id) VALUES (?, ?, ?)',
+    ).run(employee, state, eventId);
+}
+
+export function putOutbox(db: Database.Database, c: OutboxCommand): void {
+  db.prepare(
+    `INSERT OR IGNORE INTO outbox (id, case_id, measure, payload, created_at, event_id, attempts)
+     VALUES (?, ?, ?, ?, ?, ?, 0)`,
+  ).run(c.id, c.caseId, c.measure, c.payload, c.createdAt, c.eventId);
+}
+
+export function outboxAttempt(
+  db: Database.Database,
+  id: string,
+  result: { deliveredAt: string } | { error: string },
+): void {
+  if ('deliveredAt' in result)
+    db.prepare(
+      'UPDATE outbox SET attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?',
+    ).run(result.deliveredAt, id);
+  else
+    db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?').run(
+      result.error.slice(0, 500),
+      id,
+    );
 }
 
 /** Erasure requests inside the open transaction. */

@@ -239,6 +239,26 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
       requested_at TEXT NOT NULL,
       event_id TEXT NOT NULL
     ) WITHOUT ROWID;
+    -- Employees whose access an enforcement measure suspended or revoked (the guard treats
+    -- them as gone); the measure's event is the record, this row the guard's fast look-up.
+    CREATE TABLE employee_access (
+      employee TEXT PRIMARY KEY,
+      state TEXT NOT NULL CHECK (state IN ('suspended', 'revoked')),
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- Commands to the marketplace's systems, delivered at least once, idempotent by id.
+    CREATE TABLE outbox (
+      id TEXT PRIMARY KEY,
+      case_id TEXT NOT NULL,
+      measure TEXT NOT NULL,
+      payload TEXT NOT NULL,              -- canonical JSON of the command
+      created_at TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      delivered_at TEXT,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX outbox_pending ON outbox (delivered_at, created_at);
     -- A case's timeline: every event of its subjects (as actor) and entities (as target).
     CREATE INDEX events_actor ON events (actor, leaf);
     CREATE INDEX events_target ON events (target_id, leaf);

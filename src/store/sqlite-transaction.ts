@@ -19,12 +19,21 @@ import { SqliteGuardWriter } from './sqlite-guard.js';
 import { SqliteTrustWriter } from './sqlite-trust.js';
 import { tileId } from './sqlite-ledger.js';
 import { writeDetectorState } from './sqlite-detector-state.js';
-import { SqliteCasesWriter, deleteErasureRequest, putErasureRequest } from './sqlite-cases.js';
+import {
+  SqliteCasesWriter,
+  deleteErasureRequest,
+  outboxAttempt,
+  putAccess,
+  putErasureRequest,
+  putOutbox,
+} from './sqlite-cases.js';
 import type {
   AlertTriage,
   CaseMember,
   CaseNote,
+  AccessState,
   ErasureRequest,
+  OutboxCommand,
   StoredCase,
 } from './ports-cases.js';
 
@@ -144,6 +153,18 @@ export class SqliteTransaction implements StoreTransaction {
 
   putErasureRequest(r: ErasureRequest): Promise<void> {
     return this.step(() => putErasureRequest(this.db, r));
+  }
+
+  putAccess(employee: string, state: AccessState | undefined, eventId: string): Promise<void> {
+    return this.step(() => putAccess(this.db, employee, state, eventId));
+  }
+
+  putOutbox(c: OutboxCommand): Promise<void> {
+    return this.step(() => putOutbox(this.db, c));
+  }
+
+  outboxAttempt(id: string, result: { deliveredAt: string } | { error: string }): Promise<void> {
+    return this.step(() => outboxAttempt(this.db, id, result));
   }
 
   deleteErasureRequest(subject: string): Promise<void> {
