@@ -24,3 +24,7 @@ export { verifyBundle } from './bundle-verify.js';
 export type { BundleReport } from './bundle-verify.js';
 export { hold, releaseHold, requestErasure } from './hold.js';
 export type { ErasureOutcome, ReleaseResult } from './hold.js';
+export { enforce } from './enforce.js';
+export type { EnforceInput } from './enforce.js';
+export { FileOutboxSink, HttpOutboxSink, commandBody, deliverOutbox } from './outbox.js';
+export type { DeliveryReport, OutboxSink } from './outbox.js';
