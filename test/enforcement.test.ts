@@ -27,13 +27,24 @@ async function caseAboutA1(): Promise<{ fx: GuardFixture; deps: CaseDeps; caseId
 }
 
 const MEASURE_INPUT: Record<string, Enforcement> = {
-  'seller.suspend': { measure: 'seller.suspend', subject: 's1' },
-  'seller.terminate': { measure: 'seller.terminate', subject: 's1' },
+  'seller.suspend': { measure: 'seller.suspend', subject: 's1', rule: 'ToS 4.2' },
+  'seller.terminate': { measure: 'seller.terminate', subject: 's1', rule: 'ToS 4.2' },
   'seller.reinstate': { measure: 'seller.reinstate', subject: 's1' },
-  'funds.withhold': { measure: 'funds.withhold', subject: 's1', amount: 125_000, currency: 'EUR' },
+  'funds.withhold': {
+    measure: 'funds.withhold',
+    subject: 's1',
+    amount: 125_000,
+    currency: 'EUR',
+    rule: 'ToS 4.2',
+  },
   'funds.release': { measure: 'funds.release', subject: 's1', amount: 125_000, currency: 'EUR' },
-  'reviews.remove': { measure: 'reviews.remove', subject: 's1', reviews: ['r2'] },
-  'reviews.restore': { measure: 'reviews.restore', subject: 's1', reviews: ['r1'] },
+  'reviews.remove': { measure: 'reviews.remove', subject: 's1', reviews: ['r2'], rule: 'ToS 4.2' },
+  'reviews.restore': {
+    measure: 'reviews.restore',
+    subject: 's1',
+    reviews: ['r1'],
+    rule: 'ToS 4.2',
+  },
   'employee.suspend': { measure: 'employee.suspend', subject: 'a1' },
   'employee.revoke': { measure: 'employee.revoke', subject: 'a1' },
   'employee.reinstate': { measure: 'employee.reinstate', subject: 'a1' },
@@ -93,7 +104,7 @@ describe('enforcement measures', () => {
       caseId,
       actor: 'counsel1',
       reason: 'x',
-      enforcement: { measure: 'seller.suspend', subject: 's2' },
+      enforcement: { measure: 'seller.suspend', subject: 's2', rule: 'ToS 4.2' },
     });
     await expect(notNamed).rejects.toMatchObject({ code: 'REQUEST_INVALID' });
     const byAgent = await enforce(deps, fx.guard, {
@@ -128,7 +139,12 @@ describe('enforcement measures', () => {
 
   it('restores removed negative reviews and names their reviewers by relay alias only', async () => {
     const { fx, deps, caseId } = await caseAboutA1();
-    await approved(deps, fx, caseId, { measure: 'reviews.remove', subject: 's1', reviews: ['r1'] });
+    await approved(deps, fx, caseId, {
+      measure: 'reviews.remove',
+      subject: 's1',
+      reviews: ['r1'],
+      rule: 'ToS 4.2',
+    });
     expect(JSON.parse((await fx.store.directory.get('review', 'r1'))!)).toHaveProperty('removedAt');
     const restored = await approved(deps, fx, caseId, MEASURE_INPUT['reviews.restore']!);
     expect(JSON.parse((await fx.store.directory.get('review', 'r1'))!)).not.toHaveProperty(

@@ -28,3 +28,6 @@ export { enforce } from './enforce.js';
 export type { EnforceInput } from './enforce.js';
 export { FileOutboxSink, HttpOutboxSink, commandBody, deliverOutbox } from './outbox.js';
 export type { DeliveryReport, OutboxSink } from './outbox.js';
+export { decideAppeal, fileAppeal } from './appeals.js';
+export { statementOfReasons } from './statement.js';
+export type { StatementOfReasons } from './statement.js';

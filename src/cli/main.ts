@@ -16,6 +16,8 @@ import { registerPolicyCommands } from './commands/policy.js';
 import { registerPolicyActivate } from './commands/policy-activate.js';
 import { registerTokenCommands } from './commands/token.js';
 import { registerCaseCommands } from './commands/case.js';
+import { registerActionCommands } from './commands/action.js';
+import { registerAppealCommands } from './commands/appeal.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
@@ -243,6 +245,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   );
   registerTokenCommands(program, dbOption, io, (c) => (code = c));
   registerCaseCommands(program, dbOption, io, (c) => (code = c));
+  registerActionCommands(program, dbOption, io, (c) => (code = c));
+  registerAppealCommands(
+    program,
+    program.commands.find((c) => c.name() === 'action')!,
+    dbOption,
+    io,
+    (c) => (code = c),
+  );
 
   try {
     await program.parseAsync(argv);

@@ -59,9 +59,20 @@ export function checkEnforcement(req: GuardRequest): void {
   ) {
     bad(`review measures name 1–${MAX_REVIEWS} reviews`);
   }
+  const toSeller = m?.on === 'seller' || m?.on === 'reviews';
+  if (toSeller && !e.measure.endsWith('.reinstate') && e.measure !== 'funds.release' && !e.rule) {
+    bad('--rule is required: the seller is told which rule was broken (EU DSA Art. 17)');
+  }
   if (e.measure === 'legal.referral' && !/^[0-9a-f]{64}$/.test(e.bundle ?? '')) {
     bad("a referral carries the evidence bundle: its manifest's SHA-256 (warden case export)");
   }
+}
+
+/** The measure that undoes `measure`, if any. */
+export function reversalOf(measure: string): string | undefined {
+  return Object.entries(MEASURES).find(([, m]) =>
+    (m.reverses ?? '').split(', ').includes(measure),
+  )?.[0];
 }
 
 /** The directory kind a measure's subject must exist as. */

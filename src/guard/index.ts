@@ -38,4 +38,4 @@ export { checkAliasIndex, resolveAlias } from './alias-index.js';
 export type { AliasIndexProblem, AliasResolution } from './alias-index.js';
 export { Recorder } from './recorder.js';
 export type { Entry as RecorderEntry } from './recorder.js';
-export { MEASURES } from './enforcement.js';
+export { MEASURES, reversalOf } from './enforcement.js';

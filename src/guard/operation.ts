@@ -47,6 +47,8 @@ export interface Enforcement {
   readonly currency?: string;
   /** `reviews.remove` / `reviews.restore`: the reviews. */
   readonly reviews?: readonly string[];
+  /** The rule broken (terms of service, law): required for measures a seller is told of. */
+  readonly rule?: string;
   /** `legal.referral`: the SHA-256 of the evidence bundle's signed manifest. */
   readonly bundle?: string;
 }

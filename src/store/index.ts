@@ -38,6 +38,7 @@ export type {
   CaseRepository,
   CaseStatus,
   CaseWriter,
+  Appeal,
   AccessState,
   OutboxCommand,
   ErasureRequest,

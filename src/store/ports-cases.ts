@@ -83,6 +83,7 @@ export interface CaseRepository {
   accessOf(employee: string): Promise<AccessState | undefined>;
   /** Outbox commands not yet delivered, oldest first; or all of them. */
   outbox(which: 'pending' | 'all'): Promise<OutboxCommand[]>;
+  appeal(id: string): Promise<Appeal | undefined>;
   /** Erasures waiting for a legal hold's release, oldest first. */
   erasureRequests(): Promise<ErasureRequest[]>;
   /** Stored events whose actor is one of `actors` or whose target id is one of `targets`, in leaf order. */
@@ -99,6 +100,7 @@ export interface CaseWriter {
   /** Sets (or, with `undefined`, lifts) an employee's suspension or revocation. */
   putAccess(employee: string, state: AccessState | undefined, eventId: string): Promise<void>;
   putOutbox(c: OutboxCommand): Promise<void>;
+  putAppeal(a: Appeal): Promise<void>;
   /** Records a delivery attempt: delivered at `deliveredAt`, or failed with `error`. */
   outboxAttempt(id: string, result: { deliveredAt: string } | { error: string }): Promise<void>;
   deleteErasureRequest(subject: string): Promise<void>;
@@ -127,4 +129,23 @@ export interface OutboxCommand {
   readonly deliveredAt?: string;
   readonly attempts: number;
   readonly lastError?: string;
+}
+
+/** An appeal against a measure, and its decision once taken. */
+export interface Appeal {
+  readonly id: string;
+  readonly caseId: string;
+  /** The allowed `x-case.enforce` event that carried the measure out. */
+  readonly measureEvent: string;
+  /** The seller (or employee) appealing. */
+  readonly appellant: string;
+  readonly grounds: string;
+  /** The employee who recorded it (on the appellant's behalf). */
+  readonly filedBy: string;
+  readonly filedAt: string;
+  readonly outcome?: 'upheld' | 'overturned';
+  readonly decidedBy?: string;
+  readonly decidedAt?: string;
+  readonly decision?: string;
+  readonly eventId: string;
 }

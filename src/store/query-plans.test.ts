@@ -248,6 +248,16 @@ async function workload(store: SqliteStore): Promise<void> {
   });
   await tx.outboxAttempt('ob-1', { error: 'refused' });
   await tx.outboxAttempt('ob-1', { deliveredAt: 'now' });
+  await tx.putAppeal({
+    id: 'apl-1',
+    caseId: 'case-1',
+    measureEvent: 'ev-1',
+    appellant: 's-1',
+    grounds: 'g',
+    filedBy: 'e-2',
+    filedAt: 'now',
+    eventId: 'ev-1',
+  });
   await tx.commit();
   await readEverything(store);
 }
@@ -313,6 +323,7 @@ async function readEverything(store: SqliteStore): Promise<void> {
   await store.cases.accessOf('e-1');
   await store.cases.outbox('pending');
   await store.cases.outbox('all');
+  await store.cases.appeal('apl-1');
   store.dataKeys.holdsOn('e-1');
 }
 

@@ -6,6 +6,7 @@ import type {
   CaseMemberKind,
   CaseNote,
   CaseRepository,
+  Appeal,
   AccessState,
   OutboxCommand,
   ErasureRequest,
@@ -132,6 +133,30 @@ export class SqliteCases implements CaseRepository {
         : this.db.prepare('SELECT * FROM outbox ORDER BY created_at, id').all()
     ) as OutboxRow[];
     return Promise.resolve(rows.map(outboxOf));
+  }
+
+  appeal(id: string): Promise<Appeal | undefined> {
+    const r = this.db.prepare('SELECT * FROM appeals WHERE id = ?').get(id) as
+      Record<string, string | null> | undefined;
+    if (!r) return Promise.resolve(undefined);
+    const opt = (k: string, v: string | null | undefined): Record<string, string> =>
+      v === null || v === undefined ? {} : { [k]: v };
+    return Promise.resolve({
+      id: r['id'] ?? '',
+      caseId: r['case_id'] ?? '',
+      measureEvent: r['measure_event'] ?? '',
+      appellant: r['appellant'] ?? '',
+      grounds: r['grounds'] ?? '',
+      filedBy: r['filed_by'] ?? '',
+      filedAt: r['filed_at'] ?? '',
+      ...(r['outcome'] === null || r['outcome'] === undefined
+        ? {}
+        : { outcome: r['outcome'] as 'upheld' | 'overturned' }),
+      ...opt('decidedBy', r['decided_by']),
+      ...opt('decidedAt', r['decided_at']),
+      ...opt('decision', r['decision']),
+      eventId: r['event_id'] ?? '',
+    });
   }
 
   erasureRequests(): Promise<ErasureRequest[]> {
@@ -267,6 +292,27 @@ export function putAccess(
     db.prepare(
       'INSERT OR REPLACE INTO employee_access (employee, state, event_id) VALUES (?, ?, ?)',
     ).run(employee, state, eventId);
+}
+
+export function putAppeal(db: Database.Database, a: Appeal): void {
+  db.prepare(
+    `INSERT OR REPLACE INTO appeals (id, case_id, measure_event, appellant, grounds, filed_by,
+       filed_at, outcome, decided_by, decided_at, decision, event_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    a.id,
+    a.caseId,
+    a.measureEvent,
+    a.appellant,
+    a.grounds,
+    a.filedBy,
+    a.filedAt,
+    a.outcome ?? null,
+    a.decidedBy ?? null,
+    a.decidedAt ?? null,
+    a.decision ?? null,
+    a.eventId,
+  );
 }
 
 export function putOutbox(db: Database.Database, c: OutboxCommand): void {

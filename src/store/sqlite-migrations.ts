@@ -259,6 +259,21 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
       last_error TEXT
     ) WITHOUT ROWID;
     CREATE INDEX outbox_pending ON outbox (delivered_at, created_at);
+    -- Appeals against measures (EU DSA Art. 20), decided by someone other than who acted.
+    CREATE TABLE appeals (
+      id TEXT PRIMARY KEY,
+      case_id TEXT NOT NULL,
+      measure_event TEXT NOT NULL,
+      appellant TEXT NOT NULL,
+      grounds TEXT NOT NULL,
+      filed_by TEXT NOT NULL,
+      filed_at TEXT NOT NULL,
+      outcome TEXT CHECK (outcome IN ('upheld', 'overturned')),
+      decided_by TEXT,
+      decided_at TEXT,
+      decision TEXT,
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
     -- A case's timeline: every event of its subjects (as actor) and entities (as target).
     CREATE INDEX events_actor ON events (actor, leaf);
     CREATE INDEX events_target ON events (target_id, leaf);

@@ -26,6 +26,7 @@ import {
   putAccess,
   putErasureRequest,
   putOutbox,
+  putAppeal,
 } from './sqlite-cases.js';
 import type {
   AlertTriage,
@@ -34,6 +35,7 @@ import type {
   AccessState,
   ErasureRequest,
   OutboxCommand,
+  Appeal,
   StoredCase,
 } from './ports-cases.js';
 
@@ -157,6 +159,10 @@ export class SqliteTransaction implements StoreTransaction {
 
   putAccess(employee: string, state: AccessState | undefined, eventId: string): Promise<void> {
     return this.step(() => putAccess(this.db, employee, state, eventId));
+  }
+
+  putAppeal(a: Appeal): Promise<void> {
+    return this.step(() => putAppeal(this.db, a));
   }
 
   putOutbox(c: OutboxCommand): Promise<void> {
