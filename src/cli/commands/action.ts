@@ -47,10 +47,8 @@ export function registerActionCommands(
     .addOption(dbOption())
     .option('--token <token>', 'your API token (default: $WARDEN_TOKEN)')
     .option('--insecure-as <employee>', 'act without a token: only with WARDEN_INSECURE_IDENTITY=1')
-    .requiredOption(
-      '--reason <text>',
-      'why: the facts and the rule broken (the statement of reasons)',
-    )
+    .requiredOption('--reason <text>', 'the facts relied on (the statement of reasons)')
+    .option('--rule <text>', 'the rule broken (required for measures a seller is told of)')
     .option('--amount <n>', 'funds.*: whole minor units (cents)')
     .option('--currency <code>', 'funds.*: ISO 4217, e.g. EUR')
     .option('--reviews <ids>', 'reviews.*: comma-separated review ids')
