@@ -51,7 +51,7 @@ export async function statementOfReasons(
     decidedAt: event.time,
     measure: e.measure,
     scope,
-    facts: String(event.attrs?.['reason'] ?? ''),
+    facts: typeof event.attrs?.['reason'] === 'string' ? event.attrs['reason'] : '',
     rule: e.rule ?? '(not stated)',
     automatedMeans:
       'The conduct was first flagged by automated detection; the decision was taken by people: one asked for it and a second approved it.',

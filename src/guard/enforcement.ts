@@ -1,9 +1,26 @@
 import type { Review } from '../domain/index.js';
 import { canonicalJson } from '../ledger/index.js';
 import type { StoreTransaction } from '../store/index.js';
-import type { Effect, EffectContext } from './effects.js';
+import type { RelayAliases } from '../privacy/index.js';
+import type { FactReader } from './facts.js';
 import { GuardError } from './errors.js';
 import type { Enforcement, GuardRequest } from './operation.js';
+
+/** What an enforcement effect reads (a part of effects.ts's `EffectContext`). */
+interface EffectContext {
+  readonly facts: FactReader;
+  readonly aliases: RelayAliases;
+  readonly time: string;
+  readonly eventId: string;
+  readonly newId: (prefix: string) => string;
+}
+
+/** What an allowed measure does and returns (effects.ts's `Effect`). */
+interface Effect {
+  readonly effects?: readonly { readonly kind: 'review'; readonly body: Review }[];
+  readonly state?: (tx: StoreTransaction) => Promise<void>;
+  readonly data: Readonly<Record<string, unknown>>;
+}
 
 /** What a measure acts on, and the measure that undoes it. */
 interface Measure {
@@ -120,7 +137,7 @@ export async function enforcementEffect(req: GuardRequest, c: EffectContext): Pr
       ? { effects: reviews.map((body) => ({ kind: 'review' as const, body })) }
       : {}),
     state,
-    data: { measure: e.measure, command: command.id, ...(await toldReviewers(e, req, c, reviews)) },
+    data: { measure: e.measure, command: command.id, ...toldReviewers(e, req, c, reviews) },
   };
 }
 
@@ -147,12 +164,12 @@ async function reviewVersions(e: Enforcement, c: EffectContext): Promise<Review[
  * A restore of wrongly removed negative reviews tells their reviewers, through relay aliases
  * only (the marketplace's relay delivers; nobody sees an address).
  */
-async function toldReviewers(
+function toldReviewers(
   e: Enforcement,
   req: GuardRequest,
   c: EffectContext,
   reviews: readonly Review[],
-): Promise<Record<string, unknown>> {
+): Record<string, unknown> {
   if (e.measure !== 'reviews.restore') return {};
   const negative = reviews.filter((r) => r.rating <= 2);
   const reviewers = [...new Set(negative.map((r) => r.reviewerId))];

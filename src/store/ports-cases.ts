@@ -1,4 +1,10 @@
-import type { LeafEvent } from './ports.js';
+import type { AccessEvent } from '../domain/index.js';
+
+/** A stored event and its leaf index (the same shape as `LeafEvent` in ports.ts). */
+interface LeafEvent {
+  readonly leaf: number;
+  readonly event: AccessEvent;
+}
 
 /** A case's state: open for investigation, or closed. */
 export type CaseStatus = 'open' | 'closed';
