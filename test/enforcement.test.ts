@@ -156,6 +156,28 @@ describe('enforcement measures', () => {
     expect(JSON.stringify(restored)).not.toContain('jane.doe');
   });
 
+  it('carries out only the measure that was approved (no changed amount)', async () => {
+    const { fx, deps, caseId } = await caseAboutA1();
+    const ask = {
+      caseId,
+      actor: 'counsel1',
+      reason: 'bought reviews',
+      enforcement: MEASURE_INPUT['funds.withhold']!,
+    };
+    const pending = await enforce(deps, fx.guard, ask);
+    await fx.guard.approve(pending.approvalId!, 'counsel2');
+    const larger = { ...ask, enforcement: { ...ask.enforcement, amount: 99_999_999 } };
+    await expect(
+      enforce(deps, fx.guard, { ...larger, approvalId: pending.approvalId! }),
+    ).rejects.toMatchObject({ code: 'APPROVAL_MISMATCH' });
+    expect(await fx.store.cases.outbox('all')).toEqual([]);
+    const done = await enforce(deps, fx.guard, { ...ask, approvalId: pending.approvalId! });
+    expect(done.outcome).toBe('allow');
+    await expect(
+      enforce(deps, fx.guard, { ...ask, approvalId: pending.approvalId! }),
+    ).rejects.toMatchObject({ code: 'APPROVAL_USED' });
+  });
+
   it('refuses funds measures without an amount and currency', async () => {
     const { fx, deps, caseId } = await caseAboutA1();
     await expect(
