@@ -19,6 +19,9 @@ import { registerCanaryCommands } from './commands/canary.js';
 import { registerTraceEmails } from './commands/trace-emails.js';
 import { registerTraceCommands } from './commands/trace.js';
 import { serveCommand, type ServeFlags } from './commands/serve.js';
+import { registerCaseCommands } from './commands/case.js';
+import { registerActionCommands } from './commands/action.js';
+import { registerAppealCommands } from './commands/appeal.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
@@ -270,6 +273,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   registerCanaryCommands(program, dbOption, io, (c) => (code = c));
   registerTraceCommands(program, dbOption, io, (c) => (code = c));
   registerTraceEmails(program, dbOption, io, (c) => (code = c));
+  registerCaseCommands(program, dbOption, io, (c) => (code = c));
+  registerActionCommands(program, dbOption, io, (c) => (code = c));
+  registerAppealCommands(
+    program,
+    program.commands.find((c) => c.name() === 'action')!,
+    dbOption,
+    io,
+    (c) => (code = c),
+  );
 
   try {
     await program.parseAsync(argv);

@@ -15,6 +15,7 @@ import type { ReadWired } from './read-only.js';
 import { openGuard, type Wired } from './wiring.js';
 import { alertsAtLeast, currentFindings, runDetection, type Detection } from './commands/detect.js';
 import { explanation } from './commands/explain.js';
+import { suppressions } from '../cases/index.js';
 
 /**
  * The server's dependencies over a wired database: the same guard, importer and detection as
@@ -61,7 +62,9 @@ export function findingsPort(w: Wired, org: string | undefined): FindingsPort {
     findings: () => currentFindings(w, undefined, org),
     alerts: async (floor) => {
       const f = await currentFindings(w, undefined, org);
-      return { ledgerSize: f.ledgerSize, alerts: alertsAtLeast(f.findings, floor) };
+      const dismissed = await suppressions(w);
+      const marks = { dismissed, now: w.now() };
+      return { ledgerSize: f.ledgerSize, alerts: alertsAtLeast(f.findings, floor, marks) };
     },
     sellers: async () => {
       const d = await detection();

@@ -8,11 +8,13 @@ import {
   generateSignerKey,
   openNote,
   parseSignerKeyName,
+  signNote,
   verifierKeyFromSigner,
   type CheckpointSink,
 } from '../ledger/index.js';
 import {
   EmailHashes,
+  CasePseudonyms,
   RelayAliases,
   Vault,
   checkKeys,
@@ -48,6 +50,10 @@ export interface Wired {
   readonly aliases: RelayAliases;
   /** Keyed hashes of reviewer addresses (written at import, read by leak tracing). */
   readonly emailHashes: EmailHashes;
+  /** Per-case pseudonyms of investigated employees (src/cases). */
+  readonly pseudonyms: CasePseudonyms;
+  /** Signs a note's text with the ledger's key (an evidence bundle's manifest). */
+  signNote(text: string): string;
   readonly now: () => string;
   close(): Promise<void>;
 }
@@ -91,6 +97,8 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
       vault,
       aliases: new RelayAliases(masterKey, resolveRelayDomain()),
       emailHashes: new EmailHashes(masterKey),
+      pseudonyms: new CasePseudonyms(masterKey),
+      signNote: (text) => signNote(text, [signerKey]),
       now,
       close: async () => {
         await ledger.close();

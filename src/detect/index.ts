@@ -17,3 +17,4 @@ export type { JobFunction, OrgProfile } from './org-profile.js';
 export { BEHAVIOURS } from './peers.js';
 export type { Behaviour, PeerGroupReport } from './peers.js';
 export { canaryKey, declareCanaries } from './canaries.js';
+export { applySuppressions } from './suppress.js';

@@ -39,6 +39,29 @@ export interface Alert {
   readonly sellerIds: readonly SellerId[];
   readonly events: readonly EventId[];
   readonly summary: string;
+  /**
+   * Set when an investigator dismissed alerts of this detector about this employee and the
+   * dismissal has not expired: shown, but not counted. Optional: an addition to the contract.
+   */
+  readonly suppressed?: SuppressionNote | undefined;
+}
+
+/** Why an alert is suppressed, and until when. */
+export interface SuppressionNote {
+  readonly until: string;
+  readonly reason: string;
+  readonly by: string;
+  /** The alert whose dismissal made the suppression. */
+  readonly alertId: string;
+}
+
+/**
+ * A dismissal as data for detection: alerts of `detector` about `employeeId` raised before
+ * `until` are suppressed. Detection takes these as input; it never reads cases.
+ */
+export interface Suppression extends SuppressionNote {
+  readonly detector: string;
+  readonly employeeId: EmployeeId;
 }
 
 /** What the detectors say about a stream: risk per employee (highest first) and alerts. */

@@ -47,4 +47,12 @@ export { RECORD_KINDS, recordKey } from './records.js';
 export type { DirectoryKind, InterchangeRecord, RecordKind } from './records.js';
 export { formatTime, parseTime } from './time.js';
 export { SEVERITIES, atLeast } from './findings.js';
-export type { Alert, Findings, RiskEntry, RiskReason, Severity } from './findings.js';
+export type {
+  Alert,
+  Findings,
+  RiskEntry,
+  RiskReason,
+  Severity,
+  Suppression,
+  SuppressionNote,
+} from './findings.js';

@@ -45,6 +45,8 @@ export function requestFingerprint(req: GuardRequest): string {
     rows: req.rows ?? null,
     fields: req.fields ?? null,
     topic: req.topic ?? null,
+    // only when present: approvals stored before enforcement existed keep their fingerprint
+    ...(req.enforcement === undefined ? {} : { enforcement: req.enforcement }),
   });
 }
 
@@ -57,6 +59,7 @@ function eventFingerprint(e: AccessEvent): string {
     rows: attrs['rows'] ?? null,
     fields: attrs['fields'] ?? null,
     topic: attrs['topic'] ?? null,
+    ...(attrs['enforcement'] === undefined ? {} : { enforcement: attrs['enforcement'] }),
   });
 }
 
@@ -254,6 +257,7 @@ async function eligibility(
         requesterManagers: await c.facts.managers(a.requester),
         action: a.action as Operation,
         sellers: a.sellers,
+        subjects: a.action === 'case.enforce' ? await c.facts.caseSubjects(a.targetId) : [],
       },
     },
   });

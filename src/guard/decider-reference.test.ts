@@ -47,10 +47,19 @@ const resource: fc.Arbitrary<ResourceFacts> = fc.oneof(
         'review.delete' as const,
         'reviewer.contact.reveal' as const,
         'policy.activate' as const,
+        'case.enforce' as const,
       ),
       sellers: ids(['s1', 's2']),
+      subjects: ids(['e1', 'e2', 'e3']),
     })
     .map((approval) => ({ type: 'ApprovalRequest' as const, approval })),
+  fc
+    .record({
+      id: fc.constant('case1'),
+      subjects: ids(['e1', 'e2', 'e3']),
+      sellers: ids(['s1', 's2']),
+    })
+    .map((c) => ({ type: 'Case' as const, case: c })),
 );
 
 const request: fc.Arbitrary<DecisionRequest> = fc
@@ -85,6 +94,7 @@ const request: fc.Arbitrary<DecisionRequest> = fc
       fields: ids(['revenue', 'units', 'email', 'reviewer.email']),
       reason: fc.constantFrom('', 'spam', 'seller-request', 'because'),
       topic: fc.constantFrom('', 'refund'),
+      measure: fc.constantFrom('seller.suspend', 'employee.revoke'),
       approved: fc.boolean(),
     }),
   })
@@ -98,7 +108,9 @@ const request: fc.Arbitrary<DecisionRequest> = fc
           ? 'ApprovalRequest'
           : r.action === 'policy.activate'
             ? 'PolicySet'
-            : 'Seller';
+            : r.action === 'case.enforce'
+              ? 'Case'
+              : 'Seller';
     return r.resource.type === want;
   })
   .map(({ ticket, ...r }) => (ticket ? { ...r, ticket } : r));

@@ -23,7 +23,11 @@ const RELATIONS = ['assigned', 'ticket', 'legal-ticket', 'none'] as const;
 type Relation = (typeof RELATIONS)[number];
 // approvals and new tickets have their own tests below
 const ACTIONS = GUARDED_ACTIONS.filter(
-  (a) => a !== 'approval.grant' && a !== 'ticket.open' && a !== 'policy.activate',
+  (a) =>
+    a !== 'approval.grant' &&
+    a !== 'ticket.open' &&
+    a !== 'policy.activate' &&
+    a !== 'case.enforce', // enforcement: policies/decisions.ndjson and test/enforcement.test.ts
 );
 function expected(
   team: string,

@@ -10,6 +10,7 @@ import type { StoreTransaction } from '../store/index.js';
 import { GuardError } from './errors.js';
 import type { FactReader } from './facts.js';
 import type { GuardRequest } from './operation.js';
+import { enforcementEffect } from './enforcement.js';
 
 type DirectoryRecord = Exclude<InterchangeRecord, { kind: 'event' }>;
 
@@ -61,6 +62,8 @@ export async function effectOf(req: GuardRequest, c: EffectContext): Promise<Eff
       return openTicket(req, c);
     case 'policy.activate':
       return activatePolicySet(req, c);
+    case 'case.enforce':
+      return enforcementEffect(req, c);
   }
 }
 

@@ -97,6 +97,7 @@ function concernedBy(request: DecisionRequest): Concerned {
     for (const s of r.approval.sellers) sellers.add(s);
     employees.add(r.approval.requester);
   }
+  if (r.type === 'Case') for (const s of r.case.sellers) sellers.add(s);
   return { sellers, employees, reviewers, reviews };
 }
 
@@ -135,6 +136,13 @@ function resourceAttrsOf(r: ResourceFacts, c: Concerned): Attrs | undefined {
       requesterManagers: slice('Employee', a.requesterManagers, c.employees),
       action: a.action,
       sellers: slice('Seller', a.sellers, c.sellers),
+      subjects: slice('Employee', a.subjects ?? [], c.employees),
+    };
+  }
+  if (r.type === 'Case') {
+    return {
+      subjects: slice('Employee', r.case.subjects, c.employees),
+      sellers: slice('Seller', r.case.sellers, c.sellers),
     };
   }
   return undefined;
@@ -175,6 +183,8 @@ function contextOf(request: DecisionRequest, c: Concerned, pick: (a: Attrs) => A
       return {};
     case 'policy.activate':
       return { approved: d.approved === true };
+    case 'case.enforce':
+      return { measure: d.measure ?? '', reason: d.reason ?? '', approved: d.approved === true };
     default:
       return ticket;
   }

@@ -2,7 +2,7 @@ import type { Assignment, Employee, Product, Review, RiskEntry, Ticket } from '.
 import { parseTime } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { GuardError } from './errors.js';
-import type { EmployeeFacts, ReviewFacts, TicketFacts } from './request.js';
+import type { CaseFacts, EmployeeFacts, ReviewFacts, TicketFacts } from './request.js';
 
 const MAX_REPORTING_LINE = 32;
 
@@ -52,9 +52,11 @@ export class FactReader {
     if (!e) return undefined;
     const at = ms(this.now());
     const needs = (attr: string): boolean => reads === 'all' || reads.has(attr);
+    // suspended or revoked by an enforcement measure: as good as gone until reinstated
     const active =
       (e.hiredAt === undefined || ms(e.hiredAt) <= at) &&
-      (e.leftAt === undefined || ms(e.leftAt) > at);
+      (e.leftAt === undefined || ms(e.leftAt) > at) &&
+      (await this.store.cases.accessOf(id)) === undefined;
     return {
       id: e.id,
       team: e.team,
@@ -104,6 +106,19 @@ export class FactReader {
       removed: r.removedAt !== undefined,
       record: r,
     };
+  }
+
+  /** A case's facts for an enforcement measure: its employees and sellers. */
+  async caseFacts(id: string): Promise<CaseFacts | undefined> {
+    if ((await this.store.cases.get(id)) === undefined) return undefined;
+    const members = await this.store.cases.members(id);
+    const of = (kind: string): string[] => members.filter((m) => m.kind === kind).map((m) => m.ref);
+    return { id, subjects: of('employee'), sellers: of('seller') };
+  }
+
+  /** The employees a case investigates (none of them may approve its measures). */
+  async caseSubjects(id: string): Promise<string[]> {
+    return [...((await this.caseFacts(id))?.subjects ?? [])];
   }
 
   /** A directory record as stored (personal data sealed), parsed. */

@@ -96,6 +96,7 @@ export class Guard {
         ...(req.fields === undefined ? {} : { fields: req.fields }),
         ...(req.reason === undefined ? {} : { reason: req.reason }),
         ...(req.topic === undefined ? {} : { topic: req.topic }),
+        ...(req.enforcement === undefined ? {} : { measure: req.enforcement.measure }),
         approved: approval !== undefined,
       },
     });

@@ -12,7 +12,7 @@ export type { DeciderOptions } from './decider.js';
 export { Guard } from './guard.js';
 export type { GuardOptions } from './guard.js';
 export type { GuardDeps } from './deps.js';
-export type { GuardRequest, GuardResult, Operation } from './operation.js';
+export type { Enforcement, GuardRequest, GuardResult, Operation } from './operation.js';
 export { GUARDED_ACTIONS, RESOURCE_OF, isGuardedAction } from './request.js';
 export type {
   ApprovalFacts,
@@ -36,3 +36,6 @@ export type { Identity, ProposedPolicySet } from './operation.js';
 export { PURPOSE_BOUND } from './request.js';
 export { checkAliasIndex } from './alias-index.js';
 export type { AliasIndexProblem } from './alias-index.js';
+export { Recorder } from './recorder.js';
+export type { Entry as RecorderEntry } from './recorder.js';
+export { MEASURES, reversalOf } from './enforcement.js';

@@ -27,6 +27,8 @@ export interface GuardRequest {
   readonly topic?: string;
   /** Carry out a request that a second person approved: its id. */
   readonly approvalId?: string;
+  /** `case.enforce`: the measure, on what (the target id is the case's id). */
+  readonly enforcement?: Enforcement;
   /** `policy.activate`: the proposed policy set (its hash is the target id). */
   readonly policySet?: ProposedPolicySet;
   /**
@@ -34,6 +36,26 @@ export interface GuardRequest {
    * and tests, behind an explicit insecure flag). Recorded in the request's event.
    */
   readonly identity?: Identity;
+}
+
+/**
+ * An enforcement measure taken under a case (`case.enforce`). Each has its reversal
+ * (`MEASURES` in src/guard/enforcement.ts): what is done can be undone, on record.
+ */
+export interface Enforcement {
+  /** e.g. `seller.suspend`, `funds.withhold`, `employee.revoke`. */
+  readonly measure: string;
+  /** The seller, employee or reviewer acted on (for review measures: the seller). */
+  readonly subject: string;
+  /** `funds.withhold` / `funds.release`: an amount in minor units, and its currency. */
+  readonly amount?: number;
+  readonly currency?: string;
+  /** `reviews.remove` / `reviews.restore`: the reviews. */
+  readonly reviews?: readonly string[];
+  /** The rule broken (terms of service, law): required for measures a seller is told of. */
+  readonly rule?: string;
+  /** `legal.referral`: the SHA-256 of the evidence bundle's signed manifest. */
+  readonly bundle?: string;
 }
 
 /** How the acting employee was identified. */
@@ -73,6 +95,7 @@ const EVENT_ACTION: Readonly<Record<GuardedAction, Action>> = {
   'ticket.open': 'x-ticket.open',
   'approval.grant': 'x-approval.grant',
   'policy.activate': 'x-policy.activate',
+  'case.enforce': 'x-case.enforce',
 };
 
 /** The event action that records a guarded action (custom actions are `x-…`). */
@@ -91,6 +114,7 @@ const TARGET_TYPE: Readonly<Record<Operation, TargetType>> = {
   'review.restore': 'review',
   'ticket.open': 'seller',
   'policy.activate': 'dataset',
+  'case.enforce': 'dataset',
 };
 
 export function targetTypeOf(op: Operation): TargetType {
@@ -150,6 +174,7 @@ export function requestAttrs(req: GuardRequest): Record<string, unknown> {
     ...(req.fields === undefined ? {} : { fields: [...req.fields] }),
     ...(req.exportRecord === undefined ? {} : { export: req.exportRecord }),
     ...(req.topic === undefined ? {} : { topic: req.topic }),
+    ...(req.enforcement === undefined ? {} : { enforcement: { ...req.enforcement } }),
     ...(req.approvalId === undefined ? {} : { approvalId: req.approvalId }),
     ...(req.identity === undefined ? {} : { identity: { ...req.identity } }),
   };

@@ -34,6 +34,7 @@ describe('CompiledPolicies', () => {
       expect(p.policies.length).toBeGreaterThanOrEqual(20);
       expect([...p.pendingIds].sort()).toEqual([
         'contact-reveal-second-approver',
+        'enforce-second-approver',
         'policy-activate-second-approver',
         'review-delete-second-approver',
       ]);

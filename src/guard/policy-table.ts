@@ -51,12 +51,16 @@ const resource = z.union([
         requesterManagers: ids,
         action: z.enum(GUARDED_ACTIONS),
         sellers: ids,
+        subjects: ids,
       }),
     })
     .transform((r) => ({ type: 'ApprovalRequest' as const, approval: r.approval })),
   z
     .strictObject({ policySet: id })
     .transform((r) => ({ type: 'PolicySet' as const, id: r.policySet })),
+  z
+    .strictObject({ case: z.strictObject({ id, subjects: ids, sellers: ids }) })
+    .transform((r) => ({ type: 'Case' as const, case: r.case })),
 ]);
 
 const details = z.strictObject({
@@ -64,6 +68,7 @@ const details = z.strictObject({
   fields: z.array(z.string()).optional(),
   reason: z.string().optional(),
   topic: z.string().optional(),
+  measure: z.string().optional(),
   approved: z.boolean().optional(),
 });
 

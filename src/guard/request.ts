@@ -14,10 +14,12 @@ export const GUARDED_ACTIONS = [
   'ticket.open',
   'approval.grant',
   'policy.activate',
+  'case.enforce',
 ] as const;
 export type GuardedAction = (typeof GUARDED_ACTIONS)[number];
 
-export type ResourceType = 'Seller' | 'Reviewer' | 'Review' | 'ApprovalRequest' | 'PolicySet';
+export type ResourceType =
+  'Seller' | 'Reviewer' | 'Review' | 'ApprovalRequest' | 'PolicySet' | 'Case';
 
 /** The type of resource each action applies to (the Cedar schema's `appliesTo`). */
 export const RESOURCE_OF: Readonly<Record<GuardedAction, ResourceType>> = {
@@ -32,6 +34,7 @@ export const RESOURCE_OF: Readonly<Record<GuardedAction, ResourceType>> = {
   'ticket.open': 'Seller',
   'approval.grant': 'ApprovalRequest',
   'policy.activate': 'PolicySet',
+  'case.enforce': 'Case',
 };
 
 /** Actions that a second person may have to approve: their context carries `approved`. */
@@ -39,6 +42,7 @@ export const APPROVABLE: ReadonlySet<GuardedAction> = new Set([
   'review.delete',
   'reviewer.contact.reveal',
   'policy.activate',
+  'case.enforce',
 ]);
 
 /**
@@ -102,6 +106,15 @@ export interface ApprovalFacts {
   readonly requesterManagers: readonly string[];
   readonly action: GuardedAction;
   readonly sellers: readonly string[];
+  /** For an enforcement: the employees its case investigates (none may approve it). */
+  readonly subjects?: readonly string[];
+}
+
+/** An investigation an enforcement measure acts under: its employees and sellers. */
+export interface CaseFacts {
+  readonly id: string;
+  readonly subjects: readonly string[];
+  readonly sellers: readonly string[];
 }
 
 export type ResourceFacts =
@@ -109,7 +122,8 @@ export type ResourceFacts =
   | { readonly type: 'Reviewer'; readonly id: string }
   | { readonly type: 'Review'; readonly review: ReviewFacts }
   | { readonly type: 'ApprovalRequest'; readonly approval: ApprovalFacts }
-  | { readonly type: 'PolicySet'; readonly id: string };
+  | { readonly type: 'PolicySet'; readonly id: string }
+  | { readonly type: 'Case'; readonly case: CaseFacts };
 
 /** Action-specific inputs (the Cedar context besides the ticket). */
 export interface RequestDetails {
@@ -117,6 +131,8 @@ export interface RequestDetails {
   readonly fields?: readonly string[];
   readonly reason?: string;
   readonly topic?: string;
+  /** An enforcement measure (`case.enforce`): what is done, e.g. `seller.suspend`. */
+  readonly measure?: string;
   /** A second person approved this very request (set by the guard, never by the caller). */
   readonly approved?: boolean;
 }
@@ -144,5 +160,6 @@ export interface Decision {
 export function resourceId(resource: ResourceFacts): string {
   if (resource.type === 'Review') return resource.review.id;
   if (resource.type === 'ApprovalRequest') return resource.approval.id;
+  if (resource.type === 'Case') return resource.case.id;
   return resource.id;
 }

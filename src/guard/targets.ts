@@ -1,4 +1,5 @@
 import { GuardError } from './errors.js';
+import { checkEnforcement, subjectKind } from './enforcement.js';
 import type { FactReader } from './facts.js';
 import type { GuardRequest } from './operation.js';
 import { GUARDED_ACTIONS, type ResourceFacts, type TicketFacts } from './request.js';
@@ -43,6 +44,7 @@ export function checkRequest(req: GuardRequest): void {
     bad('reason', `${req.action} needs a reason`);
   }
   if (req.action === 'ticket.open' && !req.topic) bad('topic', 'a new ticket needs a topic');
+  if (req.action === 'case.enforce') checkEnforcement(req);
 }
 
 /** The resource's facts, and the sellers it concerns (for approvals). */
@@ -82,12 +84,30 @@ export async function resourceFacts(
         throw new GuardError('REQUEST_INVALID', `policy.activate: the target is the set's hash`);
       }
       return { type: 'PolicySet', id: req.targetId, sellers: [] };
+    case 'case.enforce': {
+      const found = await facts.caseFacts(req.targetId);
+      if (!found) throw new GuardError('REQUEST_INVALID', `no case ${req.targetId}`);
+      const kind = req.enforcement ? subjectKind(req.enforcement) : undefined;
+      if (kind && req.enforcement) {
+        const subject = req.enforcement.subject;
+        await mustExist(facts, kind, subject);
+        // a measure acts on the case's own subjects, never on someone the case does not name
+        const named = kind === 'seller' ? found.sellers : found.subjects;
+        if (!named.includes(subject)) {
+          throw new GuardError(
+            'REQUEST_INVALID',
+            `case ${found.id} does not name ${kind} ${subject}`,
+          );
+        }
+      }
+      return { type: 'Case', case: found, sellers: found.sellers };
+    }
   }
 }
 
 async function mustExist(
   facts: FactReader,
-  kind: 'seller' | 'reviewer',
+  kind: 'seller' | 'reviewer' | 'employee',
   id: string,
 ): Promise<void> {
   if ((await facts.record(kind, id)) === undefined) {

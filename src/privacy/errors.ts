@@ -10,6 +10,7 @@ import { WardenError } from '../domain/index.js';
  * | `KEY_FILE_MISSING` | a key file is missing for a database that already exists: restore it from backup |
  * | `KEY_MISMATCH` | a key is not the one the database was made with (wrong `WARDEN_KEY`, swapped key file) |
  * | `DECRYPT_FAILED` | a ciphertext does not open under its key (tampered, or the wrong key) |
+ * | `SUBJECT_HELD` | a legal hold names the person: their data key is kept until every hold on them is released |
  * | `SUBJECT_ERASED` | the person's data key was destroyed (erasure): the data is gone for good |
  * | `MALFORMED_CIPHERTEXT` | a stored value is not a Warden ciphertext |
  * | `PROFILE_INVALID` | the org profile's `personalData` section is not as documented (file, line, field) |
@@ -23,6 +24,7 @@ export type PrivacyErrorCode =
   | 'KEY_MISMATCH'
   | 'DECRYPT_FAILED'
   | 'SUBJECT_ERASED'
+  | 'SUBJECT_HELD'
   | 'MALFORMED_CIPHERTEXT'
   | 'PROFILE_INVALID';
 
@@ -37,5 +39,9 @@ const INPUT_CODES: readonly PrivacyErrorCode[] = [
 ];
 
 export class PrivacyError extends WardenError<PrivacyErrorCode> {
-  readonly category = INPUT_CODES.includes(this.code) ? ('input' as const) : ('integrity' as const);
+  readonly category = INPUT_CODES.includes(this.code)
+    ? ('input' as const)
+    : this.code === 'SUBJECT_HELD'
+      ? ('denied' as const)
+      : ('integrity' as const);
 }

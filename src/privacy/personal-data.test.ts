@@ -11,6 +11,7 @@ function memoryVault(): Vault {
     getWrappedKey: (s) => keys.get(s),
     putWrappedKey: (s, w) => void keys.set(s, w),
     deleteWrappedKey: (s) => keys.delete(s),
+    holdsOn: () => [],
     someWrappedKey: () => {
       const first = keys.entries().next();
       return first.done ? undefined : { subject: first.value[0], wrapped: first.value[1] };

@@ -10,6 +10,7 @@ function memoryKeys() {
     getWrappedKey: (s: string) => keys.get(s),
     putWrappedKey: (s: string, w: Buffer) => void keys.set(s, w),
     deleteWrappedKey: (s: string) => keys.delete(s),
+    holdsOn: (_s: string): string[] => [],
     someWrappedKey: () => {
       const first = keys.entries().next();
       return first.done ? undefined : { subject: first.value[0], wrapped: first.value[1] };

@@ -80,8 +80,19 @@ export class Vault {
     }
   }
 
-  /** Destroys a person's data key (erasure). Returns false when there was none. */
+  /**
+   * Destroys a person's data key (erasure). Returns false when there was none. Refused
+   * (`SUBJECT_HELD`) while a legal hold names the person: evidence a court may need is not
+   * destroyed; the erasure is carried out when the hold is released (src/cases).
+   */
   erase(subject: string): boolean {
+    const holds = this.keys.holdsOn(subject);
+    if (holds.length > 0) {
+      throw new PrivacyError(
+        'SUBJECT_HELD',
+        `${subject} is under legal hold (case ${holds.join(', ')}): the erasure waits for the hold's release`,
+      );
+    }
     this.cache.delete(subject);
     return this.keys.deleteWrappedKey(subject);
   }

@@ -32,6 +32,21 @@ export type {
   StoredFindings,
   StoredTile,
 } from './ports.js';
+export type {
+  AlertTriage,
+  CaseMember,
+  CaseMemberKind,
+  CaseNote,
+  CaseRepository,
+  CaseStatus,
+  CaseWriter,
+  Appeal,
+  AccessState,
+  OutboxCommand,
+  ErasureRequest,
+  StoredCase,
+  TriageState,
+} from './ports-cases.js';
 export { SqliteStore } from './sqlite-store.js';
 export { sqliteFault } from './sqlite-file.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';

@@ -5,6 +5,7 @@ import type {
   InterchangeRecord,
   TargetType,
 } from '../domain/index.js';
+import type { CaseRepository, CaseWriter } from './ports-cases.js';
 
 /**
  * The store's ports. Every SQL string lives in an adapter behind these interfaces
@@ -30,6 +31,8 @@ export interface Store {
   readonly policySets: PolicySetRepository;
   /** Attribution's sealed canary list and the keyed hashes of reviewer e-mail addresses. */
   readonly attribution: AttributionRepository;
+  /** Investigations: cases, their members and notes, alert triage (migration 7). */
+  readonly cases: CaseRepository;
   /** Counts per kind, time span, employees per site and team. */
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
@@ -60,7 +63,7 @@ export interface StoredDirectoryVersion {
   readonly payload: string;
 }
 
-export interface StoreTransaction {
+export interface StoreTransaction extends CaseWriter {
   /**
    * Inserts events whose ids are new, giving the i-th new event the leaf `firstLeaf + i`.
    * Returns, per input event, whether it was new (false: a duplicate delivery, stored once).
@@ -277,6 +280,8 @@ export interface DataKeyRepository {
   /** Any one stored wrapped key (to check a master key against the data it wraps). */
   someWrappedKey(): { subject: string; wrapped: Buffer } | undefined;
   deleteWrappedKey(subject: string): boolean;
+  /** The cases whose legal hold names `subject` (a reviewer, employee or seller id); none: []. */
+  holdsOn(subject: string): string[];
 }
 
 export interface BatchSummary {

@@ -179,6 +179,107 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     `,
   ],
   [
+    7,
+    `
+    -- Investigations (src/cases): cases, their subjects and linked alerts, notes, and what was
+    -- done with each alert. Every change is also a ledgered event (x-case.*, x-alert.*); these
+    -- tables are the working index.
+    CREATE TABLE cases (
+      id TEXT PRIMARY KEY,
+      title TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+      assignee TEXT,
+      opened_by TEXT NOT NULL,
+      opened_at TEXT NOT NULL,
+      reveal_requested_by TEXT,
+      revealed_by TEXT,
+      revealed_at TEXT,
+      held_at TEXT,                       -- legal hold: its subjects' data cannot be erased
+      held_by TEXT,
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX cases_opened ON cases (opened_at DESC, id);
+    CREATE TABLE case_members (
+      case_id TEXT NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('alert', 'employee', 'seller', 'reviewer')),
+      ref TEXT NOT NULL,
+      detail TEXT,                        -- an alert's canonical JSON as linked
+      added_at TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      PRIMARY KEY (case_id, kind, ref)
+    ) WITHOUT ROWID;
+    CREATE INDEX case_members_ref ON case_members (kind, ref, case_id);
+    CREATE TABLE case_notes (
+      id INTEGER PRIMARY KEY,
+      case_id TEXT NOT NULL,
+      author TEXT NOT NULL,
+      text TEXT NOT NULL,
+      at TEXT NOT NULL,
+      event_id TEXT NOT NULL
+    );
+    CREATE INDEX case_notes_case ON case_notes (case_id, id);
+    CREATE TABLE alert_triage (
+      alert_id TEXT PRIMARY KEY,
+      detector TEXT NOT NULL,
+      employee TEXT NOT NULL,
+      state TEXT NOT NULL CHECK (state IN ('acknowledged', 'dismissed', 'escalated')),
+      by TEXT NOT NULL,
+      at TEXT NOT NULL,
+      reason TEXT,
+      until TEXT,
+      case_id TEXT,
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX alert_triage_state ON alert_triage (state, until);
+    -- Erasures asked for while a legal hold names the person: carried out when the last
+    -- hold on them is released.
+    CREATE TABLE erasure_requests (
+      subject TEXT PRIMARY KEY,
+      requested_by TEXT NOT NULL,
+      requested_at TEXT NOT NULL,
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- Employees whose access an enforcement measure suspended or revoked (the guard treats
+    -- them as gone); the measure's event is the record, this row the guard's fast look-up.
+    CREATE TABLE employee_access (
+      employee TEXT PRIMARY KEY,
+      state TEXT NOT NULL CHECK (state IN ('suspended', 'revoked')),
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- Commands to the marketplace's systems, delivered at least once, idempotent by id.
+    CREATE TABLE outbox (
+      id TEXT PRIMARY KEY,
+      case_id TEXT NOT NULL,
+      measure TEXT NOT NULL,
+      payload TEXT NOT NULL,              -- canonical JSON of the command
+      created_at TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      delivered_at TEXT,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT
+    ) WITHOUT ROWID;
+    CREATE INDEX outbox_pending ON outbox (delivered_at, created_at);
+    -- Appeals against measures (EU DSA Art. 20), decided by someone other than who acted.
+    CREATE TABLE appeals (
+      id TEXT PRIMARY KEY,
+      case_id TEXT NOT NULL,
+      measure_event TEXT NOT NULL,
+      appellant TEXT NOT NULL,
+      grounds TEXT NOT NULL,
+      filed_by TEXT NOT NULL,
+      filed_at TEXT NOT NULL,
+      outcome TEXT CHECK (outcome IN ('upheld', 'overturned')),
+      decided_by TEXT,
+      decided_at TEXT,
+      decision TEXT,
+      event_id TEXT NOT NULL
+    ) WITHOUT ROWID;
+    -- A case's timeline: every event of its subjects (as actor) and entities (as target).
+    CREATE INDEX events_actor ON events (actor, leaf);
+    CREATE INDEX events_target ON events (target_id, leaf);
+    `,
+  ],
+  [
     8,
     `
     -- Attribution: which directory records are canaries. Each row is sealed by the vault (the

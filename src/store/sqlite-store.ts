@@ -37,6 +37,8 @@ import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
 import { SqliteDetectorState } from './sqlite-detector-state.js';
 import { SqliteAttribution } from './sqlite-attribution.js';
+import { SqliteCases, holdsOn } from './sqlite-cases.js';
+import type { CaseRepository } from './ports-cases.js';
 
 export interface SqliteStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
@@ -69,6 +71,7 @@ export class SqliteStore implements Store {
   readonly tokens: TokenRepository;
   readonly policySets: PolicySetRepository;
   readonly attribution: AttributionRepository;
+  readonly cases: CaseRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
 
@@ -92,6 +95,7 @@ export class SqliteStore implements Store {
     this.tokens = new SqliteTokens(db);
     this.policySets = new SqlitePolicySets(db);
     this.attribution = new SqliteAttribution(db);
+    this.cases = new SqliteCases(db);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -257,7 +261,7 @@ class SqliteDataKeys implements DataKeyRepository {
   private readonly putStmt: Database.Statement;
   private readonly delStmt: Database.Statement;
   private readonly anyStmt: Database.Statement;
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.anyStmt = db.prepare('SELECT subject, wrapped FROM data_keys LIMIT 1');
     this.getStmt = db.prepare('SELECT wrapped FROM data_keys WHERE subject = ?').pluck();
     this.putStmt = db.prepare('INSERT OR REPLACE INTO data_keys (subject, wrapped) VALUES (?, ?)');
@@ -274,6 +278,9 @@ class SqliteDataKeys implements DataKeyRepository {
   }
   someWrappedKey(): { subject: string; wrapped: Buffer } | undefined {
     return this.anyStmt.get() as { subject: string; wrapped: Buffer } | undefined;
+  }
+  holdsOn(subject: string): string[] {
+    return holdsOn(this.db, subject);
   }
 }
 

@@ -21,6 +21,25 @@ import { SqliteTrustWriter } from './sqlite-trust.js';
 import { tileId } from './sqlite-ledger.js';
 import { writeDetectorState } from './sqlite-detector-state.js';
 import { SqliteAttributionWriter } from './sqlite-attribution.js';
+import {
+  SqliteCasesWriter,
+  deleteErasureRequest,
+  outboxAttempt,
+  putAccess,
+  putErasureRequest,
+  putOutbox,
+  putAppeal,
+} from './sqlite-cases.js';
+import type {
+  AlertTriage,
+  CaseMember,
+  CaseNote,
+  AccessState,
+  ErasureRequest,
+  OutboxCommand,
+  Appeal,
+  StoredCase,
+} from './ports-cases.js';
 
 /** The one open write transaction (`BEGIN IMMEDIATE` … `COMMIT`) of a SQLite store. */
 export class SqliteTransaction implements StoreTransaction {
@@ -30,6 +49,7 @@ export class SqliteTransaction implements StoreTransaction {
   private guardWriter: SqliteGuardWriter | undefined;
   private trustWriter: SqliteTrustWriter | undefined;
   private attributionWriter: SqliteAttributionWriter | undefined;
+  private casesWriter: SqliteCasesWriter | undefined;
   private readonly putTile: Database.Statement;
 
   constructor(
@@ -131,6 +151,51 @@ export class SqliteTransaction implements StoreTransaction {
   private attribution(): SqliteAttributionWriter {
     this.attributionWriter ??= new SqliteAttributionWriter(this.db);
     return this.attributionWriter;
+  }
+
+  putCase(c: StoredCase): Promise<void> {
+    return this.step(() => this.cases().putCase(c));
+  }
+
+  putCaseMember(m: CaseMember): Promise<void> {
+    return this.step(() => this.cases().putCaseMember(m));
+  }
+
+  addCaseNote(n: CaseNote): Promise<void> {
+    return this.step(() => this.cases().addCaseNote(n));
+  }
+
+  putTriage(t: AlertTriage): Promise<void> {
+    return this.step(() => this.cases().putTriage(t));
+  }
+
+  putErasureRequest(r: ErasureRequest): Promise<void> {
+    return this.step(() => putErasureRequest(this.db, r));
+  }
+
+  putAccess(employee: string, state: AccessState | undefined, eventId: string): Promise<void> {
+    return this.step(() => putAccess(this.db, employee, state, eventId));
+  }
+
+  putAppeal(a: Appeal): Promise<void> {
+    return this.step(() => putAppeal(this.db, a));
+  }
+
+  putOutbox(c: OutboxCommand): Promise<void> {
+    return this.step(() => putOutbox(this.db, c));
+  }
+
+  outboxAttempt(id: string, result: { deliveredAt: string } | { error: string }): Promise<void> {
+    return this.step(() => outboxAttempt(this.db, id, result));
+  }
+
+  deleteErasureRequest(subject: string): Promise<void> {
+    return this.step(() => deleteErasureRequest(this.db, subject));
+  }
+
+  private cases(): SqliteCasesWriter {
+    this.casesWriter ??= new SqliteCasesWriter(this.db);
+    return this.casesWriter;
   }
 
   private trust(): SqliteTrustWriter {

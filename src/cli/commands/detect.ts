@@ -1,8 +1,9 @@
 import pc from 'picocolors';
-import type { AccessEvent, Alert, Findings, RiskEntry } from '../../domain/index.js';
+import type { AccessEvent, Alert, Findings, RiskEntry, Suppression } from '../../domain/index.js';
 import { SEVERITIES, atLeast } from '../../domain/index.js';
-import { DetectionEngine, declareCanaries } from '../../detect/index.js';
+import { DetectionEngine, applySuppressions, declareCanaries } from '../../detect/index.js';
 import { canaryWatch } from '../canary-watch.js';
+import { suppressions } from '../../cases/index.js';
 import { loadOrgProfile } from '../org.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
@@ -177,10 +178,13 @@ export function alertTable(alerts: readonly Alert[]): string {
   const colour = (s: string): string =>
     s === 'critical' || s === 'high' ? pc.red(s) : s === 'medium' ? pc.yellow(s) : s;
   return table(
-    ['event time', 'severity', 'employee', 'detector', 'sellers', 'summary'],
+    ['alert', 'event time', 'severity', 'employee', 'detector', 'sellers', 'summary'],
     alerts.map((a) => [
+      a.id,
       a.eventTime,
-      colour(a.severity),
+      a.suppressed
+        ? pc.dim(`${a.severity} (dismissed until ${a.suppressed.until})`)
+        : colour(a.severity),
       a.employeeId,
       a.detector,
       a.sellerIds.slice(0, 3).join(' '),
@@ -208,14 +212,25 @@ export async function alertsCommand(
   io: Io,
 ): Promise<number> {
   const { findings } = await currentFindings(w, io, flags.org);
-  const shown = alertsAtLeast(findings, (flags.severity ?? 'low') as Alert['severity']);
+  // dismissals are data for detection (detect cannot read cases): shown, marked, not counted
+  const dismissed = await suppressions(w);
+  const shown = alertsAtLeast(findings, (flags.severity ?? 'low') as Alert['severity'], {
+    dismissed,
+    now: w.now(),
+  });
   io.out(flags.json ? `${json(shown)}\n` : `${alertTable(shown)}\n`);
-  return shown.length > 0 ? EXIT.finding : EXIT.ok;
+  return shown.some((a) => !a.suppressed) ? EXIT.finding : EXIT.ok;
 }
 
 /** The alerts at or above `floor`, in event-time order (as `warden alerts` shows them). */
-export function alertsAtLeast(f: Findings, floor: Alert['severity']): Alert[] {
-  return byTime(f).alerts.filter((a) => atLeast(a.severity, floor));
+export function alertsAtLeast(
+  f: Findings,
+  floor: Alert['severity'],
+  marks?: { dismissed: readonly Suppression[]; now: string },
+): Alert[] {
+  const alerts = byTime(f).alerts;
+  const marked = marks ? applySuppressions(alerts, marks.dismissed, marks.now) : alerts;
+  return marked.filter((a) => atLeast(a.severity, floor));
 }
 
 function byTime(f: Findings): Findings {

@@ -1,0 +1,127 @@
+import type { Vault } from '../privacy/index.js';
+import { CaseError } from './errors.js';
+import { assertActiveEmployee, assertNotSubject, caseOrThrow, text } from './guards.js';
+import { caseEvent, record, type CaseDeps } from './record.js';
+
+/**
+ * Puts a case under legal hold: the personal data of its subjects (employees, sellers,
+ * reviewers) cannot be erased while it stands (`Vault.erase` refuses, `SUBJECT_HELD`).
+ * Records are never purged by Warden (the ledger commits to them), so the hold's work is
+ * to keep the keys that make them readable.
+ */
+export async function hold(
+  deps: CaseDeps,
+  caseId: string,
+  actor: string,
+  reason: string,
+): Promise<void> {
+  const current = await caseOrThrow(deps, caseId);
+  await assertNotSubject(deps, caseId, actor);
+  await assertActiveEmployee(deps, actor);
+  if (current.heldAt) throw new CaseError('INPUT_INVALID', `case ${caseId} is under hold already`);
+  const why = text(reason, '--reason', 500);
+  const time = deps.now();
+  const event = caseEvent({
+    actor,
+    action: 'x-case.hold',
+    target: `case:${caseId}`,
+    time,
+    attrs: { reason: why },
+  });
+  await record(deps, event, (tx) => tx.putCase({ ...current, heldAt: time, heldBy: actor }));
+}
+
+/** What a release did to the erasures that waited for it. */
+export interface ReleaseResult {
+  /** Subjects whose waiting erasure was carried out now. */
+  readonly erased: readonly string[];
+  /** Subjects whose erasure still waits for another case's hold. */
+  readonly stillHeld: readonly string[];
+}
+
+/** Releases the hold, then carries out each waiting erasure no other hold still blocks. */
+export async function releaseHold(
+  deps: CaseDeps,
+  vault: Vault,
+  caseId: string,
+  actor: string,
+): Promise<ReleaseResult> {
+  const current = await caseOrThrow(deps, caseId);
+  await assertNotSubject(deps, caseId, actor);
+  await assertActiveEmployee(deps, actor);
+  if (!current.heldAt) throw new CaseError('INPUT_INVALID', `case ${caseId} is not under hold`);
+  const { heldAt: _at, heldBy: _by, ...released } = current;
+  const event = caseEvent({
+    actor,
+    action: 'x-case.release',
+    target: `case:${caseId}`,
+    time: deps.now(),
+  });
+  await record(deps, event, (tx) => tx.putCase(released));
+  const erased: string[] = [];
+  const stillHeld: string[] = [];
+  for (const waiting of await deps.store.cases.erasureRequests()) {
+    if (deps.store.dataKeys.holdsOn(waiting.subject).length > 0) stillHeld.push(waiting.subject);
+    else {
+      await carryOut(deps, vault, waiting.subject, waiting.requestedBy, { waitedFor: caseId });
+      erased.push(waiting.subject);
+    }
+  }
+  return { erased, stillHeld };
+}
+
+/** What became of an erasure request. */
+export type ErasureOutcome =
+  | { readonly erased: true; readonly subject: string }
+  | { readonly erased: false; readonly subject: string; readonly waitingFor: readonly string[] };
+
+/**
+ * Erases a person's personal data (destroys their data key; GDPR Art. 17). Under a legal
+ * hold it waits: the request is recorded, the answer names the holding cases, and the release
+ * of the last hold carries it out.
+ */
+export async function requestErasure(
+  deps: CaseDeps,
+  vault: Vault,
+  subject: string,
+  actor: string,
+): Promise<ErasureOutcome> {
+  await assertActiveEmployee(deps, actor);
+  const holds = deps.store.dataKeys.holdsOn(subject);
+  if (holds.length === 0) {
+    await carryOut(deps, vault, subject, actor, {});
+    return { erased: true, subject };
+  }
+  const time = deps.now();
+  const event = caseEvent({
+    actor,
+    action: 'x-erasure.request',
+    target: `subject:${subject}`,
+    time,
+    attrs: { subject, waitingFor: holds },
+  });
+  await record(deps, event, (tx) =>
+    tx.putErasureRequest({ subject, requestedBy: actor, requestedAt: time, eventId: event.id }),
+  );
+  return { erased: false, subject, waitingFor: holds };
+}
+
+async function carryOut(
+  deps: CaseDeps,
+  vault: Vault,
+  subject: string,
+  actor: string,
+  attrs: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const event = caseEvent({
+    actor,
+    action: 'x-erasure.done',
+    target: `subject:${subject}`,
+    time: deps.now(),
+    attrs: { subject, ...attrs },
+  });
+  // ledgered first: if the process dies before the key is destroyed, the record says it was
+  // asked and the next release (or a repeat) finishes it; destroying first could leave no trace
+  await record(deps, event, (tx) => tx.deleteErasureRequest(subject));
+  vault.erase(subject);
+}

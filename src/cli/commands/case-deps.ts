@@ -1,0 +1,31 @@
+import type { Alert } from '../../domain/index.js';
+import { CaseError, type ExportDeps } from '../../cases/index.js';
+import { Recorder } from '../../guard/index.js';
+import type { Io } from '../io.js';
+import type { Wired } from '../wiring.js';
+import { currentFindings } from './detect.js';
+
+/** The cases context over the wired database. */
+export function caseDeps(w: Wired): ExportDeps {
+  return {
+    store: w.store,
+    ledger: w.ledger,
+    recorder: new Recorder(w.store, w.ledger, w.now),
+    pseudonyms: w.pseudonyms,
+    now: w.now,
+    signNote: (text) => w.signNote(text),
+  };
+}
+
+/** An alert of the current findings (as `warden alerts` lists them), or `ALERT_NOT_FOUND`. */
+export async function alertById(w: Wired, io: Io, id: string, org?: string): Promise<Alert> {
+  const { findings } = await currentFindings(w, io, org);
+  const alert = findings.alerts.find((a) => a.id === id);
+  if (!alert) {
+    throw new CaseError(
+      'ALERT_NOT_FOUND',
+      `no alert ${id} in the current findings (list them: warden alerts)`,
+    );
+  }
+  return alert;
+}
