@@ -1,4 +1,5 @@
 import type { DataKeyRepository } from './ports.js';
+import type { PgHolds } from './postgres-cases.js';
 import type { PgConnection } from './postgres-connection.js';
 
 const UPSERT = `INSERT INTO data_keys (subject, wrapped) SELECT * FROM unnest($1::text[], $2::bytea[])
@@ -22,7 +23,11 @@ export class PgDataKeys implements DataKeyRepository {
   private failure: Error | undefined;
   private added = 0;
 
-  constructor(private readonly c: PgConnection) {
+  constructor(
+    private readonly c: PgConnection,
+    /** The legal holds, read from memory too (see `PgHolds`). */
+    private readonly holds: PgHolds,
+  ) {
     c.holdWrites(() => this.issueHeld());
   }
 
@@ -63,6 +68,10 @@ export class PgDataKeys implements DataKeyRepository {
   someWrappedKey(): { subject: string; wrapped: Buffer } | undefined {
     const first = this.keys.entries().next();
     return first.done === true ? undefined : { subject: first.value[0], wrapped: first.value[1] };
+  }
+
+  holdsOn(subject: string): string[] {
+    return this.holds.on(subject);
   }
 
   /** The store's transaction began: writes from now on are undone by `rolledBack`. */

@@ -167,6 +167,101 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     );
     `,
   ],
+  [
+    4,
+    `
+    -- Investigations (SQLite's migration 7): cases, their members and notes, alert triage,
+    -- erasures waiting for a hold's release, suspended access, the outbox and appeals. Every
+    -- change is also a ledgered event; these tables are the working index.
+    CREATE TABLE cases (
+      id text COLLATE "C" PRIMARY KEY,
+      title text NOT NULL,
+      status text NOT NULL CHECK (status IN ('open', 'closed')),
+      assignee text,
+      opened_by text NOT NULL,
+      opened_at text COLLATE "C" NOT NULL,
+      reveal_requested_by text,
+      revealed_by text,
+      revealed_at text,
+      held_at text,
+      held_by text,
+      event_id text NOT NULL
+    );
+    CREATE INDEX cases_opened ON cases (opened_at DESC, id);
+    CREATE TABLE case_members (
+      case_id text COLLATE "C" NOT NULL,
+      kind text COLLATE "C" NOT NULL CHECK (kind IN ('alert', 'employee', 'seller', 'reviewer')),
+      ref text COLLATE "C" NOT NULL,
+      detail text,
+      added_at text COLLATE "C" NOT NULL,
+      event_id text NOT NULL,
+      PRIMARY KEY (case_id, kind, ref)
+    );
+    CREATE INDEX case_members_ref ON case_members (kind, ref, case_id);
+    CREATE TABLE case_notes (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      case_id text NOT NULL,
+      author text NOT NULL,
+      text text NOT NULL,
+      at text NOT NULL,
+      event_id text NOT NULL
+    );
+    CREATE INDEX case_notes_case ON case_notes (case_id, id);
+    CREATE TABLE alert_triage (
+      alert_id text COLLATE "C" PRIMARY KEY,
+      detector text NOT NULL,
+      employee text NOT NULL,
+      state text NOT NULL CHECK (state IN ('acknowledged', 'dismissed', 'escalated')),
+      "by" text NOT NULL,
+      at text NOT NULL,
+      reason text,
+      until text COLLATE "C",
+      case_id text,
+      event_id text NOT NULL
+    );
+    CREATE INDEX alert_triage_state ON alert_triage (state, until);
+    CREATE TABLE erasure_requests (
+      subject text COLLATE "C" PRIMARY KEY,
+      requested_by text NOT NULL,
+      requested_at text COLLATE "C" NOT NULL,
+      event_id text NOT NULL
+    );
+    CREATE TABLE employee_access (
+      employee text PRIMARY KEY,
+      state text NOT NULL CHECK (state IN ('suspended', 'revoked')),
+      event_id text NOT NULL
+    );
+    CREATE TABLE outbox (
+      id text COLLATE "C" PRIMARY KEY,
+      case_id text NOT NULL,
+      measure text NOT NULL,
+      payload text NOT NULL,
+      created_at text COLLATE "C" NOT NULL,
+      event_id text NOT NULL,
+      delivered_at text,
+      attempts integer NOT NULL DEFAULT 0,
+      last_error text
+    );
+    CREATE INDEX outbox_pending ON outbox (delivered_at, created_at);
+    CREATE TABLE appeals (
+      id text PRIMARY KEY,
+      case_id text NOT NULL,
+      measure_event text NOT NULL,
+      appellant text NOT NULL,
+      grounds text NOT NULL,
+      filed_by text NOT NULL,
+      filed_at text NOT NULL,
+      outcome text CHECK (outcome IN ('upheld', 'overturned')),
+      decided_by text,
+      decided_at text,
+      decision text,
+      event_id text NOT NULL
+    );
+    -- A case's timeline: every event of its subjects (as actor) and entities (as target).
+    CREATE INDEX events_actor ON events (actor, leaf);
+    CREATE INDEX events_target ON events (target_id, leaf);
+    `,
+  ],
 ];
 
 /** The migrations' numbers, in the order they are applied. */

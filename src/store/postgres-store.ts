@@ -17,6 +17,8 @@ import type {
   TokenRepository,
 } from './ports.js';
 import { PgAttribution } from './postgres-attribution.js';
+import { PgCases, PgHolds } from './postgres-cases.js';
+import type { CaseRepository } from './ports-cases.js';
 import { PgConnection, parsePgUrl } from './postgres-connection.js';
 import { pgFault } from './postgres-faults.js';
 import { PgDataKeys } from './postgres-data-keys.js';
@@ -69,6 +71,8 @@ export class PostgresStore implements Store {
   readonly tokens: TokenRepository;
   readonly policySets: PolicySetRepository;
   readonly attribution: AttributionRepository;
+  readonly cases: CaseRepository;
+  private readonly holds: PgHolds;
   private inTransaction = false;
 
   private constructor(
@@ -81,7 +85,8 @@ export class PostgresStore implements Store {
     this.directory = new PgDirectory(c);
     this.ledger = new PgLedgerRepository(c);
     this.batches = new PgBatches(c);
-    this.dataKeys = new PgDataKeys(c);
+    this.holds = new PgHolds(c);
+    this.dataKeys = new PgDataKeys(c, this.holds);
     this.findings = new PgFindings(c, atomically);
     this.guard = new PgGuard(c);
     this.meta = new PgMeta(c, readOnly);
@@ -89,6 +94,7 @@ export class PostgresStore implements Store {
     this.tokens = new PgTokens(c);
     this.policySets = new PgPolicySets(c);
     this.attribution = new PgAttribution(c);
+    this.cases = new PgCases(c);
   }
 
   /** The URL as messages name it (no password). */
@@ -107,6 +113,7 @@ export class PostgresStore implements Store {
       } else await migratePg(c, now);
       const store = new PostgresStore(c, options.readonly === true);
       await store.dataKeys.load();
+      await store.holds.load();
       return store;
     } catch (error) {
       await c.end();
@@ -143,13 +150,14 @@ export class PostgresStore implements Store {
         this.c.target.schema,
       ]);
       await this.dataKeys.load(); // keys another writer added
+      await this.holds.load(); // holds another writer placed or lifted
     } catch (error) {
       await this.c.run('ROLLBACK').catch(() => undefined);
       this.inTransaction = false;
       throw pgFault(error, this.path) ?? error;
     }
     this.dataKeys.began();
-    return new PgTransaction(this.c, this.dataKeys, () => (this.inTransaction = false));
+    return new PgTransaction(this.c, this.dataKeys, this.holds, () => (this.inTransaction = false));
   }
 
   async stats(): Promise<StoreStats> {

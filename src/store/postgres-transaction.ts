@@ -14,6 +14,8 @@ import type {
   StoredToken,
 } from './ports.js';
 import { putCanaries, putEmailHashes } from './postgres-attribution.js';
+import { PgCaseTransaction } from './postgres-case-transaction.js';
+import type { PgHolds } from './postgres-cases.js';
 import type { PgConnection } from './postgres-connection.js';
 import type { PgDataKeys } from './postgres-data-keys.js';
 import { putApproval, recordAliasIssue } from './postgres-guard.js';
@@ -31,14 +33,17 @@ import {
  * connection). The ledger's records, tiles, size and checkpoint are written through it and
  * land together or not at all, as on SQLite.
  */
-export class PgTransaction implements StoreTransaction {
+export class PgTransaction extends PgCaseTransaction implements StoreTransaction {
   private open = true;
 
   constructor(
-    private readonly c: PgConnection,
+    c: PgConnection,
     private readonly dataKeys: PgDataKeys,
+    holds: PgHolds,
     private readonly onEnd: () => void,
-  ) {}
+  ) {
+    super(c, holds);
+  }
 
   insertEvents(events: readonly AccessEvent[], firstLeaf: number): Promise<boolean[]> {
     return this.step(() => insertEvents(this.c, events, firstLeaf));
@@ -144,6 +149,7 @@ export class PgTransaction implements StoreTransaction {
     } catch (error) {
       await this.c.run('ROLLBACK').catch(() => undefined);
       this.dataKeys.rolledBack();
+      await this.forgetHolds();
       throw error;
     } finally {
       this.onEnd();
@@ -156,13 +162,14 @@ export class PgTransaction implements StoreTransaction {
     try {
       await this.dataKeys.flush().catch(() => undefined);
       await this.c.run('ROLLBACK');
+      await this.forgetHolds();
     } finally {
       this.dataKeys.rolledBack();
       this.onEnd();
     }
   }
 
-  private async step<T>(f: () => Promise<T>): Promise<T> {
+  protected async step<T>(f: () => Promise<T>): Promise<T> {
     this.ensureOpen();
     this.throwDeferred();
     try {
