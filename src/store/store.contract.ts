@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccessEvent } from '../domain/index.js';
 import type { DetectorState, Store } from './ports.js';
 import { attributionContract } from './attribution.contract.js';
+import { casesContract } from './cases.contract.js';
 
 const ev = (id: string, extra: Partial<AccessEvent> = {}): AccessEvent => ({
   id,
@@ -18,6 +19,7 @@ const ev = (id: string, extra: Partial<AccessEvent> = {}): AccessEvent => ({
  */
 export function storeContract(name: string, open: () => Promise<Store>): void {
   attributionContract(name, open);
+  casesContract(name, open);
   describe(`${name} store`, () => {
     describe('when a transaction commits', () => {
       it('numbers new events from the given leaf, stores a repeated id once, and reads them back exactly', async () => {
