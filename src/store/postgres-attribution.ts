@@ -57,8 +57,8 @@ export class PgAttribution implements AttributionRepository {
   }
 
   /**
-   * The server filters by target and id (no index: attribution asks rarely, and an index
-   * would tax every import), a page of leaves at a time so that memory stays bounded.
+   * The server filters by target and id (through `events_target`, the cases' index of
+   * migration 4, where it exists), a page of leaves at a time so that memory stays bounded.
    */
   async *eventsOn(type: TargetType, ids: ReadonlySet<string>): AsyncIterable<LeafEvent> {
     if (ids.size === 0) return;
