@@ -128,14 +128,17 @@ export class PgCases implements CaseRepository {
  */
 export class PgHolds {
   private bySubject = new Map<string, string[]>();
+  /** The case tables were found (once there, they stay: one round trip less per `begin()`). */
+  private tables = false;
 
   constructor(private readonly c: PgConnection) {}
 
   async load(): Promise<void> {
     const next = new Map<string, string[]>();
     // a schema read as it is may predate migration 4: no cases, no holds
-    const table = await this.c.value<string | null>("SELECT to_regclass('case_members')::text");
-    if (table !== undefined && table !== null) {
+    this.tables ||=
+      (await this.c.value<string | null>("SELECT to_regclass('case_members')::text")) != null;
+    if (this.tables) {
       const rows = await this.c.arrays<[string, string]>(
         `SELECT m.ref, c.id FROM case_members m JOIN cases c ON c.id = m.case_id
          WHERE m.kind IN ('employee', 'seller', 'reviewer') AND c.held_at IS NOT NULL
