@@ -15,6 +15,7 @@ import {
   RelayAliases,
   Vault,
   checkKeys,
+  detectorStateKey,
   loadMasterKey,
   readOrCreateKeyFile,
 } from '../privacy/index.js';
@@ -39,6 +40,8 @@ export interface Wired {
   readonly ledger: Ledger;
   readonly vault: Vault;
   readonly aliases: RelayAliases;
+  /** The key of the saved detection state's MAC (derived from the master key). */
+  readonly stateKey: Buffer;
   readonly now: () => string;
   close(): Promise<void>;
 }
@@ -79,6 +82,7 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
       ledger,
       vault,
       aliases: new RelayAliases(masterKey, resolveRelayDomain()),
+      stateKey: detectorStateKey(masterKey),
       now,
       close: async () => {
         await ledger.close();

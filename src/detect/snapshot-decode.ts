@@ -29,6 +29,7 @@ export class TapeReader {
   private constructor(
     private readonly tape: Tape,
     registry: ClassRegistry,
+    private readonly externals: readonly unknown[],
   ) {
     this.classes = tape.classes.map((name) => {
       const c = Object.hasOwn(registry, name) ? registry[name] : undefined;
@@ -40,9 +41,10 @@ export class TapeReader {
     this.strings = splitStrings(tape);
   }
 
-  static read(tape: Tape, registry: ClassRegistry): unknown {
+  /** The graph of `tape`; `externals[i]` stands for the tape's `EXTERNAL i`. */
+  static read(tape: Tape, registry: ClassRegistry, externals: readonly unknown[] = []): unknown {
     checkTape(tape);
-    const reader = new TapeReader(tape, registry);
+    const reader = new TapeReader(tape, registry, externals);
     const root = reader.value();
     if (reader.at !== tape.ops.length) corrupt('ops left over after the root');
     return root;
@@ -82,6 +84,11 @@ export class TapeReader {
         const i = this.op();
         if (i < 0 || i >= this.objects.length) corrupt(`a reference to object ${i}`);
         return this.objects[i];
+      }
+      case OP.EXTERNAL: {
+        const i = this.op();
+        if (i < 0 || i >= this.externals.length) corrupt(`a reference to external object ${i}`);
+        return this.externals[i];
       }
       case OP.OBJ:
         return this.record();

@@ -52,15 +52,26 @@ export class TapeWriter {
   private readonly classIndex = new Map<object, number>();
   private readonly registered: Map<object, string>;
 
-  constructor(registry: ClassRegistry) {
+  constructor(
+    registry: ClassRegistry,
+    private readonly externals: ReadonlyMap<object, number> = new Map(),
+  ) {
     this.registered = new Map(
       Object.entries(registry).map(([name, c]) => [c.prototype as object, name]),
     );
   }
 
-  /** The tape of `root`; throws `SnapshotError('NOT_SNAPSHOTTABLE')` naming the path of a refusal. */
-  static write(root: unknown, registry: ClassRegistry, rootName = 'state'): Tape {
-    const writer = new TapeWriter(registry);
+  /**
+   * The tape of `root`; throws `SnapshotError('NOT_SNAPSHOTTABLE')` naming the path of a refusal.
+   * Objects in `externals` are written as their index (`OP.EXTERNAL`), not walked.
+   */
+  static write(
+    root: unknown,
+    registry: ClassRegistry,
+    rootName = 'state',
+    externals?: ReadonlyMap<object, number>,
+  ): Tape {
+    const writer = new TapeWriter(registry, externals);
     try {
       writer.value(root);
     } catch (error) {
@@ -139,6 +150,12 @@ export class TapeWriter {
   }
 
   private object(o: object): void {
+    const external = this.externals.get(o);
+    if (external !== undefined) {
+      this.op(OP.EXTERNAL);
+      this.op(external);
+      return;
+    }
     const ordinal = this.seen.get(o);
     if (ordinal !== undefined) {
       this.op(OP.REF);

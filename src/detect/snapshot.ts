@@ -51,21 +51,79 @@ export const ENGINE_CLASSES: ClassRegistry = {
  */
 export const SNAPSHOT_VERSION = `tape ${TAPE_FORMAT}; classes ${Object.keys(ENGINE_CLASSES).join(',')}; v8 ${process.versions.v8}`;
 
-/** The engine's whole state as bytes; throws `SnapshotError('NOT_SNAPSHOTTABLE')` naming a path. */
-export function snapshotEngine(engine: DetectionEngine): Buffer {
-  return serialize(TapeWriter.write(engine, ENGINE_CLASSES, 'engine'));
+/**
+ * The directory's records in the engine: every field of its `DirectoryView` but `employees`
+ * (tickets, reviews, products, reports, assignments and what is derived from them). They are
+ * most of the state and change only with directory records, so they are saved in a tape of
+ * their own, less often than the rest, and brought forward by `DirectoryView.replay`.
+ * Employees stay with the rest: other engine state holds their views by identity.
+ */
+export function directoryFields(engine: DetectionEngine): string[] {
+  return Object.keys(engine.directory).filter((k) => k !== 'employees');
 }
 
-/** The engine `snapshotEngine` saved, ready to consume the records after those it had seen. */
-export function restoreEngine(bytes: Uint8Array): DetectionEngine {
-  let tape: Tape;
+function directoryRecords(engine: DetectionEngine): object[] {
+  const dir = engine.directory as unknown as Record<string, object>;
+  return directoryFields(engine).map((k) => dir[k]!);
+}
+
+/** The directory's records (`directoryFields`) as bytes: `{ fields, records }`. */
+export function snapshotDirectory(engine: DetectionEngine): Buffer {
+  const root = { fields: directoryFields(engine), records: directoryRecords(engine) };
+  return serialize(TapeWriter.write(root, ENGINE_CLASSES, 'engine.directory'));
+}
+
+/**
+ * The engine's state but the directory's records as bytes (they are written as references to
+ * `snapshotDirectory`'s); throws `SnapshotError('NOT_SNAPSHOTTABLE')` naming a path.
+ */
+export function snapshotEngine(engine: DetectionEngine): Buffer {
+  const externals = new Map<object, number>(directoryRecords(engine).map((o, i) => [o, i]));
+  return serialize(TapeWriter.write(engine, ENGINE_CLASSES, 'engine', externals));
+}
+
+/**
+ * The engine `snapshotEngine` saved, with the directory's records `snapshotDirectory` saved
+ * (at the same leaf, or earlier: then replay the directory records in between, see
+ * `DirectoryView.replay`), ready to consume the records after those it had seen.
+ */
+export function restoreEngine(
+  engineBytes: Uint8Array,
+  directoryBytes: Uint8Array,
+): DetectionEngine {
+  const dir = TapeReader.read(decode(directoryBytes), ENGINE_CLASSES) as {
+    fields?: unknown;
+    records?: unknown;
+  };
+  if (
+    !Array.isArray(dir.fields) ||
+    !Array.isArray(dir.records) ||
+    dir.fields.length !== dir.records.length
+  )
+    throw new SnapshotError('CORRUPT', 'the directory state is not a list of fields');
+  const records: readonly unknown[] = dir.records;
+  const engine = TapeReader.read(decode(engineBytes), ENGINE_CLASSES, records);
+  if (!(engine instanceof DetectionEngine))
+    throw new SnapshotError('CORRUPT', 'the detection state is not an engine');
+  const fields = directoryFields(engine);
+  if (fields.join(',') !== dir.fields.join(','))
+    throw new SnapshotError(
+      'CORRUPT',
+      'the directory state does not hold the fields the engine has',
+    );
+  const view = engine.directory as unknown as Record<string, unknown>;
+  if (fields.some((k, i) => view[k] !== records[i]))
+    throw new SnapshotError(
+      'CORRUPT',
+      'the detection state does not use the directory state given',
+    );
+  return engine;
+}
+
+function decode(bytes: Uint8Array): Tape {
   try {
-    tape = deserialize(bytes) as Tape;
+    return deserialize(bytes) as Tape;
   } catch (cause) {
     throw new SnapshotError('CORRUPT', 'the detection state does not decode', { cause });
   }
-  const engine = TapeReader.read(tape, ENGINE_CLASSES);
-  if (!(engine instanceof DetectionEngine))
-    throw new SnapshotError('CORRUPT', 'the detection state is not an engine');
-  return engine;
 }

@@ -12,3 +12,4 @@ export { readExistingKeyFile, readMasterKey } from './key-reader.js';
 export { PERSON_KINDS, PersonalData, normaliseFieldName } from './personal-data.js';
 export type { PersonKind, PersonalDataDeclaration } from './personal-data.js';
 export { readPersonalDataSection } from './org-profile.js';
+export { detectorStateKey } from './derived-keys.js';

@@ -60,7 +60,7 @@ export async function runDetection(
   const profile = loadOrgProfile(w.dbPath, options.org);
   const version = detectionVersion(w.dbPath, options.org);
   const size = w.ledger.size;
-  const { engine, from, note } = await resumeEngine(
+  const { engine, from, note, directory } = await resumeEngine(
     w,
     version,
     options.full,
@@ -70,7 +70,8 @@ export async function runDetection(
   await feed(w, engine, from, undefined, size);
   const stored = await saveFindings(w, engine, size);
   // A resumed engine that saw nothing new is the state already saved.
-  if (from !== size || note !== undefined || from === 0) await saveEngine(w, engine, version, size);
+  if (from !== size || note !== undefined || from === 0)
+    await saveEngine(w, engine, version, size, directory);
   return { engine, stored, resumedAt: from };
 }
 
