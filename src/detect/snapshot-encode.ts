@@ -85,11 +85,39 @@ export class TapeWriter {
     return writer.finish();
   }
 
-  private finish(): Tape {
+  /**
+   * One tape holding each of `values` on its own (no reference crosses from one to another: a
+   * value shared by two is written twice), and where each starts: 4 integers per value (op,
+   * string, double, bigint), so that `TapeReader.cursor` can decode any one alone.
+   */
+  static writeEntries(
+    values: Iterable<unknown>,
+    registry: ClassRegistry,
+    rootName = 'state',
+  ): { tape: Tape; starts: Int32Array } {
+    const writer = new TapeWriter(registry);
+    const starts: number[] = [];
+    for (const v of values) {
+      starts.push(writer.length, writer.strings.length, writer.doubleCount, writer.bigints.length);
+      writer.seen.clear();
+      try {
+        writer.value(v);
+      } catch (error) {
+        if (!(error instanceof Refusal)) throw error;
+        throw new SnapshotError(
+          'NOT_SNAPSHOTTABLE',
+          `cannot snapshot the detection state: ${error.what} in an entry of ${rootName}`,
+        );
+      }
+    }
+    return { tape: writer.finish(true), starts: Int32Array.from(starts) };
+  }
+
+  private finish(withLengths = false): Tape {
     return {
       format: TAPE_FORMAT,
       ops: this.ops.slice(0, this.length),
-      ...joinStrings(this.strings),
+      ...joinStrings(this.strings, withLengths),
       doubles: this.doubles.slice(0, this.doubleCount),
       bigints: this.bigints,
       buffers: this.buffers,
@@ -287,9 +315,12 @@ export class TapeWriter {
   }
 }
 
-function joinStrings(strings: readonly string[]): Pick<Tape, 'strings' | 'stringLengths'> {
+function joinStrings(
+  strings: readonly string[],
+  withLengths: boolean,
+): Pick<Tape, 'strings' | 'stringLengths'> {
   // Lengths when a string holds a NUL, and for none at all ('' splits into one string).
-  if (strings.length > 0 && !strings.some((s) => s.includes('\0')))
+  if (!withLengths && strings.length > 0 && !strings.some((s) => s.includes('\0')))
     return { strings: strings.join('\0'), stringLengths: undefined };
   return { strings: strings.join(''), stringLengths: Int32Array.from(strings, (s) => s.length) };
 }

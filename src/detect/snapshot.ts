@@ -18,6 +18,8 @@ import { PeerNorms } from './peers.js';
 import { DetractorDays } from './detractor-days.js';
 import { SellerEdges } from './seller-edges.js';
 import { SellerLedger } from './sellers.js';
+import { LazyMap } from './lazy-map.js';
+import { SavedEntries, entryTable, type EntryTable } from './saved-entries.js';
 import { TapeReader } from './snapshot-decode.js';
 import { TapeWriter } from './snapshot-encode.js';
 import { TAPE_FORMAT, type ClassRegistry, type Tape } from './snapshot-format.js';
@@ -67,10 +69,43 @@ function directoryRecords(engine: DetectionEngine): object[] {
   return directoryFields(engine).map((k) => dir[k]!);
 }
 
-/** The directory's records (`directoryFields`) as bytes: `{ fields, records }`. */
+/** One field of the directory part: a Map's entry table (read lazily), or a whole tape. */
+type DirectoryPart = { readonly table: EntryTable } | { readonly tape: Tape };
+
+/**
+ * The directory's records (`directoryFields`) as bytes: each Map with string keys as an entry
+ * table (`saved-entries.ts`), anything else as a tape of its own.
+ */
 export function snapshotDirectory(engine: DetectionEngine): Buffer {
-  const root = { fields: directoryFields(engine), records: directoryRecords(engine) };
-  return serialize(TapeWriter.write(root, ENGINE_CLASSES, 'engine.directory'));
+  const fields = directoryFields(engine);
+  const parts = directoryRecords(engine).map((value, i): DirectoryPart => {
+    const name = `engine.directory.${fields[i]!}`;
+    const table = value instanceof Map ? entryTable(value, ENGINE_CLASSES, name) : undefined;
+    if (table) return { table };
+    const plain = value instanceof LazyMap ? new Map(value) : value;
+    return { tape: TapeWriter.write(plain, ENGINE_CLASSES, name) };
+  });
+  return serialize({ format: TAPE_FORMAT, fields, parts });
+}
+
+/** The directory part's fields and their values (Maps as `LazyMap`s over their entries). */
+function restoreDirectory(bytes: Uint8Array): { fields: string[]; records: unknown[] } {
+  const root = decode(bytes) as unknown as { format?: unknown; fields?: unknown; parts?: unknown };
+  const { fields, parts } = root;
+  if (
+    root.format !== TAPE_FORMAT ||
+    !Array.isArray(fields) ||
+    !Array.isArray(parts) ||
+    fields.length !== parts.length
+  )
+    throw new SnapshotError('CORRUPT', 'the directory state is not a list of fields');
+  const records = (parts as Partial<Record<'table' | 'tape', unknown>>[]).map((p) => {
+    if (p.table !== undefined)
+      return new LazyMap(new SavedEntries(p.table as EntryTable, ENGINE_CLASSES));
+    if (p.tape !== undefined) return TapeReader.read(p.tape as Tape, ENGINE_CLASSES);
+    throw new SnapshotError('CORRUPT', 'the directory state holds an unknown part');
+  });
+  return { fields: fields as string[], records };
 }
 
 /**
@@ -91,16 +126,7 @@ export function restoreEngine(
   engineBytes: Uint8Array,
   directoryBytes: Uint8Array,
 ): DetectionEngine {
-  const dir = TapeReader.read(decode(directoryBytes), ENGINE_CLASSES) as {
-    fields?: unknown;
-    records?: unknown;
-  };
-  if (
-    !Array.isArray(dir.fields) ||
-    !Array.isArray(dir.records) ||
-    dir.fields.length !== dir.records.length
-  )
-    throw new SnapshotError('CORRUPT', 'the directory state is not a list of fields');
+  const dir = restoreDirectory(directoryBytes);
   const records: readonly unknown[] = dir.records;
   const engine = TapeReader.read(decode(engineBytes), ENGINE_CLASSES, records);
   if (!(engine instanceof DetectionEngine))
