@@ -11,7 +11,7 @@ export class LazyMap<V> extends Map<string, V> {
   /** Saved keys deleted since the restore (their saved place is gone). */
   private readonly removed = new Set<string>();
   /** Keys held by the Map itself that are not live saved keys: added, or re-added. */
-  private added = 0;
+  private readonly added = new Set<string>();
 
   constructor(private readonly saved: SavedEntries) {
     super();
@@ -37,7 +37,7 @@ export class LazyMap<V> extends Map<string, V> {
   }
 
   override set(key: string, value: V): this {
-    if (!super.has(key) && !this.live(key)) this.added++;
+    if (!super.has(key) && !this.live(key)) this.added.add(key);
     return super.set(key, value);
   }
 
@@ -46,27 +46,30 @@ export class LazyMap<V> extends Map<string, V> {
     const live = this.live(key);
     if (!held && !live) return false;
     if (live) this.removed.add(key);
-    else this.added--;
+    else this.added.delete(key);
     super.delete(key);
     return true;
   }
 
   override clear(): void {
     for (let i = 0; i < this.saved.size; i++) this.removed.add(this.saved.keyAt(i));
-    this.added = 0;
+    this.added.clear();
     super.clear();
   }
 
   override get size(): number {
-    return this.saved.size - this.removed.size + this.added;
+    return this.saved.size - this.removed.size + this.added.size;
   }
 
   override *entries(): MapIterator<[string, V]> {
     for (let i = 0; i < this.saved.size; i++) {
       const key = this.saved.keyAt(i);
-      if (!this.removed.has(key)) yield [key, this.get(key)!];
+      if (this.removed.has(key)) continue;
+      let v = super.get(key);
+      if (v === undefined && !super.has(key)) super.set(key, (v = this.saved.valueAt(i) as V));
+      yield [key, v as V];
     }
-    for (const [key, v] of super.entries()) if (!this.live(key)) yield [key, v];
+    for (const [key, v] of super.entries()) if (this.added.has(key)) yield [key, v];
   }
 
   override *keys(): MapIterator<string> {

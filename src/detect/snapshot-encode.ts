@@ -322,7 +322,9 @@ function joinStrings(
   // Lengths when a string holds a NUL, and for none at all ('' splits into one string).
   if (!withLengths && strings.length > 0 && !strings.some((s) => s.includes('\0')))
     return { strings: strings.join('\0'), stringLengths: undefined };
-  return { strings: strings.join(''), stringLengths: Int32Array.from(strings, (s) => s.length) };
+  const stringLengths = new Int32Array(strings.length);
+  for (let i = 0; i < strings.length; i++) stringLengths[i] = strings[i]!.length;
+  return { strings: strings.join(''), stringLengths };
 }
 
 function integrity(o: object): number {
