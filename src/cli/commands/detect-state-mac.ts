@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { DetectorState } from '../../store/index.js';
 
 /**
  * MACs of the saved detection state (HMAC-SHA-256 under `Wired.stateKey`). A plain hash would
@@ -47,4 +48,14 @@ export function stateMac(
 /** Constant-time comparison of a computed MAC with a stored one (of any length). */
 export function sameMac(computed: Buffer, stored: Buffer): boolean {
   return computed.length === stored.length && timingSafeEqual(computed, stored);
+}
+
+/** Both MACs of a loaded state hold, and its directory part is not newer than the rest. */
+export function authentic(key: Buffer, s: DetectorState): boolean {
+  const dir = directoryMac(key, { ...s.directory, version: s.version });
+  return (
+    s.directory.ledgerSize <= s.ledgerSize &&
+    sameMac(dir, s.directory.mac) &&
+    sameMac(stateMac(key, s, dir), s.mac)
+  );
 }

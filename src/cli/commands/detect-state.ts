@@ -10,8 +10,7 @@ import {
   snapshotDirectory,
   snapshotEngine,
 } from '../../detect/index.js';
-import type { DetectorState } from '../../store/index.js';
-import { directoryMac, sameMac, stateMac } from './detect-state-mac.js';
+import { authentic, directoryMac, stateMac } from './detect-state-mac.js';
 import { ORG_FILE_NAME } from '../org-file.js';
 import { pausePoint } from '../pause.js';
 import type { Wired } from '../wiring.js';
@@ -115,16 +114,6 @@ export async function resumeEngine(
     if (error instanceof SnapshotError) return fresh(`it does not decode (${error.code})`);
     throw error;
   }
-}
-
-/** Both MACs hold, and the directory part is not newer than the rest. */
-function authentic(key: Buffer, s: DetectorState): boolean {
-  const dir = directoryMac(key, { ...s.directory, version: s.version });
-  return (
-    s.directory.ledgerSize <= s.ledgerSize &&
-    sameMac(dir, s.directory.mac) &&
-    sameMac(stateMac(key, s, dir), s.mac)
-  );
 }
 
 /** Brings a directory part saved at `from` forward to `to` (directory records only). */
