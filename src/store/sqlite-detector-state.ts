@@ -23,7 +23,7 @@ interface StateRow {
 
 type DirectoryRow = Pick<StateRow, 'ledger_size' | 'bytes' | 'chunks' | 'mac'>;
 
-/** The two parts' tables (migrations 5 and 7): a header row each, the bytes in numbered chunks. */
+/** The two parts' tables (migrations 5 and 9): a header row each, the bytes in numbered chunks. */
 const PARTS = {
   engine: { header: 'detector_state', chunks: 'detector_state_chunks' },
   directory: { header: 'detector_directory', chunks: 'detector_directory_chunks' },

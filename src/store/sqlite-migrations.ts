@@ -179,7 +179,8 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     `,
   ],
   [
-    7,
+    // 9, not 7: 7 and 8 are taken on main (8: attribution); numbers need only increase.
+    9,
     `
     -- The detection state is held to a MAC under a key derived from the master key, no longer
     -- to a plain SHA-256 that anyone who can write the database could recompute: states saved
