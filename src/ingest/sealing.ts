@@ -36,7 +36,10 @@ export function sealChunk(
 ): Promise<SealedChunk> {
   if (items.length === 0)
     return Promise.resolve({ payloads: [], hashes: new Uint8Array(), newKeys: [] });
-  if (!existsSync(WORKER_FILE)) return Promise.resolve(sealInline(items, vault, personal));
+  // a few records cost less here than starting the thread (a small import, one guard record)
+  if (items.length < THREAD_FROM || !existsSync(WORKER_FILE)) {
+    return Promise.resolve(sealInline(items, vault, personal));
+  }
   const subjects = new Map<string, number>();
   for (const { kind, body } of items) {
     const subject = keySubject(kind, body, personal);
@@ -74,6 +77,9 @@ function sealInline(items: readonly ToSeal[], vault: Vault, personal: PersonalDa
   });
   return { payloads, hashes, newKeys: [] };
 }
+
+/** Chunks with fewer directory records than this are sealed in this thread. */
+const THREAD_FROM = 256;
 
 /** The compiled worker beside this module; absent when running from TypeScript sources. */
 const WORKER_FILE = fileURLToPath(new URL('./seal-worker.js', import.meta.url));
