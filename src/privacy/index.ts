@@ -1,7 +1,8 @@
 export { PrivacyError } from './errors.js';
 export type { PrivacyErrorCode } from './errors.js';
 export { loadMasterKey } from './master-key.js';
-export { Vault } from './vault.js';
+export { Vault, sealWithKey, wrapDataKey } from './vault.js';
+export type { Sealer } from './vault.js';
 export { maskEmail, maskName, maskValue } from './mask.js';
 export { RelayAliases, isRelayAlias } from './relay-alias.js';
 export { EmailHashes, normaliseEmail } from './email-hash.js';
