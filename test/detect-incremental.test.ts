@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -57,6 +58,16 @@ const stateRow = (db: string): { ledger_size: number } | undefined => {
   try {
     return d.prepare('SELECT ledger_size FROM detector_state').get() as
       { ledger_size: number } | undefined;
+  } finally {
+    d.close();
+  }
+};
+
+const stateRootAt = (db: string): Buffer => {
+  const d = new Database(db, { readonly: true });
+  try {
+    return (d.prepare('SELECT root_hash FROM detector_state').get() as { root_hash: Buffer })
+      .root_hash;
   } finally {
     d.close();
   }
@@ -128,9 +139,19 @@ describe('incremental detection', () => {
         (db) => sql(db, "UPDATE detector_state_chunks SET data = x'00' WHERE seq = 0"),
         /incomplete or damaged/,
       ],
+      [
+        'its directory part is gone',
+        (db) => sql(db, 'DELETE FROM detector_directory_chunks'),
+        /incomplete or damaged/,
+      ],
+      [
+        'a byte of it is altered (same length)',
+        (db) => sql(db, 'UPDATE detector_state_chunks SET data = zeroblob(length(data))'),
+        /MAC does not match/,
+      ],
     ];
     it.each(cases)('discards it with a note and replays when %s', async (_name, spoil, note) => {
-      const { db } = await resumable(`spoiled-${_name.length}`, 4);
+      const { db } = await resumable(`spoiled-${_name.replace(/\W+/g, '-')}`, 4);
       spoil(db);
       try {
         const run = await detect(db);
@@ -144,6 +165,99 @@ describe('incremental detection', () => {
       } finally {
         rmSync(join(dir.path, 'warden.org.json'), { force: true });
       }
+    });
+  });
+
+  // The attacker can write the database but does not hold the master key: they edit the stored
+  // state and recompute the plain SHA-256 that used to protect it.
+  describe('when someone who can write the database plants a state', () => {
+    /** The ledger's root hash at its end, as anyone can compute it (here: a full detect on a copy). */
+    const rootAtEnd = async (db: string): Promise<Buffer> => {
+      const copy = `${db}-copy.db`;
+      copyFileSync(db, copy);
+      cpSync(`${db}.keys`, `${copy}.keys`, { recursive: true });
+      expect((await runCli(['detect', '--db', copy, '--full'])).code).toBeLessThan(2);
+      return stateRootAt(copy);
+    };
+    const plain = (b: Buffer): Buffer => createHash('sha256').update(b).digest();
+    const chunks = (d: Database.Database, table: string): Buffer =>
+      Buffer.concat(d.prepare(`SELECT data FROM ${table} ORDER BY seq`).pluck().all() as Buffer[]);
+
+    it('refuses a header moved past the new leaves (their findings hidden) and replays, saying so', async () => {
+      const { db, first } = await resumable('planted-header', 4);
+      const fullRoot = await rootAtEnd(db);
+      const d = new Database(db);
+      d.prepare('UPDATE detector_state SET ledger_size = ?, root_hash = ?, mac = ?').run(
+        full.ledgerSize,
+        fullRoot,
+        plain(chunks(d, 'detector_state_chunks')),
+      );
+      d.close();
+      const run = await detect(db);
+      expect(first).toBeLessThan(full.ledgerSize);
+      expect(run.err).toMatch(/MAC does not match.*replaying the whole ledger/);
+      expect(run.resumedAt).toBe(0);
+      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
+        risk: full.risk,
+        alerts: full.alerts,
+      });
+    });
+
+    it('refuses the state of the same ledger saved under another master key', async () => {
+      const { db } = await resumable('planted-other-key', 4);
+      const other = new Database(join(dir.path, 'full.db'), { readonly: true });
+      const d = new Database(db);
+      for (const table of [
+        'detector_state',
+        'detector_state_chunks',
+        'detector_directory',
+        'detector_directory_chunks',
+      ]) {
+        d.prepare(`DELETE FROM ${table}`).run();
+        const rows = other.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
+        for (const row of rows) {
+          const cols = Object.keys(row);
+          d.prepare(
+            `INSERT INTO ${table} (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`,
+          ).run(...cols.map((c) => row[c]));
+        }
+      }
+      other.close();
+      // its header made to fit this ledger (roots are public: anyone can compute them)
+      d.prepare('UPDATE detector_state SET root_hash = ?').run(await rootAtEnd(db));
+      d.close();
+      expect(stateRow(db)?.ledger_size).toBe(full.ledgerSize);
+      const run = await detect(db);
+      expect(run.err).toMatch(/MAC does not match/);
+      expect(run.resumedAt).toBe(0);
+      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
+        risk: full.risk,
+        alerts: full.alerts,
+      });
+    });
+  });
+
+  describe('when the directory part is older than the rest', () => {
+    it('keeps it across a small append, replays the directory records in between, and equals a full replay', async () => {
+      const { db, first } = await resumable('dir-kept', files.length - 1);
+      const dirSize = (): number =>
+        (
+          new Database(db, { readonly: true })
+            .prepare('SELECT ledger_size FROM detector_directory')
+            .get() as { ledger_size: number }
+        ).ledger_size;
+      const before = dirSize();
+      expect(before).toBe(first);
+      const run = await detect(db);
+      expect(run.resumedAt).toBe(first);
+      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
+        risk: full.risk,
+        alerts: full.alerts,
+      });
+      // kept when the append is under 5 % of the ledger, else saved again at the new size
+      const small = full.ledgerSize - first <= 0.05 * full.ledgerSize;
+      expect(dirSize()).toBe(small ? first : full.ledgerSize);
+      expect(stateRow(db)?.ledger_size).toBe(full.ledgerSize);
     });
   });
 

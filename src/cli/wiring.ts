@@ -18,6 +18,7 @@ import {
   RelayAliases,
   Vault,
   checkKeys,
+  detectorStateKey,
   loadMasterKey,
   readOrCreateKeyFile,
 } from '../privacy/index.js';
@@ -54,6 +55,8 @@ export interface Wired {
   readonly pseudonyms: CasePseudonyms;
   /** Signs a note's text with the ledger's key (an evidence bundle's manifest). */
   signNote(text: string): string;
+  /** The key of the saved detection state's MAC (derived from the master key). */
+  readonly stateKey: Buffer;
   readonly now: () => string;
   close(): Promise<void>;
 }
@@ -99,6 +102,7 @@ export async function wire(dbFlag: string | undefined): Promise<Wired> {
       emailHashes: new EmailHashes(masterKey),
       pseudonyms: new CasePseudonyms(masterKey),
       signNote: (text) => signNote(text, [signerKey]),
+      stateKey: detectorStateKey(masterKey),
       now,
       close: async () => {
         await ledger.close();

@@ -94,6 +94,16 @@ export class DirectoryView {
     }
   }
 
+  /**
+   * Brings the directory's records (every field but `employees`) forward over records the
+   * rest of the engine has already consumed: a saved state's directory part may be older than
+   * the rest (`snapshot.ts`). Employee records are skipped — the employees were saved with the
+   * rest — as are events. Nothing below reads `employees`: that keeps the two parts separable.
+   */
+  replay(records: Iterable<InterchangeRecord>): void {
+    for (const r of records) if (r.kind !== 'employee') this.apply(r);
+  }
+
   isAssigned(employeeId: string, sellerId: string, t: number): boolean {
     const spans = this.assignments.get(employeeId)?.get(sellerId);
     if (!spans) return false;

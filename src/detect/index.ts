@@ -6,7 +6,14 @@ export { WEIGHTS } from './detectors.js';
 export { DECAY_MS, INDICATOR_CAP, SATURATION } from './risk.js';
 export type { Ring } from './collusion.js';
 export type { SellerBenefit } from './sellers.js';
-export { ENGINE_CLASSES, SNAPSHOT_VERSION, restoreEngine, snapshotEngine } from './snapshot.js';
+export {
+  ENGINE_CLASSES,
+  SNAPSHOT_VERSION,
+  directoryFields,
+  restoreEngine,
+  snapshotDirectory,
+  snapshotEngine,
+} from './snapshot.js';
 export { SnapshotError } from './errors.js';
 export type { SnapshotErrorCode } from './errors.js';
 export type { ClassRegistry } from './snapshot-format.js';

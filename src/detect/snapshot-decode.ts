@@ -16,10 +16,16 @@ import {
   type Tape,
 } from './snapshot-format.js';
 
+/** A tape's strings by index: the split list, or slices of the joined string (`StringSlices`). */
+export interface Strings {
+  readonly length: number;
+  at(i: number): string | undefined;
+}
+
 export class TapeReader {
   private at = 0;
   private stringAt = 0;
-  private readonly strings: readonly string[];
+  private readonly strings: Strings;
   private doubleAt = 0;
   private bigintAt = 0;
   private readonly objects: unknown[] = [];
@@ -29,6 +35,8 @@ export class TapeReader {
   private constructor(
     private readonly tape: Tape,
     registry: ClassRegistry,
+    private readonly externals: readonly unknown[],
+    strings?: Strings,
   ) {
     this.classes = tape.classes.map((name) => {
       const c = Object.hasOwn(registry, name) ? registry[name] : undefined;
@@ -37,15 +45,39 @@ export class TapeReader {
       return c;
     });
     this.prototypes = this.classes.map((c) => c.prototype as object);
-    this.strings = splitStrings(tape);
+    this.strings = strings ?? splitStrings(tape);
   }
 
-  static read(tape: Tape, registry: ClassRegistry): unknown {
+  /** The graph of `tape`; `externals[i]` stands for the tape's `EXTERNAL i`. */
+  static read(tape: Tape, registry: ClassRegistry, externals: readonly unknown[] = []): unknown {
     checkTape(tape);
-    const reader = new TapeReader(tape, registry);
+    const reader = new TapeReader(tape, registry, externals);
     const root = reader.value();
     if (reader.at !== tape.ops.length) corrupt('ops left over after the root');
     return root;
+  }
+
+  /**
+   * A reader of single values anywhere in `tape` (`TapeWriter.writeEntries`): `read(op,
+   * string, double, bigint)` decodes the value that starts at those positions, alone. For
+   * entries decoded on demand: nothing else of the tape is touched.
+   */
+  static cursor(
+    tape: Tape,
+    registry: ClassRegistry,
+  ): (op: number, string: number, double: number, bigint: number) => unknown {
+    checkTape(tape);
+    const reader = new TapeReader(tape, registry, [], new StringSlices(tape));
+    return (op, string, double, bigint) => {
+      if (op < 0 || op >= tape.ops.length || string < 0 || double < 0 || bigint < 0)
+        corrupt(`an entry at op ${op}`);
+      reader.at = op;
+      reader.stringAt = string;
+      reader.doubleAt = double;
+      reader.bigintAt = bigint;
+      reader.objects.length = 0; // an entry's references are its own
+      return reader.value();
+    };
   }
 
   private op(): number {
@@ -63,7 +95,8 @@ export class TapeReader {
     const op = this.op();
     switch (op) {
       case OP.STR:
-        return this.next(this.strings, this.stringAt++, 'string');
+        if (this.stringAt >= this.strings.length) corrupt('more strings than the tape holds');
+        return this.strings.at(this.stringAt++)!;
       case OP.INT:
         return this.op();
       case OP.NUM:
@@ -82,6 +115,11 @@ export class TapeReader {
         const i = this.op();
         if (i < 0 || i >= this.objects.length) corrupt(`a reference to object ${i}`);
         return this.objects[i];
+      }
+      case OP.EXTERNAL: {
+        const i = this.op();
+        if (i < 0 || i >= this.externals.length) corrupt(`a reference to external object ${i}`);
+        return this.externals[i];
       }
       case OP.OBJ:
         return this.record();
@@ -185,6 +223,29 @@ export class TapeReader {
     if (offset < 0 || length < 0 || offset + length * kind.BYTES_PER_ELEMENT > buffer.byteLength)
       corrupt('a typed array beyond its buffer');
     return this.keep(new kind(buffer, offset, length));
+  }
+}
+
+/** The strings of a tape written with their lengths, sliced out one at a time when asked for. */
+class StringSlices implements Strings {
+  private readonly ends: Int32Array;
+  readonly length: number;
+
+  constructor(private readonly tape: Tape) {
+    const lengths = tape.stringLengths ?? corrupt('an entry tape without string lengths');
+    this.length = lengths.length;
+    this.ends = new Int32Array(lengths.length + 1);
+    for (let i = 0; i < lengths.length; i++) {
+      const n = lengths[i]!;
+      if (n < 0) corrupt('a negative string length');
+      this.ends[i + 1] = this.ends[i]! + n;
+    }
+    if (this.ends[lengths.length]! > tape.strings.length)
+      corrupt('a string beyond the joined strings');
+  }
+
+  at(i: number): string | undefined {
+    return i < this.length ? this.tape.strings.slice(this.ends[i], this.ends[i + 1]) : undefined;
   }
 }
 

@@ -52,15 +52,26 @@ export class TapeWriter {
   private readonly classIndex = new Map<object, number>();
   private readonly registered: Map<object, string>;
 
-  constructor(registry: ClassRegistry) {
+  constructor(
+    registry: ClassRegistry,
+    private readonly externals: ReadonlyMap<object, number> = new Map(),
+  ) {
     this.registered = new Map(
       Object.entries(registry).map(([name, c]) => [c.prototype as object, name]),
     );
   }
 
-  /** The tape of `root`; throws `SnapshotError('NOT_SNAPSHOTTABLE')` naming the path of a refusal. */
-  static write(root: unknown, registry: ClassRegistry, rootName = 'state'): Tape {
-    const writer = new TapeWriter(registry);
+  /**
+   * The tape of `root`; throws `SnapshotError('NOT_SNAPSHOTTABLE')` naming the path of a refusal.
+   * Objects in `externals` are written as their index (`OP.EXTERNAL`), not walked.
+   */
+  static write(
+    root: unknown,
+    registry: ClassRegistry,
+    rootName = 'state',
+    externals?: ReadonlyMap<object, number>,
+  ): Tape {
+    const writer = new TapeWriter(registry, externals);
     try {
       writer.value(root);
     } catch (error) {
@@ -74,11 +85,39 @@ export class TapeWriter {
     return writer.finish();
   }
 
-  private finish(): Tape {
+  /**
+   * One tape holding each of `values` on its own (no reference crosses from one to another: a
+   * value shared by two is written twice), and where each starts: 4 integers per value (op,
+   * string, double, bigint), so that `TapeReader.cursor` can decode any one alone.
+   */
+  static writeEntries(
+    values: Iterable<unknown>,
+    registry: ClassRegistry,
+    rootName = 'state',
+  ): { tape: Tape; starts: Int32Array } {
+    const writer = new TapeWriter(registry);
+    const starts: number[] = [];
+    for (const v of values) {
+      starts.push(writer.length, writer.strings.length, writer.doubleCount, writer.bigints.length);
+      writer.seen.clear();
+      try {
+        writer.value(v);
+      } catch (error) {
+        if (!(error instanceof Refusal)) throw error;
+        throw new SnapshotError(
+          'NOT_SNAPSHOTTABLE',
+          `cannot snapshot the detection state: ${error.what} in an entry of ${rootName}`,
+        );
+      }
+    }
+    return { tape: writer.finish(true), starts: Int32Array.from(starts) };
+  }
+
+  private finish(withLengths = false): Tape {
     return {
       format: TAPE_FORMAT,
       ops: this.ops.slice(0, this.length),
-      ...joinStrings(this.strings),
+      ...joinStrings(this.strings, withLengths),
       doubles: this.doubles.slice(0, this.doubleCount),
       bigints: this.bigints,
       buffers: this.buffers,
@@ -139,6 +178,12 @@ export class TapeWriter {
   }
 
   private object(o: object): void {
+    const external = this.externals.get(o);
+    if (external !== undefined) {
+      this.op(OP.EXTERNAL);
+      this.op(external);
+      return;
+    }
     const ordinal = this.seen.get(o);
     if (ordinal !== undefined) {
       this.op(OP.REF);
@@ -270,11 +315,16 @@ export class TapeWriter {
   }
 }
 
-function joinStrings(strings: readonly string[]): Pick<Tape, 'strings' | 'stringLengths'> {
+function joinStrings(
+  strings: readonly string[],
+  withLengths: boolean,
+): Pick<Tape, 'strings' | 'stringLengths'> {
   // Lengths when a string holds a NUL, and for none at all ('' splits into one string).
-  if (strings.length > 0 && !strings.some((s) => s.includes('\0')))
+  if (!withLengths && strings.length > 0 && !strings.some((s) => s.includes('\0')))
     return { strings: strings.join('\0'), stringLengths: undefined };
-  return { strings: strings.join(''), stringLengths: Int32Array.from(strings, (s) => s.length) };
+  const stringLengths = new Int32Array(strings.length);
+  for (let i = 0; i < strings.length; i++) stringLengths[i] = strings[i]!.length;
+  return { strings: strings.join(''), stringLengths };
 }
 
 function integrity(o: object): number {

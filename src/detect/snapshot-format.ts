@@ -7,7 +7,7 @@
  * work in V8's deserializer, which is where a plain `v8.serialize` of the graph spends its time).
  */
 /** Bumped whenever the tape's layout changes. */
-export const TAPE_FORMAT = 1;
+export const TAPE_FORMAT = 2;
 
 export const OP = {
   STR: 1,
@@ -33,6 +33,11 @@ export const OP = {
   /** `VIEW kind buffer byteOffset length`: a typed array over one of the tape's buffers. */
   VIEW: 15,
   HOLE: 16,
+  /**
+   * `EXTERNAL index`: an object kept outside this tape (the directory's records, saved in a
+   * tape of their own), handed back by the reader's caller. Preserves identity across tapes.
+   */
+  EXTERNAL: 17,
 } as const;
 
 /** Integrity levels, restored after the object is filled. */

@@ -1,10 +1,11 @@
 import type { AccessEvent, DirectoryKind, InterchangeRecord } from '../domain/index.js';
 import { recordKey } from '../domain/index.js';
-import { canonicalJson, type Ledger } from '../ledger/index.js';
+import type { Ledger } from '../ledger/index.js';
 import { PersonalData, type EmailHashes, type Vault } from '../privacy/index.js';
 import type { EmailHash, Store, StoreTransaction, StoredDirectoryVersion } from '../store/index.js';
 import type { InputErrorCode, InputIssue, RejectionSummary } from './errors.js';
 import { ReferenceCollector, type DanglingReference } from './references.js';
+import { sealChunk, type SealedChunk } from './sealing.js';
 
 const MAX_ISSUES_KEPT = 50;
 const REFS_KEPT = 100_000;
@@ -30,19 +31,20 @@ export interface ImportReport {
 export interface Pending {
   readonly record: InterchangeRecord;
   readonly line: number;
-  /** The event's own line, whose value is exactly the record (cheaper to pass to the ledger). */
-  readonly eventLine: string | undefined;
+  /**
+   * The record's own line when the fast path read every member of it (its value is exactly the
+   * record): cheaper to pass to the hashing or sealing thread than the object.
+   */
+  readonly text: string | undefined;
+}
+
+/** A chunk on its way: its records, and its directory records' sealing (on the sealing thread). */
+interface InFlight {
+  readonly items: readonly Pending[];
+  readonly sealed: Promise<SealedChunk>;
 }
 
 type DirectoryRecord = Exclude<InterchangeRecord, { kind: 'event' }>;
-
-/**
- * The vault subject of an employee's personal data: its own name space, so that an employee
- * and a reviewer with the same id never share a data key (erasing one never erases the other).
- */
-export function employeeSubject(id: string): string {
-  return `employee:${id}`;
-}
 
 /** The state of one batch while it is being written. */
 export class Batch {
@@ -61,6 +63,7 @@ export class Batch {
   private readonly current = new Map<string, string>();
   /** Keyed hashes of the reviewer addresses sealed in the run being written. */
   private readonly emailHashRows: EmailHash[] = [];
+  private inFlight: InFlight | undefined;
 
   constructor(
     private readonly tx: StoreTransaction,
@@ -91,22 +94,58 @@ export class Batch {
   }
 
   /**
-   * Writes the pending records in file order, each run of events and each run of directory
-   * records together. What the chunk's directory records replace is read from the store in
-   * this transaction (which sees the chunks written before it), so memory holds one chunk's
-   * payloads, not the batch's.
+   * Sends the pending records' directory records to be sealed and encoded, and writes the
+   * chunk sent before (one chunk in flight: the sealing thread works on this chunk while this
+   * thread writes the last one and reads the next). Chunks are written whole and in file order,
+   * so the rows, leaves and counts are as if each were sealed here.
    */
   async flush(): Promise<void> {
     const items = this.pending.splice(0);
+    const previous = this.inFlight;
+    this.inFlight = items.length > 0 ? this.send(items) : undefined;
+    if (previous) await this.write(previous);
+  }
+
+  /** Writes every record still pending or in flight. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.flush();
+  }
+
+  private send(items: readonly Pending[]): InFlight {
+    const toSeal = [];
+    for (const { record, text } of items) {
+      if (record.kind === 'event') continue;
+      const body = record.body as unknown as Record<string, unknown>;
+      toSeal.push({ kind: record.kind, body, text: text ?? JSON.stringify(body) });
+    }
+    const sealed = sealChunk(toSeal, this.vault, this.personal);
+    sealed.catch(() => undefined); // awaited by `write`; a batch that stops first rolls back
+    return { items, sealed };
+  }
+
+  /**
+   * Writes a chunk in file order, each run of events and each run of directory records
+   * together. What the chunk's directory records replace is read from the store in this
+   * transaction (which sees the chunks written before it), so memory holds one chunk's
+   * payloads, not the batch's.
+   */
+  private async write({ items, sealed }: InFlight): Promise<void> {
+    const encoded = await sealed;
+    for (const [subject, wrapped] of encoded.newKeys) this.vault.storeWrapped(subject, wrapped);
     this.current.clear();
     await this.loadCurrent(items);
     let start = 0;
+    let next = 0; // the next directory record's index in `encoded`
     for (let i = 1; i <= items.length; i++) {
       const isEvent = items[start]?.record.kind === 'event';
       if (i < items.length && (items[i]!.record.kind === 'event') === isEvent) continue;
       const run = items.slice(start, i);
       if (isEvent) await this.writeEvents(run);
-      else await this.writeDirectory(run);
+      else {
+        await this.writeDirectory(run, encoded, next);
+        next += run.length;
+      }
       start = i;
     }
   }
@@ -116,30 +155,46 @@ export class Batch {
     const inserted = await this.tx.insertEvents(events, this.ledger.size);
     for (let i = 0; i < events.length; i++) {
       if (inserted[i]) {
-        const { record, eventLine } = run[i]!;
-        if (eventLine === undefined) this.ledger.appendRecord(record);
-        else this.ledger.appendEventLine(eventLine);
+        const { record, text } = run[i]!;
+        if (text === undefined) this.ledger.appendRecord(record);
+        else this.ledger.appendEventLine(text);
         this.events++;
       } else this.duplicates++;
     }
   }
 
-  private async writeDirectory(run: readonly Pending[]): Promise<void> {
+  private async writeDirectory(
+    run: readonly Pending[],
+    encoded: SealedChunk,
+    first: number,
+  ): Promise<void> {
     const versions: StoredDirectoryVersion[] = [];
-    for (const { record } of run) {
-      const version = this.newVersion(record as DirectoryRecord);
-      if (version === undefined) continue;
+    run.forEach(({ record }, i) => {
+      const at = first + i;
+      // unchanged records too: a reviewer imported before the index existed is indexed when resent
+      if (this.emailHashes && record.kind === 'reviewer')
+        this.emailHashRows.push({
+          hash: this.emailHashes.hashOf(record.body.email),
+          reviewer: record.body.id,
+        });
+      // unchanged records too: a reviewer imported before the index existed is indexed when resent
+      if (this.emailHashes && record.kind === 'reviewer')
+        this.emailHashRows.push({
+          hash: this.emailHashes.hashOf(record.body.email),
+          reviewer: record.body.id,
+        });
+      const version = this.newVersion(record as DirectoryRecord, encoded.payloads[at]!);
+      if (version === undefined) return;
       versions.push(version);
-      this.ledger.appendDirectoryPayload(version.kind, version.payload);
-    }
+      this.ledger.appendLeafHash(encoded.hashes.subarray(at * 32, at * 32 + 32));
+    });
     await this.tx.insertDirectoryVersions(versions);
     if (this.emailHashRows.length > 0) await this.tx.putEmailHashes(this.emailHashRows.splice(0));
   }
 
   /** The record's next version, or `undefined` when it is unchanged (sealed payloads compared). */
-  private newVersion(record: DirectoryRecord): StoredDirectoryVersion | undefined {
+  private newVersion(record: DirectoryRecord, payload: string): StoredDirectoryVersion | undefined {
     const key = recordKey(record);
-    const payload = canonicalJson(this.seal(record).body);
     const slot = `${record.kind}\u0000${key}`;
     if (this.current.get(slot) === payload) {
       this.unchanged++;
@@ -148,36 +203,6 @@ export class Batch {
     this.current.set(slot, payload);
     this.versions++;
     return { leaf: this.ledger.size, kind: record.kind, key, payload };
-  }
-
-  /**
-   * Personal data is sealed before it reaches the store or the ledger: a reviewer's `email`
-   * and `name`, and the personal members of a person's `attrs` (`PersonalData`: the shipped
-   * defaults and the org profile's `personalData`), each under that person's data key.
-   */
-  private seal(record: DirectoryRecord): DirectoryRecord {
-    if (record.kind === 'reviewer') {
-      const r = record.body;
-      // unchanged records too: a reviewer imported before the index existed is indexed when resent
-      if (this.emailHashes)
-        this.emailHashRows.push({ hash: this.emailHashes.hashOf(r.email), reviewer: r.id });
-      const body = { ...r, email: this.vault.seal(r.id, 'email', r.email) };
-      if (r.name !== undefined) body.name = this.vault.seal(r.id, 'name', r.name);
-      if (r.attrs !== undefined)
-        body.attrs = this.personal.sealAttrs(this.vault, r.id, 'reviewer', r.attrs);
-      return { kind: 'reviewer', body };
-    }
-    if (record.kind === 'employee' && record.body.attrs !== undefined) {
-      const e = record.body;
-      const attrs = this.personal.sealAttrs(
-        this.vault,
-        employeeSubject(e.id),
-        'employee',
-        e.attrs!,
-      );
-      return attrs === e.attrs ? record : { kind: 'employee', body: { ...e, attrs } };
-    }
-    return record;
   }
 
   private async loadCurrent(items: readonly Pending[]): Promise<void> {

@@ -66,7 +66,11 @@ export async function importSource(
         }
         if (batch.rejected > 0 && !options.skipInvalid) continue; // keep reading, to report every error
         batch.refs.add(parsed.record, item.no);
-        batch.pending.push({ record: parsed.record, line: item.no, eventLine: parsed.eventLine });
+        batch.pending.push({
+          record: parsed.record,
+          line: item.no,
+          text: parsed.eventLine ?? parsed.directoryLine,
+        });
         if (batch.pending.length >= CHUNK) {
           await batch.flush();
           await batch.boundReferences(store);
@@ -83,9 +87,10 @@ export async function importSource(
         { rejections: batch.rejections(rejects.path) },
       );
     }
-    await batch.flush();
+    await batch.finish();
     if (batch.stored === 0) {
       await tx.rollback();
+      vault.forget();
       await rejects.close();
       return batch.report(source.name, undefined, rejects.path);
     }
@@ -107,6 +112,7 @@ export async function importSource(
     committed = batch.report(source.name, checkpoint, rejects.path, dangling);
   } catch (error) {
     await tx.rollback();
+    vault.forget(); // keys it created were rolled back with the batch
     await ledger.reload();
     // a refused file keeps its rejects file (closed above); any other failure leaves none
     if (!(error instanceof InputError && error.rejections)) await rejects.discard();

@@ -22,6 +22,8 @@ export type ParseResult =
       readonly record: InterchangeRecord;
       /** The line, when the fast path read every member of it: the ledger encodes the leaf from it. */
       readonly eventLine?: string;
+      /** A directory record's line, when the fast path read every member of it (its value is the record). */
+      readonly directoryLine?: string;
     }
   | {
       readonly ok: false;
@@ -71,7 +73,9 @@ export function parseRecord(text: string): ParseResult {
     return parseWithSchema(obj, 'event');
   }
   const record = parseDirectoryFast(obj, kind as DirectoryKind);
-  return record !== undefined ? { ok: true, record } : parseWithSchema(obj, kind as RecordKind);
+  return record !== undefined
+    ? { ok: true, record, directoryLine: text }
+    : parseWithSchema(obj, kind as RecordKind);
 }
 
 /** The full validation of a record of a known kind by its zod schema: every rejection's source. */

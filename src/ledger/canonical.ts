@@ -75,3 +75,41 @@ export function canonicalEventLine(e: AccessEvent): string {
   if (e.ticket !== undefined) out += `,"ticket":${JSON.stringify(e.ticket)}`;
   return `${out},"time":${JSON.stringify(e.time)},"v":1}`;
 }
+
+/**
+ * A directory record's two canonical forms from one sort of its members: the stored payload
+ * (`canonicalJson(body)`) and the leaf text (`canonicalJson({ v: 1, kind, ...body })`, what
+ * `encodeLeafText` gives), so that the sealing thread encodes each record once. A property test
+ * holds both equal to `canonicalJson`. `body` holds neither `v` nor `kind` (no directory
+ * schema has them): a `TypeError` otherwise.
+ */
+export function canonicalDirectory(
+  kind: string,
+  body: Record<string, unknown>,
+): [payload: string, leaf: string] {
+  if ('v' in body || 'kind' in body) throw new TypeError('a directory body holds no v or kind');
+  const keys = Object.keys(body).sort();
+  const kindMember = `"kind":${JSON.stringify(kind)}`;
+  let payload = '{';
+  let leaf = '{';
+  let kindDone = false;
+  let vDone = false;
+  for (const key of keys) {
+    const v = body[key];
+    if (v === undefined) continue;
+    if (!kindDone && key > 'kind') {
+      leaf += leaf.length > 1 ? `,${kindMember}` : kindMember;
+      kindDone = true;
+    }
+    if (!vDone && key > 'v') {
+      leaf += leaf.length > 1 ? ',"v":1' : '"v":1';
+      vDone = true;
+    }
+    const member = `${JSON.stringify(key)}:${encode(v, 1)}`;
+    payload += payload.length > 1 ? `,${member}` : member;
+    leaf += leaf.length > 1 ? `,${member}` : member;
+  }
+  if (!kindDone) leaf += leaf.length > 1 ? `,${kindMember}` : kindMember;
+  if (!vDone) leaf += ',"v":1';
+  return [`${payload}}`, `${leaf}}`];
+}

@@ -36,9 +36,10 @@ export {
   leafHashOfText,
   leafSourceHash,
   directoryLeafSource,
+  hashedLeafSource,
 } from './leaf.js';
 export type { LeafSource } from './leaf.js';
-export { canonicalEventLine, canonicalJson } from './canonical.js';
+export { canonicalDirectory, canonicalEventLine, canonicalJson } from './canonical.js';
 export { Ledger } from './log.js';
 export { verifyLedger } from './verify-log.js';
 export type {

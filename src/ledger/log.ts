@@ -3,7 +3,7 @@ import type { Store, StoreTransaction, StoredCheckpoint } from '../store/index.j
 import { formatCheckpoint } from './checkpoint.js';
 import { publishCheckpoint, type CheckpointSink } from './checkpoint-sink.js';
 import { LedgerError } from './errors.js';
-import { directoryLeafSource, type LeafSource } from './leaf.js';
+import { directoryLeafSource, hashedLeafSource, type LeafSource } from './leaf.js';
 import {
   InlineAppender,
   ThreadAppender,
@@ -112,6 +112,16 @@ export class Ledger {
    */
   appendDirectoryPayload(kind: DirectoryKind, payload: string): void {
     this.pending.push(directoryLeafSource(kind, payload));
+    this.appended++;
+    if (this.pending.length >= POST_EVERY) this.post();
+  }
+
+  /**
+   * Appends a leaf by its hash, computed by the caller from the record it stores (see
+   * `hashedLeafSource`): ingest's sealing thread, which encodes payload and leaf together.
+   */
+  appendLeafHash(leafHash: Uint8Array): void {
+    this.pending.push(hashedLeafSource(leafHash));
     this.appended++;
     if (this.pending.length >= POST_EVERY) this.post();
   }

@@ -1,7 +1,8 @@
 export { PrivacyError } from './errors.js';
 export type { PrivacyErrorCode } from './errors.js';
 export { loadMasterKey } from './master-key.js';
-export { Vault } from './vault.js';
+export { Vault, sealWithKey, wrapDataKey } from './vault.js';
+export type { Sealer } from './vault.js';
 export { maskEmail, maskName, maskValue } from './mask.js';
 export { RelayAliases, isRelayAlias } from './relay-alias.js';
 export { EmailHashes, normaliseEmail } from './email-hash.js';
@@ -14,3 +15,4 @@ export { PERSON_KINDS, PersonalData, normaliseFieldName } from './personal-data.
 export type { PersonKind, PersonalDataDeclaration } from './personal-data.js';
 export { readPersonalDataSection } from './org-profile.js';
 export { CasePseudonyms } from './case-pseudonym.js';
+export { detectorStateKey } from './derived-keys.js';

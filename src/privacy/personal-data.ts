@@ -1,4 +1,4 @@
-import type { Vault } from './vault.js';
+import type { Sealer } from './vault.js';
 
 /** The directory kinds whose records are people, and so can hold personal `attrs`. */
 export const PERSON_KINDS = ['reviewer', 'employee'] as const;
@@ -47,6 +47,13 @@ export class PersonalData {
     }
   }
 
+  /** The declared names, normalised (a `PersonalData` built from it decides the same). */
+  declaration(): PersonalDataDeclaration {
+    const out: Partial<Record<PersonKind, string[]>> = {};
+    for (const [kind, names] of this.declared) out[kind] = [...names];
+    return out;
+  }
+
   /** Whether `attrs.<name>` of a `kind` record is personal by declaration or by default. */
   isPersonalName(kind: PersonKind, name: string): boolean {
     const n = normaliseFieldName(name);
@@ -61,7 +68,7 @@ export class PersonalData {
    * bound into each ciphertext is `attrs.<name>` (nested e-mail addresses: their path).
    */
   sealAttrs(
-    vault: Vault,
+    vault: Sealer,
     subject: string,
     kind: PersonKind,
     attrs: Readonly<Record<string, unknown>>,
@@ -82,7 +89,7 @@ export class PersonalData {
 }
 
 /** Every text that is an e-mail address, at any depth, sealed where it stands. */
-function sealAddresses(vault: Vault, subject: string, field: string, value: unknown): unknown {
+function sealAddresses(vault: Sealer, subject: string, field: string, value: unknown): unknown {
   if (typeof value === 'string') {
     return EMAIL.test(value) ? vault.seal(subject, field, value) : value;
   }

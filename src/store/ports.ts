@@ -83,7 +83,7 @@ export interface StoreTransaction extends CaseWriter {
   /** Records that a relay alias was handed to an employee. */
   recordAliasIssue(issue: AliasIssue): Promise<void>;
   /** Replaces the stored detection state (lands with the commit, or not at all). */
-  putDetectorState(state: DetectorState): Promise<void>;
+  putDetectorState(state: DetectorStateUpdate): Promise<void>;
   /** Stores a policy set's files under their hash (once; the same hash is the same files). */
   putPolicySet(set: StoredPolicySet): Promise<void>;
   /** Stores an API token (its secret's hash only), or its new state (same id). */
@@ -123,12 +123,12 @@ export interface LedgerRepository {
   /**
    * The stored records with leaves in [`from`, `to`), in leaf order, a chunk of leaves at a
    * time (one await per chunk, not per record: the feed of a long replay). Records of the kinds
-   * in `skip` are left out unread.
+   * in `skip` are left out unread (`'event'`: only directory records are read).
    */
   recordChunks(
     from: number,
     to: number,
-    skip?: readonly DirectoryKind[],
+    skip?: readonly (DirectoryKind | 'event')[],
   ): AsyncIterable<readonly LeafRecord[]>;
   /** The leaf index of an event id, or of a directory record `kind:key`. */
   leafOf(recordId: string): Promise<number | undefined>;
@@ -312,7 +312,9 @@ export interface FindingsRepository {
 /**
  * The detection engine's state as it was after the first `ledgerSize` leaves (opaque bytes,
  * `detect`'s snapshot), with what it must match to be resumed: the ledger's root hash at that
- * size, and the version of the code and configuration that wrote it.
+ * size, and the version of the code and configuration that wrote it. Its directory part may be
+ * older (saved at an earlier size, kept across saves). `mac`s are the caller's: the store keeps
+ * them and never checks them (it holds no key).
  */
 export interface DetectorState {
   readonly ledgerSize: number;
@@ -322,16 +324,36 @@ export interface DetectorState {
   readonly events: number;
   readonly savedAt: string;
   readonly data: Buffer;
+  readonly mac: Buffer;
+  readonly directory: DetectorDirectoryState;
 }
+
+/** The directory part of a detection state: the ledger size it covers, its bytes and MAC. */
+export interface DetectorDirectoryState {
+  readonly ledgerSize: number;
+  readonly data: Buffer;
+  readonly mac: Buffer;
+}
+
+/** What is written: without `directory`, the stored directory part is kept as it is. */
+export type DetectorStateUpdate = Omit<DetectorState, 'directory'> & {
+  readonly directory?: DetectorDirectoryState;
+};
+
+/** A stored state without its bytes. */
+export type DetectorStateHeader = Omit<DetectorState, 'data' | 'directory'> & {
+  readonly directory: Omit<DetectorDirectoryState, 'data'>;
+};
 
 export interface DetectorStateRepository {
   /**
-   * The stored state, or undefined when there is none or what is stored is incomplete or
-   * damaged (its chunks do not add up to its length and SHA-256): never a partial state.
+   * The stored state, or undefined when there is none or what is stored is incomplete (its
+   * chunks do not add up to the lengths recorded, or its directory part is missing): never a
+   * partial state.
    */
   load(): Promise<DetectorState | undefined>;
   /** What `load` would return without the bytes: to decide whether reading them is worth it. */
-  describe(): Promise<Omit<DetectorState, 'data'> | undefined>;
+  describe(): Promise<DetectorStateHeader | undefined>;
   /** Forgets the stored state, durably. */
   clear(): Promise<void>;
 }

@@ -193,6 +193,8 @@ async function workload(store: SqliteStore): Promise<void> {
     events: 1,
     savedAt: 'now',
     data: Buffer.alloc(16),
+    mac: Buffer.alloc(32),
+    directory: { ledgerSize: 2400, data: Buffer.alloc(16), mac: Buffer.alloc(32) },
   });
   await tx.putApproval(approval);
   await tx.recordAliasIssue({

@@ -1,11 +1,16 @@
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { DetectorState, DetectorStateRepository } from './ports.js';
+import type {
+  DetectorDirectoryState,
+  DetectorState,
+  DetectorStateHeader,
+  DetectorStateRepository,
+  DetectorStateUpdate,
+} from './ports.js';
 
 /** Bytes per chunk row: well under SQLite's blob limit, and a few pages each at 32 KiB. */
 export const STATE_CHUNK_BYTES = 4 << 20;
 
-interface HeaderRow {
+interface StateRow {
   ledger_size: number;
   root_hash: Buffer;
   version: string;
@@ -13,85 +18,106 @@ interface HeaderRow {
   saved_at: string;
   bytes: number;
   chunks: number;
-  sha256: Buffer;
+  mac: Buffer;
 }
 
-type Header = Omit<DetectorState, 'data'> & { bytes: number; chunks: number; sha256: Buffer };
+type DirectoryRow = Pick<StateRow, 'ledger_size' | 'bytes' | 'chunks' | 'mac'>;
 
-/** The detection state in SQLite: a header row and the bytes in numbered chunks (migration 5). */
+/** The two parts' tables (migrations 5 and 9): a header row each, the bytes in numbered chunks. */
+const PARTS = {
+  engine: { header: 'detector_state', chunks: 'detector_state_chunks' },
+  directory: { header: 'detector_directory', chunks: 'detector_directory_chunks' },
+} as const;
+
+/**
+ * The detection state in SQLite. The store checks that each part's chunks add up to the length
+ * and count recorded (a torn or truncated write); the MACs are the caller's to check.
+ */
 export class SqliteDetectorState implements DetectorStateRepository {
   constructor(private readonly db: Database.Database) {}
 
-  describe(): Promise<Omit<DetectorState, 'data'> | undefined> {
-    const h = this.header();
-    if (!h) return Promise.resolve(undefined);
-    const { bytes: _b, chunks: _c, sha256: _s, ...described } = h;
-    return Promise.resolve(described);
+  describe(): Promise<DetectorStateHeader | undefined> {
+    const h = this.rows();
+    return Promise.resolve(h && header(h.state, h.directory));
   }
 
   load(): Promise<DetectorState | undefined> {
-    const h = this.header();
+    const h = this.rows();
     if (!h) return Promise.resolve(undefined);
-    const parts = this.db
-      .prepare('SELECT data FROM detector_state_chunks ORDER BY seq')
-      .pluck()
-      .all() as Buffer[];
-    const data = Buffer.concat(parts);
-    const whole =
-      parts.length === h.chunks &&
-      data.length === h.bytes &&
-      createHash('sha256').update(data).digest().equals(h.sha256);
-    if (!whole) return Promise.resolve(undefined);
-    const { bytes: _b, chunks: _c, sha256: _s, ...rest } = h;
-    return Promise.resolve({ ...rest, data });
+    const data = this.bytes(PARTS.engine.chunks, h.state);
+    const dirData = this.bytes(PARTS.directory.chunks, h.directory);
+    if (!data || !dirData) return Promise.resolve(undefined);
+    const { directory, ...rest } = header(h.state, h.directory);
+    return Promise.resolve({ ...rest, data, directory: { ...directory, data: dirData } });
   }
 
   clear(): Promise<void> {
-    this.db
-      .transaction(() => {
-        this.db.prepare('DELETE FROM detector_state').run();
-        this.db.prepare('DELETE FROM detector_state_chunks').run();
-      })
-      .immediate();
+    this.db.transaction(() => clearParts(this.db, true)).immediate();
     return Promise.resolve();
   }
 
-  private header(): Header | undefined {
-    const row = this.db.prepare('SELECT * FROM detector_state WHERE id = 1').get() as
-      HeaderRow | undefined;
-    if (!row) return undefined;
-    return {
-      ledgerSize: row.ledger_size,
-      rootHash: row.root_hash,
-      version: row.version,
-      events: row.events,
-      savedAt: row.saved_at,
-      bytes: row.bytes,
-      chunks: row.chunks,
-      sha256: row.sha256,
-    };
+  private rows(): { state: StateRow; directory: DirectoryRow } | undefined {
+    const state = this.db.prepare('SELECT * FROM detector_state WHERE id = 1').get() as
+      StateRow | undefined;
+    const directory = this.db.prepare('SELECT * FROM detector_directory WHERE id = 1').get() as
+      DirectoryRow | undefined;
+    return state && directory ? { state, directory } : undefined;
+  }
+
+  private bytes(table: string, row: { bytes: number; chunks: number }): Buffer | undefined {
+    const parts = this.db
+      .prepare(`SELECT data FROM ${table} ORDER BY seq`)
+      .pluck()
+      .all() as Buffer[];
+    const data = Buffer.concat(parts);
+    return parts.length === row.chunks && data.length === row.bytes ? data : undefined;
   }
 }
 
-/** Replaces the state inside the caller's transaction: header and chunks land together. */
-export function writeDetectorState(db: Database.Database, s: DetectorState): void {
-  db.prepare('DELETE FROM detector_state').run();
-  db.prepare('DELETE FROM detector_state_chunks').run();
-  const insert = db.prepare('INSERT INTO detector_state_chunks (seq, data) VALUES (?, ?)');
+function header(s: StateRow, d: DirectoryRow): DetectorStateHeader {
+  return {
+    ledgerSize: s.ledger_size,
+    rootHash: s.root_hash,
+    version: s.version,
+    events: s.events,
+    savedAt: s.saved_at,
+    mac: s.mac,
+    directory: { ledgerSize: d.ledger_size, mac: d.mac },
+  };
+}
+
+function clearParts(db: Database.Database, directory: boolean): void {
+  for (const part of directory ? [PARTS.engine, PARTS.directory] : [PARTS.engine]) {
+    db.prepare(`DELETE FROM ${part.header}`).run();
+    db.prepare(`DELETE FROM ${part.chunks}`).run();
+  }
+}
+
+function writeChunks(db: Database.Database, table: string, data: Buffer): number {
+  const insert = db.prepare(`INSERT INTO ${table} (seq, data) VALUES (?, ?)`);
   let chunks = 0;
-  for (let at = 0; at < s.data.length; at += STATE_CHUNK_BYTES)
-    insert.run(chunks++, s.data.subarray(at, at + STATE_CHUNK_BYTES));
+  for (let at = 0; at < data.length; at += STATE_CHUNK_BYTES)
+    insert.run(chunks++, data.subarray(at, at + STATE_CHUNK_BYTES));
+  return chunks;
+}
+
+function writeDirectory(db: Database.Database, d: DetectorDirectoryState): void {
+  const chunks = writeChunks(db, PARTS.directory.chunks, d.data);
   db.prepare(
-    `INSERT INTO detector_state (id, ledger_size, root_hash, version, events, saved_at, bytes, chunks, sha256)
+    'INSERT INTO detector_directory (id, ledger_size, bytes, chunks, mac) VALUES (1, ?, ?, ?, ?)',
+  ).run(d.ledgerSize, d.data.length, chunks, d.mac);
+}
+
+/**
+ * Replaces the state inside the caller's transaction: header and chunks land together. Without
+ * a directory part, the stored one is kept (the caller's MAC of the rest binds it).
+ */
+export function writeDetectorState(db: Database.Database, s: DetectorStateUpdate): void {
+  clearParts(db, s.directory !== undefined);
+  if (s.directory) writeDirectory(db, s.directory);
+  const chunks = writeChunks(db, PARTS.engine.chunks, s.data);
+  db.prepare(
+    `INSERT INTO detector_state (id, ledger_size, root_hash, version, events, saved_at, bytes, chunks, mac)
      VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    s.ledgerSize,
-    s.rootHash,
-    s.version,
-    s.events,
-    s.savedAt,
-    s.data.length,
-    chunks,
-    createHash('sha256').update(s.data).digest(),
-  );
+  ).run(s.ledgerSize, s.rootHash, s.version, s.events, s.savedAt, s.data.length, chunks, s.mac);
 }

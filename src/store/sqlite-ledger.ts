@@ -122,12 +122,14 @@ export class SqliteLedgerRepository implements LedgerRepository {
   async *recordChunks(
     from: number,
     to: number,
-    skip: readonly DirectoryKind[] = [],
+    skip: readonly (DirectoryKind | 'event')[] = [],
   ): AsyncIterable<readonly LeafRecord[]> {
+    const noEvents = skip.includes('event');
+    const kinds = skip.filter((k) => k !== 'event');
     const events = this.db
       .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf`)
       .raw();
-    const notIn = skip.length > 0 ? ` AND kind NOT IN (${skip.map(() => '?').join(',')})` : '';
+    const notIn = kinds.length > 0 ? ` AND kind NOT IN (${kinds.map(() => '?').join(',')})` : '';
     const versions = this.db
       .prepare(
         `SELECT leaf, kind, payload FROM directory_versions WHERE leaf >= ? AND leaf < ?${notIn} ORDER BY leaf`,
@@ -136,8 +138,8 @@ export class SqliteLedgerRepository implements LedgerRepository {
     for (let lo = from; lo < to; lo += RANGE) {
       const hi = Math.min(to, lo + RANGE);
       const chunk = mergeByLeaf(
-        events.all(lo, hi) as unknown[][],
-        versions.all(lo, hi, ...skip) as unknown[][],
+        noEvents ? [] : (events.all(lo, hi) as unknown[][]),
+        versions.all(lo, hi, ...kinds) as unknown[][],
       );
       if (chunk.length > 0) yield chunk;
       await Promise.resolve();

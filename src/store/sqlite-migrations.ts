@@ -299,6 +299,30 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     ) WITHOUT ROWID;
     `,
   ],
+  [
+    9,
+    `
+    -- The detection state is held to a MAC under a key derived from the master key, no longer
+    -- to a plain SHA-256 that anyone who can write the database could recompute: states saved
+    -- before are dropped (the next detect replays the whole ledger once).
+    DELETE FROM detector_state;
+    DELETE FROM detector_state_chunks;
+    ALTER TABLE detector_state RENAME COLUMN sha256 TO mac;
+    -- The state's directory part (the bulk of it), saved less often than the rest: the ledger
+    -- size it covers, its length, its chunks and its MAC. One at a time, like the rest.
+    CREATE TABLE detector_directory (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      ledger_size INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      chunks INTEGER NOT NULL,
+      mac BLOB NOT NULL
+    );
+    CREATE TABLE detector_directory_chunks (
+      seq INTEGER PRIMARY KEY,
+      data BLOB NOT NULL
+    );
+    `,
+  ],
 ];
 
 /** The migrations' numbers, in the order they are applied. */

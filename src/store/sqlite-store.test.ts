@@ -140,7 +140,7 @@ describe('SqliteStore.open', () => {
 
 describe('SqliteStore detection state', () => {
   describe('when a stored chunk is damaged or missing', () => {
-    it('loads nothing rather than a partial or altered state', async () => {
+    it('loads nothing rather than a partial state', async () => {
       const path = join(dir, 'state.db');
       const store = SqliteStore.open(path);
       const data = Buffer.alloc(9 << 20, 7);
@@ -152,6 +152,8 @@ describe('SqliteStore detection state', () => {
         events: 1,
         savedAt: '2026-03-02T09:00:00Z',
         data,
+        mac: Buffer.alloc(32),
+        directory: { ledgerSize: 4, data, mac: Buffer.alloc(32) },
       });
       await tx.commit();
       await store.close();
@@ -168,6 +170,39 @@ describe('SqliteStore detection state', () => {
       const missing = SqliteStore.open(path);
       expect(await missing.detectorState.load()).toBeUndefined();
       await missing.close();
+    });
+
+    it('loads nothing when the directory part is short or gone', async () => {
+      const path = join(dir, 'state-dir.db');
+      const store = SqliteStore.open(path);
+      const data = Buffer.alloc(5 << 20, 3);
+      const tx = await store.begin();
+      await tx.putDetectorState({
+        ledgerSize: 5,
+        rootHash: Buffer.alloc(32),
+        version: 'v',
+        events: 1,
+        savedAt: '2026-03-02T09:00:00Z',
+        data: Buffer.alloc(10),
+        mac: Buffer.alloc(32),
+        directory: { ledgerSize: 5, data, mac: Buffer.alloc(32) },
+      });
+      await tx.commit();
+      expect((await store.detectorState.load())?.directory.data.equals(data)).toBe(true);
+      await store.close();
+      const db = new Database(path);
+      db.prepare('DELETE FROM detector_directory_chunks WHERE seq = 1').run();
+      db.close();
+      const short = SqliteStore.open(path);
+      expect(await short.detectorState.load()).toBeUndefined();
+      await short.close();
+      const db2 = new Database(path);
+      db2.prepare('DELETE FROM detector_directory').run();
+      db2.close();
+      const gone = SqliteStore.open(path);
+      expect(await gone.detectorState.load()).toBeUndefined();
+      expect(await gone.detectorState.describe()).toBeUndefined();
+      await gone.close();
     });
   });
 });

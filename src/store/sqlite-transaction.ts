@@ -3,7 +3,7 @@ import type { AccessEvent, DirectoryKind } from '../domain/index.js';
 import { StoreError } from './errors.js';
 import type {
   AliasIssue,
-  DetectorState,
+  DetectorStateUpdate,
   EmailHash,
   StoredApproval,
   StoredPolicySet,
@@ -128,7 +128,7 @@ export class SqliteTransaction implements StoreTransaction {
     return this.step(() => this.guard().recordAliasIssue(issue));
   }
 
-  putDetectorState(state: DetectorState): Promise<void> {
+  putDetectorState(state: DetectorStateUpdate): Promise<void> {
     return this.step(() => writeDetectorState(this.db, state));
   }
 

@@ -204,13 +204,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     describe('when the detection state is saved', () => {
-      const state = (size: number, bytes: number): DetectorState => ({
+      const state = (size: number, bytes: number, dirSize = size): DetectorState => ({
         ledgerSize: size,
         rootHash: Buffer.alloc(32, size),
         version: `v${size}`,
         events: size * 2,
         savedAt: '2026-03-02T09:00:00Z',
         data: counting(bytes),
+        mac: Buffer.alloc(32, size + 1),
+        directory: {
+          ledgerSize: dirSize,
+          data: counting(bytes + 8).reverse(),
+          mac: Buffer.alloc(32, dirSize + 2),
+        },
       });
       /** Each 4 bytes their offset: a chunk in the wrong place or order would not match. */
       const counting = (bytes: number): Buffer => {
@@ -219,9 +225,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         return b;
       };
       const same = (a: DetectorState | undefined, b: DetectorState): void => {
-        const { data, ...rest } = b;
+        const { data, directory, ...rest } = b;
         expect(a).toMatchObject(rest);
         expect(a?.data.equals(data)).toBe(true);
+        expect(a?.directory.ledgerSize).toBe(directory.ledgerSize);
+        expect(a?.directory.mac.equals(directory.mac)).toBe(true);
+        expect(a?.directory.data.equals(directory.data)).toBe(true);
       };
 
       it('has none at first, then reads back exactly what the last commit stored', async () => {
@@ -237,9 +246,25 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           await tx.putDetectorState(state(size, bytes));
           await tx.commit();
           same(await store.detectorState.load(), state(size, bytes));
-          const { data: _, ...described } = state(size, bytes);
-          expect(await store.detectorState.describe()).toEqual(described);
+          const { data: _, directory, ...described } = state(size, bytes);
+          expect(await store.detectorState.describe()).toEqual({
+            ...described,
+            directory: { ledgerSize: directory.ledgerSize, mac: directory.mac },
+          });
         }
+        await store.close();
+      });
+
+      it('keeps the stored directory part when an update comes without one', async () => {
+        const store = await open();
+        let tx = await store.begin();
+        await tx.putDetectorState(state(3, 100));
+        await tx.commit();
+        const { directory: _, ...rest } = state(9, 50, 3);
+        tx = await store.begin();
+        await tx.putDetectorState(rest);
+        await tx.commit();
+        same(await store.detectorState.load(), { ...rest, directory: state(3, 100).directory });
         await store.close();
       });
 

@@ -7,8 +7,10 @@ import {
   SNAPSHOT_VERSION,
   SnapshotError,
   restoreEngine,
+  snapshotDirectory,
   snapshotEngine,
 } from '../../detect/index.js';
+import { authentic, directoryMac, stateMac } from './detect-state-mac.js';
 import { ORG_FILE_NAME } from '../org-file.js';
 import { pausePoint } from '../pause.js';
 import type { Wired } from '../wiring.js';
@@ -18,7 +20,17 @@ export interface Resumed {
   readonly engine: DetectionEngine;
   readonly from: number;
   readonly note?: string;
+  /** The stored directory part the engine was restored from (kept by the next save if recent). */
+  readonly directory?: { readonly ledgerSize: number; readonly mac: Buffer };
 }
+
+/**
+ * A resumed run re-saves the directory part (most of the state) only once the leaves since it
+ * was saved pass this share of the ledger; until then it saves the rest alone, and a resume
+ * replays the directory records in between (`DirectoryView.replay`), which costs about this
+ * share of a full replay's reading, and nothing of its detecting.
+ */
+export const DIRECTORY_RESAVE_SHARE = 0.05;
 
 /** The org profile beside the database, which another part of detection reads. */
 
@@ -58,9 +70,10 @@ const sha256 = (data: Buffer): string =>
   createHash('sha256').update(data).digest('hex').slice(0, 16);
 
 /**
- * The saved engine when it can be trusted to continue — same code and configuration, and a
- * ledger whose first leaves are exactly the ones it consumed (same root hash at its size) —
- * otherwise a new engine from leaf 0, with a one-line note saying why.
+ * The saved engine when it can be trusted to continue — written with this master key (its
+ * MACs), same code and configuration, and a ledger whose first leaves are exactly the ones it
+ * consumed (same root hash at its size) — otherwise a new engine from leaf 0, with a one-line
+ * note saying why.
  */
 export async function resumeEngine(
   w: Wired,
@@ -89,32 +102,62 @@ export async function resumeEngine(
     );
   const loaded = await w.store.detectorState.load();
   if (!loaded) return fresh('it is incomplete or damaged');
+  if (!authentic(w.stateKey, loaded))
+    return fresh(
+      'its MAC does not match (it was altered, or written under another master key): it is not trusted',
+    );
   try {
-    return { engine: restoreEngine(loaded.data), from: saved.ledgerSize };
+    const engine = restoreEngine(loaded.data, loaded.directory.data);
+    await replayDirectory(w, engine, loaded.directory.ledgerSize, loaded.ledgerSize);
+    return { engine, from: loaded.ledgerSize, directory: loaded.directory };
   } catch (error) {
     if (error instanceof SnapshotError) return fresh(`it does not decode (${error.code})`);
     throw error;
   }
 }
 
-/** Saves the engine as of `size` leaves, in one transaction: the old state or the new, never half. */
+/** Brings a directory part saved at `from` forward to `to` (directory records only). */
+async function replayDirectory(
+  w: Wired,
+  engine: DetectionEngine,
+  from: number,
+  to: number,
+): Promise<void> {
+  // reviewers (personal data) and employees (saved with the rest) are not even read
+  for await (const chunk of w.store.ledger.recordChunks(from, to, SKIP_IN_REPLAY))
+    engine.directory.replay(chunk.map((r) => r.record));
+}
+
+const SKIP_IN_REPLAY = ['event', 'reviewer', 'employee'] as const;
+
+/**
+ * Saves the engine as of `size` leaves, in one transaction: the old state or the new, never
+ * half. The directory part is saved too for a new engine, or when the one it was restored
+ * from is older than `DIRECTORY_RESAVE_SHARE` of the ledger; else the stored one is kept.
+ */
 export async function saveEngine(
   w: Wired,
   engine: DetectionEngine,
   version: string,
   size: number,
+  kept?: Resumed['directory'],
 ): Promise<void> {
-  const data = snapshotEngine(engine);
-  const rootHash = await w.ledger.rootAt(size);
+  const recent = kept !== undefined && size - kept.ledgerSize <= DIRECTORY_RESAVE_SHARE * size;
+  const directory = recent
+    ? undefined
+    : { ledgerSize: size, data: snapshotDirectory(engine), mac: Buffer.alloc(0) };
+  const dirMac = directory
+    ? directoryMac(w.stateKey, { ...directory, version })
+    : (kept?.mac ?? Buffer.alloc(0));
+  const header = { ledgerSize: size, rootHash: await w.ledger.rootAt(size), version };
+  const state = { ...header, events: engine.events, data: snapshotEngine(engine) };
   const tx = await w.store.begin();
   try {
     await tx.putDetectorState({
-      ledgerSize: size,
-      rootHash,
-      version,
-      events: engine.events,
+      ...state,
       savedAt: w.now(),
-      data,
+      mac: stateMac(w.stateKey, state, dirMac),
+      ...(directory ? { directory: { ...directory, mac: dirMac } } : {}),
     });
     pausePoint('detector-state-save');
     await tx.commit();

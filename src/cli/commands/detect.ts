@@ -63,7 +63,7 @@ export async function runDetection(
   const canaries = await canaryWatch(w);
   const version = `${detectionVersion(w.dbPath, options.org)}; ${canaries.version}`;
   const size = w.ledger.size;
-  const { engine, from, note } = await resumeEngine(
+  const { engine, from, note, directory } = await resumeEngine(
     w,
     version,
     options.full,
@@ -75,7 +75,8 @@ export async function runDetection(
   await feed(w, engine, from, undefined, size);
   const stored = await saveFindings(w, engine, size);
   // A resumed engine that saw nothing new is the state already saved.
-  if (from !== size || note !== undefined || from === 0) await saveEngine(w, engine, version, size);
+  if (from !== size || note !== undefined || from === 0)
+    await saveEngine(w, engine, version, size, directory);
   return { engine, stored, resumedAt: from };
 }
 
