@@ -91,14 +91,17 @@ export class PgLedgerRepository implements LedgerRepository {
   async *recordChunks(
     from: number,
     to: number,
-    skip: readonly DirectoryKind[] = [],
+    skip: readonly (DirectoryKind | 'event')[] = [],
   ): AsyncIterable<readonly LeafRecord[]> {
+    const noEvents = skip.includes('event');
+    const kinds = skip.filter((k): k is DirectoryKind => k !== 'event');
     for (let lo = from; lo < to; lo += RANGE) {
       const [events, versions] = await this.range<unknown[]>(
         EVENT_COLUMNS,
         lo,
         Math.min(to, lo + RANGE),
-        skip,
+        kinds,
+        noEvents,
       );
       const chunk = mergeByLeaf(events, versions, false);
       if (chunk.length > 0) yield chunk;
@@ -111,12 +114,15 @@ export class PgLedgerRepository implements LedgerRepository {
     lo: number,
     hi: number,
     skip: readonly DirectoryKind[],
+    noEvents = false,
   ): Promise<[E[], VersionRow[]]> {
     return Promise.all([
-      this.c.arrays<E>(
-        `SELECT ${columns} FROM events WHERE leaf >= $1 AND leaf < $2 ORDER BY leaf`,
-        [lo, hi],
-      ),
+      noEvents
+        ? Promise.resolve([])
+        : this.c.arrays<E>(
+            `SELECT ${columns} FROM events WHERE leaf >= $1 AND leaf < $2 ORDER BY leaf`,
+            [lo, hi],
+          ),
       this.c.arrays<VersionRow>(
         `SELECT leaf, kind, payload FROM directory_versions
          WHERE leaf >= $1 AND leaf < $2 AND kind <> ALL($3::text[]) ORDER BY leaf`,

@@ -262,6 +262,28 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     CREATE INDEX events_target ON events (target_id, leaf);
     `,
   ],
+  [
+    5,
+    `
+    -- The detection state is held to a MAC under a key derived from the master key, not to a
+    -- plain SHA-256 (SQLite's migration 9): states saved before are dropped (the next detect
+    -- replays the whole ledger once). Its directory part, saved less often, has tables of its own.
+    DELETE FROM detector_state;
+    DELETE FROM detector_state_chunks;
+    ALTER TABLE detector_state RENAME COLUMN sha256 TO mac;
+    CREATE TABLE detector_directory (
+      id integer PRIMARY KEY CHECK (id = 1),
+      ledger_size bigint NOT NULL,
+      bytes bigint NOT NULL,
+      chunks integer NOT NULL,
+      mac bytea NOT NULL
+    );
+    CREATE TABLE detector_directory_chunks (
+      seq integer PRIMARY KEY,
+      data bytea NOT NULL
+    );
+    `,
+  ],
 ];
 
 /** The migrations' numbers, in the order they are applied. */

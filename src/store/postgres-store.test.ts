@@ -281,10 +281,11 @@ function postgresOnly(fresh: () => string): void {
     });
 
     describe('when a stored detection state chunk is damaged or missing', () => {
-      it('loads nothing rather than a partial or altered state', async () => {
+      it('loads nothing rather than a partial state, the directory part included', async () => {
         const url = fresh();
         const store = await PostgresStore.open(url);
         const tx = await store.begin();
+        const dir = Buffer.alloc(5 << 20, 3);
         await tx.putDetectorState({
           ledgerSize: 5,
           rootHash: Buffer.alloc(32),
@@ -292,13 +293,19 @@ function postgresOnly(fresh: () => string): void {
           events: 1,
           savedAt: '2026-03-02T09:00:00Z',
           data: Buffer.alloc(9 << 20, 7),
+          mac: Buffer.alloc(32),
+          directory: { ledgerSize: 4, data: dir, mac: Buffer.alloc(32, 1) },
         });
         await tx.commit();
+        expect((await store.detectorState.load())?.directory.data.equals(dir)).toBe(true);
+        await tamper(url, 'DELETE FROM detector_directory_chunks WHERE seq = 1');
+        expect(await store.detectorState.load()).toBeUndefined();
+        await tamper(url, 'DELETE FROM detector_directory');
+        expect(await store.detectorState.describe()).toBeUndefined();
         await tamper(url, 'UPDATE detector_state_chunks SET data = $1 WHERE seq = 1', [
           Buffer.alloc(4, 1),
         ]);
         expect(await store.detectorState.load()).toBeUndefined();
-        expect(await store.detectorState.describe()).toMatchObject({ ledgerSize: 5 });
         await store.close();
       });
     });

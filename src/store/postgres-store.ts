@@ -41,7 +41,8 @@ import {
   readStats,
 } from './postgres-reads.js';
 import { PgTransaction } from './postgres-transaction.js';
-import { PgDetectorState, PgPolicySets, PgTokens } from './postgres-trust.js';
+import { PgDetectorState } from './postgres-detector-state.js';
+import { PgPolicySets, PgTokens } from './postgres-trust.js';
 
 export interface PostgresStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */

@@ -3,7 +3,7 @@ import { StoreError } from './errors.js';
 import type {
   AliasIssue,
   BatchSummary,
-  DetectorState,
+  DetectorStateUpdate,
   EmailHash,
   StoreTransaction,
   StoredApproval,
@@ -25,8 +25,8 @@ import {
   insertDirectoryVersions,
   insertEvents,
   putTiles,
-  writeDetectorState,
 } from './postgres-writers.js';
+import { writeDetectorState } from './postgres-detector-state.js';
 
 /**
  * The one open write transaction of a PostgreSQL store (`BEGIN` … `COMMIT` on its one
@@ -109,7 +109,7 @@ export class PgTransaction extends PgCaseTransaction implements StoreTransaction
     return this.step(() => recordAliasIssue(this.c, issue));
   }
 
-  putDetectorState(state: DetectorState): Promise<void> {
+  putDetectorState(state: DetectorStateUpdate): Promise<void> {
     return this.step(() => writeDetectorState(this.c, state));
   }
 

@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
 import type {
-  DetectorState,
-  DetectorStateRepository,
   PolicySetRepository,
   StoredPolicySet,
   StoredToken,
@@ -95,62 +92,4 @@ function tokenOf(r: TokenRow): StoredToken {
     ...(r.expires_at === null ? {} : { expiresAt: r.expires_at }),
     ...(r.revoked_at === null ? {} : { revokedAt: r.revoked_at }),
   };
-}
-
-interface HeaderRow {
-  ledgerSize: number;
-  rootHash: Buffer;
-  version: string;
-  events: number;
-  savedAt: string;
-  bytes: number;
-  chunks: number;
-  sha256: Buffer;
-}
-
-/** The detection state on PostgreSQL: a header row and the bytes in numbered chunks. */
-export class PgDetectorState implements DetectorStateRepository {
-  constructor(
-    private readonly c: PgConnection,
-    /** Runs statements in a transaction of their own (or the one open). */
-    private readonly atomically: <T>(f: () => Promise<T>) => Promise<T>,
-  ) {}
-
-  async describe(): Promise<Omit<DetectorState, 'data'> | undefined> {
-    const h = await this.header();
-    if (!h) return undefined;
-    const { bytes: _b, chunks: _c, sha256: _s, ...described } = h;
-    return described;
-  }
-
-  async load(): Promise<DetectorState | undefined> {
-    const h = await this.header();
-    if (!h) return undefined;
-    const parts = (
-      await this.c.arrays<[Buffer]>('SELECT data FROM detector_state_chunks ORDER BY seq')
-    ).map(([d]) => d);
-    const data = Buffer.concat(parts);
-    const whole =
-      parts.length === h.chunks &&
-      data.length === h.bytes &&
-      createHash('sha256').update(data).digest().equals(h.sha256);
-    if (!whole) return undefined;
-    const { bytes: _b, chunks: _c, sha256: _s, ...rest } = h;
-    return { ...rest, data };
-  }
-
-  clear(): Promise<void> {
-    return this.atomically(async () => {
-      await this.c.run('DELETE FROM detector_state');
-      await this.c.run('DELETE FROM detector_state_chunks');
-    });
-  }
-
-  private async header(): Promise<HeaderRow | undefined> {
-    const [row] = await this.c.rows<HeaderRow>(
-      `SELECT ledger_size AS "ledgerSize", root_hash AS "rootHash", version, events,
-              saved_at AS "savedAt", bytes, chunks, sha256 FROM detector_state WHERE id = 1`,
-    );
-    return row;
-  }
 }

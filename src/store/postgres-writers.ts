@@ -1,15 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { AccessEvent, DirectoryKind } from '../domain/index.js';
 import { parseTime } from '../domain/index.js';
 import { chunked } from './chunks.js';
-import type { DetectorState, StoredDirectoryVersion, StoredTile } from './ports.js';
+import type { StoredDirectoryVersion, StoredTile } from './ports.js';
 import type { PgConnection } from './postgres-connection.js';
 
 /** Rows per statement: each column goes as one array parameter (`unnest`), one round trip. */
 const ROWS = 5_000;
-
-/** Bytes per detector state chunk row (as on SQLite). */
-const STATE_CHUNK_BYTES = 4 << 20;
 
 /**
  * Inserts the events whose ids are new, the i-th new one at leaf `firstLeaf + i`: one
@@ -171,31 +167,4 @@ export async function putTiles(c: PgConnection, tiles: readonly StoredTile[]): P
       [chunk.map((t) => t.tileLevel), chunk.map((t) => t.tileIndex), chunk.map((t) => t.data)],
     );
   }
-}
-
-/** Replaces the detection state inside the caller's transaction: header and chunks together. */
-export async function writeDetectorState(c: PgConnection, s: DetectorState): Promise<void> {
-  await c.run('DELETE FROM detector_state');
-  await c.run('DELETE FROM detector_state_chunks');
-  let chunks = 0;
-  for (let at = 0; at < s.data.length; at += STATE_CHUNK_BYTES) {
-    await c.run('INSERT INTO detector_state_chunks (seq, data) VALUES ($1, $2)', [
-      chunks++,
-      s.data.subarray(at, at + STATE_CHUNK_BYTES),
-    ]);
-  }
-  await c.run(
-    `INSERT INTO detector_state (id, ledger_size, root_hash, version, events, saved_at, bytes, chunks, sha256)
-     VALUES (1, $1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      s.ledgerSize,
-      s.rootHash,
-      s.version,
-      s.events,
-      s.savedAt,
-      s.data.length,
-      chunks,
-      createHash('sha256').update(s.data).digest(),
-    ],
-  );
 }
