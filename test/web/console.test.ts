@@ -100,4 +100,40 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     expect(await page.getByRole('link', { name: 'Alert queue' }).count()).toBe(0);
     await page.close();
   });
+
+  it('keeps 10,000 alerts smooth: only the visible rows exist, the oldest is reachable', async () => {
+    const alerts = Array.from({ length: 10_000 }, (_, i) => ({
+      id: `al-${i}`,
+      employeeId: `e-${i % 97}`,
+      detector: i % 2 ? 'self-serving-ticket' : 'reviewer-harvest',
+      severity: i % 5 ? 'medium' : 'high',
+      eventTime: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+      sellerIds: [],
+      events: [],
+      summary: `alert number ${i}`,
+    }));
+    const page = await open();
+    // the API answers in pages of 500, as /v1/alerts does: the console must follow every cursor
+    await page.route('**/v1/alerts?**', (route) => {
+      const at = Number(new URL(route.request().url()).searchParams.get('cursor') ?? 0);
+      const next = at + 500;
+      return route.fulfill({
+        json: {
+          items: alerts.slice(at, next),
+          ...(next < alerts.length ? { nextCursor: String(next) } : {}),
+        },
+      });
+    });
+    await signIn(page, server.tokens.inv1 ?? '');
+    await page.getByRole('link', { name: 'Alert queue' }).click();
+    await page.getByText('10000 alerts').waitFor();
+    const rows = await page.locator('.queue [role=listitem]').count();
+    expect(rows).toBeGreaterThan(5);
+    expect(rows).toBeLessThan(100);
+    await page.getByText('alert number 9999', { exact: true }).waitFor();
+    await page.locator('.queue').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.getByText('alert number 0', { exact: true }).waitFor();
+    expect(await page.locator('.queue [role=listitem]').count()).toBeLessThan(100);
+    await page.close();
+  });
 });

@@ -1,0 +1,53 @@
+/**
+ * Screenshots of the console's main pages into docs/screenshots/, with the same Chromium as
+ * the browser tests. Run against a served demo (`npm start` prints the address and token):
+ *
+ *   npm run build && node dist/scripts/screenshots.js http://127.0.0.1:8080 wdn_…
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { launch } from './chromium.js';
+
+const OUT = join('docs', 'screenshots');
+
+async function main(address: string, token: string): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  const browser = await launch();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await page.goto(address);
+    await shot(page, 'sign-in');
+    await page.getByLabel('API token').fill(token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('ledger-size').waitFor();
+    await page.locator('figure canvas').first().waitFor();
+    await shot(page, 'dashboard');
+    const top = page.locator('table a').first();
+    const employee = await top.textContent();
+    await top.click();
+    await page.getByTestId('score').waitFor();
+    await shot(page, 'employee');
+    await page.getByRole('link', { name: 'Alert queue' }).click();
+    await page.getByTestId('alert-count').waitFor();
+    await shot(page, 'alert-queue');
+    await page.getByRole('link', { name: 'Approvals inbox' }).click();
+    await page.getByRole('heading', { name: 'Approvals inbox' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await shot(page, 'inbox');
+    console.log(`screenshots of ${address} (top employee ${employee ?? '?'}) in ${OUT}/`);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: false });
+}
+
+const [address, token] = process.argv.slice(2);
+if (!address || !token) {
+  console.error('usage: node dist/scripts/screenshots.js ADDRESS TOKEN');
+  process.exit(2);
+}
+await main(address, token);
