@@ -19,9 +19,12 @@ async function main(address: string, token: string): Promise<void> {
     await page.goto(address);
     await shot(page, 'sign-in');
     await page.getByLabel('API token').fill(token);
+    const started = performance.now();
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('ledger-size').waitFor();
     await page.locator('figure canvas').first().waitFor();
+    await page.locator('table a').first().waitFor();
+    const firstView = Math.round(performance.now() - started);
     await shot(page, 'dashboard');
     const top = page.locator('table a').first();
     const employee = await top.textContent();
@@ -35,7 +38,9 @@ async function main(address: string, token: string): Promise<void> {
     await page.getByRole('heading', { name: 'Approvals inbox' }).waitFor();
     await page.waitForLoadState('networkidle');
     await shot(page, 'inbox');
-    console.log(`screenshots of ${address} (top employee ${employee ?? '?'}) in ${OUT}/`);
+    console.log(
+      `first view (sign-in to dashboard drawn) ${firstView} ms; screenshots of ${address} (top employee ${employee ?? '?'}) in ${OUT}/`,
+    );
   } finally {
     await browser.close();
   }

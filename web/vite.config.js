@@ -1,5 +1,5 @@
 // @ts-check
-import { fileURLToPath } from 'node:url';
+import { URL, fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 // The console builds into dist/web, which `warden serve` serves from the API's origin.

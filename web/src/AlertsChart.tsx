@@ -22,7 +22,7 @@ export function AlertsChart({ alerts }: { alerts: Alert[] }) {
         ],
         axes: [{}, { label: 'alerts' }],
       },
-      data as unknown as uPlot.AlignedData,
+      data,
       box.current,
     );
     return () => plot.destroy();

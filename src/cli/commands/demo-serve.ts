@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import { importSource, fileSource } from '../../ingest/index.js';
 import { Tokens } from '../../guard/index.js';
 import type { Io } from '../io.js';
+import { findingsPort } from '../serve-wiring.js';
 import { wire, type Wired } from '../wiring.js';
 import { serveCommand, type ServeOptions } from './serve.js';
 
@@ -42,6 +43,10 @@ export async function serveDemo(
   try {
     await addInvestigators(w, flags.dir);
     tokens = await issueTokens(w);
+    // detection caches its findings at the ledger's size: bring it up to the new records now,
+    // so the console's first view does not wait for a re-run
+    io.out(`${pc.dim('bringing the findings up to the ledger’s end…')}\n`);
+    await findingsPort(w, org).findings();
   } finally {
     await w.close();
   }
