@@ -34,6 +34,10 @@ async function main(address: string, token: string): Promise<void> {
     await page.getByRole('link', { name: 'Alert queue' }).click();
     await page.getByTestId('alert-count').waitFor();
     await shot(page, 'alert-queue');
+    await page.getByRole('link', { name: 'Collusion rings' }).click();
+    await page.locator('.graph canvas').first().waitFor();
+    await page.waitForTimeout(500); // the layout settles
+    await shot(page, 'rings');
     await page.getByRole('link', { name: 'Approvals inbox' }).click();
     await page.getByRole('heading', { name: 'Approvals inbox' }).waitFor();
     await page.waitForLoadState('networkidle');

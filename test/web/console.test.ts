@@ -136,4 +136,25 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     expect(await page.locator('.queue [role=listitem]').count()).toBeLessThan(100);
     await page.close();
   });
+
+  it('draws the rings with their sellers, and links each member to their page', async () => {
+    const page = await open();
+    await page.route('**/v1/rings?**', (route) =>
+      route.fulfill({
+        json: {
+          items: [{ employees: ['m1', 'm2'], sellers: ['s1'], density: 2.5, evidence: {} }],
+        },
+      }),
+    );
+    await page.route('**/v1/sellers?**', (route) =>
+      route.fulfill({ json: { items: [{ sellerId: 's1', score: 80 }] } }),
+    );
+    await signIn(page, server.tokens.inv1 ?? '');
+    await page.getByRole('link', { name: 'Collusion rings' }).click();
+    await page.locator('.graph canvas').first().waitFor();
+    await page.getByRole('img', { name: '1 rings' }).waitFor();
+    await page.getByRole('link', { name: 'm2' }).click();
+    await page.getByRole('heading', { name: 'Employee m2' }).waitFor();
+    await page.close();
+  });
 });

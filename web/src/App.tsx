@@ -4,6 +4,7 @@ import { AlertQueue } from './AlertQueue';
 import { Dashboard } from './Dashboard';
 import { Employee } from './Employee';
 import { Inbox } from './Inbox';
+import { Rings } from './Rings';
 import { SignIn } from './SignIn';
 
 /** Where the console is: `#/`, `#/alerts`, `#/inbox`, `#/employee/ID`. */
@@ -42,6 +43,7 @@ function Shell({ me, signOut }: { me: Me; signOut: () => void }) {
   const links: [string, string, boolean][] = [
     ['#/', 'Dashboard', can('findings') || can('ledger')],
     ['#/alerts', 'Alert queue', can('findings')],
+    ['#/rings', 'Collusion rings', can('findings')],
     ['#/inbox', 'Approvals inbox', can('approvals')],
   ];
   return (
@@ -74,6 +76,7 @@ function page(route: string, me: Me, can: (s: string) => boolean) {
   if (employee?.[1]) return <Employee id={decodeURIComponent(employee[1])} />;
   if (route === '/alerts') return <AlertQueue />;
   if (route === '/inbox') return <Inbox me={me} />;
+  if (route === '/rings') return <Rings />;
   if (!can('findings') && !can('ledger'))
     return <p>Your role may use: {me.scopes.join(', ') || 'nothing'}. Open the inbox above.</p>;
   return <Dashboard can={can} />;
