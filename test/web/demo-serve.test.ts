@@ -12,7 +12,7 @@ describe('warden demo --serve', () => {
   const dir = tempDir('warden-demo-serve-');
   afterAll(() => dir.cleanup());
 
-  it('serves the console, prints working tokens for two investigators, and stops on Ctrl-C', async () => {
+  it('serves the console, prints working tokens for an investigator and a moderator, and stops on Ctrl-C', async () => {
     let out = '';
     const io: Io = { out: (t) => (out += t), err: () => {}, stdin: Readable.from([]) };
     const db = join(dir.path, 'demo.db');
@@ -35,10 +35,12 @@ describe('warden demo --serve', () => {
             employeeId: 'demo-investigator',
             scopes: ['approvals', 'findings', 'guard', 'ledger'],
           });
-          const risk = await fetch(`${address}/v1/risk?limit=1`, {
-            headers: { authorization: `Bearer ${tokens[1]}` },
-          });
-          expect(risk.status).toBe(200);
+          const inv = { authorization: `Bearer ${tokens[0]}` };
+          expect((await fetch(`${address}/v1/risk?limit=1`, { headers: inv })).status).toBe(200);
+          // the moderator decides approvals but sees no findings: the grants, not the console
+          const mod = { authorization: `Bearer ${tokens[1]}` };
+          expect((await fetch(`${address}/v1/approvals`, { headers: mod })).status).toBe(200);
+          expect((await fetch(`${address}/v1/risk`, { headers: mod })).status).toBe(403);
           const forged = await fetch(`${address}/v1/risk`, {
             headers: { authorization: 'Bearer wdn_tk-0_forged' },
           });

@@ -8,9 +8,16 @@ import { findingsPort } from '../serve-wiring.js';
 import { wire, type Wired } from '../wiring.js';
 import { serveCommand, type ServeOptions } from './serve.js';
 
-/** The demo's investigators: added to the simulated directory, granted by the demo's profile. */
+/**
+ * The demo's sign-ins, added to the simulated directory and granted by the demo's profile: an
+ * investigator, and a moderator who can be the second person of a review removal.
+ */
 export const DEMO_INVESTIGATOR = 'demo-investigator';
-export const DEMO_APPROVER = 'demo-approver';
+export const DEMO_APPROVER = 'demo-moderator';
+const DEMO_PEOPLE = [
+  { id: DEMO_INVESTIGATOR, team: 'trust', role: 'investigator' },
+  { id: DEMO_APPROVER, team: 'review-moderation', role: 'moderator' },
+];
 
 /** What the demo's org profile grants (the simulated org has no investigators of its own). */
 const DEMO_GRANTS = [
@@ -72,16 +79,8 @@ export async function serveDemo(
 async function addInvestigators(w: Wired, dir: string): Promise<void> {
   const file = join(dir, 'demo-investigators.ndjson');
   const hiredAt = '2020-01-01T00:00:00Z';
-  const lines = [DEMO_INVESTIGATOR, DEMO_APPROVER].map((id) =>
-    JSON.stringify({
-      v: 1,
-      kind: 'employee',
-      id,
-      team: 'trust',
-      role: 'investigator',
-      site: 'Dublin',
-      hiredAt,
-    }),
+  const lines = DEMO_PEOPLE.map((p) =>
+    JSON.stringify({ v: 1, kind: 'employee', ...p, site: 'Dublin', hiredAt }),
   );
   writeFileSync(file, `${lines.join('\n')}\n`);
   await importSource(w.store, w.ledger, w.vault, fileSource(file), {
@@ -104,7 +103,7 @@ function signInNote(address: string, tokens: Record<string, string>): string {
     '',
     `${pc.bold('Warden console')}: ${pc.cyan(`${address}/`)}`,
     `sign in as ${DEMO_INVESTIGATOR} with   ${tokens[DEMO_INVESTIGATOR] ?? ''}`,
-    `a second person (${DEMO_APPROVER}):   ${tokens[DEMO_APPROVER] ?? ''}`,
+    `a second person, ${DEMO_APPROVER} (approvals inbox):   ${tokens[DEMO_APPROVER] ?? ''}`,
     pc.dim('tokens expire in 12 hours; Ctrl-C stops the server'),
     '',
   ].join('\n');
