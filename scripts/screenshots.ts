@@ -2,7 +2,10 @@
  * Screenshots of the console's main pages into docs/screenshots/, with the same Chromium as
  * the browser tests. Run against a served demo (`npm start` prints the address and token):
  *
- *   npm run build && node dist/scripts/screenshots.js http://127.0.0.1:8080 wdn_…
+ *   npm run build && node dist/scripts/screenshots.js http://127.0.0.1:8080 wdn_… [wdn_… REVIEW]
+ *
+ * With a moderator's token and a low-rated review, the moderator first asks to remove it, so
+ * the inbox shows a pending four-eyes request.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,8 +14,9 @@ import { launch } from './chromium.js';
 
 const OUT = join('docs', 'screenshots');
 
-async function main(address: string, token: string): Promise<void> {
+async function main(address: string, token: string, pending?: string[]): Promise<void> {
   mkdirSync(OUT, { recursive: true });
+  if (pending?.length === 2) await askRemoval(address, pending[0] ?? '', pending[1] ?? '');
   const browser = await launch();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -50,13 +54,23 @@ async function main(address: string, token: string): Promise<void> {
   }
 }
 
+/** A removal that needs a second person: the inbox then has something to show. */
+async function askRemoval(address: string, token: string, review: string): Promise<void> {
+  const res = await fetch(`${address}/v1/requests`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ action: 'review.delete', targetId: review, reason: 'spam' }),
+  });
+  if (res.status !== 202) throw new Error(`asking to remove ${review}: ${await res.text()}`);
+}
+
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: false });
 }
 
-const [address, token] = process.argv.slice(2);
+const [address, token, ...pending] = process.argv.slice(2);
 if (!address || !token) {
   console.error('usage: node dist/scripts/screenshots.js ADDRESS TOKEN');
   process.exit(2);
 }
-await main(address, token);
+await main(address, token, pending);

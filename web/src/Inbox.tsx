@@ -55,11 +55,19 @@ export function Inbox({ me }: { me: Me }) {
                         </button>
                       ) : (
                         <>
-                          <button type="button" onClick={() => decide(a, 'approve')}>
-                            Approve {a.id}
+                          <button
+                            type="button"
+                            aria-label={`Approve ${a.id}`}
+                            onClick={() => decide(a, 'approve')}
+                          >
+                            Approve
                           </button>{' '}
-                          <button type="button" onClick={() => decide(a, 'reject')}>
-                            Reject {a.id}
+                          <button
+                            type="button"
+                            aria-label={`Reject ${a.id}`}
+                            onClick={() => decide(a, 'reject')}
+                          >
+                            Reject
                           </button>
                         </>
                       )}
