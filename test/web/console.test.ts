@@ -158,4 +158,20 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     await page.getByRole('heading', { name: 'Employee m2' }).waitFor();
     await page.close();
   });
+
+  it('works from the keyboard alone, and signing out forgets the token', async () => {
+    const page = await open();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('token');
+    await page.keyboard.type(server.tokens.inv1 ?? '');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Risk leaderboard' }).waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(1);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('API token').waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await page.reload();
+    await page.getByLabel('API token').waitFor();
+    await page.close();
+  });
 });
