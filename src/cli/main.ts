@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { demoCommand } from './commands/demo.js';
+import { serveDemo } from './commands/demo-serve.js';
 import { evalCommand } from './commands/eval.js';
 import { alertsCommand, detectCommand, riskCommand, sellersCommand } from './commands/detect.js';
 import { explainCommand } from './commands/explain.js';
@@ -40,6 +41,17 @@ const orgOption = (): Option =>
  * The `warden` command. Returns the exit code: 0 ok, 1 a finding or a failed verification,
  * 2 a usage or input error.
  */
+/** `warden demo`'s flags; `--serve` (npm start) goes on to serve the console. */
+type DemoOptions = {
+  db: string;
+  dir: string;
+  preset: PresetName;
+  seed: string;
+  serve?: boolean;
+  port: string;
+  host: string;
+};
+
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('warden')
@@ -255,8 +267,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       new Option('--preset <name>', 'size of the run').choices(PRESET_NAMES).default('medium'),
     )
     .option('--seed <n>', 'the seed', '1')
-    .action(async (o: { db: string; dir: string; preset: PresetName; seed: string }) => {
+    .option('--serve', 'then serve the API and web console, printing sign-in tokens (npm start)')
+    .option('--port <n>', 'with --serve: the port', '8080')
+    .option('--host <h>', 'with --serve: the address to listen on', '127.0.0.1')
+    .action(async (o: DemoOptions) => {
       code = await demoCommand({ ...o, seed: integer('--seed', o.seed) }, io);
+      if (code === 0 && o.serve === true) code = await serveDemo(o, io);
     });
 
   registerLedgerCommands(program, dbOption, io, (c) => (code = c));

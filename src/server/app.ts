@@ -12,6 +12,7 @@ import type { Scope } from './access.js';
 import { tooDeep } from './body.js';
 import { authenticate, type Caller } from './caller.js';
 import { DEFAULT_LIMITS, type Limits, type ServerDeps } from './deps.js';
+import { registerConsole } from './console.js';
 import { ServerError } from './errors.js';
 import { FailureLimiter } from './failures.js';
 import { installErrorHandlers } from './http-errors.js';
@@ -29,6 +30,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What the route needs; a route without one refuses everyone (default deny). */
     scope?: Scope | 'authenticated';
+    /** The console's static files: no credential (they hold no data). */
+    public?: boolean;
   }
 }
 
@@ -67,6 +70,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
       new ServerError('RATE_LIMITED', `over ${c.max} requests a minute; retry in ${c.after}`),
   });
   await registerDocs(app);
+  if (deps.consoleDir !== undefined) registerConsole(app, deps.consoleDir);
   await app.register(
     (v1, _options, done) => {
       registerIngestRoutes(v1, ctx);
@@ -95,7 +99,7 @@ function installLifecycle(app: FastifyInstance, ctx: RouteContext): void {
         'SHUTTING_DOWN',
         'the server is shutting down; retry elsewhere or later',
       );
-    if (isDocs(request)) return;
+    if (isDocs(request) || request.routeOptions.config.public === true) return;
     failures.check(request.ip);
     try {
       request.caller = await authenticate(request, ctx.deps);

@@ -58,6 +58,8 @@ export interface ServerDeps {
   readonly jwt?: JwtConfig;
   readonly now: () => string;
   readonly limits?: Partial<Limits>;
+  /** The built web console (`dist/web`), served at `/` when set. */
+  readonly consoleDir?: string;
   /** pino options (or false); the default logs one line per request, without personal data. */
   readonly logger?: FastifyServerOptions['logger'];
 }

@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { buildApp, type Limits } from '../../server/index.js';
+import { consoleDir } from '../console-dir.js';
 import { EXIT } from '../exit.js';
 import type { Io } from '../io.js';
 import { wireReadOnly } from '../read-only.js';
@@ -39,8 +40,10 @@ export async function serveCommand(
   const reader = await wireReadOnly(w.dbPath);
   try {
     const deps = await serverDeps(w, reader, flags, options.env);
+    const web = consoleDir();
     const app = await buildApp({
       ...deps,
+      ...(web === undefined ? {} : { consoleDir: web }),
       logger: { level: flags.logLevel ?? 'info' },
       ...(options.limits ? { limits: options.limits } : {}),
     });
@@ -60,6 +63,7 @@ export async function serveCommand(
       );
     }
     io.out(`warden API on ${address} (OpenAPI at ${address}/docs)\n`);
+    if (web !== undefined) io.out(`web console at ${address}/\n`);
     options.onListening?.(address);
     const signal = await stopped;
     signals.off('SIGINT', onInt);

@@ -1,0 +1,78 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useMemo, useRef, useState } from 'react';
+import { all, type Alert } from './api';
+import { Show } from './Dashboard';
+import { useLoad } from './useLoad';
+
+const ROW = 36;
+
+/** Every alert at or above a severity, newest first, virtualised (only visible rows exist). */
+export function AlertQueue() {
+  const [floor, setFloor] = useState('medium');
+  const [alerts] = useLoad(() => all<Alert>(`/alerts?severity=${floor}`), floor);
+  return (
+    <section aria-labelledby="queue">
+      <h1 id="queue">Alert queue</h1>
+      <label>
+        Severity at least{' '}
+        <select value={floor} onChange={(e) => setFloor(e.target.value)}>
+          {['low', 'medium', 'high', 'critical'].map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+      </label>
+      <Show it={alerts}>{(a) => <Rows alerts={a} />}</Show>
+    </section>
+  );
+}
+
+function Rows({ alerts }: { alerts: Alert[] }) {
+  const newest = useMemo(() => [...alerts].reverse(), [alerts]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const v = useVirtualizer({
+    count: newest.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    overscan: 10,
+  });
+  return (
+    <>
+      <p data-testid="alert-count">{newest.length} alerts</p>
+      <div className="row head" aria-hidden="true">
+        <span>time</span>
+        <span>severity</span>
+        <span>employee</span>
+        <span>detector</span>
+        <span>summary</span>
+      </div>
+      <div
+        ref={scroller}
+        className="queue"
+        role="list"
+        aria-label="alerts, newest first"
+        tabIndex={0}
+      >
+        <div style={{ height: v.getTotalSize(), position: 'relative' }}>
+          {v.getVirtualItems().map((item) => {
+            const a = newest[item.index];
+            if (!a) return null;
+            return (
+              <div
+                key={a.id}
+                role="listitem"
+                className={`row sev-${a.severity}`}
+                style={{ position: 'absolute', top: 0, transform: `translateY(${item.start}px)` }}
+              >
+                <span>{a.eventTime.slice(0, 16).replace('T', ' ')}</span>
+                <span>{a.severity}</span>
+                <a href={`#/employee/${encodeURIComponent(a.employeeId)}`}>{a.employeeId}</a>
+                <span>{a.detector}</span>
+                <span className="summary">{a.summary}</span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </>
+  );
+}

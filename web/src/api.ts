@@ -1,0 +1,101 @@
+/** The console's only way to data: the HTTP API on this origin, with the signed-in token. */
+
+const KEY = 'warden.token';
+
+/** The token lives for the tab only (sessionStorage): closing it signs out. */
+export const session = {
+  get: (): string | null => sessionStorage.getItem(KEY),
+  set: (token: string): void => sessionStorage.setItem(KEY, token),
+  clear: (): void => sessionStorage.removeItem(KEY),
+};
+
+/** An API error in its one shape, `{ error: { code, message } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** GET or POST a `/v1` route; answers the parsed JSON or throws ApiError. */
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: object } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${session.get() ?? ''}` };
+  if (init.body) headers['content-type'] = 'application/json';
+  const res = await fetch(`/v1${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+  });
+  const data: unknown = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const e = (data as { error?: { code?: string; message?: string } }).error;
+    throw new ApiError(res.status, e?.code ?? 'HTTP', e?.message ?? res.statusText);
+  }
+  return data as T;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** Every page of a list route (500 at a time), up to `max` items. */
+export async function all<T>(path: string, max = 20_000): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  const sep = path.includes('?') ? '&' : '?';
+  do {
+    const p: Page<T> = await api(`${path}${sep}limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+    out.push(...p.items);
+    cursor = p.nextCursor;
+  } while (cursor && out.length < max);
+  return out;
+}
+
+export interface Me {
+  employeeId: string;
+  scopes: string[];
+}
+export interface RiskReason {
+  indicator: string;
+  detail: string;
+  events: string[];
+}
+export interface RiskEntry {
+  employeeId: string;
+  score: number;
+  reasons: RiskReason[];
+}
+export interface Alert {
+  id: string;
+  employeeId: string;
+  detector: string;
+  severity: string;
+  eventTime: string;
+  sellerIds: string[];
+  events: string[];
+  summary: string;
+}
+export interface Checkpoint {
+  size: number;
+  rootHash: string;
+  note: string;
+  createdAt: string;
+  ledgerSize: number;
+}
+export interface Approval {
+  id: string;
+  requester: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  createdAt: string;
+  expiresAt: string;
+  status: string;
+}
