@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoCommand } from '../../src/cli/commands/demo.js';
 import { serveDemo } from '../../src/cli/commands/demo-serve.js';
@@ -26,7 +27,7 @@ describe('warden demo --serve', () => {
         checked = (async () => {
           const page = await fetch(`${address}/`);
           expect(page.status).toBe(200);
-          const tokens = [...out.matchAll(/wdn_\S+/g)].map((m) => m[0]);
+          const tokens = [...stripVTControlCharacters(out).matchAll(/wdn_\S+/g)].map((m) => m[0]);
           expect(tokens).toHaveLength(2);
           const me = await fetch(`${address}/v1/me`, {
             headers: { authorization: `Bearer ${tokens[0]}` },
@@ -50,6 +51,7 @@ describe('warden demo --serve', () => {
     });
     await checked;
     expect(code).toBe(0);
-    expect(out).toMatch(/Warden console: http:\/\/127\.0\.0\.1:\d+\//);
+    // CI prints colours: read the text as a person sees it
+    expect(stripVTControlCharacters(out)).toMatch(/Warden console: http:\/\/127\.0\.0\.1:\d+\//);
   });
 });
