@@ -1,4 +1,6 @@
 import { EventEmitter } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,4 +102,29 @@ describe('warden serve', () => {
       }, 60_000);
     });
   }
+
+  describe('when the port is already taken', () => {
+    it('exits 2 naming the address and --port, and leaves nothing listening', async () => {
+      const taken = createServer();
+      await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+      const port = (taken.address() as AddressInfo).port;
+      try {
+        const r = await runCli([
+          'serve',
+          '--db',
+          db,
+          '--port',
+          String(port),
+          '--log-level',
+          'silent',
+        ]);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain(`127.0.0.1:${port} is already in use`);
+        expect(r.err).toContain('--port');
+        expect(r.err).not.toContain('unexpected failure');
+      } finally {
+        await new Promise((r) => taken.close(r));
+      }
+    }, 60_000);
+  });
 });

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { buildApp, type Limits } from '../../server/index.js';
 import { consoleDir } from '../console-dir.js';
-import { EXIT } from '../exit.js';
+import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { wireReadOnly } from '../read-only.js';
 import { serverDeps } from '../serve-wiring.js';
@@ -53,9 +53,13 @@ export async function serveCommand(
     const onTerm = (): void => stop('SIGTERM');
     signals.once('SIGINT', onInt);
     signals.once('SIGTERM', onTerm);
-    const address = await app.listen({
-      port: integer('--port', flags.port ?? '8080'),
-      host: flags.host ?? '127.0.0.1',
+    const port = integer('--port', flags.port ?? '8080');
+    const host = flags.host ?? '127.0.0.1';
+    const address = await app.listen({ port, host }).catch(async (error: unknown) => {
+      signals.off('SIGINT', onInt);
+      signals.off('SIGTERM', onTerm);
+      await app.close();
+      throw listenProblem(error, host, port);
     });
     if (deps.access.grants.length === 0) {
       io.err(
@@ -74,4 +78,19 @@ export async function serveCommand(
   } finally {
     await reader.close();
   }
+}
+
+/** A listen failure a person can act on (a taken or forbidden port, an address not here). */
+function listenProblem(error: unknown, host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const where = `${host}:${port}`;
+  if (code === 'EADDRINUSE')
+    return new UsageError(`${where} is already in use: pick another port with --port N`);
+  if (code === 'EACCES')
+    return new UsageError(
+      `${where} needs privileges to listen on: pick a port above 1023 with --port N`,
+    );
+  if (code === 'EADDRNOTAVAIL')
+    return new UsageError(`${host} is not an address of this machine: pass another with --host H`);
+  return error;
 }

@@ -5,6 +5,7 @@ import { SEVERITIES } from '../../domain/index.js';
 import type { RouteContext } from '../route-context.js';
 import { ServerError } from '../errors.js';
 import { page, pageQuery } from '../pages.js';
+import { ringView } from '../ring-view.js';
 
 const alertsQuery = pageQuery.extend({
   severity: z.enum(SEVERITIES).default('low').describe('this severity and above'),
@@ -55,7 +56,7 @@ export function registerFindingsRoutes(app: FastifyInstance, ctx: RouteContext):
     opts('collusion rings: employees and the sellers they favour'),
     async (request) => {
       const s = await ctx.writes.run(() => port.rings());
-      return page(s.rings, request.query, String(s.ledgerSize));
+      return page(s.rings.map(ringView), request.query, String(s.ledgerSize));
     },
   );
   r.get(
