@@ -53,11 +53,24 @@ export async function assertActiveEmployee(deps: CaseDeps, employeeId: string): 
   }
 }
 
+/**
+ * Control characters other than tab and line breaks: a NUL cannot be stored by every store
+ * (PostgreSQL refuses it in text) and the others hide text in terminals and HTML summaries.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+
 /** A non-empty, trimmed, bounded text, or `INPUT_INVALID` naming the field. */
 export function text(value: string | undefined, field: string, max = 2000): string {
   const t = value?.trim() ?? '';
   if (t === '') throw new CaseError('INPUT_INVALID', `${field} is required`);
   if (t.length > max)
     throw new CaseError('INPUT_INVALID', `${field} is longer than ${max} characters`);
+  const bad = CONTROL.exec(t);
+  if (bad)
+    throw new CaseError(
+      'INPUT_INVALID',
+      `${field} holds a control character (U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at position ${bad.index + 1}`,
+    );
   return t;
 }
