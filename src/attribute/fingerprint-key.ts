@@ -1,4 +1,4 @@
-import { hkdfSync } from 'node:crypto';
+import { deriveKey } from '../privacy/index.js';
 
 /**
  * The key every export fingerprint is derived from: HKDF (RFC 5869) of Warden's master key,
@@ -6,5 +6,5 @@ import { hkdfSync } from 'node:crypto';
  * recipient's codeword, so it never leaves Warden; without it no codeword can be forged.
  */
 export function fingerprintKey(masterKey: Buffer): Buffer {
-  return Buffer.from(hkdfSync('sha256', masterKey, '', 'warden export-fingerprint v1', 32));
+  return deriveKey(masterKey, 'warden export-fingerprint v1');
 }

@@ -1,4 +1,5 @@
-import { createCipheriv, createHash, createHmac, hkdfSync } from 'node:crypto';
+import { createCipheriv, createHash, createHmac } from 'node:crypto';
+import { deriveKey } from '../privacy/index.js';
 import { FingerprintError } from './fingerprint-errors.js';
 import type { CodeParameters } from './tardos-design.js';
 
@@ -97,7 +98,7 @@ export function codewordFrom(seeds: Int32Array, j: number, bias: Int32Array): Ui
 }
 
 function subkey(key: Buffer, use: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', key, '', `warden fingerprint ${use} v1`, 32));
+  return deriveKey(key, `warden fingerprint ${use} v1`);
 }
 
 /** Arcsine-distributed biases with cutoff t, as 16-bit fractions (Tardos' f(p)). */

@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { deriveKey } from './derived-keys.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 /** 16 base32 characters: 80 bits, enough that no two subjects of a case collide by chance. */
@@ -19,7 +20,7 @@ export class CasePseudonyms {
   private readonly key: Buffer;
 
   constructor(masterKey: Buffer) {
-    this.key = Buffer.from(hkdfSync('sha256', masterKey, '', 'warden case-pseudonym v1', 32));
+    this.key = deriveKey(masterKey, 'warden case-pseudonym v1');
   }
 
   of(caseId: string, employeeId: string): string {

@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { deriveKey } from './derived-keys.js';
 
 /**
  * Keyed hashes of e-mail addresses: HMAC-SHA256 under a key derived (HKDF, RFC 5869) from
@@ -15,7 +16,7 @@ export class EmailHashes {
   private readonly key: Buffer;
 
   constructor(masterKey: Buffer) {
-    this.key = Buffer.from(hkdfSync('sha256', masterKey, '', 'warden reviewer-email v1', 32));
+    this.key = deriveKey(masterKey, 'warden reviewer-email v1');
   }
 
   /** The keyed hash of an address in its normal form (`normaliseEmail`). */

@@ -15,4 +15,4 @@ export { PERSON_KINDS, PersonalData, normaliseFieldName } from './personal-data.
 export type { PersonKind, PersonalDataDeclaration } from './personal-data.js';
 export { readPersonalDataSection } from './org-profile.js';
 export { CasePseudonyms } from './case-pseudonym.js';
-export { detectorStateKey } from './derived-keys.js';
+export { deriveKey, detectorStateKey } from './derived-keys.js';

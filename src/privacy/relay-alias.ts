@@ -1,4 +1,5 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { deriveKey } from './derived-keys.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 /** 24 base32 characters: 120 bits, beyond guessing. */
@@ -26,7 +27,7 @@ export class RelayAliases {
       throw new TypeError(`relay domain ${JSON.stringify(domain)} is not a host name`);
     }
     // HKDF (RFC 5869) separates this key from the vault's: an alias reveals nothing of either.
-    this.key = Buffer.from(hkdfSync('sha256', masterKey, '', 'warden relay-alias v1', 32));
+    this.key = deriveKey(masterKey, 'warden relay-alias v1');
   }
 
   aliasFor(viewer: string, reviewer: string): string {
