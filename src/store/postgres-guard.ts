@@ -1,4 +1,3 @@
-import type { TargetType } from '../domain/index.js';
 import type {
   AliasIssue,
   ApprovalStatus,
@@ -7,33 +6,8 @@ import type {
   StoredApproval,
 } from './ports.js';
 import type { PgConnection } from './postgres-connection.js';
-import { rowToEvent, type EventRow } from './sqlite-rows.js';
-
-interface ApprovalRow {
-  id: string;
-  requester: string;
-  action: string;
-  target_type: TargetType;
-  target_id: string;
-  request: string;
-  sellers: string;
-  created_at: string;
-  expires_at: string;
-  status: ApprovalStatus;
-  request_event: string;
-  decided_by: string | null;
-  decided_at: string | null;
-  executed_at: string | null;
-}
-
-interface AliasRow {
-  alias: string;
-  event_id: string;
-  viewer: string;
-  reviewer: string;
-  issued_at: string;
-  ticket: string | null;
-}
+import { aliasOf, approvalOf, leafEventOf, type AliasRow, type ApprovalRow } from './guard-rows.js';
+import type { EventRow } from './sqlite-rows.js';
 
 const APPROVAL = 'SELECT * FROM approvals';
 const ALIAS = 'SELECT alias, event_id, viewer, reviewer, issued_at, ticket FROM relay_aliases';
@@ -96,10 +70,6 @@ export class PgGuard implements GuardRepository {
   }
 }
 
-function leafEventOf(row: EventRow): LeafEvent {
-  return { leaf: row.leaf, event: rowToEvent(row) };
-}
-
 /** Stores an approval, or its new state (same id). */
 export async function putApproval(c: PgConnection, a: StoredApproval): Promise<void> {
   await c.run(
@@ -138,34 +108,4 @@ export async function recordAliasIssue(c: PgConnection, i: AliasIssue): Promise<
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (alias, event_id) DO NOTHING`,
     [i.alias, i.eventId, i.viewer, i.reviewer, i.issuedAt, i.ticket ?? null],
   );
-}
-
-function approvalOf(r: ApprovalRow): StoredApproval {
-  return {
-    id: r.id,
-    requester: r.requester,
-    action: r.action,
-    targetType: r.target_type,
-    targetId: r.target_id,
-    request: r.request,
-    sellers: JSON.parse(r.sellers) as string[],
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    status: r.status,
-    requestEvent: r.request_event,
-    ...(r.decided_by === null ? {} : { decidedBy: r.decided_by }),
-    ...(r.decided_at === null ? {} : { decidedAt: r.decided_at }),
-    ...(r.executed_at === null ? {} : { executedAt: r.executed_at }),
-  };
-}
-
-function aliasOf(r: AliasRow): AliasIssue {
-  return {
-    alias: r.alias,
-    viewer: r.viewer,
-    reviewer: r.reviewer,
-    issuedAt: r.issued_at,
-    eventId: r.event_id,
-    ...(r.ticket === null ? {} : { ticket: r.ticket }),
-  };
 }

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { TargetType } from '../domain/index.js';
 import type {
   AliasIssue,
   ApprovalStatus,
@@ -7,33 +6,8 @@ import type {
   LeafEvent,
   StoredApproval,
 } from './ports.js';
-import { rowToEvent, type EventRow } from './sqlite-rows.js';
-
-interface ApprovalRow {
-  id: string;
-  requester: string;
-  action: string;
-  target_type: TargetType;
-  target_id: string;
-  request: string;
-  sellers: string;
-  created_at: string;
-  expires_at: string;
-  status: ApprovalStatus;
-  request_event: string;
-  decided_by: string | null;
-  decided_at: string | null;
-  executed_at: string | null;
-}
-
-interface AliasRow {
-  alias: string;
-  event_id: string;
-  viewer: string;
-  reviewer: string;
-  issued_at: string;
-  ticket: string | null;
-}
+import { aliasOf, approvalOf, leafEventOf, type AliasRow, type ApprovalRow } from './guard-rows.js';
+import type { EventRow } from './sqlite-rows.js';
 
 const SELECT_APPROVAL = 'SELECT * FROM approvals';
 
@@ -100,10 +74,6 @@ export class SqliteGuard implements GuardRepository {
   }
 }
 
-function leafEventOf(row: EventRow): LeafEvent {
-  return { leaf: row.leaf, event: rowToEvent(row) };
-}
-
 /** The guard's writes, inside a store transaction. */
 export class SqliteGuardWriter {
   private readonly putApprovalStmt: Database.Statement;
@@ -143,34 +113,4 @@ export class SqliteGuardWriter {
   recordAliasIssue(i: AliasIssue): void {
     this.putAliasStmt.run(i.alias, i.eventId, i.viewer, i.reviewer, i.issuedAt, i.ticket ?? null);
   }
-}
-
-function approvalOf(r: ApprovalRow): StoredApproval {
-  return {
-    id: r.id,
-    requester: r.requester,
-    action: r.action,
-    targetType: r.target_type,
-    targetId: r.target_id,
-    request: r.request,
-    sellers: JSON.parse(r.sellers) as string[],
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    status: r.status,
-    requestEvent: r.request_event,
-    ...(r.decided_by === null ? {} : { decidedBy: r.decided_by }),
-    ...(r.decided_at === null ? {} : { decidedAt: r.decided_at }),
-    ...(r.executed_at === null ? {} : { executedAt: r.executed_at }),
-  };
-}
-
-function aliasOf(r: AliasRow): AliasIssue {
-  return {
-    alias: r.alias,
-    viewer: r.viewer,
-    reviewer: r.reviewer,
-    issuedAt: r.issued_at,
-    eventId: r.event_id,
-    ...(r.ticket === null ? {} : { ticket: r.ticket }),
-  };
 }
