@@ -51,10 +51,6 @@ const WHOLE_TABLE_READS: readonly (readonly [string, string])[] = [
   ],
   ['SELECT * FROM api_tokens ORDER BY created_at DESC, id', 'tokens.list(): lists them all'],
   [
-    'SELECT * FROM events WHERE target_type = ? ORDER BY leaf',
-    'attribution.eventsOn(): one pass, asked rarely (an index would tax every import)',
-  ],
-  [
     'SELECT count(DISTINCT reviewer) FROM reviewer_email_hashes',
     'attribution.hashedReviewers(): counting is linear by nature',
   ],

@@ -56,13 +56,22 @@ export class SqliteAttribution implements AttributionRepository {
     return Promise.resolve(n);
   }
 
+  /**
+   * Through `events_target` (target id, leaf): a chunk of ids at a time, so the cost follows
+   * the events on those targets, not the whole table; merged back into leaf order.
+   */
   async *eventsOn(type: TargetType, ids: ReadonlySet<string>): AsyncIterable<LeafEvent> {
     if (ids.size === 0) return;
-    const stmt = this.db.prepare('SELECT * FROM events WHERE target_type = ? ORDER BY leaf');
     const found: LeafEvent[] = [];
-    for (const row of stmt.iterate(type) as Iterable<EventRow>) {
-      if (ids.has(row.target_id)) found.push({ leaf: row.leaf, event: rowToEvent(row) });
+    for (const part of chunked([...ids], IN_CHUNK)) {
+      const rows = this.db
+        .prepare(
+          `SELECT * FROM events WHERE target_id IN (${part.map(() => '?').join(',')}) AND target_type = ?`,
+        )
+        .all(...part, type) as EventRow[];
+      for (const row of rows) found.push({ leaf: row.leaf, event: rowToEvent(row) });
     }
+    found.sort((a, b) => a.leaf - b.leaf);
     for (const e of found) yield await Promise.resolve(e);
   }
 
