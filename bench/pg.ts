@@ -9,6 +9,7 @@ import { Vault } from '../src/privacy/index.js';
 import { PostgresStore, SqliteStore, type Store } from '../src/store/index.js';
 import { resolveOptions, simulate } from '../src/sim/index.js';
 import { elapsed, fmtRate, median, verdict } from './stats.js';
+import { backendCpu, backendOf, fmtCpu, processCpu, spent } from './pg-cpu.js';
 
 /** Issue 18's floor: Warden's PostgreSQL ingest ≥ 0.3 × a bare COPY of the same lines. */
 const FLOOR = 0.3;
@@ -19,7 +20,10 @@ const SERVER = process.env['WARDEN_BENCH_PG_URL'] ?? 'postgres://postgres@127.0.
  * `scale` of its lines), three ways per round: Warden's whole import into a fresh PostgreSQL
  * schema; a bare server-side `COPY` of the same lines, one text row each, into a fresh table
  * (the floor's baseline); and Warden's whole import into a fresh SQLite file (single process,
- * side by side). Rounds alternate the order; medians and the median of paired ratios.
+ * side by side). Rounds alternate the order; medians and the median of paired ratios. Beside
+ * the wall times, the CPU seconds each spent (this process's threads, and the server process of
+ * the connection, read from /proc when the server is on this machine): on a loaded machine wall
+ * time is mostly waiting for a core, CPU time is the work.
  */
 export async function benchPg(dir: string, scale: number, rounds: number): Promise<void> {
   const file = join(dir, 'pg-medium.ndjson');
@@ -29,23 +33,42 @@ export async function benchPg(dir: string, scale: number, rounds: number): Promi
   chmodSync(file, 0o644);
   console.log(`  medium preset (seed 1), ${lines.toLocaleString('en-US')} lines`);
   const copy: number[] = [];
-  const onPg: number[] = [];
-  const onSqlite: number[] = [];
+  const onPg: Spent[] = [];
+  const onSqlite: Spent[] = [];
+  const copyCpu: (number | undefined)[] = [];
   for (let r = 0; r < rounds; r++) {
     const steps = [
-      async () => copy.push(await bareCopy(file, r)),
+      async () => {
+        const c = await bareCopy(file, r);
+        copy.push(c.seconds);
+        copyCpu.push(c.server);
+      },
       async () => onPg.push(await wardenIngest(await openPg(r), file)),
       async () => onSqlite.push(await wardenIngest(openSqlite(dir, r), file)),
     ];
     for (const step of r % 2 === 0 ? steps : steps.reverse()) await step();
+    const [p, q] = [onPg[r]!, onSqlite[r]!];
     console.log(
-      `  round ${r + 1}/${rounds}: COPY ${fmtRate(lines / copy[r]!)}, Warden on PostgreSQL ${fmtRate(lines / onPg[r]!)}, Warden on SQLite ${fmtRate(lines / onSqlite[r]!)}`,
+      `  round ${r + 1}/${rounds}: COPY ${fmtRate(lines / copy[r]!)}, Warden on PostgreSQL ${fmtRate(lines / p.seconds)}, Warden on SQLite ${fmtRate(lines / q.seconds)}`,
+    );
+    console.log(
+      `    CPU: COPY server ${fmtCpu(copyCpu[r])}; Warden on PostgreSQL ${fmtCpu(p.own)} + server ${fmtCpu(p.server)}; on SQLite ${fmtCpu(q.own)}`,
     );
   }
-  const ratio = median(copy.map((c, r) => c / onPg[r]!));
-  const versus = median(onSqlite.map((s, r) => s / onPg[r]!));
+  const ratio = median(copy.map((c, r) => c / onPg[r]!.seconds));
+  const versus = median(onSqlite.map((s, r) => s.seconds / onPg[r]!.seconds));
+  // the work, not the wait: COPY's server CPU over Warden's own and its server's, per round
+  const cpuRatio = medianOf(
+    copyCpu.map((c, r) => {
+      const server = onPg[r]!.server;
+      return c === undefined || server === undefined ? undefined : c / (onPg[r]!.own + server);
+    }),
+  );
   console.log(
-    `pg ${lines.toLocaleString('en-US')} lines: COPY ${fmtRate(lines / median(copy))}, Warden on PostgreSQL ${fmtRate(lines / median(onPg))}, on SQLite ${fmtRate(lines / median(onSqlite))} (medians); PostgreSQL / COPY median paired ratio ${ratio.toFixed(2)} (floor ${FLOOR}: ${verdict(ratio >= FLOOR)}); PostgreSQL / SQLite ${versus.toFixed(2)}`,
+    `pg CPU (medians): COPY server ${fmtCpu(medianOf(copyCpu))}; Warden on PostgreSQL ${fmtCpu(median(onPg.map((w) => w.own)))} + server ${fmtCpu(medianOf(onPg.map((w) => w.server)))}; on SQLite ${fmtCpu(median(onSqlite.map((w) => w.own)))}; COPY / Warden on PostgreSQL in CPU ${cpuRatio === undefined ? 'n/a' : cpuRatio.toFixed(3)}`,
+  );
+  console.log(
+    `pg ${lines.toLocaleString('en-US')} lines: COPY ${fmtRate(lines / median(copy))}, Warden on PostgreSQL ${fmtRate(lines / median(onPg.map((w) => w.seconds)))}, on SQLite ${fmtRate(lines / median(onSqlite.map((w) => w.seconds)))} (medians); PostgreSQL / COPY median paired ratio ${ratio.toFixed(2)} (floor ${FLOOR}: ${verdict(ratio >= FLOOR)}); PostgreSQL / SQLite ${versus.toFixed(2)}`,
   );
 }
 
@@ -68,19 +91,31 @@ function writeMedium(file: string, scale: number): number {
   return kept.length;
 }
 
-/** Seconds for `COPY` of every line, as it is, into a new one-column table (one transaction). */
-async function bareCopy(file: string, round: number): Promise<number> {
+/** The median of the known values, if any. */
+function medianOf(xs: readonly (number | undefined)[]): number | undefined {
+  const known = xs.filter((x): x is number => x !== undefined);
+  return known.length === 0 ? undefined : median(known);
+}
+
+/** Seconds for `COPY` of every line, as it is, into a new one-column table (one transaction), and its server CPU. */
+async function bareCopy(
+  file: string,
+  round: number,
+): Promise<{ seconds: number; server: number | undefined }> {
   const client = new pg.Client({ connectionString: SERVER });
   await client.connect();
   const table = `warden_bench_copy_${process.pid}_${round}`;
   try {
     await client.query(`CREATE TABLE ${table} (line text NOT NULL)`);
+    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]
+      ?.pid;
+    const before = backendCpu(pid);
     const start = process.hrtime.bigint();
     // CSV with quote and delimiter bytes that never occur in the NDJSON: each line is one value
     await client.query(
       `COPY ${table} (line) FROM '${file.replace(/'/g, "''")}' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`,
     );
-    return elapsed(start);
+    return { seconds: elapsed(start), server: spent(before, backendCpu(pid)) };
   } finally {
     await client.query(`DROP TABLE IF EXISTS ${table}`);
     await client.end();
@@ -89,16 +124,30 @@ async function bareCopy(file: string, round: number): Promise<number> {
 
 interface Opened {
   readonly store: Store;
+  /** The server process of the store's connection (PostgreSQL on this machine only). */
+  readonly backend?: number;
   readonly drop: () => Promise<void>;
+}
+
+/** Wall seconds of an import, and the CPU seconds of this process and of the server's backend. */
+interface Spent {
+  readonly seconds: number;
+  readonly own: number;
+  readonly server: number | undefined;
 }
 
 async function openPg(round: number): Promise<Opened> {
   const schema = `warden_bench_${process.pid}_${round}_${randomBytes(2).toString('hex')}`;
   const url = new URL(SERVER);
   url.searchParams.set('schema', schema);
+  url.searchParams.set('application_name', schema); // to find its server process
   const store = await PostgresStore.open(url.toString());
+  const admin = new pg.Client({ connectionString: SERVER });
+  await admin.connect();
+  const backend = await backendOf(admin, schema).finally(() => admin.end());
   return {
     store,
+    ...(backend === undefined ? {} : { backend }),
     drop: async () => {
       const client = new pg.Client({ connectionString: SERVER });
       await client.connect();
@@ -119,19 +168,25 @@ function openSqlite(dir: string, round: number): Opened {
   };
 }
 
-/** Seconds for Warden's whole import of the file (parse, validate, seal, ledger, commit). */
-async function wardenIngest(opened: Opened, file: string): Promise<number> {
+/** Warden's whole import of the file (parse, validate, seal, ledger, commit): wall and CPU. */
+async function wardenIngest(opened: Opened, file: string): Promise<Spent> {
   const { store } = opened;
   try {
     const ledger = await Ledger.open(store, generateSignerKey('bench.local/log'));
     const vault = new Vault(randomBytes(32), store.dataKeys);
+    const own = processCpu();
+    const server = backendCpu(opened.backend);
     const start = process.hrtime.bigint();
     await importSource(store, ledger, vault, fileSource(file), {
       now: () => formatTime(Date.now()),
     });
     const seconds = elapsed(start);
+    const spentHere = {
+      own: processCpu() - own,
+      server: spent(server, backendCpu(opened.backend)),
+    };
     await ledger.close();
-    return seconds;
+    return { seconds, ...spentHere };
   } finally {
     await store.close();
     await opened.drop();

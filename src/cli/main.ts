@@ -26,7 +26,7 @@ import { registerAppealCommands } from './commands/appeal.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
 import { withDb } from './wiring.js';
-import { selectPg } from './store-target.js';
+import { refuseTwoStores, selectPg } from './store-target.js';
 import { withExistingDb, withReadOnlyDb } from './read-only.js';
 
 const dbOption = (): Option =>
@@ -65,7 +65,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     );
   // any command's store: --pg before or after the command's name (store-target.ts)
   selectPg(undefined);
-  program.hook('preAction', () => selectPg(program.opts<{ pg?: string }>().pg));
+  program.hook('preAction', (_program, command) => {
+    const pgUrl = program.opts<{ pg?: string }>().pg;
+    refuseTwoStores(pgUrl, command.getOptionValueSource('db') === 'cli');
+    selectPg(pgUrl);
+  });
 
   program
     .command('ingest')

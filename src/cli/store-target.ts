@@ -24,7 +24,20 @@ export function selectPg(url: string | undefined): void {
 }
 
 /**
- * Flags before the environment: `--pg URL`, else `--db PATH`, else `WARDEN_PG_URL`, else
+ * Refuses `--pg` and `--db` on one command line (a usage error, exit 2): each names where the
+ * data lives, and quietly taking one would write to, or report on, a store the caller did not
+ * mean. The environment (`WARDEN_PG_URL`, `WARDEN_DB`) still yields to a flag.
+ */
+export function refuseTwoStores(pgUrl: string | undefined, dbGiven: boolean): void {
+  if (pgUrl !== undefined && dbGiven) {
+    throw new UsageError(
+      '--pg and --db both name a store: give one (--pg URL for PostgreSQL, --db PATH for a SQLite file)',
+    );
+  }
+}
+
+/**
+ * Flags before the environment: `--pg URL` (never with `--db`: `refuseTwoStores`), else `--db PATH`, else `WARDEN_PG_URL`, else
  * `WARDEN_DB`, else `./warden.db`. A bad PostgreSQL URL is a usage error (exit 2).
  */
 export function resolveStoreTarget(
