@@ -17,7 +17,15 @@ import {
 import type { InterchangeRecord } from '../../src/domain/index.js';
 import { recordKey } from '../../src/domain/index.js';
 import { canonicalJson } from '../../src/ledger/index.js';
-import type { GuardFixture } from '../../src/guard/test-support.js';
+import {
+  CompiledPolicies,
+  Decider,
+  Guard,
+  policySetHash,
+  type PolicyFiles,
+} from '../../src/guard/index.js';
+import { RelayAliases } from '../../src/privacy/index.js';
+import { defaultPolicies, type GuardFixture } from '../../src/guard/test-support.js';
 import { alertAbout, casesFixture } from '../cases-support.js';
 
 // The attacker: an employee who is not an investigator, a subject of the case, or a leaver,
@@ -188,6 +196,35 @@ describe('case steps under the policies', () => {
         });
       }
       expect((await fx.store.cases.get(opened.id))?.status).toBe('closed');
+    });
+  });
+});
+
+describe('when the database pinned a policy set from before policies/cases.cedar', () => {
+  // an existing database keeps the set it pinned until two policy owners activate the new one
+  // (docs/guard.md): until then no policy permits a case step, and every one is refused
+  it('refuses every case step, even to investigators and counsel', async () => {
+    const { 'cases.cedar': _cases, ...older }: PolicyFiles = defaultPolicies().files();
+    const pinned = CompiledPolicies.fromFiles(older, policySetHash(older));
+    const guard = new Guard({
+      store: fx.store,
+      ledger: fx.ledger,
+      vault: fx.vault,
+      aliases: new RelayAliases(fx.masterKey, 'relay.marketplace.example'),
+      decider: new Decider(pinned),
+      now: deps.now,
+    });
+    const onOlder: CaseDeps = { ...deps, authority: guard };
+    for (const who of ['inv1', 'counsel1']) {
+      expect(await code(openCase(onOlder, who, 'x'))).toBe('NOT_PERMITTED');
+      expect(await code(lookAtCase(onOlder, caseId, who, 'view'))).toBe('NOT_PERMITTED');
+      expect(await code(acknowledge(onOlder, who, alert))).toBe('NOT_PERMITTED');
+    }
+    const last = (await fx.store.cases.eventsAbout(['counsel1'], [])).at(-1)?.event;
+    expect(last?.attrs?.['decision']).toMatchObject({
+      outcome: 'deny',
+      policies: [],
+      policySet: pinned.hash,
     });
   });
 });
