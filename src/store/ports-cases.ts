@@ -94,6 +94,11 @@ export interface CaseRepository {
   erasureRequests(): Promise<ErasureRequest[]>;
   /** Stored events whose actor is one of `actors` or whose target id is one of `targets`, in leaf order. */
   eventsAbout(actors: readonly string[], targets: readonly string[]): Promise<LeafEvent[]>;
+  /**
+   * The ids of the sellers' products and of the reviews of those products, as the directory
+   * has them now (a timeline brings the events on them; a scan of products and reviews).
+   */
+  catalogueOf(sellers: readonly string[]): Promise<{ products: string[]; reviews: string[] }>;
 }
 
 /** Case writes, inside a store transaction. */

@@ -173,6 +173,28 @@ export class SqliteCases implements CaseRepository {
     );
   }
 
+  catalogueOf(sellers: readonly string[]): Promise<{ products: string[]; reviews: string[] }> {
+    if (sellers.length === 0) return Promise.resolve({ products: [], reviews: [] });
+    const current = `SELECT c.key FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf`;
+    const products = this.db
+      .prepare(
+        `${current} WHERE c.kind = 'product'
+           AND json_extract(v.payload, '$.sellerId') IN (SELECT value FROM json_each(?))
+         ORDER BY c.key`,
+      )
+      .pluck()
+      .all(JSON.stringify(sellers)) as string[];
+    const reviews = this.db
+      .prepare(
+        `${current} WHERE c.kind = 'review'
+           AND json_extract(v.payload, '$.productId') IN (SELECT value FROM json_each(?))
+         ORDER BY c.key`,
+      )
+      .pluck()
+      .all(JSON.stringify(products)) as string[];
+    return Promise.resolve({ products, reviews });
+  }
+
   eventsAbout(actors: readonly string[], targets: readonly string[]): Promise<LeafEvent[]> {
     const byActor = this.db.prepare('SELECT * FROM events WHERE actor = ? ORDER BY leaf');
     const byTarget = this.db.prepare('SELECT * FROM events WHERE target_id = ? ORDER BY leaf');

@@ -38,7 +38,9 @@ let deps: CaseDeps;
 let caseId = '';
 
 /** Adds directory records, ledgered, as an import would. */
-async function addToDirectory(records: InterchangeRecord[]): Promise<void> {
+async function addToDirectory(
+  records: Exclude<InterchangeRecord, { kind: 'event' }>[],
+): Promise<void> {
   const tx = await fx.store.begin();
   for (const record of records) {
     await tx.insertDirectoryVersions([
@@ -55,7 +57,11 @@ async function addToDirectory(records: InterchangeRecord[]): Promise<void> {
   await tx.commit();
 }
 
-const person = (id: string, role: string, extra: object = {}): InterchangeRecord => ({
+const person = (
+  id: string,
+  role: string,
+  extra: object = {},
+): Exclude<InterchangeRecord, { kind: 'event' }> => ({
   kind: 'employee',
   body: { id, team: 'trust', role, site: 'SZX', ...extra },
 });
