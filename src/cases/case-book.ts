@@ -12,13 +12,7 @@ import {
   text,
 } from './guards.js';
 import { authorise, caseResource, newCaseResource } from './authorise.js';
-import {
-  caseEvent,
-  newCaseId,
-  record,
-  type CaseDeps,
-  type StepWrite,
-} from './record.js';
+import { caseEvent, newCaseId, record, type CaseDeps, type StepWrite } from './record.js';
 
 /** Opens a case; the opener is its first assignee. */
 export async function openCase(deps: CaseDeps, actor: string, title: string): Promise<StoredCase> {
@@ -38,7 +32,13 @@ export async function opening(
   const id = newCaseId('case');
   const event = await authorise(
     deps,
-    caseEvent({ actor, action: 'x-case.open', target: `case:${id}`, time, attrs: { title: checked } }),
+    caseEvent({
+      actor,
+      action: 'x-case.open',
+      target: `case:${id}`,
+      time,
+      attrs: { title: checked },
+    }),
     'case.open',
     newCaseResource(id),
     'open',
@@ -157,7 +157,13 @@ export async function addNote(
   const time = deps.now();
   const event = await authorise(
     deps,
-    caseEvent({ actor, action: 'x-case.note', target: `case:${caseId}`, time, attrs: { note: body } }),
+    caseEvent({
+      actor,
+      action: 'x-case.note',
+      target: `case:${caseId}`,
+      time,
+      attrs: { note: body },
+    }),
     'case.note',
     await caseResource(deps, caseId),
     'note',
@@ -176,14 +182,22 @@ export async function assign(
   assignee: string,
 ): Promise<void> {
   const current = await openCaseOrThrow(deps, caseId);
-  await change(deps, current, actor, 'x-case.assign', { assignee }, { ...current, assignee }, {
-    action: 'case.assign',
-    step: 'assign',
-    check: async () => {
-      await assertNotSubject(deps, caseId, assignee);
-      await assertActiveEmployee(deps, assignee);
+  await change(
+    deps,
+    current,
+    actor,
+    'x-case.assign',
+    { assignee },
+    { ...current, assignee },
+    {
+      action: 'case.assign',
+      step: 'assign',
+      check: async () => {
+        await assertNotSubject(deps, caseId, assignee);
+        await assertActiveEmployee(deps, assignee);
+      },
     },
-  });
+  );
 }
 
 /** Closes the case with a reason. */

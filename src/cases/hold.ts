@@ -22,7 +22,13 @@ export async function hold(
   const time = deps.now();
   const event = await authorise(
     deps,
-    caseEvent({ actor, action: 'x-case.hold', target: `case:${caseId}`, time, attrs: { reason: why } }),
+    caseEvent({
+      actor,
+      action: 'x-case.hold',
+      target: `case:${caseId}`,
+      time,
+      attrs: { reason: why },
+    }),
     'case.hold',
     await caseResource(deps, caseId),
     'hold',

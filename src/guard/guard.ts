@@ -170,7 +170,7 @@ export class Guard {
       newId,
     });
     await this.approvals.recorder.write({
-      event,
+      event: effect.attrs ? { ...event, attrs: { ...event.attrs, ...effect.attrs } } : event,
       ...(approval ? { precondition: () => stillIn(this.approvals, approval.id, 'approved') } : {}),
       ...(effect.effects ? { effects: effect.effects } : {}),
       state: async (tx) => {

@@ -245,5 +245,20 @@ export function casesContract(name: string, open: () => Promise<Store>): void {
       expect(await store.cases.catalogueOf(['s-9'])).toEqual({ products: [], reviews: [] });
       await store.close();
     });
+
+    it('lists the suspensions and revocations in force, by employee', async () => {
+      const store = await open();
+      const tx = await store.begin();
+      await tx.putAccess('e-2', 'revoked', 'w-1');
+      await tx.putAccess('e-1', 'suspended', 'w-2');
+      await tx.putAccess('e-3', 'suspended', 'w-3');
+      await tx.putAccess('e-3', undefined, 'w-4');
+      await tx.commit();
+      expect(await store.cases.accessRows()).toEqual([
+        { employee: 'e-1', state: 'suspended', eventId: 'w-2' },
+        { employee: 'e-2', state: 'revoked', eventId: 'w-1' },
+      ]);
+      await store.close();
+    });
   });
 }

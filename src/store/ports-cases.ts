@@ -87,6 +87,8 @@ export interface CaseRepository {
   casesOf(kind: CaseMemberKind, ref: string): Promise<string[]>;
   /** Whether an enforcement measure suspended or revoked an employee's access. */
   accessOf(employee: string): Promise<AccessState | undefined>;
+  /** Every suspension or revocation in force, by employee (for `ledger verify`). */
+  accessRows(): Promise<{ employee: string; state: AccessState; eventId: string }[]>;
   /** Outbox commands not yet delivered, oldest first; or all of them. */
   outbox(which: 'pending' | 'all'): Promise<OutboxCommand[]>;
   appeal(id: string): Promise<Appeal | undefined>;

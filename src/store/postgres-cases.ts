@@ -87,6 +87,12 @@ export class PgCases implements CaseRepository {
       employee,
     ]);
   }
+  accessRows(): Promise<{ employee: string; state: AccessState; eventId: string }[]> {
+    return this.c.rows<{ employee: string; state: AccessState; eventId: string }>(
+      `SELECT employee, state, event_id AS "eventId" FROM employee_access
+       ORDER BY employee COLLATE "C"`,
+    );
+  }
 
   async outbox(which: 'pending' | 'all'): Promise<OutboxCommand[]> {
     const pending = which === 'pending' ? ' WHERE delivered_at IS NULL' : '';

@@ -124,6 +124,16 @@ export class SqliteCases implements CaseRepository {
     return Promise.resolve(state);
   }
 
+  accessRows(): Promise<{ employee: string; state: AccessState; eventId: string }[]> {
+    return Promise.resolve(
+      this.db
+        .prepare(
+          'SELECT employee, state, event_id AS eventId FROM employee_access ORDER BY employee',
+        )
+        .all() as { employee: string; state: AccessState; eventId: string }[],
+    );
+  }
+
   outbox(which: 'pending' | 'all'): Promise<OutboxCommand[]> {
     const rows = (
       which === 'pending'
