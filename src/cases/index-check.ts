@@ -92,7 +92,10 @@ function replayCases(events: readonly LeafEvent[]): Map<string, LedgeredCase> {
     const c = cases.get(id);
     if (!c) continue; // a step on a case never opened: the row check reports the row, if any
     const f = c.fields;
-    if (e.action === 'x-case.assign') f['assignee'] = String(e.attrs?.['assignee'] ?? '');
+    if (e.action === 'x-case.assign') {
+      const to = e.attrs?.['assignee'];
+      f['assignee'] = typeof to === 'string' ? to : undefined;
+    }
     if (e.action === 'x-case.close') f['status'] = 'closed';
     if (e.action === 'x-case.reveal.request') f['revealRequestedBy'] = e.actor;
     if (e.action === 'x-case.reveal.approve') {

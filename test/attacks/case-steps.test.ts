@@ -124,7 +124,11 @@ const STEPS: Step[] = [
   },
   { name: 'hold', event: 'x-case.hold', run: (who) => hold(deps, caseId, who, 'keep it') },
   { name: 'close', event: 'x-case.close', run: (who) => closeCase(deps, caseId, who, 'done') },
-  { name: 'acknowledge', event: 'x-alert.acknowledge', run: (who) => acknowledge(deps, who, alert) },
+  {
+    name: 'acknowledge',
+    event: 'x-alert.acknowledge',
+    run: (who) => acknowledge(deps, who, alert),
+  },
   {
     name: 'dismiss',
     event: 'x-alert.dismiss',
