@@ -125,7 +125,14 @@ export async function linking(
       action: 'x-case.alert.link',
       target: `case:${caseId}`,
       time,
-      attrs: { alert: alert.id, detector: alert.detector, events: [...alert.events] },
+      attrs: {
+        alert: alert.id,
+        detector: alert.detector,
+        events: [...alert.events],
+        // the subjects the link adds, so that `ledger verify` can hold case_members to it
+        employees: [...employees],
+        sellers: [...alert.sellerIds],
+      },
     }),
     'case.subject.add',
     resource,

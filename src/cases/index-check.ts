@@ -12,7 +12,9 @@ export interface CaseIndexProblem {
     | 'ACCESS_INDEX_MISSING'
     | 'ACCESS_INDEX_FORGED'
     | 'OUTBOX_MISSING'
-    | 'OUTBOX_FORGED';
+    | 'OUTBOX_FORGED'
+    | 'CASE_MEMBER_MISSING'
+    | 'CASE_MEMBER_FORGED';
   readonly message: string;
 }
 
@@ -35,7 +37,7 @@ interface LedgeredCase {
 
 /**
  * Holds the case tables to the ledger, reading only: `cases` (status, assignee, reveal, hold),
- * `employee_access` (suspensions and revocations in force) and `outbox` (one command per
+ * `case_members` (subjects and alerts added by ledgered steps), `employee_access` (suspensions and revocations in force) and `outbox` (one command per
  * measure, its payload recomputed from the measure's event) must be what the allowed
  * `x-case.*` events say. A database writer who reopens a case, lifts a revocation, marks a
  * reveal approved, or rewrites a command to the marketplace is caught here. Delivery state
@@ -49,7 +51,17 @@ export async function checkCaseIndexes(
   const measures = (await allowed(store, ['x-case.enforce'])).filter(
     (e) => e.event.attrs?.['decision'] !== undefined,
   );
-  checkCases(replayCases(caseEvents), await store.cases.list(), problems);
+  const rows = await store.cases.list();
+  checkCases(replayCases(caseEvents), rows, problems);
+  const memberEvents = await allowed(store, [
+    'x-case.subject.add',
+    'x-case.alert.link',
+    'x-alert.escalate',
+  ]);
+  for (const row of rows) {
+    const members = await store.cases.members(row.id);
+    checkMembers(row.id, ledgeredMembers(row.id, memberEvents), members, problems);
+  }
   checkAccess(measures, await store.cases.accessRows(), problems);
   checkOutbox(measures, await store.cases.outbox('all'), problems);
   return {
@@ -143,6 +155,74 @@ function checkCases(
       index: want.leaf,
       code: 'CASE_INDEX_MISSING',
       message: `case ${id} was opened (event ${want.fields['eventId'] ?? '?'}) but has no cases row`,
+    });
+  }
+}
+
+/** The members a case's ledgered steps added (`known`: false when an old link lacks them). */
+function ledgeredMembers(
+  caseId: string,
+  events: readonly LeafEvent[],
+): { members: Map<string, number>; known: boolean } {
+  const members = new Map<string, number>();
+  let known = true;
+  const add = (kind: string, ref: unknown, leaf: number): void => {
+    if (typeof ref !== 'string') return;
+    const key = `${kind}\u0000${ref}`;
+    if (!members.has(key)) members.set(key, leaf);
+  };
+  const escalated = new Map<string, Record<string, unknown>>();
+  for (const { event: e } of events) {
+    if (e.action === 'x-alert.escalate' && e.attrs?.['case'] === caseId) {
+      const alert = e.attrs['alert'] as Record<string, unknown> | undefined;
+      if (alert && typeof alert['id'] === 'string') escalated.set(alert['id'], alert);
+    }
+  }
+  for (const { leaf, event: e } of events) {
+    if (e.target.id !== `case:${caseId}`) continue;
+    const a = e.attrs ?? {};
+    if (e.action === 'x-case.subject.add') add(String(a['kind']), a['ref'], leaf);
+    if (e.action !== 'x-case.alert.link') continue;
+    add('alert', a['alert'], leaf);
+    // links written before they named their subjects: the escalation's alert names them
+    const alert = typeof a['alert'] === 'string' ? escalated.get(a['alert']) : undefined;
+    const employees =
+      a['employees'] ??
+      alert?.['employeeIds'] ??
+      (alert?.['employeeId'] === undefined ? undefined : [alert['employeeId']]);
+    const sellers = a['sellers'] ?? alert?.['sellerIds'];
+    if (!Array.isArray(employees) || !Array.isArray(sellers)) {
+      known = false;
+      continue;
+    }
+    for (const ref of employees) add('employee', ref, leaf);
+    for (const ref of sellers) add('seller', ref, leaf);
+  }
+  return { members, known };
+}
+
+function checkMembers(
+  caseId: string,
+  want: { members: Map<string, number>; known: boolean },
+  rows: readonly { kind: string; ref: string }[],
+  problems: CaseIndexProblem[],
+): void {
+  const have = new Set(rows.map((r) => `${r.kind}\u0000${r.ref}`));
+  for (const [key, leaf] of want.members) {
+    if (have.has(key)) continue;
+    problems.push({
+      index: leaf,
+      code: 'CASE_MEMBER_MISSING',
+      message: `case ${caseId}: ${key.replace('\u0000', ' ')} was added (leaf ${leaf}) but has no case_members row: a subject could act on their own case`,
+    });
+  }
+  if (!want.known) return; // an old link that names no subjects: extra rows cannot be judged
+  for (const r of rows) {
+    if (want.members.has(`${r.kind}\u0000${r.ref}`)) continue;
+    problems.push({
+      index: -1,
+      code: 'CASE_MEMBER_FORGED',
+      message: `case ${caseId}: case_members has ${r.kind} ${r.ref}, which no ledgered step added`,
     });
   }
 }

@@ -109,6 +109,24 @@ describe('the case tables written behind Warden’s back', () => {
     });
   });
 
+  describe('when a subject is taken off the case, or someone is put on it', () => {
+    it('fails verify (CASE_MEMBER_MISSING, CASE_MEMBER_FORGED)', async () => {
+      a.sql('CREATE TABLE saved_members AS SELECT * FROM case_members');
+      // a1 deleted from the case it investigates: the policies would let a1 read it
+      a.sql("DELETE FROM case_members WHERE kind = 'employee' AND ref = 'a1'");
+      expect(await verify()).toEqual({ code: 1, codes: ['CASE_MEMBER_MISSING'] });
+      a.sql('DELETE FROM case_members');
+      a.sql('INSERT INTO case_members SELECT * FROM saved_members');
+      a.sql(
+        "INSERT INTO case_members SELECT case_id, 'employee', 'counsel2', NULL, added_at, event_id FROM saved_members LIMIT 1",
+      );
+      expect(await verify()).toEqual({ code: 1, codes: ['CASE_MEMBER_FORGED'] });
+      a.sql("DELETE FROM case_members WHERE ref = 'counsel2'");
+      a.sql('DROP TABLE saved_members');
+      expect((await verify()).code).toBe(0);
+    });
+  });
+
   describe('when a revocation is lifted in employee_access', () => {
     it('fails verify (ACCESS_INDEX_MISSING), and a forged suspension too (ACCESS_INDEX_FORGED)', async () => {
       a.sql('CREATE TABLE saved_access AS SELECT * FROM employee_access');

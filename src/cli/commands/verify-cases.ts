@@ -11,7 +11,7 @@ export interface CaseIndexSummary {
 }
 
 /**
- * Adds the case tables' cross-check (`cases`, `employee_access`, `outbox` against the
+ * Adds the case tables' cross-check (`cases`, `case_members`, `employee_access`, `outbox` against the
  * allowed `x-case.*` events) to a verify report, reading only. Its problems join the
  * report's, with the cases context's codes (`CASE_INDEX_…`, `ACCESS_INDEX_…`, `OUTBOX_…`).
  */
