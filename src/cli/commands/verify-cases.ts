@@ -11,9 +11,10 @@ export interface CaseIndexSummary {
 }
 
 /**
- * Adds the case tables' cross-check (`cases`, `case_members`, `employee_access`, `outbox` against the
- * allowed `x-case.*` events) to a verify report, reading only. Its problems join the
- * report's, with the cases context's codes (`CASE_INDEX_…`, `ACCESS_INDEX_…`, `OUTBOX_…`).
+ * Adds the case tables' cross-check (`cases`, `case_members`, `employee_access`, `outbox`
+ * against the allowed `x-case.*` events) to a verify report, reading only. Its problems join
+ * the report's, with the cases context's codes (`CASE_INDEX_…`, `CASE_MEMBER_…`,
+ * `ACCESS_INDEX_…`, `OUTBOX_…`).
  */
 export async function verifyCaseIndexes<R extends VerifyReport>(
   store: Store,
