@@ -12,6 +12,7 @@ export async function casesFixture(): Promise<{ fx: GuardFixture; deps: CaseDeps
     store: fx.store,
     ledger: fx.ledger,
     recorder: new Recorder(fx.store, fx.ledger, now),
+    authority: fx.guard,
     pseudonyms: new CasePseudonyms(fx.masterKey),
     now,
   };

@@ -3,7 +3,10 @@ import type { AliasIssue, LeafEvent, Store } from '../store/index.js';
 
 /** One hand-out of a relay alias, with the ledger event that recorded it. */
 export interface AliasHandOut extends AliasIssue {
-  /** The allowed, guard-decided `reviewer.contact.view` event (for its inclusion proof). */
+  /**
+   * The allowed, guard-decided event that handed it out (for its inclusion proof): a
+   * `reviewer.contact.view`, or a `reviews.restore` measure (`x-case.enforce`, `attrs.told`).
+   */
   readonly source: LeafEvent;
 }
 
@@ -33,23 +36,21 @@ export async function resolveAliases(
 ): Promise<Map<string, AliasResolution>> {
   const byLocal = new Map(wanted.map((a) => [localPart(a), a]));
   const fromLedger = new Map<string, AliasHandOut[]>();
-  const handOutById = new Map<string, LeafEvent>();
-  for await (const e of store.guard.eventsOf('reviewer.contact.view', 'allowed', true)) {
-    if (e.event.attrs?.['decision'] === undefined) continue;
-    const alias = byLocal.get(localPart(aliases.aliasFor(e.event.actor, e.event.target.id)));
+  const handOutByKey = new Map<string, LeafEvent>();
+  for await (const { source: e, reviewer } of handOuts(store)) {
+    const alias = byLocal.get(localPart(aliases.aliasFor(e.event.actor, reviewer)));
     if (alias === undefined) continue;
-    handOutById.set(e.event.id, e);
-    fromLedger.set(alias, [...(fromLedger.get(alias) ?? []), handOutOf(alias, e)]);
+    handOutByKey.set(keyOf(e.event.id, reviewer), e);
+    fromLedger.set(alias, [...(fromLedger.get(alias) ?? []), handOutOf(alias, e, reviewer)]);
   }
   const out = new Map<string, AliasResolution>();
   for (const alias of new Set(wanted)) {
     const rows = await store.guard.aliasIssues(alias);
     const honest = (i: AliasIssue): boolean => {
-      const e = handOutById.get(i.eventId);
+      const e = handOutByKey.get(keyOf(i.eventId, i.reviewer));
       return (
         e !== undefined &&
         e.event.actor === i.viewer &&
-        e.event.target.id === i.reviewer &&
         localPart(aliases.aliasFor(i.viewer, i.reviewer)) === localPart(alias)
       );
     };
@@ -73,12 +74,31 @@ export async function resolveAlias(
   return (await resolveAliases(store, aliases, [alias])).get(alias)!;
 }
 
-function handOutOf(alias: string, source: LeafEvent): AliasHandOut {
+const keyOf = (eventId: string, reviewer: string): string => `${eventId}\u0000${reviewer}`;
+
+/**
+ * Every alias hand-out the ledger holds: allowed, guard-decided `reviewer.contact.view`
+ * events (the reviewer is the target), and `reviews.restore` measures (the reviewers told).
+ */
+async function* handOuts(
+  store: Store,
+): AsyncIterable<{ readonly source: LeafEvent; readonly reviewer: string }> {
+  for await (const e of store.guard.eventsOf('reviewer.contact.view', 'allowed', true)) {
+    if (e.event.attrs?.['decision'] !== undefined) yield { source: e, reviewer: e.event.target.id };
+  }
+  for await (const e of store.guard.eventsOf('x-case.enforce', 'allowed', true)) {
+    const told = e.event.attrs?.['told'];
+    if (e.event.attrs?.['decision'] === undefined || !Array.isArray(told)) continue;
+    for (const reviewer of told) if (typeof reviewer === 'string') yield { source: e, reviewer };
+  }
+}
+
+function handOutOf(alias: string, source: LeafEvent, reviewer: string): AliasHandOut {
   const { event } = source;
   return {
     alias,
     viewer: event.actor,
-    reviewer: event.target.id,
+    reviewer,
     issuedAt: event.time,
     eventId: event.id,
     ...(event.ticket === undefined ? {} : { ticket: event.ticket }),

@@ -108,8 +108,11 @@ async function traceAliases(
       continue;
     }
     const accesses: TracedAccess[] = [];
-    for (const i of r.issues)
-      accesses.push(tracedAccess(i.source, 'received-this-alias', await prover.prove(i.source)));
+    for (const i of r.issues) {
+      // a restore's event targets the case: the reviewer is the hand-out's own
+      const access = tracedAccess(i.source, 'received-this-alias', await prover.prove(i.source));
+      accesses.push({ ...access, reviewer: i.reviewer });
+    }
     const reviewers = new Set(r.issues.map((i) => i.reviewer));
     const canary = canaries.find((c) =>
       c.records.some((rec) => rec.kind === 'reviewer' && reviewers.has(rec.id)),

@@ -1,5 +1,6 @@
 import type { Alert } from '../domain/index.js';
 import { canonicalJson } from '../ledger/index.js';
+import type { CaseStepAction } from '../guard/index.js';
 import type { StoredCase } from '../store/index.js';
 import { CaseError } from './errors.js';
 import {
@@ -10,31 +11,49 @@ import {
   subjectEmployees,
   text,
 } from './guards.js';
-import { caseEvent, newCaseId, record, type CaseDeps } from './record.js';
+import { authorise, caseResource, newCaseResource } from './authorise.js';
+import { caseEvent, newCaseId, record, type CaseDeps, type StepWrite } from './record.js';
 
 /** Opens a case; the opener is its first assignee. */
 export async function openCase(deps: CaseDeps, actor: string, title: string): Promise<StoredCase> {
-  await assertActiveEmployee(deps, actor);
+  const { write, opened } = await opening(deps, actor, title);
+  await record(deps, write.event, write.state);
+  return opened;
+}
+
+/** The authorised opening of a new case, not yet written (escalation writes it with more). */
+export async function opening(
+  deps: CaseDeps,
+  actor: string,
+  title: string,
+): Promise<{ write: StepWrite; opened: StoredCase }> {
+  const checked = text(title, 'title', 200);
   const time = deps.now();
   const id = newCaseId('case');
-  const event = caseEvent({
-    actor,
-    action: 'x-case.open',
-    target: `case:${id}`,
-    time,
-    attrs: { title: text(title, 'title', 200) },
-  });
+  const event = await authorise(
+    deps,
+    caseEvent({
+      actor,
+      action: 'x-case.open',
+      target: `case:${id}`,
+      time,
+      attrs: { title: checked },
+    }),
+    'case.open',
+    newCaseResource(id),
+    'open',
+  );
+  await assertActiveEmployee(deps, actor);
   const opened: StoredCase = {
     id,
-    title: text(title, 'title', 200),
+    title: checked,
     status: 'open',
     assignee: actor,
     openedBy: actor,
     openedAt: time,
     eventId: event.id,
   };
-  await record(deps, event, (tx) => tx.putCase(opened));
-  return opened;
+  return { write: { event, state: (tx) => tx.putCase(opened) }, opened };
 }
 
 /** Adds an employee or a seller under investigation; neither the actor nor a stranger to the directory. */
@@ -46,6 +65,20 @@ export async function addSubject(
   ref: string,
 ): Promise<void> {
   await openCaseOrThrow(deps, caseId);
+  const time = deps.now();
+  const event = await authorise(
+    deps,
+    caseEvent({
+      actor,
+      action: 'x-case.subject.add',
+      target: `case:${caseId}`,
+      time,
+      attrs: { kind, ref },
+    }),
+    'case.subject.add',
+    await caseResource(deps, caseId),
+    'subject',
+  );
   await assertNotSubject(deps, caseId, actor);
   if ((await deps.store.directory.existing(kind, [ref])).size === 0) {
     throw new CaseError('INPUT_INVALID', `no ${kind} ${ref} in the directory`);
@@ -53,14 +86,6 @@ export async function addSubject(
   if (kind === 'employee' && ref === actor) {
     throw new CaseError('NOT_PERMITTED', `${actor} may not work a case about themselves`);
   }
-  const time = deps.now();
-  const event = caseEvent({
-    actor,
-    action: 'x-case.subject.add',
-    target: `case:${caseId}`,
-    time,
-    attrs: { kind, ref },
-  });
   await record(deps, event, (tx) =>
     tx.putCaseMember({ caseId, kind, ref, addedAt: time, eventId: event.id }),
   );
@@ -74,26 +99,57 @@ export async function linkAlert(
   alert: Alert,
 ): Promise<void> {
   await openCaseOrThrow(deps, caseId);
+  const write = await linking(deps, caseId, actor, alert, await caseResource(deps, caseId));
+  await assertNotSubject(deps, caseId, actor);
+  await record(deps, write.event, write.state);
+}
+
+/**
+ * The authorised link of an alert to a case (`resource`: the case as the policies see it,
+ * empty for a case being opened in the same write), not yet written.
+ */
+export async function linking(
+  deps: CaseDeps,
+  caseId: string,
+  actor: string,
+  alert: Alert,
+  resource: Awaited<ReturnType<typeof caseResource>>,
+): Promise<StepWrite> {
   const employees = alert.employeeIds ?? [alert.employeeId];
+  const time = deps.now();
+  const detail = canonicalJson(alert);
+  const event = await authorise(
+    deps,
+    caseEvent({
+      actor,
+      action: 'x-case.alert.link',
+      target: `case:${caseId}`,
+      time,
+      attrs: {
+        alert: alert.id,
+        detector: alert.detector,
+        events: [...alert.events],
+        // the subjects the link adds, so that `ledger verify` can hold case_members to it
+        employees: [...employees],
+        sellers: [...alert.sellerIds],
+      },
+    }),
+    'case.subject.add',
+    resource,
+    'alert',
+  );
   if (employees.includes(actor)) {
     throw new CaseError('NOT_PERMITTED', `${actor} is named by alert ${alert.id}`);
   }
-  await assertNotSubject(deps, caseId, actor);
-  const time = deps.now();
-  const detail = canonicalJson(alert);
-  const event = caseEvent({
-    actor,
-    action: 'x-case.alert.link',
-    target: `case:${caseId}`,
-    time,
-    attrs: { alert: alert.id, detector: alert.detector, events: [...alert.events] },
-  });
-  await record(deps, event, async (tx) => {
-    const base = { caseId, addedAt: time, eventId: event.id };
-    await tx.putCaseMember({ ...base, kind: 'alert', ref: alert.id, detail });
-    for (const e of employees) await tx.putCaseMember({ ...base, kind: 'employee', ref: e });
-    for (const s of alert.sellerIds) await tx.putCaseMember({ ...base, kind: 'seller', ref: s });
-  });
+  return {
+    event,
+    state: async (tx) => {
+      const base = { caseId, addedAt: time, eventId: event.id };
+      await tx.putCaseMember({ ...base, kind: 'alert', ref: alert.id, detail });
+      for (const e of employees) await tx.putCaseMember({ ...base, kind: 'employee', ref: e });
+      for (const s of alert.sellerIds) await tx.putCaseMember({ ...base, kind: 'seller', ref: s });
+    },
+  };
 }
 
 /** Adds a note (ledgered, so a note cannot be slipped in or changed later unseen). */
@@ -104,16 +160,22 @@ export async function addNote(
   note: string,
 ): Promise<void> {
   await openCaseOrThrow(deps, caseId);
-  await assertNotSubject(deps, caseId, actor);
   const body = text(note, 'note', 4000);
   const time = deps.now();
-  const event = caseEvent({
-    actor,
-    action: 'x-case.note',
-    target: `case:${caseId}`,
-    time,
-    attrs: { note: body },
-  });
+  const event = await authorise(
+    deps,
+    caseEvent({
+      actor,
+      action: 'x-case.note',
+      target: `case:${caseId}`,
+      time,
+      attrs: { note: body },
+    }),
+    'case.note',
+    await caseResource(deps, caseId),
+    'note',
+  );
+  await assertNotSubject(deps, caseId, actor);
   await record(deps, event, (tx) =>
     tx.addCaseNote({ caseId, author: actor, text: body, at: time, eventId: event.id }),
   );
@@ -127,10 +189,22 @@ export async function assign(
   assignee: string,
 ): Promise<void> {
   const current = await openCaseOrThrow(deps, caseId);
-  await assertNotSubject(deps, caseId, actor);
-  await assertNotSubject(deps, caseId, assignee);
-  await assertActiveEmployee(deps, assignee);
-  await change(deps, current, actor, 'x-case.assign', { assignee }, { ...current, assignee });
+  await change(
+    deps,
+    current,
+    actor,
+    'x-case.assign',
+    { assignee },
+    { ...current, assignee },
+    {
+      action: 'case.assign',
+      step: 'assign',
+      check: async () => {
+        await assertNotSubject(deps, caseId, assignee);
+        await assertActiveEmployee(deps, assignee);
+      },
+    },
+  );
 }
 
 /** Closes the case with a reason. */
@@ -141,7 +215,6 @@ export async function closeCase(
   reason: string,
 ): Promise<void> {
   const current = await openCaseOrThrow(deps, caseId);
-  await assertNotSubject(deps, caseId, actor);
   const why = text(reason, '--reason', 500);
   await change(
     deps,
@@ -150,6 +223,7 @@ export async function closeCase(
     'x-case.close',
     { reason: why },
     { ...current, status: 'closed' },
+    { action: 'case.close', step: 'close' },
   );
 }
 
@@ -161,8 +235,6 @@ export async function requestReveal(
   reason: string,
 ): Promise<void> {
   const current = await openCaseOrThrow(deps, caseId);
-  await assertNotSubject(deps, caseId, actor);
-  await assertActiveEmployee(deps, actor);
   if (current.revealedAt)
     throw new CaseError('INPUT_INVALID', `case ${caseId} is revealed already`);
   const why = text(reason, '--reason', 500);
@@ -172,10 +244,8 @@ export async function requestReveal(
     actor,
     'x-case.reveal.request',
     { reason: why },
-    {
-      ...current,
-      revealRequestedBy: actor,
-    },
+    { ...current, revealRequestedBy: actor },
+    { action: 'case.reveal', step: 'request' },
   );
 }
 
@@ -189,14 +259,6 @@ export async function approveReveal(deps: CaseDeps, caseId: string, actor: strin
   if (requester === undefined || current.revealedAt) {
     throw new CaseError('INPUT_INVALID', `case ${caseId} has no reveal waiting for approval`);
   }
-  if (requester === actor) {
-    throw new CaseError(
-      'NOT_PERMITTED',
-      `${actor} asked for the reveal: a second person approves it`,
-    );
-  }
-  await assertNotSubject(deps, caseId, actor);
-  await assertActiveEmployee(deps, actor);
   const time = deps.now();
   await change(
     deps,
@@ -204,22 +266,41 @@ export async function approveReveal(deps: CaseDeps, caseId: string, actor: strin
     actor,
     'x-case.reveal.approve',
     { requester, subjects: await subjectEmployees(deps, caseId) },
+    { ...current, revealedBy: actor, revealedAt: time },
     {
-      ...current,
-      revealedBy: actor,
-      revealedAt: time,
+      action: 'case.reveal',
+      step: 'approve',
+      check: () => {
+        if (requester !== actor) return Promise.resolve();
+        throw new CaseError(
+          'NOT_PERMITTED',
+          `${actor} asked for the reveal: a second person approves it`,
+        );
+      },
     },
   );
 }
 
-async function change(
+/** A change to the case record, decided by the policies and ledgered with its decision. */
+export async function change(
   deps: CaseDeps,
   current: StoredCase,
   actor: string,
   action: `x-case.${string}`,
   attrs: Readonly<Record<string, unknown>>,
   next: StoredCase,
+  policy: { action: CaseStepAction; step: string; check?: () => Promise<void> },
 ): Promise<void> {
-  const event = caseEvent({ actor, action, target: `case:${current.id}`, time: deps.now(), attrs });
+  const event = await authorise(
+    deps,
+    caseEvent({ actor, action, target: `case:${current.id}`, time: deps.now(), attrs }),
+    policy.action,
+    await caseResource(deps, current.id),
+    policy.step,
+  );
+  // the policies decide first (and a denial is ledgered); Warden's own invariants still hold
+  await assertNotSubject(deps, current.id, actor);
+  await assertActiveEmployee(deps, actor);
+  if (policy.check) await policy.check();
   await record(deps, event, (tx) => tx.putCase(next));
 }

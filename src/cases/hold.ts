@@ -1,6 +1,7 @@
 import type { Vault } from '../privacy/index.js';
 import { CaseError } from './errors.js';
 import { assertActiveEmployee, assertNotSubject, caseOrThrow, text } from './guards.js';
+import { authorise, caseResource } from './authorise.js';
 import { caseEvent, record, type CaseDeps } from './record.js';
 
 /**
@@ -16,18 +17,24 @@ export async function hold(
   reason: string,
 ): Promise<void> {
   const current = await caseOrThrow(deps, caseId);
-  await assertNotSubject(deps, caseId, actor);
-  await assertActiveEmployee(deps, actor);
   if (current.heldAt) throw new CaseError('INPUT_INVALID', `case ${caseId} is under hold already`);
   const why = text(reason, '--reason', 500);
   const time = deps.now();
-  const event = caseEvent({
-    actor,
-    action: 'x-case.hold',
-    target: `case:${caseId}`,
-    time,
-    attrs: { reason: why },
-  });
+  const event = await authorise(
+    deps,
+    caseEvent({
+      actor,
+      action: 'x-case.hold',
+      target: `case:${caseId}`,
+      time,
+      attrs: { reason: why },
+    }),
+    'case.hold',
+    await caseResource(deps, caseId),
+    'hold',
+  );
+  await assertNotSubject(deps, caseId, actor);
+  await assertActiveEmployee(deps, actor);
   await record(deps, event, (tx) => tx.putCase({ ...current, heldAt: time, heldBy: actor }));
 }
 
@@ -47,16 +54,17 @@ export async function releaseHold(
   actor: string,
 ): Promise<ReleaseResult> {
   const current = await caseOrThrow(deps, caseId);
-  await assertNotSubject(deps, caseId, actor);
-  await assertActiveEmployee(deps, actor);
   if (!current.heldAt) throw new CaseError('INPUT_INVALID', `case ${caseId} is not under hold`);
   const { heldAt: _at, heldBy: _by, ...released } = current;
-  const event = caseEvent({
-    actor,
-    action: 'x-case.release',
-    target: `case:${caseId}`,
-    time: deps.now(),
-  });
+  const event = await authorise(
+    deps,
+    caseEvent({ actor, action: 'x-case.release', target: `case:${caseId}`, time: deps.now() }),
+    'case.hold',
+    await caseResource(deps, caseId),
+    'release',
+  );
+  await assertNotSubject(deps, caseId, actor);
+  await assertActiveEmployee(deps, actor);
   await record(deps, event, (tx) => tx.putCase(released));
   const erased: string[] = [];
   const stillHeld: string[] = [];

@@ -31,3 +31,5 @@ export type { DeliveryReport, OutboxSink } from './outbox.js';
 export { decideAppeal, fileAppeal } from './appeals.js';
 export { statementOfReasons } from './statement.js';
 export type { StatementOfReasons } from './statement.js';
+export { checkCaseIndexes } from './index-check.js';
+export type { CaseIndexProblem } from './index-check.js';

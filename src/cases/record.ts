@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessEvent, Attrs } from '../domain/index.js';
-import type { Recorder } from '../guard/index.js';
+import type { Recorder, StepDecision, StepRequest } from '../guard/index.js';
 import type { Store, StoreTransaction } from '../store/index.js';
 import type { CasePseudonyms } from '../privacy/index.js';
 import type { Ledger } from '../ledger/index.js';
@@ -10,6 +10,8 @@ export interface CaseDeps {
   readonly store: Store;
   readonly ledger: Ledger;
   readonly recorder: Recorder;
+  /** Decides each step by the policies in force (the guard's `decideStep`). */
+  readonly authority: { decideStep(req: StepRequest): Promise<StepDecision> };
   readonly pseudonyms: CasePseudonyms;
   readonly now: () => string;
 }
@@ -41,6 +43,17 @@ export function caseEvent(input: {
     outcome: 'allowed',
     ...(input.attrs === undefined ? {} : { attrs: input.attrs }),
   };
+}
+
+/** One event of a step and the state it changes. */
+export interface StepWrite {
+  readonly event: AccessEvent;
+  readonly state?: (tx: StoreTransaction) => Promise<void>;
+}
+
+/** Writes several events and their state changes in one transaction: all or nothing. */
+export async function recordAll(deps: CaseDeps, writes: readonly StepWrite[]): Promise<void> {
+  await deps.recorder.writeAll(writes);
 }
 
 /** Writes the event and the state change in one transaction, with a signed checkpoint. */

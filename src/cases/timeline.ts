@@ -30,8 +30,8 @@ export interface Timeline {
 }
 
 /**
- * Every event of a case's subjects (employees as actors, sellers as targets) and of its
- * alerts' citations, each proved to be a leaf of the tree that the latest signed checkpoint
+ * Every event of a case's subjects (employees as actors; sellers as targets, and the
+ * sellers' products and reviews as the directory has them now) and of its alerts' citations, each proved to be a leaf of the tree that the latest signed checkpoint
  * commits to; a proof that fails is an integrity error, never a quiet gap.
  */
 export async function caseTimeline(
@@ -81,7 +81,22 @@ async function gather(
   cited: readonly string[],
 ): Promise<LeafEvent[]> {
   const found = new Map<number, LeafEvent>();
-  for (const e of await deps.store.cases.eventsAbout(employees, sellers)) found.set(e.leaf, e);
+  const { products, reviews } = await deps.store.cases.catalogueOf(sellers);
+  // ids are matched by type too: a review id that happens to equal another seller's id (or a
+  // product's) brings no event about that other record
+  const targets = new Set([
+    ...sellers.map((s) => `seller\u0000${s}`),
+    ...products.map((p) => `product\u0000${p}`),
+    ...reviews.map((r) => `review\u0000${r}`),
+  ]);
+  const ids = [...new Set([...sellers, ...products, ...reviews])];
+  const actors = new Set(employees);
+  for (const e of await deps.store.cases.eventsAbout(employees, ids)) {
+    const about = targets.has(`${e.event.target.type}\u0000${e.event.target.id}`);
+    if (about || actors.has(e.event.actor)) {
+      found.set(e.leaf, e);
+    }
+  }
   const byId = await deps.store.events.byIds(cited);
   for (const [id, event] of byId) {
     const leaf = await deps.store.ledger.leafOf(id);

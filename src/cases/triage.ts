@@ -2,8 +2,10 @@ import { canonicalJson } from '../ledger/index.js';
 import type { Alert, Suppression } from '../domain/index.js';
 import { CaseError } from './errors.js';
 import { assertActiveEmployee, text } from './guards.js';
-import { caseEvent, record, type CaseDeps } from './record.js';
-import { openCase, linkAlert } from './case-book.js';
+import { alertResource, authorise, caseResource, newCaseResource } from './authorise.js';
+import { caseEvent, record, recordAll, type CaseDeps, type StepWrite } from './record.js';
+import { linking, opening } from './case-book.js';
+import { assertNotSubject, openCaseOrThrow } from './guards.js';
 
 /** The longest a dismissal may suppress an alert: a year; then the detector speaks again. */
 const MAX_SUPPRESSION_MS = 366 * 24 * 3600 * 1000;
@@ -20,16 +22,22 @@ function assertNotAbout(alert: Alert, actor: string): void {
 
 /** An investigator has seen the alert and will look (ledgered). */
 export async function acknowledge(deps: CaseDeps, actor: string, alert: Alert): Promise<string> {
+  const time = deps.now();
+  const event = await authorise(
+    deps,
+    caseEvent({
+      actor,
+      action: 'x-alert.acknowledge',
+      target: `alert:${alert.id}`,
+      time,
+      attrs: { detector: alert.detector, employee: alert.employeeId },
+    }),
+    'alert.triage',
+    alertResource(alert),
+    'acknowledge',
+  );
   assertNotAbout(alert, actor);
   await assertActiveEmployee(deps, actor);
-  const time = deps.now();
-  const event = caseEvent({
-    actor,
-    action: 'x-alert.acknowledge',
-    target: `alert:${alert.id}`,
-    time,
-    attrs: { detector: alert.detector, employee: alert.employeeId },
-  });
   await record(deps, event, (tx) =>
     tx.putTriage({
       alertId: alert.id,
@@ -54,18 +62,24 @@ export async function dismiss(
   alert: Alert,
   input: { reason: string | undefined; until: string | undefined },
 ): Promise<Suppression> {
-  assertNotAbout(alert, actor);
-  await assertActiveEmployee(deps, actor);
   const reason = text(input.reason, '--reason', 500);
   const time = deps.now();
   const until = expiry(input.until, time);
-  const event = caseEvent({
-    actor,
-    action: 'x-alert.dismiss',
-    target: `alert:${alert.id}`,
-    time,
-    attrs: { detector: alert.detector, employee: alert.employeeId, reason, until },
-  });
+  const event = await authorise(
+    deps,
+    caseEvent({
+      actor,
+      action: 'x-alert.dismiss',
+      target: `alert:${alert.id}`,
+      time,
+      attrs: { detector: alert.detector, employee: alert.employeeId, reason, until },
+    }),
+    'alert.triage',
+    alertResource(alert),
+    'dismiss',
+  );
+  assertNotAbout(alert, actor);
+  await assertActiveEmployee(deps, actor);
   await record(deps, event, (tx) =>
     tx.putTriage({
       alertId: alert.id,
@@ -89,41 +103,63 @@ export async function dismiss(
   };
 }
 
-/** Escalates an alert into a case: a new one, or an open case named by `caseId`. */
+/**
+ * Escalates an alert into a case: a new one, or an open case named by `caseId`. The opening,
+ * the link and the triage are written in one transaction: a failure anywhere leaves no case
+ * without its alert, and no alert marked escalated into a case that does not hold it.
+ */
 export async function escalate(
   deps: CaseDeps,
   actor: string,
   alert: Alert,
   caseId?: string,
 ): Promise<string> {
-  assertNotAbout(alert, actor);
-  const id = caseId ?? (await openCase(deps, actor, `${alert.detector} (${alert.severity})`)).id;
-  await linkAlert(deps, id, actor, alert);
   const time = deps.now();
-  const event = caseEvent({
-    actor,
-    action: 'x-alert.escalate',
-    target: `alert:${alert.id}`,
-    time,
-    attrs: {
-      detector: alert.detector,
-      case: id,
-      alert: JSON.parse(canonicalJson(alert)) as unknown,
-    },
-  });
-  await record(deps, event, (tx) =>
-    tx.putTriage({
-      alertId: alert.id,
-      detector: alert.detector,
-      employee: alert.employeeId,
-      state: 'escalated',
-      by: actor,
-      at: time,
-      caseId: id,
-      eventId: event.id,
+  const triage = await authorise(
+    deps,
+    caseEvent({
+      actor,
+      action: 'x-alert.escalate',
+      target: `alert:${alert.id}`,
+      time,
+      attrs: { detector: alert.detector, alert: JSON.parse(canonicalJson(alert)) as unknown },
     }),
+    'alert.triage',
+    alertResource(alert),
+    'escalate',
   );
-  return id;
+  assertNotAbout(alert, actor);
+  const writes: StepWrite[] = [];
+  let id = caseId;
+  if (id === undefined) {
+    const { write, opened } = await opening(deps, actor, `${alert.detector} (${alert.severity})`);
+    writes.push(write);
+    id = opened.id;
+    writes.push(await linking(deps, id, actor, alert, newCaseResource(id)));
+  } else {
+    await openCaseOrThrow(deps, id);
+    writes.push(await linking(deps, id, actor, alert, await caseResource(deps, id)));
+    await assertNotSubject(deps, id, actor);
+  }
+  await assertActiveEmployee(deps, actor);
+  const caseOf = id;
+  const event = { ...triage, attrs: { ...triage.attrs, case: caseOf } };
+  writes.push({
+    event,
+    state: (tx) =>
+      tx.putTriage({
+        alertId: alert.id,
+        detector: alert.detector,
+        employee: alert.employeeId,
+        state: 'escalated',
+        by: actor,
+        at: time,
+        caseId: caseOf,
+        eventId: event.id,
+      }),
+  });
+  await recordAll(deps, writes);
+  return caseOf;
 }
 
 /** The live dismissals as detection's input (expired ones are left to detection to skip). */

@@ -1,6 +1,7 @@
 import type { Alert } from '../domain/index.js';
 import type { CaseNote, StoredCase } from '../store/index.js';
 import { assertActiveEmployee, assertNotSubject, caseOrThrow } from './guards.js';
+import { authorise, caseResource } from './authorise.js';
 import { subjectMask } from './mask.js';
 import { caseEvent, record, type CaseDeps } from './record.js';
 
@@ -33,15 +34,21 @@ export async function lookAtCase(
   purpose: LookPurpose,
 ): Promise<{ view: CaseView; employees: string[] }> {
   const found = await caseOrThrow(deps, caseId);
+  const event = await authorise(
+    deps,
+    caseEvent({
+      actor,
+      action: 'x-case.view',
+      target: `case:${caseId}`,
+      time: deps.now(),
+      attrs: { purpose, revealed: found.revealedAt !== undefined },
+    }),
+    'case.view',
+    await caseResource(deps, caseId),
+    purpose,
+  );
   await assertNotSubject(deps, caseId, actor);
   await assertActiveEmployee(deps, actor);
-  const event = caseEvent({
-    actor,
-    action: 'x-case.view',
-    target: `case:${caseId}`,
-    time: deps.now(),
-    attrs: { purpose, revealed: found.revealedAt !== undefined },
-  });
   await record(deps, event);
   const members = await deps.store.cases.members(caseId);
   const employees = members.filter((m) => m.kind === 'employee').map((m) => m.ref);

@@ -1,5 +1,5 @@
 import type { RelayAliases } from '../privacy/index.js';
-import type { AliasIssue, LeafEvent, Store } from '../store/index.js';
+import type { AliasIssue, Store } from '../store/index.js';
 
 /** One place where the `relay_aliases` index and the ledger's events disagree. */
 export interface AliasIndexProblem {
@@ -11,10 +11,33 @@ export interface AliasIndexProblem {
 
 const localPart = (alias: string): string => alias.slice(0, alias.indexOf('@') >>> 0);
 
-/** The guard's own alias hand-outs: allowed `reviewer.contact.view` events it decided. */
-async function* handOuts(store: Store): AsyncIterable<LeafEvent> {
+/** One alias handed out: the event that recorded it, to whom, for which reviewer. */
+interface HandOut {
+  readonly leaf: number;
+  readonly eventId: string;
+  readonly viewer: string;
+  readonly reviewer: string;
+}
+
+const keyOf = (eventId: string, reviewer: string): string => `${eventId}\u0000${reviewer}`;
+
+/**
+ * The guard's own alias hand-outs: allowed `reviewer.contact.view` events it decided (one
+ * reviewer each), and allowed `reviews.restore` measures (`x-case.enforce`, the reviewers told
+ * in `attrs.told`).
+ */
+async function* handOuts(store: Store): AsyncIterable<HandOut> {
   for await (const e of store.guard.eventsOf('reviewer.contact.view', 'allowed', true)) {
-    if (e.event.attrs?.['decision'] !== undefined) yield e;
+    if (e.event.attrs?.['decision'] === undefined) continue;
+    yield { leaf: e.leaf, eventId: e.event.id, viewer: e.event.actor, reviewer: e.event.target.id };
+  }
+  for await (const e of store.guard.eventsOf('x-case.enforce', 'allowed', true)) {
+    const told = e.event.attrs?.['told'];
+    if (e.event.attrs?.['decision'] === undefined || !Array.isArray(told)) continue;
+    for (const reviewer of told) {
+      if (typeof reviewer !== 'string') continue;
+      yield { leaf: e.leaf, eventId: e.event.id, viewer: e.event.actor, reviewer };
+    }
   }
 }
 
@@ -30,17 +53,17 @@ export async function checkAliasIndex(
   store: Store,
   aliases: RelayAliases | undefined,
 ): Promise<{ checked: number; problems: AliasIndexProblem[] }> {
-  const events = new Map<string, LeafEvent>();
-  for await (const e of handOuts(store)) events.set(e.event.id, e);
+  const events = new Map<string, HandOut>();
+  for await (const h of handOuts(store)) events.set(keyOf(h.eventId, h.reviewer), h);
   const rows = new Map<string, AliasIssue>();
   const problems: AliasIndexProblem[] = [];
   for await (const row of store.guard.allAliasIssues()) {
-    rows.set(row.eventId, row);
-    const e = events.get(row.eventId);
+    rows.set(keyOf(row.eventId, row.reviewer), row);
+    const e = events.get(keyOf(row.eventId, row.reviewer));
     const honest =
       e !== undefined &&
-      e.event.actor === row.viewer &&
-      e.event.target.id === row.reviewer &&
+      e.viewer === row.viewer &&
+      e.reviewer === row.reviewer &&
       (aliases === undefined ||
         localPart(aliases.aliasFor(row.viewer, row.reviewer)) === localPart(row.alias));
     if (!honest) {
@@ -51,12 +74,12 @@ export async function checkAliasIndex(
       });
     }
   }
-  for (const [id, e] of events) {
-    if (rows.has(id)) continue;
+  for (const [key, e] of events) {
+    if (rows.has(key)) continue;
     problems.push({
       index: e.leaf,
       code: 'ALIAS_INDEX_MISSING',
-      message: `the alias handed to ${e.event.actor} for reviewer ${e.event.target.id} (event ${id}) has no relay_aliases row`,
+      message: `the alias handed to ${e.viewer} for reviewer ${e.reviewer} (event ${e.eventId}) has no relay_aliases row`,
     });
   }
   return { checked: events.size, problems: problems.sort((a, b) => a.index - b.index) };

@@ -23,6 +23,7 @@ const role = fc.constantFrom(
   'analyst',
   'counsel',
   'team-lead',
+  'investigator',
 );
 
 const resource: fc.Arbitrary<ResourceFacts> = fc.oneof(
@@ -60,6 +61,13 @@ const resource: fc.Arbitrary<ResourceFacts> = fc.oneof(
       sellers: ids(['s1', 's2']),
     })
     .map((c) => ({ type: 'Case' as const, case: c })),
+  fc
+    .record({
+      id: fc.constant('al-1'),
+      subjects: ids(['e1', 'e2', 'e3']),
+      sellers: ids(['s1', 's2']),
+    })
+    .map((alert) => ({ type: 'Alert' as const, alert })),
 );
 
 const request: fc.Arbitrary<DecisionRequest> = fc
@@ -95,6 +103,7 @@ const request: fc.Arbitrary<DecisionRequest> = fc
       reason: fc.constantFrom('', 'spam', 'seller-request', 'because'),
       topic: fc.constantFrom('', 'refund'),
       measure: fc.constantFrom('seller.suspend', 'employee.revoke'),
+      step: fc.constantFrom('open', 'dismiss', 'approve'),
       approved: fc.boolean(),
     }),
   })
@@ -108,9 +117,11 @@ const request: fc.Arbitrary<DecisionRequest> = fc
           ? 'ApprovalRequest'
           : r.action === 'policy.activate'
             ? 'PolicySet'
-            : r.action === 'case.enforce'
-              ? 'Case'
-              : 'Seller';
+            : r.action === 'alert.triage'
+              ? 'Alert'
+              : r.action.startsWith('case.')
+                ? 'Case'
+                : 'Seller';
     return r.resource.type === want;
   })
   .map(({ ticket, ...r }) => (ticket ? { ...r, ticket } : r));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Decider } from './decider.js';
 import {
   GUARDED_ACTIONS,
+  isCaseStep,
   type DecisionRequest,
   type GuardedAction,
   type Outcome,
@@ -27,7 +28,8 @@ const ACTIONS = GUARDED_ACTIONS.filter(
     a !== 'approval.grant' &&
     a !== 'ticket.open' &&
     a !== 'policy.activate' &&
-    a !== 'case.enforce', // enforcement: policies/decisions.ndjson and test/enforcement.test.ts
+    a !== 'case.enforce' && // enforcement: policies/decisions.ndjson and test/enforcement.test.ts
+    !isCaseStep(a), // case steps: test/attacks/case-steps.test.ts
 );
 function expected(
   team: string,

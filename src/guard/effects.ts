@@ -19,6 +19,8 @@ export interface Effect {
   readonly effects?: readonly DirectoryRecord[];
   readonly state?: (tx: StoreTransaction) => Promise<void>;
   readonly data: Readonly<Record<string, unknown>>;
+  /** What the effect adds to the request's event (e.g. the reviewers a restore tells). */
+  readonly attrs?: Readonly<Record<string, unknown>>;
 }
 
 export interface EffectContext {

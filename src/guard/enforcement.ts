@@ -1,6 +1,6 @@
 import type { Review } from '../domain/index.js';
 import { canonicalJson } from '../ledger/index.js';
-import type { StoreTransaction } from '../store/index.js';
+import type { AliasIssue, StoreTransaction } from '../store/index.js';
 import type { RelayAliases } from '../privacy/index.js';
 import type { FactReader } from './facts.js';
 import { GuardError } from './errors.js';
@@ -20,6 +20,7 @@ interface Effect {
   readonly effects?: readonly { readonly kind: 'review'; readonly body: Review }[];
   readonly state?: (tx: StoreTransaction) => Promise<void>;
   readonly data: Readonly<Record<string, unknown>>;
+  readonly attrs?: Readonly<Record<string, unknown>>;
 }
 
 /** What a measure acts on, and the measure that undoes it. */
@@ -126,8 +127,10 @@ export async function enforcementEffect(req: GuardRequest, c: EffectContext): Pr
     attempts: 0,
   };
   const reviews = await reviewVersions(e, c);
+  const told = toldReviewers(e, req, c, reviews);
   const state = async (tx: StoreTransaction): Promise<void> => {
     await tx.putOutbox(command);
+    for (const issue of told) await tx.recordAliasIssue(issue);
     if (e.measure === 'employee.suspend') await tx.putAccess(e.subject, 'suspended', c.eventId);
     if (e.measure === 'employee.revoke') await tx.putAccess(e.subject, 'revoked', c.eventId);
     if (e.measure === 'employee.reinstate') await tx.putAccess(e.subject, undefined, c.eventId);
@@ -137,7 +140,14 @@ export async function enforcementEffect(req: GuardRequest, c: EffectContext): Pr
       ? { effects: reviews.map((body) => ({ kind: 'review' as const, body })) }
       : {}),
     state,
-    data: { measure: e.measure, command: command.id, ...toldReviewers(e, req, c, reviews) },
+    data: {
+      measure: e.measure,
+      command: command.id,
+      ...(e.measure === 'reviews.restore'
+        ? { tell: told.map((t) => ({ reviewerId: t.reviewer, alias: t.alias })) }
+        : {}),
+    },
+    ...(e.measure === 'reviews.restore' ? { attrs: { told: told.map((t) => t.reviewer) } } : {}),
   };
 }
 
@@ -162,21 +172,26 @@ async function reviewVersions(e: Enforcement, c: EffectContext): Promise<Review[
 
 /**
  * A restore of wrongly removed negative reviews tells their reviewers, through relay aliases
- * only (the marketplace's relay delivers; nobody sees an address).
+ * only (the marketplace's relay delivers; nobody sees an address). The aliases are the
+ * employee's who carries the restore out, and each is recorded as a hand-out (`relay_aliases`,
+ * the event lists the reviewers as `attrs.told`) exactly as a `reviewer.contact.view` is: a
+ * leaked alias names who received it (`warden alias resolve`), and `ledger verify` holds the
+ * rows to the event.
  */
 function toldReviewers(
   e: Enforcement,
   req: GuardRequest,
   c: EffectContext,
   reviews: readonly Review[],
-): Record<string, unknown> {
-  if (e.measure !== 'reviews.restore') return {};
+): AliasIssue[] {
+  if (e.measure !== 'reviews.restore') return [];
   const negative = reviews.filter((r) => r.rating <= 2);
   const reviewers = [...new Set(negative.map((r) => r.reviewerId))];
-  return {
-    tell: reviewers.map((id) => ({
-      reviewerId: id,
-      alias: c.aliases.aliasFor(`case:${req.targetId}`, id),
-    })),
-  };
+  return reviewers.map((reviewer) => ({
+    alias: c.aliases.aliasFor(req.employeeId, reviewer),
+    viewer: req.employeeId,
+    reviewer,
+    issuedAt: c.time,
+    eventId: c.eventId,
+  }));
 }

@@ -1,7 +1,7 @@
 import { normaliseField } from './fields.js';
 import type { CedarValueJson, EntityJson, StatefulAuthorizationCall } from './cedar.js';
 import type { DecisionRequest, EmployeeFacts, ResourceFacts, TicketFacts } from './request.js';
-import { resourceId } from './request.js';
+import { isCaseStep, resourceId } from './request.js';
 
 const NS = 'Warden::';
 
@@ -98,6 +98,7 @@ function concernedBy(request: DecisionRequest): Concerned {
     employees.add(r.approval.requester);
   }
   if (r.type === 'Case') for (const s of r.case.sellers) sellers.add(s);
+  if (r.type === 'Alert') for (const s of r.alert.sellers) sellers.add(s);
   return { sellers, employees, reviewers, reviews };
 }
 
@@ -139,10 +140,11 @@ function resourceAttrsOf(r: ResourceFacts, c: Concerned): Attrs | undefined {
       subjects: slice('Employee', a.subjects ?? [], c.employees),
     };
   }
-  if (r.type === 'Case') {
+  if (r.type === 'Case' || r.type === 'Alert') {
+    const of = r.type === 'Case' ? r.case : r.alert;
     return {
-      subjects: slice('Employee', r.case.subjects, c.employees),
-      sellers: slice('Seller', r.case.sellers, c.sellers),
+      subjects: slice('Employee', of.subjects, c.employees),
+      sellers: slice('Seller', of.sellers, c.sellers),
     };
   }
   return undefined;
@@ -186,6 +188,6 @@ function contextOf(request: DecisionRequest, c: Concerned, pick: (a: Attrs) => A
     case 'case.enforce':
       return { measure: d.measure ?? '', reason: d.reason ?? '', approved: d.approved === true };
     default:
-      return ticket;
+      return isCaseStep(request.action) ? { step: d.step ?? '' } : ticket;
   }
 }

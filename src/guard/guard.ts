@@ -13,7 +13,24 @@ import { FactReader, type FactOptions } from './facts.js';
 import { eventOf, type GuardRequest, type GuardResult, type Identity } from './operation.js';
 import { diffPolicySets } from './policy-pin.js';
 import { CompiledPolicies } from './policy-set.js';
+import type { CaseStepAction, Decision, ResourceFacts } from './request.js';
 import { checkRequest, resourceFacts } from './targets.js';
+
+/** A case step to decide (src/cases carries it out and records it, with the decision). */
+export interface StepRequest {
+  readonly employeeId: string;
+  readonly action: CaseStepAction;
+  /** The case (its employee subjects and sellers) or the alert being triaged. */
+  readonly resource: Extract<ResourceFacts, { type: 'Case' } | { type: 'Alert' }>;
+  /** Which part of the action (`context.step`). */
+  readonly step: string;
+}
+
+/** A case step's decision and the policy set that made it (for the step's event). */
+export interface StepDecision {
+  readonly decision: Decision;
+  readonly policySet: string;
+}
 
 export interface GuardOptions extends FactOptions {
   /** How long an approval request stays open, and an approval usable. Default 24 h. */
@@ -57,6 +74,25 @@ export class Guard {
     return this.approvals.recorder.exclusive(() =>
       decideApproval(this.approvals, approvalId, employeeId, 'reject', identity),
     );
+  }
+
+  /**
+   * Decides a case step by the policies on the directory's facts as they stand now; the
+   * cases context records the step's event with the decision in it, allowed or denied (it
+   * owns the event's shape and the state it changes). An unknown employee is
+   * `REQUEST_INVALID`.
+   */
+  async decideStep(req: StepRequest): Promise<StepDecision> {
+    const reads = this.deps.decider.policies.setFor(req.action).used;
+    const principal = await this.facts.employee(req.employeeId, reads);
+    if (!principal) throw new GuardError('REQUEST_INVALID', `no employee ${req.employeeId}`);
+    const decision = this.deps.decider.decide({
+      principal,
+      action: req.action,
+      resource: req.resource,
+      details: { step: req.step },
+    });
+    return { decision, policySet: this.policySet };
   }
 
   /** The hash of the policy set this guard decides by (named in every decision event). */
@@ -134,7 +170,7 @@ export class Guard {
       newId,
     });
     await this.approvals.recorder.write({
-      event,
+      event: effect.attrs ? { ...event, attrs: { ...event.attrs, ...effect.attrs } } : event,
       ...(approval ? { precondition: () => stillIn(this.approvals, approval.id, 'approved') } : {}),
       ...(effect.effects ? { effects: effect.effects } : {}),
       state: async (tx) => {

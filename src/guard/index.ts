@@ -10,12 +10,20 @@ export { parsePolicyCase, parsePolicyTable, runPolicyCases } from './policy-tabl
 export type { PolicyCase, PolicyCaseResult } from './policy-table.js';
 export type { DeciderOptions } from './decider.js';
 export { Guard } from './guard.js';
-export type { GuardOptions } from './guard.js';
+export type { GuardOptions, StepDecision, StepRequest } from './guard.js';
 export type { GuardDeps } from './deps.js';
 export type { Enforcement, GuardRequest, GuardResult, Operation } from './operation.js';
-export { GUARDED_ACTIONS, RESOURCE_OF, isGuardedAction } from './request.js';
+export {
+  CASE_STEP_ACTIONS,
+  GUARDED_ACTIONS,
+  RESOURCE_OF,
+  isCaseStep,
+  isGuardedAction,
+} from './request.js';
 export type {
   ApprovalFacts,
+  CaseFacts,
+  CaseStepAction,
   Decision,
   DecisionRequest,
   EmployeeFacts,

@@ -1,9 +1,12 @@
 import type { AccessEvent, Action, TargetType } from '../domain/index.js';
 import { newId } from './deps.js';
-import type { Decision, GuardedAction, Outcome } from './request.js';
+import type { CaseStepAction, Decision, GuardedAction, Outcome } from './request.js';
 
-/** The operations an employee asks the guard for (approvals have their own calls). */
-export type Operation = Exclude<GuardedAction, 'approval.grant'>;
+/**
+ * The operations an employee asks the guard for (approvals have their own calls; case steps
+ * are decided by `Guard.decideStep` and carried out by the cases context).
+ */
+export type Operation = Exclude<GuardedAction, 'approval.grant' | CaseStepAction>;
 
 /** What an employee asks for. */
 export interface GuardRequest {
@@ -96,6 +99,15 @@ const EVENT_ACTION: Readonly<Record<GuardedAction, Action>> = {
   'approval.grant': 'x-approval.grant',
   'policy.activate': 'x-policy.activate',
   'case.enforce': 'x-case.enforce',
+  'alert.triage': 'x-alert.triage',
+  'case.open': 'x-case.open',
+  'case.view': 'x-case.view',
+  'case.note': 'x-case.note',
+  'case.subject.add': 'x-case.subject.add',
+  'case.assign': 'x-case.assign',
+  'case.close': 'x-case.close',
+  'case.reveal': 'x-case.reveal',
+  'case.hold': 'x-case.hold',
 };
 
 /** The event action that records a guarded action (custom actions are `x-…`). */

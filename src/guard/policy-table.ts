@@ -61,6 +61,9 @@ const resource = z.union([
   z
     .strictObject({ case: z.strictObject({ id, subjects: ids, sellers: ids }) })
     .transform((r) => ({ type: 'Case' as const, case: r.case })),
+  z
+    .strictObject({ alert: z.strictObject({ id, subjects: ids, sellers: ids }) })
+    .transform((r) => ({ type: 'Alert' as const, alert: r.alert })),
 ]);
 
 const details = z.strictObject({
@@ -69,6 +72,7 @@ const details = z.strictObject({
   reason: z.string().optional(),
   topic: z.string().optional(),
   measure: z.string().optional(),
+  step: z.string().optional(),
   approved: z.boolean().optional(),
 });
 

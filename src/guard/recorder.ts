@@ -44,16 +44,27 @@ export class Recorder {
   }
 
   async write(entry: Entry): Promise<void> {
+    await this.writeAll([entry]);
+  }
+
+  /**
+   * Writes several entries in one transaction, in order, under one signed checkpoint: a step
+   * made of several events (an escalation opens a case, links the alert, triages it) lands
+   * whole or not at all.
+   */
+  async writeAll(entries: readonly Entry[]): Promise<void> {
     const tx = await this.store.begin();
     try {
       // another process (an import, another console) may have appended since we last wrote:
       // under the write lock, pick up the log's head before numbering our leaves
       if ((await this.store.ledger.size()) !== this.ledger.size) await this.ledger.reload();
-      if (entry.precondition) await entry.precondition();
-      await tx.insertEvents([entry.event], this.ledger.size);
-      this.ledger.appendRecord({ kind: 'event', body: entry.event });
-      for (const record of entry.effects ?? []) await this.writeVersion(tx, record);
-      if (entry.state) await entry.state(tx);
+      for (const entry of entries) if (entry.precondition) await entry.precondition();
+      for (const entry of entries) {
+        await tx.insertEvents([entry.event], this.ledger.size);
+        this.ledger.appendRecord({ kind: 'event', body: entry.event });
+        for (const record of entry.effects ?? []) await this.writeVersion(tx, record);
+        if (entry.state) await entry.state(tx);
+      }
       await this.ledger.persist(tx);
       await this.ledger.checkpoint(tx, this.now());
       await tx.commit();

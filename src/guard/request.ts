@@ -15,11 +15,44 @@ export const GUARDED_ACTIONS = [
   'approval.grant',
   'policy.activate',
   'case.enforce',
+  'alert.triage',
+  'case.open',
+  'case.view',
+  'case.note',
+  'case.subject.add',
+  'case.assign',
+  'case.close',
+  'case.reveal',
+  'case.hold',
 ] as const;
 export type GuardedAction = (typeof GUARDED_ACTIONS)[number];
 
+/**
+ * The steps of an investigation (src/cases): decided by the policies like any guarded action
+ * (`policies/cases.cedar`), but carried out by the cases context, which writes the step's own
+ * event with the decision in it (`Guard.decideStep`). `context.step` says which step of the
+ * action it is (`acknowledge`, `dismiss`, `escalate`; `request`, `approve`; `hold`, `release`;
+ * the look's purpose).
+ */
+export const CASE_STEP_ACTIONS = [
+  'alert.triage',
+  'case.open',
+  'case.view',
+  'case.note',
+  'case.subject.add',
+  'case.assign',
+  'case.close',
+  'case.reveal',
+  'case.hold',
+] as const satisfies readonly GuardedAction[];
+export type CaseStepAction = (typeof CASE_STEP_ACTIONS)[number];
+
+export function isCaseStep(action: string): action is CaseStepAction {
+  return (CASE_STEP_ACTIONS as readonly string[]).includes(action);
+}
+
 export type ResourceType =
-  'Seller' | 'Reviewer' | 'Review' | 'ApprovalRequest' | 'PolicySet' | 'Case';
+  'Seller' | 'Reviewer' | 'Review' | 'ApprovalRequest' | 'PolicySet' | 'Case' | 'Alert';
 
 /** The type of resource each action applies to (the Cedar schema's `appliesTo`). */
 export const RESOURCE_OF: Readonly<Record<GuardedAction, ResourceType>> = {
@@ -35,6 +68,15 @@ export const RESOURCE_OF: Readonly<Record<GuardedAction, ResourceType>> = {
   'approval.grant': 'ApprovalRequest',
   'policy.activate': 'PolicySet',
   'case.enforce': 'Case',
+  'alert.triage': 'Alert',
+  'case.open': 'Case',
+  'case.view': 'Case',
+  'case.note': 'Case',
+  'case.subject.add': 'Case',
+  'case.assign': 'Case',
+  'case.close': 'Case',
+  'case.reveal': 'Case',
+  'case.hold': 'Case',
 };
 
 /** Actions that a second person may have to approve: their context carries `approved`. */
@@ -123,7 +165,9 @@ export type ResourceFacts =
   | { readonly type: 'Review'; readonly review: ReviewFacts }
   | { readonly type: 'ApprovalRequest'; readonly approval: ApprovalFacts }
   | { readonly type: 'PolicySet'; readonly id: string }
-  | { readonly type: 'Case'; readonly case: CaseFacts };
+  | { readonly type: 'Case'; readonly case: CaseFacts }
+  /** An alert being triaged: the employees it names (`subjects`) and its sellers. */
+  | { readonly type: 'Alert'; readonly alert: CaseFacts };
 
 /** Action-specific inputs (the Cedar context besides the ticket). */
 export interface RequestDetails {
@@ -133,6 +177,8 @@ export interface RequestDetails {
   readonly topic?: string;
   /** An enforcement measure (`case.enforce`): what is done, e.g. `seller.suspend`. */
   readonly measure?: string;
+  /** A case step's part of its action (`context.step`), e.g. `dismiss`, `approve`, `export`. */
+  readonly step?: string;
   /** A second person approved this very request (set by the guard, never by the caller). */
   readonly approved?: boolean;
 }
@@ -161,5 +207,6 @@ export function resourceId(resource: ResourceFacts): string {
   if (resource.type === 'Review') return resource.review.id;
   if (resource.type === 'ApprovalRequest') return resource.approval.id;
   if (resource.type === 'Case') return resource.case.id;
+  if (resource.type === 'Alert') return resource.alert.id;
   return resource.id;
 }

@@ -2,7 +2,7 @@ import { GuardError } from './errors.js';
 import { checkEnforcement, subjectKind } from './enforcement.js';
 import type { FactReader } from './facts.js';
 import type { GuardRequest } from './operation.js';
-import { GUARDED_ACTIONS, type ResourceFacts, type TicketFacts } from './request.js';
+import { GUARDED_ACTIONS, isCaseStep, type ResourceFacts, type TicketFacts } from './request.js';
 
 const MAX_ID = 128;
 const MAX_EXPORT_ROWS_ASKED = 1_000_000_000;
@@ -14,7 +14,8 @@ export function checkRequest(req: GuardRequest): void {
   };
   if (
     !(GUARDED_ACTIONS as readonly string[]).includes(req.action) ||
-    req.action === ('approval.grant' as string)
+    req.action === ('approval.grant' as string) ||
+    isCaseStep(req.action)
   ) {
     bad('action', `unknown action ${JSON.stringify(req.action)}`);
   }

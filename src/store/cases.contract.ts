@@ -211,5 +211,54 @@ export function casesContract(name: string, open: () => Promise<Store>): void {
       expect((await store.cases.eventsAbout([], ['s-3'])).map((x) => x.leaf)).toEqual([3, 4]);
       await store.close();
     });
+
+    it("finds a seller's products and their reviews as the directory has them now", async () => {
+      const store = await open();
+      const v = (leaf: number, kind: 'product' | 'review', body: object): object => ({
+        leaf,
+        kind,
+        key: (body as { id: string }).id,
+        payload: JSON.stringify(body),
+      });
+      const tx = await store.begin();
+      await tx.insertDirectoryVersions([
+        v(0, 'product', { id: 'p-1', sellerId: 's-1' }),
+        v(1, 'product', { id: 'p-2', sellerId: 's-2' }),
+        v(2, 'product', { id: 'p-3', sellerId: 's-1' }),
+        v(3, 'review', { id: 'r-1', productId: 'p-1' }),
+        v(4, 'review', { id: 'r-2', productId: 'p-2' }),
+        v(5, 'review', { id: 'r-3', productId: 'p-3' }),
+        v(6, 'review', { id: 'r-4', productId: 'p-1' }),
+        // p-3 passed to s-2: the current version counts
+        v(7, 'product', { id: 'p-3', sellerId: 's-2' }),
+      ] as Parameters<typeof tx.insertDirectoryVersions>[0]);
+      await tx.commit();
+      expect(await store.cases.catalogueOf(['s-1'])).toEqual({
+        products: ['p-1'],
+        reviews: ['r-1', 'r-4'],
+      });
+      expect(await store.cases.catalogueOf(['s-2', 's-9'])).toEqual({
+        products: ['p-2', 'p-3'],
+        reviews: ['r-2', 'r-3'],
+      });
+      expect(await store.cases.catalogueOf([])).toEqual({ products: [], reviews: [] });
+      expect(await store.cases.catalogueOf(['s-9'])).toEqual({ products: [], reviews: [] });
+      await store.close();
+    });
+
+    it('lists the suspensions and revocations in force, by employee', async () => {
+      const store = await open();
+      const tx = await store.begin();
+      await tx.putAccess('e-2', 'revoked', 'w-1');
+      await tx.putAccess('e-1', 'suspended', 'w-2');
+      await tx.putAccess('e-3', 'suspended', 'w-3');
+      await tx.putAccess('e-3', undefined, 'w-4');
+      await tx.commit();
+      expect(await store.cases.accessRows()).toEqual([
+        { employee: 'e-1', state: 'suspended', eventId: 'w-2' },
+        { employee: 'e-2', state: 'revoked', eventId: 'w-1' },
+      ]);
+      await store.close();
+    });
   });
 }

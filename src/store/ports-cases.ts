@@ -87,6 +87,8 @@ export interface CaseRepository {
   casesOf(kind: CaseMemberKind, ref: string): Promise<string[]>;
   /** Whether an enforcement measure suspended or revoked an employee's access. */
   accessOf(employee: string): Promise<AccessState | undefined>;
+  /** Every suspension or revocation in force, by employee (for `ledger verify`). */
+  accessRows(): Promise<{ employee: string; state: AccessState; eventId: string }[]>;
   /** Outbox commands not yet delivered, oldest first; or all of them. */
   outbox(which: 'pending' | 'all'): Promise<OutboxCommand[]>;
   appeal(id: string): Promise<Appeal | undefined>;
@@ -94,6 +96,11 @@ export interface CaseRepository {
   erasureRequests(): Promise<ErasureRequest[]>;
   /** Stored events whose actor is one of `actors` or whose target id is one of `targets`, in leaf order. */
   eventsAbout(actors: readonly string[], targets: readonly string[]): Promise<LeafEvent[]>;
+  /**
+   * The ids of the sellers' products and of the reviews of those products, as the directory
+   * has them now (a timeline brings the events on them; a scan of products and reviews).
+   */
+  catalogueOf(sellers: readonly string[]): Promise<{ products: string[]; reviews: string[] }>;
 }
 
 /** Case writes, inside a store transaction. */

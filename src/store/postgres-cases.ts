@@ -87,6 +87,12 @@ export class PgCases implements CaseRepository {
       employee,
     ]);
   }
+  accessRows(): Promise<{ employee: string; state: AccessState; eventId: string }[]> {
+    return this.c.rows<{ employee: string; state: AccessState; eventId: string }>(
+      `SELECT employee, state, event_id AS "eventId" FROM employee_access
+       ORDER BY employee COLLATE "C"`,
+    );
+  }
 
   async outbox(which: 'pending' | 'all'): Promise<OutboxCommand[]> {
     const pending = which === 'pending' ? ' WHERE delivered_at IS NULL' : '';
@@ -106,6 +112,27 @@ export class PgCases implements CaseRepository {
       `SELECT subject, requested_by AS "requestedBy", requested_at AS "requestedAt",
          event_id AS "eventId" FROM erasure_requests ORDER BY requested_at, subject`,
     );
+  }
+
+  async catalogueOf(
+    sellers: readonly string[],
+  ): Promise<{ products: string[]; reviews: string[] }> {
+    if (sellers.length === 0) return { products: [], reviews: [] };
+    // the JSON escape of NUL, which PostgreSQL's JSON operators refuse, is read as U+FFFD
+    const of = (kind: string, field: string): string =>
+      `SELECT convert_from(c.key, 'UTF8') FROM directory_current c
+         JOIN directory_versions v ON v.leaf = c.leaf
+       WHERE c.kind = '${kind}'
+         AND replace(v.payload, '\\u0000', '\\ufffd')::json ->> '${field}' = ANY($1::text[])
+       ORDER BY c.key`;
+    const products = (await this.c.arrays<[string]>(of('product', 'sellerId'), [sellers])).map(
+      ([k]) => k,
+    );
+    if (products.length === 0) return { products, reviews: [] };
+    const reviews = (await this.c.arrays<[string]>(of('review', 'productId'), [products])).map(
+      ([k]) => k,
+    );
+    return { products, reviews };
   }
 
   /** One statement: the server unites the actor and target index scans (each event once). */

@@ -124,6 +124,16 @@ export class SqliteCases implements CaseRepository {
     return Promise.resolve(state);
   }
 
+  accessRows(): Promise<{ employee: string; state: AccessState; eventId: string }[]> {
+    return Promise.resolve(
+      this.db
+        .prepare(
+          'SELECT employee, state, event_id AS eventId FROM employee_access ORDER BY employee',
+        )
+        .all() as { employee: string; state: AccessState; eventId: string }[],
+    );
+  }
+
   outbox(which: 'pending' | 'all'): Promise<OutboxCommand[]> {
     const rows = (
       which === 'pending'
@@ -171,6 +181,28 @@ export class SqliteCases implements CaseRepository {
         eventId: r.event_id,
       })),
     );
+  }
+
+  catalogueOf(sellers: readonly string[]): Promise<{ products: string[]; reviews: string[] }> {
+    if (sellers.length === 0) return Promise.resolve({ products: [], reviews: [] });
+    const current = `SELECT c.key FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf`;
+    const products = this.db
+      .prepare(
+        `${current} WHERE c.kind = 'product'
+           AND json_extract(v.payload, '$.sellerId') IN (SELECT value FROM json_each(?))
+         ORDER BY c.key`,
+      )
+      .pluck()
+      .all(JSON.stringify(sellers)) as string[];
+    const reviews = this.db
+      .prepare(
+        `${current} WHERE c.kind = 'review'
+           AND json_extract(v.payload, '$.productId') IN (SELECT value FROM json_each(?))
+         ORDER BY c.key`,
+      )
+      .pluck()
+      .all(JSON.stringify(products)) as string[];
+    return Promise.resolve({ products, reviews });
   }
 
   eventsAbout(actors: readonly string[], targets: readonly string[]): Promise<LeafEvent[]> {

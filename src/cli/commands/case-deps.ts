@@ -2,15 +2,22 @@ import type { Alert } from '../../domain/index.js';
 import { CaseError, type ExportDeps } from '../../cases/index.js';
 import { Recorder } from '../../guard/index.js';
 import type { Io } from '../io.js';
-import type { Wired } from '../wiring.js';
+import { openGuard, type Wired } from '../wiring.js';
 import { currentFindings } from './detect.js';
 
-/** The cases context over the wired database. */
+/**
+ * The cases context over the wired database. Its steps are decided by the policy set pinned
+ * in the ledger (the guard is opened on the first step that asks).
+ */
 export function caseDeps(w: Wired): ExportDeps {
+  let guard: ReturnType<typeof openGuard> | undefined;
   return {
     store: w.store,
     ledger: w.ledger,
     recorder: new Recorder(w.store, w.ledger, w.now),
+    authority: {
+      decideStep: async (req) => (await (guard ??= openGuard(w))).decideStep(req),
+    },
     pseudonyms: w.pseudonyms,
     now: w.now,
     signNote: (text) => w.signNote(text),

@@ -2,6 +2,7 @@ import type { Command, Option } from 'commander';
 import pc from 'picocolors';
 import {
   GUARDED_ACTIONS,
+  isCaseStep,
   type GuardRequest,
   type GuardResult,
   type Identity,
@@ -16,8 +17,10 @@ import { openGuard, withDb } from '../wiring.js';
 import { integer } from './simulate.js';
 import { requestExport } from './request-export.js';
 
-// a policy change has its own command (warden policy activate DIR)
-const OPERATIONS = GUARDED_ACTIONS.filter((a) => a !== 'approval.grant' && a !== 'policy.activate');
+// a policy change has its own command (warden policy activate DIR); case steps are `warden case`
+const OPERATIONS = GUARDED_ACTIONS.filter(
+  (a) => a !== 'approval.grant' && a !== 'policy.activate' && !isCaseStep(a),
+);
 
 type Common = { db?: string; policies?: string; json?: boolean };
 type Acting = Common & IdentityFlags;

@@ -19,6 +19,7 @@ import {
 } from '../store-target.js';
 import { verifyOutside, type OutsideOptions, type OutsideSummary } from './verify-outside.js';
 import { verifyGuardIndexes, type GuardIndexSummary } from './verify-guard.js';
+import { verifyCaseIndexes } from './verify-cases.js';
 import { stepBar } from '../progress.js';
 import { resolveVerifierKey, type ReadWired } from '../read-only.js';
 import { json, table } from '../render.js';
@@ -57,11 +58,13 @@ export async function verifyCommand(o: VerifyFlags, io: Io): Promise<number> {
       o,
     );
     // and the guard's indexes held to the ledger's events (the relay-alias index)
-    const report = await verifyGuardIndexes(
+    const guarded = await verifyGuardIndexes(
       store,
       { dbPath, ...(o.key === undefined ? {} : { keyFlag: o.key }) },
       outside,
     );
+    // and the case tables (cases, employee_access, outbox) held to the x-case.* events
+    const report = await verifyCaseIndexes(store, guarded);
     io.out(o.json ? `${json(report)}\n` : renderVerify(report));
     return report.ok ? EXIT.ok : EXIT.finding;
   } catch (error) {

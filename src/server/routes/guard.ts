@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   GUARDED_ACTIONS,
+  isCaseStep,
   GuardError,
   type GuardResult,
   type Operation,
@@ -11,9 +12,10 @@ import type { RouteContext } from '../route-context.js';
 import type { Caller } from '../caller.js';
 import { page, pageQuery } from '../pages.js';
 
-// a policy change is made from the terminal (warden policy activate), as in the CLI
+// a policy change is made from the terminal (warden policy activate), as in the CLI; case
+// steps are the cases context's (decided by Guard.decideStep), not requests
 const OPERATIONS = GUARDED_ACTIONS.filter(
-  (a): a is Operation => a !== 'approval.grant' && a !== 'policy.activate',
+  (a): a is Operation => a !== 'approval.grant' && a !== 'policy.activate' && !isCaseStep(a),
 ) as [Operation, ...Operation[]];
 
 const id = z.string().min(1).max(200);
