@@ -10,7 +10,8 @@ import { EXIT } from '../exit.js';
 import { integer } from './simulate.js';
 import type { Io } from '../io.js';
 import { stepBar } from '../progress.js';
-import { detectionVersion, resumeEngine, saveEngine } from './detect-state.js';
+import { detectionVersion, resumeEngine, saveEngine, savesDirectory } from './detect-state.js';
+import { directoryPartInThread } from './detect-directory.js';
 import { barChart, heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
 
@@ -72,11 +73,14 @@ export async function runDetection(
   // fresh or restored, the engine is told the canaries (they are never in its saved state)
   declareCanaries(engine, canaries.targets);
   if (note !== undefined) io?.err(`warden: ${note}\n`);
+  // A resumed engine that saw nothing new is the state already saved.
+  const save = from !== size || note !== undefined || from === 0;
+  // the directory part, when this run saves it, is built on a second core meanwhile
+  const built =
+    save && savesDirectory(size, directory) ? directoryPartInThread(w.store, size) : undefined;
   await feed(w, engine, from, undefined, size);
   const stored = await saveFindings(w, engine, size);
-  // A resumed engine that saw nothing new is the state already saved.
-  if (from !== size || note !== undefined || from === 0)
-    await saveEngine(w, engine, version, size, directory);
+  if (save) await saveEngine(w, engine, version, size, directory, built);
   return { engine, stored, resumedAt: from };
 }
 

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DirectoryView, snapshotDirectoryView } from '../../detect/index.js';
+import { SqliteStore, type Store } from '../../store/index.js';
+
+/**
+ * The detection state's directory part as of `size` leaves, built from its source: a view fed
+ * the directory records of leaves [0, size) alone, then saved. Its bytes are those
+ * `snapshotDirectory` gives for an engine fed the whole ledger up to `size` (the part is a
+ * function of the directory records; `snapshot.ts`), without that engine.
+ */
+export async function directoryPartOf(store: Store, size: number): Promise<Buffer> {
+  const view = new DirectoryView();
+  // reviewers (personal data) and employees (saved with the rest) are not even read
+  for await (const chunk of store.ledger.recordChunks(0, size, SKIP))
+    view.replay(chunk.map((r) => r.record));
+  return snapshotDirectoryView(view);
+}
+
+const SKIP = ['event', 'reviewer', 'employee'] as const;
+
+/** The compiled worker beside this module; absent when running from TypeScript sources. */
+const WORKER_FILE = fileURLToPath(new URL('./detect-directory-worker.js', import.meta.url));
+
+/** What the worker is given, and what it answers. */
+export interface DirectoryPartRequest {
+  readonly path: string;
+  readonly size: number;
+}
+export type DirectoryPartReply = { readonly bytes: Uint8Array } | { readonly error: string };
+
+/**
+ * Starts building the directory part on another thread (`directoryPartOf` over a read-only
+ * connection of its own), so that its reading and saving run on a second core while this
+ * thread feeds the engine. A SQLite store only, from the compiled build (where the worker
+ * file exists), unless `WARDEN_DETECT_THREADS=0`; otherwise undefined, and the caller saves
+ * the engine's own directory. The promise never rejects: a failure answers undefined, and the
+ * caller falls back to the same.
+ */
+export function directoryPartInThread(
+  store: Store,
+  size: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Buffer | undefined> | undefined {
+  if (!(store instanceof SqliteStore) || env['WARDEN_DETECT_THREADS'] === '0') return undefined;
+  if (!existsSync(WORKER_FILE)) return undefined;
+  const request: DirectoryPartRequest = { path: store.path, size };
+  const worker = new Worker(WORKER_FILE, { workerData: request });
+  worker.unref(); // a run that fails elsewhere does not wait for it
+  return new Promise((resolve) => {
+    const done = (bytes: Buffer | undefined): void => {
+      resolve(bytes);
+      void worker.terminate();
+    };
+    worker.once('message', (reply: DirectoryPartReply) =>
+      done('bytes' in reply ? asBuffer(reply.bytes) : undefined),
+    );
+    worker.once('error', () => done(undefined));
+    worker.once('exit', () => done(undefined));
+  });
+}
+
+const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
