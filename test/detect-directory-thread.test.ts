@@ -53,6 +53,8 @@ describe('the directory part built from its source', () => {
         // a directory record changes the part: the comparison above could fail
         const before = await directoryPartOf(store, Math.floor(size / 3));
         expect(before.equals(await directoryPartOf(store, size))).toBe(false);
+        // a store that does not hold the leaves asked for (another file) gives no part
+        await expect(directoryPartOf(store, size + 1)).rejects.toThrow(/holds \d+ leaves/);
       } finally {
         await store.close();
       }

@@ -11,6 +11,9 @@ import { SqliteStore, type Store } from '../../store/index.js';
  * function of the directory records; `snapshot.ts`), without that engine.
  */
 export async function directoryPartOf(store: Store, size: number): Promise<Buffer> {
+  const holds = await store.ledger.size();
+  if (holds < size)
+    throw new Error(`the store holds ${holds} leaves, not the ${size} the directory part covers`);
   const view = new DirectoryView();
   // reviewers (personal data) and employees (saved with the rest) are not even read
   for await (const chunk of store.ledger.recordChunks(0, size, SKIP))
@@ -44,6 +47,9 @@ export function directoryPartInThread(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Buffer | undefined> | undefined {
   if (!(store instanceof SqliteStore) || env['WARDEN_DETECT_THREADS'] === '0') return undefined;
+  // another connection to an in-memory database would open another, empty, database
+  if (store.path === '' || store.path.startsWith(':memory:') || store.path.startsWith('file:'))
+    return undefined;
   if (!existsSync(WORKER_FILE)) return undefined;
   const request: DirectoryPartRequest = { path: store.path, size };
   const worker = new Worker(WORKER_FILE, { workerData: request });

@@ -15,6 +15,8 @@ import { directoryPartInThread } from './detect-directory.js';
 import { barChart, heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
 
+const ignore = (): void => {};
+
 /**
  * Feeds the engine every stored record from `from` on, in ledger order, up to the ledger's
  * size when the command opened it (leaves a concurrent import adds are for the next run);
@@ -24,15 +26,16 @@ export async function feed(
   w: Wired,
   engine: DetectionEngine,
   from = 0,
-  onEvent: (e: AccessEvent) => void = () => {},
+  onEvent: (e: AccessEvent) => void = ignore,
   to = w.ledger.size,
 ): Promise<number> {
   const bar = stepBar('detect', to - from, 'records');
   try {
     // Reviewer records hold personal data, which detection never reads: they are not even parsed.
     for await (const chunk of w.store.ledger.recordChunks(from, to, ['reviewer'])) {
-      engine.consume(chunk.map((r) => r.record));
-      for (const { record } of chunk) if (record.kind === 'event') onEvent(record.body);
+      const records = chunk.map((r) => r.record);
+      engine.consume(records);
+      if (onEvent !== ignore) for (const r of records) if (r.kind === 'event') onEvent(r.body);
       bar.update(chunk[chunk.length - 1]!.leaf + 1 - from);
     }
   } finally {
