@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetectionEngine, snapshotDirectory } from '../src/detect/index.js';
 import { SqliteStore } from '../src/store/index.js';
-import { directoryPartOf } from '../src/cli/commands/detect-directory.js';
+import { directoryPartOf, secondCoreFree } from '../src/cli/commands/detect-directory.js';
 import type * as DirectoryModule from '../src/cli/commands/detect-directory.js';
 import type * as StoreModule from '../src/store/index.js';
 import { runCli, tempDir } from './helpers.js';
@@ -61,6 +61,18 @@ describe('the directory part built from its source', () => {
     });
   });
 
+  describe('when a second core is free', () => {
+    it('is taken by default when the load leaves one idle, or as WARDEN_DETECT_THREADS says', () => {
+      expect(secondCoreFree({}, 2, 0.3)).toBe(true);
+      expect(secondCoreFree({}, 2, 1.2)).toBe(false);
+      expect(secondCoreFree({}, 8, 5.2)).toBe(true);
+      expect(secondCoreFree({}, 8, 7.5)).toBe(false);
+      expect(secondCoreFree({}, 1, 0)).toBe(false);
+      expect(secondCoreFree({ WARDEN_DETECT_THREADS: '1' }, 2, 18)).toBe(true);
+      expect(secondCoreFree({ WARDEN_DETECT_THREADS: '0' }, 8, 0)).toBe(false);
+    });
+  });
+
   describe.runIf(built || process.env['CI'])('when built on a worker thread', () => {
     it('answers the same bytes as this thread', async () => {
       const compiled = (await import(
@@ -70,7 +82,7 @@ describe('the directory part built from its source', () => {
       const store = stores.SqliteStore.open(db, { readonly: true });
       try {
         const size = await store.ledger.size();
-        const pending = compiled.directoryPartInThread(store, size, {});
+        const pending = compiled.directoryPartInThread(store, size, { WARDEN_DETECT_THREADS: '1' });
         expect(pending).toBeDefined();
         const bytes = await pending;
         expect(bytes?.equals(await compiled.directoryPartOf(store, size))).toBe(true);
