@@ -18,6 +18,7 @@ const built = existsSync(join(DIST, 'cli', 'commands', 'detect-directory-worker.
 
 const dir = tempDir('warden-dirpart-');
 const db = join(dir.path, 'ledger.db');
+let files: string[] = [];
 afterAll(() => dir.cleanup());
 
 beforeAll(async () => {
@@ -25,7 +26,7 @@ beforeAll(async () => {
   expect((await runCli(['simulate', '--preset', 'small', '--seed', '6', '--out', sim])).code).toBe(
     0,
   );
-  const files = readdirSync(join(sim, 'stream'))
+  files = readdirSync(join(sim, 'stream'))
     .sort()
     .map((f) => join(sim, 'stream', f));
   expect((await runCli(['ingest', ...files, '--db', db])).code).toBe(0);
@@ -94,6 +95,26 @@ describe('the directory part built from its source', () => {
       }
     });
 
+    it("waits for it in a resume past the 5 % (the engine done first), saving the full replay's part", async () => {
+      const grown = join(dir.path, 'grown.db');
+      const half = Math.ceil(files.length / 2);
+      expect((await runCli(['ingest', ...files.slice(0, half), '--db', grown])).code).toBe(0);
+      expect(detectInProcess(grown).resumedAt).toBe(0);
+      const first = savedState(grown);
+      expect((await runCli(['ingest', ...files.slice(half), '--db', grown])).code).toBe(0);
+      const resumed = detectInProcess(grown);
+      expect(resumed.resumedAt).toBeGreaterThan(0);
+      expect([0, 1]).toContain(resumed.code);
+      const store = SqliteStore.open(db, { readonly: true });
+      try {
+        const whole = await directoryPartOf(store, await store.ledger.size());
+        expect(savedState(grown).directory.equals(whole)).toBe(true);
+        expect(first.directory.equals(whole)).toBe(false);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('gives `warden detect --full` the same saved state, risk and alerts as one thread', () => {
       const runs = ['thread', 'one'].map((name) => {
         const copy = join(dir.path, `${name}.db`);
@@ -127,6 +148,17 @@ describe('the directory part built from its source', () => {
     });
   });
 });
+
+/** `warden detect --json` in a process of its own, from the build, with the thread. */
+function detectInProcess(path: string): { code: number | null; resumedAt: number } {
+  const env = { ...process.env, NO_COLOR: '1', WARDEN_DETECT_THREADS: '1' };
+  const r = spawnSync(process.execPath, [BIN, 'detect', '--json', '--db', path], {
+    env,
+    encoding: 'utf8',
+  });
+  expect(r.stderr).toBe('');
+  return { code: r.status, ...(JSON.parse(r.stdout) as { resumedAt: number }) };
+}
 
 /** Both parts of the saved state, their bytes and MACs, as stored. */
 function savedState(path: string): { directory: Buffer; rest: Buffer; macs: unknown[] } {

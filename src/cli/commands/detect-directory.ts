@@ -69,8 +69,9 @@ export function directoryPartInThread(
     return undefined;
   if (!existsSync(WORKER_FILE)) return undefined;
   const request: DirectoryPartRequest = { path: store.path, size };
+  // Not unref'd: a resume may await the part with nothing else keeping the process alive (a
+  // run that fails meanwhile waits for the worker's end before exiting).
   const worker = new Worker(WORKER_FILE, { workerData: request });
-  worker.unref(); // a run that fails elsewhere does not wait for it
   return new Promise((resolve) => {
     const done = (bytes: Buffer | undefined): void => {
       resolve(bytes);
