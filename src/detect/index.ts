@@ -1,4 +1,5 @@
 export { DetectionEngine } from './engine.js';
+export { DirectoryView } from './directory-view.js';
 export type { Baseline } from './engine.js';
 export { INDICATORS } from './evidence.js';
 export type { Hit, Indicator } from './evidence.js';
@@ -12,6 +13,7 @@ export {
   directoryFields,
   restoreEngine,
   snapshotDirectory,
+  snapshotDirectoryView,
   snapshotEngine,
 } from './snapshot.js';
 export { SnapshotError } from './errors.js';

@@ -61,12 +61,19 @@ export const SNAPSHOT_VERSION = `tape ${TAPE_FORMAT}; classes ${Object.keys(ENGI
  * Employees stay with the rest: other engine state holds their views by identity.
  */
 export function directoryFields(engine: DetectionEngine): string[] {
-  return Object.keys(engine.directory).filter((k) => k !== 'employees');
+  return viewFields(engine.directory);
 }
 
+const viewFields = (view: DirectoryView): string[] =>
+  Object.keys(view).filter((k) => k !== 'employees');
+
 function directoryRecords(engine: DetectionEngine): object[] {
-  const dir = engine.directory as unknown as Record<string, object>;
-  return directoryFields(engine).map((k) => dir[k]!);
+  return viewRecords(engine.directory);
+}
+
+function viewRecords(view: DirectoryView): object[] {
+  const dir = view as unknown as Record<string, object>;
+  return viewFields(view).map((k) => dir[k]!);
 }
 
 /** One field of the directory part: a Map's entry table (read lazily), or a whole tape. */
@@ -77,8 +84,18 @@ type DirectoryPart = { readonly table: EntryTable } | { readonly tape: Tape };
  * table (`saved-entries.ts`), anything else as a tape of its own.
  */
 export function snapshotDirectory(engine: DetectionEngine): Buffer {
-  const fields = directoryFields(engine);
-  const parts = directoryRecords(engine).map((value, i): DirectoryPart => {
+  return snapshotDirectoryView(engine.directory);
+}
+
+/**
+ * `snapshotDirectory` of a view on its own: the same bytes as for an engine whose directory
+ * holds the same records. The directory part is a function of the directory records alone, so
+ * a view fed them (`DirectoryView.replay`, no events) gives the part of an engine fed the whole
+ * stream — which lets it be built beside the engine, on another thread.
+ */
+export function snapshotDirectoryView(view: DirectoryView): Buffer {
+  const fields = viewFields(view);
+  const parts = viewRecords(view).map((value, i): DirectoryPart => {
     const name = `engine.directory.${fields[i]!}`;
     const table = value instanceof Map ? entryTable(value, ENGINE_CLASSES, name) : undefined;
     if (table) return { table };

@@ -224,8 +224,8 @@ function mergeByLeaf(events: unknown[][], versions: unknown[][]): LeafRecord[] {
       out[i] = { leaf: ev![0] as number, record: rawEventRecord(ev!) };
       e++;
     } else {
-      const row = { leaf: ve[0] as number, kind: ve[1] as DirectoryKind, payload: ve[2] as string };
-      out[i] = { leaf: row.leaf, record: versionRecord(row) };
+      const body = JSON.parse(ve[2] as string) as unknown;
+      out[i] = { leaf: ve[0] as number, record: { kind: ve[1], body } as InterchangeRecord };
       v++;
     }
   }

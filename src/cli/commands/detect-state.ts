@@ -130,10 +130,17 @@ async function replayDirectory(
 
 const SKIP_IN_REPLAY = ['event', 'reviewer', 'employee'] as const;
 
+/** Does a save at `size` leaves write the directory part (else the `kept` one stays)? */
+export function savesDirectory(size: number, kept?: Resumed['directory']): boolean {
+  return kept === undefined || size - kept.ledgerSize > DIRECTORY_RESAVE_SHARE * size;
+}
+
 /**
  * Saves the engine as of `size` leaves, in one transaction: the old state or the new, never
  * half. The directory part is saved too for a new engine, or when the one it was restored
  * from is older than `DIRECTORY_RESAVE_SHARE` of the ledger; else the stored one is kept.
+ * `built`: that directory part made from its source at `size` (`directoryPartInThread`);
+ * when absent or undefined, the engine's directory is saved.
  */
 export async function saveEngine(
   w: Wired,
@@ -141,11 +148,11 @@ export async function saveEngine(
   version: string,
   size: number,
   kept?: Resumed['directory'],
+  built?: Promise<Buffer | undefined>,
 ): Promise<void> {
-  const recent = kept !== undefined && size - kept.ledgerSize <= DIRECTORY_RESAVE_SHARE * size;
-  const directory = recent
-    ? undefined
-    : { ledgerSize: size, data: snapshotDirectory(engine), mac: Buffer.alloc(0) };
+  const directory = savesDirectory(size, kept)
+    ? { ledgerSize: size, data: (await built) ?? snapshotDirectory(engine), mac: Buffer.alloc(0) }
+    : undefined;
   const dirMac = directory
     ? directoryMac(w.stateKey, { ...directory, version })
     : (kept?.mac ?? Buffer.alloc(0));

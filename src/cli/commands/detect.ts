@@ -10,9 +10,12 @@ import { EXIT } from '../exit.js';
 import { integer } from './simulate.js';
 import type { Io } from '../io.js';
 import { stepBar } from '../progress.js';
-import { detectionVersion, resumeEngine, saveEngine } from './detect-state.js';
+import { detectionVersion, resumeEngine, saveEngine, savesDirectory } from './detect-state.js';
+import { directoryPartInThread } from './detect-directory.js';
 import { barChart, heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
+
+const ignore = (): void => {};
 
 /**
  * Feeds the engine every stored record from `from` on, in ledger order, up to the ledger's
@@ -23,15 +26,16 @@ export async function feed(
   w: Wired,
   engine: DetectionEngine,
   from = 0,
-  onEvent: (e: AccessEvent) => void = () => {},
+  onEvent: (e: AccessEvent) => void = ignore,
   to = w.ledger.size,
 ): Promise<number> {
   const bar = stepBar('detect', to - from, 'records');
   try {
     // Reviewer records hold personal data, which detection never reads: they are not even parsed.
     for await (const chunk of w.store.ledger.recordChunks(from, to, ['reviewer'])) {
-      engine.consume(chunk.map((r) => r.record));
-      for (const { record } of chunk) if (record.kind === 'event') onEvent(record.body);
+      const records = chunk.map((r) => r.record);
+      engine.consume(records);
+      if (onEvent !== ignore) for (const r of records) if (r.kind === 'event') onEvent(r.body);
       bar.update(chunk[chunk.length - 1]!.leaf + 1 - from);
     }
   } finally {
@@ -72,11 +76,14 @@ export async function runDetection(
   // fresh or restored, the engine is told the canaries (they are never in its saved state)
   declareCanaries(engine, canaries.targets);
   if (note !== undefined) io?.err(`warden: ${note}\n`);
+  // A resumed engine that saw nothing new is the state already saved.
+  const save = from !== size || note !== undefined || from === 0;
+  // the directory part, when this run saves it, is built on a second core meanwhile
+  const built =
+    save && savesDirectory(size, directory) ? directoryPartInThread(w.store, size) : undefined;
   await feed(w, engine, from, undefined, size);
   const stored = await saveFindings(w, engine, size);
-  // A resumed engine that saw nothing new is the state already saved.
-  if (from !== size || note !== undefined || from === 0)
-    await saveEngine(w, engine, version, size, directory);
+  if (save) await saveEngine(w, engine, version, size, directory, built);
   return { engine, stored, resumedAt: from };
 }
 
