@@ -27,7 +27,7 @@ export class EmailHashes {
   /**
    * The derived key, for a thread that hashes addresses exactly as `hashOf` does
    * (`emailHashWithKey`): ingest's sealing thread, which reads each reviewer's address as it
-   * seals it. Not the master key: the thread gets only what it needs.
+   * seals it.
    */
   keyForThread(): Buffer {
     return this.key;
