@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { formatTime, recordKey, type InterchangeRecord } from '../src/domain/index.js';
 import { fileSource, importSource } from '../src/ingest/index.js';
 import { Ledger, generateSignerKey } from '../src/ledger/index.js';
-import { Vault } from '../src/privacy/index.js';
+import { EmailHashes, Vault } from '../src/privacy/index.js';
 import { resolveOptions, writeSimulation } from '../src/sim/index.js';
 import { SqliteStore } from '../src/store/index.js';
 import { removeDb } from './ingest.js';
@@ -19,7 +19,8 @@ type Line = Record<string, unknown> & { kind: string };
 
 /**
  * `ingest-mixed`: the simulator's medium stream (seed 1) as one file, in its natural mix of
- * directory records and events, through Warden's whole import; and its directory records
+ * directory records and events, through Warden's whole import (as `warden ingest` runs it:
+ * with the keyed index of reviewer addresses); and its directory records
  * alone. Each against a baseline that reads the same file and inserts the same lines with bare
  * prepared statements (events into `events`; directory records into `directory_versions` and
  * `directory_current`), 10,000 lines per transaction, same schema and durability, in the same
@@ -163,9 +164,13 @@ function insertEvent(insert: Database.Statement, leaf: number, o: Line): void {
 async function wardenIngest(path: string, file: string): Promise<number> {
   const store = SqliteStore.open(path);
   const ledger = await Ledger.open(store, generateSignerKey('bench.local/log'));
-  const vault = new Vault(randomBytes(32), store.dataKeys);
+  const masterKey = randomBytes(32);
+  const vault = new Vault(masterKey, store.dataKeys);
   const start = process.hrtime.bigint();
-  await importSource(store, ledger, vault, fileSource(file), { now: () => formatTime(Date.now()) });
+  await importSource(store, ledger, vault, fileSource(file), {
+    now: () => formatTime(Date.now()),
+    emailHashes: new EmailHashes(masterKey),
+  });
   const seconds = elapsed(start);
   await ledger.close();
   await store.close();

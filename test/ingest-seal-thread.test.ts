@@ -113,6 +113,7 @@ describe.runIf(built || process.env['CI'])('directory records sealed on the seal
     const report = await m.ingest.importSource(store, ledger, vault, m.ingest.fileSource(file), {
       now: () => '2026-03-02T10:00:00Z',
       personalData,
+      emailHashes: new m.privacy.EmailHashes(masterKey),
     });
     return { store, ledger, report };
   }
@@ -135,8 +136,11 @@ describe.runIf(built || process.env['CI'])('directory records sealed on the seal
         .prepare('SELECT subject FROM data_keys ORDER BY subject')
         .pluck()
         .all() as string[];
+      const addressHashes = d
+        .prepare('SELECT hash, reviewer FROM reviewer_email_hashes ORDER BY reviewer, hash')
+        .all() as { hash: Buffer; reviewer: string }[];
       d.close();
-      return { versions, subjects };
+      return { versions, subjects, addressHashes };
     };
     const t = read('thread.db');
     const i = read('inline.db');
@@ -149,6 +153,14 @@ describe.runIf(built || process.env['CI'])('directory records sealed on the seal
     expect(t.subjects).not.toContain('employee:e-2');
     expect(t.subjects).not.toContain('employee:e-0');
     expect(t.subjects.length).toBe(6001 + 7);
+    // every reviewer's address indexed by keyed hash, as `EmailHashes#hashOf` hashes it
+    expect(t.addressHashes).toEqual(i.addressHashes);
+    expect(t.addressHashes.length).toBe(6001);
+    const emailHashes = new SrcPrivacy.EmailHashes(masterKey);
+    for (const { hash, reviewer: id } of t.addressHashes) {
+      const address = id === 'u-josé' ? 'jose@mail.example' : `p${id.slice(2)}@mail.example`;
+      expect(hash.equals(emailHashes.hashOf(address)), id).toBe(true);
+    }
 
     const vault = new SrcPrivacy.Vault(masterKey, thread.store.dataKeys);
     for (const v of t.versions) {

@@ -119,7 +119,7 @@ export class Batch {
       const body = record.body as unknown as Record<string, unknown>;
       toSeal.push({ kind: record.kind, body, text: text ?? JSON.stringify(body) });
     }
-    const sealed = sealChunk(toSeal, this.vault, this.personal);
+    const sealed = sealChunk(toSeal, this.vault, this.personal, this.emailHashes);
     sealed.catch(() => undefined); // awaited by `write`; a batch that stops first rolls back
     return { items, sealed };
   }
@@ -169,18 +169,18 @@ export class Batch {
     first: number,
   ): Promise<void> {
     const versions: StoredDirectoryVersion[] = [];
+    const addressHashes = Buffer.from(
+      encoded.emailHashes.buffer,
+      encoded.emailHashes.byteOffset,
+      encoded.emailHashes.byteLength,
+    );
     run.forEach(({ record }, i) => {
       const at = first + i;
-      // unchanged records too: a reviewer imported before the index existed is indexed when resent
+      // unchanged records too: a reviewer imported before the index existed is indexed when
+      // resent (hashed by the sealing thread with the rest of the chunk)
       if (this.emailHashes && record.kind === 'reviewer')
         this.emailHashRows.push({
-          hash: this.emailHashes.hashOf(record.body.email),
-          reviewer: record.body.id,
-        });
-      // unchanged records too: a reviewer imported before the index existed is indexed when resent
-      if (this.emailHashes && record.kind === 'reviewer')
-        this.emailHashRows.push({
-          hash: this.emailHashes.hashOf(record.body.email),
+          hash: addressHashes.subarray(at * 32, at * 32 + 32),
           reviewer: record.body.id,
         });
       const version = this.newVersion(record as DirectoryRecord, encoded.payloads[at]!);

@@ -16,6 +16,11 @@ export interface SealRequest {
   /** 1 for a subject whose key is new: the thread wraps it under `masterKey`. */
   readonly fresh: Uint8Array;
   readonly masterKey: Uint8Array;
+  /**
+   * The key of the reviewer address index (`EmailHashes#keyForThread`), when the import keeps
+   * it: the thread hashes each reviewer's address as it seals it.
+   */
+  readonly emailKey?: Uint8Array;
 }
 
 /** Per record, in order: its stored payload, and its leaf hash (32 bytes each, packed). */
@@ -26,6 +31,8 @@ export interface SealReply {
   readonly hashes?: Uint8Array;
   /** The new keys' wrappings (`WRAPPED_BYTES` each), in the order of their subjects. */
   readonly wrapped?: Uint8Array;
+  /** With `emailKey`: per record, 32 bytes, its address's keyed hash (zeros for non-reviewers). */
+  readonly emailHashes?: Uint8Array;
 }
 
 /** A wrapped data key: IV (12) ‖ ciphertext (32) ‖ tag (16). */

@@ -33,6 +33,11 @@ export function keySubject(kind: string, body: Body, personal: PersonalData): st
   return undefined;
 }
 
+/** The address a record's keyed e-mail hash is taken of: a reviewer's `email`. */
+export function reviewerEmail(kind: string, body: Body): string | undefined {
+  return kind === 'reviewer' ? (body['email'] as string) : undefined;
+}
+
 /**
  * The body with its personal data sealed: a reviewer's `email` and `name`, and the personal
  * members of a person's `attrs` (`PersonalData`: the shipped defaults and the org profile's

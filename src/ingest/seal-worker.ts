@@ -1,8 +1,14 @@
 import { parentPort } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { PersonalData, sealWithKey, wrapDataKey, type Sealer } from '../privacy/index.js';
+import {
+  PersonalData,
+  emailHashWithKey,
+  sealWithKey,
+  wrapDataKey,
+  type Sealer,
+} from '../privacy/index.js';
 import { WRAPPED_BYTES, type SealReply, type SealRequest } from './seal-protocol.js';
-import { encodeDirectory } from './seal-record.js';
+import { encodeDirectory, reviewerEmail } from './seal-record.js';
 
 /**
  * The sealing thread: seals a chunk's directory records and encodes their payloads and leaves
@@ -12,7 +18,9 @@ import { encodeDirectory } from './seal-record.js';
 parentPort?.on('message', (m: SealRequest) => {
   try {
     const reply = sealChunk(m);
-    const transfer = [reply.hashes, reply.wrapped].map((a) => a!.buffer as ArrayBuffer);
+    const transfer = [reply.hashes, reply.wrapped, reply.emailHashes].map(
+      (a) => a!.buffer as ArrayBuffer,
+    );
     parentPort?.postMessage(reply, transfer);
   } catch (e) {
     const reply: SealReply = { id: m.id, error: e instanceof Error ? e.message : String(e) };
@@ -33,17 +41,21 @@ function sealChunk(m: SealRequest): SealReply {
       return sealWithKey(key, subject, field, plaintext);
     },
   };
+  const emailKey = m.emailKey && Buffer.from(m.emailKey);
   const payloads: string[] = [];
   const hashes = new Uint8Array(m.texts.length * 32);
+  const emailHashes = new Uint8Array(emailKey ? m.texts.length * 32 : 0);
   for (let i = 0; i < m.texts.length; i++) {
     const body = JSON.parse(m.texts[i]!) as Record<string, unknown>;
     delete body['v'];
     delete body['kind'];
+    const address = emailKey && reviewerEmail(m.kinds[i]!, body);
+    if (address !== undefined) emailHashes.set(emailHashWithKey(emailKey!, address), i * 32);
     const { payload, leafHash } = encodeDirectory(m.kinds[i]!, body, sealer, personal);
     payloads.push(payload);
     hashes.set(leafHash, i * 32);
   }
-  return { id: m.id, payloads, hashes, wrapped: wrapFresh(m) };
+  return { id: m.id, payloads, hashes, wrapped: wrapFresh(m), emailHashes };
 }
 
 /** The new keys wrapped under the master key, each with a fresh random IV. */

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { PersonalData, Vault } from '../privacy/index.js';
+import type { EmailHashes, PersonalData, Vault } from '../privacy/index.js';
 import { WRAPPED_BYTES, type SealReply, type SealRequest } from './seal-protocol.js';
-import { encodeDirectory, keySubject } from './seal-record.js';
+import { encodeDirectory, keySubject, reviewerEmail } from './seal-record.js';
 
 /** A directory record to seal: its kind, its validated body, and its JSON text. */
 export interface ToSeal {
@@ -15,12 +15,15 @@ export interface ToSeal {
 
 /**
  * A chunk sealed: per record, in order, its payload and its leaf hash (32 bytes each); and the
- * data keys it created, wrapped, for the caller to store when it writes the chunk.
+ * data keys it created, wrapped, for the caller to store when it writes the chunk. With an
+ * `EmailHashes`, also per record 32 bytes: a reviewer's address hash (zeros for other kinds);
+ * without one, `emailHashes` is empty.
  */
 export interface SealedChunk {
   readonly payloads: readonly string[];
   readonly hashes: Uint8Array;
   readonly newKeys: readonly (readonly [subject: string, wrapped: Buffer])[];
+  readonly emailHashes: Uint8Array;
 }
 
 /**
@@ -28,17 +31,25 @@ export interface SealedChunk {
  * thread when the compiled worker exists (in this thread otherwise: the same functions). The
  * data keys are taken here, in order, before the chunk leaves (the vault creates and stores a
  * new person's key in the caller's transaction), so the result does not depend on the thread.
+ * Reviewer addresses are hashed for `emailHashes` (when given) in the same pass, before they
+ * are sealed.
  */
 export function sealChunk(
   items: readonly ToSeal[],
   vault: Vault,
   personal: PersonalData,
+  emailHashes?: EmailHashes,
 ): Promise<SealedChunk> {
   if (items.length === 0)
-    return Promise.resolve({ payloads: [], hashes: new Uint8Array(), newKeys: [] });
+    return Promise.resolve({
+      payloads: [],
+      hashes: new Uint8Array(),
+      newKeys: [],
+      emailHashes: new Uint8Array(),
+    });
   // a few records cost less here than starting the thread (a small import, one guard record)
   if (items.length < THREAD_FROM || !existsSync(WORKER_FILE)) {
-    return Promise.resolve(sealInline(items, vault, personal));
+    return Promise.resolve(sealInline(items, vault, personal, emailHashes));
   }
   const subjects = new Map<string, number>();
   for (const { kind, body } of items) {
@@ -62,20 +73,29 @@ export function sealChunk(
       keys,
       fresh,
       masterKey: new Uint8Array(vault.masterKeyForSealing()),
+      ...(emailHashes ? { emailKey: new Uint8Array(emailHashes.keyForThread()) } : {}),
     },
     items.length,
   );
 }
 
-function sealInline(items: readonly ToSeal[], vault: Vault, personal: PersonalData): SealedChunk {
+function sealInline(
+  items: readonly ToSeal[],
+  vault: Vault,
+  personal: PersonalData,
+  emailHashes: EmailHashes | undefined,
+): SealedChunk {
   const payloads: string[] = [];
   const hashes = new Uint8Array(items.length * 32);
+  const addressHashes = new Uint8Array(emailHashes ? items.length * 32 : 0);
   items.forEach(({ kind, body }, i) => {
+    const address = emailHashes && reviewerEmail(kind, body);
+    if (address !== undefined) addressHashes.set(emailHashes!.hashOf(address), i * 32);
     const { payload, leafHash } = encodeDirectory(kind, body, vault, personal);
     payloads.push(payload);
     hashes.set(leafHash, i * 32);
   });
-  return { payloads, hashes, newKeys: [] };
+  return { payloads, hashes, newKeys: [], emailHashes: addressHashes };
 }
 
 /** Chunks with fewer directory records than this are sealed in this thread. */
@@ -124,6 +144,7 @@ class SealThread {
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0) this.worker.unref();
     const { payloads, hashes, wrapped } = reply;
+    const emailHashes = reply.emailHashes ?? new Uint8Array();
     const subjects = w.request.subjects.filter((_, i) => w.request.fresh[i] === 1);
     if (
       reply.error !== undefined ||
@@ -132,7 +153,8 @@ class SealThread {
       !wrapped ||
       payloads.length !== w.n ||
       hashes.length !== w.n * 32 ||
-      wrapped.length !== subjects.length * WRAPPED_BYTES
+      wrapped.length !== subjects.length * WRAPPED_BYTES ||
+      emailHashes.length !== (w.request.emailKey ? w.n * 32 : 0)
     ) {
       w.reject(new Error(`sealing failed: ${reply.error ?? 'a short reply'}`));
       return;
@@ -141,7 +163,7 @@ class SealThread {
     const newKeys = subjects.map(
       (s, i) => [s, bytes.subarray(i * WRAPPED_BYTES, (i + 1) * WRAPPED_BYTES)] as const,
     );
-    w.resolve({ payloads, hashes, newKeys });
+    w.resolve({ payloads, hashes, newKeys, emailHashes });
   }
 
   private fail(error: Error): void {

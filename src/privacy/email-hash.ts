@@ -21,8 +21,22 @@ export class EmailHashes {
 
   /** The keyed hash of an address in its normal form (`normaliseEmail`). */
   hashOf(address: string): Buffer {
-    return createHmac('sha256', this.key).update(normaliseEmail(address)).digest();
+    return emailHashWithKey(this.key, address);
   }
+
+  /**
+   * The derived key, for a thread that hashes addresses exactly as `hashOf` does
+   * (`emailHashWithKey`): ingest's sealing thread, which reads each reviewer's address as it
+   * seals it.
+   */
+  keyForThread(): Buffer {
+    return this.key;
+  }
+}
+
+/** `EmailHashes#hashOf` under a key taken from `keyForThread`. */
+export function emailHashWithKey(key: Buffer, address: string): Buffer {
+  return createHmac('sha256', key).update(normaliseEmail(address)).digest();
 }
 
 /**

@@ -5,7 +5,7 @@ export { Vault, sealWithKey, wrapDataKey } from './vault.js';
 export type { Sealer } from './vault.js';
 export { maskEmail, maskName, maskValue } from './mask.js';
 export { RelayAliases, isRelayAlias } from './relay-alias.js';
-export { EmailHashes, normaliseEmail } from './email-hash.js';
+export { EmailHashes, emailHashWithKey, normaliseEmail } from './email-hash.js';
 export { readOrCreateKeyFile } from './key-file.js';
 export type { KeyFileOptions } from './key-file.js';
 export { LEDGER_VERIFIER_KEY, MASTER_KEY_CHECK, checkKeys, masterKeyCheck } from './key-check.js';

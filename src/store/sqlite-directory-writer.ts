@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DirectoryKind } from '../domain/index.js';
+import { KeyFilter } from './key-filter.js';
 import type { StoredDirectoryVersion } from './ports.js';
 
 /** Rows per multi-row INSERT: 64 × 4 parameters, well under SQLite's limit. */
@@ -11,13 +12,22 @@ const KEYS = 500;
  * Writes directory record versions in bulk: 64 versions, and their current pointers, per
  * statement, so that the per-statement cost is paid once per group, not per row (as for
  * events). Within one statement rows are applied in order, so the last version of a key wins.
+ *
+ * One writer per transaction, the only writer of `directory_current`: it notes which kinds
+ * had no record when the transaction began, and the keys it writes (a `KeyFilter`), so that
+ * `currentPayloads` of such a kind asks the database only for the keys it may have written in
+ * this transaction (a first import, the common case, asks for almost none).
  */
 export class SqliteDirectoryWriter {
   private readonly versionsMany: Database.Statement;
   private readonly versionsOne: Database.Statement;
   private readonly currentMany: Database.Statement;
   private readonly currentOne: Database.Statement;
+  private readonly anyOfKind: Database.Statement;
   private readonly lookups = new Map<number, Database.Statement>();
+  /** Per kind seen: whether `directory_current` held none of it when first seen. */
+  private readonly emptyAtStart = new Map<string, boolean>();
+  private written: KeyFilter | undefined;
 
   constructor(private readonly db: Database.Database) {
     const versions = 'INSERT INTO directory_versions (leaf, kind, key, payload) VALUES ';
@@ -26,9 +36,15 @@ export class SqliteDirectoryWriter {
     this.versionsOne = db.prepare(`${versions}(?, ?, ?, ?)`);
     this.currentMany = db.prepare(current + Array(ROWS).fill('(?, ?, ?)').join(','));
     this.currentOne = db.prepare(`${current}(?, ?, ?)`);
+    this.anyOfKind = db.prepare('SELECT 1 FROM directory_current WHERE kind = ? LIMIT 1').pluck();
   }
 
   insert(versions: readonly StoredDirectoryVersion[]): void {
+    const written = (this.written ??= new KeyFilter());
+    for (const version of versions) {
+      this.noteKind(version.kind); // before the first row of its kind goes in
+      written.add(version.kind, version.key);
+    }
     const v: unknown[] = [];
     const c: unknown[] = [];
     let at = 0;
@@ -49,14 +65,30 @@ export class SqliteDirectoryWriter {
   }
 
   /** The current payload of each of `keys` that has one. */
-  currentPayloads(kind: DirectoryKind, keys: readonly string[]): Map<string, string> {
+  currentPayloads(kind: DirectoryKind, wanted: readonly string[]): Map<string, string> {
     const found = new Map<string, string>();
+    const keys = this.noteKind(kind) ? this.mayHaveWritten(kind, wanted) : wanted;
     for (let i = 0; i < keys.length; i += KEYS) {
       const chunk = keys.slice(i, i + KEYS);
       const rows = this.lookup(chunk.length).all(kind, ...chunk) as [string, string][];
       for (const [key, payload] of rows) found.set(key, payload);
     }
     return found;
+  }
+
+  /** Whether `directory_current` held no record of `kind` before this writer wrote one. */
+  private noteKind(kind: string): boolean {
+    let empty = this.emptyAtStart.get(kind);
+    if (empty === undefined) {
+      empty = this.anyOfKind.get(kind) === undefined;
+      this.emptyAtStart.set(kind, empty);
+    }
+    return empty;
+  }
+
+  private mayHaveWritten(kind: string, keys: readonly string[]): readonly string[] {
+    const written = this.written;
+    return written === undefined ? [] : keys.filter((k) => written.mayHave(kind, k));
   }
 
   private lookup(n: number): Database.Statement {
