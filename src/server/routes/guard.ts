@@ -121,7 +121,8 @@ export function registerGuardRoutes(app: FastifyInstance, ctx: RouteContext): vo
   );
 }
 
-function answer(result: GuardResult, reply: FastifyReply): GuardResult {
+/** 200 allowed, 202 pending, 403 `DENIED` naming the recorded event. */
+export function answer(result: GuardResult, reply: FastifyReply): GuardResult {
   if (result.outcome === 'deny') {
     const by = result.decision.policies.join(', ') || 'no policy permits it';
     throw new GuardError('DENIED', `denied by ${by} (recorded as event ${result.eventId})`);
