@@ -135,7 +135,11 @@ export const appealShape = z.object({
   eventId: text,
 });
 
-export const riskShape = z.looseObject({ employeeId: text, score: z.number() });
+export const riskShape = z.object({
+  employeeId: text,
+  score: z.number().describe('0–100'),
+  reasons: z.array(z.object({ indicator: text, detail: text, events: ids })).readonly(),
+});
 
 export const meShape = z.object({
   employeeId: text,

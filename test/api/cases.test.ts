@@ -276,6 +276,20 @@ describe('cases over HTTP', () => {
       expect(show).toContain('revealed');
       const act = JSON.stringify(doc.paths['/v1/cases/{id}/actions']?.['post']?.responses);
       expect(act).toContain('approvalId');
+      const shapes: [string, string, string][] = [
+        ['/v1/alerts', 'get', 'eventTime'],
+        ['/v1/risk', 'get', 'indicator'],
+        ['/v1/approvals', 'get', 'requestEvent'],
+        ['/v1/me', 'get', 'scopes'],
+        ['/v1/requests', 'post', 'approvalId'],
+        ['/v1/appeals', 'get', 'measureEvent'],
+        ['/v1/cases/{id}/timeline', 'get', 'leafHash'],
+      ];
+      for (const [path, method, field] of shapes) {
+        expect(JSON.stringify(doc.paths[path]?.[method]?.responses?.['200']), path).toContain(
+          field,
+        );
+      }
     });
   });
 });

@@ -70,7 +70,8 @@ export function registerCaseRoutes(app: FastifyInstance, ctx: RouteContext): voi
     {
       config: scoped,
       schema: {
-        summary: 'a case: subjects (pseudonymous until revealed), alerts, notes; the look is ledgered',
+        summary:
+          'a case: subjects (pseudonymous until revealed), alerts, notes; the look is ledgered',
         tags,
         params: caseParams,
         response: { 200: caseViewShape },

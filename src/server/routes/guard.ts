@@ -10,6 +10,7 @@ import {
 import type { RouteContext } from '../route-context.js';
 import type { Caller } from '../caller.js';
 import { page, pageQuery } from '../pages.js';
+import { approvalShape, guardResultShape, meShape, pageOf } from '../schemas.js';
 
 // a policy change is made from the terminal (warden policy activate), as in the CLI
 const OPERATIONS = GUARDED_ACTIONS.filter(
@@ -43,7 +44,12 @@ export function registerGuardRoutes(app: FastifyInstance, ctx: RouteContext): vo
     '/requests',
     {
       config: { scope: 'guard' },
-      schema: { summary: 'ask the guard for an operation', tags: ['guard'], body: requestBody },
+      schema: {
+        summary: 'ask the guard for an operation',
+        tags: ['guard'],
+        body: requestBody,
+        response: { 200: guardResultShape, 202: guardResultShape },
+      },
     },
     async (request, reply) => {
       const who = request.caller as Caller;
@@ -74,6 +80,7 @@ export function registerGuardRoutes(app: FastifyInstance, ctx: RouteContext): vo
           summary: `${verdict} a pending request as the second person`,
           tags: ['guard'],
           params: approvalParams,
+          response: { 200: guardResultShape },
         },
       },
       async (request, reply) => {
@@ -95,6 +102,7 @@ export function registerGuardRoutes(app: FastifyInstance, ctx: RouteContext): vo
       schema: {
         summary: 'who the credential proves, and the scopes the directory gives',
         tags: ['guard'],
+        response: { 200: meShape },
       },
     },
     (request) => {
@@ -110,6 +118,7 @@ export function registerGuardRoutes(app: FastifyInstance, ctx: RouteContext): vo
         summary: 'approval requests by status',
         tags: ['guard'],
         querystring: approvalsQuery,
+        response: { 200: pageOf(approvalShape) },
       },
     },
     async (request) => {
