@@ -137,8 +137,7 @@ export class SqliteCases implements CaseRepository {
 
   appeal(id: string): Promise<Appeal | undefined> {
     const r = this.db.prepare('SELECT * FROM appeals WHERE id = ?').get(id) as
-      | AppealRecord
-      | undefined;
+      AppealRecord | undefined;
     return Promise.resolve(r && appealOfRow(r));
   }
 

@@ -261,7 +261,10 @@ describe('cases over HTTP', () => {
       const res = await post(`/v1/cases/${caseId}/actions`, 'inv1', measure);
       expect(res.statusCode).toBe(403);
       expect(res.json()).toMatchObject({
-        error: { code: 'DENIED', message: expect.stringMatching(/recorded as event w-/) as unknown },
+        error: {
+          code: 'DENIED',
+          message: expect.stringMatching(/recorded as event w-/) as unknown,
+        },
       });
     });
   });
