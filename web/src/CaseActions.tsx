@@ -65,14 +65,12 @@ export function ActionForm({ caseId, subjects }: { caseId: string; subjects: str
     <section aria-labelledby="act" className="panel">
       <h2 id="act">Request an enforcement action</h2>
       <form onSubmit={submit} className="stack">
-        <label htmlFor={id('measure')}>
-          Measure
-          <select id={id('measure')} value={measure} onChange={(e) => setMeasure(e.target.value)}>
-            {MEASURES.map((m) => (
-              <option key={m}>{m}</option>
-            ))}
-          </select>
-        </label>
+        <label htmlFor={id('measure')}>Measure</label>
+        <select id={id('measure')} value={measure} onChange={(e) => setMeasure(e.target.value)}>
+          {MEASURES.map((m) => (
+            <option key={m}>{m}</option>
+          ))}
+        </select>
         <label>
           Subject (seller or employee id)
           <input
