@@ -21,7 +21,7 @@ const DEMO_PEOPLE = [
 
 /** What the demo's org profile grants (the simulated org has no investigators of its own). */
 const DEMO_GRANTS = [
-  { role: 'investigator', scopes: ['findings', 'approvals', 'ledger', 'guard'] },
+  { role: 'investigator', scopes: ['findings', 'approvals', 'ledger', 'guard', 'cases'] },
   { role: 'moderator', scopes: ['guard', 'approvals'] },
 ];
 
