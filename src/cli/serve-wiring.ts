@@ -45,6 +45,7 @@ export async function serverDeps(
     reader: new ReadSide(reader.store, reader.ledger, w.now),
     findings: findingsPort(w, flags.org),
     cases: caseDeps(w),
+    attribution: w,
     access,
     ...(jwt ? { jwt } : {}),
     now: w.now,

@@ -17,6 +17,7 @@ import { ServerError } from './errors.js';
 import { FailureLimiter } from './failures.js';
 import { installErrorHandlers } from './http-errors.js';
 import { registerActionRoutes } from './routes/actions.js';
+import { registerAttributionRoutes } from './routes/attribution.js';
 import { registerCaseRoutes } from './routes/cases.js';
 import { registerFindingsRoutes } from './routes/findings.js';
 import { registerGuardRoutes } from './routes/guard.js';
@@ -83,6 +84,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
       registerTriageRoutes(v1, ctx);
       registerCaseRoutes(v1, ctx);
       registerActionRoutes(v1, ctx);
+      registerAttributionRoutes(v1, ctx);
       done();
     },
     { prefix: '/v1' },

@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
+import type { TraceDeps } from '../attribute/index.js';
 import type { CaseDeps } from '../cases/index.js';
 import type { Alert, Severity } from '../domain/index.js';
 import type { Ring, SellerBenefit } from '../detect/index.js';
@@ -56,6 +57,8 @@ export interface ServerDeps {
   readonly findings: FindingsPort;
   /** The cases context over the writing connection: triage, cases, measures (as the CLI's). */
   readonly cases: CaseDeps;
+  /** Leak attribution over the writing connection (the vault's and the relay's keys). */
+  readonly attribution: TraceDeps;
   readonly access: ApiAccess;
   /** When set, JWTs from this issuer are accepted beside API tokens. */
   readonly jwt?: JwtConfig;

@@ -70,6 +70,13 @@ const ROUTES: readonly Route[] = [
     body: { measure: 'seller.suspend', subject: 's1', reason: 'r', rule: 'tos' },
   },
   { method: 'GET', url: '/v1/appeals', scope: 'cases' },
+  {
+    method: 'POST',
+    url: '/v1/attribution/emails',
+    scope: 'attribution',
+    body: 'nobody@example.org\n',
+    type: 'text/plain',
+  },
 ];
 
 const CALLERS = ['inv1', 'feed1', 'm1', 'a1', 'aud1', 'none1'] as const;
@@ -275,6 +282,7 @@ describe('the HTTP API authorisation', () => {
       });
       expect(viaJwt.json<{ scopes: string[] }>().scopes).toEqual([
         'approvals',
+        'attribution',
         'cases',
         'findings',
         'ledger',

@@ -19,7 +19,7 @@ export const ISSUER = 'https://idp.marketplace.test';
 
 /** The org profile's api grants the tests run under: roles as the test directory spells them. */
 export const GRANTS = [
-  { role: 'investigator', scopes: ['findings', 'approvals', 'ledger', 'cases'] },
+  { role: 'investigator', scopes: ['findings', 'approvals', 'ledger', 'cases', 'attribution'] },
   { role: 'feeder', scopes: ['ingest'] },
   { role: 'moderator', scopes: ['guard', 'approvals'] },
   { role: 'agent', scopes: ['guard'] },
