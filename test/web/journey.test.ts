@@ -28,7 +28,7 @@ describe.skipIf(missing !== undefined)('an investigation in the console', () => 
           target: { type: 'seller', id: 's1' },
         }),
       ],
-      ['legal1', 'legal2'],
+      ['legal1', 'legal2', 'a1'],
     );
     browser = await launch();
     const res = await server.app.inject({
@@ -134,5 +134,27 @@ describe.skipIf(missing !== undefined)('an investigation in the console', () => 
     const list = approved.json<{ items: { id: string; decidedBy?: string }[] }>().items;
     expect(list.find((a) => a.id === approvalId)?.decidedBy).toBe('legal2');
     for (const p of [inv, counsel, second]) await p.close();
+  }, 60_000);
+
+  it('traces an uploaded leaked list to the employee who received its relay alias', async () => {
+    const handed = await server.app.inject({
+      method: 'POST',
+      url: '/v1/requests',
+      headers: { authorization: `Bearer ${server.tokens.a1}` },
+      payload: { action: 'reviewer.contact.view', targetId: 'rv1', ticketId: 't1' },
+    });
+    const alias = handed.json<{ data: { alias: string } }>().data.alias;
+    expect(alias, handed.body).toMatch(/^rv-/);
+    const inv = await signedIn('inv1');
+    await inv.getByRole('link', { name: 'Trace a leak' }).click();
+    await inv.getByLabel('Leaked file (CSV or text)').setInputFiles({
+      name: 'leak.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`name,email\nR One,${alias}\n`),
+    });
+    await inv.getByRole('button', { name: 'Trace' }).click();
+    await inv.getByRole('status').getByText('leak.csv: 1 addresses; 1 employee(s) named').waitFor();
+    await inv.getByTestId('named').getByRole('link', { name: 'a1' }).waitFor();
+    await inv.close();
   }, 60_000);
 });

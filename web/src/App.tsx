@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, session, type Me } from './api';
 import { AlertQueue } from './AlertQueue';
+import { Attribution } from './Attribution';
 import { CasePage } from './CasePage';
 import { Cases } from './Cases';
 import { Dashboard } from './Dashboard';
@@ -50,6 +51,7 @@ function Shell({ me, signOut }: { me: Me; signOut: () => void }) {
     ['#/cases', 'Cases', can('cases')],
     ['#/inbox', 'Approvals inbox', can('approvals')],
     ['#/ledger', 'Ledger', can('ledger')],
+    ['#/trace', 'Trace a leak', can('attribution')],
   ];
   return (
     <>
@@ -83,6 +85,7 @@ function page(route: string, me: Me, can: (s: string) => boolean) {
   if (opened?.[1]) return <CasePage id={decodeURIComponent(opened[1])} me={me} />;
   if (route === '/alerts') return <AlertQueue canTriage={can('cases')} />;
   if (route === '/cases') return <Cases />;
+  if (route === '/trace') return <Attribution />;
   if (route === '/ledger' || route.startsWith('/ledger?')) return <LedgerView />;
   if (route === '/inbox') return <Inbox me={me} />;
   if (route === '/rings') return <Rings />;
