@@ -125,6 +125,14 @@ describe.skipIf(missing !== undefined)('an investigation in the console', () => 
       .getByText(/does not lead to the root/)
       .waitFor();
 
+    // the case is listed, with the appeals (none yet)
+    await inv.getByRole('link', { name: 'Cases' }).click();
+    await inv
+      .getByRole('link', { name: /\(high\)|\(critical\)|\(medium\)|\(low\)/ })
+      .first()
+      .waitFor();
+    await inv.getByText('No appeal was filed.').waitFor();
+
     // the API agrees: the measure was carried out by legal1, approved by legal2
     const approved = await server.app.inject({
       method: 'GET',

@@ -3,8 +3,70 @@ import { all, api, ApiError, type Case } from './api';
 import { Show } from './Dashboard';
 import { useLoad } from './useLoad';
 
-/** Every case, newest first, and a form to open one. */
+interface Appeal {
+  id: string;
+  caseId: string;
+  appellant: string;
+  grounds: string;
+  filedAt: string;
+  outcome?: string;
+  decidedBy?: string;
+}
+
+/** Every case, newest first, a form to open one, and the appeals against measures. */
 export function Cases() {
+  return (
+    <>
+      <CaseList />
+      <Appeals />
+    </>
+  );
+}
+
+function Appeals() {
+  const [appeals] = useLoad(() => all<Appeal>('/appeals'), 'appeals');
+  return (
+    <section aria-labelledby="appeals">
+      <h2 id="appeals">Appeals</h2>
+      <Show it={appeals}>
+        {(list) =>
+          list.length === 0 ? (
+            <p>No appeal was filed.</p>
+          ) : (
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Appeal</th>
+                  <th scope="col">Case</th>
+                  <th scope="col">Appellant</th>
+                  <th scope="col">Grounds</th>
+                  <th scope="col">Filed</th>
+                  <th scope="col">Outcome</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((a) => (
+                  <tr key={a.id}>
+                    <td>{a.id}</td>
+                    <td>
+                      <a href={`#/case/${encodeURIComponent(a.caseId)}`}>{a.caseId}</a>
+                    </td>
+                    <td>{a.appellant}</td>
+                    <td>{a.grounds}</td>
+                    <td>{a.filedAt}</td>
+                    <td>{a.outcome ? `${a.outcome} by ${a.decidedBy ?? ''}` : 'pending'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Show>
+    </section>
+  );
+}
+
+function CaseList() {
   const [cases] = useLoad(() => all<Case>('/cases'), 'cases');
   const [title, setTitle] = useState('');
   const [message, setMessage] = useState('');
