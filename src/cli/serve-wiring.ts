@@ -16,6 +16,7 @@ import { openGuard, type Wired } from './wiring.js';
 import { alertsAtLeast, currentFindings, runDetection, type Detection } from './commands/detect.js';
 import { explanation } from './commands/explain.js';
 import { suppressions } from '../cases/index.js';
+import { caseDeps } from './commands/case-deps.js';
 
 /**
  * The server's dependencies over a wired database: the same guard, importer and detection as
@@ -43,6 +44,8 @@ export async function serverDeps(
     personalData,
     reader: new ReadSide(reader.store, reader.ledger, w.now),
     findings: findingsPort(w, flags.org),
+    cases: caseDeps(w),
+    attribution: w,
     access,
     ...(jwt ? { jwt } : {}),
     now: w.now,

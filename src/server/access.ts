@@ -5,7 +5,15 @@ import { ServerError } from './errors.js';
  * What a route needs. Guarded operations still go to the guard, which decides each request
  * by the Cedar policies: the `guard` scope only lets the caller ask.
  */
-export const SCOPES = ['ingest', 'findings', 'approvals', 'ledger', 'guard'] as const;
+export const SCOPES = [
+  'ingest',
+  'findings',
+  'approvals',
+  'ledger',
+  'guard',
+  'cases',
+  'attribution',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const grant = z.strictObject({

@@ -16,10 +16,14 @@ import { registerConsole } from './console.js';
 import { ServerError } from './errors.js';
 import { FailureLimiter } from './failures.js';
 import { installErrorHandlers } from './http-errors.js';
+import { registerActionRoutes } from './routes/actions.js';
+import { registerAttributionRoutes } from './routes/attribution.js';
+import { registerCaseRoutes } from './routes/cases.js';
 import { registerFindingsRoutes } from './routes/findings.js';
 import { registerGuardRoutes } from './routes/guard.js';
 import { registerIngestRoutes } from './routes/ingest.js';
 import { registerLedgerRoutes } from './routes/ledger.js';
+import { registerTriageRoutes } from './routes/triage.js';
 import type { RouteContext } from './route-context.js';
 import { Serial } from './serial.js';
 
@@ -77,6 +81,10 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
       registerGuardRoutes(v1, ctx);
       registerFindingsRoutes(v1, ctx);
       registerLedgerRoutes(v1, ctx);
+      registerTriageRoutes(v1, ctx);
+      registerCaseRoutes(v1, ctx);
+      registerActionRoutes(v1, ctx);
+      registerAttributionRoutes(v1, ctx);
       done();
     },
     { prefix: '/v1' },
@@ -161,7 +169,7 @@ async function registerDocs(app: FastifyInstance): Promise<void> {
         title: 'Warden API',
         version: '1',
         description:
-          'The guarded operations, ingest, findings and the ledger of Warden (docs/api.md).',
+          'The guarded operations, ingest, findings, cases and the ledger of Warden (docs/api.md).',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],

@@ -1,4 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
+import type { TraceDeps } from '../attribute/index.js';
+import type { CaseDeps } from '../cases/index.js';
 import type { Alert, Severity } from '../domain/index.js';
 import type { Ring, SellerBenefit } from '../detect/index.js';
 import type { Guard } from '../guard/index.js';
@@ -53,6 +55,10 @@ export interface ServerDeps {
   /** The read-only connection: authentication, approvals, the ledger's checkpoints and proofs. */
   readonly reader: ReadSide;
   readonly findings: FindingsPort;
+  /** The cases context over the writing connection: triage, cases, measures (as the CLI's). */
+  readonly cases: CaseDeps;
+  /** Leak attribution over the writing connection (the vault's and the relay's keys). */
+  readonly attribution: TraceDeps;
   readonly access: ApiAccess;
   /** When set, JWTs from this issuer are accepted beside API tokens. */
   readonly jwt?: JwtConfig;

@@ -78,9 +78,16 @@ export function toHttp(error: unknown, requestId: string): { status: number; bod
   return shaped(500, 'INTERNAL', `an unexpected failure; quote request id ${requestId}`);
 }
 
+/** Other contexts' codes for a record that does not exist. */
+const NOT_FOUND_CODES: ReadonlySet<string> = new Set([
+  'UNKNOWN_APPROVAL',
+  'CASE_NOT_FOUND',
+  'ALERT_NOT_FOUND',
+]);
+
 function statusOf(error: WardenError): number {
   if (error.code === 'UNAUTHENTICATED') return 401;
-  if (error.code === 'UNKNOWN_APPROVAL') return 404;
+  if (NOT_FOUND_CODES.has(error.code)) return 404;
   switch (error.category) {
     case 'input':
       return 400;

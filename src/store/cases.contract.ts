@@ -192,6 +192,37 @@ export function casesContract(name: string, open: () => Promise<Store>): void {
       await store.close();
     });
 
+    it('lists every appeal, newest filed first', async () => {
+      const store = await open();
+      expect(await store.cases.appeals()).toEqual([]);
+      const tx = await store.begin();
+      const appeal = {
+        caseId: 'c-1',
+        measureEvent: 'me',
+        appellant: 's-1',
+        grounds: 'g',
+        filedBy: 'e-9',
+        eventId: 'x',
+      };
+      await tx.putAppeal({ ...appeal, id: 'ap-old', filedAt: '2026-03-01T00:00:00Z' });
+      await tx.putAppeal({ ...appeal, id: 'ap-new', filedAt: '2026-03-05T00:00:00Z' });
+      await tx.putAppeal({
+        ...appeal,
+        id: 'ap-old',
+        filedAt: '2026-03-01T00:00:00Z',
+        outcome: 'overturned',
+        decidedBy: 'e-8',
+        decidedAt: '2026-03-06T00:00:00Z',
+        decision: 'd',
+      });
+      await tx.commit();
+      const all = await store.cases.appeals();
+      expect(all.map((a) => a.id)).toEqual(['ap-new', 'ap-old']);
+      expect(all[1]).toMatchObject({ outcome: 'overturned', decidedBy: 'e-8' });
+      expect(all[0]?.outcome).toBeUndefined();
+      await store.close();
+    });
+
     it('finds the events of actors and on targets, each once, in leaf order', async () => {
       const store = await open();
       const events = [

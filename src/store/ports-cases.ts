@@ -92,6 +92,8 @@ export interface CaseRepository {
   /** Outbox commands not yet delivered, oldest first; or all of them. */
   outbox(which: 'pending' | 'all'): Promise<OutboxCommand[]>;
   appeal(id: string): Promise<Appeal | undefined>;
+  /** Every appeal, newest filed first. */
+  appeals(): Promise<Appeal[]>;
   /** Erasures waiting for a legal hold's release, oldest first. */
   erasureRequests(): Promise<ErasureRequest[]>;
   /** Stored events whose actor is one of `actors` or whose target id is one of `targets`, in leaf order. */

@@ -107,6 +107,13 @@ export class PgCases implements CaseRepository {
     return row && appealOf(row);
   }
 
+  async appeals(): Promise<Appeal[]> {
+    const rows = await this.c.rows<AppealRow>(
+      'SELECT * FROM appeals ORDER BY filed_at DESC, id DESC',
+    );
+    return rows.map(appealOf);
+  }
+
   erasureRequests(): Promise<ErasureRequest[]> {
     return this.c.rows<ErasureRequest>(
       `SELECT subject, requested_by AS "requestedBy", requested_at AS "requestedAt",

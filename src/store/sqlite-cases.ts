@@ -147,26 +147,15 @@ export class SqliteCases implements CaseRepository {
 
   appeal(id: string): Promise<Appeal | undefined> {
     const r = this.db.prepare('SELECT * FROM appeals WHERE id = ?').get(id) as
-      Record<string, string | null> | undefined;
-    if (!r) return Promise.resolve(undefined);
-    const opt = (k: string, v: string | null | undefined): Record<string, string> =>
-      v === null || v === undefined ? {} : { [k]: v };
-    return Promise.resolve({
-      id: r['id'] ?? '',
-      caseId: r['case_id'] ?? '',
-      measureEvent: r['measure_event'] ?? '',
-      appellant: r['appellant'] ?? '',
-      grounds: r['grounds'] ?? '',
-      filedBy: r['filed_by'] ?? '',
-      filedAt: r['filed_at'] ?? '',
-      ...(r['outcome'] === null || r['outcome'] === undefined
-        ? {}
-        : { outcome: r['outcome'] as 'upheld' | 'overturned' }),
-      ...opt('decidedBy', r['decided_by']),
-      ...opt('decidedAt', r['decided_at']),
-      ...opt('decision', r['decision']),
-      eventId: r['event_id'] ?? '',
-    });
+      AppealRecord | undefined;
+    return Promise.resolve(r && appealOfRow(r));
+  }
+
+  appeals(): Promise<Appeal[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM appeals ORDER BY filed_at DESC, id DESC')
+      .all() as AppealRecord[];
+    return Promise.resolve(rows.map(appealOfRow));
   }
 
   erasureRequests(): Promise<ErasureRequest[]> {
@@ -438,5 +427,28 @@ function triageOf(r: TriageRow): AlertTriage {
     ...(r.until === null ? {} : { until: r.until }),
     ...(r.case_id === null ? {} : { caseId: r.case_id }),
     eventId: r.event_id,
+  };
+}
+
+type AppealRecord = Record<string, string | null>;
+
+function appealOfRow(r: AppealRecord): Appeal {
+  const opt = (k: string, v: string | null | undefined): Record<string, string> =>
+    v === null || v === undefined ? {} : { [k]: v };
+  return {
+    id: r['id'] ?? '',
+    caseId: r['case_id'] ?? '',
+    measureEvent: r['measure_event'] ?? '',
+    appellant: r['appellant'] ?? '',
+    grounds: r['grounds'] ?? '',
+    filedBy: r['filed_by'] ?? '',
+    filedAt: r['filed_at'] ?? '',
+    ...(r['outcome'] === null || r['outcome'] === undefined
+      ? {}
+      : { outcome: r['outcome'] as 'upheld' | 'overturned' }),
+    ...opt('decidedBy', r['decided_by']),
+    ...opt('decidedAt', r['decided_at']),
+    ...opt('decision', r['decision']),
+    eventId: r['event_id'] ?? '',
   };
 }

@@ -41,6 +41,42 @@ const ROUTES: readonly Route[] = [
   { method: 'GET', url: '/v1/ledger/checkpoints', scope: 'ledger' },
   { method: 'GET', url: '/v1/ledger/inclusion?index=0', scope: 'ledger' },
   { method: 'GET', url: '/v1/ledger/consistency?from=1&to=2', scope: 'ledger' },
+  { method: 'POST', url: '/v1/alerts/al-none/acknowledge', scope: 'cases' },
+  {
+    method: 'POST',
+    url: '/v1/alerts/al-none/dismiss',
+    scope: 'cases',
+    body: { reason: 'r', until: '2099-01-01T00:00:00Z' },
+  },
+  { method: 'POST', url: '/v1/alerts/al-none/escalate', scope: 'cases', body: {} },
+  { method: 'GET', url: '/v1/cases', scope: 'cases' },
+  // no title: refused by the schema, so nothing is opened
+  { method: 'POST', url: '/v1/cases', scope: 'cases', body: {} },
+  { method: 'GET', url: '/v1/cases/case-none', scope: 'cases' },
+  { method: 'GET', url: '/v1/cases/case-none/timeline', scope: 'cases' },
+  { method: 'POST', url: '/v1/cases/case-none/notes', scope: 'cases', body: { text: 'n' } },
+  {
+    method: 'POST',
+    url: '/v1/cases/case-none/subjects',
+    scope: 'cases',
+    body: { kind: 'seller', ref: 's1' },
+  },
+  { method: 'POST', url: '/v1/cases/case-none/reveal', scope: 'cases', body: { reason: 'r' } },
+  { method: 'POST', url: '/v1/cases/case-none/reveal/approve', scope: 'cases' },
+  {
+    method: 'POST',
+    url: '/v1/cases/case-none/actions',
+    scope: 'cases',
+    body: { measure: 'seller.suspend', subject: 's1', reason: 'r', rule: 'tos' },
+  },
+  { method: 'GET', url: '/v1/appeals', scope: 'cases' },
+  {
+    method: 'POST',
+    url: '/v1/attribution/emails',
+    scope: 'attribution',
+    body: 'nobody@example.org\n',
+    type: 'text/plain',
+  },
 ];
 
 const CALLERS = ['inv1', 'feed1', 'm1', 'a1', 'aud1', 'none1'] as const;
@@ -212,7 +248,10 @@ describe('the HTTP API authorisation', () => {
       }>();
       expect(doc.openapi).toBe('3.1.0');
       for (const r of ROUTES) {
-        const path = r.url.split('?')[0]!.replace('ap-none', '{id}').replace('/a1/', '/{id}/');
+        const path = r.url
+          .split('?')[0]!
+          .replace(/ap-none|case-none|al-none/, '{id}')
+          .replace('/a1/', '/{id}/');
         expect(doc.paths[path]?.[r.method.toLowerCase()], path).toBeDefined();
       }
       expect(JSON.stringify(doc.paths['/v1/requests']?.['post']?.requestBody)).toContain(
@@ -243,6 +282,8 @@ describe('the HTTP API authorisation', () => {
       });
       expect(viaJwt.json<{ scopes: string[] }>().scopes).toEqual([
         'approvals',
+        'attribution',
+        'cases',
         'findings',
         'ledger',
       ]);

@@ -19,11 +19,12 @@ export const ISSUER = 'https://idp.marketplace.test';
 
 /** The org profile's api grants the tests run under: roles as the test directory spells them. */
 export const GRANTS = [
-  { role: 'investigator', scopes: ['findings', 'approvals', 'ledger'] },
+  { role: 'investigator', scopes: ['findings', 'approvals', 'ledger', 'cases', 'attribution'] },
   { role: 'feeder', scopes: ['ingest'] },
   { role: 'moderator', scopes: ['guard', 'approvals'] },
   { role: 'agent', scopes: ['guard'] },
   { role: 'auditor', scopes: ['ledger'] },
+  { team: 'legal', scopes: ['cases', 'guard', 'approvals'] },
 ];
 
 /** The directory: one employee per grant, one with no grant, one who has left. */

@@ -34,7 +34,7 @@ describe('warden demo --serve', () => {
           });
           expect(await me.json()).toMatchObject({
             employeeId: 'demo-investigator',
-            scopes: ['approvals', 'findings', 'guard', 'ledger'],
+            scopes: ['approvals', 'attribution', 'cases', 'findings', 'guard', 'ledger'],
           });
           const inv = { authorization: `Bearer ${tokens[0]}` };
           expect((await fetch(`${address}/v1/risk?limit=1`, { headers: inv })).status).toBe(200);

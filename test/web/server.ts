@@ -16,19 +16,25 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-/** The API fixture's directory and grants, served with the built console on a free port. */
-export async function consoleServer(): Promise<ConsoleServer> {
+/**
+ * The API fixture's directory and grants (and `extra` records, each of `people` with a token),
+ * served with the built console on a free port.
+ */
+export async function consoleServer(
+  extra: readonly string[] = [],
+  people: readonly string[] = [],
+): Promise<ConsoleServer> {
   const web = consoleDir();
   if (web === undefined) throw new Error('dist/web is missing: run npm run build first');
   const dir = tempDir('warden-web-');
   const db = join(dir.path, 'warden.db');
   writeFileSync(join(dir.path, 'warden.org.json'), JSON.stringify({ api: { grants: GRANTS } }));
   const file = join(dir.path, 'directory.ndjson');
-  writeFileSync(file, `${directoryLines().join('\n')}\n`);
+  writeFileSync(file, `${[...directoryLines(), ...extra].join('\n')}\n`);
   const seeded = await runCli(['ingest', file, '--db', db]);
   if (seeded.code !== 0) throw new Error(seeded.err);
   const tokens: Record<string, string> = {};
-  for (const id of ['inv1', 'm1', 'm2', 'none1']) {
+  for (const id of ['inv1', 'm1', 'm2', 'none1', ...people]) {
     const r = await runCli(['token', 'create', id, '--db', db, '--json']);
     tokens[id] = (JSON.parse(r.out) as { token: string }).token;
   }

@@ -2,14 +2,16 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { all, type Alert } from './api';
 import { Show } from './Dashboard';
+import { TriagePanel } from './Triage';
 import { useLoad } from './useLoad';
 
 const ROW = 36;
 
 /** Every alert at or above a severity, newest first, virtualised (only visible rows exist). */
-export function AlertQueue() {
+export function AlertQueue({ canTriage = false }: { canTriage?: boolean }) {
   const [floor, setFloor] = useState('medium');
-  const [alerts] = useLoad(() => all<Alert>(`/alerts?severity=${floor}`), floor);
+  const [alerts, reload] = useLoad(() => all<Alert>(`/alerts?severity=${floor}`), floor);
+  const [picked, setPicked] = useState<Alert | null>(null);
   return (
     <section aria-labelledby="queue">
       <h1 id="queue">Alert queue</h1>
@@ -21,12 +23,15 @@ export function AlertQueue() {
           ))}
         </select>
       </label>
-      <Show it={alerts}>{(a) => <Rows alerts={a} />}</Show>
+      {picked && <TriagePanel key={picked.id} alert={picked} onDone={reload} />}
+      <Show it={alerts}>
+        {(a) => <Rows alerts={a} {...(canTriage ? { onTriage: setPicked } : {})} />}
+      </Show>
     </section>
   );
 }
 
-function Rows({ alerts }: { alerts: Alert[] }) {
+function Rows({ alerts, onTriage }: { alerts: Alert[]; onTriage?: (a: Alert) => void }) {
   const newest = useMemo(() => [...alerts].reverse(), [alerts]);
   const scroller = useRef<HTMLDivElement>(null);
   const v = useVirtualizer({
@@ -38,12 +43,13 @@ function Rows({ alerts }: { alerts: Alert[] }) {
   return (
     <>
       <p data-testid="alert-count">{newest.length} alerts</p>
-      <div className="row head" aria-hidden="true">
+      <div className={`row head${onTriage ? ' triage' : ''}`} aria-hidden="true">
         <span>time</span>
         <span>severity</span>
         <span>employee</span>
         <span>detector</span>
         <span>summary</span>
+        {onTriage && <span>triage</span>}
       </div>
       <div
         ref={scroller}
@@ -60,7 +66,7 @@ function Rows({ alerts }: { alerts: Alert[] }) {
               <div
                 key={a.id}
                 role="listitem"
-                className={`row sev-${a.severity}`}
+                className={`row sev-${a.severity}${onTriage ? ' triage' : ''}`}
                 style={{ position: 'absolute', top: 0, transform: `translateY(${item.start}px)` }}
               >
                 <span>{a.eventTime.slice(0, 16).replace('T', ' ')}</span>
@@ -68,6 +74,11 @@ function Rows({ alerts }: { alerts: Alert[] }) {
                 <a href={`#/employee/${encodeURIComponent(a.employeeId)}`}>{a.employeeId}</a>
                 <span>{a.detector}</span>
                 <span className="summary">{a.summary}</span>
+                {onTriage && (
+                  <button type="button" aria-label={`Triage ${a.id}`} onClick={() => onTriage(a)}>
+                    Triage
+                  </button>
+                )}
               </div>
             );
           })}

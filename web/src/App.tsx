@@ -1,13 +1,17 @@
 import { useEffect, useState } from 'react';
 import { api, session, type Me } from './api';
 import { AlertQueue } from './AlertQueue';
+import { Attribution } from './Attribution';
+import { CasePage } from './CasePage';
+import { Cases } from './Cases';
 import { Dashboard } from './Dashboard';
 import { Employee } from './Employee';
 import { Inbox } from './Inbox';
+import { LedgerView } from './LedgerView';
 import { Rings } from './Rings';
 import { SignIn } from './SignIn';
 
-/** Where the console is: `#/`, `#/alerts`, `#/inbox`, `#/employee/ID`. */
+/** Where the console is: `#/`, `#/alerts`, `#/cases`, `#/case/ID`, `#/inbox`, `#/ledger`, `#/employee/ID`. */
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
   useEffect(() => {
@@ -44,7 +48,10 @@ function Shell({ me, signOut }: { me: Me; signOut: () => void }) {
     ['#/', 'Dashboard', can('findings') || can('ledger')],
     ['#/alerts', 'Alert queue', can('findings')],
     ['#/rings', 'Collusion rings', can('findings')],
+    ['#/cases', 'Cases', can('cases')],
     ['#/inbox', 'Approvals inbox', can('approvals')],
+    ['#/ledger', 'Ledger', can('ledger')],
+    ['#/trace', 'Trace a leak', can('attribution')],
   ];
   return (
     <>
@@ -74,7 +81,12 @@ function Shell({ me, signOut }: { me: Me; signOut: () => void }) {
 function page(route: string, me: Me, can: (s: string) => boolean) {
   const employee = /^\/employee\/(.+)$/.exec(route);
   if (employee?.[1]) return <Employee id={decodeURIComponent(employee[1])} />;
-  if (route === '/alerts') return <AlertQueue />;
+  const opened = /^\/case\/(.+)$/.exec(route);
+  if (opened?.[1]) return <CasePage id={decodeURIComponent(opened[1])} me={me} />;
+  if (route === '/alerts') return <AlertQueue canTriage={can('cases')} />;
+  if (route === '/cases') return <Cases />;
+  if (route === '/trace') return <Attribution />;
+  if (route === '/ledger' || route.startsWith('/ledger?')) return <LedgerView />;
   if (route === '/inbox') return <Inbox me={me} />;
   if (route === '/rings') return <Rings />;
   if (!can('findings') && !can('ledger'))

@@ -34,6 +34,7 @@ export function Inbox({ me }: { me: Me }) {
                   <th scope="col">Asked by</th>
                   <th scope="col">Action</th>
                   <th scope="col">Target</th>
+                  <th scope="col">Asked for</th>
                   <th scope="col">Expires</th>
                   <th scope="col">Decide</th>
                 </tr>
@@ -47,6 +48,7 @@ export function Inbox({ me }: { me: Me }) {
                     <td>
                       {a.targetType} {a.targetId}
                     </td>
+                    <td>{asked(a)}</td>
                     <td>{a.expiresAt}</td>
                     <td>
                       {a.requester === me.employeeId ? (
@@ -81,4 +83,26 @@ export function Inbox({ me }: { me: Me }) {
       </Show>
     </section>
   );
+}
+
+/** What was asked, in a line: the measure and its subject, the reason, the ticket. */
+function asked(a: Approval): string {
+  let r: {
+    reason?: string | null;
+    ticket?: string | null;
+    enforcement?: { measure?: string; subject?: string };
+  } = {};
+  try {
+    r = JSON.parse(a.request ?? '{}') as typeof r;
+  } catch {
+    return '';
+  }
+  const e = r.enforcement;
+  return [
+    e ? `${e.measure ?? ''} on ${e.subject ?? ''}` : '',
+    r.reason ? `“${r.reason}”` : '',
+    r.ticket ? `ticket ${r.ticket}` : '',
+  ]
+    .filter((x) => x !== '')
+    .join('; ');
 }

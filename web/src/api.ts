@@ -98,4 +98,53 @@ export interface Approval {
   createdAt: string;
   expiresAt: string;
   status: string;
+  /** Canonical JSON of what was asked (reason, ticket, measure, …). */
+  request?: string;
+}
+
+export interface Case {
+  id: string;
+  title: string;
+  status: 'open' | 'closed';
+  assignee?: string;
+  openedBy: string;
+  openedAt: string;
+  revealRequestedBy?: string;
+  revealedBy?: string;
+  revealedAt?: string;
+  heldAt?: string;
+}
+export interface CaseView {
+  case: Case;
+  revealed: boolean;
+  subjects: { kind: string; ref: string }[];
+  alerts: Alert[];
+  notes: { author: string; text: string; at: string; eventId: string }[];
+  lookEvent: string;
+}
+export interface LedgerEvent {
+  id: string;
+  time: string;
+  actor: string;
+  action: string;
+  target: { type: string; id: string };
+  outcome?: string;
+}
+export interface Timeline {
+  checkpoint: string;
+  treeSize: number;
+  rootHash: string;
+  entries: { leaf: number; event: LedgerEvent; leafHash: string; proof: string[] }[];
+}
+export interface GuardResult {
+  outcome: 'allow' | 'deny' | 'pending';
+  eventId: string;
+  approvalId?: string;
+}
+export interface Inclusion {
+  index: number;
+  treeSize: number;
+  leafHash: string;
+  rootHash: string;
+  proof: string[];
 }

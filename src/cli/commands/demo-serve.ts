@@ -21,7 +21,10 @@ const DEMO_PEOPLE = [
 
 /** What the demo's org profile grants (the simulated org has no investigators of its own). */
 const DEMO_GRANTS = [
-  { role: 'investigator', scopes: ['findings', 'approvals', 'ledger', 'guard'] },
+  {
+    role: 'investigator',
+    scopes: ['findings', 'approvals', 'ledger', 'guard', 'cases', 'attribution'],
+  },
   { role: 'moderator', scopes: ['guard', 'approvals'] },
 ];
 

@@ -6,6 +6,7 @@ import type { RouteContext } from '../route-context.js';
 import { ServerError } from '../errors.js';
 import { page, pageQuery } from '../pages.js';
 import { ringView } from '../ring-view.js';
+import { alertShape, pageOf, riskShape } from '../schemas.js';
 
 const alertsQuery = pageQuery.extend({
   severity: z.enum(SEVERITIES).default('low').describe('this severity and above'),
@@ -24,10 +25,22 @@ export function registerFindingsRoutes(app: FastifyInstance, ctx: RouteContext):
     config: { scope: 'findings' as const },
     schema: { summary, tags: ['findings'], querystring: pageQuery },
   });
-  r.get('/risk', opts('employees with a risk score, highest first'), async (request) => {
-    const f = await ctx.writes.run(() => port.findings());
-    return page(f.findings.risk, request.query, String(f.ledgerSize));
-  });
+  r.get(
+    '/risk',
+    {
+      config: { scope: 'findings' },
+      schema: {
+        summary: 'employees with a risk score, highest first',
+        tags: ['findings'],
+        querystring: pageQuery,
+        response: { 200: pageOf(riskShape) },
+      },
+    },
+    async (request) => {
+      const f = await ctx.writes.run(() => port.findings());
+      return page(f.findings.risk, request.query, String(f.ledgerSize));
+    },
+  );
   r.get(
     '/alerts',
     {
@@ -36,6 +49,7 @@ export function registerFindingsRoutes(app: FastifyInstance, ctx: RouteContext):
         summary: 'alerts in event-time order',
         tags: ['findings'],
         querystring: alertsQuery,
+        response: { 200: pageOf(alertShape) },
       },
     },
     async (request) => {

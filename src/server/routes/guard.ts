@@ -11,6 +11,7 @@ import {
 import type { RouteContext } from '../route-context.js';
 import type { Caller } from '../caller.js';
 import { page, pageQuery } from '../pages.js';
+import { approvalShape, guardResultShape, meShape, pageOf } from '../schemas.js';
 
 // a policy change is made from the terminal (warden policy activate), as in the CLI; case
 // steps are the cases context's (decided by Guard.decideStep), not requests
@@ -45,7 +46,12 @@ export function registerGuardRoutes(app: FastifyInstance, ctx: RouteContext): vo
     '/requests',
     {
       config: { scope: 'guard' },
-      schema: { summary: 'ask the guard for an operation', tags: ['guard'], body: requestBody },
+      schema: {
+        summary: 'ask the guard for an operation',
+        tags: ['guard'],
+        body: requestBody,
+        response: { 200: guardResultShape, 202: guardResultShape },
+      },
     },
     async (request, reply) => {
       const who = request.caller as Caller;
@@ -76,6 +82,7 @@ export function registerGuardRoutes(app: FastifyInstance, ctx: RouteContext): vo
           summary: `${verdict} a pending request as the second person`,
           tags: ['guard'],
           params: approvalParams,
+          response: { 200: guardResultShape },
         },
       },
       async (request, reply) => {
@@ -97,6 +104,7 @@ export function registerGuardRoutes(app: FastifyInstance, ctx: RouteContext): vo
       schema: {
         summary: 'who the credential proves, and the scopes the directory gives',
         tags: ['guard'],
+        response: { 200: meShape },
       },
     },
     (request) => {
@@ -112,6 +120,7 @@ export function registerGuardRoutes(app: FastifyInstance, ctx: RouteContext): vo
         summary: 'approval requests by status',
         tags: ['guard'],
         querystring: approvalsQuery,
+        response: { 200: pageOf(approvalShape) },
       },
     },
     async (request) => {
@@ -123,7 +132,8 @@ export function registerGuardRoutes(app: FastifyInstance, ctx: RouteContext): vo
   );
 }
 
-function answer(result: GuardResult, reply: FastifyReply): GuardResult {
+/** 200 allowed, 202 pending, 403 `DENIED` naming the recorded event. */
+export function answer(result: GuardResult, reply: FastifyReply): GuardResult {
   if (result.outcome === 'deny') {
     const by = result.decision.policies.join(', ') || 'no policy permits it';
     throw new GuardError('DENIED', `denied by ${by} (recorded as event ${result.eventId})`);
