@@ -141,6 +141,20 @@ export function isPersonalField(field: string): boolean {
   );
 }
 
+/**
+ * Which self-opened behaviour an access is, so its norm is learned apart: `self-opened-data`
+ * when it takes data out (a metrics export) or reaches a reviewer's personal data under a
+ * ticket that does not name the review (a ticket about the seller, not the dispute);
+ * `self-opened` otherwise. An intake desk opens tickets for every caller and views their
+ * accounts — its job — but its peers do not export or look up reviewers under their own
+ * account tickets, so that stays evidence where it is rare (docs/detection.md).
+ */
+export function selfOpenedBehaviour(e: AccessEvent, j: Judgement): Behaviour {
+  if (e.action === 'seller.metrics.export') return 'self-opened-data';
+  if (e.action !== 'reviewer.contact.view') return 'self-opened';
+  return j.ticket?.reviewId === undefined ? 'self-opened-data' : 'self-opened';
+}
+
 /** Where the detectors' alert hits go (the engine). */
 export interface HitSink {
   record(hit: Hit): void;
@@ -552,7 +566,7 @@ export class Detectors implements AlertListener {
     who: EmployeeView | undefined,
     out: Hit[],
   ): boolean {
-    const { factor, standing } = this.weigh(who, 'self-opened', t, e.actor);
+    const { factor, standing } = this.weigh(who, selfOpenedBehaviour(e, j), t, e.actor);
     if (standing === 'common') return false;
     out.push(
       this.hit('self-serving-ticket', e, t, WEIGHTS.selfServing * factor, sellers, standing),

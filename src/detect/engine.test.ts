@@ -129,6 +129,49 @@ describe('DetectionEngine', () => {
       );
     });
 
+    it('still holds exports and look-ups of reviewers under own seller tickets against such a desk, not a look-up under a ticket naming the review', () => {
+      const s = new Stream();
+      const desk = ['c-1', 'c-2', 'c-3', 'c-4'];
+      for (const id of desk) s.employee(id, { team: 'phone-desk-2', role: 'intake-agent' });
+      s.seller('s-1').seller('s-2');
+      s.review('r-1', 's-1', 'u-1', 1).review('r-2', 's-2', 'u-2', 1);
+      let n = 0;
+      for (let d = -3; d <= 0; d++)
+        for (const id of desk) {
+          const t = `t-${++n}`;
+          s.ticket(t, 's-1', id, { openedBy: id, openedAt: at(d, 1) });
+          s.event(id, 'seller.account.view', 'seller', 's-1', at(d, 2), { ticket: t });
+          s.event(id, 'seller.metrics.view', 'seller', 's-1', at(d, 3), { ticket: t });
+        }
+      // c-2 logs a caller's dispute of r-1 and looks its author up: the desk's job.
+      s.ticket('t-dispute', 's-1', 'c-2', { openedBy: 'c-2', openedAt: at(1, 1), reviewId: 'r-1' });
+      s.event('c-2', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 2), { ticket: 't-dispute' });
+      s.event('c-2', 'reviewer.contact.view', 'reviewer', 'u-1', at(2, 2), { ticket: 't-dispute' });
+      // c-1 opens account tickets of its own and uses them to export metrics and reach reviewers.
+      s.ticket('t-a', 's-1', 'c-1', { openedBy: 'c-1', openedAt: at(1, 1) });
+      s.ticket('t-b', 's-2', 'c-1', { openedBy: 'c-1', openedAt: at(1, 1) });
+      s.event('c-1', 'seller.metrics.export', 'seller', 's-1', at(1, 2), { ticket: 't-a' });
+      s.event('c-1', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 3), { ticket: 't-a' });
+      s.event('c-1', 'reviewer.contact.view', 'reviewer', 'u-2', at(1, 4), { ticket: 't-b' });
+      const f = detect(s);
+      expect(alertsOf(f, 'c-1', 'self-serving-ticket').map((a) => a.severity)).toContain('high');
+      expect(alertsOf(f, 'c-2')).toEqual([]);
+      expect(alertsOf(f, 'c-3')).toEqual([]);
+    });
+
+    it('does not hold a report’s closed ticket against their manager (quality review), but does a peer’s', () => {
+      const s = new Stream();
+      s.employee('lead', { role: 'team-lead' }).employee('peer', { role: 'team-lead' });
+      s.employee('e-1', { manager: 'lead' });
+      s.seller('s-1').history(['lead', 'peer', 'e-1']);
+      s.ticket('t-1', 's-1', 'e-1', { closedAt: at(-1) });
+      s.event('lead', 'seller.account.view', 'seller', 's-1', at(5), { ticket: 't-1' });
+      s.event('peer', 'seller.account.view', 'seller', 's-1', at(5), { ticket: 't-1' });
+      const f = detect(s);
+      expect(f.risk.map((r) => r.employeeId)).toEqual(['peer']);
+      expect(f.risk[0]?.reasons.map((r) => r.indicator)).toEqual(['purpose-mismatch']);
+    });
+
     it('accepts a closed ticket within three days, and flags it (weakly) later', () => {
       const s = team();
       s.ticket('t-1', 's-1', 'e-1', { closedAt: at(0) });
