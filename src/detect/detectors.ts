@@ -38,8 +38,14 @@ export const WEIGHTS = {
   repeatedRemoval: 3,
 } as const;
 
-/** Distinct days within 14 on which one seller's detractors were looked up: medium, high. */
+/**
+ * Distinct days within `HARVEST_SPAN` on which one seller's detractors were looked up: medium,
+ * high. Four weeks, not two: a harvest under real dispute tickets can come back once a week
+ * (an honest dispute desk, measured on the simulated worlds, never came back to one seller's
+ * detractors on a second day within four weeks; docs/detection.md).
+ */
 const HARVEST_DAYS = { medium: 3, high: 5 } as const;
+const HARVEST_SPAN = 28;
 /**
  * Rows from which a leaver's personal-field export is bulk (a table, not a hand-over's contact
  * sheet of one book: tens to hundreds of rows). A judgement call.
@@ -63,7 +69,7 @@ const HARVEST_RULE: DayAfterDayRule = {
   weight: WEIGHTS.repeatedLookup,
   detector: 'reviewer-harvest',
   summary: (seller, days, acts) =>
-    `contact look-ups of reviewers who gave ${seller} 1–2 stars on ${days} different days within 14 (${acts} look-ups), tickets or not`,
+    `contact look-ups of reviewers who gave ${seller} 1–2 stars on ${days} different days within ${HARVEST_SPAN} (${acts} look-ups), tickets or not`,
 };
 
 const REMOVAL_RULE: DayAfterDayRule = {
@@ -172,7 +178,7 @@ export class Detectors implements AlertListener {
   private readonly benefit = new Map<string, Map<string, Mark>>();
   private readonly benefitSeen = new Set<string>();
   readonly sellers = new SellerLedger();
-  private readonly detractors = new DetractorDays();
+  private readonly detractors = new DetractorDays(HARVEST_SPAN);
   private readonly removals = new DetractorDays();
   /** Group × behaviour → hits seen while that norm was cold, to be weighed once it is known. */
   private readonly pending = new Map<string, Hit[]>();
@@ -375,7 +381,7 @@ export class Detectors implements AlertListener {
   }
 
   /**
-   * One seller's detractors looked up on `HARVEST_DAYS` distinct days within 14, tickets or
+   * One seller's detractors looked up on `HARVEST_DAYS` distinct days within 28, tickets or
    * not: a harvest spread over weeks under real tickets (docs/detection.md).
    */
   private detractorDays(e: AccessEvent, t: number, seller: string, out: Hit[]): void {

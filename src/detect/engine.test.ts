@@ -231,6 +231,27 @@ describe('DetectionEngine', () => {
     });
   });
 
+  describe('when one seller’s detractors are looked up week after week under real tickets', () => {
+    it('raises reviewer-harvest on the third distinct day within 28, though never three within 14', () => {
+      const s = team();
+      for (let i = 1; i <= 3; i++) {
+        s.review(`r-${i}`, 's-1', `u-${i}`, 1);
+        s.ticket(`d-${i}`, 's-1', 'e-1', { reviewId: `r-${i}` });
+      }
+      const days = [1, 9, 17];
+      const ids = days.map((d, i) =>
+        s.event('e-1', 'reviewer.contact.view', 'reviewer', `u-${i + 1}`, at(d, 3), {
+          ticket: `d-${i + 1}`,
+        }),
+      );
+      const [alert, ...more] = alertsOf(detect(s), 'e-1', 'reviewer-harvest');
+      expect(more).toEqual([]);
+      expect(alert?.severity).toBe('medium');
+      expect(alert?.events).toEqual(ids);
+      expect(alert?.eventTime).toBe(at(17, 3));
+    });
+  });
+
   describe('when reviews are removed', () => {
     it('flags unreported removals of negative reviews, not reported ones or positive ones', () => {
       const s = team();
