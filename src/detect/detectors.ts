@@ -61,6 +61,8 @@ interface DayAfterDayRule {
   readonly weight: number;
   readonly detector: string;
   readonly summary: (seller: string, days: number, acts: number) => string;
+  /** From this many distinct days the behaviour also counts as a benefit to the seller (rings). */
+  readonly benefitDays?: number;
 }
 
 const HARVEST_RULE: DayAfterDayRule = {
@@ -68,6 +70,10 @@ const HARVEST_RULE: DayAfterDayRule = {
   indicator: 'repeated-detractor-lookup',
   weight: WEIGHTS.repeatedLookup,
   detector: 'reviewer-harvest',
+  // Coming back for one seller's critics on a second day (no honest employee did on world A
+  // seed 1 or world B seed 4; three did on world B seed 3) ties the looker to others serving
+  // that seller: a ring's harvester works under real dispute tickets.
+  benefitDays: 2,
   summary: (seller, days, acts) =>
     `contact look-ups of reviewers who gave ${seller} 1–2 stars on ${days} different days within ${HARVEST_SPAN} (${acts} look-ups), tickets or not`,
 };
@@ -159,6 +165,17 @@ export function selfOpenedBehaviour(e: AccessEvent, j: Judgement): Behaviour {
   if (e.action === 'seller.metrics.export') return 'self-opened-data';
   if (e.action !== 'reviewer.contact.view') return 'self-opened';
   return j.ticket?.reviewId === undefined ? 'self-opened-data' : 'self-opened';
+}
+
+/**
+ * Whether a removal of a 1–2★ review has a purpose: an assignment, or a ticket that names
+ * that review. A ticket about the seller alone (an audit, an account issue) fits the seller,
+ * but says nothing about removing its negative reviews: honest audits remove bought (positive)
+ * reviews, a removal for hire hides among them (docs/detection.md).
+ */
+export function removalJustified(j: Judgement, reviewId: string): boolean {
+  if (!j.justified) return false;
+  return j.ticket === undefined || j.ticket.reviewId === reviewId;
 }
 
 /** Where the detectors' alert hits go (the engine). */
@@ -406,6 +423,7 @@ export class Detectors implements AlertListener {
     out: Hit[],
   ): void {
     const { marks, days: n } = days.add(e.actor, seller, e.id, t);
+    if (rule.benefitDays !== undefined && n >= rule.benefitDays) this.benefitFor(seller, e, t, out);
     if (n < rule.days.medium) return;
     out.push(this.hit(rule.indicator, e, t, rule.weight, [seller]));
     this.book.raise({
@@ -427,7 +445,7 @@ export class Detectors implements AlertListener {
     const j = judge(this.dir, e, t, who, seller ? [seller] : [], [e.target.id]);
     this.problems(e, t, j, seller ? [seller] : [], who, out);
     if (!reported && seller) this.removalDays(e, t, seller, out);
-    if (reported || j.justified) return;
+    if (reported || removalJustified(j, e.target.id)) return;
     const reason = typeof e.attrs?.['reason'] === 'string' ? e.attrs['reason'] : 'other';
     const { factor, standing } = this.weigh(who, 'unreported-removal', t, e.actor);
     if (standing === 'common') return;

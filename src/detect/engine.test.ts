@@ -146,7 +146,7 @@ describe('DetectionEngine', () => {
       // c-2 logs a caller's dispute of r-1 and looks its author up: the desk's job.
       s.ticket('t-dispute', 's-1', 'c-2', { openedBy: 'c-2', openedAt: at(1, 1), reviewId: 'r-1' });
       s.event('c-2', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 2), { ticket: 't-dispute' });
-      s.event('c-2', 'reviewer.contact.view', 'reviewer', 'u-1', at(2, 2), { ticket: 't-dispute' });
+      s.event('c-2', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 5), { ticket: 't-dispute' });
       // c-1 opens account tickets of its own and uses them to export metrics and reach reviewers.
       s.ticket('t-a', 's-1', 'c-1', { openedBy: 'c-1', openedAt: at(1, 1) });
       s.ticket('t-b', 's-2', 'c-1', { openedBy: 'c-1', openedAt: at(1, 1) });
@@ -285,23 +285,52 @@ describe('DetectionEngine', () => {
       expect(riskOf(f, 'm-2')).toBe(0);
     });
 
-    it('flags one seller’s unreported negatives removed on two days even under an audit ticket', () => {
+    it('flags one seller’s unreported negatives removed on two days even under tickets naming each review', () => {
       const s = team();
       s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
-      for (let i = 1; i <= 4; i++) s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
-      s.ticket('audit', 's-1', 'm-1', { openedBy: 'system' });
-      const day1 = s.event('m-1', 'review.delete', 'review', 'neg-1', at(1, 1), {
-        ticket: 'audit',
-      });
-      s.event('m-1', 'review.delete', 'review', 'neg-2', at(1, 2), { ticket: 'audit' });
+      for (let i = 1; i <= 4; i++) {
+        s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+        s.ticket(`k-${i}`, 's-1', 'm-1', { openedBy: 'seller', reviewId: `neg-${i}` });
+      }
+      const day1 = s.event('m-1', 'review.delete', 'review', 'neg-1', at(1, 1), { ticket: 'k-1' });
+      s.event('m-1', 'review.delete', 'review', 'neg-2', at(1, 2), { ticket: 'k-2' });
       expect(alertsOf(detect(s), 'm-1')).toEqual([]);
-      const day2 = s.event('m-1', 'review.delete', 'review', 'neg-3', at(2, 1), {
-        ticket: 'audit',
-      });
+      const day2 = s.event('m-1', 'review.delete', 'review', 'neg-3', at(2, 1), { ticket: 'k-3' });
       const [alert] = alertsOf(detect(s), 'm-1', 'deletion-for-hire');
       expect(alert?.severity).toBe('medium');
       expect(alert?.events).toContain(day1);
       expect(alert?.events).toContain(day2);
+    });
+
+    it('does not take a ticket about the seller (an audit) as a reason to remove its negatives', () => {
+      const s = team();
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
+      for (let i = 1; i <= 2; i++) s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+      s.review('pos-1', 's-1', 'v-1', 5);
+      s.ticket('audit', 's-1', 'm-1', { openedBy: 'system' });
+      s.event('m-1', 'review.delete', 'review', 'pos-1', at(1, 1), { ticket: 'audit' });
+      const ids = [1, 2].map((i) =>
+        s.event('m-1', 'review.delete', 'review', `neg-${i}`, at(1, 1 + i), { ticket: 'audit' }),
+      );
+      const [alert, ...more] = alertsOf(detect(s), 'm-1', 'deletion-for-hire');
+      expect(more).toEqual([]);
+      expect(alert?.severity).toBe('medium');
+      expect(alert?.events).toEqual(ids);
+    });
+
+    it('ties one who comes back for a seller’s critics on a second day, under dispute tickets, to a ring serving that seller', () => {
+      const s = team();
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
+      for (let i = 1; i <= 4; i++) {
+        s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+        s.ticket(`d-${i}`, 's-1', 'e-1', { reviewId: `neg-${i}` });
+      }
+      s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 1), { ticket: 'd-1' });
+      s.event('m-1', 'review.delete', 'review', 'neg-4', at(2, 1));
+      expect(detect(s).alerts.filter((a) => a.detector === 'seller-ring')).toEqual([]);
+      s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-2', at(5, 1), { ticket: 'd-2' });
+      const ring = detect(s).alerts.filter((a) => a.detector === 'seller-ring');
+      expect(ring.map((a) => a.employeeId).sort()).toEqual(['e-1', 'm-1']);
     });
 
     it('names every employee giving one seller such benefits in one ring alert each', () => {
