@@ -96,6 +96,8 @@ type Standing = 'rare' | 'common' | 'cold';
 interface Weighed {
   readonly factor: number;
   readonly standing: Standing;
+  /** No qualified peer of a learned group (≥ 3 members, no declared floor) has ever shown it. */
+  readonly unseen?: boolean;
 }
 const WEAK_REASONS = new Set(['other', 'seller-request']);
 /** Field names that hold a person's data (normalised: lower case, no separators). */
@@ -196,6 +198,8 @@ export class Detectors implements AlertListener {
   private readonly benefitSeen = new Set<string>();
   readonly sellers = new SellerLedger();
   private readonly detractors = new DetractorDays(HARVEST_SPAN);
+  /** `actor|seller` → when the actor last looked up one of the seller's other (3–5★) reviewers. */
+  private readonly praisers = new Map<string, number>();
   private readonly removals = new DetractorDays();
   /** Group × behaviour → hits seen while that norm was cold, to be weighed once it is known. */
   private readonly pending = new Map<string, Hit[]>();
@@ -275,7 +279,8 @@ export class Detectors implements AlertListener {
     }
     const factor = 1 / (1 + norm.rate / PEER_HALF);
     this.release(key, factor);
-    return { factor, standing: factor < 0.5 ? 'common' : 'rare' };
+    const unseen = norm.members >= 3 && norm.rate === 0 && norm.share === 0;
+    return { factor, standing: factor < 0.5 ? 'common' : 'rare', unseen };
   }
 
   /**
@@ -358,6 +363,8 @@ export class Detectors implements AlertListener {
         reviews.filter((r) => r.rating <= 2 && r.sellerId !== undefined).map((r) => r.sellerId!),
       ),
     ];
+    for (const seller of sellers)
+      if (!negative.includes(seller)) this.praisers.set(`${e.actor}|${seller}`, t);
     for (const seller of negative) this.detractorDays(e, t, seller, out);
     if (j.justified && !selfServed) return;
     if (negative.length === 0) {
@@ -423,7 +430,8 @@ export class Detectors implements AlertListener {
     out: Hit[],
   ): void {
     const { marks, days: n } = days.add(e.actor, seller, e.id, t);
-    if (rule.benefitDays !== undefined && n >= rule.benefitDays) this.benefitFor(seller, e, t, out);
+    if (rule.benefitDays !== undefined && n >= rule.benefitDays && this.onlyCritics(e, t, seller))
+      this.benefitFor(seller, e, t, out);
     if (n < rule.days.medium) return;
     out.push(this.hit(rule.indicator, e, t, rule.weight, [seller]));
     this.book.raise({
@@ -434,6 +442,16 @@ export class Detectors implements AlertListener {
       marks,
       summary: rule.summary(seller, n, marks.length),
     });
+  }
+
+  /**
+   * Whether the actor, within the harvest span, looked up only the seller's critics: a recall
+   * or a safety notice contacts every reviewer of a product, a harvest for the seller only
+   * those who gave it 1–2 stars.
+   */
+  private onlyCritics(e: AccessEvent, t: number, seller: string): boolean {
+    const last = this.praisers.get(`${e.actor}|${seller}`);
+    return last === undefined || last < t - HARVEST_SPAN * DAY;
   }
 
   /** Removing a review: negative, unreported, unticketed — deletion for hire? */
@@ -447,7 +465,7 @@ export class Detectors implements AlertListener {
     if (!reported && seller) this.removalDays(e, t, seller, out);
     if (reported || removalJustified(j, e.target.id)) return;
     const reason = typeof e.attrs?.['reason'] === 'string' ? e.attrs['reason'] : 'other';
-    const { factor, standing } = this.weigh(who, 'unreported-removal', t, e.actor);
+    const { factor, standing, unseen } = this.weigh(who, 'unreported-removal', t, e.actor);
     if (standing === 'common') return;
     const weight =
       WEIGHTS.negativeDeletion * (WEAK_REASONS.has(reason) ? WEIGHTS.weakReason : 1) * factor;
@@ -462,8 +480,13 @@ export class Detectors implements AlertListener {
         (s) => marks.filter((m) => m.sellerId === s).length,
       ),
     );
+    // The first such removal in a group where no peer has ever made one is medium on its own.
     const severity =
-      marks.length >= 5 || perSeller >= 3 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
+      marks.length >= 5 || perSeller >= 3
+        ? 'high'
+        : marks.length >= 2 || unseen === true
+          ? 'medium'
+          : undefined;
     if (severity && standing === 'rare')
       this.book.raise({
         employeeId: e.actor,

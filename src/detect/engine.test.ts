@@ -302,6 +302,22 @@ describe('DetectionEngine', () => {
       expect(alert?.events).toContain(day2);
     });
 
+    it('raises a first such removal in a group where no peer ever made one, not once a peer has', () => {
+      const s = new Stream();
+      const mods = ['m-1', 'm-2', 'm-3', 'm-4'];
+      for (const id of mods) s.employee(id, { team: 'review-moderation', role: 'moderator' });
+      s.seller('s-1').history(mods);
+      s.review('neg-1', 's-1', 'u-1', 1).review('neg-2', 's-1', 'u-2', 1);
+      const first = s.event('m-1', 'review.delete', 'review', 'neg-1', at(0, 1));
+      s.event('m-2', 'review.delete', 'review', 'neg-2', at(1, 1));
+      const f = detect(s);
+      expect(alertsOf(f, 'm-1', 'deletion-for-hire').map((a) => [a.severity, a.events])).toEqual([
+        ['medium', [first]],
+      ]);
+      // m-1's removal is now part of the group's history: one by m-2 is no longer unseen.
+      expect(alertsOf(f, 'm-2', 'deletion-for-hire')).toEqual([]);
+    });
+
     it('does not take a ticket about the seller (an audit) as a reason to remove its negatives', () => {
       const s = team();
       s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
@@ -331,6 +347,19 @@ describe('DetectionEngine', () => {
       s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-2', at(5, 1), { ticket: 'd-2' });
       const ring = detect(s).alerts.filter((a) => a.detector === 'seller-ring');
       expect(ring.map((a) => a.employeeId).sort()).toEqual(['e-1', 'm-1']);
+    });
+
+    it('does not tie a recall agent, who contacts the seller’s other reviewers too, to that seller', () => {
+      const s = team();
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
+      for (let i = 1; i <= 4; i++) s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+      s.review('pos-1', 's-1', 'v-1', 5);
+      s.ticket('recall', 's-1', 'e-1');
+      s.event('m-1', 'review.delete', 'review', 'neg-4', at(0, 1));
+      s.event('e-1', 'reviewer.contact.view', 'reviewer', 'v-1', at(1, 1), { ticket: 'recall' });
+      s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 2), { ticket: 'recall' });
+      s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-2', at(2, 1), { ticket: 'recall' });
+      expect(detect(s).alerts.filter((a) => a.detector === 'seller-ring')).toEqual([]);
     });
 
     it('names every employee giving one seller such benefits in one ring alert each', () => {
