@@ -2,6 +2,7 @@
 export const BEHAVIOURS = [
   'unjustified',
   'self-opened',
+  'self-opened-data',
   'personal-export',
   'ticket-mismatch',
   'negative-lookup',

@@ -38,8 +38,14 @@ export const WEIGHTS = {
   repeatedRemoval: 3,
 } as const;
 
-/** Distinct days within 14 on which one seller's detractors were looked up: medium, high. */
+/**
+ * Distinct days within `HARVEST_SPAN` on which one seller's detractors were looked up: medium,
+ * high. Four weeks, not two: a harvest under real dispute tickets can come back once a week
+ * (an honest dispute desk, measured on the simulated worlds, never came back to one seller's
+ * detractors on a second day within four weeks; docs/detection.md).
+ */
 const HARVEST_DAYS = { medium: 3, high: 5 } as const;
+const HARVEST_SPAN = 28;
 /**
  * Rows from which a leaver's personal-field export is bulk (a table, not a hand-over's contact
  * sheet of one book: tens to hundreds of rows). A judgement call.
@@ -55,6 +61,8 @@ interface DayAfterDayRule {
   readonly weight: number;
   readonly detector: string;
   readonly summary: (seller: string, days: number, acts: number) => string;
+  /** From this many distinct days the behaviour also counts as a benefit to the seller (rings). */
+  readonly benefitDays?: number;
 }
 
 const HARVEST_RULE: DayAfterDayRule = {
@@ -62,8 +70,12 @@ const HARVEST_RULE: DayAfterDayRule = {
   indicator: 'repeated-detractor-lookup',
   weight: WEIGHTS.repeatedLookup,
   detector: 'reviewer-harvest',
+  // Coming back for one seller's critics on a second day (no honest employee did on world A
+  // seed 1 or world B seed 4; three did on world B seed 3) ties the looker to others serving
+  // that seller: a ring's harvester works under real dispute tickets.
+  benefitDays: 2,
   summary: (seller, days, acts) =>
-    `contact look-ups of reviewers who gave ${seller} 1–2 stars on ${days} different days within 14 (${acts} look-ups), tickets or not`,
+    `contact look-ups of reviewers who gave ${seller} 1–2 stars on ${days} different days within ${HARVEST_SPAN} (${acts} look-ups), tickets or not`,
 };
 
 const REMOVAL_RULE: DayAfterDayRule = {
@@ -84,6 +96,8 @@ type Standing = 'rare' | 'common' | 'cold';
 interface Weighed {
   readonly factor: number;
   readonly standing: Standing;
+  /** No qualified peer of a learned group (≥ 3 members, no declared floor) has ever shown it. */
+  readonly unseen?: boolean;
 }
 const WEAK_REASONS = new Set(['other', 'seller-request']);
 /** Field names that hold a person's data (normalised: lower case, no separators). */
@@ -141,6 +155,31 @@ export function isPersonalField(field: string): boolean {
   );
 }
 
+/**
+ * Which self-opened behaviour an access is, so its norm is learned apart: `self-opened-data`
+ * when it takes data out (a metrics export) or reaches a reviewer's personal data under a
+ * ticket that does not name the review (a ticket about the seller, not the dispute);
+ * `self-opened` otherwise. An intake desk opens tickets for every caller and views their
+ * accounts — its job — but its peers do not export or look up reviewers under their own
+ * account tickets, so that stays evidence where it is rare (docs/detection.md).
+ */
+export function selfOpenedBehaviour(e: AccessEvent, j: Judgement): Behaviour {
+  if (e.action === 'seller.metrics.export') return 'self-opened-data';
+  if (e.action !== 'reviewer.contact.view') return 'self-opened';
+  return j.ticket?.reviewId === undefined ? 'self-opened-data' : 'self-opened';
+}
+
+/**
+ * Whether a removal of a 1–2★ review has a purpose: an assignment, or a ticket that names
+ * that review. A ticket about the seller alone (an audit, an account issue) fits the seller,
+ * but says nothing about removing its negative reviews: honest audits remove bought (positive)
+ * reviews, a removal for hire hides among them (docs/detection.md).
+ */
+export function removalJustified(j: Judgement, reviewId: string): boolean {
+  if (!j.justified) return false;
+  return j.ticket === undefined || j.ticket.reviewId === reviewId;
+}
+
 /** Where the detectors' alert hits go (the engine). */
 export interface HitSink {
   record(hit: Hit): void;
@@ -158,7 +197,9 @@ export class Detectors implements AlertListener {
   private readonly benefit = new Map<string, Map<string, Mark>>();
   private readonly benefitSeen = new Set<string>();
   readonly sellers = new SellerLedger();
-  private readonly detractors = new DetractorDays();
+  private readonly detractors = new DetractorDays(HARVEST_SPAN);
+  /** `actor|seller` → when the actor last looked up one of the seller's other (3–5★) reviewers. */
+  private readonly praisers = new Map<string, number>();
   private readonly removals = new DetractorDays();
   /** Group × behaviour → hits seen while that norm was cold, to be weighed once it is known. */
   private readonly pending = new Map<string, Hit[]>();
@@ -238,7 +279,8 @@ export class Detectors implements AlertListener {
     }
     const factor = 1 / (1 + norm.rate / PEER_HALF);
     this.release(key, factor);
-    return { factor, standing: factor < 0.5 ? 'common' : 'rare' };
+    const unseen = norm.members >= 3 && norm.rate === 0 && norm.share === 0;
+    return { factor, standing: factor < 0.5 ? 'common' : 'rare', unseen };
   }
 
   /**
@@ -321,6 +363,8 @@ export class Detectors implements AlertListener {
         reviews.filter((r) => r.rating <= 2 && r.sellerId !== undefined).map((r) => r.sellerId!),
       ),
     ];
+    for (const seller of sellers)
+      if (!negative.includes(seller)) this.praisers.set(`${e.actor}|${seller}`, t);
     for (const seller of negative) this.detractorDays(e, t, seller, out);
     if (j.justified && !selfServed) return;
     if (negative.length === 0) {
@@ -361,7 +405,7 @@ export class Detectors implements AlertListener {
   }
 
   /**
-   * One seller's detractors looked up on `HARVEST_DAYS` distinct days within 14, tickets or
+   * One seller's detractors looked up on `HARVEST_DAYS` distinct days within 28, tickets or
    * not: a harvest spread over weeks under real tickets (docs/detection.md).
    */
   private detractorDays(e: AccessEvent, t: number, seller: string, out: Hit[]): void {
@@ -386,6 +430,8 @@ export class Detectors implements AlertListener {
     out: Hit[],
   ): void {
     const { marks, days: n } = days.add(e.actor, seller, e.id, t);
+    if (rule.benefitDays !== undefined && n >= rule.benefitDays && this.onlyCritics(e, t, seller))
+      this.benefitFor(seller, e, t, out);
     if (n < rule.days.medium) return;
     out.push(this.hit(rule.indicator, e, t, rule.weight, [seller]));
     this.book.raise({
@@ -398,6 +444,16 @@ export class Detectors implements AlertListener {
     });
   }
 
+  /**
+   * Whether the actor, within the harvest span, looked up only the seller's critics: a recall
+   * or a safety notice contacts every reviewer of a product, a harvest for the seller only
+   * those who gave it 1–2 stars.
+   */
+  private onlyCritics(e: AccessEvent, t: number, seller: string): boolean {
+    const last = this.praisers.get(`${e.actor}|${seller}`);
+    return last === undefined || last < t - HARVEST_SPAN * DAY;
+  }
+
   /** Removing a review: negative, unreported, unticketed — deletion for hire? */
   deletion(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
     const review = this.dir.reviews.get(e.target.id);
@@ -407,9 +463,9 @@ export class Detectors implements AlertListener {
     const j = judge(this.dir, e, t, who, seller ? [seller] : [], [e.target.id]);
     this.problems(e, t, j, seller ? [seller] : [], who, out);
     if (!reported && seller) this.removalDays(e, t, seller, out);
-    if (reported || j.justified) return;
+    if (reported || removalJustified(j, e.target.id)) return;
     const reason = typeof e.attrs?.['reason'] === 'string' ? e.attrs['reason'] : 'other';
-    const { factor, standing } = this.weigh(who, 'unreported-removal', t, e.actor);
+    const { factor, standing, unseen } = this.weigh(who, 'unreported-removal', t, e.actor);
     if (standing === 'common') return;
     const weight =
       WEIGHTS.negativeDeletion * (WEAK_REASONS.has(reason) ? WEIGHTS.weakReason : 1) * factor;
@@ -424,8 +480,13 @@ export class Detectors implements AlertListener {
         (s) => marks.filter((m) => m.sellerId === s).length,
       ),
     );
+    // The first such removal in a group where no peer has ever made one is medium on its own.
     const severity =
-      marks.length >= 5 || perSeller >= 3 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
+      marks.length >= 5 || perSeller >= 3
+        ? 'high'
+        : marks.length >= 2 || unseen === true
+          ? 'medium'
+          : undefined;
     if (severity && standing === 'rare')
       this.book.raise({
         employeeId: e.actor,
@@ -552,7 +613,7 @@ export class Detectors implements AlertListener {
     who: EmployeeView | undefined,
     out: Hit[],
   ): boolean {
-    const { factor, standing } = this.weigh(who, 'self-opened', t, e.actor);
+    const { factor, standing } = this.weigh(who, selfOpenedBehaviour(e, j), t, e.actor);
     if (standing === 'common') return false;
     out.push(
       this.hit('self-serving-ticket', e, t, WEIGHTS.selfServing * factor, sellers, standing),

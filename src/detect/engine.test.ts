@@ -129,6 +129,49 @@ describe('DetectionEngine', () => {
       );
     });
 
+    it('still holds exports and look-ups of reviewers under own seller tickets against such a desk, not a look-up under a ticket naming the review', () => {
+      const s = new Stream();
+      const desk = ['c-1', 'c-2', 'c-3', 'c-4'];
+      for (const id of desk) s.employee(id, { team: 'phone-desk-2', role: 'intake-agent' });
+      s.seller('s-1').seller('s-2');
+      s.review('r-1', 's-1', 'u-1', 1).review('r-2', 's-2', 'u-2', 1);
+      let n = 0;
+      for (let d = -3; d <= 0; d++)
+        for (const id of desk) {
+          const t = `t-${++n}`;
+          s.ticket(t, 's-1', id, { openedBy: id, openedAt: at(d, 1) });
+          s.event(id, 'seller.account.view', 'seller', 's-1', at(d, 2), { ticket: t });
+          s.event(id, 'seller.metrics.view', 'seller', 's-1', at(d, 3), { ticket: t });
+        }
+      // c-2 logs a caller's dispute of r-1 and looks its author up: the desk's job.
+      s.ticket('t-dispute', 's-1', 'c-2', { openedBy: 'c-2', openedAt: at(1, 1), reviewId: 'r-1' });
+      s.event('c-2', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 2), { ticket: 't-dispute' });
+      s.event('c-2', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 5), { ticket: 't-dispute' });
+      // c-1 opens account tickets of its own and uses them to export metrics and reach reviewers.
+      s.ticket('t-a', 's-1', 'c-1', { openedBy: 'c-1', openedAt: at(1, 1) });
+      s.ticket('t-b', 's-2', 'c-1', { openedBy: 'c-1', openedAt: at(1, 1) });
+      s.event('c-1', 'seller.metrics.export', 'seller', 's-1', at(1, 2), { ticket: 't-a' });
+      s.event('c-1', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 3), { ticket: 't-a' });
+      s.event('c-1', 'reviewer.contact.view', 'reviewer', 'u-2', at(1, 4), { ticket: 't-b' });
+      const f = detect(s);
+      expect(alertsOf(f, 'c-1', 'self-serving-ticket').map((a) => a.severity)).toContain('high');
+      expect(alertsOf(f, 'c-2')).toEqual([]);
+      expect(alertsOf(f, 'c-3')).toEqual([]);
+    });
+
+    it('does not hold a report’s closed ticket against their manager (quality review), but does a peer’s', () => {
+      const s = new Stream();
+      s.employee('lead', { role: 'team-lead' }).employee('peer', { role: 'team-lead' });
+      s.employee('e-1', { manager: 'lead' });
+      s.seller('s-1').history(['lead', 'peer', 'e-1']);
+      s.ticket('t-1', 's-1', 'e-1', { closedAt: at(-1) });
+      s.event('lead', 'seller.account.view', 'seller', 's-1', at(5), { ticket: 't-1' });
+      s.event('peer', 'seller.account.view', 'seller', 's-1', at(5), { ticket: 't-1' });
+      const f = detect(s);
+      expect(f.risk.map((r) => r.employeeId)).toEqual(['peer']);
+      expect(f.risk[0]?.reasons.map((r) => r.indicator)).toEqual(['purpose-mismatch']);
+    });
+
     it('accepts a closed ticket within three days, and flags it (weakly) later', () => {
       const s = team();
       s.ticket('t-1', 's-1', 'e-1', { closedAt: at(0) });
@@ -188,6 +231,27 @@ describe('DetectionEngine', () => {
     });
   });
 
+  describe('when one seller’s detractors are looked up week after week under real tickets', () => {
+    it('raises reviewer-harvest on the third distinct day within 28, though never three within 14', () => {
+      const s = team();
+      for (let i = 1; i <= 3; i++) {
+        s.review(`r-${i}`, 's-1', `u-${i}`, 1);
+        s.ticket(`d-${i}`, 's-1', 'e-1', { reviewId: `r-${i}` });
+      }
+      const days = [1, 9, 17];
+      const ids = days.map((d, i) =>
+        s.event('e-1', 'reviewer.contact.view', 'reviewer', `u-${i + 1}`, at(d, 3), {
+          ticket: `d-${i + 1}`,
+        }),
+      );
+      const [alert, ...more] = alertsOf(detect(s), 'e-1', 'reviewer-harvest');
+      expect(more).toEqual([]);
+      expect(alert?.severity).toBe('medium');
+      expect(alert?.events).toEqual(ids);
+      expect(alert?.eventTime).toBe(at(17, 3));
+    });
+  });
+
   describe('when reviews are removed', () => {
     it('flags unreported removals of negative reviews, not reported ones or positive ones', () => {
       const s = team();
@@ -221,23 +285,81 @@ describe('DetectionEngine', () => {
       expect(riskOf(f, 'm-2')).toBe(0);
     });
 
-    it('flags one seller’s unreported negatives removed on two days even under an audit ticket', () => {
+    it('flags one seller’s unreported negatives removed on two days even under tickets naming each review', () => {
       const s = team();
       s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
-      for (let i = 1; i <= 4; i++) s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
-      s.ticket('audit', 's-1', 'm-1', { openedBy: 'system' });
-      const day1 = s.event('m-1', 'review.delete', 'review', 'neg-1', at(1, 1), {
-        ticket: 'audit',
-      });
-      s.event('m-1', 'review.delete', 'review', 'neg-2', at(1, 2), { ticket: 'audit' });
+      for (let i = 1; i <= 4; i++) {
+        s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+        s.ticket(`k-${i}`, 's-1', 'm-1', { openedBy: 'seller', reviewId: `neg-${i}` });
+      }
+      const day1 = s.event('m-1', 'review.delete', 'review', 'neg-1', at(1, 1), { ticket: 'k-1' });
+      s.event('m-1', 'review.delete', 'review', 'neg-2', at(1, 2), { ticket: 'k-2' });
       expect(alertsOf(detect(s), 'm-1')).toEqual([]);
-      const day2 = s.event('m-1', 'review.delete', 'review', 'neg-3', at(2, 1), {
-        ticket: 'audit',
-      });
+      const day2 = s.event('m-1', 'review.delete', 'review', 'neg-3', at(2, 1), { ticket: 'k-3' });
       const [alert] = alertsOf(detect(s), 'm-1', 'deletion-for-hire');
       expect(alert?.severity).toBe('medium');
       expect(alert?.events).toContain(day1);
       expect(alert?.events).toContain(day2);
+    });
+
+    it('raises a first such removal in a group where no peer ever made one, not once a peer has', () => {
+      const s = new Stream();
+      const mods = ['m-1', 'm-2', 'm-3', 'm-4'];
+      for (const id of mods) s.employee(id, { team: 'review-moderation', role: 'moderator' });
+      s.seller('s-1').history(mods);
+      s.review('neg-1', 's-1', 'u-1', 1).review('neg-2', 's-1', 'u-2', 1);
+      const first = s.event('m-1', 'review.delete', 'review', 'neg-1', at(0, 1));
+      s.event('m-2', 'review.delete', 'review', 'neg-2', at(1, 1));
+      const f = detect(s);
+      expect(alertsOf(f, 'm-1', 'deletion-for-hire').map((a) => [a.severity, a.events])).toEqual([
+        ['medium', [first]],
+      ]);
+      // m-1's removal is now part of the group's history: one by m-2 is no longer unseen.
+      expect(alertsOf(f, 'm-2', 'deletion-for-hire')).toEqual([]);
+    });
+
+    it('does not take a ticket about the seller (an audit) as a reason to remove its negatives', () => {
+      const s = team();
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
+      for (let i = 1; i <= 2; i++) s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+      s.review('pos-1', 's-1', 'v-1', 5);
+      s.ticket('audit', 's-1', 'm-1', { openedBy: 'system' });
+      s.event('m-1', 'review.delete', 'review', 'pos-1', at(1, 1), { ticket: 'audit' });
+      const ids = [1, 2].map((i) =>
+        s.event('m-1', 'review.delete', 'review', `neg-${i}`, at(1, 1 + i), { ticket: 'audit' }),
+      );
+      const [alert, ...more] = alertsOf(detect(s), 'm-1', 'deletion-for-hire');
+      expect(more).toEqual([]);
+      expect(alert?.severity).toBe('medium');
+      expect(alert?.events).toEqual(ids);
+    });
+
+    it('ties one who comes back for a seller’s critics on a second day, under dispute tickets, to a ring serving that seller', () => {
+      const s = team();
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
+      for (let i = 1; i <= 4; i++) {
+        s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+        s.ticket(`d-${i}`, 's-1', 'e-1', { reviewId: `neg-${i}` });
+      }
+      s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 1), { ticket: 'd-1' });
+      s.event('m-1', 'review.delete', 'review', 'neg-4', at(2, 1));
+      expect(detect(s).alerts.filter((a) => a.detector === 'seller-ring')).toEqual([]);
+      s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-2', at(5, 1), { ticket: 'd-2' });
+      const ring = detect(s).alerts.filter((a) => a.detector === 'seller-ring');
+      expect(ring.map((a) => a.employeeId).sort()).toEqual(['e-1', 'm-1']);
+    });
+
+    it('does not tie a recall agent, who contacts the seller’s other reviewers too, to that seller', () => {
+      const s = team();
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
+      for (let i = 1; i <= 4; i++) s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+      s.review('pos-1', 's-1', 'v-1', 5);
+      s.ticket('recall', 's-1', 'e-1');
+      s.event('m-1', 'review.delete', 'review', 'neg-4', at(0, 1));
+      s.event('e-1', 'reviewer.contact.view', 'reviewer', 'v-1', at(1, 1), { ticket: 'recall' });
+      s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 2), { ticket: 'recall' });
+      s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-2', at(2, 1), { ticket: 'recall' });
+      expect(detect(s).alerts.filter((a) => a.detector === 'seller-ring')).toEqual([]);
     });
 
     it('names every employee giving one seller such benefits in one ring alert each', () => {

@@ -116,7 +116,8 @@ export class PeerNorms {
   /** Records one instance of a behaviour by the employee. */
   count(employeeId: string, behaviour: Behaviour): void {
     const m = this.members.get(employeeId);
-    if (m) m.counts[behaviour]++;
+    // `?? 0`: a state saved before a behaviour existed has no count for it
+    if (m) m.counts[behaviour] = (m.counts[behaviour] ?? 0) + 1;
   }
 
   /** The employee's own worked days and counts. */
@@ -215,8 +216,9 @@ export class PeerNorms {
     for (const id of this.groups.get(group) ?? []) {
       const m = this.members.get(id);
       if (!m?.qualified) continue;
-      rates.push(m.counts[behaviour] / m.days);
-      if (m.counts[behaviour] > 0) showing++;
+      const n = m.counts[behaviour] ?? 0;
+      rates.push(n / m.days);
+      if (n > 0) showing++;
     }
     return {
       day,

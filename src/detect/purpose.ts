@@ -58,7 +58,12 @@ function judgeCited(
     sellers.some((s) => ticket.sellerId === s || ticket.related.includes(s)) ||
     (ticket.reviewId !== undefined && reviewIds.includes(ticket.reviewId));
   if (!fits) problems.push('other-seller');
-  if (ticket.closedAt !== undefined && t > ticket.closedAt + CLOSED_GRACE) problems.push('closed');
+  if (
+    ticket.closedAt !== undefined &&
+    t > ticket.closedAt + CLOSED_GRACE &&
+    !managesAssignee(dir, e.actor, ticket.assigneeId)
+  )
+    problems.push('closed');
   if (ticket.openedBy === e.actor) problems.push('self-opened');
   if (ticket.assigneeId !== e.actor && !colleague(dir, who, ticket.assigneeId))
     problems.push('not-theirs');
@@ -87,6 +92,16 @@ function colleague(
     o.manager === who.id ||
     who.manager === o.id
   );
+}
+
+/**
+ * Whether the ticket's assignee reports to the actor: a manager re-reading a report's closed
+ * ticket is reviewing their work (quality sampling), not using a stale ticket as cover. Read
+ * from the directory's manager field, never from titles.
+ */
+function managesAssignee(dir: DirectoryView, actor: string, assignee: string | undefined): boolean {
+  if (assignee === undefined) return false;
+  return dir.employees.get(assignee)?.manager === actor;
 }
 
 /** A ticket assigned to the employee, open now, naming one of the sellers (a forgotten citation). */

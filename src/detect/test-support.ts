@@ -19,6 +19,7 @@ export class Stream {
       site?: string;
       leftAt?: string;
       shift?: 'day' | 'night';
+      manager?: string;
     } = {},
   ): this {
     this.records.push({
@@ -30,6 +31,7 @@ export class Stream {
         site: o.site ?? 'Dublin',
         ...(o.leftAt ? { leftAt: o.leftAt } : {}),
         ...(o.shift ? { shift: o.shift } : {}),
+        ...(o.manager ? { manager: o.manager } : {}),
       },
     });
     return this;

@@ -301,7 +301,9 @@ export const leaveCover = (ctx: PlanContext, id: string): Scenario | undefined =
     beforeWork(day) {
       if (day.index !== first) return;
       const from = day.start;
-      const to = world.startMs + (last + 1) * DAY;
+      // Until the end of the cover's last shift: a shift of day `last` may start late that UTC
+      // day and run past midnight (sites east of UTC), so `last + 1` at 00:00 UTC cut it short.
+      const to = world.startMs + (last + 2) * DAY;
       for (const s of away.book)
         day.directory(from, assignmentRecord(cover, world.sellers[s]!.id, from, to));
       label.span(from);

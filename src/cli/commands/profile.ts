@@ -10,6 +10,7 @@ import { runDetection } from './detect.js';
 const SHORT: Record<Behaviour, string> = {
   unjustified: 'no purpose',
   'self-opened': 'self-opened',
+  'self-opened-data': 'self-opened data',
   'personal-export': 'personal export',
   'ticket-mismatch': 'ticket mismatch',
   'negative-lookup': 'neg. look-up',
