@@ -36,15 +36,16 @@ export async function serverDeps(
   const access =
     org === undefined ? new ApiAccess([]) : readApiSection(org.value, org.path, org.text);
   const jwt = jwtFromEnv(env);
+  const guard = await openGuard(w);
   return {
     store: w.store,
     ledger: w.ledger,
     vault: w.vault,
-    guard: await openGuard(w),
+    guard,
     personalData,
     reader: new ReadSide(reader.store, reader.ledger, w.now),
     findings: findingsPort(w, flags.org),
-    cases: caseDeps(w),
+    cases: caseDeps(w, guard),
     attribution: w,
     access,
     ...(jwt ? { jwt } : {}),

@@ -1,16 +1,17 @@
 import type { Alert } from '../../domain/index.js';
 import { CaseError, type ExportDeps } from '../../cases/index.js';
-import { Recorder } from '../../guard/index.js';
+import { Recorder, type Guard } from '../../guard/index.js';
 import type { Io } from '../io.js';
 import { openGuard, type Wired } from '../wiring.js';
 import { currentFindings } from './detect.js';
 
 /**
  * The cases context over the wired database. Its steps are decided by the policy set pinned
- * in the ledger (the guard is opened on the first step that asks).
+ * in the ledger: by the given guard (the server's own), else one opened on the first step
+ * that asks.
  */
-export function caseDeps(w: Wired): ExportDeps {
-  let guard: ReturnType<typeof openGuard> | undefined;
+export function caseDeps(w: Wired, opened?: Guard): ExportDeps {
+  let guard: Promise<Guard> | undefined = opened && Promise.resolve(opened);
   return {
     store: w.store,
     ledger: w.ledger,
