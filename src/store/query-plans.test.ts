@@ -338,6 +338,9 @@ async function readEverything(store: SqliteStore): Promise<void> {
   await store.cases.outbox('pending');
   await store.cases.outbox('all');
   await store.cases.appeal('apl-1');
+  await store.cases.appeals();
+  await store.cases.accessRows();
+  await store.cases.catalogueOf(['s-1']);
   store.dataKeys.holdsOn('e-1');
 }
 
