@@ -284,6 +284,18 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     );
     `,
   ],
+  [
+    10,
+    `
+    -- A partition ledger fed from the event stream: each leaf's message (its own sequence
+    -- number) and its place in the stream's total order, written with the leaf.
+    CREATE TABLE stream_positions (
+      leaf bigint PRIMARY KEY,
+      seq bigint NOT NULL,
+      position bigint NOT NULL
+    );
+    `,
+  ],
 ];
 
 /** The migrations' numbers, in the order they are applied. */
