@@ -6,10 +6,11 @@ export class SqliteStreamPositions implements StreamPositionRepository {
   constructor(private readonly db: Database.Database) {}
 
   lastSeq(): Promise<number> {
-    const row = this.db.prepare('SELECT max(seq) AS last FROM stream_positions').get() as {
-      last: number | null;
-    };
-    return Promise.resolve(row.last ?? 0);
+    // leaves are appended in stream order, so the last leaf's message is the highest (an index read)
+    const row = this.db
+      .prepare('SELECT seq FROM stream_positions ORDER BY leaf DESC LIMIT 1')
+      .get() as { seq: number } | undefined;
+    return Promise.resolve(row?.seq ?? 0);
   }
 
   all(): Promise<StreamPosition[]> {
