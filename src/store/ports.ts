@@ -377,14 +377,12 @@ export interface StoreStats {
 }
 
 /**
- * A leaf of a partition ledger and the stream message it came from: `seq`, the message's own
- * sequence number in the stream; `position`, its place in the stream's total order (the
- * sequence number of the record's first copy: a directory record is sent once per partition).
+ * A leaf of a partition ledger and the stream message it came from: `seq`, the message's
+ * sequence number in the stream, which orders the records of every partition as published.
  */
 export interface StreamPosition {
   readonly leaf: number;
   readonly seq: number;
-  readonly position: number;
 }
 
 export interface StreamPositionRepository {

@@ -287,12 +287,11 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
   [
     10,
     `
-    -- A partition ledger fed from the event stream: each leaf's message (its own sequence
-    -- number) and its place in the stream's total order, written with the leaf.
+    -- A partition ledger fed from the event stream: each leaf's message (its sequence
+    -- number in the stream, which orders every partition's records), written with the leaf.
     CREATE TABLE stream_positions (
       leaf bigint PRIMARY KEY,
-      seq bigint NOT NULL,
-      position bigint NOT NULL
+      seq bigint NOT NULL
     );
     `,
   ],

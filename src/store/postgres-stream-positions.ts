@@ -9,19 +9,18 @@ export class PgStreamPositions implements StreamPositionRepository {
   constructor(private readonly c: PgConnection) {}
 
   async lastSeq(): Promise<number> {
-    const last = await this.c.value<string | null>('SELECT max(seq)::text FROM stream_positions');
+    // leaves are appended in stream order, so the last leaf's message is the highest (an index read)
+    const last = await this.c.value<string | null>(
+      'SELECT seq::text FROM stream_positions ORDER BY leaf DESC LIMIT 1',
+    );
     return last === undefined || last === null ? 0 : Number(last);
   }
 
   async all(): Promise<StreamPosition[]> {
-    const rows = await this.c.arrays<[string, string, string]>(
-      'SELECT leaf::text, seq::text, position::text FROM stream_positions ORDER BY leaf',
+    const rows = await this.c.arrays<[string, string]>(
+      'SELECT leaf::text, seq::text FROM stream_positions ORDER BY leaf',
     );
-    return rows.map(([leaf, seq, position]) => ({
-      leaf: Number(leaf),
-      seq: Number(seq),
-      position: Number(position),
-    }));
+    return rows.map(([leaf, seq]) => ({ leaf: Number(leaf), seq: Number(seq) }));
   }
 }
 
@@ -32,9 +31,8 @@ export async function putStreamPositions(
 ): Promise<void> {
   for (const part of chunked(rows, ROWS)) {
     await c.run(
-      `INSERT INTO stream_positions (leaf, seq, position)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[])`,
-      [part.map((r) => r.leaf), part.map((r) => r.seq), part.map((r) => r.position)],
+      `INSERT INTO stream_positions (leaf, seq) SELECT * FROM unnest($1::bigint[], $2::bigint[])`,
+      [part.map((r) => r.leaf), part.map((r) => r.seq)],
     );
   }
 }

@@ -214,7 +214,7 @@ async function workload(store: SqliteStore): Promise<void> {
   });
   await tx.putCanaries(['enc:v1:x']);
   await tx.putEmailHashes([{ hash: Buffer.alloc(32), reviewer: 'rv-1' }]);
-  await tx.putStreamPositions([{ leaf: 0, seq: 1, position: 1 }]);
+  await tx.putStreamPositions([{ leaf: 0, seq: 1 }]);
   const caseRow = {
     id: 'case-1',
     title: 't',

@@ -16,7 +16,7 @@ export class SqliteStreamPositions implements StreamPositionRepository {
   all(): Promise<StreamPosition[]> {
     return Promise.resolve(
       this.db
-        .prepare('SELECT leaf, seq, position FROM stream_positions ORDER BY leaf')
+        .prepare('SELECT leaf, seq FROM stream_positions ORDER BY leaf')
         .all() as StreamPosition[],
     );
   }
@@ -24,6 +24,6 @@ export class SqliteStreamPositions implements StreamPositionRepository {
 
 /** Records positions (inside the caller's transaction). */
 export function putStreamPositions(db: Database.Database, rows: readonly StreamPosition[]): void {
-  const put = db.prepare('INSERT INTO stream_positions (leaf, seq, position) VALUES (?, ?, ?)');
-  for (const r of rows) put.run(r.leaf, r.seq, r.position);
+  const put = db.prepare('INSERT INTO stream_positions (leaf, seq) VALUES (?, ?)');
+  for (const r of rows) put.run(r.leaf, r.seq);
 }

@@ -8,7 +8,7 @@ import { WardenError, type ErrorCategory } from '../domain/index.js';
  * | `LAYOUT_MISMATCH` | the stream is not a Warden event stream, or its partition count differs from the one asked |
  * | `BAD_PARTITION` | a partition number outside the stream's partitions |
  * | `PUBLISH_FAILED` | the server did not acknowledge a message |
- * | `BAD_MESSAGE` | a message on a Warden subject is not what the publisher sends (its position header) |
+ * | `BAD_MESSAGE` | a message to acknowledge was not delivered by this consumer |
  */
 export type StreamErrorCode =
   | 'UNREACHABLE'

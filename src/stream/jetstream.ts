@@ -3,16 +3,16 @@
  * `<stream>.<partition>.event` and `<stream>.<partition>.directory`: a partition's consumer
  * filters on `<stream>.<partition>.>` and so reads its events and every directory record in
  * one ordered feed (nats-server 2.9 has one filter subject per consumer). A directory record is
- * published once per partition; its copies carry the sequence number of the first copy
- * (`Warden-Position`), the record's place in the total order. The partition count is fixed
- * when the stream is made and recorded in its description.
+ * published once per partition, its copies one after the other; the stream's sequence numbers
+ * order every message as published (one connection's messages arrive in the order sent), and
+ * a merge takes the directory from partition 0's copies. The partition count is fixed when the
+ * stream is made and recorded in its description.
  */
 import {
   AckPolicy,
   DeliverPolicy,
   StorageType,
   connect,
-  headers,
   nanos,
   type JetStreamClient,
   type JetStreamManager,
@@ -30,7 +30,6 @@ import type {
 } from './ports.js';
 
 const LAYOUT = /^warden event stream; partitions=(\d+)$/;
-const POSITION = 'Warden-Position';
 const IN_FLIGHT = 512;
 const ACK_WAIT_MS = 120_000;
 
@@ -119,11 +118,9 @@ export class JetStreamEvents implements EventStream {
     const pending: Promise<unknown>[] = [];
     let events = 0;
     let directoryRecords = 0;
-    const send = async (subject: string, line: string, position?: number): Promise<number> => {
-      const h = headers();
-      if (position !== undefined) h.set(POSITION, String(position));
+    const send = async (subject: string, line: string): Promise<number> => {
       try {
-        return (await this.js.publish(subject, Buffer.from(line), { headers: h })).seq;
+        return (await this.js.publish(subject, Buffer.from(line))).seq;
       } catch (cause) {
         throw new StreamError(
           'PUBLISH_FAILED',
@@ -138,10 +135,8 @@ export class JetStreamEvents implements EventStream {
         pending.push(send(`${this.stream}.${partitionOf(r.actor, this.partitions)}.event`, r.line));
       } else {
         directoryRecords++;
-        // the first copy's sequence number is the record's position, so it is awaited
-        const first = await send(`${this.stream}.0.directory`, r.line);
-        for (let p = 1; p < this.partitions; p++)
-          pending.push(send(`${this.stream}.${p}.directory`, r.line, first));
+        for (let p = 0; p < this.partitions; p++)
+          pending.push(send(`${this.stream}.${p}.directory`, r.line));
       }
       if (pending.length >= IN_FLIGHT) await Promise.all(pending.splice(0));
     }
@@ -214,13 +209,5 @@ class JetStreamPartition implements PartitionConsumer {
 }
 
 function toDelivery(m: JsMsg): Delivery {
-  const seq = m.info.streamSequence;
-  const header = m.headers?.get(POSITION);
-  const position = header === undefined || header === '' ? seq : Number(header);
-  if (!Number.isSafeInteger(position) || position <= 0 || position > seq)
-    throw new StreamError(
-      'BAD_MESSAGE',
-      `${m.subject} message ${seq}: ${POSITION} "${header}" is not an earlier sequence number`,
-    );
-  return { seq, position, line: Buffer.from(m.data).toString('utf8') };
+  return { seq: m.info.streamSequence, line: Buffer.from(m.data).toString('utf8') };
 }

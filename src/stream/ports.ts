@@ -1,7 +1,7 @@
 /**
  * The event stream's port: a log of interchange lines, partitioned by actor, read by durable
  * consumers (`jetstream.ts` wraps NATS JetStream). Every message has the stream's sequence
- * number; `position` orders the records of all partitions as they were published.
+ * number, which orders the records of all partitions as they were published.
  */
 export interface EventStream {
   /** The partition count fixed when the stream was made. */
@@ -27,10 +27,9 @@ export interface PublishReport {
   readonly messages: number;
 }
 
-/** One message of a partition: its sequence number, its position in the total order, its line. */
+/** One message of a partition: its sequence number in the stream, and its line. */
 export interface Delivery {
   readonly seq: number;
-  readonly position: number;
   readonly line: string;
 }
 

@@ -5,56 +5,57 @@ import { loadOrgProfile } from '../org.js';
 import { partitionTarget, partitionsFlag, wirePartition } from '../partitions.js';
 import { json } from '../render.js';
 import { resolveStoreTarget, targetLabel } from '../store-target.js';
-import { EXIT } from '../exit.js';
+import { EXIT, UsageError } from '../exit.js';
 import { alertsAtLeast, riskTable } from './detect.js';
 
 interface Placed {
-  readonly position: number;
+  readonly seq: number;
   readonly record: InterchangeRecord;
 }
 
 /**
- * The records of every partition ledger in the stream's total order: by position (a
- * directory record's copies share one, and are taken once), an event id seen in two
- * partitions (two actors claimed it) taken once, at its first position, as a single ledger
- * stores a repeated id once.
+ * The records of every partition ledger in the stream's order (by sequence number): the
+ * events of every partition, the directory records of partition 0 (each partition holds the
+ * same copies, in the same order). An event id seen in two partitions (two actors claimed it)
+ * is taken once, at its first place, as a single ledger stores a repeated id once.
  */
 export async function mergedRecords(
   partitions: readonly number[],
   db?: string,
 ): Promise<InterchangeRecord[]> {
   const base = resolveStoreTarget(db);
+  if (partitions[0] !== 0)
+    throw new UsageError(
+      '--partitions: the merge needs partition 0 (it holds the directory as every partition does) and every other',
+    );
   const placed: Placed[] = [];
   for (const p of partitions) {
     const w = await wirePartition(base, p);
     try {
-      const at = new Map((await w.store.streamPositions.all()).map((r) => [r.leaf, r.position]));
+      const at = new Map((await w.store.streamPositions.all()).map((r) => [r.leaf, r.seq]));
       // reviewer records hold personal data, which detection never reads
       for await (const chunk of w.store.ledger.recordChunks(0, w.ledger.size, ['reviewer'])) {
         for (const { leaf, record } of chunk) {
-          const position = at.get(leaf);
-          if (position === undefined)
-            throw new Error(
-              `${targetLabel(partitionTarget(base, p))}: leaf ${leaf} has no stream position (was it written by a worker?)`,
+          if (p !== 0 && record.kind !== 'event') continue;
+          const seq = at.get(leaf);
+          if (seq === undefined)
+            throw new UsageError(
+              `${targetLabel(partitionTarget(base, p))}: leaf ${leaf} has no stream position: not a partition ledger written by warden worker`,
             );
-          placed.push({ position, record });
+          placed.push({ seq, record });
         }
       }
     } finally {
       await w.close();
     }
   }
-  placed.sort((a, b) => a.position - b.position);
+  placed.sort((a, b) => a.seq - b.seq);
   const out: InterchangeRecord[] = [];
   const seenEvents = new Set<string>();
-  let lastDirectory = -1;
-  for (const { position, record } of placed) {
+  for (const { record } of placed) {
     if (record.kind === 'event') {
       if (seenEvents.has(record.body.id)) continue;
       seenEvents.add(record.body.id);
-    } else {
-      if (position === lastDirectory) continue;
-      lastDirectory = position;
     }
     out.push(record);
   }

@@ -10,8 +10,9 @@ import {
 } from '../../stream/index.js';
 import type { Io } from '../io.js';
 import { partitionsFlag, resolveNatsUrl, wirePartition } from '../partitions.js';
-import { resolveStoreTarget, type StoreTarget } from '../store-target.js';
-import type { Wired } from '../wiring.js';
+import { resolveStoreTarget, resolveTargetKeyDir, type StoreTarget } from '../store-target.js';
+import { wireTarget, type Wired } from '../wiring.js';
+import { PartitionLog } from '../partition-log.js';
 import { integer } from './simulate.js';
 import { runDetection } from './detect.js';
 
@@ -56,9 +57,11 @@ export async function workerCommand(flags: WorkerFlags, io: Io): Promise<number>
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const top = await wireTarget(base, resolveTargetKeyDir(base));
   try {
+    const log = new PartitionLog(top, stream.stream);
     const runs = await Promise.all(
-      partitions.map((p) => runPartition(base, p, stream, flags, io, () => stopping)),
+      partitions.map((p) => runPartition(base, p, stream, log, flags, io, () => stopping)),
     );
     for (const r of runs)
       io.out(
@@ -67,6 +70,7 @@ export async function workerCommand(flags: WorkerFlags, io: Io): Promise<number>
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    await top.close();
     await stream.close();
   }
   return 0;
@@ -76,6 +80,7 @@ async function runPartition(
   base: StoreTarget,
   p: number,
   stream: EventStream & { stream: string },
+  log: PartitionLog,
   flags: WorkerFlags,
   io: Io,
   stopping: () => boolean,
@@ -87,6 +92,8 @@ async function runPartition(
   try {
     const consumer = await stream.consumer(p);
     let applied = await w.store.streamPositions.lastSeq();
+    // a worker killed after its commit and before the top log took the checkpoint records it now
+    await log.record(p, w);
     while (!stopping()) {
       const got = await consumer.next(max, 1000);
       if (got.length === 0) {
@@ -99,6 +106,7 @@ async function runPartition(
         run.leaves += await applyBatch(w, stream.stream, p, fresh, flags.rejects ?? '.');
         applied = fresh[fresh.length - 1]!.seq;
         run.batches++;
+        await log.record(p, w);
         if (detectEvery > 0 && run.batches % detectEvery === 0) await runDetection(w);
       }
       await acknowledge(consumer, got);
@@ -144,7 +152,7 @@ async function applyBatch(
     emailHashes: w.emailHashes,
     onLeaf: (line) => {
       const d = batch[line - 1]!;
-      positions.push({ leaf: leaf++, seq: d.seq, position: d.position });
+      positions.push({ leaf: leaf++, seq: d.seq });
     },
     beforeCommit: (tx) => tx.putStreamPositions(positions),
   });
