@@ -3,6 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../src/store/index.js';
 import { pgTestSchemas, withSchema } from '../src/store/postgres-test-support.js';
 import { employee, event, runCli, tempDir, type CliResult } from './helpers.js';
 import { deleteStream, natsTestStream, streamMessages } from './nats-support.js';
@@ -181,6 +182,34 @@ if ('skip' in nats || 'skip' in schemas) {
       for (const p of [0, 1]) {
         const r = await onPartition(p, ['ledger', 'verify']);
         expect(r.code, `partition ${p}: ${r.out}${r.err}`).toBe(0);
+      }
+    });
+  });
+
+  describe('the top-level log', () => {
+    it('verifies, and holds checkpoints of each partition that its ledger is consistent with', async () => {
+      const top = await withEnv({ WARDEN_KEY_DIR: keyDir }, ['ledger', 'verify', '--pg', pgUrl]);
+      expect(top.code, top.out + top.err).toBe(0);
+      const notes = new Map<number, string[]>([
+        [0, []],
+        [1, []],
+      ]);
+      const store = await PostgresStore.open(pgUrl, { readonly: true });
+      try {
+        for await (const { record } of store.ledger.records()) {
+          if (record.kind !== 'event' || record.body.action !== 'x-partition.checkpoint') continue;
+          const attrs = record.body.attrs as { partition: number; note: string };
+          notes.get(attrs.partition)!.push(attrs.note);
+        }
+      } finally {
+        await store.close();
+      }
+      for (const [p, list] of notes) {
+        expect(list.length, `partition ${p}`).toBeGreaterThan(1);
+        const file = join(dir.path, `top-p${p}.log`);
+        writeFileSync(file, list.map((n) => `${n}\n`).join(''));
+        const held = await onPartition(p, ['ledger', 'verify', '--against', file]);
+        expect(held.code, `partition ${p}: ${held.out}${held.err}`).toBe(0);
       }
     });
   });
