@@ -36,7 +36,10 @@ export class PartitionLog {
         this.top.store,
         this.top.ledger,
         this.top.vault,
-        { name: `partition ${p} checkpoint`, open: () => Readable.from([Buffer.from(`${line}\n`)]) },
+        {
+          name: `partition ${p} checkpoint`,
+          open: () => Readable.from([Buffer.from(`${line}\n`)]),
+        },
         { now: this.top.now },
       );
     });
