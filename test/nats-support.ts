@@ -34,6 +34,16 @@ export async function deleteStream(stream: string): Promise<void> {
   }
 }
 
+/** Deletes a durable consumer of the stream. */
+export async function deleteConsumer(stream: string, name: string): Promise<void> {
+  const nc = await connect({ servers: TEST_NATS_URL });
+  try {
+    await (await nc.jetstreamManager()).consumers.delete(stream, name);
+  } finally {
+    await nc.close();
+  }
+}
+
 /** Whether the stream exists, and its message count. */
 export async function streamMessages(stream: string): Promise<number | undefined> {
   const nc = await connect({ servers: TEST_NATS_URL });

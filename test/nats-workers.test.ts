@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/store/index.js';
 import { pgTestSchemas, withSchema } from '../src/store/postgres-test-support.js';
 import { employee, event, runCli, tempDir, type CliResult } from './helpers.js';
-import { deleteStream, natsTestStream, streamMessages } from './nats-support.js';
+import { deleteConsumer, deleteStream, natsTestStream, streamMessages } from './nats-support.js';
 
 /**
  * The simulated stream published to JetStream (two partitions), consumed by two workers, one
@@ -78,6 +78,7 @@ if ('skip' in nats || 'skip' in schemas) {
     ]);
   let files: string[] = [];
   let killedAfter = '';
+  let restarted = '';
 
   beforeAll(async () => {
     const sim = join(dir.path, 'sim');
@@ -125,6 +126,7 @@ if ('skip' in nats || 'skip' in schemas) {
       '--drain',
     ]);
     expect(await again.done, again.out()).toBe(0);
+    restarted = again.out();
     expect(await b.done, b.out()).toBe(0);
   }, 400_000);
 
@@ -137,6 +139,10 @@ if ('skip' in nats || 'skip' in schemas) {
   describe('warden worker', () => {
     it('was killed mid-stream, before the partition was through', () => {
       expect(killedAfter).not.toMatch(/batch\(es\)/); // it never reached its summary
+      // the restarted worker found the partition's work unfinished and landed the rest
+      const landed = /partition 0: (\d+) batch\(es\), (\d+) leaves/.exec(restarted);
+      expect(Number(landed?.[1])).toBeGreaterThan(0);
+      expect(Number(landed?.[2])).toBeGreaterThan(0);
     });
 
     it('gives, merged, the risk and alerts of a single-process run of the same stream', async () => {
@@ -211,6 +217,23 @@ if ('skip' in nats || 'skip' in schemas) {
         const held = await onPartition(p, ['ledger', 'verify', '--against', file]);
         expect(held.code, `partition ${p}: ${held.out}${held.err}`).toBe(0);
       }
+    });
+  });
+
+  describe('when a partition is delivered again from its first message', () => {
+    it('skips every message and stores nothing twice', async () => {
+      const stats = async () =>
+        (parse(await onPartition(1, ['stats', '--json'])) as { ledgerSize: number }).ledgerSize;
+      const before = await stats();
+      await deleteConsumer(nats.stream, `${nats.stream}_p1`); // a new consumer starts at message 1
+      const again = worker(['--partitions', '1', '--pg', pgUrl, ...natsFlags, '--drain']);
+      expect(await again.done, again.out()).toBe(0);
+      const summary = /partition 1: (\d+) batch\(es\), (\d+) leaves, (\d+) redelivered/.exec(
+        again.out(),
+      );
+      expect(summary?.slice(1).map(Number)).toEqual([0, 0, expect.any(Number)]);
+      expect(Number(summary?.[3])).toBeGreaterThan(1000);
+      expect(await stats()).toBe(before);
     });
   });
 
