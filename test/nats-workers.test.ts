@@ -251,5 +251,20 @@ if ('skip' in nats || 'skip' in schemas) {
       expect(await streamMessages(stream)).toBeUndefined();
       await deleteStream(stream);
     });
+
+    it('refuses another partition count for a stream that exists, sending nothing', async () => {
+      const before = await streamMessages(nats.stream);
+      const r = await runCli([
+        'ingest',
+        '--publish',
+        files[0]!,
+        ...natsFlags,
+        '--partition-count',
+        '3',
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('LAYOUT_MISMATCH');
+      expect(await streamMessages(nats.stream)).toBe(before);
+    });
   });
 }
