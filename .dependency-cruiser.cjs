@@ -11,6 +11,7 @@ const allowed = {
   attribute: ['domain', 'store', 'ledger', 'privacy'],
   cases: ['domain', 'store', 'ledger', 'privacy', 'guard', 'ingest', 'detect', 'attribute'],
   sim: ['domain', 'ingest'],
+  stream: ['domain'],
   server: [
     'domain',
     'store',
@@ -34,6 +35,7 @@ const allowed = {
     'cases',
     'sim',
     'server',
+    'stream',
   ],
 };
 

@@ -9,6 +9,7 @@ import { benchGuard } from './guard.js';
 import { benchIngest } from './ingest.js';
 import { benchIngestMixed } from './ingest-mixed.js';
 import { benchPg } from './pg.js';
+import { benchNats } from './nats.js';
 import { benchAppends, benchBuild, benchProofs } from './ledger.js';
 import { benchSim } from './sim.js';
 import { benchTrace } from './trace.js';
@@ -20,7 +21,9 @@ import { benchTrace } from './trace.js';
  * its large preset 3 times and `detect` its large (memory) run once. `detect-incremental` runs
  * the medium preset (BENCH_PRESET=large for the large one), 3 rounds unless BENCH_ROUNDS is set.
  * `pg` (only when named: it needs the PostgreSQL server, WARDEN_BENCH_PG_URL) runs the medium
- * preset's first BENCH_SCALE of lines, 3 rounds unless BENCH_ROUNDS is set.
+ * preset's first BENCH_SCALE of lines, 3 rounds unless BENCH_ROUNDS is set. `nats` (only when
+ * named: NATS JetStream and PostgreSQL, WARDEN_BENCH_NATS_URL) drains the small preset
+ * (BENCH_PRESET for another) with 1 and 2 workers, 3 rounds unless BENCH_ROUNDS is set.
  */
 const scale = Number(process.env['BENCH_SCALE'] ?? '1');
 const rounds = Number(process.env['BENCH_ROUNDS'] ?? '5');
@@ -68,6 +71,14 @@ try {
   if (wanted.has('pg')) {
     console.log('\n== pg');
     await benchPg(dir, scale, process.env['BENCH_ROUNDS'] === undefined ? 3 : rounds);
+  }
+  if (wanted.has('nats')) {
+    console.log('\n== nats');
+    await benchNats(
+      dir,
+      process.env['BENCH_PRESET'] ?? 'small',
+      process.env['BENCH_ROUNDS'] === undefined ? 3 : rounds,
+    );
   }
   if (want('graph')) {
     console.log('\n== graph');

@@ -9,6 +9,8 @@ import { SEVERITIES } from '../domain/index.js';
 import { integer, simulateCommand } from './commands/simulate.js';
 import { PRESET_NAMES, WORLD_NAMES, type PresetName } from '../sim/index.js';
 import { ingestCommand } from './commands/ingest.js';
+import { publishCommand, type PublishFlags } from './commands/publish.js';
+import { registerStreamCommands } from './commands/stream-commands.js';
 import { statsCommand } from './commands/stats.js';
 import { registerLedgerCommands } from './commands/ledger.js';
 import { registerGuardCommands } from './commands/guard.js';
@@ -87,12 +89,19 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       '--org <file>',
       'the org profile (default: warden.org.json beside the database, if any); its personalData section says which attrs are personal',
     )
+    .option('--publish', 'validate, then publish to the event stream instead (docs/operations.md)')
+    .option('--nats <url>', 'with --publish: the NATS server (default: $WARDEN_NATS_URL)')
+    .option('--stream <name>', 'with --publish: the stream', 'warden')
+    .option('--partition-count <n>', 'with --publish: partitions of a new stream (default 4)')
     .action(
       async (
         files: string[],
-        o: { db?: string; skipInvalid?: boolean; json?: boolean; org?: string },
+        o: { db?: string; skipInvalid?: boolean; json?: boolean; org?: string } & PublishFlags & {
+            publish?: boolean;
+          },
       ) => {
-        code = await withDb(o.db, (w) => ingestCommand(w, files, o, io));
+        if (o.publish) code = await publishCommand(files, o, io);
+        else code = await withDb(o.db, (w) => ingestCommand(w, files, o, io));
       },
     );
 
@@ -280,6 +289,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     });
 
   registerLedgerCommands(program, dbOption, io, (c) => (code = c));
+  registerStreamCommands(program, dbOption, io, (c) => (code = c));
   registerGuardCommands(program, dbOption, io, (c) => (code = c));
   registerWitnessCommands(program, io, (c) => (code = c));
   registerPolicyCommands(program, io, (c) => (code = c));

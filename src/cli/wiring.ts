@@ -32,6 +32,7 @@ import {
   resolveTargetKeyDir,
   storeFault,
   targetLabel,
+  type StoreTarget,
 } from './store-target.js';
 import {
   keyFile,
@@ -63,8 +64,12 @@ export interface Wired {
 
 export async function wire(dbFlag: string | undefined): Promise<Wired> {
   const target = resolveStoreTarget(dbFlag);
+  return wireTarget(target, resolveTargetKeyDir(target));
+}
+
+/** Wires a given store target with the keys of `keyDir` (a partition ledger has its own). */
+export async function wireTarget(target: StoreTarget, keyDir: string): Promise<Wired> {
   const dbPath = targetLabel(target);
-  const keyDir = resolveTargetKeyDir(target);
   const now = (): string => formatTime(Date.now());
   // keys are made only with a new database: one that exists has data under its own keys
   const create =

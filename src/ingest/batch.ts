@@ -64,6 +64,8 @@ export class Batch {
   /** Keyed hashes of the reviewer addresses sealed in the run being written. */
   private readonly emailHashRows: EmailHash[] = [];
   private inFlight: InFlight | undefined;
+  /** Told the input line of each record that becomes a leaf, in leaf order. */
+  onLeaf: (line: number) => void = () => {};
 
   constructor(
     private readonly tx: StoreTransaction,
@@ -158,6 +160,7 @@ export class Batch {
         const { record, text } = run[i]!;
         if (text === undefined) this.ledger.appendRecord(record);
         else this.ledger.appendEventLine(text);
+        this.onLeaf(run[i]!.line);
         this.events++;
       } else this.duplicates++;
     }
@@ -186,6 +189,7 @@ export class Batch {
       const version = this.newVersion(record as DirectoryRecord, encoded.payloads[at]!);
       if (version === undefined) return;
       versions.push(version);
+      this.onLeaf(run[i]!.line);
       this.ledger.appendLeafHash(encoded.hashes.subarray(at * 32, at * 32 + 32));
     });
     await this.tx.insertDirectoryVersions(versions);

@@ -1,6 +1,6 @@
 import type { Ledger } from '../ledger/index.js';
 import type { EmailHashes, PersonalData, Vault } from '../privacy/index.js';
-import type { Store } from '../store/index.js';
+import type { Store, StoreTransaction } from '../store/index.js';
 import { InputError, type InputIssue } from './errors.js';
 import { readLines, type LineSource } from './line-reader.js';
 import { parseRecord } from './parse-record.js';
@@ -19,6 +19,10 @@ export interface ImportOptions {
   readonly personalData?: PersonalData;
   /** Index each reviewer's address by keyed hash (`reviewer_email_hashes`, for leak tracing). */
   readonly emailHashes?: EmailHashes;
+  /** Told the input line of each record that becomes a leaf, in leaf order. */
+  readonly onLeaf?: (line: number) => void;
+  /** Runs in the batch's transaction just before it commits (what must land with the leaves). */
+  readonly beforeCommit?: (tx: StoreTransaction) => Promise<void>;
 }
 
 const CHUNK = 4096;
@@ -41,6 +45,7 @@ export async function importSource(
   const startedAt = options.now();
   const tx = await store.begin();
   const batch = new Batch(tx, ledger, vault, options.personalData, options.emailHashes);
+  if (options.onLeaf) batch.onLeaf = options.onLeaf;
   // every refused line goes to the rejects file, whether the file lands without them
   // (skipInvalid) or is refused whole: the terminal shows the first few, the file all
   const rejects = new RejectsWriter(
@@ -108,6 +113,7 @@ export async function importSource(
       ledgerSize: ledger.size,
     });
     await rejects.close();
+    await options.beforeCommit?.(tx);
     await tx.commit();
     committed = batch.report(source.name, checkpoint, rejects.path, dangling);
   } catch (error) {

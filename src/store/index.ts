@@ -34,6 +34,8 @@ export type {
   StoredDirectoryVersion,
   StoredFindings,
   StoredTile,
+  StreamPosition,
+  StreamPositionRepository,
 } from './ports.js';
 export type {
   AlertTriage,

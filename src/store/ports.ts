@@ -33,6 +33,8 @@ export interface Store {
   readonly attribution: AttributionRepository;
   /** Investigations: cases, their members and notes, alert triage (migration 7). */
   readonly cases: CaseRepository;
+  /** Where each leaf came from in an outside event stream (a partition ledger's; migration 10). */
+  readonly streamPositions: StreamPositionRepository;
   /** Counts per kind, time span, employees per site and team. */
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
@@ -92,6 +94,8 @@ export interface StoreTransaction extends CaseWriter {
   putCanaries(sealed: readonly string[]): Promise<void>;
   /** Records keyed hashes of reviewer e-mail addresses (a pair already stored is kept once). */
   putEmailHashes(rows: readonly EmailHash[]): Promise<void>;
+  /** Records where leaves appended in this transaction came from in the event stream. */
+  putStreamPositions(rows: readonly StreamPosition[]): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -370,4 +374,20 @@ export interface StoreStats {
   readonly eventsByAction: { action: string; events: number }[];
   readonly ledgerSize: number;
   readonly batches: number;
+}
+
+/**
+ * A leaf of a partition ledger and the stream message it came from: `seq`, the message's
+ * sequence number in the stream, which orders the records of every partition as published.
+ */
+export interface StreamPosition {
+  readonly leaf: number;
+  readonly seq: number;
+}
+
+export interface StreamPositionRepository {
+  /** The highest stream sequence number applied (0: none): messages up to it are no-ops. */
+  lastSeq(): Promise<number>;
+  /** Every recorded position, in leaf order. */
+  all(): Promise<StreamPosition[]>;
 }

@@ -284,6 +284,17 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     );
     `,
   ],
+  [
+    10,
+    `
+    -- A partition ledger fed from the event stream: each leaf's message (its sequence
+    -- number in the stream, which orders every partition's records), written with the leaf.
+    CREATE TABLE stream_positions (
+      leaf bigint PRIMARY KEY,
+      seq bigint NOT NULL
+    );
+    `,
+  ],
 ];
 
 /** The migrations' numbers, in the order they are applied. */

@@ -16,6 +16,8 @@ import type {
   StoreTransaction,
   TokenRepository,
 } from './ports.js';
+import type { StreamPositionRepository } from './ports.js';
+import { PgStreamPositions } from './postgres-stream-positions.js';
 import { PgAttribution } from './postgres-attribution.js';
 import { PgCases, PgHolds } from './postgres-cases.js';
 import type { CaseRepository } from './ports-cases.js';
@@ -73,6 +75,7 @@ export class PostgresStore implements Store {
   readonly policySets: PolicySetRepository;
   readonly attribution: AttributionRepository;
   readonly cases: CaseRepository;
+  readonly streamPositions: StreamPositionRepository;
   private readonly holds: PgHolds;
   private inTransaction = false;
 
@@ -96,6 +99,7 @@ export class PostgresStore implements Store {
     this.policySets = new PgPolicySets(c);
     this.attribution = new PgAttribution(c);
     this.cases = new PgCases(c);
+    this.streamPositions = new PgStreamPositions(c);
   }
 
   /** The URL as messages name it (no password). */

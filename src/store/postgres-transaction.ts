@@ -14,6 +14,8 @@ import type {
   StoredToken,
 } from './ports.js';
 import { putCanaries, putEmailHashes } from './postgres-attribution.js';
+import type { StreamPosition } from './ports.js';
+import { putStreamPositions } from './postgres-stream-positions.js';
 import { PgCaseTransaction } from './postgres-case-transaction.js';
 import type { PgHolds } from './postgres-cases.js';
 import type { PgConnection } from './postgres-connection.js';
@@ -127,6 +129,10 @@ export class PgTransaction extends PgCaseTransaction implements StoreTransaction
 
   putEmailHashes(rows: readonly EmailHash[]): Promise<void> {
     return this.step(() => putEmailHashes(this.c, rows));
+  }
+
+  putStreamPositions(rows: readonly StreamPosition[]): Promise<void> {
+    return this.step(() => putStreamPositions(this.c, rows));
   }
 
   /** Commits, after the vault's data key writes issued in the transaction have run. */

@@ -210,6 +210,7 @@ async function workload(store: SqliteStore): Promise<void> {
   });
   await tx.putCanaries(['enc:v1:x']);
   await tx.putEmailHashes([{ hash: Buffer.alloc(32), reviewer: 'rv-1' }]);
+  await tx.putStreamPositions([{ leaf: 0, seq: 1 }]);
   const caseRow = {
     id: 'case-1',
     title: 't',
@@ -320,6 +321,8 @@ async function readEverything(store: SqliteStore): Promise<void> {
   await store.attribution.canaries();
   await store.attribution.reviewersByEmailHash([Buffer.alloc(32)]);
   await store.attribution.hashedReviewers();
+  await store.streamPositions.lastSeq();
+  await store.streamPositions.all();
   for await (const _ of store.attribution.eventsOn('reviewer', new Set(['rv-1'])));
   await store.attribution.currentRecords('seller');
   await store.meta.recordIfAbsent({ 'plans.check': 'x' });

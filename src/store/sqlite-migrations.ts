@@ -323,6 +323,17 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     );
     `,
   ],
+  [
+    10,
+    `
+    -- A partition ledger fed from the event stream: each leaf's message (its sequence
+    -- number in the stream, which orders every partition's records), written with the leaf.
+    CREATE TABLE stream_positions (
+      leaf INTEGER PRIMARY KEY,
+      seq INTEGER NOT NULL
+    );
+    `,
+  ],
 ];
 
 /** The migrations' numbers, in the order they are applied. */

@@ -39,6 +39,8 @@ import { SqliteDetectorState } from './sqlite-detector-state.js';
 import { SqliteAttribution } from './sqlite-attribution.js';
 import { SqliteCases, holdsOn } from './sqlite-cases.js';
 import type { CaseRepository } from './ports-cases.js';
+import type { StreamPositionRepository } from './ports.js';
+import { SqliteStreamPositions } from './sqlite-stream-positions.js';
 
 export interface SqliteStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
@@ -71,6 +73,7 @@ export class SqliteStore implements Store {
   readonly tokens: TokenRepository;
   readonly policySets: PolicySetRepository;
   readonly attribution: AttributionRepository;
+  readonly streamPositions: StreamPositionRepository;
   readonly cases: CaseRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
@@ -95,6 +98,7 @@ export class SqliteStore implements Store {
     this.tokens = new SqliteTokens(db);
     this.policySets = new SqlitePolicySets(db);
     this.attribution = new SqliteAttribution(db);
+    this.streamPositions = new SqliteStreamPositions(db);
     this.cases = new SqliteCases(db);
   }
 

@@ -21,6 +21,8 @@ import { SqliteTrustWriter } from './sqlite-trust.js';
 import { tileId } from './sqlite-ledger.js';
 import { writeDetectorState } from './sqlite-detector-state.js';
 import { SqliteAttributionWriter } from './sqlite-attribution.js';
+import type { StreamPosition } from './ports.js';
+import { putStreamPositions } from './sqlite-stream-positions.js';
 import {
   SqliteCasesWriter,
   deleteErasureRequest,
@@ -146,6 +148,10 @@ export class SqliteTransaction implements StoreTransaction {
 
   putEmailHashes(rows: readonly EmailHash[]): Promise<void> {
     return this.step(() => this.attribution().putEmailHashes(rows));
+  }
+
+  putStreamPositions(rows: readonly StreamPosition[]): Promise<void> {
+    return this.step(() => putStreamPositions(this.db, rows));
   }
 
   private attribution(): SqliteAttributionWriter {

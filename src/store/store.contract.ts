@@ -3,6 +3,7 @@ import type { AccessEvent } from '../domain/index.js';
 import type { DetectorState, Store } from './ports.js';
 import { attributionContract } from './attribution.contract.js';
 import { casesContract } from './cases.contract.js';
+import { streamPositionsContract } from './stream-positions.contract.js';
 
 const ev = (id: string, extra: Partial<AccessEvent> = {}): AccessEvent => ({
   id,
@@ -20,6 +21,7 @@ const ev = (id: string, extra: Partial<AccessEvent> = {}): AccessEvent => ({
 export function storeContract(name: string, open: () => Promise<Store>): void {
   attributionContract(name, open);
   casesContract(name, open);
+  streamPositionsContract(name, open);
   describe(`${name} store`, () => {
     describe('when a transaction commits', () => {
       it('numbers new events from the given leaf, stores a repeated id once, and reads them back exactly', async () => {

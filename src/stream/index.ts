@@ -1,0 +1,12 @@
+export { StreamError } from './errors.js';
+export type { StreamErrorCode } from './errors.js';
+export { parsePartitionList, partitionOf } from './partition.js';
+export { JetStreamEvents, openJetStream } from './jetstream.js';
+export type { JetStreamOptions } from './jetstream.js';
+export type {
+  Delivery,
+  EventStream,
+  PartitionConsumer,
+  PublishReport,
+  PublishedRecord,
+} from './ports.js';
