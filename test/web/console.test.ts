@@ -161,6 +161,8 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
 
   it('works from the keyboard alone, and signing out forgets the token', async () => {
     const page = await open();
+    // the page's script renders the form after the load event: wait for it before the first Tab
+    await page.getByLabel('API token').waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement.id')).toBe('token');
     await page.keyboard.type(server.tokens.inv1 ?? '');
