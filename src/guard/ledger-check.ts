@@ -24,6 +24,9 @@ export class LedgerCheck {
   async assertLedgered(events: readonly LeafEvent[], what: string): Promise<void> {
     if (events.length === 0) return;
     const head = await this.signedHead(what);
+    // another process (a CLI command beside `warden serve`) appended and signed since this
+    // ledger loaded its right edge: catch up from the store, as the writers do, before proving
+    if (head.size > this.ledger.size) await this.ledger.reload();
     for (const { leaf, event } of events) await this.prove(leaf, event, head, what);
   }
 
