@@ -2,31 +2,6 @@
  * What the guard decides on: the facts of one request, read from the directory (or written
  * in a policy test table). Ids are the interchange ids; sets hold ids.
  */
-export const GUARDED_ACTIONS = [
-  'seller.metrics.view',
-  'seller.account.view',
-  'seller.metrics.export',
-  'reviewer.contact.view',
-  'reviewer.contact.reveal',
-  'review.view',
-  'review.delete',
-  'review.restore',
-  'ticket.open',
-  'approval.grant',
-  'policy.activate',
-  'case.enforce',
-  'alert.triage',
-  'case.open',
-  'case.view',
-  'case.note',
-  'case.subject.add',
-  'case.assign',
-  'case.close',
-  'case.reveal',
-  'case.hold',
-] as const;
-export type GuardedAction = (typeof GUARDED_ACTIONS)[number];
-
 /**
  * The steps of an investigation (src/cases): decided by the policies like any guarded action
  * (`policies/cases.cedar`), but carried out by the cases context, which writes the step's own
@@ -44,7 +19,24 @@ export const CASE_STEP_ACTIONS = [
   'case.close',
   'case.reveal',
   'case.hold',
-] as const satisfies readonly GuardedAction[];
+] as const;
+export const GUARDED_ACTIONS = [
+  'seller.metrics.view',
+  'seller.account.view',
+  'seller.metrics.export',
+  'reviewer.contact.view',
+  'reviewer.contact.reveal',
+  'review.view',
+  'review.delete',
+  'review.restore',
+  'ticket.open',
+  'approval.grant',
+  'policy.activate',
+  'case.enforce',
+  ...CASE_STEP_ACTIONS,
+] as const;
+export type GuardedAction = (typeof GUARDED_ACTIONS)[number];
+
 export type CaseStepAction = (typeof CASE_STEP_ACTIONS)[number];
 
 export function isCaseStep(action: string): action is CaseStepAction {

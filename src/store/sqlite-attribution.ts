@@ -2,17 +2,10 @@ import type Database from 'better-sqlite3';
 import type { DirectoryKind, TargetType } from '../domain/index.js';
 import type { AttributionRepository, EmailHash, LeafEvent } from './ports.js';
 import { chunked } from './chunks.js';
+import { hasTable } from './sqlite-tables.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
 
 const IN_CHUNK = 500;
-
-/** Whether a table exists (a database read as it is may predate migration 8). */
-function hasTable(db: Database.Database, name: string): boolean {
-  return (
-    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !==
-    undefined
-  );
-}
 
 /** Attribution's sealed canary list and keyed e-mail hashes, read side. */
 export class SqliteAttribution implements AttributionRepository {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { LeafEvent } from './ports.js';
+import { hasTable } from './sqlite-tables.js';
 import type {
   AlertTriage,
   CaseMember,
@@ -55,25 +56,13 @@ interface TriageRow {
 export class SqliteCases implements CaseRepository {
   constructor(private readonly db: Database.Database) {}
 
-  /**
-   * Whether the cases tables exist: a database read as it is (read-only commands never
-   * migrate) may predate migration 7, or have been killed before it; it then has no cases.
-   */
-  private present(): boolean {
-    return (
-      this.db
-        .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cases'")
-        .get() !== undefined
-    );
-  }
-
   get(id: string): Promise<StoredCase | undefined> {
     const row = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;
     return Promise.resolve(row && caseOf(row));
   }
 
   list(): Promise<StoredCase[]> {
-    if (!this.present()) return Promise.resolve([]);
+    if (!hasTable(this.db, 'cases')) return Promise.resolve([]);
     const rows = this.db
       .prepare('SELECT * FROM cases ORDER BY opened_at DESC, id')
       .all() as CaseRow[];
@@ -81,7 +70,7 @@ export class SqliteCases implements CaseRepository {
   }
 
   members(caseId: string): Promise<CaseMember[]> {
-    if (!this.present()) return Promise.resolve([]);
+    if (!hasTable(this.db, 'cases')) return Promise.resolve([]);
     const rows = this.db
       .prepare('SELECT * FROM case_members WHERE case_id = ? ORDER BY added_at, kind, ref')
       .all(caseId) as MemberRow[];
@@ -116,7 +105,7 @@ export class SqliteCases implements CaseRepository {
   }
 
   dismissals(): Promise<AlertTriage[]> {
-    if (!this.present()) return Promise.resolve([]);
+    if (!hasTable(this.db, 'cases')) return Promise.resolve([]);
     const rows = this.db
       .prepare("SELECT * FROM alert_triage WHERE state = 'dismissed' ORDER BY until")
       .all() as TriageRow[];
@@ -140,7 +129,7 @@ export class SqliteCases implements CaseRepository {
   }
 
   accessRows(): Promise<{ employee: string; state: AccessState; eventId: string }[]> {
-    if (!this.present()) return Promise.resolve([]);
+    if (!hasTable(this.db, 'cases')) return Promise.resolve([]);
     return Promise.resolve(
       this.db
         .prepare(
@@ -151,7 +140,7 @@ export class SqliteCases implements CaseRepository {
   }
 
   outbox(which: 'pending' | 'all'): Promise<OutboxCommand[]> {
-    if (!this.present()) return Promise.resolve([]);
+    if (!hasTable(this.db, 'cases')) return Promise.resolve([]);
     const rows = (
       which === 'pending'
         ? this.db
@@ -390,10 +379,7 @@ export function deleteErasureRequest(db: Database.Database, subject: string): vo
 
 /** The held cases that name `subject` (any member kind); [] before migration 7. */
 export function holdsOn(db: Database.Database, subject: string): string[] {
-  const table = db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'case_members'")
-    .get();
-  if (table === undefined) return [];
+  if (!hasTable(db, 'case_members')) return [];
   return db
     .prepare(
       `SELECT c.id FROM case_members m JOIN cases c ON c.id = m.case_id

@@ -6,6 +6,7 @@ import type {
   LeafEvent,
   StoredApproval,
 } from './ports.js';
+import { hasTable } from './sqlite-tables.js';
 import { aliasOf, approvalOf, leafEventOf, type AliasRow, type ApprovalRow } from './guard-rows.js';
 import type { EventRow } from './sqlite-rows.js';
 
@@ -41,10 +42,7 @@ export class SqliteGuard implements GuardRepository {
 
   async *allAliasIssues(): AsyncIterable<AliasIssue> {
     // a database read as it is, from before migration 3 (a crash between migrations), has none
-    const table = this.db
-      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'relay_aliases'")
-      .get();
-    if (table === undefined) return;
+    if (!hasTable(this.db, 'relay_aliases')) return;
     const stmt = this.db.prepare('SELECT * FROM relay_aliases ORDER BY issued_at, rowid');
     for (const row of stmt.iterate() as Iterable<AliasRow>)
       yield await Promise.resolve(aliasOf(row));
