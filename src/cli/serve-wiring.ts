@@ -3,6 +3,7 @@ import { PersonalData, readPersonalDataSection } from '../privacy/index.js';
 import {
   ApiAccess,
   ReadSide,
+  Serial,
   parseJwtConfig,
   readApiSection,
   type FindingsPort,
@@ -13,7 +14,8 @@ import { UsageError } from './exit.js';
 import { readOrgFile } from './org-file.js';
 import type { ReadWired } from './read-only.js';
 import { openGuard, type Wired } from './wiring.js';
-import { alertsAtLeast, currentFindings, runDetection, type Detection } from './commands/detect.js';
+import { alertsAtLeast } from './commands/detect.js';
+import { DetectionCatchUp, immediately, type WriteQueue } from './detect-catch-up.js';
 import { explanation } from './commands/explain.js';
 import { suppressions } from '../cases/index.js';
 import { caseDeps } from './commands/case-deps.js';
@@ -37,6 +39,7 @@ export async function serverDeps(
     org === undefined ? new ApiAccess([]) : readApiSection(org.value, org.path, org.text);
   const jwt = jwtFromEnv(env);
   const guard = await openGuard(w);
+  const writes = new Serial();
   return {
     store: w.store,
     ledger: w.ledger,
@@ -44,7 +47,8 @@ export async function serverDeps(
     guard,
     personalData,
     reader: new ReadSide(reader.store, reader.ledger, w.now),
-    findings: findingsPort(w, flags.org),
+    writes,
+    findings: findingsPort(w, flags.org, (work) => writes.run(work)),
     cases: caseDeps(w, guard),
     attribution: w,
     access,
@@ -53,32 +57,38 @@ export async function serverDeps(
   };
 }
 
-/** Detection as `warden risk|alerts|sellers|explain` run it; one run reused until the ledger grows. */
-export function findingsPort(w: Wired, org: string | undefined): FindingsPort {
-  let last: Detection | undefined;
-  const detection = async (): Promise<Detection> => {
-    if (last?.stored.ledgerSize !== w.ledger.size) {
-      last = await runDetection(w, undefined, org === undefined ? {} : { org });
-    }
-    return last;
-  };
+/**
+ * Detection as `warden risk|alerts|sellers|explain` run it, brought up to the ledger's end a
+ * slice at a time through `queue` (the server's write queue), and reused until the ledger
+ * grows. The port queues its own work: call it outside the queue.
+ */
+export function findingsPort(
+  w: Wired,
+  org: string | undefined,
+  queue: WriteQueue = immediately,
+  slice?: number,
+): FindingsPort {
+  const catchUp = new DetectionCatchUp(w, org, queue, slice);
   return {
-    findings: () => currentFindings(w, undefined, org),
+    findings: () => catchUp.findings(),
     alerts: async (floor) => {
-      const f = await currentFindings(w, undefined, org);
-      const dismissed = await suppressions(w);
+      const f = await catchUp.findings();
+      const dismissed = await queue(() => suppressions(w));
       const marks = { dismissed, now: w.now() };
       return { ledgerSize: f.ledgerSize, alerts: alertsAtLeast(f.findings, floor, marks) };
     },
     sellers: async () => {
-      const d = await detection();
+      const d = await catchUp.detection();
       return { ledgerSize: d.stored.ledgerSize, sellers: d.engine.sellers() };
     },
     rings: async () => {
-      const d = await detection();
+      const d = await catchUp.detection();
       return { ledgerSize: d.stored.ledgerSize, rings: d.engine.rings() };
     },
-    explain: async (id) => explanation(w, await detection(), id),
+    explain: async (id) => {
+      const d = await catchUp.detection();
+      return queue(() => explanation(w, d, id));
+    },
   };
 }
 

@@ -57,7 +57,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
     // the default request log line holds the URL, which can name employees: ours does not
     logController: new LogController({ disableRequestLogging: true }),
   });
-  const writes = new Serial();
+  const writes = deps.writes ?? new Serial();
   const ctx: RouteContext = { deps, writes, limits };
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -10,10 +10,13 @@ import type { Store, StoredFindings } from '../store/index.js';
 import type { ApiAccess } from './access.js';
 import type { JwtConfig } from './jwt.js';
 import type { ReadSide } from './read-side.js';
+import type { Serial } from './serial.js';
 
 /**
  * Detection as the CLI runs it (`warden risk`, `alerts`, `sellers`, `explain`): brought up to
- * the ledger's end, its findings cached in the store. The same functions serve both.
+ * the ledger's end, its findings cached in the store. The same functions serve both. The port
+ * queues its own work on the write queue (`ServerDeps.writes`), a slice of the replay at a
+ * time so that writes are not held up behind it: call it outside the queue.
  */
 export interface FindingsPort {
   findings(): Promise<StoredFindings>;
@@ -55,6 +58,8 @@ export interface ServerDeps {
   /** The read-only connection: authentication, approvals, the ledger's checkpoints and proofs. */
   readonly reader: ReadSide;
   readonly findings: FindingsPort;
+  /** The one write queue, shared with the findings port; absent: the app makes its own. */
+  readonly writes?: Serial;
   /** The cases context over the writing connection: triage, cases, measures (as the CLI's). */
   readonly cases: CaseDeps;
   /** Leak attribution over the writing connection (the vault's and the relay's keys). */

@@ -10,5 +10,6 @@ export type { ServerErrorCode } from './errors.js';
 export { parseJwtConfig } from './jwt.js';
 export type { JwtConfig } from './jwt.js';
 export { ReadSide } from './read-side.js';
+export { Serial } from './serial.js';
 export { toHttp } from './http-errors.js';
 export type { ErrorBody } from './http-errors.js';

@@ -10,7 +10,13 @@ import { EXIT } from '../exit.js';
 import { integer } from './simulate.js';
 import type { Io } from '../io.js';
 import { stepBar } from '../progress.js';
-import { detectionVersion, resumeEngine, saveEngine, savesDirectory } from './detect-state.js';
+import {
+  detectionVersion,
+  resumeEngine,
+  saveEngine,
+  savesDirectory,
+  type Resumed,
+} from './detect-state.js';
 import { directoryPartInThread } from './detect-directory.js';
 import { barChart, heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
@@ -62,11 +68,37 @@ export async function runDetection(
   io?: Io,
   options: { full?: boolean; org?: string } = {},
 ): Promise<Detection> {
-  // the profile is read and validated on every run, resumed or not: a bad --org is refused
+  const run = await startDetection(w, io, options);
+  const size = w.ledger.size;
+  // the directory part, when this run saves it, is built on a second core meanwhile
+  const built = directoryPartFor(w, run, size);
+  await feed(w, run.engine, run.from, undefined, size);
+  return finishDetection(w, run, size, built);
+}
+
+/** A detection run under way: its engine, where it resumed, and what its save must know. */
+export interface DetectionRun {
+  readonly engine: DetectionEngine;
+  /** The leaf it resumed from. */
+  readonly from: number;
+  /** The saved state's version this run writes (`detectionVersion` and the canaries'). */
+  readonly version: string;
+  readonly note?: string;
+  readonly directory?: Resumed['directory'];
+}
+
+/**
+ * The first step of a run: the org profile (read and validated on every run, resumed or not:
+ * a bad --org is refused), the canaries, and the engine resumed from the saved state.
+ */
+export async function startDetection(
+  w: Wired,
+  io?: Io,
+  options: { full?: boolean; org?: string } = {},
+): Promise<DetectionRun> {
   const profile = loadOrgProfile(w.dbPath, options.org);
   const canaries = await canaryWatch(w);
   const version = `${detectionVersion(w.dbPath, options.org)}; ${canaries.version}`;
-  const size = w.ledger.size;
   const { engine, from, note, directory } = await resumeEngine(
     w,
     version,
@@ -76,15 +108,48 @@ export async function runDetection(
   // fresh or restored, the engine is told the canaries (they are never in its saved state)
   declareCanaries(engine, canaries.targets);
   if (note !== undefined) io?.err(`warden: ${note}\n`);
-  // A resumed engine that saw nothing new is the state already saved.
-  const save = from !== size || note !== undefined || from === 0;
-  // the directory part, when this run saves it, is built on a second core meanwhile
-  const built =
-    save && savesDirectory(size, directory) ? directoryPartInThread(w.store, size) : undefined;
-  await feed(w, engine, from, undefined, size);
-  const stored = await saveFindings(w, engine, size);
-  if (save) await saveEngine(w, engine, version, size, directory, built);
-  return { engine, stored, resumedAt: from };
+  return {
+    engine,
+    from,
+    version,
+    ...(note === undefined ? {} : { note }),
+    ...(directory === undefined ? {} : { directory }),
+  };
+}
+
+/** A resumed engine that saw nothing new is the state already saved. */
+const savesState = (run: DetectionRun, size: number): boolean =>
+  run.from !== size || run.note !== undefined || run.from === 0;
+
+/**
+ * The directory part of the state a save at `size` writes, started on a second core (to run
+ * beside the feeding); undefined when the save keeps the stored part or no core is free.
+ */
+export function directoryPartFor(
+  w: Wired,
+  run: DetectionRun,
+  size: number,
+): Promise<Buffer | undefined> | undefined {
+  return savesState(run, size) && savesDirectory(size, run.directory)
+    ? directoryPartInThread(w.store, size)
+    : undefined;
+}
+
+/**
+ * The last step of a run whose engine has consumed every leaf below `size`: stores the
+ * findings, and the engine's state unless a resumed engine saw nothing new. `built`: the
+ * directory part from `directoryPartFor` at the same size.
+ */
+export async function finishDetection(
+  w: Wired,
+  run: DetectionRun,
+  size: number,
+  built?: Promise<Buffer | undefined>,
+): Promise<Detection> {
+  const save = savesState(run, size);
+  const stored = await saveFindings(w, run.engine, size);
+  if (save) await saveEngine(w, run.engine, run.version, size, run.directory, built);
+  return { engine: run.engine, stored, resumedAt: run.from };
 }
 
 export async function saveFindings(
@@ -109,6 +174,14 @@ export async function saveFindings(
  * them up to date.
  */
 export async function currentFindings(w: Wired, io?: Io, org?: string): Promise<StoredFindings> {
+  return (
+    (await storedIfCurrent(w, org)) ??
+    (await runDetection(w, io, org === undefined ? {} : { org })).stored
+  );
+}
+
+/** The stored findings when they are current (as `currentFindings` judges), else undefined. */
+export async function storedIfCurrent(w: Wired, org?: string): Promise<StoredFindings | undefined> {
   loadOrgProfile(w.dbPath, org); // a bad --org is refused even when nothing is recomputed
   const latest = await w.store.findings.latest();
   const state = await w.store.detectorState.describe();
@@ -119,7 +192,7 @@ export async function currentFindings(w: Wired, io?: Io, org?: string): Promise<
     state.version === `${detectionVersion(w.dbPath, org)}; ${(await canaryWatch(w)).version}`
   )
     return latest;
-  return (await runDetection(w, io, org === undefined ? {} : { org })).stored;
+  return undefined;
 }
 
 const serious = (alerts: readonly Alert[]): number =>

@@ -16,7 +16,7 @@ const employeeParams = z.object({ id: z.string().min(1).max(200) });
 /**
  * Risk, alerts, sellers, rings and explanations: what `warden risk|alerts|sellers|explain
  * --json` print, from the same detection (brought up to the ledger's end first). Detection
- * keeps its findings in the store, so it runs in the write queue.
+ * keeps its findings in the store, so the port runs it in the write queue, a slice at a time.
  */
 export function registerFindingsRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -37,7 +37,7 @@ export function registerFindingsRoutes(app: FastifyInstance, ctx: RouteContext):
       },
     },
     async (request) => {
-      const f = await ctx.writes.run(() => port.findings());
+      const f = await port.findings();
       return page(f.findings.risk, request.query, String(f.ledgerSize));
     },
   );
@@ -53,7 +53,7 @@ export function registerFindingsRoutes(app: FastifyInstance, ctx: RouteContext):
       },
     },
     async (request) => {
-      const a = await ctx.writes.run(() => port.alerts(request.query.severity));
+      const a = await port.alerts(request.query.severity);
       return page(a.alerts, request.query, String(a.ledgerSize));
     },
   );
@@ -61,7 +61,7 @@ export function registerFindingsRoutes(app: FastifyInstance, ctx: RouteContext):
     '/sellers',
     opts('sellers by what employees gave them without purpose'),
     async (request) => {
-      const s = await ctx.writes.run(() => port.sellers());
+      const s = await port.sellers();
       return page(s.sellers, request.query, String(s.ledgerSize));
     },
   );
@@ -69,7 +69,7 @@ export function registerFindingsRoutes(app: FastifyInstance, ctx: RouteContext):
     '/rings',
     opts('collusion rings: employees and the sellers they favour'),
     async (request) => {
-      const s = await ctx.writes.run(() => port.rings());
+      const s = await port.rings();
       return page(s.rings.map(ringView), request.query, String(s.ledgerSize));
     },
   );
@@ -84,7 +84,7 @@ export function registerFindingsRoutes(app: FastifyInstance, ctx: RouteContext):
       },
     },
     async (request) => {
-      const out = await ctx.writes.run(() => port.explain(request.params.id));
+      const out = await port.explain(request.params.id);
       if (out === undefined)
         throw new ServerError('NOT_FOUND', `no employee ${request.params.id} in the directory`);
       return out;

@@ -55,8 +55,9 @@ export function registerTriageRoutes(app: FastifyInstance, ctx: RouteContext): v
     bodiless('acknowledge an alert (ledgered)', triaged),
     async (request) => {
       const who = request.caller as Caller;
-      const eventId = await ctx.writes.run(async () =>
-        acknowledge(ctx.deps.cases, who.employeeId, await alertOf(ctx, request.params.id)),
+      const alert = await alertOf(ctx, request.params.id);
+      const eventId = await ctx.writes.run(() =>
+        acknowledge(ctx.deps.cases, who.employeeId, alert),
       );
       return { alert: request.params.id, state: 'acknowledged' as const, eventId };
     },
@@ -70,14 +71,8 @@ export function registerTriageRoutes(app: FastifyInstance, ctx: RouteContext): v
     ),
     async (request) => {
       const who = request.caller as Caller;
-      return ctx.writes.run(async () =>
-        dismiss(
-          ctx.deps.cases,
-          who.employeeId,
-          await alertOf(ctx, request.params.id),
-          request.body,
-        ),
-      );
+      const alert = await alertOf(ctx, request.params.id);
+      return ctx.writes.run(() => dismiss(ctx.deps.cases, who.employeeId, alert, request.body));
     },
   );
   r.post(
@@ -85,20 +80,19 @@ export function registerTriageRoutes(app: FastifyInstance, ctx: RouteContext): v
     opts('escalate an alert into a new case, or into an open one', escalateBody, triaged),
     async (request) => {
       const who = request.caller as Caller;
-      const caseId = await ctx.writes.run(async () =>
-        escalate(
-          ctx.deps.cases,
-          who.employeeId,
-          await alertOf(ctx, request.params.id),
-          request.body.caseId,
-        ),
+      const alert = await alertOf(ctx, request.params.id);
+      const caseId = await ctx.writes.run(() =>
+        escalate(ctx.deps.cases, who.employeeId, alert, request.body.caseId),
       );
       return { alert: request.params.id, state: 'escalated' as const, caseId };
     },
   );
 }
 
-/** An alert of the current findings (as `/v1/alerts` lists them), or `ALERT_NOT_FOUND`. */
+/**
+ * An alert of the current findings (as `/v1/alerts` lists them), or `ALERT_NOT_FOUND`. Found
+ * outside the write queue (the findings port queues its own work); alert ids only grow.
+ */
 async function alertOf(ctx: RouteContext, alertId: string): Promise<Alert> {
   const { findings } = await ctx.deps.findings.findings();
   const alert = findings.alerts.find((a) => a.id === alertId);
