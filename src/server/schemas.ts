@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../domain/index.js';
+import { QUEUE_STATES } from './alert-queue.js';
 
 /**
  * Response shapes of the main routes, for OpenAPI (`/docs/json`) and for the serializer: a
@@ -31,6 +32,17 @@ export const alertShape = z.object({
     .object({ until: text, reason: text, by: text, alertId: text })
     .optional()
     .describe('an unexpired dismissal of this detector about this employee'),
+});
+
+/** An alert of the queue: with its triage state (`new` until someone acts on it). */
+export const queuedAlertShape = alertShape.extend({
+  triage: z.object({
+    state: z.enum(QUEUE_STATES),
+    by: text.optional().describe('who took the last triage step'),
+    at: text.optional(),
+    caseId: text.optional().describe('escalated: the case it went into'),
+    until: text.optional().describe('dismissed: when the suppression ends'),
+  }),
 });
 
 export const caseShape = z.object({

@@ -119,6 +119,7 @@ export function casesContract(name: string, open: () => Promise<Store>): void {
         until: '2026-04-01',
         reason: 'r',
       });
+      await tx.putTriage({ ...triage, alertId: 'a-4', state: 'escalated', caseId: 'c-1' });
       await tx.putAccess('e-1', 'suspended', 'x');
       await tx.putAccess('e-2', 'revoked', 'x');
       await tx.putAccess('e-2', undefined, 'x');
@@ -155,6 +156,13 @@ export function casesContract(name: string, open: () => Promise<Store>): void {
       });
       await tx.commit();
       expect((await store.cases.dismissals()).map((t) => t.alertId)).toEqual(['a-2', 'a-3', 'a-1']);
+      expect((await store.cases.triages()).map((t) => `${t.alertId}:${t.state}`)).toEqual([
+        'a-1:dismissed',
+        'a-2:dismissed',
+        'a-3:dismissed',
+        'a-4:escalated',
+      ]);
+      expect((await store.cases.triages())[3]?.caseId).toBe('c-1');
       expect(await store.cases.triage('a-3')).toEqual({
         ...triage,
         alertId: 'a-3',

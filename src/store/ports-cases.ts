@@ -81,6 +81,8 @@ export interface CaseRepository {
   members(caseId: string): Promise<CaseMember[]>;
   notes(caseId: string): Promise<CaseNote[]>;
   triage(alertId: string): Promise<AlertTriage | undefined>;
+  /** Every alert's triage (its latest step), by alert id: the queue's state column. */
+  triages(): Promise<AlertTriage[]>;
   /** Every dismissal (expired ones too: the caller compares `until` with its clock). */
   dismissals(): Promise<AlertTriage[]>;
   /** The cases an employee or seller is a subject of. */

@@ -67,6 +67,11 @@ export class PgCases implements CaseRepository {
     return row && triageOf(row);
   }
 
+  async triages(): Promise<AlertTriage[]> {
+    const rows = await this.c.rows<TriageRow>('SELECT * FROM alert_triage ORDER BY alert_id');
+    return rows.map(triageOf);
+  }
+
   async dismissals(): Promise<AlertTriage[]> {
     const rows = await this.c.rows<TriageRow>(
       "SELECT * FROM alert_triage WHERE state = 'dismissed' ORDER BY until NULLS FIRST, alert_id",

@@ -104,6 +104,14 @@ export class SqliteCases implements CaseRepository {
     return Promise.resolve(row && triageOf(row));
   }
 
+  triages(): Promise<AlertTriage[]> {
+    if (!hasTable(this.db, 'cases')) return Promise.resolve([]);
+    const rows = this.db
+      .prepare('SELECT * FROM alert_triage ORDER BY alert_id')
+      .all() as TriageRow[];
+    return Promise.resolve(rows.map(triageOf));
+  }
+
   dismissals(): Promise<AlertTriage[]> {
     if (!hasTable(this.db, 'cases')) return Promise.resolve([]);
     const rows = this.db

@@ -35,6 +35,7 @@ beforeAll(async () => {
   const list = alerts.json<{ items: { id: string; employeeId: string }[] }>().items;
   alertId = list.find((a) => a.employeeId === 'gone1')?.id ?? '';
   expect(alertId, alerts.body).not.toBe('');
+  expect(await triageOf(alertId)).toEqual({ state: 'new' });
 }, 120_000);
 afterAll(async () => {
   await f?.close();
@@ -45,6 +46,20 @@ const as = (who: string) => bearer(tokens[who] ?? f.tokens[who]!);
 const get = (url: string, who: string) => f.app.inject({ method: 'GET', url, headers: as(who) });
 const post = (url: string, who: string, payload?: object) =>
   f.app.inject({ method: 'POST', url, headers: as(who), ...(payload ? { payload } : {}) });
+
+interface Queued {
+  id: string;
+  triage: { state: string; by?: string; caseId?: string };
+}
+
+/** The alert queue, filtered by triage state when `states` is given. */
+async function queue(states?: string): Promise<Queued[]> {
+  const res = await get(`/v1/alerts?limit=500${states ? `&triage=${states}` : ''}`, 'inv1');
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json<{ items: Queued[] }>().items;
+}
+
+const triageOf = async (id: string) => (await queue()).find((a) => a.id === id)?.triage;
 
 async function eventById(id: string) {
   const r = await wireReadOnly(f.db);
@@ -68,6 +83,24 @@ describe('triage over HTTP', () => {
         action: 'x-alert.acknowledge',
         target: { id: `alert:${alertId}` },
       });
+    });
+
+    it('shows the alert acknowledged in the queue, and the filters keep it or leave it out', async () => {
+      expect(await triageOf(alertId)).toMatchObject({ state: 'acknowledged', by: 'inv1' });
+      const acknowledged = await queue('acknowledged');
+      expect(acknowledged.map((a) => a.id)).toContain(alertId);
+      expect(acknowledged.every((a) => a.triage.state === 'acknowledged')).toBe(true);
+      expect((await queue('new')).map((a) => a.id)).not.toContain(alertId);
+      expect((await queue('new,acknowledged')).map((a) => a.id)).toContain(alertId);
+      const all = await queue();
+      const split = (await queue('new')).length + acknowledged.length;
+      expect(split).toBe(all.length);
+    });
+
+    it('refuses a triage filter that is not a state', async () => {
+      const res = await get('/v1/alerts?triage=new,closed', 'inv1');
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
     });
   });
 
@@ -107,6 +140,8 @@ describe('cases over HTTP', () => {
       expect(res.statusCode, res.body).toBe(200);
       caseId = res.json<{ caseId: string }>().caseId;
       expect(caseId).toMatch(/^case-/);
+      expect(await triageOf(alertId)).toMatchObject({ state: 'escalated', by: 'inv1', caseId });
+      expect((await queue('escalated')).map((a) => a.id)).toEqual([alertId]);
 
       const shown = await get(`/v1/cases/${caseId}`, 'inv2');
       expect(shown.statusCode, shown.body).toBe(200);

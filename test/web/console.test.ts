@@ -103,6 +103,11 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
   });
 
   it('keeps 10,000 alerts smooth: only the visible rows exist, the oldest is reachable', async () => {
+    const states = ['new', 'acknowledged', 'dismissed', 'escalated'] as const;
+    const triageOf = (state: (typeof states)[number], i: number) =>
+      state === 'new'
+        ? { state }
+        : { state, by: 'inv2', ...(state === 'escalated' ? { caseId: `case-${i}` } : {}) };
     const alerts = Array.from({ length: 10_000 }, (_, i) => ({
       id: `al-${i}`,
       employeeId: `e-${i % 97}`,
@@ -112,16 +117,25 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
       sellerIds: [],
       events: [],
       summary: `alert number ${i}`,
+      triage: triageOf(states[i % 4]!, i),
     }));
     const page = await open();
-    // the API answers in pages of 500, as /v1/alerts does: the console must follow every cursor
+    const asked: (string | null)[] = [];
+    // the API answers in pages of 500, as /v1/alerts does: the console must follow every
+    // cursor; it filters by triage state as the API does (`?triage=a,b`)
     await page.route('**/v1/alerts?**', (route) => {
-      const at = Number(new URL(route.request().url()).searchParams.get('cursor') ?? 0);
+      const query = new URL(route.request().url()).searchParams;
+      const wanted = query.get('triage');
+      asked.push(wanted);
+      const kept = wanted
+        ? alerts.filter((a) => wanted.split(',').includes(a.triage.state))
+        : alerts;
+      const at = Number(query.get('cursor') ?? 0);
       const next = at + 500;
       return route.fulfill({
         json: {
-          items: alerts.slice(at, next),
-          ...(next < alerts.length ? { nextCursor: String(next) } : {}),
+          items: kept.slice(at, next),
+          ...(next < kept.length ? { nextCursor: String(next) } : {}),
         },
       });
     });
@@ -132,9 +146,33 @@ describe.skipIf(missing !== undefined)('the web console in Chromium', () => {
     expect(rows).toBeGreaterThan(5);
     expect(rows).toBeLessThan(100);
     await page.getByText('alert number 9999', { exact: true }).waitFor();
+    // each row shows its triage state; an escalated one links to its case
+    const newest = page.getByRole('listitem').filter({ hasText: 'alert number 9999' });
+    await expect(
+      newest.getByRole('link', { name: 'escalated' }).getAttribute('href'),
+    ).resolves.toBe('#/case/case-9999');
+    await expect(
+      page
+        .getByRole('listitem')
+        .filter({ hasText: 'alert number 9998' })
+        .locator('.state')
+        .textContent(),
+    ).resolves.toBe('dismissed');
     await page.evaluate("document.querySelector('.queue').scrollTop = 1e9");
     await page.getByText('alert number 0', { exact: true }).waitFor();
     expect(await page.locator('.queue [role=listitem]').count()).toBeLessThan(100);
+
+    await page.getByLabel('Triage state').selectOption('acknowledged');
+    await page.getByText('2500 alerts').waitFor();
+    expect(asked.at(-1)).toBe('acknowledged');
+    const shown = page.locator('.queue [role=listitem]');
+    expect(await shown.count()).toBeLessThan(100);
+    expect(new Set(await shown.locator('.state').allTextContents())).toEqual(
+      new Set(['acknowledged']),
+    );
+    await page.getByLabel('Triage state').selectOption('new,acknowledged');
+    await page.getByText('5000 alerts').waitFor();
+    expect(asked.at(-1)).toBe('new,acknowledged');
     await page.close();
   });
 

@@ -62,6 +62,15 @@ describe.skipIf(missing !== undefined)('an investigation in the console', () => 
     await inv.getByRole('button', { name: `Triage ${alertId}` }).click();
     await inv.getByRole('button', { name: 'Escalate into a new case' }).click();
     await inv.getByRole('status').getByText(`${alertId}: escalated`).waitFor();
+    // the queue shows it escalated, linked to its case, and no longer among the new ones
+    const queued = inv
+      .getByRole('listitem')
+      .filter({ has: inv.getByRole('button', { name: `Triage ${alertId}` }) });
+    await queued.getByRole('link', { name: 'escalated' }).waitFor();
+    await inv.getByLabel('Triage state').selectOption('new');
+    await inv.getByRole('button', { name: `Triage ${alertId}` }).waitFor({ state: 'detached' });
+    await inv.getByLabel('Triage state').selectOption('escalated');
+    await queued.waitFor();
     await inv.getByRole('link', { name: /^Open case case-/ }).click();
 
     // 2. the case shows its employee as a pseudonym, never by id

@@ -1,16 +1,21 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
-import { all, type Alert } from './api';
+import { all, TRIAGE_STATES, type Alert, type AlertTriage } from './api';
 import { Show } from './Dashboard';
 import { TriagePanel } from './Triage';
 import { useLoad } from './useLoad';
 
 const ROW = 36;
 
-/** Every alert at or above a severity, newest first, virtualised (only visible rows exist). */
+/**
+ * Every alert at or above a severity, newest first, with its triage state and filtered by it
+ * (the API filters: `?triage=`), virtualised (only visible rows exist).
+ */
 export function AlertQueue({ canTriage = false }: { canTriage?: boolean }) {
   const [floor, setFloor] = useState('medium');
-  const [alerts, reload] = useLoad(() => all<Alert>(`/alerts?severity=${floor}`), floor);
+  const [state, setState] = useState('');
+  const query = `/alerts?severity=${floor}${state ? `&triage=${state}` : ''}`;
+  const [alerts, reload] = useLoad(() => all<Alert>(query), query);
   const [picked, setPicked] = useState<Alert | null>(null);
   return (
     <section aria-labelledby="queue">
@@ -22,12 +27,37 @@ export function AlertQueue({ canTriage = false }: { canTriage?: boolean }) {
             <option key={s}>{s}</option>
           ))}
         </select>
+      </label>{' '}
+      <label>
+        Triage state{' '}
+        <select value={state} onChange={(e) => setState(e.target.value)}>
+          <option value="">any</option>
+          <option value="new,acknowledged">open (new or acknowledged)</option>
+          {TRIAGE_STATES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
       </label>
       {picked && <TriagePanel key={picked.id} alert={picked} onDone={reload} />}
       <Show it={alerts}>
         {(a) => <Rows alerts={a} {...(canTriage ? { onTriage: setPicked } : {})} />}
       </Show>
     </section>
+  );
+}
+
+/** The state as a cell: who took the step, and where an escalated alert went. */
+function TriageCell({ triage }: { triage: AlertTriage | undefined }) {
+  if (!triage) return <span />;
+  const by = triage.by ? ` by ${triage.by}` : '';
+  return (
+    <span className={`state state-${triage.state}`} title={`${triage.state}${by}`}>
+      {triage.caseId ? (
+        <a href={`#/case/${encodeURIComponent(triage.caseId)}`}>{triage.state}</a>
+      ) : (
+        triage.state
+      )}
+    </span>
   );
 }
 
@@ -49,6 +79,7 @@ function Rows({ alerts, onTriage }: { alerts: Alert[]; onTriage?: (a: Alert) => 
         <span>employee</span>
         <span>detector</span>
         <span>summary</span>
+        <span>state</span>
         {onTriage && <span>triage</span>}
       </div>
       <div
@@ -74,6 +105,7 @@ function Rows({ alerts, onTriage }: { alerts: Alert[]; onTriage?: (a: Alert) => 
                 <a href={`#/employee/${encodeURIComponent(a.employeeId)}`}>{a.employeeId}</a>
                 <span>{a.detector}</span>
                 <span className="summary">{a.summary}</span>
+                <TriageCell triage={a.triage} />
                 {onTriage && (
                   <button type="button" aria-label={`Triage ${a.id}`} onClick={() => onTriage(a)}>
                     Triage

@@ -81,6 +81,16 @@ export interface Alert {
   sellerIds: string[];
   events: string[];
   summary: string;
+  /** The queue's triage state (`/v1/alerts` only; a case's alerts carry none). */
+  triage?: AlertTriage;
+}
+export const TRIAGE_STATES = ['new', 'acknowledged', 'dismissed', 'escalated'] as const;
+export interface AlertTriage {
+  state: (typeof TRIAGE_STATES)[number];
+  by?: string;
+  at?: string;
+  caseId?: string;
+  until?: string;
 }
 export interface Checkpoint {
   size: number;

@@ -6,10 +6,18 @@ import type { RouteContext } from '../route-context.js';
 import { ServerError } from '../errors.js';
 import { page, pageQuery } from '../pages.js';
 import { ringView } from '../ring-view.js';
-import { alertShape, pageOf, riskShape } from '../schemas.js';
+import { queueOf, QUEUE_STATES, type QueueState } from '../alert-queue.js';
+import { pageOf, queuedAlertShape, riskShape } from '../schemas.js';
 
+const STATE = `(${QUEUE_STATES.join('|')})`;
 const alertsQuery = pageQuery.extend({
   severity: z.enum(SEVERITIES).default('low').describe('this severity and above'),
+  triage: z
+    .string()
+    .max(100)
+    .regex(new RegExp(`^${STATE}(,${STATE})*$`))
+    .optional()
+    .describe(`only alerts in these triage states, comma-separated: ${QUEUE_STATES.join(', ')}`),
 });
 const employeeParams = z.object({ id: z.string().min(1).max(200) });
 
@@ -46,15 +54,19 @@ export function registerFindingsRoutes(app: FastifyInstance, ctx: RouteContext):
     {
       config: { scope: 'findings' },
       schema: {
-        summary: 'alerts in event-time order',
+        summary: 'alerts in event-time order, each with its triage state',
         tags: ['findings'],
         querystring: alertsQuery,
-        response: { 200: pageOf(alertShape) },
+        response: { 200: pageOf(queuedAlertShape) },
       },
     },
     async (request) => {
-      const a = await port.alerts(request.query.severity);
-      return page(a.alerts, request.query, String(a.ledgerSize));
+      const { severity, triage } = request.query;
+      const a = await port.alerts(severity);
+      const states = triage === undefined ? undefined : new Set(triage.split(',') as QueueState[]);
+      // committed triage steps, read beside the findings (a step is a leaf: it moves the version)
+      const queue = queueOf(a.alerts, await ctx.deps.reader.store.cases.triages(), states);
+      return page(queue, request.query, `${a.ledgerSize}${triage ? `:${triage}` : ''}`);
     },
   );
   r.get(
