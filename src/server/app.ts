@@ -17,6 +17,7 @@ import { ServerError } from './errors.js';
 import { FailureLimiter } from './failures.js';
 import { installErrorHandlers } from './http-errors.js';
 import { registerActionRoutes } from './routes/actions.js';
+import { registerAppealRoutes } from './routes/appeals.js';
 import { registerAttributionRoutes } from './routes/attribution.js';
 import { registerCaseRoutes } from './routes/cases.js';
 import { registerFindingsRoutes } from './routes/findings.js';
@@ -84,6 +85,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
       registerTriageRoutes(v1, ctx);
       registerCaseRoutes(v1, ctx);
       registerActionRoutes(v1, ctx);
+      registerAppealRoutes(v1, ctx);
       registerAttributionRoutes(v1, ctx);
       done();
     },

@@ -70,6 +70,15 @@ const ROUTES: readonly Route[] = [
     body: { measure: 'seller.suspend', subject: 's1', reason: 'r', rule: 'tos' },
   },
   { method: 'GET', url: '/v1/appeals', scope: 'cases' },
+  // no grounds: refused by the schema, so nothing is filed
+  { method: 'POST', url: '/v1/appeals', scope: 'cases', body: { measureEvent: 'w-none' } },
+  // no such appeal: refused before anything is written
+  {
+    method: 'POST',
+    url: '/v1/appeals/ap-none/decide',
+    scope: 'cases',
+    body: { outcome: 'upheld', decision: 'd' },
+  },
   {
     method: 'POST',
     url: '/v1/attribution/emails',

@@ -292,6 +292,80 @@ describe('cases over HTTP', () => {
       ]);
     });
 
+    it('decides an appeal: never by who took or approved the measure; ledgered; once', async () => {
+      const [appeal] = (await get('/v1/appeals', 'inv1')).json<{ items: { id: string }[] }>().items;
+      expect(appeal).toBeDefined();
+      const decide = (who: string, outcome: string) =>
+        post(`/v1/appeals/${appeal!.id}/decide`, who, { outcome, decision: 'no evidence' });
+      for (const who of ['legal1', 'legal2']) {
+        const refused = await decide(who, 'overturned');
+        expect(refused.statusCode, refused.body).toBe(403);
+        expect(refused.json()).toMatchObject({ error: { code: 'NOT_PERMITTED' } });
+      }
+      const done = await decide('inv1', 'overturned');
+      expect(done.statusCode, done.body).toBe(200);
+      expect(done.json()).toMatchObject({
+        appeal: { id: appeal!.id, outcome: 'overturned', decidedBy: 'inv1' },
+        reversal: 'seller.reinstate',
+      });
+      const listed = (await get('/v1/appeals', 'legal2')).json<{ items: object[] }>().items;
+      expect(listed).toEqual([
+        expect.objectContaining({ id: appeal!.id, outcome: 'overturned', decidedBy: 'inv1' }),
+      ]);
+      const again = await decide('inv2', 'upheld');
+      expect(again.statusCode).toBe(400);
+      expect(again.json()).toMatchObject({ error: { code: 'INPUT_INVALID' } });
+
+      const r = await wireReadOnly(f.db);
+      try {
+        const events = await r.store.cases.eventsAbout(['inv1'], []);
+        expect(events.map((e) => e.event)).toContainEqual(
+          expect.objectContaining({
+            actor: 'inv1',
+            action: 'x-appeal.decide',
+            attrs: expect.objectContaining({
+              appeal: appeal!.id,
+              outcome: 'overturned',
+            }) as unknown,
+          }),
+        );
+      } finally {
+        await r.close();
+      }
+    });
+
+    it('files an appeal by the measure’s subject only, and it is decided like any other', async () => {
+      const [decidedOne] = (await get('/v1/appeals', 'inv1')).json<{
+        items: { measureEvent: string }[];
+      }>().items;
+      const measureEvent = decidedOne!.measureEvent;
+      const wrong = await post('/v1/appeals', 'inv2', {
+        measureEvent,
+        appellant: 'gone1',
+        grounds: 'not mine',
+      });
+      expect(wrong.statusCode).toBe(400);
+      expect(wrong.json()).toMatchObject({ error: { code: 'INPUT_INVALID' } });
+      const filed = await post('/v1/appeals', 'inv2', {
+        measureEvent,
+        appellant: 's1',
+        grounds: 'a second look, please',
+      });
+      expect(filed.statusCode, filed.body).toBe(201);
+      const appeal = filed.json<{ id: string; filedBy: string; eventId: string }>();
+      expect(appeal.filedBy).toBe('inv2');
+      expect(await eventById(appeal.eventId)).toMatchObject({
+        actor: 'inv2',
+        action: 'x-appeal.file',
+      });
+      const upheld = await post(`/v1/appeals/${appeal.id}/decide`, 'inv2', {
+        outcome: 'upheld',
+        decision: 'the figures stand',
+      });
+      expect(upheld.statusCode, upheld.body).toBe(200);
+      expect(upheld.json<{ reversal?: string }>().reversal).toBeUndefined();
+    });
+
     it('refuses an investigator outside legal (the policies decide) and records the denial', async () => {
       const res = await post(`/v1/cases/${caseId}/actions`, 'inv1', measure);
       expect(res.statusCode).toBe(403);

@@ -7,7 +7,8 @@ import { consoleServer, type ConsoleServer } from './server.js';
 // The investigation the console exists for, end to end in Chromium: an investigator triages
 // an alert into a case, counsel asks for a measure under it, a second counsel approves it in
 // the inbox, the first carries it out, and the investigator finds its event in the ledger
-// view with an inclusion proof checked in the page.
+// view with an inclusion proof checked in the page; the seller appeals, and a third person
+// overturns the measure.
 const missing = browserMissing();
 // in CI a missing Chromium fails console.test.ts ('the browser is there in CI'); here it skips
 if (missing !== undefined && process.env.CI !== 'true') process.stderr.write(`${missing}\n`);
@@ -141,6 +142,35 @@ describe.skipIf(missing !== undefined)('an investigation in the console', () => 
       .first()
       .waitFor();
     await inv.getByText('No appeal was filed.').waitFor();
+
+    // 7. the seller appeals; the investigator (who neither took nor approved the measure)
+    // overturns it in the console, and is told the measure that reverses it
+    const filed = await server.app.inject({
+      method: 'POST',
+      url: '/v1/appeals',
+      headers: { authorization: `Bearer ${server.tokens.legal2}` },
+      payload: { measureEvent: eventId, appellant: 's1', grounds: 'we did nothing wrong' },
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
+    const appealId = filed.json<{ id: string }>().id;
+    await counsel.getByRole('link', { name: 'Cases' }).click();
+    await counsel.getByLabel(`Reasons for ${appealId}`).fill('I took it');
+    await counsel.getByRole('button', { name: `Decide ${appealId}` }).click();
+    await counsel
+      .getByRole('status')
+      .getByText(/^NOT_PERMITTED: legal1 took or approved/)
+      .waitFor();
+    await inv.reload();
+    await inv.getByLabel(`Outcome of ${appealId}`).selectOption('overturned');
+    await inv.getByLabel(`Reasons for ${appealId}`).fill('the views had a ticket after all');
+    await inv.getByRole('button', { name: `Decide ${appealId}` }).click();
+    await inv
+      .getByRole('status')
+      .getByText(`${appealId}: overturned; reverse the measure with seller.reinstate`, {
+        exact: false,
+      })
+      .waitFor();
+    await inv.locator(`[data-appeal="${appealId}"]`).getByText('overturned by inv1').waitFor();
 
     // the API agrees: the measure was carried out by legal1, approved by legal2
     const approved = await server.app.inject({

@@ -24,7 +24,8 @@ export function Cases() {
 }
 
 function Appeals() {
-  const [appeals] = useLoad(() => all<Appeal>('/appeals'), 'appeals');
+  const [appeals, reload] = useLoad(() => all<Appeal>('/appeals'), 'appeals');
+  const [message, setMessage] = useState('');
   return (
     <section aria-labelledby="appeals">
       <h2 id="appeals">Appeals</h2>
@@ -46,7 +47,7 @@ function Appeals() {
               </thead>
               <tbody>
                 {list.map((a) => (
-                  <tr key={a.id}>
+                  <tr key={a.id} data-appeal={a.id}>
                     <td>{a.id}</td>
                     <td>
                       <a href={`#/case/${encodeURIComponent(a.caseId)}`}>{a.caseId}</a>
@@ -54,7 +55,19 @@ function Appeals() {
                     <td>{a.appellant}</td>
                     <td>{a.grounds}</td>
                     <td>{a.filedAt}</td>
-                    <td>{a.outcome ? `${a.outcome} by ${a.decidedBy ?? ''}` : 'pending'}</td>
+                    <td>
+                      {a.outcome ? (
+                        `${a.outcome} by ${a.decidedBy ?? ''}`
+                      ) : (
+                        <Decide
+                          appeal={a}
+                          onDone={(text) => {
+                            setMessage(text);
+                            reload();
+                          }}
+                        />
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -62,7 +75,58 @@ function Appeals() {
           )
         }
       </Show>
+      <p role="status" aria-live="polite">
+        {message}
+      </p>
     </section>
+  );
+}
+
+/**
+ * Deciding a pending appeal (`POST /v1/appeals/{id}/decide`): the API refuses whoever took or
+ * approved the measure, and any subject of its case. An overturned measure names its reversal,
+ * asked for on the case page like any measure (two people).
+ */
+function Decide({ appeal, onDone }: { appeal: Appeal; onDone: (message: string) => void }) {
+  const [outcome, setOutcome] = useState('upheld');
+  const [decision, setDecision] = useState('');
+  const decide = (e: FormEvent): void => {
+    e.preventDefault();
+    api<{ reversal?: string }>(`/appeals/${encodeURIComponent(appeal.id)}/decide`, {
+      method: 'POST',
+      body: { outcome, decision },
+    }).then(
+      (r) =>
+        onDone(
+          `${appeal.id}: ${outcome}${r.reversal ? `; reverse the measure with ${r.reversal} on case ${appeal.caseId}` : ''}`,
+        ),
+      (err: unknown) =>
+        onDone(err instanceof ApiError ? `${err.code}: ${err.message}` : String(err)),
+    );
+  };
+  return (
+    <form onSubmit={decide} className="inline">
+      pending{' '}
+      <label>
+        Outcome of {appeal.id}{' '}
+        <select value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+          <option>upheld</option>
+          <option>overturned</option>
+        </select>
+      </label>{' '}
+      <label>
+        Reasons for {appeal.id}{' '}
+        <input
+          value={decision}
+          onChange={(e) => setDecision(e.target.value)}
+          required
+          maxLength={4000}
+        />
+      </label>{' '}
+      <button type="submit" aria-label={`Decide ${appeal.id}`}>
+        Decide
+      </button>
+    </form>
   );
 }
 

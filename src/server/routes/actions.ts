@@ -4,9 +4,8 @@ import { z } from 'zod';
 import { enforce } from '../../cases/index.js';
 import { MEASURES, type Enforcement } from '../../guard/index.js';
 import type { Caller } from '../caller.js';
-import { page, pageQuery } from '../pages.js';
 import type { RouteContext } from '../route-context.js';
-import { appealShape, guardResultShape, pageOf } from '../schemas.js';
+import { guardResultShape } from '../schemas.js';
 import { answer } from './guard.js';
 
 const id = z.string().min(1).max(200);
@@ -56,22 +55,6 @@ export function registerActionRoutes(app: FastifyInstance, ctx: RouteContext): v
         }),
       );
       return answer(result, reply);
-    },
-  );
-  r.get(
-    '/appeals',
-    {
-      config: { scope: 'cases' },
-      schema: {
-        summary: 'appeals against measures, newest first',
-        tags: ['cases'],
-        querystring: pageQuery,
-        response: { 200: pageOf(appealShape) },
-      },
-    },
-    async (request) => {
-      const size = (await ctx.deps.reader.ledger()).size;
-      return page(await ctx.deps.reader.store.cases.appeals(), request.query, String(size));
     },
   );
 }
