@@ -41,3 +41,7 @@ export { EXPORT_SCHEME, exportReceipts, exportRecordSchema } from './trace-expor
 export type { ExportReceipt, ExportRecord } from './trace-export-receipts.js';
 export { traceLeak } from './trace-export.js';
 export type { Accused, TraceResult } from './trace-export.js';
+export { traceTable } from './trace-table.js';
+export type { TableTrace } from './trace-table.js';
+export { prepareExport } from './export-make.js';
+export type { PreparedExport } from './export-make.js';

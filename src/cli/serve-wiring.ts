@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { PersonalData, readPersonalDataSection } from '../privacy/index.js';
+import { fingerprintKey } from '../attribute/index.js';
+import { PersonalData, readMasterKey, readPersonalDataSection } from '../privacy/index.js';
+import { keyFile } from './paths.js';
 import {
   ApiAccess,
   ReadSide,
@@ -51,6 +53,7 @@ export async function serverDeps(
     findings: findingsPort(w, flags.org, (work) => writes.run(work)),
     cases: caseDeps(w, guard),
     attribution: w,
+    exportKey: exportKeyOf(w),
     access,
     ...(jwt ? { jwt } : {}),
     now: w.now,
@@ -90,6 +93,12 @@ export function findingsPort(
       return queue(() => explanation(w, d, id));
     },
   };
+}
+
+/** The export fingerprint key, from the master key file as `warden request --figures` reads it. */
+function exportKeyOf(w: Wired): () => Buffer {
+  let key: Buffer | undefined;
+  return () => (key ??= fingerprintKey(readMasterKey(keyFile(w.keyDir, 'master.key'))));
 }
 
 /**

@@ -20,6 +20,7 @@ import { registerActionRoutes } from './routes/actions.js';
 import { registerAppealRoutes } from './routes/appeals.js';
 import { registerAttributionRoutes } from './routes/attribution.js';
 import { registerCaseRoutes } from './routes/cases.js';
+import { registerExportRoutes } from './routes/exports.js';
 import { registerFindingsRoutes } from './routes/findings.js';
 import { registerGuardRoutes } from './routes/guard.js';
 import { registerIngestRoutes } from './routes/ingest.js';
@@ -87,6 +88,7 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
       registerActionRoutes(v1, ctx);
       registerAppealRoutes(v1, ctx);
       registerAttributionRoutes(v1, ctx);
+      registerExportRoutes(v1, ctx);
       done();
     },
     { prefix: '/v1' },

@@ -64,6 +64,8 @@ export interface ServerDeps {
   readonly cases: CaseDeps;
   /** Leak attribution over the writing connection (the vault's and the relay's keys). */
   readonly attribution: TraceDeps;
+  /** The key exports are fingerprinted and traced with (`fingerprintKey`), read when needed. */
+  readonly exportKey: () => Buffer;
   readonly access: ApiAccess;
   /** When set, JWTs from this issuer are accepted beside API tokens. */
   readonly jwt?: JwtConfig;

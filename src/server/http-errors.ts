@@ -83,6 +83,7 @@ const NOT_FOUND_CODES: ReadonlySet<string> = new Set([
   'UNKNOWN_APPROVAL',
   'CASE_NOT_FOUND',
   'ALERT_NOT_FOUND',
+  'NOT_A_CANARY',
 ]);
 
 function statusOf(error: WardenError): number {

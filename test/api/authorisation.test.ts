@@ -86,6 +86,17 @@ const ROUTES: readonly Route[] = [
     body: 'nobody@example.org\n',
     type: 'text/plain',
   },
+  // no export in the ledger: nothing is read or written
+  {
+    method: 'POST',
+    url: '/v1/attribution/exports',
+    scope: 'attribution',
+    body: 'seller,period,revenue\n',
+    type: 'text/csv',
+  },
+  { method: 'GET', url: '/v1/attribution/canaries/nobody@example.org', scope: 'attribution' },
+  // no figures: refused by the schema, so the guard is not asked
+  { method: 'POST', url: '/v1/exports', scope: 'guard', body: { sellerId: 's1' } },
 ];
 
 const CALLERS = ['inv1', 'feed1', 'm1', 'a1', 'aud1', 'none1'] as const;
@@ -260,7 +271,8 @@ describe('the HTTP API authorisation', () => {
         const path = r.url
           .split('?')[0]!
           .replace(/ap-none|case-none|al-none/, '{id}')
-          .replace('/a1/', '/{id}/');
+          .replace('/a1/', '/{id}/')
+          .replace(/canaries\/.+$/, 'canaries/{address}');
         expect(doc.paths[path]?.[r.method.toLowerCase()], path).toBeDefined();
       }
       expect(JSON.stringify(doc.paths['/v1/requests']?.['post']?.requestBody)).toContain(

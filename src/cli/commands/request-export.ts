@@ -1,15 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import {
-  DEFAULT_DESIGN,
-  EXPORT_SCHEME,
-  TardosCode,
-  codeParameters,
   fingerprintKey,
-  fingerprintTable,
   isTotalRow,
-  readMetricsTable,
-  type ExportRecord,
+  prepareExport,
   type MetricsTable,
 } from '../../attribute/index.js';
 import type { Guard, GuardRequest, GuardResult } from '../../guard/index.js';
@@ -40,38 +33,24 @@ export async function requestExport(
   if (files.out === undefined) throw new UsageError('--figures needs --out FILE for the export');
   if (existsSync(files.out))
     throw new UsageError(`${files.out} exists: Warden does not overwrite an export`);
-  const table = readMetricsTable(readTextFile(files.figures), files.figures);
-  checkAgainstRequest(table, base, files.figures);
-  const parameters = codeParameters(DEFAULT_DESIGN);
-  const code = new TardosCode(
-    fingerprintKey(readMasterKey(keyFile(w.keyDir, 'master.key'))),
-    parameters,
-  );
-  const marked = fingerprintTable(table, code, base.employeeId);
-  const record: ExportRecord = {
-    id: `x-${randomBytes(8).toString('hex')}`,
-    scheme: EXPORT_SCHEME,
-    design: { ...DEFAULT_DESIGN },
-    length: parameters.length,
-    columns: { ...marked.columns },
-    marked: marked.marked,
-    sha256: marked.sha256,
-  };
-  const dataRows = table.rows.filter((r) => !isTotalRow(table, r)).length;
+  const key = fingerprintKey(readMasterKey(keyFile(w.keyDir, 'master.key')));
+  const prepared = prepareExport(key, readTextFile(files.figures), files.figures, base.employeeId);
+  checkAgainstRequest(prepared.table, base, files.figures);
+  const { record } = prepared;
   const result = await guard.request({
     ...base,
-    rows: dataRows,
-    fields: table.metrics.map((m) => m.header),
+    rows: prepared.rows,
+    fields: [...prepared.fields],
     exportRecord: record,
   });
   if (result.outcome !== 'allow') return result;
   // only the requester may read what was handed to them
-  writeFileSync(files.out, marked.csv, { mode: 0o600, flag: 'wx' });
+  writeFileSync(files.out, prepared.csv, { mode: 0o600, flag: 'wx' });
   if (!o.json)
     io.err(
-      `wrote ${files.out}: ${marked.marked} figures fingerprinted for ${base.employeeId} (export ${record.id})\n`,
+      `wrote ${files.out}: ${record.marked} figures fingerprinted for ${base.employeeId} (export ${record.id})\n`,
     );
-  const written = { id: record.id, file: files.out, marked: marked.marked, sha256: marked.sha256 };
+  const written = { id: record.id, file: files.out, marked: record.marked, sha256: record.sha256 };
   return { ...result, data: { ...result.data, export: written } };
 }
 

@@ -1,10 +1,7 @@
 import pc from 'picocolors';
 import {
-  exportReceipts,
   fingerprintKey,
-  readLeak,
-  traceLeak,
-  type ExportReceipt,
+  traceTable,
   type LeakReading,
   type TraceResult,
 } from '../../attribute/index.js';
@@ -29,46 +26,28 @@ export async function traceExportCommand(
   io: Io,
 ): Promise<number> {
   const text = readTextFile(file);
-  const { receipts, malformed } = await exportReceipts(w.store);
+  const key = (): Buffer =>
+    fingerprintKey(readMasterKey(keyFile(resolveKeyDir(w.dbPath), 'master.key')));
+  const { exports, malformed, reading, traces, accused } = await traceTable(
+    w.store,
+    key,
+    text,
+    file,
+  );
   if (malformed > 0)
     io.err(
       `warden: ignored ${malformed} export record(s) that do not parse (run warden ledger verify)\n`,
     );
-  if (receipts.length === 0) {
+  if (exports === 0 || reading === undefined) {
     if (o.json) io.out(`${json({ file, exports: 0, accused: [] })}\n`);
     else io.out('no fingerprinted export in the ledger: there is nobody to trace\n');
     return EXIT.finding;
   }
-  const reading = readLeak(text, file, knownColumns(receipts));
-  const key = fingerprintKey(readMasterKey(keyFile(resolveKeyDir(w.dbPath), 'master.key')));
-  const traces: TraceResult[] = [];
-  for (const group of byDesign(receipts))
-    traces.push(traceLeak(key, group[0]!.record.design, group, reading.bits));
-  const accused = traces.flatMap((t) => t.accused);
   const { bits, ...summary } = reading;
   if (o.json)
     io.out(`${json({ file, reading: { ...summary, bits: bits.length }, traces, accused })}\n`);
   else io.out(describe(file, reading, traces));
   return accused.length > 0 ? EXIT.ok : EXIT.finding;
-}
-
-/** Each exported field and the decimals its figures were shown with. */
-function knownColumns(receipts: readonly ExportReceipt[]): Map<string, Set<number>> {
-  const known = new Map<string, Set<number>>();
-  for (const r of receipts)
-    for (const [field, decimals] of Object.entries(r.record.columns))
-      known.set(field, (known.get(field) ?? new Set()).add(decimals));
-  return known;
-}
-
-/** Receipts grouped by the code design they were made under (one group, unless it changed). */
-function byDesign(receipts: readonly ExportReceipt[]): ExportReceipt[][] {
-  const groups = new Map<string, ExportReceipt[]>();
-  for (const r of receipts) {
-    const k = JSON.stringify([r.record.design, r.record.length]);
-    groups.set(k, [...(groups.get(k) ?? []), r]);
-  }
-  return [...groups.values()];
 }
 
 function describe(file: string, reading: LeakReading, traces: readonly TraceResult[]): string {
