@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { figuresCsv } from '../../src/attribute/fingerprint-test-support.js';
 import { employee, event } from '../helpers.js';
 import { browserMissing, launch } from './browser.js';
 import { consoleServer, type ConsoleServer } from './server.js';
@@ -203,5 +205,50 @@ describe.skipIf(missing !== undefined)('an investigation in the console', () => 
     await inv.getByRole('status').getByText('leak.csv: 1 addresses; 1 employee(s) named').waitFor();
     await inv.getByTestId('named').getByRole('link', { name: 'a1' }).waitFor();
     await inv.close();
+  }, 60_000);
+
+  it('exports figures fingerprinted for the agent, and traces the leaked copy back to them', async () => {
+    // 1. the agent, who holds a ticket of the seller, exports its figures: the guard allows
+    // it, and the page offers the copy made for them
+    const agent = await signedIn('a1');
+    await agent.getByRole('link', { name: 'Export figures' }).click();
+    await agent.getByLabel('Seller id').fill('s1');
+    await agent.getByLabel('Ticket (the purpose)').fill('t1');
+    await agent.getByLabel('Figures (CSV: seller, period, figure columns)').setInputFiles({
+      name: 'figures.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(figuresCsv(800, 21)),
+    });
+    await agent.getByRole('button', { name: 'Request export' }).click();
+    await agent
+      .getByTestId('export-outcome')
+      .getByText(/^export x-[0-9a-f]+: \d+ figures fingerprinted for you/)
+      .waitFor();
+    const [download] = await Promise.all([
+      agent.waitForEvent('download'),
+      agent.getByRole('link', { name: /^Download s1-x-/ }).click(),
+    ]);
+    const copy = readFileSync(await download.path());
+    expect(copy.toString('utf8')).not.toBe(figuresCsv(800, 21));
+
+    // 2. the copy leaks; the investigator uploads it and the agent is accused
+    const inv = await signedIn('inv1');
+    await inv.getByRole('link', { name: 'Trace a leak' }).click();
+    await inv.getByLabel('Leaked table (CSV)').setInputFiles({
+      name: 'found-online.csv',
+      mimeType: 'text/csv',
+      buffer: copy,
+    });
+    await inv.getByRole('button', { name: 'Find its recipients' }).click();
+    await inv
+      .getByText(/^found-online\.csv: \d+ figures carry a bit; 1 recipient\(s\) accused/)
+      .waitFor();
+    await inv.getByTestId('accused').getByRole('link', { name: 'a1' }).waitFor();
+
+    // 3. an address that is no canary is said to be none
+    await inv.getByLabel('Address mail arrived at').fill('nobody@example.org');
+    await inv.getByRole('button', { name: 'Check canary' }).click();
+    await inv.getByText(/^NOT_A_CANARY: /).waitFor();
+    for (const p of [agent, inv]) await p.close();
   }, 60_000);
 });

@@ -2,16 +2,19 @@ import { useEffect, useState } from 'react';
 import { api, session, type Me } from './api';
 import { AlertQueue } from './AlertQueue';
 import { Attribution } from './Attribution';
+import { CanaryStatus } from './CanaryStatus';
 import { CasePage } from './CasePage';
 import { Cases } from './Cases';
 import { Dashboard } from './Dashboard';
 import { Employee } from './Employee';
+import { ExportFigures } from './ExportFigures';
 import { Inbox } from './Inbox';
 import { LedgerView } from './LedgerView';
 import { Rings } from './Rings';
 import { SignIn } from './SignIn';
+import { TraceTable } from './TraceTable';
 
-/** Where the console is: `#/`, `#/alerts`, `#/cases`, `#/case/ID`, `#/inbox`, `#/ledger`, `#/employee/ID`. */
+/** Where the console is: `#/`, `#/alerts`, `#/cases`, `#/case/ID`, `#/inbox`, `#/ledger`, `#/trace`, `#/export`, `#/employee/ID`. */
 function useHash(): string {
   const [hash, setHash] = useState(location.hash);
   useEffect(() => {
@@ -52,6 +55,7 @@ function Shell({ me, signOut }: { me: Me; signOut: () => void }) {
     ['#/inbox', 'Approvals inbox', can('approvals')],
     ['#/ledger', 'Ledger', can('ledger')],
     ['#/trace', 'Trace a leak', can('attribution')],
+    ['#/export', 'Export figures', can('guard')],
   ];
   return (
     <>
@@ -85,7 +89,15 @@ function page(route: string, me: Me, can: (s: string) => boolean) {
   if (opened?.[1]) return <CasePage id={decodeURIComponent(opened[1])} me={me} />;
   if (route === '/alerts') return <AlertQueue canTriage={can('cases')} />;
   if (route === '/cases') return <Cases />;
-  if (route === '/trace') return <Attribution />;
+  if (route === '/trace')
+    return (
+      <>
+        <Attribution />
+        <TraceTable />
+        <CanaryStatus />
+      </>
+    );
+  if (route === '/export') return <ExportFigures />;
   if (route === '/ledger' || route.startsWith('/ledger?')) return <LedgerView />;
   if (route === '/inbox') return <Inbox me={me} />;
   if (route === '/rings') return <Rings />;

@@ -40,6 +40,28 @@ export async function api<T>(
   return data as T;
 }
 
+/** POST a text body (a leaked file, read in the page) to a `/v1` route; as `api`. */
+export async function postText<T>(path: string, text: string, type = 'text/plain'): Promise<T> {
+  const res = await fetch(`/v1${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${session.get() ?? ''}`,
+      'content-type': `${type}; charset=utf-8`,
+    },
+    body: text,
+  });
+  const data: unknown = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const e = (data as { error?: { code?: string; message?: string } }).error;
+    throw new ApiError(res.status, e?.code ?? 'HTTP', e?.message ?? res.statusText);
+  }
+  return data as T;
+}
+
+/** An error as a line for a live region. */
+export const said = (e: unknown): string =>
+  e instanceof ApiError ? `${e.code}: ${e.message}` : String(e);
+
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
