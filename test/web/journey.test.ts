@@ -211,7 +211,7 @@ describe.skipIf(missing !== undefined)('an investigation in the console', () => 
     // 1. the agent, who holds a ticket of the seller, exports its figures: the guard allows
     // it, and the page offers the copy made for them
     const agent = await signedIn('a1');
-    await agent.getByRole('link', { name: 'Export figures' }).click();
+    await agent.getByRole('link', { name: 'Export', exact: true }).click();
     await agent.getByLabel('Seller id').fill('s1');
     await agent.getByLabel('Ticket (the purpose)').fill('t1');
     await agent.getByLabel('Figures (CSV: seller, period, figure columns)').setInputFiles({

@@ -55,7 +55,7 @@ function Shell({ me, signOut }: { me: Me; signOut: () => void }) {
     ['#/inbox', 'Approvals inbox', can('approvals')],
     ['#/ledger', 'Ledger', can('ledger')],
     ['#/trace', 'Trace a leak', can('attribution')],
-    ['#/export', 'Export figures', can('guard')],
+    ['#/export', 'Export', can('guard')],
   ];
   return (
     <>
