@@ -243,7 +243,7 @@ describe.skipIf(missing !== undefined)('an investigation in the console', () => 
     await inv
       .getByText(/^found-online\.csv: \d+ figures carry a bit; 1 recipient\(s\) accused/)
       .waitFor();
-    await inv.getByTestId('accused').getByRole('link', { name: 'a1' }).waitFor();
+    await inv.getByTestId('accused').getByRole('link', { name: 'a1', exact: true }).waitFor();
 
     // 3. an address that is no canary is said to be none
     await inv.getByLabel('Address mail arrived at').fill('nobody@example.org');
