@@ -395,6 +395,9 @@ describe('cases over HTTP', () => {
         ['/v1/me', 'get', 'scopes'],
         ['/v1/requests', 'post', 'approvalId'],
         ['/v1/appeals', 'get', 'measureEvent'],
+        ['/v1/alerts', 'get', 'escalated'],
+        ['/v1/appeals/{id}/decide', 'post', 'reversal'],
+        ['/v1/exports', 'post', 'approvalId'],
         ['/v1/cases/{id}/timeline', 'get', 'leafHash'],
       ];
       for (const [path, method, field] of shapes) {
