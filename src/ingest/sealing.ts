@@ -169,7 +169,7 @@ function settle(seal: () => SealedChunk): Promise<SealedChunk> {
   try {
     return Promise.resolve(seal());
   } catch (error) {
-    return Promise.reject(error as Error);
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 
