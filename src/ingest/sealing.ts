@@ -56,8 +56,10 @@ export function sealChunk(
       newKeys: [],
       emailHashes: new Uint8Array(),
     });
-  // a few records cost less here than starting the thread (a small import, one guard record)
-  if (items.length < THREAD_FROM || !existsSync(WORKER_FILE)) {
+  // a few records cost less here than starting the thread (a small import, one guard record);
+  // once it runs, it takes every chunk (a chunk of events with a few records between them
+  // would otherwise be sealed here, on the thread that writes)
+  if ((items.length < THREAD_FROM && shared === undefined) || !existsSync(WORKER_FILE)) {
     return settle(() => sealInline(items, vault, personal, emailHashes));
   }
   const subjects = items.map(({ kind, body }) => keySubject(kind, body, personal));
@@ -192,8 +194,8 @@ function sealInline(
   return { payloads, hashes, newKeys: [], emailHashes: addressHashes };
 }
 
-/** Chunks with fewer directory records than this are sealed in this thread. */
-const THREAD_FROM = 256;
+/** Until the sealing thread runs, chunks with fewer directory records than this are sealed here. */
+const THREAD_FROM = 64;
 
 /** The compiled worker beside this module; absent when running from TypeScript sources. */
 const WORKER_FILE = fileURLToPath(new URL('./seal-worker.js', import.meta.url));
