@@ -119,9 +119,13 @@ export class Batch {
     for (const { record, text } of items) {
       if (record.kind === 'event') continue;
       const body = record.body as unknown as Record<string, unknown>;
-      toSeal.push({ kind: record.kind, body, text: text ?? JSON.stringify(body) });
+      toSeal.push({
+        kind: record.kind,
+        body,
+        text: text ?? JSON.stringify({ v: 1, kind: record.kind, ...body }),
+      });
     }
-    const sealed = sealChunk(toSeal, this.vault, this.personal, this.emailHashes);
+    const sealed = sealChunk(toSeal, this.vault, this.personal, this.emailHashes, items.length);
     sealed.catch(() => undefined); // awaited by `write`; a batch that stops first rolls back
     return { items, sealed };
   }

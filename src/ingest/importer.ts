@@ -25,7 +25,10 @@ export interface ImportOptions {
   readonly beforeCommit?: (tx: StoreTransaction) => Promise<void>;
 }
 
-const CHUNK = 4096;
+// Records per chunk written (and sealed) together. Small enough that a chunk's lines, objects
+// and payloads mostly die young: at 4,096 they outlived the young generation, and promoting
+// and marking them cost the import ~12 % more CPU (the medium preset's directory records).
+const CHUNK = 1024;
 
 /**
  * Imports one interchange file as one batch, atomically: it lands whole, or (with

@@ -1,8 +1,8 @@
 import type { PersonalDataDeclaration } from '../privacy/index.js';
 
 /**
- * A chunk's directory records for the sealing thread, in file order: each as JSON text (the
- * line the fast path read whole, or the validated body) with its kind; and the data keys the
+ * A chunk's directory records for the sealing thread, in file order: each as its interchange
+ * line (the line the fast path read whole, or the validated record written out) with its kind; and the data keys the
  * main thread handed out for them (it owns the vault: lookups, creation, storage).
  */
 export interface SealRequest {

@@ -1,4 +1,4 @@
-import { canonicalDirectory, leafHashOfText } from '../ledger/index.js';
+import { canonicalDirectory, canonicalDirectoryLine, leafHashOfText } from '../ledger/index.js';
 import type { PersonalData, Sealer } from '../privacy/index.js';
 
 type Body = Record<string, unknown>;
@@ -68,5 +68,20 @@ export function encodeDirectory(
   personal: PersonalData,
 ): EncodedDirectory {
   const [payload, leaf] = canonicalDirectory(kind, sealBody(kind, body, sealer, personal));
+  return { payload, leafHash: leafHashOfText(leaf) };
+}
+
+/**
+ * `encodeDirectory` of a record given as its line's parsed value (`{ v: 1, kind, ...body }`):
+ * the sealing thread's form, which keeps the parsed object as it is (see
+ * `canonicalDirectoryLine`).
+ */
+export function encodeDirectoryLine(
+  kind: string,
+  line: Body,
+  sealer: Sealer,
+  personal: PersonalData,
+): EncodedDirectory {
+  const [payload, leaf] = canonicalDirectoryLine(kind, sealBody(kind, line, sealer, personal));
   return { payload, leafHash: leafHashOfText(leaf) };
 }

@@ -8,7 +8,7 @@ import {
   type Sealer,
 } from '../privacy/index.js';
 import { WRAPPED_BYTES, type SealReply, type SealRequest } from './seal-protocol.js';
-import { encodeDirectory, reviewerEmail } from './seal-record.js';
+import { encodeDirectoryLine, reviewerEmail } from './seal-record.js';
 
 /**
  * The sealing thread: seals a chunk's directory records and encodes their payloads and leaves
@@ -46,12 +46,10 @@ function sealChunk(m: SealRequest): SealReply {
   const hashes = new Uint8Array(m.texts.length * 32);
   const emailHashes = new Uint8Array(emailKey ? m.texts.length * 32 : 0);
   for (let i = 0; i < m.texts.length; i++) {
-    const body = JSON.parse(m.texts[i]!) as Record<string, unknown>;
-    delete body['v'];
-    delete body['kind'];
-    const address = emailKey && reviewerEmail(m.kinds[i]!, body);
+    const line = JSON.parse(m.texts[i]!) as Record<string, unknown>;
+    const address = emailKey && reviewerEmail(m.kinds[i]!, line);
     if (address !== undefined) emailHashes.set(emailHashWithKey(emailKey!, address), i * 32);
-    const { payload, leafHash } = encodeDirectory(m.kinds[i]!, body, sealer, personal);
+    const { payload, leafHash } = encodeDirectoryLine(m.kinds[i]!, line, sealer, personal);
     payloads.push(payload);
     hashes.set(leafHash, i * 32);
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalDirectory, canonicalJson } from './canonical.js';
+import { canonicalDirectory, canonicalDirectoryLine, canonicalJson } from './canonical.js';
 import { hashedLeafSource, leafHashOfText, leafSourceHash } from './leaf.js';
 
 // Member names around and equal to the prefixes of "kind" and "v", where the two inserted
@@ -54,6 +54,30 @@ describe('canonicalDirectory', () => {
   it('refuses a body that holds v or kind (it would hide the record’s own)', () => {
     expect(() => canonicalDirectory('seller', { v: 2 })).toThrow(TypeError);
     expect(() => canonicalDirectory('seller', { kind: 'employee' })).toThrow(TypeError);
+  });
+});
+
+describe('canonicalDirectoryLine', () => {
+  it('gives canonicalDirectory of the body, wherever the line has its v and kind', () => {
+    fc.assert(
+      fc.property(kind, body, fc.nat(), fc.nat(), (k, b, at1, at2) => {
+        const members = Object.entries(b);
+        members.splice(at1 % (members.length + 1), 0, ['kind', k]);
+        members.splice(at2 % (members.length + 1), 0, ['v', 1]);
+        const line = JSON.parse(JSON.stringify(Object.fromEntries(members))) as Record<
+          string,
+          unknown
+        >;
+        expect(canonicalDirectoryLine(k, line)).toEqual(canonicalDirectory(k, b));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses a line whose v or kind is not the record’s', () => {
+    expect(() => canonicalDirectoryLine('seller', { v: 2, kind: 'seller' })).toThrow(TypeError);
+    expect(() => canonicalDirectoryLine('seller', { v: 1, kind: 'employee' })).toThrow(TypeError);
+    expect(() => canonicalDirectoryLine('seller', { kind: 'seller' })).toThrow(TypeError);
   });
 });
 

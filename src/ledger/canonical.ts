@@ -88,15 +88,40 @@ export function canonicalDirectory(
   body: Record<string, unknown>,
 ): [payload: string, leaf: string] {
   if ('v' in body || 'kind' in body) throw new TypeError('a directory body holds no v or kind');
-  const keys = Object.keys(body).sort();
+  return encodeDirectoryMembers(kind, body);
+}
+
+/**
+ * `canonicalDirectory` of a directory record given as its interchange line's value
+ * (`{ v: 1, kind, ...body }`, members in any order): its `v` and `kind` members are left out of
+ * the payload and the leaf takes `kind` from the argument. Spares the sealing thread deleting
+ * them from each parsed line (a deleted member turns the object into a slow dictionary). The
+ * caller vouches that the line's `v` is 1 and its `kind` is `kind` (ingest's fast path read
+ * them); a `TypeError` otherwise.
+ */
+export function canonicalDirectoryLine(
+  kind: string,
+  line: Record<string, unknown>,
+): [payload: string, leaf: string] {
+  if (line['v'] !== 1 || line['kind'] !== kind)
+    throw new TypeError(`a ${kind} line holds "v": 1 and "kind": "${kind}"`);
+  return encodeDirectoryMembers(kind, line);
+}
+
+/** The payload and leaf of the members of `obj` but its top-level `v` and `kind`. */
+function encodeDirectoryMembers(
+  kind: string,
+  obj: Record<string, unknown>,
+): [payload: string, leaf: string] {
+  const keys = Object.keys(obj).sort();
   const kindMember = `"kind":${JSON.stringify(kind)}`;
   let payload = '{';
   let leaf = '{';
   let kindDone = false;
   let vDone = false;
   for (const key of keys) {
-    const v = body[key];
-    if (v === undefined) continue;
+    const v = obj[key];
+    if (v === undefined || key === 'v' || key === 'kind') continue;
     if (!kindDone && key > 'kind') {
       leaf += leaf.length > 1 ? `,${kindMember}` : kindMember;
       kindDone = true;

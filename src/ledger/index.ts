@@ -39,7 +39,12 @@ export {
   hashedLeafSource,
 } from './leaf.js';
 export type { LeafSource } from './leaf.js';
-export { canonicalDirectory, canonicalEventLine, canonicalJson } from './canonical.js';
+export {
+  canonicalDirectory,
+  canonicalDirectoryLine,
+  canonicalEventLine,
+  canonicalJson,
+} from './canonical.js';
 export { Ledger } from './log.js';
 export { verifyLedger } from './verify-log.js';
 export type {

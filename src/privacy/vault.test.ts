@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Vault } from './vault.js';
+import { Vault, sealWithKey } from './vault.js';
 import { PrivacyError } from './errors.js';
 
 function memoryKeys() {
@@ -36,6 +36,32 @@ describe('Vault', () => {
       expect(vault.seal('rv-1', 'email', 'a@x.org')).not.toBe(
         vault.seal('rv-2', 'email', 'a@x.org'),
       );
+    });
+  });
+  describe('when a value is sealed under a given key', () => {
+    // Sealed by the release before `sealWithKey` wrote into one buffer: stored payloads, and
+    // so leaves, of a resent record must not change (an unchanged resend is recognised by its
+    // sealed text, and existing ledgers commit to it).
+    const key = Buffer.from(
+      '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+      'hex',
+    );
+    it.each([
+      [
+        'u-0000001',
+        'email',
+        'qing.byrne1@webmail.example',
+        'enc:v1:+YuSKPsxy0UaL0ivswHz05yU3PjIaxjLrjuel33umqLCRcB6BG8zoyy88J0sNwWOsjFXS+MivA==',
+      ],
+      [
+        'employee:e-7',
+        'attrs.privateEmail',
+        'Zoë Ünïcode 😀',
+        'enc:v1:d2It0eSORNGm1Wts1VvviRIvrOg9711TXvfYQ3lC3Jn9kj7m7C+o+Xd2OQ2kV1E=',
+      ],
+      ['u-2', 'name', '', 'enc:v1:qmD2cuzhQ8bWjcHdMUuqUuJJmycjrmYwHk3H3A=='],
+    ])('seals %s %s to the same text as before', (subject, field, plaintext, sealed) => {
+      expect(sealWithKey(key, subject, field, plaintext)).toBe(sealed);
     });
   });
   describe('when a ciphertext is moved or altered', () => {

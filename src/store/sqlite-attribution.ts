@@ -80,23 +80,42 @@ export class SqliteAttribution implements AttributionRepository {
   }
 }
 
+const HASH_ROWS = 256;
+
 /** Attribution's writes, inside a store transaction. */
 export class SqliteAttributionWriter {
   private readonly putCanary: Database.Statement;
-  private readonly putHash: Database.Statement;
+  /** Per number of rows (up to `HASH_ROWS`): the statement inserting that many hashes. */
+  private readonly putHashes = new Map<number, Database.Statement>();
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     this.putCanary = db.prepare('INSERT INTO attribution_canaries (sealed) VALUES (?)');
-    this.putHash = db.prepare(
-      'INSERT OR IGNORE INTO reviewer_email_hashes (hash, reviewer) VALUES (?, ?)',
-    );
   }
 
   putCanaries(sealed: readonly string[]): void {
     for (const s of sealed) this.putCanary.run(s);
   }
 
+  /** Many rows per statement: an import writes one per reviewer (each `OR IGNORE` on its own). */
   putEmailHashes(rows: readonly EmailHash[]): void {
-    for (const r of rows) this.putHash.run(r.hash, r.reviewer);
+    const params: unknown[] = [];
+    for (let at = 0; at < rows.length; at += HASH_ROWS) {
+      const end = Math.min(at + HASH_ROWS, rows.length);
+      params.length = 0;
+      for (let i = at; i < end; i++) params.push(rows[i]!.hash, rows[i]!.reviewer);
+      this.putHashesOf(end - at).run(params);
+    }
+  }
+
+  private putHashesOf(n: number): Database.Statement {
+    let stmt = this.putHashes.get(n);
+    if (!stmt) {
+      stmt = this.db.prepare(
+        'INSERT OR IGNORE INTO reviewer_email_hashes (hash, reviewer) VALUES ' +
+          Array(n).fill('(?, ?)').join(','),
+      );
+      this.putHashes.set(n, stmt);
+    }
+    return stmt;
   }
 }

@@ -3,13 +3,16 @@ import type { DirectoryKind } from '../domain/index.js';
 import { KeyFilter } from './key-filter.js';
 import type { StoredDirectoryVersion } from './ports.js';
 
-/** Rows per multi-row INSERT: 64 × 4 parameters, well under SQLite's limit. */
-const ROWS = 64;
+/**
+ * Rows per multi-row INSERT: 256 × 4 parameters, well under SQLite's limit (32,766). A run's
+ * remainder goes in one statement of its own size (prepared once per size).
+ */
+const ROWS = 256;
 /** Keys per look-up of current payloads. */
 const KEYS = 500;
 
 /**
- * Writes directory record versions in bulk: 64 versions, and their current pointers, per
+ * Writes directory record versions in bulk: 256 versions, and their current pointers, per
  * statement, so that the per-statement cost is paid once per group, not per row (as for
  * events). Within one statement rows are applied in order, so the last version of a key wins.
  *
@@ -19,10 +22,11 @@ const KEYS = 500;
  * this transaction (a first import, the common case, asks for almost none).
  */
 export class SqliteDirectoryWriter {
-  private readonly versionsMany: Database.Statement;
-  private readonly versionsOne: Database.Statement;
-  private readonly currentMany: Database.Statement;
-  private readonly currentOne: Database.Statement;
+  /** Per number of rows: the statements inserting that many versions and current pointers. */
+  private readonly inserts = new Map<
+    number,
+    [versions: Database.Statement, current: Database.Statement]
+  >();
   private readonly anyOfKind: Database.Statement;
   private readonly lookups = new Map<number, Database.Statement>();
   /** Per kind seen: whether `directory_current` held none of it when first seen. */
@@ -30,12 +34,6 @@ export class SqliteDirectoryWriter {
   private written: KeyFilter | undefined;
 
   constructor(private readonly db: Database.Database) {
-    const versions = 'INSERT INTO directory_versions (leaf, kind, key, payload) VALUES ';
-    const current = 'INSERT OR REPLACE INTO directory_current (kind, key, leaf) VALUES ';
-    this.versionsMany = db.prepare(versions + Array(ROWS).fill('(?, ?, ?, ?)').join(','));
-    this.versionsOne = db.prepare(`${versions}(?, ?, ?, ?)`);
-    this.currentMany = db.prepare(current + Array(ROWS).fill('(?, ?, ?)').join(','));
-    this.currentOne = db.prepare(`${current}(?, ?, ?)`);
     this.anyOfKind = db.prepare('SELECT 1 FROM directory_current WHERE kind = ? LIMIT 1').pluck();
   }
 
@@ -47,21 +45,33 @@ export class SqliteDirectoryWriter {
     }
     const v: unknown[] = [];
     const c: unknown[] = [];
-    let at = 0;
-    for (; at + ROWS <= versions.length; at += ROWS) {
+    for (let at = 0; at < versions.length; at += ROWS) {
+      const end = Math.min(at + ROWS, versions.length);
       v.length = 0;
       c.length = 0;
-      for (let k = at; k < at + ROWS; k++) push(v, c, versions[k]!);
-      this.versionsMany.run(v);
-      this.currentMany.run(c);
+      for (let k = at; k < end; k++) push(v, c, versions[k]!);
+      const [insertVersions, insertCurrent] = this.insertsOf(end - at);
+      insertVersions.run(v);
+      insertCurrent.run(c);
     }
-    for (; at < versions.length; at++) {
-      v.length = 0;
-      c.length = 0;
-      push(v, c, versions[at]!);
-      this.versionsOne.run(v);
-      this.currentOne.run(c);
+  }
+
+  private insertsOf(rows: number): [Database.Statement, Database.Statement] {
+    let pair = this.inserts.get(rows);
+    if (!pair) {
+      pair = [
+        this.db.prepare(
+          'INSERT INTO directory_versions (leaf, kind, key, payload) VALUES ' +
+            Array(rows).fill('(?, ?, ?, ?)').join(','),
+        ),
+        this.db.prepare(
+          'INSERT OR REPLACE INTO directory_current (kind, key, leaf) VALUES ' +
+            Array(rows).fill('(?, ?, ?)').join(','),
+        ),
+      ];
+      this.inserts.set(rows, pair);
     }
+    return pair;
   }
 
   /** The current payload of each of `keys` that has one. */
