@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Findings } from '../domain/index.js';
+import { familyOf } from './corroboration.js';
 import { DetectionEngine } from './engine.js';
 import { Stream, at } from './test-support.js';
 
@@ -126,5 +127,23 @@ describe('Reviewer look-ups that reach every reviewer (a recall)', () => {
     const f = detect(s);
     expect(alertsOf(f, 'e-1', 'reviewer-harvest')).toEqual([]);
     expect(alertsOf(f, 'e-2', 'reviewer-harvest').map((a) => a.sellerIds)).toContainEqual(['s-2']);
+  });
+});
+
+describe('Families of evidence', () => {
+  it('takes a volume spike as evidence of its action’s kind, not of another', () => {
+    const spike = (action: string) =>
+      familyOf({
+        indicator: 'volume-spike',
+        employeeId: 'e-1',
+        eventId: 'ev-1',
+        t: 0,
+        weight: 1,
+        sellerIds: [],
+        action,
+      });
+    expect(spike('seller.metrics.view')).toBe('purpose');
+    expect(spike('reviewer.contact.view')).toBe('reviewers');
+    expect(spike('login')).toBe('volume');
   });
 });

@@ -64,6 +64,26 @@ export const FAMILY: Readonly<Record<Indicator, Family | undefined>> = {
   alerted: undefined,
 };
 
+/**
+ * Actions whose spike is evidence of the kind their acts are: a day of many metrics views is
+ * not independent of the metrics windows those same views fill.
+ */
+const ACTION_FAMILY: Readonly<Record<string, Family>> = {
+  'seller.metrics.view': 'purpose',
+  'seller.metrics.export': 'purpose',
+  'seller.account.view': 'purpose',
+  'reviewer.contact.view': 'reviewers',
+  'review.delete': 'removals',
+  'data.export': 'exports',
+};
+
+/** A hit's family; a volume spike takes its action's (ACTION_FAMILY), else `volume`. */
+export function familyOf(h: Hit): Family | undefined {
+  if (h.indicator === 'volume-spike' && h.action !== undefined)
+    return ACTION_FAMILY[h.action] ?? 'volume';
+  return FAMILY[h.indicator];
+}
+
 /** The family of evidence each detector's windows rest on. */
 export const DETECTOR_FAMILY: Readonly<Record<string, Family>> = {
   'metrics-without-purpose': 'purpose',
@@ -123,7 +143,7 @@ export class Corroboration {
    * another family, within the span after the proposal. Proposals past the span are dropped.
    */
   note(h: Hit, sink: ProposalSink): void {
-    const family = FAMILY[h.indicator];
+    const family = familyOf(h);
     if (family === undefined || h.weight <= 0) return;
     let mine = this.latest.get(h.employeeId);
     if (!mine) {
