@@ -80,6 +80,11 @@ interface DayAfterDayRule {
  * (four praisers looked up for every critic).
  */
 const PRAISER_SHARE = 0.2;
+/**
+ * The severity of an alert whose window is within what a tenth of the peers reach, raised
+ * because evidence of another kind stands beside it (corroboration.ts).
+ */
+const CORROBORATED_ONLY = 'medium';
 
 const HARVEST_RULE: DayAfterDayRule = {
   days: HARVEST_DAYS,
@@ -757,31 +762,39 @@ export class Detectors implements AlertListener {
   }
 
   /**
-   * Raises the alerts proposed while reading an event (call after its hits are recorded): at
-   * the proposed severity when far beyond every peer or corroborated by evidence of another
-   * kind within the span; else as `low`, held until such evidence arrives.
+   * Raises the alerts proposed while reading an event (call after its hits are recorded). The
+   * severity comes from how rare the window is and whether another kind of evidence stands
+   * beside it: far beyond the peers and corroborated — one level above the detector's (at most
+   * high); far beyond alone — the detector's; corroborated alone (within what a tenth of the
+   * peers reach) — medium at most; neither — `low`, held until evidence of another kind arrives.
    */
   settle(): void {
     if (this.proposed.length === 0) return;
     const proposed = this.proposed;
     this.proposed = [];
     for (const { p, beyond } of proposed) {
-      if (beyond) {
-        this.book.raise({ ...p, summary: `${p.summary}; far beyond every peer` });
-        continue;
-      }
       const family = DETECTOR_FAMILY[p.detector];
       const by = family && this.corroboration.corroborating(p.employeeId, family, p.t);
-      if (by) {
+      const marks = by ? [...p.marks, { t: by.t, eventId: by.eventId }] : p.marks;
+      if (beyond && by)
         this.book.raise({
           ...p,
-          marks: [...p.marks, { t: by.t, eventId: by.eventId }],
+          severity: 'high',
+          marks,
+          summary: `${p.summary}; far beyond every peer, and corroborated by other evidence`,
+        });
+      else if (beyond) this.book.raise({ ...p, summary: `${p.summary}; far beyond every peer` });
+      else if (by)
+        this.book.raise({
+          ...p,
+          severity: CORROBORATED_ONLY,
+          marks,
           summary: `${p.summary}; corroborated by other evidence`,
         });
-        continue;
+      else {
+        this.book.raise({ ...p, severity: 'low', summary: `${p.summary}; not corroborated yet` });
+        this.corroboration.hold({ ...p, severity: CORROBORATED_ONLY });
       }
-      this.book.raise({ ...p, severity: 'low', summary: `${p.summary}; not corroborated yet` });
-      this.corroboration.hold(p);
     }
   }
 

@@ -163,7 +163,8 @@ describe('DetectionEngine', () => {
       s.event('c-1', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 3), { ticket: 't-a' });
       s.event('c-1', 'reviewer.contact.view', 'reviewer', 'u-2', at(1, 4), { ticket: 't-b' });
       const f = detect(s);
-      expect(alertsOf(f, 'c-1', 'self-serving-ticket').map((a) => a.severity)).toContain('high');
+      // medium: a desk of three has too few others to be far beyond; the look-ups corroborate it
+      expect(alertsOf(f, 'c-1', 'self-serving-ticket').map((a) => a.severity)).toContain('medium');
       expect(alertsOf(f, 'c-2')).toEqual([]);
       expect(alertsOf(f, 'c-3')).toEqual([]);
     });
