@@ -6,6 +6,8 @@
  *   npm run build && node dist/scripts/eval-worlds.js [--worlds a,b] [--seeds 1-5]
  *     [--preset medium] [--camouflage] [--json]
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DetectionEngine } from '../src/detect/index.js';
 import type { InterchangeRecord } from '../src/domain/index.js';
 import { parseRecord } from '../src/ingest/index.js';
@@ -57,6 +59,23 @@ function runOne(world: string, seed: number, preset: PresetName, camouflage: boo
     },
   });
   const findings = engine.findings();
+  const dump = argValue('--dump', '');
+  if (dump) {
+    // Everything the alerts and risk rest on, with the labels, for studying a change offline.
+    mkdirSync(dump, { recursive: true });
+    const hits: Record<string, unknown[]> = {};
+    const staff: Record<string, unknown> = {};
+    for (const [id, who] of engine.directory.employees) {
+      staff[id] = { team: who.team, role: who.role, site: who.site };
+      const list = engine.hitsOf(id);
+      if (list.length > 0)
+        hits[id] = list.map((h) => [h.indicator, h.t, Number(h.weight.toFixed(3)), h.eventId]);
+    }
+    writeFileSync(
+      join(dump, `${world}-${seed}.json`),
+      JSON.stringify({ labels: sim.labels, manifest: sim.manifest, findings, hits, staff }),
+    );
+  }
   reasonsOf = (id) =>
     findings.risk
       .find((r) => r.employeeId === id)

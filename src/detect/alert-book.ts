@@ -29,6 +29,13 @@ export class Windows {
     this.byKey.set(key, list);
     return list;
   }
+
+  /** How many of the key's marks lie within the span before `t` (nothing is added). */
+  count(key: string, t: number): number {
+    let n = 0;
+    for (const m of this.byKey.get(key) ?? []) if (m.t >= t - this.span && m.t <= t) n++;
+    return n;
+  }
 }
 
 /** What an alert adds to its employee's risk, by severity (cumulative as it escalates). */

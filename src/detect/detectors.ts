@@ -12,6 +12,7 @@ import { judge, type Judgement, type TicketProblem } from './purpose.js';
 import { SellerLedger } from './sellers.js';
 import { DetractorDays } from './detractor-days.js';
 import { certainFacts, type CertainFact } from './certain.js';
+import { BEYOND, Corroboration, DETECTOR_FAMILY, type Proposal } from './corroboration.js';
 
 const DAY = 86_400_000;
 
@@ -63,7 +64,27 @@ interface DayAfterDayRule {
   readonly summary: (seller: string, days: number, acts: number) => string;
   /** From this many distinct days the behaviour also counts as a benefit to the seller (rings). */
   readonly benefitDays?: number;
+  /**
+   * Counts only while the actor's look-ups of the seller's reviewers single out its critics
+   * (`selective`): a recall or safety notice reaches every reviewer of a product.
+   */
+  readonly criticsOnly?: true;
 }
+
+/**
+ * At most this share of an employee's look-ups of one seller's reviewers, within the harvest
+ * span, may reach its 3–5★ reviewers for the look-ups to single out its critics. A recall or
+ * safety notice contacts every reviewer of a product (in the simulated worlds most of them
+ * 3–5★); a harvest for the seller contacts its critics. One in five: a judgement call that
+ * leaves room for a harvester's odd look-up of someone else, and makes camouflage costly
+ * (four praisers looked up for every critic).
+ */
+const PRAISER_SHARE = 0.2;
+/**
+ * The severity of an alert whose window is within what a tenth of the peers reach, raised
+ * because evidence of another kind stands beside it (corroboration.ts).
+ */
+const CORROBORATED_ONLY = 'medium';
 
 const HARVEST_RULE: DayAfterDayRule = {
   days: HARVEST_DAYS,
@@ -74,6 +95,7 @@ const HARVEST_RULE: DayAfterDayRule = {
   // seed 1 or world B seed 4; three did on world B seed 3) ties the looker to others serving
   // that seller: a ring's harvester works under real dispute tickets.
   benefitDays: 2,
+  criticsOnly: true,
   summary: (seller, days, acts) =>
     `contact look-ups of reviewers who gave ${seller} 1–2 stars on ${days} different days within ${HARVEST_SPAN} (${acts} look-ups), tickets or not`,
 };
@@ -193,17 +215,22 @@ export class Detectors implements AlertListener {
   private readonly selfServing14 = new Windows(14 * DAY);
   private readonly lookups14 = new Windows(14 * DAY);
   private readonly deletions14 = new Windows(14 * DAY);
+  private readonly personal30 = new Windows(30 * DAY);
   /** Seller → employee → their benefit-giving marks (deletions, look-ups) in 30 days. */
   private readonly benefit = new Map<string, Map<string, Mark>>();
   private readonly benefitSeen = new Set<string>();
   readonly sellers = new SellerLedger();
   private readonly detractors = new DetractorDays(HARVEST_SPAN);
-  /** `actor|seller` → when the actor last looked up one of the seller's other (3–5★) reviewers. */
-  private readonly praisers = new Map<string, number>();
+  /** `actor|seller` → the actor's look-ups of the seller's other (3–5★) reviewers, over the harvest span. */
+  private readonly praisers = new Windows(HARVEST_SPAN * DAY);
   private readonly removals = new DetractorDays();
   /** Group × behaviour → hits seen while that norm was cold, to be weighed once it is known. */
   private readonly pending = new Map<string, Hit[]>();
   private coldKey = '';
+  /** Evidence by family, and proposed alerts waiting for evidence of another kind. */
+  readonly corroboration = new Corroboration();
+  /** Alerts proposed while reading the current event, settled once its hits are recorded. */
+  private proposed: { p: Proposal; beyond: boolean }[] = [];
 
   constructor(
     private readonly dir: DirectoryView,
@@ -258,8 +285,10 @@ export class Detectors implements AlertListener {
     };
     const week = this.metrics7.add(e.actor, mark);
     const month = this.metrics28.add(e.actor, mark);
+    this.peers.notePeak(e.actor, 'metrics-7', week.length);
+    this.peers.notePeak(e.actor, 'metrics-28', month.length);
     if (standing === 'rare')
-      this.metricsRules(e, t, week, month, action === 'seller.metrics.export');
+      this.metricsRules(e, t, who, week, month, action === 'seller.metrics.export');
   }
 
   /** Counts the behaviour for the actor, then weighs it against their peers' norm. */
@@ -298,6 +327,7 @@ export class Detectors implements AlertListener {
   private metricsRules(
     e: AccessEvent,
     t: number,
+    who: EmployeeView | undefined,
     week: readonly Mark[],
     month: readonly Mark[],
     exported: boolean,
@@ -310,7 +340,7 @@ export class Detectors implements AlertListener {
     }
     const topCategory = Math.max(0, ...byCategory.values());
     const raise = (severity: 'medium' | 'high', marks: readonly Mark[], summary: string): void =>
-      this.book.raise({
+      this.propose(who, marks === week ? 'metrics-7' : 'metrics-28', marks.length, {
         employeeId: e.actor,
         detector: 'metrics-without-purpose',
         severity,
@@ -363,9 +393,18 @@ export class Detectors implements AlertListener {
         reviews.filter((r) => r.rating <= 2 && r.sellerId !== undefined).map((r) => r.sellerId!),
       ),
     ];
+    // Under a fitting ticket the look-up is for the ticket's sellers; the reviewer's other
+    // sellers are incidental (a recall of one product reaches reviewers who also reviewed
+    // others), and counting it for them would tie the looker to whoever serves those.
+    const about = (seller: string): boolean =>
+      !j.justified ||
+      j.ticket === undefined ||
+      j.ticket.sellerId === seller ||
+      j.ticket.related.includes(seller);
     for (const seller of sellers)
-      if (!negative.includes(seller)) this.praisers.set(`${e.actor}|${seller}`, t);
-    for (const seller of negative) this.detractorDays(e, t, seller, out);
+      if (!negative.includes(seller) && about(seller))
+        this.praisers.add(`${e.actor}|${seller}`, { t, eventId: e.id, sellerId: seller });
+    for (const seller of negative) if (about(seller)) this.detractorDays(e, t, who, seller, out);
     if (j.justified && !selfServed) return;
     if (negative.length === 0) {
       out.push(this.hit('reviewer-lookup', e, t, WEIGHTS.lookup, sellers));
@@ -391,9 +430,10 @@ export class Detectors implements AlertListener {
         sellerId: seller,
       });
       this.benefitFor(seller, e, t, out);
+      this.peers.notePeak(e.actor, 'harvest-14', marks.length);
       const severity = marks.length >= 8 ? 'high' : marks.length >= 3 ? 'medium' : undefined;
       if (severity && standing === 'rare')
-        this.book.raise({
+        this.propose(who, 'harvest-14', marks.length, {
           employeeId: e.actor,
           detector: 'reviewer-harvest',
           severity,
@@ -408,16 +448,28 @@ export class Detectors implements AlertListener {
    * One seller's detractors looked up on `HARVEST_DAYS` distinct days within 28, tickets or
    * not: a harvest spread over weeks under real tickets (docs/detection.md).
    */
-  private detractorDays(e: AccessEvent, t: number, seller: string, out: Hit[]): void {
-    this.dayAfterDay(this.detractors, HARVEST_RULE, e, t, seller, out);
+  private detractorDays(
+    e: AccessEvent,
+    t: number,
+    who: EmployeeView | undefined,
+    seller: string,
+    out: Hit[],
+  ): void {
+    this.dayAfterDay(this.detractors, HARVEST_RULE, e, t, who, seller, out);
   }
 
   /**
    * One seller's unreported 1–2★ reviews removed on `REMOVAL_DAYS` distinct days within 14,
    * tickets or not: deletions for hire hidden in an audit's honest work.
    */
-  private removalDays(e: AccessEvent, t: number, seller: string, out: Hit[]): void {
-    this.dayAfterDay(this.removals, REMOVAL_RULE, e, t, seller, out);
+  private removalDays(
+    e: AccessEvent,
+    t: number,
+    who: EmployeeView | undefined,
+    seller: string,
+    out: Hit[],
+  ): void {
+    this.dayAfterDay(this.removals, REMOVAL_RULE, e, t, who, seller, out);
   }
 
   /** Counts the day of `e` for (actor, seller); at the rule's day counts, a hit and an alert. */
@@ -426,15 +478,17 @@ export class Detectors implements AlertListener {
     rule: DayAfterDayRule,
     e: AccessEvent,
     t: number,
+    who: EmployeeView | undefined,
     seller: string,
     out: Hit[],
   ): void {
     const { marks, days: n } = days.add(e.actor, seller, e.id, t);
-    if (rule.benefitDays !== undefined && n >= rule.benefitDays && this.onlyCritics(e, t, seller))
-      this.benefitFor(seller, e, t, out);
+    if (rule.criticsOnly && !this.selective(e.actor, t, seller, marks.length)) return;
+    if (rule.benefitDays !== undefined && n >= rule.benefitDays) this.benefitFor(seller, e, t, out);
+    this.peers.notePeak(e.actor, rule.indicator, n);
     if (n < rule.days.medium) return;
     out.push(this.hit(rule.indicator, e, t, rule.weight, [seller]));
-    this.book.raise({
+    this.propose(who, rule.indicator, n, {
       employeeId: e.actor,
       detector: rule.detector,
       severity: n >= rule.days.high ? 'high' : 'medium',
@@ -445,13 +499,14 @@ export class Detectors implements AlertListener {
   }
 
   /**
-   * Whether the actor, within the harvest span, looked up only the seller's critics: a recall
-   * or a safety notice contacts every reviewer of a product, a harvest for the seller only
-   * those who gave it 1–2 stars.
+   * Whether the actor's look-ups of the seller's reviewers within the harvest span single out
+   * its critics (`critics` of them did, at most `PRAISER_SHARE` of all reached the others): a
+   * recall or a safety notice contacts every reviewer of a product, a harvest for the seller
+   * only those who gave it 1–2 stars.
    */
-  private onlyCritics(e: AccessEvent, t: number, seller: string): boolean {
-    const last = this.praisers.get(`${e.actor}|${seller}`);
-    return last === undefined || last < t - HARVEST_SPAN * DAY;
+  private selective(actor: string, t: number, seller: string, critics: number): boolean {
+    const praisers = this.praisers.count(`${actor}|${seller}`, t);
+    return praisers <= (PRAISER_SHARE / (1 - PRAISER_SHARE)) * critics;
   }
 
   /** Removing a review: negative, unreported, unticketed — deletion for hire? */
@@ -462,7 +517,7 @@ export class Detectors implements AlertListener {
     const reported = (this.dir.firstReport.get(e.target.id) ?? Infinity) <= t;
     const j = judge(this.dir, e, t, who, seller ? [seller] : [], [e.target.id]);
     this.problems(e, t, j, seller ? [seller] : [], who, out);
-    if (!reported && seller) this.removalDays(e, t, seller, out);
+    if (!reported && seller) this.removalDays(e, t, who, seller, out);
     if (reported || removalJustified(j, e.target.id)) return;
     const reason = typeof e.attrs?.['reason'] === 'string' ? e.attrs['reason'] : 'other';
     const { factor, standing, unseen } = this.weigh(who, 'unreported-removal', t, e.actor);
@@ -474,6 +529,7 @@ export class Detectors implements AlertListener {
     );
     if (seller) this.sellers.removal(seller, review.rating, e.actor);
     const marks = this.deletions14.add(e.actor, { t, eventId: e.id, sellerId: seller });
+    this.peers.notePeak(e.actor, 'removals-14', marks.length);
     if (seller) this.benefitFor(seller, e, t, out);
     const perSeller = Math.max(
       ...[...new Set(marks.map((m) => m.sellerId))].map(
@@ -488,7 +544,7 @@ export class Detectors implements AlertListener {
           ? 'medium'
           : undefined;
     if (severity && standing === 'rare')
-      this.book.raise({
+      this.propose(who, 'removals-14', marks.length, {
         employeeId: e.actor,
         detector: 'deletion-for-hire',
         severity,
@@ -547,11 +603,13 @@ export class Detectors implements AlertListener {
       });
       return;
     }
+    const exports = this.personal30.add(e.actor, mark[0]!).length;
+    this.peers.notePeak(e.actor, 'personal-export-30', exports);
     const { factor, standing } = this.weigh(who, 'personal-export', t, e.actor);
     if (standing === 'common') return;
     out.push(this.hit('personal-data-export', e, t, WEIGHTS.personalExport * factor, []));
     if (standing !== 'rare') return;
-    this.book.raise({
+    this.propose(who, 'personal-export-30', exports, {
       employeeId: e.actor,
       detector: 'personal-data-export',
       severity: 'medium',
@@ -590,9 +648,10 @@ export class Detectors implements AlertListener {
       const { standing } = this.weigh(who, 'ticket-mismatch', t, e.actor);
       if (standing === 'common') return selfServed;
       const marks = this.mismatch7.add(e.actor, { t, eventId: e.id, sellerId: sellers[0] });
+      this.peers.notePeak(e.actor, 'mismatch-7', marks.length);
       const severity = marks.length >= 5 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
       if (severity && standing === 'rare')
-        this.book.raise({
+        this.propose(who, 'mismatch-7', marks.length, {
           employeeId: e.actor,
           detector: 'purpose-mismatch',
           severity,
@@ -623,11 +682,12 @@ export class Detectors implements AlertListener {
       eventId: e.id,
       sellerId: j.ticket?.sellerId,
     });
+    this.peers.notePeak(e.actor, 'self-opened-14', marks.length);
     const sellerCount = new Set(marks.map((m) => m.sellerId)).size;
     const severity =
       sellerCount >= 2 && marks.length >= 3 ? 'high' : marks.length >= 2 ? 'medium' : undefined;
     if (severity && standing === 'rare')
-      this.book.raise({
+      this.propose(who, 'self-opened-14', marks.length, {
         employeeId: e.actor,
         detector: 'self-serving-ticket',
         severity,
@@ -675,7 +735,7 @@ export class Detectors implements AlertListener {
     }
     const marks = [...givers.values()];
     for (const id of givers.keys())
-      this.book.raise({
+      this.propose(undefined, undefined, 0, {
         employeeId: id,
         detector: 'seller-ring',
         severity: givers.size >= 3 ? 'high' : 'medium',
@@ -683,6 +743,64 @@ export class Detectors implements AlertListener {
         marks: marks.filter((m) => givers.get(id) === m),
         summary: `one of ${givers.size} employees giving ${seller} benefits without purpose (removals, look-ups of its negative reviewers) within 30 days: ${[...givers.keys()].sort().join(', ')}`,
       });
+  }
+
+  /**
+   * A detector's window proposes an alert; it is settled (corroboration.ts) once the current
+   * event's hits are recorded. `stat` and `n`: the window and its count, held against the
+   * highest any peer reached in it (none for rings: they are corroborated or held).
+   */
+  private propose(
+    who: EmployeeView | undefined,
+    stat: string | undefined,
+    n: number,
+    p: Proposal,
+  ): void {
+    const beyond =
+      who !== undefined && stat !== undefined && this.peers.beyondPeers(who, stat, n, BEYOND);
+    this.proposed.push({ p, beyond });
+  }
+
+  /**
+   * Raises the alerts proposed while reading an event (call after its hits are recorded). The
+   * severity comes from how rare the window is and whether another kind of evidence stands
+   * beside it: far beyond the peers and corroborated — one level above the detector's (at most
+   * high); far beyond alone — the detector's; corroborated alone (within what a tenth of the
+   * peers reach) — medium at most; neither — `low`, held until evidence of another kind arrives.
+   */
+  settle(): void {
+    if (this.proposed.length === 0) return;
+    const proposed = this.proposed;
+    this.proposed = [];
+    for (const { p, beyond } of proposed) {
+      const family = DETECTOR_FAMILY[p.detector];
+      const by = family && this.corroboration.corroborating(p.employeeId, family, p.t);
+      const marks = by ? [...p.marks, { t: by.t, eventId: by.eventId }] : p.marks;
+      if (beyond && by)
+        this.book.raise({
+          ...p,
+          severity: 'high',
+          marks,
+          summary: `${p.summary}; far beyond every peer, and corroborated by other evidence`,
+        });
+      else if (beyond) this.book.raise({ ...p, summary: `${p.summary}; far beyond every peer` });
+      else if (by)
+        this.book.raise({
+          ...p,
+          severity: CORROBORATED_ONLY,
+          marks,
+          summary: `${p.summary}; corroborated by other evidence`,
+        });
+      else {
+        this.book.raise({ ...p, severity: 'low', summary: `${p.summary}; not corroborated yet` });
+        this.corroboration.hold({ ...p, severity: CORROBORATED_ONLY });
+      }
+    }
+  }
+
+  /** Notes a recorded hit as evidence of its family; raises the proposals it corroborates. */
+  noteHit(h: Hit): void {
+    this.corroboration.note(h, this.book);
   }
 
   private hit(

@@ -17,6 +17,15 @@ const alertsOf = (f: Findings, id: string, detector?: string) =>
   );
 
 /** A small support team: four agents, sellers in two categories. */
+/**
+ * Moderators with history, so that what one of them does is held against peers who never
+ * did it (an uncorroborated alert needs a peer distribution: corroboration.ts).
+ */
+function moderators(s: Stream, ids: readonly string[]): Stream {
+  for (const id of ids) s.employee(id, { team: 'review-moderation', role: 'moderator' });
+  return s.history(ids);
+}
+
 function team(): Stream {
   const s = new Stream();
   for (const id of ['e-1', 'e-2', 'e-3', 'e-4']) s.employee(id);
@@ -154,7 +163,8 @@ describe('DetectionEngine', () => {
       s.event('c-1', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 3), { ticket: 't-a' });
       s.event('c-1', 'reviewer.contact.view', 'reviewer', 'u-2', at(1, 4), { ticket: 't-b' });
       const f = detect(s);
-      expect(alertsOf(f, 'c-1', 'self-serving-ticket').map((a) => a.severity)).toContain('high');
+      // medium: a desk of three has too few others to be far beyond; the look-ups corroborate it
+      expect(alertsOf(f, 'c-1', 'self-serving-ticket').map((a) => a.severity)).toContain('medium');
       expect(alertsOf(f, 'c-2')).toEqual([]);
       expect(alertsOf(f, 'c-3')).toEqual([]);
     });
@@ -254,12 +264,7 @@ describe('DetectionEngine', () => {
 
   describe('when reviews are removed', () => {
     it('flags unreported removals of negative reviews, not reported ones or positive ones', () => {
-      const s = team();
-      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).employee('m-2', {
-        team: 'review-moderation',
-        role: 'moderator',
-      });
-      s.history(['m-1', 'm-2']);
+      const s = moderators(team(), ['m-1', 'm-2', 'm-3', 'm-4', 'm-5']);
       for (let i = 1; i <= 3; i++)
         s.review(`neg-${i}`, 's-1', `u-${i}`, 2)
           .review(`pos-${i}`, 's-2', `v-${i}`, 5)
@@ -286,8 +291,7 @@ describe('DetectionEngine', () => {
     });
 
     it('flags one seller’s unreported negatives removed on two days even under tickets naming each review', () => {
-      const s = team();
-      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
+      const s = moderators(team(), ['m-1', 'm-2', 'm-3', 'm-4']);
       for (let i = 1; i <= 4; i++) {
         s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
         s.ticket(`k-${i}`, 's-1', 'm-1', { openedBy: 'seller', reviewId: `neg-${i}` });
@@ -319,8 +323,7 @@ describe('DetectionEngine', () => {
     });
 
     it('does not take a ticket about the seller (an audit) as a reason to remove its negatives', () => {
-      const s = team();
-      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
+      const s = moderators(team(), ['m-1', 'm-2', 'm-3', 'm-4']);
       for (let i = 1; i <= 2; i++) s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
       s.review('pos-1', 's-1', 'v-1', 5);
       s.ticket('audit', 's-1', 'm-1', { openedBy: 'system' });
@@ -331,7 +334,8 @@ describe('DetectionEngine', () => {
       const [alert, ...more] = alertsOf(detect(s), 'm-1', 'deletion-for-hire');
       expect(more).toEqual([]);
       expect(alert?.severity).toBe('medium');
-      expect(alert?.events).toEqual(ids);
+      // the first: no peer of m-1's learned group ever removed an unreported negative
+      expect(alert?.events).toEqual([ids[0]]);
     });
 
     it('ties one who comes back for a seller’s critics on a second day, under dispute tickets, to a ring serving that seller', () => {

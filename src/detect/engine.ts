@@ -191,6 +191,7 @@ export class DetectionEngine {
       this.record(h);
       if (h.eventId === e.id && !h.provisional && givesBenefit(h)) benefit = true;
     }
+    this.detectors.settle();
     this.ties.observe(e, benefit);
   }
 
@@ -211,6 +212,7 @@ export class DetectionEngine {
   /** Keeps a hit: the employee's evidence, and an edge of the collusion graph. */
   record(h: Hit): void {
     if (h.provisional) return;
+    this.detectors.noteHit(h);
     this.collusion.add(h, (seller) => this.categoryOf(seller));
     const list = this.hits.get(h.employeeId) ?? [];
     list.push(h);

@@ -21,6 +21,11 @@ const MIN_DAYS = 2;
 const MIN_HISTORY = 12 * 3_600_000;
 /** Qualifying members a group needs before its norm is trusted (cold start before that). */
 const MIN_QUALIFIED = 3;
+/**
+ * The percentile of the peers' highest window counts an uncorroborated window is held against
+ * (nearest rank: the highest in groups of under ten, the tenth-highest of a hundred).
+ */
+const PEAK_PERCENTILE = 0.9;
 /** The peers' daily rate of a behaviour at which one instance of it weighs half. */
 export const PEER_HALF = 0.3;
 const DAY = 86_400_000;
@@ -72,6 +77,8 @@ export class PeerNorms {
   private readonly cache = new Map<string, Cached>();
   /** The directory version each member was last filed under (a new version may move groups). */
   private readonly filed = new Map<string, EmployeeView>();
+  /** Window statistic → employee → the highest count they reached in it (`notePeak`). */
+  private readonly peaks = new Map<string, Map<string, number>>();
 
   /** `profile`: the org profile, whose declared job functions set floors under the norms. */
   constructor(private readonly profile: OrgProfile = EMPTY_PROFILE) {}
@@ -118,6 +125,37 @@ export class PeerNorms {
     const m = this.members.get(employeeId);
     // `?? 0`: a state saved before a behaviour existed has no count for it
     if (m) m.counts[behaviour] = (m.counts[behaviour] ?? 0) + 1;
+  }
+
+  /**
+   * Notes a detector window's count for the employee (e.g. metrics views without purpose in
+   * 7 days): the peer distribution an uncorroborated alert is held against (`beyondPeers`).
+   */
+  notePeak(employeeId: string, stat: string, n: number): void {
+    let byId = this.peaks.get(stat);
+    if (!byId) {
+      byId = new Map();
+      this.peaks.set(stat, byId);
+    }
+    if (n > (byId.get(employeeId) ?? 0)) byId.set(employeeId, n);
+  }
+
+  /**
+   * Whether `n` in the window `stat` is far beyond the employee's peers: at least `times` the
+   * `PEAK_PERCENTILE` of the highest counts the other qualified members of their peer group
+   * have reached in it (any count, where those never showed it), with at least
+   * `MIN_QUALIFIED` such members to compare. A percentile, not the maximum, so that one or two
+   * others doing the same (two insiders of one kind in a group) do not hide each other.
+   */
+  beyondPeers(e: EmployeeView, stat: string, n: number, times: number): boolean {
+    const peaks = this.peaks.get(stat);
+    const values: number[] = [];
+    for (const id of this.groups.get(this.groupOf(e)) ?? [])
+      if (id !== e.id && this.members.get(id)?.qualified) values.push(peaks?.get(id) ?? 0);
+    if (values.length < MIN_QUALIFIED) return false;
+    values.sort((a, b) => a - b);
+    const usual = values[Math.ceil(PEAK_PERCENTILE * values.length) - 1]!;
+    return n >= Math.max(1, times * usual);
   }
 
   /** The employee's own worked days and counts. */

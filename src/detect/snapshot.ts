@@ -9,6 +9,7 @@ import { AlertBook, Windows } from './alert-book.js';
 import { BipartiteGraph } from './bipartite-graph.js';
 import { CollusionGraph } from './collusion.js';
 import { ContextTies } from './context-ties.js';
+import { Corroboration } from './corroboration.js';
 import { Detectors } from './detectors.js';
 import { DirectoryView } from './directory-view.js';
 import { DetectionEngine } from './engine.js';
@@ -44,6 +45,7 @@ export const ENGINE_CLASSES: ClassRegistry = {
   AlertBook,
   Windows,
   SellerLedger,
+  Corroboration,
 };
 
 /**

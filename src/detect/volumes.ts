@@ -96,6 +96,7 @@ export class VolumeBaselines {
             t: p.lastT[a]!,
             weight: SPIKE_WEIGHT * Math.min(3, peerZ / MIN_Z),
             sellerIds: [],
+            action: STANDARD_ACTIONS[a]!,
           });
       }
       // Zero days count too: a day without the action is part of the baseline.

@@ -291,14 +291,13 @@ export const qaSampling = (ctx: PlanContext, id: string): Scenario | undefined =
     `${crew.length} supervisors sample their teams' closed tickets daily and reopen the sellers' accounts under them`,
   );
   for (const e of crew) label.employeeIds.add(e.id);
-  const teams = new Map(
-    crew.map((lead) => [lead, ctx.world.employees.filter((m) => m.manager === lead.id)]),
-  );
   return {
     label,
     afterWork(day) {
-      for (const [lead, team] of teams) {
+      for (const lead of crew) {
         if (!day.shifts.has(lead.index)) continue;
+        // their reports today: someone transferred away is no longer theirs to sample
+        const team = day.world.employees.filter((m) => m.manager === lead.id);
         const t0 = day.timeInShift(lead, 0.1, 0.5)!;
         const closed = team
           .flatMap((m) => m.ticketsWorked.slice(-20))

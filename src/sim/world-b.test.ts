@@ -292,3 +292,30 @@ describe('world B’s scenarios, read from the stream (400 staff, 21 days, seed 
       }
   });
 });
+
+describe('world B’s quality sampling, across a team transfer (medium, seed 10)', () => {
+  it('has supervisors sample only tickets of the people reporting to them at the time', () => {
+    // Seed 10 moves one of a sampling supervisor's people to another team mid-month: the
+    // supervisor must stop sampling their tickets from then on.
+    const run = runInMemory('medium', 10, { world: 'b' });
+    const sampled = new Set(
+      run.sim.labels.scenarios.filter((s) => s.type === 'qa-sampling').flatMap((s) => s.eventIds),
+    );
+    const manager = new Map<string, unknown>();
+    const assignee = new Map<string, unknown>();
+    let checked = 0;
+    for (const r of run.records) {
+      if (r['kind'] === 'employee') manager.set(String(r['id']), r['manager']);
+      else if (r['kind'] === 'ticket' && !assignee.has(String(r['id'])))
+        assignee.set(String(r['id']), r['assigneeId']);
+      else if (r['kind'] === 'event' && sampled.has(String(r['id']))) {
+        const who = assignee.get(String(r['ticket']));
+        expect(manager.get(String(who)), `${String(r['id'])} by ${String(r['actor'])}`).toBe(
+          r['actor'],
+        );
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  }, 60_000);
+});
