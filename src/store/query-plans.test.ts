@@ -342,6 +342,7 @@ async function readEverything(store: SqliteStore): Promise<void> {
   await store.cases.outbox('all');
   await store.cases.appeal('apl-1');
   await store.cases.appeals();
+  await store.cases.triages();
   await store.cases.accessRows();
   await store.cases.catalogueOf(['s-1']);
   store.dataKeys.holdsOn('e-1');

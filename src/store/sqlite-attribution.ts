@@ -111,8 +111,7 @@ export class SqliteAttributionWriter {
     let stmt = this.putHashes.get(n);
     if (!stmt) {
       stmt = this.db.prepare(
-        'INSERT OR IGNORE INTO reviewer_email_hashes (hash, reviewer) VALUES ' +
-          Array(n).fill('(?, ?)').join(','),
+        `INSERT OR IGNORE INTO reviewer_email_hashes (hash, reviewer) VALUES ${Array(n).fill('(?, ?)').join(',')}`,
       );
       this.putHashes.set(n, stmt);
     }

@@ -61,12 +61,10 @@ export class SqliteDirectoryWriter {
     if (!pair) {
       pair = [
         this.db.prepare(
-          'INSERT INTO directory_versions (leaf, kind, key, payload) VALUES ' +
-            Array(rows).fill('(?, ?, ?, ?)').join(','),
+          `INSERT INTO directory_versions (leaf, kind, key, payload) VALUES ${Array(rows).fill('(?, ?, ?, ?)').join(',')}`,
         ),
         this.db.prepare(
-          'INSERT OR REPLACE INTO directory_current (kind, key, leaf) VALUES ' +
-            Array(rows).fill('(?, ?, ?)').join(','),
+          `INSERT OR REPLACE INTO directory_current (kind, key, leaf) VALUES ${Array(rows).fill('(?, ?, ?)').join(',')}`,
         ),
       ];
       this.inserts.set(rows, pair);
