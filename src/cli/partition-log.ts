@@ -8,9 +8,15 @@ import type { Wired } from './wiring.js';
  * `partition-<p>`, the note in `attrs.note`). Its leaves are signed and checkpointed like any
  * ledger's, so an outside verifier follows it: verify the top ledger, then hold each partition
  * ledger to the notes recorded for it (docs/architecture.md, "Partitions").
+ *
+ * One write at a time on the top store: the partitions of this process that ask while a write
+ * is under way are recorded together by the next one, one batch (one transaction and one
+ * signed checkpoint of the top log) for all of them, rather than one each.
  */
 export class PartitionLog {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly asked = new Map<number, Wired>();
+  private next: Promise<void> | undefined;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly top: Wired,
@@ -19,32 +25,47 @@ export class PartitionLog {
 
   /** Records partition `p`'s latest checkpoint (once: its id names the partition and size). */
   record(p: number, partition: Wired): Promise<void> {
-    const next = this.queue.then(async () => {
-      const cp = await partition.store.ledger.latestCheckpoint();
-      if (cp === undefined) return;
-      const line = JSON.stringify({
-        v: 1,
-        kind: 'event',
-        id: `cp-${this.stream}-p${p}-${cp.size}`,
-        time: cp.createdAt,
-        actor: 'warden.worker',
-        action: 'x-partition.checkpoint',
-        target: { type: 'dataset', id: `partition-${p}` },
-        attrs: { stream: this.stream, partition: p, size: cp.size, note: cp.note },
+    this.asked.set(p, partition);
+    this.next ??= this.writing
+      .catch(() => undefined)
+      .then(() => {
+        this.next = undefined;
+        const take = [...this.asked];
+        this.asked.clear();
+        this.writing = this.write(take);
+        return this.writing;
       });
-      await importSource(
-        this.top.store,
-        this.top.ledger,
-        this.top.vault,
-        {
-          name: `partition ${p} checkpoint`,
-          open: () => Readable.from([Buffer.from(`${line}\n`)]),
-        },
-        { now: this.top.now },
+    return this.next;
+  }
+
+  private async write(partitions: readonly (readonly [number, Wired])[]): Promise<void> {
+    const lines: string[] = [];
+    for (const [p, partition] of partitions) {
+      const cp = await partition.store.ledger.latestCheckpoint();
+      if (cp === undefined) continue;
+      lines.push(
+        JSON.stringify({
+          v: 1,
+          kind: 'event',
+          id: `cp-${this.stream}-p${p}-${cp.size}`,
+          time: cp.createdAt,
+          actor: 'warden.worker',
+          action: 'x-partition.checkpoint',
+          target: { type: 'dataset', id: `partition-${p}` },
+          attrs: { stream: this.stream, partition: p, size: cp.size, note: cp.note },
+        }),
       );
-    });
-    // one write at a time on the top store, from every partition of this process
-    this.queue = next.catch(() => undefined);
-    return next;
+    }
+    if (lines.length === 0) return;
+    await importSource(
+      this.top.store,
+      this.top.ledger,
+      this.top.vault,
+      {
+        name: `partition checkpoints ${partitions.map(([p]) => p).join(',')}`,
+        open: () => Readable.from([Buffer.from(`${lines.join('\n')}\n`)]),
+      },
+      { now: this.top.now },
+    );
   }
 }

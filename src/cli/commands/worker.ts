@@ -22,7 +22,7 @@ export interface WorkerFlags {
   readonly nats?: string;
   readonly stream?: string;
   readonly batch?: string;
-  /** Run detection on the partition's ledger after every N batches (0: never). */
+  /** Run detection on the partition's ledger after every N batches (0, the default: never). */
   readonly detectEvery?: string;
   /** Stop once every partition's backlog is empty (else run until SIGINT or SIGTERM). */
   readonly drain?: boolean;
@@ -87,15 +87,20 @@ async function runPartition(
 ): Promise<PartitionRun> {
   const run: PartitionRun = { partition: p, batches: 0, leaves: 0, redelivered: 0 };
   const max = integer('--batch', flags.batch ?? '1000');
-  const detectEvery = integer('--detect-every', flags.detectEvery ?? '1');
+  const detectEvery = integer('--detect-every', flags.detectEvery ?? '0');
   const w = await wirePartition(base, p);
   try {
-    const consumer = await stream.consumer(p);
     let applied = await w.store.streamPositions.lastSeq();
+    const consumer = await stream.consumer(p, applied);
     // a worker killed after its commit and before the top log took the checkpoint records it now
     await log.record(p, w);
+    const fetch = fetcher(consumer, max, flags.drain ?? false);
+    let ahead = fetch();
     while (!stopping()) {
-      const got = await consumer.next(max, 1000);
+      const got = await ahead;
+      // the next batch travels from the server while this one is imported
+      ahead = fetch();
+      ahead.catch(() => undefined); // its failure is seen where it is awaited
       if (got.length === 0) {
         if (flags.drain && (await consumer.backlog()) === 0) break;
         continue;
@@ -112,10 +117,29 @@ async function runPartition(
       await acknowledge(consumer, got);
       io.out(`partition ${p}: through message ${applied}, ledger size ${w.ledger.size}\n`);
     }
+    // fetched ahead and never applied: left unacknowledged, so delivered again to the next worker
+    await ahead;
   } finally {
     await w.close();
   }
   return run;
+}
+
+/**
+ * The next batch of messages. Draining, it asks for no more than the server has left, so that
+ * the last, short batch is not held until the fetch expires; running on, it waits up to a
+ * second for a full batch.
+ */
+function fetcher(
+  consumer: PartitionConsumer,
+  max: number,
+  drain: boolean,
+): () => Promise<Delivery[]> {
+  if (!drain) return () => consumer.next(max, 1000);
+  return async () => {
+    const left = await consumer.undelivered();
+    return left === 0 ? [] : consumer.next(Math.min(max, left), 1000);
+  };
 }
 
 async function acknowledge(consumer: PartitionConsumer, got: readonly Delivery[]): Promise<void> {
