@@ -222,12 +222,12 @@ class JetStreamPartition implements PartitionConsumer {
     const info = await this.c.info();
     return info.num_pending + info.num_ack_pending;
   }
-
-  async undelivered(): Promise<number> {
-    return (await this.c.info()).num_pending;
-  }
 }
 
 function toDelivery(m: JsMsg): Delivery {
-  return { seq: m.info.streamSequence, line: Buffer.from(m.data).toString('utf8') };
+  return {
+    seq: m.info.streamSequence,
+    line: Buffer.from(m.data).toString('utf8'),
+    pending: m.info.pending,
+  };
 }

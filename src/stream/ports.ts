@@ -37,6 +37,8 @@ export interface PublishReport {
 export interface Delivery {
   readonly seq: number;
   readonly line: string;
+  /** Messages of the partition not yet delivered when this one was, as the server counted them. */
+  readonly pending: number;
 }
 
 export interface PartitionConsumer {
@@ -47,6 +49,4 @@ export interface PartitionConsumer {
   ackThrough(delivery: Delivery): Promise<void>;
   /** Messages neither delivered nor acknowledged yet, as the server counts them. */
   backlog(): Promise<number>;
-  /** Messages not delivered yet (those delivered and not acknowledged left out). */
-  undelivered(): Promise<number>;
 }

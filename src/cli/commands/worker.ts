@@ -98,13 +98,11 @@ async function runPartition(
     let ahead = fetch();
     while (!stopping()) {
       const got = await ahead;
+      if (got.length === 0 && flags.drain && (await consumer.backlog()) === 0) break;
       // the next batch travels from the server while this one is imported
       ahead = fetch();
       ahead.catch(() => undefined); // its failure is seen where it is awaited
-      if (got.length === 0) {
-        if (flags.drain && (await consumer.backlog()) === 0) break;
-        continue;
-      }
+      if (got.length === 0) continue;
       const fresh = got.filter((d) => d.seq > applied);
       run.redelivered += got.length - fresh.length;
       if (fresh.length > 0) {
@@ -126,9 +124,10 @@ async function runPartition(
 }
 
 /**
- * The next batch of messages. Draining, it asks for no more than the server has left, so that
- * the last, short batch is not held until the fetch expires; running on, it waits up to a
- * second for a full batch.
+ * The next batch of messages. Draining, it asks for no more than the server said were left
+ * (each delivery carries that count), so that the last, short batch is not held until the
+ * fetch expires, and asks nothing when none were left (the caller then checks the backlog);
+ * running on, it waits up to a second for a full batch.
  */
 function fetcher(
   consumer: PartitionConsumer,
@@ -136,9 +135,15 @@ function fetcher(
   drain: boolean,
 ): () => Promise<Delivery[]> {
   if (!drain) return () => consumer.next(max, 1000);
+  let left: number | undefined;
   return async () => {
-    const left = await consumer.undelivered();
-    return left === 0 ? [] : consumer.next(Math.min(max, left), 1000);
+    if (left === 0) {
+      left = undefined; // the next call waits on the server again
+      return [];
+    }
+    const got = await consumer.next(Math.min(max, left ?? max), 1000);
+    left = got.length === 0 ? undefined : got[got.length - 1]!.pending;
+    return got;
   };
 }
 
