@@ -54,14 +54,17 @@ interface Drain {
   readonly seconds: number;
   /** Each worker process, all its threads (sampled until it exits). */
   readonly workers: readonly number[];
+  /** The workers' own PostgreSQL backends (sampled until each connection closes). */
   readonly postgres: number | undefined;
+  /** Every PostgreSQL process, other clients' backends included. */
+  readonly postgresServer: number | undefined;
   readonly nats: number | undefined;
 }
 
 function cpuLine(d: Drain): string {
   const f = (n: number | undefined): string => (n === undefined ? 'n/a' : n.toFixed(1));
   const sum = [...d.workers, d.postgres ?? 0, d.nats ?? 0].reduce((a, b) => a + b, 0);
-  return `wall ${d.seconds.toFixed(1)} s; CPU s: worker ${d.workers.map(f).join(' + ')}, postgres ${f(d.postgres)}, nats ${f(d.nats)}; ${(sum / d.seconds).toFixed(2)} cores busy`;
+  return `wall ${d.seconds.toFixed(1)} s; CPU s: worker ${d.workers.map(f).join(' + ')}, their postgres backends ${f(d.postgres)} (server-wide ${f(d.postgresServer)}), nats ${f(d.nats)}; ${(sum / d.seconds).toFixed(2)} cores busy`;
 }
 
 let lastEvents = 0;
@@ -72,6 +75,7 @@ async function drain(dir: string, files: string[], workers: string[][]): Promise
   const env = { WARDEN_KEY_DIR: join(dir, `${run}.keys`), WARDEN_NATS_URL: NATS };
   const url = new URL(PG);
   url.searchParams.set('schema', run);
+  url.searchParams.set('application_name', run); // to find the workers' backends
   try {
     const out = await cli(
       ['ingest', '--publish', ...files, '--stream', run, '--partition-count', '2', '--json'],
@@ -83,6 +87,7 @@ async function drain(dir: string, files: string[], workers: string[][]): Promise
     const nats0 = serverCpu('nats-server');
     const children0 = exitedChildrenCpu();
     const cpu = workers.map(() => 0);
+    const backends = await watchBackends(run);
     const started = performance.now();
     await Promise.all(
       workers.map((parts, i) =>
@@ -105,6 +110,7 @@ async function drain(dir: string, files: string[], workers: string[][]): Promise
       ),
     );
     const seconds = (performance.now() - started) / 1000;
+    const postgres = await backends.stop();
     const children = exitedChildrenCpu();
     // one worker: exact from the wait; two: each as last sampled (within 0.1 s of its end)
     if (workers.length === 1 && children !== undefined && children0 !== undefined)
@@ -112,12 +118,47 @@ async function drain(dir: string, files: string[], workers: string[][]): Promise
     return {
       seconds,
       workers: cpu,
-      postgres: minus(serverCpu('postgres'), pg0),
+      postgres,
+      postgresServer: minus(serverCpu('postgres'), pg0),
       nats: minus(serverCpu('nats-server'), nats0),
     };
   } finally {
     await dropAll(run);
   }
+}
+
+/**
+ * Samples, every 0.2 s, the CPU of each PostgreSQL backend whose connection named itself
+ * `name`; `stop` returns their sum (`undefined` when the server is not on this machine).
+ */
+async function watchBackends(name: string): Promise<{ stop: () => Promise<number | undefined> }> {
+  const client = new pg.Client({ connectionString: PG });
+  await client.connect();
+  const seen = new Map<number, number>();
+  let local = true;
+  const sample = async (): Promise<void> => {
+    const { rows } = await client.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE application_name = $1',
+      [name],
+    );
+    for (const { pid } of rows) {
+      const c = pidCpu(pid);
+      if (c === undefined) local = false;
+      else seen.set(pid, Math.max(seen.get(pid) ?? 0, c));
+    }
+  };
+  let busy: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    busy = busy.then(sample).catch(() => undefined);
+  }, 200);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await busy;
+      await client.end();
+      return local ? [...seen.values()].reduce((a, b) => a + b, 0) : undefined;
+    },
+  };
 }
 
 function minus(b: number | undefined, a: number | undefined): number | undefined {

@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/store/index.js';
 import { pgTestSchemas, withSchema } from '../src/store/postgres-test-support.js';
 import { employee, event, runCli, tempDir, type CliResult } from './helpers.js';
-import { deleteConsumer, deleteStream, natsTestStream, streamMessages } from './nats-support.js';
+import {
+  deleteConsumer,
+  deleteStream,
+  makeStream,
+  natsTestStream,
+  streamMessages,
+} from './nats-support.js';
 
 /**
  * The simulated stream published to JetStream (two partitions), consumed by two workers, one
@@ -268,6 +274,24 @@ if ('skip' in nats || 'skip' in schemas) {
       expect(r.code).toBe(2);
       expect(r.err).toContain('LAYOUT_MISMATCH');
       expect(await streamMessages(nats.stream)).toBe(before);
+    });
+
+    it('refuses a stream that copies the directory into every partition (the earlier layout)', async () => {
+      const stream = `${nats.stream}_old`;
+      await makeStream(stream, 'warden event stream; partitions=2');
+      const r = await runCli([
+        'ingest',
+        '--publish',
+        files[0]!,
+        '--nats',
+        nats.url,
+        '--stream',
+        stream,
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('LAYOUT_MISMATCH');
+      expect(await streamMessages(stream)).toBe(0);
+      await deleteStream(stream);
     });
   });
 }

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { importSource } from '../ingest/index.js';
+import type { StoredCheckpoint } from '../store/index.js';
 import type { Wired } from './wiring.js';
 
 /**
@@ -14,7 +15,7 @@ import type { Wired } from './wiring.js';
  * signed checkpoint of the top log) for all of them, rather than one each.
  */
 export class PartitionLog {
-  private readonly asked = new Map<number, Wired>();
+  private readonly asked = new Map<number, StoredCheckpoint>();
   private next: Promise<void> | undefined;
   private writing: Promise<void> = Promise.resolve();
 
@@ -23,9 +24,14 @@ export class PartitionLog {
     private readonly stream: string,
   ) {}
 
-  /** Records partition `p`'s latest checkpoint (once: its id names the partition and size). */
-  record(p: number, partition: Wired): Promise<void> {
-    this.asked.set(p, partition);
+  /**
+   * Records a committed checkpoint of partition `p` (once: its id names the partition and
+   * size). Of several asked for one partition before the write, the newest is recorded: it
+   * covers the others (each is a prefix of it).
+   */
+  record(p: number, cp: StoredCheckpoint): Promise<void> {
+    const held = this.asked.get(p);
+    if (held === undefined || held.size < cp.size) this.asked.set(p, cp);
     this.next ??= this.writing
       .catch(() => undefined)
       .then(() => {
@@ -38,11 +44,9 @@ export class PartitionLog {
     return this.next;
   }
 
-  private async write(partitions: readonly (readonly [number, Wired])[]): Promise<void> {
+  private async write(partitions: readonly (readonly [number, StoredCheckpoint])[]): Promise<void> {
     const lines: string[] = [];
-    for (const [p, partition] of partitions) {
-      const cp = await partition.store.ledger.latestCheckpoint();
-      if (cp === undefined) continue;
+    for (const [p, cp] of partitions) {
       lines.push(
         JSON.stringify({
           v: 1,
@@ -56,7 +60,6 @@ export class PartitionLog {
         }),
       );
     }
-    if (lines.length === 0) return;
     await importSource(
       this.top.store,
       this.top.ledger,

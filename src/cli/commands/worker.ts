@@ -93,7 +93,8 @@ async function runPartition(
     let applied = await w.store.streamPositions.lastSeq();
     const consumer = await stream.consumer(p, applied);
     // a worker killed after its commit and before the top log took the checkpoint records it now
-    await log.record(p, w);
+    let logged = recordLatest(log, p, w);
+    logged.catch(() => undefined); // its failure is seen where it is awaited
     const fetch = fetcher(consumer, max, flags.drain ?? false);
     let ahead = fetch();
     while (!stopping()) {
@@ -109,12 +110,15 @@ async function runPartition(
         run.leaves += await applyBatch(w, stream.stream, p, fresh, flags.rejects ?? '.');
         applied = fresh[fresh.length - 1]!.seq;
         run.batches++;
-        await log.record(p, w);
+        await logged; // the previous batch's checkpoint, written while this batch was imported
+        logged = recordLatest(log, p, w);
+        logged.catch(() => undefined); // its failure is seen where it is awaited
         if (detectEvery > 0 && run.batches % detectEvery === 0) await runDetection(w);
       }
       await acknowledge(consumer, got);
       io.out(`partition ${p}: through message ${applied}, ledger size ${w.ledger.size}\n`);
     }
+    await logged;
     // fetched ahead and never applied: left unacknowledged, so delivered again to the next worker
     await ahead;
   } finally {
@@ -145,6 +149,15 @@ function fetcher(
     left = got.length === 0 ? undefined : got[got.length - 1]!.pending;
     return got;
   };
+}
+
+/**
+ * Hands the partition's newest checkpoint to the top-level log. It is read now, between
+ * batches, where it is committed; the top log writes it while the next batch is imported.
+ */
+async function recordLatest(log: PartitionLog, p: number, w: Wired): Promise<void> {
+  const cp = await w.store.ledger.latestCheckpoint();
+  if (cp !== undefined) await log.record(p, cp);
 }
 
 async function acknowledge(consumer: PartitionConsumer, got: readonly Delivery[]): Promise<void> {
