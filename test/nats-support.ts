@@ -34,6 +34,22 @@ export async function deleteStream(stream: string): Promise<void> {
   }
 }
 
+/** Makes a stream with the given description (a layout of an earlier release, say). */
+export async function makeStream(stream: string, description: string): Promise<void> {
+  const nc = await connect({ servers: TEST_NATS_URL });
+  try {
+    await (
+      await nc.jetstreamManager()
+    ).streams.add({
+      name: stream,
+      subjects: [`${stream}.>`],
+      description,
+    });
+  } finally {
+    await nc.close();
+  }
+}
+
 /** Deletes a durable consumer of the stream. */
 export async function deleteConsumer(stream: string, name: string): Promise<void> {
   const nc = await connect({ servers: TEST_NATS_URL });

@@ -18,6 +18,7 @@ import type { StreamPosition } from './ports.js';
 import { putStreamPositions } from './postgres-stream-positions.js';
 import { PgCaseTransaction } from './postgres-case-transaction.js';
 import type { PgHolds } from './postgres-cases.js';
+import { noteGrowth } from './postgres-statistics.js';
 import type { PgConnection } from './postgres-connection.js';
 import type { PgDataKeys } from './postgres-data-keys.js';
 import { putApproval, recordAliasIssue } from './postgres-guard.js';
@@ -37,6 +38,8 @@ import { writeDetectorState } from './postgres-detector-state.js';
  */
 export class PgTransaction extends PgCaseTransaction implements StoreTransaction {
   private open = true;
+  /** Rows this transaction adds to the tables whose statistics `noteGrowth` keeps. */
+  private grown = 0;
 
   constructor(
     c: PgConnection,
@@ -48,6 +51,7 @@ export class PgTransaction extends PgCaseTransaction implements StoreTransaction
   }
 
   insertEvents(events: readonly AccessEvent[], firstLeaf: number): Promise<boolean[]> {
+    this.grown += events.length;
     return this.step(() => insertEvents(this.c, events, firstLeaf));
   }
 
@@ -57,6 +61,7 @@ export class PgTransaction extends PgCaseTransaction implements StoreTransaction
    * later read sees them). A failure is thrown by the transaction's next step or its commit.
    */
   insertDirectoryVersions(versions: readonly StoredDirectoryVersion[]): Promise<void> {
+    this.grown += versions.length;
     return this.step(() => {
       this.defer(insertDirectoryVersions(this.c, versions));
       return Promise.resolve();
@@ -160,6 +165,8 @@ export class PgTransaction extends PgCaseTransaction implements StoreTransaction
     } finally {
       this.onEnd();
     }
+    // after the commit, outside the transaction: the batch has landed whatever this costs
+    await noteGrowth(this.c, this.grown).catch(() => undefined);
   }
 
   async rollback(): Promise<void> {

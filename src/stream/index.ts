@@ -1,6 +1,6 @@
 export { StreamError } from './errors.js';
 export type { StreamErrorCode } from './errors.js';
-export { parsePartitionList, partitionOf } from './partition.js';
+export { parsePartitionList, partitionKeyOf, partitionOf } from './partition.js';
 export { JetStreamEvents, openJetStream } from './jetstream.js';
 export type { JetStreamOptions } from './jetstream.js';
 export type {

@@ -1,12 +1,13 @@
 /**
  * The event stream on NATS JetStream. One stream per deployment, its subjects
  * `<stream>.<partition>.event` and `<stream>.<partition>.directory`: a partition's consumer
- * filters on `<stream>.<partition>.>` and so reads its events and every directory record in
- * one ordered feed (nats-server 2.9 has one filter subject per consumer). A directory record is
- * published once per partition, its copies one after the other; the stream's sequence numbers
- * order every message as published (one connection's messages arrive in the order sent), and
- * a merge takes the directory from partition 0's copies. The partition count is fixed when the
- * stream is made and recorded in its description.
+ * filters on `<stream>.<partition>.>` and so reads its events and its directory records in one
+ * ordered feed (nats-server 2.9 has one filter subject per consumer). Every record is published
+ * once, to the partition of its key (`partitionKeyOf`): the directory is spread over the
+ * partitions like the events, so no worker imports a record twice. The stream's sequence
+ * numbers order every message as published (one connection's messages arrive in the order
+ * sent), which is how a merge puts the partitions back together. The partition count and the
+ * directory's layout are fixed when the stream is made and recorded in its description.
  */
 import {
   AckPolicy,
@@ -29,7 +30,7 @@ import type {
   PublishedRecord,
 } from './ports.js';
 
-const LAYOUT = /^warden event stream; partitions=(\d+)$/;
+const LAYOUT = /^warden event stream; partitions=(\d+)(; directory=by-key)?$/;
 const IN_FLIGHT = 512;
 const ACK_WAIT_MS = 120_000;
 
@@ -85,7 +86,7 @@ async function ensureStream(jsm: JetStreamManager, o: JetStreamOptions): Promise
     await jsm.streams.add({
       name: o.stream,
       subjects: [`${o.stream}.>`],
-      description: `warden event stream; partitions=${partitions}`,
+      description: `warden event stream; partitions=${partitions}; directory=by-key`,
       storage: StorageType.File,
     });
     return partitions;
@@ -97,6 +98,11 @@ async function ensureStream(jsm: JetStreamManager, o: JetStreamOptions): Promise
       `stream ${o.stream} is not a Warden event stream (its description does not record a partition count)`,
     );
   const partitions = Number(layout[1]);
+  if (layout[2] === undefined)
+    throw new StreamError(
+      'LAYOUT_MISMATCH',
+      `stream ${o.stream} copies every directory record into every partition (an earlier layout): publish into a new stream and rebuild the partition ledgers from it`,
+    );
   if (o.partitions !== undefined && o.partitions !== partitions)
     throw new StreamError(
       'LAYOUT_MISMATCH',
@@ -130,38 +136,48 @@ export class JetStreamEvents implements EventStream {
       }
     };
     for (const r of records) {
-      if (r.actor !== undefined) {
-        events++;
-        pending.push(send(`${this.stream}.${partitionOf(r.actor, this.partitions)}.event`, r.line));
-      } else {
-        directoryRecords++;
-        for (let p = 0; p < this.partitions; p++)
-          pending.push(send(`${this.stream}.${p}.directory`, r.line));
-      }
+      const p = partitionOf(r.key, this.partitions);
+      if (r.event) events++;
+      else directoryRecords++;
+      pending.push(send(`${this.stream}.${p}.${r.event ? 'event' : 'directory'}`, r.line));
       if (pending.length >= IN_FLIGHT) await Promise.all(pending.splice(0));
     }
     await Promise.all(pending);
-    return { events, directoryRecords, messages: events + directoryRecords * this.partitions };
+    return { events, directoryRecords, messages: events + directoryRecords };
   }
 
-  async consumer(partition: number): Promise<PartitionConsumer> {
+  async consumer(partition: number, after = 0): Promise<PartitionConsumer> {
     if (!Number.isInteger(partition) || partition < 0 || partition >= this.partitions)
       throw new StreamError(
         'BAD_PARTITION',
         `partition ${partition} does not exist in stream ${this.stream} (0-${this.partitions - 1})`,
       );
     const name = `${this.stream}_p${partition}`;
-    await this.jsm.consumers.info(this.stream, name).catch(() =>
-      this.jsm.consumers.add(this.stream, {
-        durable_name: name,
-        filter_subject: `${this.stream}.${partition}.>`,
-        ack_policy: AckPolicy.All,
-        deliver_policy: DeliverPolicy.All,
-        ack_wait: nanos(ACK_WAIT_MS),
-        max_ack_pending: -1,
-      }),
-    );
+    const info = await this.jsm.consumers.info(this.stream, name).catch(() => undefined);
+    if (info === undefined) await this.addConsumer(name, partition);
+    else if (info.num_ack_pending > 0 || info.ack_floor.stream_seq !== after) {
+      // Messages delivered to a reader that is gone come back only after the acknowledgement
+      // wait, behind newer ones, and acknowledging a newer one (ack-all) would drop them: a
+      // worker that took them out of order would skip them as applied. So the consumer starts
+      // again right after the last message the partition ledger holds, the only record of what
+      // was applied (also when a ledger restored from a backup is behind the consumer).
+      await this.jsm.consumers.delete(this.stream, name);
+      await this.addConsumer(name, partition, after + 1);
+    }
     return new JetStreamPartition(partition, await this.js.consumers.get(this.stream, name));
+  }
+
+  private async addConsumer(name: string, partition: number, startSeq?: number): Promise<void> {
+    await this.jsm.consumers.add(this.stream, {
+      durable_name: name,
+      filter_subject: `${this.stream}.${partition}.>`,
+      ack_policy: AckPolicy.All,
+      ...(startSeq === undefined
+        ? { deliver_policy: DeliverPolicy.All }
+        : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: startSeq }),
+      ack_wait: nanos(ACK_WAIT_MS),
+      max_ack_pending: -1,
+    });
   }
 
   /** Deletes the stream and its consumers (tests, and tearing a deployment down). */
@@ -209,5 +225,9 @@ class JetStreamPartition implements PartitionConsumer {
 }
 
 function toDelivery(m: JsMsg): Delivery {
-  return { seq: m.info.streamSequence, line: Buffer.from(m.data).toString('utf8') };
+  return {
+    seq: m.info.streamSequence,
+    line: Buffer.from(m.data).toString('utf8'),
+    pending: m.info.pending,
+  };
 }

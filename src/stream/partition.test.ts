@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parsePartitionList, partitionOf } from './partition.js';
+import type { InterchangeRecord } from '../domain/index.js';
+import { parsePartitionList, partitionKeyOf, partitionOf } from './partition.js';
 
 describe('partitionOf', () => {
   it('is SHA-256 of the actor, first four bytes big-endian, modulo the count (pinned values)', () => {
@@ -25,6 +26,29 @@ describe('partitionOf', () => {
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < 10_000; i++) counts[partitionOf(`e-${String(i).padStart(5, '0')}`, 4)]!++;
     for (const c of counts) expect(Math.abs(c - 2500)).toBeLessThan(250);
+  });
+});
+
+describe('partitionKeyOf', () => {
+  const rec = (r: unknown): InterchangeRecord => r as InterchangeRecord;
+
+  it('keeps an employee’s record and assignments with the employee’s events', () => {
+    expect(partitionKeyOf(rec({ kind: 'event', body: { actor: 'e-7' } }))).toBe('e-7');
+    expect(partitionKeyOf(rec({ kind: 'employee', body: { id: 'e-7' } }))).toBe('e-7');
+    expect(
+      partitionKeyOf(
+        rec({ kind: 'assignment', body: { employeeId: 'e-7', sellerId: 's-1', from: '2026' } }),
+      ),
+    ).toBe('e-7');
+  });
+
+  it('keys any other directory record by its kind and id, so kinds sharing an id part', () => {
+    const seller = partitionKeyOf(rec({ kind: 'seller', body: { id: 'x-1' } }));
+    const product = partitionKeyOf(rec({ kind: 'product', body: { id: 'x-1' } }));
+    expect(seller).toBe('seller\u0000x-1');
+    expect(product).toBe('product\u0000x-1');
+    // every version of one record has one key, so one partition keeps their order
+    expect(partitionKeyOf(rec({ kind: 'seller', body: { id: 'x-1', name: 'v2' } }))).toBe(seller);
   });
 });
 

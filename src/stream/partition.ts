@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { recordKey, type InterchangeRecord } from '../domain/index.js';
 
 /**
  * The partition of an actor's events: the first four bytes of SHA-256 of the actor id (UTF-8),
@@ -8,6 +9,26 @@ import { createHash } from 'node:crypto';
  */
 export function partitionOf(actor: string, partitions: number): number {
   return createHash('sha256').update(actor, 'utf8').digest().readUInt32BE(0) % partitions;
+}
+
+/**
+ * What decides a record's partition: an event's actor; an employee record's own id and an
+ * assignment's employee, so that an employee's record and assignments land with their events;
+ * any other directory record its kind and key (`seller\0s-1`). Every version of one directory
+ * record has the same key, so its versions keep their order in one partition ledger, and each
+ * record goes to one partition only: the directory is written once, spread like the events.
+ */
+export function partitionKeyOf(record: InterchangeRecord): string {
+  switch (record.kind) {
+    case 'event':
+      return record.body.actor;
+    case 'employee':
+      return record.body.id;
+    case 'assignment':
+      return record.body.employeeId;
+    default:
+      return `${record.kind}\u0000${recordKey(record)}`;
+  }
 }
 
 /**

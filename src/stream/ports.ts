@@ -6,24 +6,30 @@
 export interface EventStream {
   /** The partition count fixed when the stream was made. */
   readonly partitions: number;
-  /** Publishes records in order: each event to its actor's partition, each directory record to every partition. */
+  /** Publishes records in order, each once, to the partition of its key (`partitionKeyOf`). */
   publish(records: readonly PublishedRecord[]): Promise<PublishReport>;
-  /** A durable reader of one partition (its events and the directory records), in stream order. */
-  consumer(partition: number): Promise<PartitionConsumer>;
+  /**
+   * A durable reader of one partition (its events and its share of the directory), in stream
+   * order. `after` is the highest sequence number the partition's ledger holds (0: none): when
+   * the durable reader is not where that ledger left it (messages delivered and never
+   * acknowledged, by a worker that died), it starts again right after `after`.
+   */
+  consumer(partition: number, after?: number): Promise<PartitionConsumer>;
   close(): Promise<void>;
 }
 
-/** A record to publish: its interchange line and, for an event, its actor. */
+/** A record to publish: its interchange line, whether it is an event, and its partition key. */
 export interface PublishedRecord {
   readonly line: string;
-  /** The event's actor; undefined for a directory record. */
-  readonly actor?: string;
+  readonly event: boolean;
+  /** `partitionKeyOf(record)`: the event's actor, or the directory record's key. */
+  readonly key: string;
 }
 
 export interface PublishReport {
   readonly events: number;
   readonly directoryRecords: number;
-  /** Messages sent (a directory record is one per partition). */
+  /** Messages sent (one per record). */
   readonly messages: number;
 }
 
@@ -31,6 +37,8 @@ export interface PublishReport {
 export interface Delivery {
   readonly seq: number;
   readonly line: string;
+  /** Messages of the partition not yet delivered when this one was, as the server counted them. */
+  readonly pending: number;
 }
 
 export interface PartitionConsumer {

@@ -14,19 +14,20 @@ interface Placed {
 }
 
 /**
- * The records of every partition ledger in the stream's order (by sequence number): the
- * events of every partition, the directory records of partition 0 (each partition holds the
- * same copies, in the same order). An event id seen in two partitions (two actors claimed it)
- * is taken once, at its first place, as a single ledger stores a repeated id once.
+ * The records of every partition ledger in the stream's order (by sequence number): each
+ * partition holds its events and its share of the directory (every record was published to
+ * one partition), so the union, sorted, is what a single store would have appended. An event
+ * id seen in two partitions (two actors claimed it) is taken once, at its first place, as a
+ * single ledger stores a repeated id once.
  */
 export async function mergedRecords(
   partitions: readonly number[],
   db?: string,
 ): Promise<InterchangeRecord[]> {
   const base = resolveStoreTarget(db);
-  if (partitions[0] !== 0)
+  if (partitions.some((p, i) => p !== i))
     throw new UsageError(
-      '--partitions: the merge needs partition 0 (it holds the directory as every partition does) and every other',
+      `--partitions ${partitions.join(',')}: the merge needs every partition of the stream, 0 to the last (each holds a share of the directory)`,
     );
   const placed: Placed[] = [];
   for (const p of partitions) {
@@ -36,7 +37,6 @@ export async function mergedRecords(
       // reviewer records hold personal data, which detection never reads
       for await (const chunk of w.store.ledger.recordChunks(0, w.ledger.size, ['reviewer'])) {
         for (const { leaf, record } of chunk) {
-          if (p !== 0 && record.kind !== 'event') continue;
           const seq = at.get(leaf);
           if (seq === undefined)
             throw new UsageError(

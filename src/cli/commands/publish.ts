@@ -9,7 +9,7 @@ import {
   type InputIssue,
   type LineSource,
 } from '../../ingest/index.js';
-import { openJetStream, type PublishedRecord } from '../../stream/index.js';
+import { openJetStream, partitionKeyOf, type PublishedRecord } from '../../stream/index.js';
 import type { Io } from '../io.js';
 import { resolveNatsUrl } from '../partitions.js';
 import { json, table } from '../render.js';
@@ -143,9 +143,7 @@ async function publishFile(
       const parsed = parseRecord(item.text);
       if (!parsed.ok) continue;
       const r = parsed.record;
-      chunk.push(
-        r.kind === 'event' ? { line: item.text, actor: r.body.actor } : { line: item.text },
-      );
+      chunk.push({ line: item.text, event: r.kind === 'event', key: partitionKeyOf(r) });
       if (chunk.length >= CHUNK) await flush();
     }
   }

@@ -22,8 +22,8 @@ export function registerStreamCommands(
     .option('--batch <n>', 'messages per atomic batch', '1000')
     .option(
       '--detect-every <n>',
-      "bring each partition's detection up to date every N batches (0: never)",
-      '1',
+      "bring each partition's detection up to date every N batches (0: never); it sees the partition's share of the directory only (warden merge sees it all)",
+      '0',
     )
     .option('--drain', 'stop once the partitions have no message left')
     .option('--rejects <dir>', 'where invalid messages are written', '.')

@@ -22,7 +22,7 @@ export interface WorkerFlags {
   readonly nats?: string;
   readonly stream?: string;
   readonly batch?: string;
-  /** Run detection on the partition's ledger after every N batches (0: never). */
+  /** Run detection on the partition's ledger after every N batches (0, the default: never). */
   readonly detectEvery?: string;
   /** Stop once every partition's backlog is empty (else run until SIGINT or SIGTERM). */
   readonly drain?: boolean;
@@ -87,35 +87,77 @@ async function runPartition(
 ): Promise<PartitionRun> {
   const run: PartitionRun = { partition: p, batches: 0, leaves: 0, redelivered: 0 };
   const max = integer('--batch', flags.batch ?? '1000');
-  const detectEvery = integer('--detect-every', flags.detectEvery ?? '1');
+  const detectEvery = integer('--detect-every', flags.detectEvery ?? '0');
   const w = await wirePartition(base, p);
   try {
-    const consumer = await stream.consumer(p);
     let applied = await w.store.streamPositions.lastSeq();
+    const consumer = await stream.consumer(p, applied);
     // a worker killed after its commit and before the top log took the checkpoint records it now
-    await log.record(p, w);
+    let logged = recordLatest(log, p, w);
+    logged.catch(() => undefined); // its failure is seen where it is awaited
+    const fetch = fetcher(consumer, max, flags.drain ?? false);
+    let ahead = fetch();
     while (!stopping()) {
-      const got = await consumer.next(max, 1000);
-      if (got.length === 0) {
-        if (flags.drain && (await consumer.backlog()) === 0) break;
-        continue;
-      }
+      const got = await ahead;
+      if (got.length === 0 && flags.drain && (await consumer.backlog()) === 0) break;
+      // the next batch travels from the server while this one is imported
+      ahead = fetch();
+      ahead.catch(() => undefined); // its failure is seen where it is awaited
+      if (got.length === 0) continue;
       const fresh = got.filter((d) => d.seq > applied);
       run.redelivered += got.length - fresh.length;
       if (fresh.length > 0) {
         run.leaves += await applyBatch(w, stream.stream, p, fresh, flags.rejects ?? '.');
         applied = fresh[fresh.length - 1]!.seq;
         run.batches++;
-        await log.record(p, w);
+        await logged; // the previous batch's checkpoint, written while this batch was imported
+        logged = recordLatest(log, p, w);
+        logged.catch(() => undefined); // its failure is seen where it is awaited
         if (detectEvery > 0 && run.batches % detectEvery === 0) await runDetection(w);
       }
       await acknowledge(consumer, got);
       io.out(`partition ${p}: through message ${applied}, ledger size ${w.ledger.size}\n`);
     }
+    await logged;
+    // fetched ahead and never applied: left unacknowledged, so delivered again to the next worker
+    await ahead;
   } finally {
     await w.close();
   }
   return run;
+}
+
+/**
+ * The next batch of messages. Draining, it asks for no more than the server said were left
+ * (each delivery carries that count), so that the last, short batch is not held until the
+ * fetch expires, and asks nothing when none were left (the caller then checks the backlog);
+ * running on, it waits up to a second for a full batch.
+ */
+function fetcher(
+  consumer: PartitionConsumer,
+  max: number,
+  drain: boolean,
+): () => Promise<Delivery[]> {
+  if (!drain) return () => consumer.next(max, 1000);
+  let left: number | undefined;
+  return async () => {
+    if (left === 0) {
+      left = undefined; // the next call waits on the server again
+      return [];
+    }
+    const got = await consumer.next(Math.min(max, left ?? max), 1000);
+    left = got.length === 0 ? undefined : got[got.length - 1]!.pending;
+    return got;
+  };
+}
+
+/**
+ * Hands the partition's newest checkpoint to the top-level log. It is read now, between
+ * batches, where it is committed; the top log writes it while the next batch is imported.
+ */
+async function recordLatest(log: PartitionLog, p: number, w: Wired): Promise<void> {
+  const cp = await w.store.ledger.latestCheckpoint();
+  if (cp !== undefined) await log.record(p, cp);
 }
 
 async function acknowledge(consumer: PartitionConsumer, got: readonly Delivery[]): Promise<void> {
