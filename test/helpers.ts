@@ -24,6 +24,24 @@ export async function runCli(args: string[], stdin = ''): Promise<CliResult> {
   return { code, out, err };
 }
 
+/** Runs `run` with these environment variables set, and puts the environment back after. */
+export async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await run();
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** `runCli` with these environment variables set for this run only. */
+export const runCliWith = (vars: Record<string, string>, args: string[]): Promise<CliResult> =>
+  withEnv(vars, () => runCli(args));
+
 /** A fresh folder, removed after the test file. */
 export function tempDir(prefix = 'warden-test-'): { path: string; cleanup(): void } {
   const path = mkdtempSync(join(tmpdir(), prefix));

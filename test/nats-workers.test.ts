@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/store/index.js';
 import { pgTestSchemas, withSchema } from '../src/store/postgres-test-support.js';
-import { employee, event, runCli, tempDir, type CliResult } from './helpers.js';
+import { employee, event, runCli, runCliWith, tempDir, type CliResult } from './helpers.js';
 import {
   deleteConsumer,
   deleteStream,
@@ -25,19 +25,6 @@ const schemas = await pgTestSchemas();
 const dir = tempDir('warden-nats-');
 const keyDir = join(dir.path, 'keys');
 const single = ['--db', join(dir.path, 'single.db')];
-
-async function withEnv(env: Record<string, string>, args: string[]): Promise<CliResult> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await runCli(args);
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 const parse = (r: CliResult): unknown => {
   expect(r.err).toBe('');
@@ -77,7 +64,7 @@ if ('skip' in nats || 'skip' in schemas) {
   const pgUrl = schemas.url();
   const natsFlags = ['--nats', nats.url, '--stream', nats.stream];
   const onPartition = (p: number, args: string[]): Promise<CliResult> =>
-    withEnv({ WARDEN_KEY_DIR: join(keyDir, `partition-${p}`) }, [
+    runCliWith({ WARDEN_KEY_DIR: join(keyDir, `partition-${p}`) }, [
       ...args,
       '--pg',
       withSchema(pgUrl, `${new URL(pgUrl).searchParams.get('schema')}_p${p}`),
@@ -153,7 +140,7 @@ if ('skip' in nats || 'skip' in schemas) {
 
     it('gives, merged, the risk and alerts of a single-process run of the same stream', async () => {
       const merged = parse(
-        await withEnv({ WARDEN_KEY_DIR: keyDir }, [
+        await runCliWith({ WARDEN_KEY_DIR: keyDir }, [
           'merge',
           '--partitions',
           '0,1',
@@ -203,7 +190,7 @@ if ('skip' in nats || 'skip' in schemas) {
 
   describe('the top-level log', () => {
     it('verifies, and holds checkpoints of each partition that its ledger is consistent with', async () => {
-      const top = await withEnv({ WARDEN_KEY_DIR: keyDir }, ['ledger', 'verify', '--pg', pgUrl]);
+      const top = await runCliWith({ WARDEN_KEY_DIR: keyDir }, ['ledger', 'verify', '--pg', pgUrl]);
       expect(top.code, top.out + top.err).toBe(0);
       const notes = new Map<number, string[]>([
         [0, []],

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { parsePgUrl } from '../src/store/index.js';
 import { TEST_PG_URL, pgTestSchemas } from '../src/store/postgres-test-support.js';
-import { runCli, tempDir, type CliResult } from './helpers.js';
+import { runCli, runCliWith, tempDir, type CliResult } from './helpers.js';
 
 /**
  * The same simulated stream through SQLite and through PostgreSQL (`--pg`, and
@@ -15,20 +15,6 @@ const dir = tempDir('warden-pg-cli-');
 const sim = join(dir.path, 'sim');
 const sqlite = ['--db', join(dir.path, 'w.db')];
 const keyDir = join(dir.path, 'pg.keys');
-
-/** Runs with WARDEN_KEY_DIR (and WARDEN_PG_URL) set only for this run. */
-async function withEnv(env: Record<string, string>, args: string[]): Promise<CliResult> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await runCli(args);
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 const json = (r: CliResult): unknown => {
   expect(r.err).toBe('');
@@ -43,7 +29,7 @@ if ('skip' in schemas) {
   const pgUrl = schemas.url();
   const pgFlag = ['--pg', pgUrl];
   const onPg = (args: string[]): Promise<CliResult> =>
-    withEnv({ WARDEN_KEY_DIR: keyDir }, [...args, ...pgFlag]);
+    runCliWith({ WARDEN_KEY_DIR: keyDir }, [...args, ...pgFlag]);
 
   beforeAll(async () => {
     const made = await runCli(['simulate', '--preset', 'small', '--seed', '7', '--out', sim]);
@@ -113,7 +99,7 @@ if ('skip' in schemas) {
     });
 
     it('is selected by WARDEN_PG_URL as by --pg', async () => {
-      const viaEnv = await withEnv({ WARDEN_KEY_DIR: keyDir, WARDEN_PG_URL: pgUrl }, [
+      const viaEnv = await runCliWith({ WARDEN_KEY_DIR: keyDir, WARDEN_PG_URL: pgUrl }, [
         'risk',
         '--json',
       ]);
@@ -121,7 +107,7 @@ if ('skip' in schemas) {
     });
 
     it('refuses, with exit 2 naming what is missing, a bad URL or no key folder', async () => {
-      const bad = await withEnv({ WARDEN_KEY_DIR: keyDir }, ['risk', '--pg', 'mysql://x/y']);
+      const bad = await runCliWith({ WARDEN_KEY_DIR: keyDir }, ['risk', '--pg', 'mysql://x/y']);
       expect(bad.code).toBe(2);
       expect(bad.err).toContain('--pg');
       const noKeys = await runCli(['risk', '--pg', pgUrl]);
@@ -130,14 +116,14 @@ if ('skip' in schemas) {
     });
 
     it('refuses the wrong keys for an existing store, and a server that does not answer', async () => {
-      const wrong = await withEnv({ WARDEN_KEY_DIR: join(dir.path, 'other.keys') }, [
+      const wrong = await runCliWith({ WARDEN_KEY_DIR: join(dir.path, 'other.keys') }, [
         'ingest',
         join(sim, 'stream', readdirSync(join(sim, 'stream')).sort()[0]!),
         ...pgFlag,
       ]);
       expect(wrong.code).not.toBe(0);
       expect(wrong.err).toContain('KEY_FILE_MISSING');
-      const down = await withEnv({ WARDEN_KEY_DIR: keyDir }, [
+      const down = await runCliWith({ WARDEN_KEY_DIR: keyDir }, [
         'stats',
         '--pg',
         'postgres://postgres@127.0.0.1:1/test',

@@ -8,6 +8,8 @@ import { expect } from 'vitest';
 import { marketplace } from '../../src/guard/test-support.js';
 import { runCli, tempDir, type CliResult } from '../helpers.js';
 
+export { withEnv } from '../helpers.js';
+
 export interface AttackDb {
   readonly dir: string;
   readonly db: string;
@@ -57,19 +59,6 @@ export async function attackDb(prefix: string): Promise<AttackDb> {
 }
 
 /** Sets environment variables for the duration of `run`. */
-export async function withEnv<T>(vars: Record<string, string>, run: () => Promise<T>): Promise<T> {
-  const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, vars);
-  try {
-    return await run();
-  } finally {
-    for (const [k, v] of Object.entries(before)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
-
 export function json<T>(r: CliResult): T {
   expect(r.code, r.err).not.toBe(2);
   return JSON.parse(r.out) as T;
