@@ -46,6 +46,16 @@ export interface AlertListener {
   alertRaised(alert: Alert, added: number, t: number): void;
 }
 
+/** What a detector asks the book to raise. */
+export interface AlertDraft {
+  readonly employeeId: string;
+  readonly detector: string;
+  readonly severity: Severity;
+  readonly t: number;
+  readonly marks: readonly Mark[];
+  readonly summary: string;
+}
+
 export class AlertBook {
   readonly alerts: Alert[] = [];
   private readonly fired = new Map<string, number>();
@@ -53,14 +63,7 @@ export class AlertBook {
   // A listener object, not a callback: the engine's state stays data (snapshot.ts).
   constructor(private readonly listener?: AlertListener) {}
 
-  raise(o: {
-    employeeId: string;
-    detector: string;
-    severity: Severity;
-    t: number;
-    marks: readonly Mark[];
-    summary: string;
-  }): void {
+  raise(o: AlertDraft): void {
     const key = `${o.employeeId}|${o.detector}`;
     const level = SEVERITIES.indexOf(o.severity);
     const before = this.fired.get(key) ?? -1;

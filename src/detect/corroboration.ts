@@ -12,8 +12,7 @@
  * rarely comes alone is abuse. Facts that no job explains (a leaver acting, a canary, a
  * leaver's bulk export) are not held (`Detectors.raiseCertain`).
  */
-import type { Severity } from '../domain/index.js';
-import type { Mark } from './alert-book.js';
+import type { AlertDraft } from './alert-book.js';
 import type { Hit, Indicator } from './evidence.js';
 
 const DAY = 86_400_000;
@@ -96,14 +95,7 @@ export const DETECTOR_FAMILY: Readonly<Record<string, Family>> = {
 };
 
 /** An alert a detector proposes, before corroboration. */
-export interface Proposal {
-  readonly employeeId: string;
-  readonly detector: string;
-  readonly severity: Severity;
-  readonly t: number;
-  readonly marks: readonly Mark[];
-  readonly summary: string;
-}
+export type Proposal = AlertDraft;
 
 /** Where corroborated and held proposals go (the detectors' alert book). */
 export interface ProposalSink {

@@ -404,7 +404,8 @@ export class Detectors implements AlertListener {
     for (const seller of sellers)
       if (!negative.includes(seller) && about(seller))
         this.praisers.add(`${e.actor}|${seller}`, { t, eventId: e.id, sellerId: seller });
-    for (const seller of negative) if (about(seller)) this.detractorDays(e, t, who, seller, out);
+    for (const seller of negative)
+      if (about(seller)) this.dayAfterDay(this.detractors, HARVEST_RULE, e, t, who, seller, out);
     if (j.justified && !selfServed) return;
     if (negative.length === 0) {
       out.push(this.hit('reviewer-lookup', e, t, WEIGHTS.lookup, sellers));
@@ -445,34 +446,11 @@ export class Detectors implements AlertListener {
   }
 
   /**
-   * One seller's detractors looked up on `HARVEST_DAYS` distinct days within 28, tickets or
-   * not: a harvest spread over weeks under real tickets (docs/detection.md).
+   * Counts the day of `e` for (actor, seller); at the rule's day counts, a hit and an alert:
+   * one seller's detractors looked up on distinct days within 28 (a harvest spread over weeks
+   * under real tickets), or its unreported 1–2★ reviews removed on distinct days within 14
+   * (deletions for hire hidden in an audit's honest work), tickets or not.
    */
-  private detractorDays(
-    e: AccessEvent,
-    t: number,
-    who: EmployeeView | undefined,
-    seller: string,
-    out: Hit[],
-  ): void {
-    this.dayAfterDay(this.detractors, HARVEST_RULE, e, t, who, seller, out);
-  }
-
-  /**
-   * One seller's unreported 1–2★ reviews removed on `REMOVAL_DAYS` distinct days within 14,
-   * tickets or not: deletions for hire hidden in an audit's honest work.
-   */
-  private removalDays(
-    e: AccessEvent,
-    t: number,
-    who: EmployeeView | undefined,
-    seller: string,
-    out: Hit[],
-  ): void {
-    this.dayAfterDay(this.removals, REMOVAL_RULE, e, t, who, seller, out);
-  }
-
-  /** Counts the day of `e` for (actor, seller); at the rule's day counts, a hit and an alert. */
   private dayAfterDay(
     days: DetractorDays,
     rule: DayAfterDayRule,
@@ -517,7 +495,7 @@ export class Detectors implements AlertListener {
     const reported = (this.dir.firstReport.get(e.target.id) ?? Infinity) <= t;
     const j = judge(this.dir, e, t, who, seller ? [seller] : [], [e.target.id]);
     this.problems(e, t, j, seller ? [seller] : [], who, out);
-    if (!reported && seller) this.removalDays(e, t, who, seller, out);
+    if (!reported && seller) this.dayAfterDay(this.removals, REMOVAL_RULE, e, t, who, seller, out);
     if (reported || removalJustified(j, e.target.id)) return;
     const reason = typeof e.attrs?.['reason'] === 'string' ? e.attrs['reason'] : 'other';
     const { factor, standing, unseen } = this.weigh(who, 'unreported-removal', t, e.actor);
