@@ -136,7 +136,7 @@ function main(): void {
               `    ${a.scenarioId} first alert ${a.hoursToFirstAlert?.toFixed(1) ?? 'none'} h, members flagged ${a.membersFlagged}/${a.members}`,
             );
       if (process.argv.includes('--top'))
-        for (const e of row.report.top.slice(0, row.report.insiders))
+        for (const e of row.report.top.slice(0, row.report.insiders + 3))
           console.error(
             `    ${e.rank} ${e.employeeId} ${e.score} ${e.insider ? 'insider' : ''} ${e.scenarios.join(' ')} ${reasonsOf(e.employeeId)}`,
           );

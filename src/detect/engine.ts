@@ -12,7 +12,7 @@ import type { Hit } from './evidence.js';
 import { Habits } from './habits.js';
 import { BEHAVIOURS, PeerNorms, type Behaviour, type PeerGroupReport } from './peers.js';
 import { EMPTY_PROFILE, type OrgProfile } from './org-profile.js';
-import { scoreEmployee } from './risk.js';
+import { amounts, peerReference, scoreEmployee } from './risk.js';
 import { VolumeBaselines } from './volumes.js';
 import { CollusionGraph, givesBenefit, type Ring } from './collusion.js';
 import { ContextTies } from './context-ties.js';
@@ -93,10 +93,16 @@ export class DetectionEngine {
       this.directory,
       this.ties,
     );
-    const risk: RiskEntry[] = [];
+    const all = new Map<string, readonly Hit[]>();
     for (const [id, hits] of this.hits) {
       const extra = ringHits.get(id);
-      const entry = scoreEmployee(id, extra ? [...hits, ...extra] : hits, this.lastTime);
+      all.set(id, extra ? [...hits, ...extra] : hits);
+    }
+    const sums = new Map([...all].map(([id, hits]) => [id, amounts(hits, this.lastTime)]));
+    const peers = peerReference(this.peers.peerGroups('widest'), sums);
+    const risk: RiskEntry[] = [];
+    for (const [id, hits] of all) {
+      const entry = scoreEmployee(id, hits, this.lastTime, peers);
       if (entry) risk.push(entry);
     }
     risk.sort((a, b) => b.score - a.score || a.employeeId.localeCompare(b.employeeId));

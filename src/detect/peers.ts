@@ -170,11 +170,14 @@ export class PeerNorms {
     return keys.find((k) => (this.groups.get(k)?.size ?? 0) >= MIN_GROUP) ?? keys[keys.length - 1]!;
   }
 
-  /** Every group that is someone's peer group now, with its members. */
-  peerGroups(): Map<string, string[]> {
+  /**
+   * Every group that is someone's peer group now, with its members; `widest`: the widest level
+   * instead (the same role), whose membership no other member's arrival can change.
+   */
+  peerGroups(level: 'chosen' | 'widest' = 'chosen'): Map<string, string[]> {
     const out = new Map<string, string[]>();
     for (const [id, who] of this.filed) {
-      const key = this.groupOf(who);
+      const key = level === 'chosen' ? this.groupOf(who) : groupKeys(who).at(-1)!;
       const list = out.get(key) ?? [];
       list.push(id);
       out.set(key, list);
