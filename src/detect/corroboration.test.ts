@@ -70,6 +70,24 @@ describe('Corroboration', () => {
     const f = detect(s);
     expect(alertsOf(f, 'e-1', 'metrics-without-purpose').map((a) => a.severity)).toEqual(['low']);
   });
+
+  it('does not let the employee’s own habit corroborate, however rare it is for the peers', () => {
+    const exportOn = (s: Stream, day: number) =>
+      s.event('e-1', 'data.export', 'dataset', 'reviewers', at(day, 2), {
+        attrs: { fields: ['reviewer.email'], rows: 40 },
+      });
+    const run = (habit: boolean) => {
+      const s = desk();
+      // e-1 exported reviewers' e-mails on every worked day for ten days: their usual, not news
+      if (habit) for (let d = 1; d <= 10; d++) exportOn(s, d);
+      views(s, 'e-2', 20, 1, 6); // a peer reached the same window: not far beyond
+      views(s, 'e-1', 21, 5, 6);
+      exportOn(s, 22);
+      return alertsOf(detect(s), 'e-1', 'metrics-without-purpose').map((a) => a.severity);
+    };
+    expect(run(false)).toEqual(['low', 'medium']);
+    expect(run(true)).toEqual(['low']);
+  });
 });
 
 describe('Reviewer look-ups that reach every reviewer (a recall)', () => {

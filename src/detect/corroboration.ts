@@ -20,6 +20,16 @@ const DAY = 86_400_000;
 export const CORROBORATION_DAYS = 14;
 /** How far beyond every peer's highest window count an uncorroborated window must be. */
 export const BEYOND = 2;
+/**
+ * Own history: evidence of a family shown on at least `HABIT_SHARE` of the employee's worked
+ * days before the last `HABIT_GAP_DAYS`, over at least `HABIT_MIN_DAYS` such days, is their
+ * habit, not news: it corroborates nothing (a rate rare for the peers, but the employee's
+ * usual for weeks, is more likely a job the directory does not show than a new abuse). Before
+ * `HABIT_MIN_DAYS` of history nothing is a habit (cold start: evidence counts).
+ */
+export const HABIT_SHARE = 0.5;
+export const HABIT_MIN_DAYS = 7;
+export const HABIT_GAP_DAYS = 7;
 
 /**
  * Independent kinds of evidence: what was accessed without purpose, whose personal data was
@@ -107,17 +117,45 @@ interface Seen {
   eventId: string;
 }
 
+/** An employee's worked days and, per family, the days they showed it (epoch days, ascending). */
+interface History {
+  worked: number[];
+  shown: Map<Family, number[]>;
+}
+
 export class Corroboration {
   /** Employee → family → their latest hit of it. */
   private readonly latest = new Map<string, Map<Family, Seen>>();
   /** Employee → proposals raised as `low`, waiting for evidence of another kind. */
   private readonly held = new Map<string, Proposal[]>();
+  /** Employee → their own history of worked days and families shown (`habitual`). */
+  private readonly history = new Map<string, History>();
 
-  /** Evidence of another family within the span before `t`, if any (the latest). */
+  /** Counts the day of one of the employee's events as worked (call for every event). */
+  worked(employeeId: string, t: number): void {
+    const h = this.historyOf(employeeId);
+    addDay(h.worked, Math.floor(t / DAY));
+  }
+
+  /**
+   * Whether the family is the employee's habit as of `t`: shown on at least `HABIT_SHARE` of
+   * their worked days before the last `HABIT_GAP_DAYS`, with `HABIT_MIN_DAYS` such days.
+   */
+  habitual(employeeId: string, family: Family, t: number): boolean {
+    const h = this.history.get(employeeId);
+    if (!h) return false;
+    const before = Math.floor(t / DAY) - HABIT_GAP_DAYS;
+    const worked = daysBefore(h.worked, before);
+    if (worked < HABIT_MIN_DAYS) return false;
+    return daysBefore(h.shown.get(family) ?? [], before) >= HABIT_SHARE * worked;
+  }
+
+  /** Evidence of another family within the span before `t`, if any (the latest), not a habit. */
   corroborating(employeeId: string, family: Family, t: number): Seen | undefined {
     let best: Seen | undefined;
     for (const [f, seen] of this.latest.get(employeeId) ?? []) {
       if (f === family || seen.t > t || seen.t < t - CORROBORATION_DAYS * DAY) continue;
+      if (this.habitual(employeeId, f, t)) continue;
       if (best === undefined || seen.t > best.t) best = seen;
     }
     return best;
@@ -137,6 +175,12 @@ export class Corroboration {
   note(h: Hit, sink: ProposalSink): void {
     const family = familyOf(h);
     if (family === undefined || h.weight <= 0) return;
+    const history = this.historyOf(h.employeeId);
+    const shown = history.shown.get(family) ?? [];
+    addDay(shown, Math.floor(h.t / DAY));
+    history.shown.set(family, shown);
+    // judged against the history before this hit's day (the day is not yet "before")
+    if (this.habitual(h.employeeId, family, h.t)) return;
     let mine = this.latest.get(h.employeeId);
     if (!mine) {
       mine = new Map();
@@ -164,4 +208,33 @@ export class Corroboration {
         summary: `${p.summary}; corroborated by ${h.indicator}`,
       });
   }
+
+  private historyOf(employeeId: string): History {
+    let h = this.history.get(employeeId);
+    if (!h) {
+      h = { worked: [], shown: new Map() };
+      this.history.set(employeeId, h);
+    }
+    return h;
+  }
+}
+
+/** Appends a day to an ascending list of distinct days (events arrive nearly in time order). */
+function addDay(days: number[], day: number): void {
+  const last = days[days.length - 1];
+  if (last === day) return;
+  if (last === undefined || last < day) {
+    days.push(day);
+    return;
+  }
+  if (days.includes(day)) return;
+  days.push(day);
+  days.sort((a, b) => a - b);
+}
+
+/** How many of the ascending days lie before `day`. */
+function daysBefore(days: readonly number[], day: number): number {
+  let n = 0;
+  while (n < days.length && days[n]! < day) n++;
+  return n;
 }

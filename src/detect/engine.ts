@@ -171,6 +171,7 @@ export class DetectionEngine {
     if (t > this.lastTime) this.lastTime = t;
     const who = this.directory.employees.get(e.actor);
     if (who) this.peers.worked(who, t);
+    this.detectors.corroboration.worked(e.actor, t);
     const out = this.habits.observe(e, t, who, SENSITIVE.has(e.action));
     this.detectors.certain(e, t, who, out);
     if (who) this.volumes.observe(who, e.action, e.id, t, out);
