@@ -14,8 +14,14 @@ import {
   type PublishReport,
   type PublishedRecord,
 } from '../../src/stream/index.js';
-import { dumpDb, employee, event, line } from '../helpers.js';
-import { deleteStream, lastSeq, natsTestStream, streamMessagesAfter } from '../nats-support.js';
+import { dumpDb, employee, event, line, runCli } from '../helpers.js';
+import {
+  deleteStream,
+  lastSeq,
+  makeStream,
+  natsTestStream,
+  streamMessagesAfter,
+} from '../nats-support.js';
 import { ANY_TEXT, apiFixture, bearer, type ApiFixture } from './fixture.js';
 
 /**
@@ -315,6 +321,34 @@ if ('skip' in nats) {
   });
 
   describe('warden serve --publish', () => {
+    it('refuses to start on a stream of another layout (LAYOUT_MISMATCH), and --nats without --publish', async () => {
+      const other = `${stream}_old`;
+      await makeStream(other, 'warden event stream; partitions=2');
+      try {
+        const r = await runCli([
+          'serve',
+          '--db',
+          pub.db,
+          '--publish',
+          '--nats',
+          nats.url,
+          '--stream',
+          other,
+          '--port',
+          '0',
+          '--log-level',
+          'silent',
+        ]);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain('[LAYOUT_MISMATCH]');
+      } finally {
+        await deleteStream(other);
+      }
+      const stray = await runCli(['serve', '--db', pub.db, '--nats', nats.url, '--port', '0']);
+      expect(stray.code).toBe(2);
+      expect(stray.err).toContain('--nats goes with --publish');
+    });
+
     describe('when SIGTERM arrives while a batch is streaming in', () => {
       it('publishes the batch whole and answers it, then exits 0', async () => {
         const signals = new EventEmitter();
