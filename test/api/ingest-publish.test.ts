@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { request as httpRequest } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveCommand } from '../../src/cli/commands/serve.js';
@@ -20,6 +20,7 @@ import {
   lastSeq,
   makeStream,
   natsTestStream,
+  TEST_NATS_URL,
   streamMessagesAfter,
 } from '../nats-support.js';
 import { ANY_TEXT, apiFixture, bearer, type ApiFixture } from './fixture.js';
@@ -320,6 +321,43 @@ if ('skip' in nats) {
     });
   });
 
+  describe('POST /v1/ingest in publish mode, when NATS goes away and comes back', () => {
+    it('answers 503 STREAM_UNAVAILABLE while it is away, and publishes again once it is back', async () => {
+      let relay = await natsRelay(0);
+      const port = relay.port;
+      const s = `${stream}_relay`;
+      const f = await apiFixture(
+        {},
+        undefined,
+        new StreamPublisher(s, () =>
+          openJetStream({ url: `nats://127.0.0.1:${port}`, stream: s, create: true }),
+        ),
+      );
+      try {
+        const send = (tag: string) => post(f, body(batch(tag, 10)));
+        expect((await send('up')).statusCode).toBe(200);
+        await relay.stop();
+        const away = await send('away');
+        expect(away.statusCode, away.body).toBe(503);
+        expect(away.json()).toEqual({ error: { code: 'STREAM_UNAVAILABLE', message: ANY_TEXT } });
+        relay = await natsRelay(port);
+        let back = await send('back');
+        for (let i = 0; back.statusCode !== 200 && i < 20; i++) {
+          await new Promise((r) => setTimeout(r, 500));
+          back = await send('back');
+        }
+        expect(back.statusCode, back.body).toBe(200);
+        const lines = (await streamMessagesAfter(s, 0)).map((m) => m.line);
+        expect(lines.slice(0, 13)).toEqual(batch('up', 10));
+        expect(lines.slice(-13)).toEqual(batch('back', 10));
+      } finally {
+        await f.close();
+        await relay.stop();
+        await deleteStream(s);
+      }
+    }, 60_000);
+  });
+
   describe('warden serve --publish', () => {
     it('refuses to start on a stream of another layout (LAYOUT_MISMATCH), and --nats without --publish', async () => {
       const other = `${stream}_old`;
@@ -393,4 +431,32 @@ if ('skip' in nats) {
       }, 60_000);
     });
   });
+}
+
+/** A TCP relay to the test NATS server, on `port` (0: any), that can be cut. */
+async function natsRelay(port: number): Promise<{ port: number; stop(): Promise<void> }> {
+  const target = new URL(TEST_NATS_URL);
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = createConnection(Number(target.port || 4222), target.hostname);
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(a);
+      a.pipe(b);
+      a.on('error', () => b.destroy());
+      a.on('close', () => b.destroy());
+    }
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: () =>
+      new Promise<void>((r) => {
+        for (const socket of sockets) socket.destroy();
+        if (server.listening) server.close(() => r());
+        else r();
+      }),
+  };
 }
