@@ -22,6 +22,7 @@ const allowed = {
     'detect',
     'attribute',
     'cases',
+    'stream',
   ],
   cli: [
     'domain',

@@ -85,3 +85,35 @@ async function unreachable(): Promise<string | undefined> {
     return error instanceof Error ? error.message : String(error);
   }
 }
+
+/** The stream's messages after sequence number `after`, in order: subject and text. */
+export async function streamMessagesAfter(
+  stream: string,
+  after: number,
+): Promise<{ seq: number; subject: string; line: string }[]> {
+  const nc = await connect({ servers: TEST_NATS_URL });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const last = (await jsm.streams.info(stream)).state.last_seq;
+    const out = [];
+    for (let seq = after + 1; seq <= last; seq++) {
+      const m = await jsm.streams.getMessage(stream, { seq });
+      out.push({ seq, subject: m.subject, line: Buffer.from(m.data).toString('utf8') });
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** The stream's last sequence number (0 when it holds none, or does not exist yet). */
+export async function lastSeq(stream: string): Promise<number> {
+  const nc = await connect({ servers: TEST_NATS_URL });
+  try {
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.streams.info(stream).catch(() => undefined);
+    return info?.state.last_seq ?? 0;
+  } finally {
+    await nc.close();
+  }
+}

@@ -115,6 +115,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--port <n>', 'the port', '8080')
     .option('--host <host>', 'the address to listen on', '127.0.0.1')
     .option('--log-level <level>', 'pino log level (silent for none)', 'info')
+    .option(
+      '--publish',
+      'POST /v1/ingest validates, then publishes to the event stream instead of importing (docs/operations.md)',
+    )
+    .option('--nats <url>', 'with --publish: the NATS server (default: $WARDEN_NATS_URL)')
+    .option('--stream <name>', 'with --publish: the stream (default: warden)')
+    .option('--partition-count <n>', 'with --publish: partitions of a new stream (default 4)')
     .action(async (o: ServeFlags & { db?: string }) => {
       code = await withDb(o.db, (w) => serveCommand(w, o, io));
     });

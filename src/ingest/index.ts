@@ -6,5 +6,7 @@ export { parseRecord } from './parse-record.js';
 export type { ParseResult } from './parse-record.js';
 export { importSource } from './importer.js';
 export type { ImportOptions, ImportReport } from './importer.js';
+export { readValidLines, validateSource } from './validate-source.js';
+export type { SourceCheck, ValidLine } from './validate-source.js';
 export type { DanglingReference } from './references.js';
 export { parseAlertsJson, parseRiskJson } from './findings.js';

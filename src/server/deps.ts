@@ -7,6 +7,7 @@ import type { Guard } from '../guard/index.js';
 import type { Ledger } from '../ledger/index.js';
 import type { PersonalData, Vault } from '../privacy/index.js';
 import type { Store, StoredFindings } from '../store/index.js';
+import type { StreamPublisher } from '../stream/index.js';
 import type { ApiAccess } from './access.js';
 import type { JwtConfig } from './jwt.js';
 import type { ReadSide } from './read-side.js';
@@ -71,6 +72,12 @@ export interface ServerDeps {
   readonly jwt?: JwtConfig;
   readonly now: () => string;
   readonly limits?: Partial<Limits>;
+  /**
+   * Publish mode (`warden serve --publish`): `POST /v1/ingest` validates a batch as an import
+   * would, then publishes it to this stream instead of importing it. Its caller closes it,
+   * after the app (`close` waits for the publishes in flight and drains the connection).
+   */
+  readonly publisher?: StreamPublisher;
   /** The built web console (`dist/web`), served at `/` when set. */
   readonly consoleDir?: string;
   /** pino options (or false); the default logs one line per request, without personal data. */

@@ -15,6 +15,7 @@ import { WardenError } from '../domain/index.js';
  * | `ACCESS_INVALID` | — | the org profile's `api` section is malformed (at start-up) |
  * | `JWT_CONFIG_INVALID` | — | the JWT issuer key or issuer is missing or malformed (at start-up) |
  * | `SHUTTING_DOWN` | 503 | the server is finishing in-flight requests and takes no new batch |
+ * | `STREAM_UNAVAILABLE` | 503 | publish mode: the event stream did not take the batch (send it again later) |
  * | `INTERNAL` | 500 | an unexpected failure (logged with the request id; no detail is sent) |
  */
 export type ServerErrorCode =
@@ -30,6 +31,7 @@ export type ServerErrorCode =
   | 'ACCESS_INVALID'
   | 'JWT_CONFIG_INVALID'
   | 'SHUTTING_DOWN'
+  | 'STREAM_UNAVAILABLE'
   | 'INTERNAL';
 
 const DENIED: readonly ServerErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'RATE_LIMITED'];
@@ -38,7 +40,9 @@ const DENIED: readonly ServerErrorCode[] = ['UNAUTHENTICATED', 'FORBIDDEN', 'RAT
 export class ServerError extends WardenError<ServerErrorCode> {
   readonly category = DENIED.includes(this.code)
     ? ('denied' as const)
-    : this.code === 'INTERNAL' || this.code === 'SHUTTING_DOWN'
+    : this.code === 'INTERNAL' ||
+        this.code === 'SHUTTING_DOWN' ||
+        this.code === 'STREAM_UNAVAILABLE'
       ? ('infrastructure' as const)
       : ('input' as const);
 }

@@ -28,6 +28,7 @@ const STATUS: Readonly<Record<ServerErrorCode, number>> = {
   ACCESS_INVALID: 500,
   JWT_CONFIG_INVALID: 500,
   SHUTTING_DOWN: 503,
+  STREAM_UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 

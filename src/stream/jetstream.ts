@@ -122,6 +122,7 @@ export class JetStreamEvents implements EventStream {
 
   async publish(records: readonly PublishedRecord[]): Promise<PublishReport> {
     const pending: Promise<unknown>[] = [];
+    const subjects: Record<string, number> = {};
     let events = 0;
     let directoryRecords = 0;
     const send = async (subject: string, line: string): Promise<number> => {
@@ -139,11 +140,13 @@ export class JetStreamEvents implements EventStream {
       const p = partitionOf(r.key, this.partitions);
       if (r.event) events++;
       else directoryRecords++;
-      pending.push(send(`${this.stream}.${p}.${r.event ? 'event' : 'directory'}`, r.line));
+      const subject = `${this.stream}.${p}.${r.event ? 'event' : 'directory'}`;
+      subjects[subject] = (subjects[subject] ?? 0) + 1;
+      pending.push(send(subject, r.line));
       if (pending.length >= IN_FLIGHT) await Promise.all(pending.splice(0));
     }
     await Promise.all(pending);
-    return { events, directoryRecords, messages: events + directoryRecords };
+    return { events, directoryRecords, messages: events + directoryRecords, subjects };
   }
 
   async consumer(partition: number, after = 0): Promise<PartitionConsumer> {
@@ -185,8 +188,12 @@ export class JetStreamEvents implements EventStream {
     await this.jsm.streams.delete(this.stream);
   }
 
+  get closed(): boolean {
+    return this.nc.isClosed();
+  }
+
   async close(): Promise<void> {
-    await this.nc.drain();
+    if (!this.nc.isClosed()) await this.nc.drain();
   }
 }
 

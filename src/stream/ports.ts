@@ -15,6 +15,8 @@ export interface EventStream {
    * acknowledged, by a worker that died), it starts again right after `after`.
    */
   consumer(partition: number, after?: number): Promise<PartitionConsumer>;
+  /** Whether the connection is closed for good (closed, or reconnecting gave up): open anew. */
+  readonly closed: boolean;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,8 @@ export interface PublishReport {
   readonly directoryRecords: number;
   /** Messages sent (one per record). */
   readonly messages: number;
+  /** Messages per subject (`<stream>.<p>.event`, `<stream>.<p>.directory`), every one acknowledged. */
+  readonly subjects: Readonly<Record<string, number>>;
 }
 
 /** One message of a partition: its sequence number in the stream, and its line. */

@@ -8,6 +8,7 @@ import { serverDeps } from '../../src/cli/serve-wiring.js';
 import { wireReadOnly, type ReadWired } from '../../src/cli/read-only.js';
 import { wire, type Wired } from '../../src/cli/wiring.js';
 import { buildApp, type Limits } from '../../src/server/index.js';
+import type { StreamPublisher } from '../../src/stream/index.js';
 import { employee, event, line, runCli, tempDir } from '../helpers.js';
 
 /** Matchers, typed so that no `any` leaks into the tests' objects. */
@@ -92,10 +93,14 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-/** A seeded database, the operator's tokens, and the app over the CLI's own wiring. */
+/**
+ * A seeded database, the operator's tokens, and the app over the CLI's own wiring; with
+ * `publisher`, in publish mode (`warden serve --publish`), the fixture closing it after the app.
+ */
 export async function apiFixture(
   limits: Partial<Limits> = {},
   logTo?: { write(line: string): void },
+  publisher?: StreamPublisher,
 ): Promise<ApiFixture> {
   const dir = tempDir('warden-api-');
   const db = join(dir.path, 'warden.db');
@@ -135,6 +140,7 @@ export async function apiFixture(
     ...(await serverDeps(w, reader, {}, env)),
     logger: logTo ? { level: 'info', stream: logTo } : false,
     limits,
+    ...(publisher ? { publisher } : {}),
   });
   await app.ready();
   return {
@@ -156,6 +162,7 @@ export async function apiFixture(
         .sign(over.key ?? jwtKey),
     close: async () => {
       await app.close();
+      await publisher?.close();
       await reader.close();
       await w.close();
       dir.cleanup();

@@ -3,13 +3,12 @@ import pc from 'picocolors';
 import {
   InputError,
   fileSource,
-  parseRecord,
-  readLines,
-  type InputErrorCode,
-  type InputIssue,
+  readValidLines,
+  validateSource,
   type LineSource,
+  type SourceCheck,
 } from '../../ingest/index.js';
-import { openJetStream, partitionKeyOf, type PublishedRecord } from '../../stream/index.js';
+import { openJetStream, publishRecords, type JetStreamOptions } from '../../stream/index.js';
 import type { Io } from '../io.js';
 import { resolveNatsUrl } from '../partitions.js';
 import { json, table } from '../render.js';
@@ -22,9 +21,6 @@ export interface PublishFlags {
   readonly skipInvalid?: boolean;
   readonly json?: boolean;
 }
-
-const CHUNK = 4096;
-const ISSUES_KEPT = 50;
 
 /**
  * `warden ingest --publish FILE...`: every file is read and validated first, by the rules
@@ -40,20 +36,14 @@ export async function publishCommand(
   if (files.includes('-'))
     throw new UsageError('--publish reads files, not stdin (-): it reads each file twice');
   const sources = files.map(openFile);
-  const checks: FileCheck[] = [];
-  for (const source of sources) checks.push(await validate(source, flags.skipInvalid ?? false));
-  const stream = await openJetStream({
-    url: resolveNatsUrl(flags.nats),
-    stream: flags.stream ?? 'warden',
-    create: true,
-    ...(flags.partitionCount === undefined
-      ? {}
-      : { partitions: partitionCount(flags.partitionCount) }),
-  });
+  const checks: SourceCheck[] = [];
+  for (const source of sources)
+    checks.push(await validateSource(source, flags.skipInvalid ?? false));
+  const stream = await openJetStream(publishTarget(flags));
   const rows = [];
   try {
     for (const [i, source] of sources.entries()) {
-      const sent = await publishFile(source, (records) => stream.publish(records));
+      const sent = await publishRecords(stream, readValidLines(source));
       rows.push({ source: source.name, ...sent, rejected: checks[i]!.rejected });
     }
   } finally {
@@ -73,6 +63,25 @@ export async function publishCommand(
   return 0;
 }
 
+/**
+ * Where `--publish` sends (`ingest --publish`, `serve --publish`): `--nats` or
+ * `WARDEN_NATS_URL`, `--stream` (default `warden`), made when missing with
+ * `--partition-count` partitions (default 4; an existing stream's count must match).
+ */
+export function publishTarget(
+  flags: Pick<PublishFlags, 'nats' | 'stream' | 'partitionCount'>,
+  env: NodeJS.ProcessEnv = process.env,
+): JetStreamOptions {
+  return {
+    url: resolveNatsUrl(flags.nats, env),
+    stream: flags.stream ?? 'warden',
+    create: true,
+    ...(flags.partitionCount === undefined
+      ? {}
+      : { partitions: partitionCount(flags.partitionCount) }),
+  };
+}
+
 function partitionCount(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > 1024)
@@ -90,63 +99,4 @@ function openFile(file: string): LineSource {
       cause,
     });
   }
-}
-
-interface FileCheck {
-  readonly rejected: number;
-}
-
-/** Reads the whole file and refuses it, naming each bad line, when any line is invalid. */
-async function validate(source: LineSource, skipInvalid: boolean): Promise<FileCheck> {
-  const issues: InputIssue[] = [];
-  const byCode: Partial<Record<InputErrorCode, number>> = {};
-  let rejected = 0;
-  for await (const items of readLines(source.open(), source.name)) {
-    for (const item of items) {
-      const parsed = item.ok ? parseRecord(item.text) : item;
-      if (parsed.ok) continue;
-      const { ok: _ok, ...rest } = parsed;
-      rejected++;
-      byCode[rest.code] = (byCode[rest.code] ?? 0) + 1;
-      if (issues.length < ISSUES_KEPT) issues.push({ file: source.name, line: item.no, ...rest });
-    }
-  }
-  if (rejected > 0 && !skipInvalid)
-    throw new InputError(
-      'INVALID_RECORDS',
-      `${source.name}: ${rejected} invalid record(s); nothing was published (use --skip-invalid to publish the valid ones)`,
-      issues,
-      { rejections: { rejected, byCode } },
-    );
-  return { rejected };
-}
-
-/** Publishes the file's valid records in file order, a chunk at a time. */
-async function publishFile(
-  source: LineSource,
-  publish: (
-    records: readonly PublishedRecord[],
-  ) => Promise<{ events: number; directoryRecords: number; messages: number }>,
-): Promise<{ events: number; directoryRecords: number; messages: number }> {
-  const total = { events: 0, directoryRecords: 0, messages: 0 };
-  let chunk: PublishedRecord[] = [];
-  const flush = async (): Promise<void> => {
-    const r = await publish(chunk);
-    chunk = [];
-    total.events += r.events;
-    total.directoryRecords += r.directoryRecords;
-    total.messages += r.messages;
-  };
-  for await (const items of readLines(source.open(), source.name)) {
-    for (const item of items) {
-      if (!item.ok) continue;
-      const parsed = parseRecord(item.text);
-      if (!parsed.ok) continue;
-      const r = parsed.record;
-      chunk.push({ line: item.text, event: r.kind === 'event', key: partitionKeyOf(r) });
-      if (chunk.length >= CHUNK) await flush();
-    }
-  }
-  if (chunk.length > 0) await flush();
-  return total;
 }

@@ -6,6 +6,8 @@ import type { Io } from '../io.js';
 import { wireReadOnly } from '../read-only.js';
 import { serverDeps } from '../serve-wiring.js';
 import type { Wired } from '../wiring.js';
+import { openJetStream, StreamError, StreamPublisher } from '../../stream/index.js';
+import { publishTarget } from './publish.js';
 import { integer } from './simulate.js';
 
 export interface ServeFlags {
@@ -14,6 +16,11 @@ export interface ServeFlags {
   readonly org?: string;
   /** pino's level (default info); `silent` for none. */
   readonly logLevel?: string;
+  /** `POST /v1/ingest` publishes to the event stream instead of importing (with the next three). */
+  readonly publish?: boolean;
+  readonly nats?: string;
+  readonly stream?: string;
+  readonly partitionCount?: string;
 }
 
 export interface ServeOptions {
@@ -27,7 +34,8 @@ export interface ServeOptions {
 
 /**
  * `warden serve`: the HTTP API on 127.0.0.1 (default) until SIGINT or SIGTERM. Shutting down
- * refuses new requests, lets in-flight ones finish (a batch streaming in lands whole), then
+ * refuses new requests, lets in-flight ones finish (a batch streaming in lands whole, or with
+ * `--publish` is published whole and acknowledged), then drains the NATS connection and
  * closes the database.
  */
 export async function serveCommand(
@@ -37,12 +45,17 @@ export async function serveCommand(
   options: ServeOptions = {},
 ): Promise<number> {
   const signals = options.signals ?? process;
-  const reader = await wireReadOnly(w.dbPath);
+  const publisher = await publisherOf(flags, io, options.env);
+  const reader = await wireReadOnly(w.dbPath).catch(async (error: unknown) => {
+    await publisher?.close();
+    throw error;
+  });
   try {
     const deps = await serverDeps(w, reader, flags, options.env);
     const web = consoleDir();
     const app = await buildApp({
       ...deps,
+      ...(publisher === undefined ? {} : { publisher }),
       ...(web === undefined ? {} : { consoleDir: web }),
       logger: { level: flags.logLevel ?? 'info' },
       ...(options.limits ? { limits: options.limits } : {}),
@@ -67,6 +80,8 @@ export async function serveCommand(
       );
     }
     io.out(`warden API on ${address} (OpenAPI at ${address}/docs)\n`);
+    if (publisher !== undefined)
+      io.out(`POST /v1/ingest publishes to stream ${publisher.stream} (NATS JetStream)\n`);
     if (web !== undefined) io.out(`web console at ${address}/\n`);
     options.onListening?.(address);
     const signal = await stopped;
@@ -76,8 +91,45 @@ export async function serveCommand(
     await app.close();
     return EXIT.ok;
   } finally {
+    await publisher?.close(); // after the app: its in-flight publishes are acknowledged first
     await reader.close();
   }
+}
+
+/**
+ * `--publish`: the stream, opened now so that a wrong layout stops the start (`LAYOUT_MISMATCH`);
+ * a NATS server that does not answer yet only warns: each batch tries again, and answers
+ * `503 STREAM_UNAVAILABLE` while it is down.
+ */
+async function publisherOf(
+  flags: ServeFlags,
+  io: Io,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<StreamPublisher | undefined> {
+  if (!flags.publish) {
+    const stray = (['nats', 'stream', 'partitionCount'] as const).filter(
+      (f) => flags[f] !== undefined,
+    );
+    if (stray.length > 0)
+      throw new UsageError(
+        `--${stray[0] === 'partitionCount' ? 'partition-count' : stray[0]} goes with --publish`,
+      );
+    return undefined;
+  }
+  const target = publishTarget(flags, env);
+  const publisher = new StreamPublisher(target.stream, () => openJetStream(target));
+  try {
+    await publisher.connect();
+  } catch (error) {
+    if (!(error instanceof StreamError && error.code === 'UNREACHABLE')) {
+      await publisher.close();
+      throw error;
+    }
+    io.err(
+      `warden: the event stream does not answer yet (${error.message}); ingest answers 503 STREAM_UNAVAILABLE until it does\n`,
+    );
+  }
+  return publisher;
 }
 
 /** A listen failure a person can act on (a taken or forbidden port, an address not here). */

@@ -9,6 +9,7 @@ import { importSource, type ImportReport } from '../../ingest/index.js';
 import type { RouteContext } from '../route-context.js';
 import { boundedBody, type Bound } from '../body.js';
 import { ServerError } from '../errors.js';
+import { publishBody, publishReportShape } from './ingest-publish.js';
 
 /** Interchange bodies: NDJSON, gzipped or not (gzip is recognised by its magic bytes). */
 export const INGEST_TYPES = [
@@ -29,20 +30,26 @@ const ingestQuery = z.object({
 /**
  * `POST /v1/ingest`: one body is one atomic batch, imported by the same `importSource` as
  * `warden ingest`, streamed from the socket (never held whole). Refused whole with the same
- * codes and issues when any line is invalid, unless `skipInvalid=true`.
+ * codes and issues when any line is invalid, unless `skipInvalid=true`. In publish mode
+ * (`deps.publisher`) the batch, validated by the same rules, goes to the event stream instead
+ * (`publishBody`), and the route's answer is described as that report.
  */
 export function registerIngestRoutes(app: FastifyInstance, ctx: RouteContext): void {
   // the body stays a stream: the importer reads it line by line under the batch's transaction
   app.addContentTypeParser(INGEST_TYPES, (_request, payload, done) => done(null, payload));
+  const publisher = ctx.deps.publisher;
   app.withTypeProvider<ZodTypeProvider>().post(
     '/ingest',
     {
       config: { scope: 'ingest' },
       schema: {
-        summary: 'import one interchange batch (NDJSON, optionally gzip)',
+        summary: publisher
+          ? 'publish one interchange batch (NDJSON, optionally gzip) to the event stream'
+          : 'import one interchange batch (NDJSON, optionally gzip)',
         tags: ['ingest'],
         querystring: ingestQuery,
         consumes: INGEST_TYPES,
+        ...(publisher ? { response: { 200: publishReportShape } } : {}),
       },
     },
     async (request) => {
@@ -53,8 +60,11 @@ export function registerIngestRoutes(app: FastifyInstance, ctx: RouteContext): v
           `send the batch as one of: ${INGEST_TYPES.join(', ')}`,
         );
       }
+      const skipInvalid = request.query.skipInvalid === 'true';
+      if (publisher)
+        return publishBody(ctx, publisher, body, `http:${request.id}`, skipInvalid, request.log);
       const report = await ctx.writes.run(() =>
-        importBody(ctx, body, `http:${request.id}`, request.query.skipInvalid === 'true'),
+        importBody(ctx, body, `http:${request.id}`, skipInvalid),
       );
       const { rejectsFile: _file, ...rest } = report;
       return rest;
