@@ -52,6 +52,11 @@ const HARVEST_SPAN = 28;
  * sheet of one book: tens to hundreds of rows). A judgement call.
  */
 const BULK_ROWS = 1_000;
+/**
+ * Metrics views without purpose of one seller within the 28-day window that count as coming
+ * back again and again (as two sellers seen twice each do), once the window holds six.
+ */
+const FOCUS = 4;
 /** Distinct days within 14 on which one seller's unreported negatives were removed: medium, high. */
 const REMOVAL_DAYS = { medium: 2, high: 3 } as const;
 
@@ -367,11 +372,14 @@ export class Detectors implements AlertListener {
     const repeats = new Map<string, number>();
     for (const m of month) repeats.set(m.sellerId ?? '', (repeats.get(m.sellerId ?? '') ?? 0) + 1);
     const repeated = [...repeats.values()].filter((n) => n >= 2).length;
-    if (month.length >= 6 && repeated >= 2)
+    // again and again: two sellers seen twice or more, or one seller seen FOCUS times (a
+    // broker paid for one seller's competitor's numbers comes back to that one seller)
+    const focus = Math.max(...repeats.values());
+    if (month.length >= 6 && (repeated >= 2 || focus >= FOCUS))
       raise(
         'medium',
         month,
-        `${month.length} metrics views of ${repeats.size} sellers without purpose in 28 days, ${repeated} of them again and again`,
+        `${month.length} metrics views of ${repeats.size} sellers without purpose in 28 days, ${repeated >= 2 ? `${repeated} of them again and again` : `one of them ${focus} times`}`,
       );
   }
 

@@ -49,6 +49,36 @@ describe('DetectionEngine', () => {
         for (const reason of r.reasons) for (const id of reason.events) expect(mine).toContain(id);
     });
 
+    it('raises on one seller’s metrics viewed again and again over weeks, not on as many views of different sellers', () => {
+      const slow = team();
+      // low and slow: s-1 four times over two weeks, two others once, never 4 in a week
+      for (const [d, seller] of [
+        [1, 's-1'],
+        [3, 's-9'],
+        [5, 's-1'],
+        [7, 's-10'],
+        [9, 's-1'],
+        [13, 's-1'],
+      ] as const)
+        slow.event('e-1', 'seller.metrics.view', 'seller', seller, at(d, 1));
+      const [alert] = alertsOf(detect(slow), 'e-1', 'metrics-without-purpose');
+      expect(alert?.severity).toBe('medium');
+      expect(alert?.summary).toContain('one of them 4 times');
+      expect(alert?.eventTime).toBe(at(13, 1));
+      const spread = team();
+      // six sellers, alternating categories (never four of one category in a week)
+      for (const [d, seller] of [
+        [1, 's-1'],
+        [3, 's-9'],
+        [5, 's-2'],
+        [7, 's-10'],
+        [9, 's-3'],
+        [13, 's-11'],
+      ] as const)
+        spread.event('e-1', 'seller.metrics.view', 'seller', seller, at(d, 1));
+      expect(alertsOf(detect(spread), 'e-1', 'metrics-without-purpose')).toEqual([]);
+    });
+
     it('does not count accesses justified by an assignment, a cited ticket, or a ticket they hold', () => {
       const s = team();
       s.assign('e-1', 's-1').assign('e-1', 's-2');
