@@ -103,6 +103,42 @@ describe('warden serve', () => {
     });
   }
 
+  describe('when the ledger has grown since detection last ran', () => {
+    it('brings the findings up to the ledger’s end before it listens, saying so', async () => {
+      // a batch ingested by the CLI while no server ran: the stored findings are behind
+      const more = join(dir.path, 'more.ndjson');
+      const batch = lines(5).map((l) => l.replaceAll('sd-', 'warm-'));
+      writeFileSync(more, `${batch.join('\n')}\n`);
+      expect((await runCli(['ingest', more, '--db', db])).code).toBe(0);
+      const signals = new EventEmitter();
+      const w = await wire(db);
+      let err = '';
+      const io = { out: () => {}, err: (t: string) => void (err += t), stdin: process.stdin };
+      type Seen = { findings: number | undefined; ledger: number };
+      let covered: Promise<Seen> = Promise.resolve({ findings: undefined, ledger: 0 });
+      const code = await serveCommand(w, { port: '0', logLevel: 'silent' }, io, {
+        signals,
+        onListening: () => {
+          // before any request: what the first view would read is already current
+          covered = (async () => {
+            const r = await wireReadOnly(db);
+            try {
+              const latest = await r.store.findings.latest();
+              return { findings: latest?.ledgerSize, ledger: await r.store.ledger.size() };
+            } finally {
+              await r.close();
+            }
+          })().finally(() => signals.emit('SIGINT'));
+        },
+      }).finally(() => w.close());
+      expect(code).toBe(0);
+      const seen = await covered;
+      expect(seen.ledger).toBeGreaterThan(0);
+      expect(seen.findings).toBe(seen.ledger);
+      expect(err).toContain('bringing the findings up to the ledger’s end before listening');
+    }, 60_000);
+  });
+
   describe('when the port is already taken', () => {
     it('exits 2 naming the address and --port, and leaves nothing listening', async () => {
       const taken = createServer();

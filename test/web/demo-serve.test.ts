@@ -5,6 +5,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoCommand } from '../../src/cli/commands/demo.js';
 import { serveDemo } from '../../src/cli/commands/demo-serve.js';
+import { wireReadOnly } from '../../src/cli/read-only.js';
 import type { Io } from '../../src/cli/io.js';
 import { tempDir } from '../helpers.js';
 
@@ -25,6 +26,15 @@ describe('warden demo --serve', () => {
       signals,
       onListening: (address) => {
         checked = (async () => {
+          // the first view reads stored findings: they cover every leaf, the ones added for
+          // the console and the first policy set that opening the guard ledgered included
+          const r = await wireReadOnly(db);
+          try {
+            const latest = await r.store.findings.latest();
+            expect(latest?.ledgerSize).toBe(await r.store.ledger.size());
+          } finally {
+            await r.close();
+          }
           const page = await fetch(`${address}/`);
           expect(page.status).toBe(200);
           const tokens = [...stripVTControlCharacters(out).matchAll(/wdn_\S+/g)].map((m) => m[0]);

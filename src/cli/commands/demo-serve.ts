@@ -4,7 +4,6 @@ import pc from 'picocolors';
 import { importSource, fileSource } from '../../ingest/index.js';
 import { Tokens } from '../../guard/index.js';
 import type { Io } from '../io.js';
-import { findingsPort } from '../serve-wiring.js';
 import { wire, type Wired } from '../wiring.js';
 import { serveCommand, type ServeOptions } from './serve.js';
 
@@ -53,10 +52,8 @@ export async function serveDemo(
   try {
     await addInvestigators(w, flags.dir);
     tokens = await issueTokens(w);
-    // detection caches its findings at the ledger's size: bring it up to the new records now,
-    // so the console's first view does not wait for a re-run
-    io.out(`${pc.dim('bringing the findings up to the ledger’s end…')}\n`);
-    await findingsPort(w, org).findings();
+    // the findings are brought up to the ledger's end by `serve` before it listens: after
+    // these records and after the first policy set, which opening the guard ledgers
   } finally {
     await w.close();
   }

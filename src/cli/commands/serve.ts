@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { buildApp, type Limits } from '../../server/index.js';
+import { buildApp, type FindingsPort, type Limits } from '../../server/index.js';
 import { consoleDir } from '../console-dir.js';
 import { EXIT, UsageError } from '../exit.js';
 import type { Io } from '../io.js';
@@ -52,6 +52,7 @@ export async function serveCommand(
   });
   try {
     const deps = await serverDeps(w, reader, flags, options.env);
+    await bringFindingsUp(deps.findings, io);
     const web = consoleDir();
     const app = await buildApp({
       ...deps,
@@ -130,6 +131,19 @@ async function publisherOf(
     );
   }
   return publisher;
+}
+
+/**
+ * Detection brought up to the ledger's end before the server takes requests, so that the
+ * console's first view reads stored findings instead of waiting for a catch-up (restoring the
+ * saved engine, feeding it, saving findings and state: most of a second on the medium demo).
+ * Opening the guard may just have moved the ledger's end, by ledgering a new database's first
+ * policy set. The findings stay as fresh as before: each request still checks them against
+ * the ledger's size and catches up when it has grown.
+ */
+async function bringFindingsUp(findings: FindingsPort, io: Io): Promise<void> {
+  io.err('warden: bringing the findings up to the ledger’s end before listening…\n');
+  await findings.findings();
 }
 
 /** A listen failure a person can act on (a taken or forbidden port, an address not here). */
