@@ -19,7 +19,10 @@ export type QueuedAlert = Alert & { readonly triage: QueueTriage };
 /**
  * Each alert with its triage state (from the store's alert triage, keyed by alert id), kept
  * when its state is one of `states` (all of them when absent). An alert marked `suppressed` by
- * another alert's dismissal keeps its own state: it was not triaged itself.
+ * another alert's dismissal keeps its own state: it was not triaged itself. A triage applies
+ * only to an alert of the detector and employee it was recorded for: alert ids are numbered in
+ * raise order, so a replay that raises other alerts (new detection code, an org profile) can
+ * give a triaged alert's id to another — which is then `new`, never someone else's dismissal.
  */
 export function queueOf(
   alerts: readonly Alert[],
@@ -29,7 +32,12 @@ export function queueOf(
   const byId = new Map(triages.map((t) => [t.alertId, t]));
   const out: QueuedAlert[] = [];
   for (const alert of alerts) {
-    const triage = stateOf(byId.get(alert.id));
+    const recorded = byId.get(alert.id);
+    const triage = stateOf(
+      recorded?.detector === alert.detector && recorded.employee === alert.employeeId
+        ? recorded
+        : undefined,
+    );
     if (states === undefined || states.has(triage.state)) out.push({ ...alert, triage });
   }
   return out;
