@@ -85,7 +85,13 @@ export function scoreEmployee(
     const amount = sums.get(indicator) ?? 0;
     const standing = ABSOLUTE.has(indicator) ? undefined : peers(employeeId, indicator, amount);
     const beyond = Math.max(0, amount - (standing?.reference ?? 0));
-    parts.push({ indicator, amount, standing, points: Math.min(INDICATOR_CAP, beyond), hits: list });
+    parts.push({
+      indicator,
+      amount,
+      standing,
+      points: Math.min(INDICATOR_CAP, beyond),
+      hits: list,
+    });
   }
   const total = parts.reduce((a, p) => a + p.points, 0);
   const score = Math.round(100 * (1 - Math.exp(-total / SATURATION)));
