@@ -17,7 +17,12 @@ import { readOrgFile } from './org-file.js';
 import type { ReadWired } from './read-only.js';
 import { openGuard, type Wired } from './wiring.js';
 import { alertsAtLeast } from './commands/detect.js';
-import { DetectionCatchUp, immediately, type WriteQueue } from './detect-catch-up.js';
+import {
+  DetectionCatchUp,
+  immediately,
+  type CatchUpOptions,
+  type WriteQueue,
+} from './detect-catch-up.js';
 import { explanation } from './commands/explain.js';
 import { suppressions } from '../cases/index.js';
 import { caseDeps } from './commands/case-deps.js';
@@ -61,17 +66,19 @@ export async function serverDeps(
 }
 
 /**
- * Detection as `warden risk|alerts|sellers|explain` run it, brought up to the ledger's end a
- * slice at a time through `queue` (the server's write queue), and reused until the ledger
- * grows. The port queues its own work: call it outside the queue.
+ * Detection as `warden risk|alerts|sellers|explain` run it, from one engine kept warm in the
+ * server (`DetectionCatchUp`): brought up to the ledger's end a slice at a time through
+ * `queue` (the server's write queue), fed only the new leaves after a write, and read only
+ * between catch-ups (sellers, rings and explanations are computed in a queue turn, from the
+ * engine at the end of one). The port queues its own work: call it outside the queue.
  */
 export function findingsPort(
   w: Wired,
   org: string | undefined,
   queue: WriteQueue = immediately,
-  slice?: number,
+  options?: CatchUpOptions,
 ): FindingsPort {
-  const catchUp = new DetectionCatchUp(w, org, queue, slice);
+  const catchUp = new DetectionCatchUp(w, org, queue, options);
   return {
     findings: () => catchUp.findings(),
     alerts: async (floor) => {
@@ -81,17 +88,20 @@ export function findingsPort(
       return { ledgerSize: f.ledgerSize, alerts: alertsAtLeast(f.findings, floor, marks) };
     },
     sellers: async () => {
-      const d = await catchUp.detection();
-      return { ledgerSize: d.stored.ledgerSize, sellers: d.engine.sellers() };
+      const [ledgerSize, sellers] = await catchUp.derived('sellers', (e) => e.sellers());
+      return { ledgerSize, sellers };
     },
     rings: async () => {
-      const d = await catchUp.detection();
-      return { ledgerSize: d.stored.ledgerSize, rings: d.engine.rings() };
+      const [ledgerSize, rings] = await catchUp.derived('rings', (e) => e.rings());
+      return { ledgerSize, rings };
     },
-    explain: async (id) => {
-      const d = await catchUp.detection();
-      return queue(() => explanation(w, d, id));
+    // in the queue turn: the cited events are read on the writing connection, as before
+    explain: (id) => catchUp.read((d) => explanation(w, d, id)),
+    warmUp: async () => {
+      await catchUp.detection();
+      await catchUp.close(); // saved before listening: other processes read it from the start
     },
+    close: () => catchUp.close(),
   };
 }
 

@@ -130,14 +130,17 @@ export class DetectionEngine {
     });
   }
 
-  /** What the employee was compared with: their peer group's rate, their own pattern. */
+  /**
+   * What the employee was compared with: their peer group's rate, their own pattern. Asking
+   * changes nothing (a long-running server asks its engine between two feeds).
+   */
   baselineOf(employeeId: string): Baseline | undefined {
     const who = this.directory.employees.get(employeeId);
     if (!who) return undefined;
     const own = this.peers.memberOf(employeeId);
     const norms = Object.fromEntries(
       BEHAVIOURS.map((b) => {
-        const n = this.peers.norm(who, b, this.lastTime);
+        const n = this.peers.norm(who, b, this.lastTime, false);
         return [b, { own: own?.counts[b] ?? 0, rate: n.rate, share: n.share }];
       }),
     ) as Baseline['norms'];

@@ -188,10 +188,13 @@ export class PeerNorms {
   /**
    * The norm of the employee's peer group for a behaviour, as of the day of `t`: recomputed
    * when the day changes or a member qualifies, so a replay and incremental runs agree.
+   * `keep: false` (a report, not a detector): a norm not cached yet for the day is computed
+   * without being kept, so asking changes nothing — the cache holds what the stream's own
+   * first asking of the day computed, and a report asked in between must not stand in for it.
    */
-  norm(e: EmployeeView, behaviour: Behaviour, t: number): Norm {
+  norm(e: EmployeeView, behaviour: Behaviour, t: number, keep = true): Norm {
     const group = this.groupOf(e);
-    const c = this.learned(group, behaviour, Math.floor(t / DAY));
+    const c = this.learned(group, behaviour, Math.floor(t / DAY), keep);
     const floor = floorsFor(this.profile, e)?.[behaviour] ?? 0;
     const qualified = this.qualified.get(group) ?? 0;
     const members = this.groups.get(group)?.size ?? 0;
@@ -240,13 +243,13 @@ export class PeerNorms {
       .sort((a, b) => a.group.localeCompare(b.group));
   }
 
-  private learned(group: string, behaviour: Behaviour, day: number): Cached {
+  private learned(group: string, behaviour: Behaviour, day: number, keep: boolean): Cached {
     const key = `${group}#${behaviour}`;
     const qualified = this.qualified.get(group) ?? 0;
     const cached = this.cache.get(key);
     if (cached && cached.day === day && cached.qualified === qualified) return cached;
     const fresh = this.compute(group, behaviour, day);
-    this.cache.set(key, fresh);
+    if (keep) this.cache.set(key, fresh);
     return fresh;
   }
 

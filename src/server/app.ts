@@ -143,6 +143,12 @@ function installLifecycle(app: FastifyInstance, ctx: RouteContext): void {
   });
   app.addHook('onClose', async () => {
     await ctx.writes.drain();
+    // after the writes: detection's state, saved after answering, is saved now
+    await ctx.deps.findings
+      .close?.()
+      .catch((error: unknown) =>
+        app.log.error({ err: error }, 'saving the detection state on close failed (a cache)'),
+      );
   });
 }
 

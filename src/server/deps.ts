@@ -27,6 +27,13 @@ export interface FindingsPort {
   rings(): Promise<{ ledgerSize: number; rings: Ring[] }>;
   /** `warden explain --json`'s object; undefined when the employee is not in the directory. */
   explain(employeeId: string): Promise<object | undefined>;
+  /**
+   * Brings detection up to the ledger's end and stores it, before the server listens (so the
+   * first view reads it ready); `warden serve` calls it.
+   */
+  warmUp?(): Promise<void>;
+  /** Stores what the port holds unsaved (detection's state: a cache); the app calls it on close. */
+  close?(): Promise<void>;
 }
 
 /** Limits of the HTTP edge. */

@@ -140,7 +140,8 @@ export function savesDirectory(size: number, kept?: Resumed['directory']): boole
  * half. The directory part is saved too for a new engine, or when the one it was restored
  * from is older than `DIRECTORY_RESAVE_SHARE` of the ledger; else the stored one is kept.
  * `built`: that directory part made from its source at `size` (`directoryPartInThread`);
- * when absent or undefined, the engine's directory is saved.
+ * when absent or undefined, the engine's directory is saved. Returns the directory part now
+ * stored (the `kept` of the next save by an engine that stays in memory).
  */
 export async function saveEngine(
   w: Wired,
@@ -149,7 +150,7 @@ export async function saveEngine(
   size: number,
   kept?: Resumed['directory'],
   built?: Promise<Buffer | undefined>,
-): Promise<void> {
+): Promise<NonNullable<Resumed['directory']>> {
   const directory = savesDirectory(size, kept)
     ? { ledgerSize: size, data: (await built) ?? snapshotDirectory(engine), mac: Buffer.alloc(0) }
     : undefined;
@@ -172,4 +173,5 @@ export async function saveEngine(
     await tx.rollback();
     throw error;
   }
+  return { ledgerSize: directory?.ledgerSize ?? kept?.ledgerSize ?? size, mac: dirMac };
 }

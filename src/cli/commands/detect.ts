@@ -189,10 +189,19 @@ export async function storedIfCurrent(w: Wired, org?: string): Promise<StoredFin
   if (
     latest?.ledgerSize === size &&
     state?.ledgerSize === size &&
-    state.version === `${detectionVersion(w.dbPath, org)}; ${(await canaryWatch(w)).version}`
+    state.version === (await stateVersion(w, org))
   )
     return latest;
   return undefined;
+}
+
+/**
+ * The version a detection state saved now would carry: the detection code's and the org
+ * profile's (`detectionVersion`), and the planted canaries' digest. A state or engine of
+ * another version is rebuilt.
+ */
+export async function stateVersion(w: Wired, org?: string): Promise<string> {
+  return `${detectionVersion(w.dbPath, org)}; ${(await canaryWatch(w)).version}`;
 }
 
 const serious = (alerts: readonly Alert[]): number =>

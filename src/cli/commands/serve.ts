@@ -139,11 +139,13 @@ async function publisherOf(
  * saved engine, feeding it, saving findings and state: most of a second on the medium demo).
  * Opening the guard may just have moved the ledger's end, by ledgering a new database's first
  * policy set. The findings stay as fresh as before: each request still checks them against
- * the ledger's size and catches up when it has grown.
+ * the ledger's size and catches up when it has grown — feeding the engine restored here,
+ * kept warm, only the leaves appended since (`DetectionCatchUp`).
  */
 async function bringFindingsUp(findings: FindingsPort, io: Io): Promise<void> {
   io.err('warden: bringing the findings up to the ledger’s end before listening…\n');
-  await findings.findings();
+  if (findings.warmUp) await findings.warmUp();
+  else await findings.findings();
 }
 
 /** A listen failure a person can act on (a taken or forbidden port, an address not here). */
