@@ -44,8 +44,6 @@ interface InFlight {
   readonly sealed: Promise<SealedChunk>;
 }
 
-type DirectoryRecord = Exclude<InterchangeRecord, { kind: 'event' }>;
-
 /** The state of one batch while it is being written. */
 export class Batch {
   lines = 0;
@@ -61,6 +59,8 @@ export class Batch {
   private refsLimit = REFS_KEPT;
   /** The current payload of the directory records of the chunk being written (see `flush`). */
   private readonly current = new Map<string, string>();
+  /** The keys of the directory records of the chunk being written, in order (see `loadCurrent`). */
+  private readonly keys: string[] = [];
   /** Keyed hashes of the reviewer addresses sealed in the run being written. */
   private readonly emailHashRows: EmailHash[] = [];
   private inFlight: InFlight | undefined;
@@ -181,7 +181,11 @@ export class Batch {
       encoded.emailHashes.byteOffset,
       encoded.emailHashes.byteLength,
     );
-    run.forEach(({ record }, i) => {
+    // the new versions' leaf hashes, appended to the ledger together once the run is read
+    const leafHashes = new Uint8Array(run.length * 32);
+    const firstLeaf = this.ledger.size;
+    for (let i = 0; i < run.length; i++) {
+      const { record, line } = run[i]!;
       const at = first + i;
       // unchanged records too: a reviewer imported before the index existed is indexed when
       // resent (hashed by the sealing thread with the rest of the chunk)
@@ -190,35 +194,45 @@ export class Batch {
           hash: addressHashes.subarray(at * 32, at * 32 + 32),
           reviewer: record.body.id,
         });
-      const version = this.newVersion(record as DirectoryRecord, encoded.payloads[at]!);
-      if (version === undefined) return;
-      versions.push(version);
-      this.onLeaf(run[i]!.line);
-      this.ledger.appendLeafHash(encoded.hashes.subarray(at * 32, at * 32 + 32));
-    });
+      const key = this.keys[at]!;
+      const payload = encoded.payloads[at]!;
+      const slot = `${record.kind}\u0000${key}`;
+      if (this.current.get(slot) === payload) {
+        this.unchanged++;
+        continue;
+      }
+      this.current.set(slot, payload);
+      leafHashes.set(encoded.hashes.subarray(at * 32, at * 32 + 32), versions.length * 32);
+      versions.push({
+        leaf: firstLeaf + versions.length,
+        kind: record.kind as DirectoryKind,
+        key,
+        payload,
+      });
+      this.onLeaf(line);
+    }
+    this.versions += versions.length;
+    this.ledger.appendLeafHashes(leafHashes.subarray(0, versions.length * 32));
     await this.tx.insertDirectoryVersions(versions);
     if (this.emailHashRows.length > 0) await this.tx.putEmailHashes(this.emailHashRows.splice(0));
   }
 
-  /** The record's next version, or `undefined` when it is unchanged (sealed payloads compared). */
-  private newVersion(record: DirectoryRecord, payload: string): StoredDirectoryVersion | undefined {
-    const key = recordKey(record);
-    const slot = `${record.kind}\u0000${key}`;
-    if (this.current.get(slot) === payload) {
-      this.unchanged++;
-      return undefined;
-    }
-    this.current.set(slot, payload);
-    this.versions++;
-    return { leaf: this.ledger.size, kind: record.kind, key, payload };
-  }
-
+  /**
+   * Reads the current payloads of the chunk's directory records (a chunk's own records are
+   * compared with each other in `writeDirectory`), and notes each record's key in `keys` (by
+   * its index among the chunk's directory records).
+   */
   private async loadCurrent(items: readonly Pending[]): Promise<void> {
     const wanted = new Map<DirectoryKind, string[]>();
+    const asked = new Set<string>();
+    this.keys.length = 0;
     for (const { record } of items) {
       if (record.kind === 'event') continue;
       const key = recordKey(record);
-      if (this.current.has(`${record.kind}\u0000${key}`)) continue;
+      this.keys.push(key);
+      const slot = `${record.kind}\u0000${key}`;
+      if (asked.has(slot)) continue;
+      asked.add(slot);
       const keys = wanted.get(record.kind) ?? [];
       keys.push(key);
       wanted.set(record.kind, keys);

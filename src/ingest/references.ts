@@ -3,6 +3,24 @@ import { TICKET_OPENERS } from '../domain/index.js';
 
 const OUTSIDE_OPENERS = new Set<string>(TICKET_OPENERS);
 
+/** What in a directory record names another (`DanglingReference.from`); at most 16. */
+const FROM = [
+  'employee.manager',
+  'product.sellerId',
+  'review.productId',
+  'review.reviewerId',
+  'assignment.employeeId',
+  'assignment.sellerId',
+  'ticket.sellerId',
+  'ticket.assigneeId',
+  'ticket.openedBy',
+  'ticket.reviewId',
+  'ticket.relatedSellerIds',
+  'report.reviewId',
+] as const;
+type From = (typeof FROM)[number];
+const FROM_INDEX = new Map<string, number>(FROM.map((f, i) => [f, i]));
+
 /** A reference from a record to a directory record that was not found by the end of the batch. */
 export interface DanglingReference {
   readonly kind: DirectoryKind;
@@ -19,10 +37,11 @@ export interface DanglingReference {
  * events that name them, so only the end of a batch can tell).
  */
 export class ReferenceCollector {
-  private readonly refs = new Map<
-    DirectoryKind,
-    Map<string, { firstLine: number; from: string }>
-  >();
+  /**
+   * Per kind, per id: its first line and what named it there, as `line × 16 + FROM index`
+   * (one number per id, no object: a directory names hundreds of thousands of ids).
+   */
+  private readonly refs = new Map<DirectoryKind, Map<string, number>>();
   // Events name the same few ids over and over: on that hot path, one Map lookup per id.
   private readonly actors = new Map<string, number>();
   private readonly tickets = new Map<string, number>();
@@ -96,7 +115,13 @@ export class ReferenceCollector {
 
   /** The references, kind by kind, for the caller to check against the store. */
   byKind(): [DirectoryKind, Map<string, { firstLine: number; from: string }>][] {
-    const out = new Map<DirectoryKind, Map<string, { firstLine: number; from: string }>>(this.refs);
+    const out = new Map<DirectoryKind, Map<string, { firstLine: number; from: string }>>();
+    for (const [kind, ids] of this.refs) {
+      const into = new Map<string, { firstLine: number; from: string }>();
+      for (const [id, at] of ids)
+        into.set(id, { firstLine: Math.floor(at / 16), from: FROM[at % 16]! });
+      out.set(kind, into);
+    }
     const merge = (kind: DirectoryKind, ids: Map<string, number>, from: string): void => {
       const into = out.get(kind) ?? new Map<string, { firstLine: number; from: string }>();
       for (const [id, firstLine] of ids) {
@@ -127,12 +152,12 @@ export class ReferenceCollector {
       this.ref('seller', s, line, 'ticket.relatedSellerIds');
   }
 
-  private ref(kind: DirectoryKind, id: string, line: number, from: string): void {
+  private ref(kind: DirectoryKind, id: string, line: number, from: From): void {
     let ids = this.refs.get(kind);
     if (!ids) {
-      ids = new Map<string, { firstLine: number; from: string }>();
+      ids = new Map<string, number>();
       this.refs.set(kind, ids);
     }
-    if (!ids.has(id)) ids.set(id, { firstLine: line, from });
+    if (!ids.has(id)) ids.set(id, line * 16 + FROM_INDEX.get(from)!);
   }
 }
