@@ -164,6 +164,11 @@ export class Batch {
     return { items, parsed: lines, sealed };
   }
 
+  /** Ends the batch (written or not): what the sealing thread holds of it is dropped. */
+  close(): void {
+    this.sealer.close();
+  }
+
   /** Whether records are no longer written: a line was refused, and the batch will roll back. */
   private get stopped(): boolean {
     return this.rejected > 0 && !this.skipInvalid;

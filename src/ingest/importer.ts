@@ -126,6 +126,8 @@ export async function importSource(
     // a refused file keeps its rejects file (closed above); any other failure leaves none
     if (!(error instanceof InputError && error.rejections)) await rejects.discard();
     throw error;
+  } finally {
+    batch.close();
   }
   await ledger.publish(); // outside the database before the batch is acknowledged
   return committed;

@@ -19,8 +19,7 @@ export const WRAPPED_BYTES = 60;
  * A chunk's directory lines to parse and check on the sealing thread (`parseRecord`, the same
  * function as in the main thread), in file order. Records that need no data key are sealed
  * (encoded) at once; the others are held until the main thread sends their keys
- * (`SealHeldRequest`). `batch` numbers the import: held records of another batch
- * (one that stopped) are dropped.
+ * (`SealHeldRequest`), or the batch ends (`DropRequest`). `batch` numbers the import.
  */
 export interface ParseRequest {
   readonly type: 'parse';
@@ -76,4 +75,10 @@ export interface SealHeldRequest {
   readonly fresh: Uint8Array;
   readonly masterKey: Uint8Array;
   readonly emailKey?: Uint8Array;
+}
+
+/** The batch ended (committed, refused or failed): records it left held are dropped. */
+export interface DropRequest {
+  readonly type: 'drop';
+  readonly batch: number;
 }

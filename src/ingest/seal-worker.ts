@@ -13,6 +13,7 @@ import { directoryRefs } from './references.js';
 import {
   PARSED,
   WRAPPED_BYTES,
+  type DropRequest,
   type ParseReply,
   type ParseRequest,
   type RejectionReply,
@@ -29,7 +30,12 @@ type Body = Record<string, unknown>;
  * with the data keys the main thread sends for them (it owns the vault). Pure: no I/O but its
  * port; the keys live only as long as their chunk.
  */
-parentPort?.on('message', (m: ParseRequest | SealHeldRequest) => {
+parentPort?.on('message', (m: ParseRequest | SealHeldRequest | DropRequest) => {
+  if (m.type === 'drop') {
+    // a batch that ended, perhaps before sealing what it had sent
+    for (const [id, h] of held) if (h.batch === m.batch) held.delete(id);
+    return;
+  }
   try {
     if (m.type === 'parse') {
       const reply = parseLines(m);
@@ -59,9 +65,6 @@ const NO_KEYS: Sealer = {
 };
 
 function parseLines(m: ParseRequest): ParseReply {
-  // records held for a batch that stopped, or for a chunk sealed wholly in the main thread
-  // (its seal request, when there is one, comes before the parse request after next)
-  for (const [id, h] of held) if (h.batch !== m.batch || id < m.id - 4) held.delete(id);
   const personal = new PersonalData(m.personal);
   const n = m.texts.length;
   const status = new Uint8Array(n);

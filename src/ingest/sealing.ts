@@ -8,6 +8,7 @@ import { directoryRefs } from './references.js';
 import {
   PARSED,
   WRAPPED_BYTES,
+  type DropRequest,
   type ParseReply,
   type ParseRequest,
   type RejectionReply,
@@ -95,6 +96,11 @@ export class DirectorySealer {
     return sealThread()
       .request<ParseReply>(request)
       .then((reply) => parsedFromThread(texts, request.id, reply));
+  }
+
+  /** Ends the batch: the sealing thread forgets what it holds of it (a batch that stopped). */
+  close(): void {
+    shared?.post({ type: 'drop', batch: this.batch });
   }
 
   /**
@@ -386,6 +392,11 @@ class SealThread {
       this.waiting.set(message.id, { resolve: resolve as (r: unknown) => void, reject });
       this.worker.postMessage(message);
     });
+  }
+
+  /** Sends a message that has no reply. */
+  post(message: DropRequest): void {
+    this.worker.postMessage(message);
   }
 
   private answer(reply: { id: number }): void {
