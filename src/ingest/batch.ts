@@ -56,6 +56,8 @@ export type Pending =
 interface Parsing {
   readonly items: readonly Pending[];
   readonly parsed: Promise<ParsedLines>;
+  /** Whether `parsed` has settled. */
+  settled: boolean;
 }
 
 /** A chunk parsed, whose directory records are being sealed. */
@@ -138,7 +140,7 @@ export class Batch {
   async flush(): Promise<void> {
     const items = this.pending.splice(0);
     const parsed = this.parsing;
-    this.parsing = items.length > 0 ? this.parse(items) : undefined;
+    this.parsing = items.length > 0 ? this.parse(items, parsed) : undefined;
     const sealed = this.sealing;
     this.sealing = parsed ? await this.seal(parsed) : undefined;
     if (sealed) await this.write(sealed);
@@ -149,12 +151,24 @@ export class Batch {
     while (this.pending.length > 0 || this.parsing || this.sealing) await this.flush();
   }
 
-  private parse(items: readonly Pending[]): Parsing {
+  /**
+   * Sends a chunk's lines to be parsed. When the sealing thread has not yet parsed the chunk
+   * sent before (this thread wrote a whole chunk meanwhile), it is the slower of the two: this
+   * thread parses and seals this chunk itself, and the two even out chunk by chunk.
+   */
+  private parse(items: readonly Pending[], before: Parsing | undefined): Parsing {
     const texts: string[] = [];
     for (const item of items) if (item.type === 'later') texts.push(item.text);
-    const parsed = this.sealer.parse(texts);
-    parsed.catch(() => undefined); // awaited by `seal`; a batch that stops first rolls back
-    return { items, parsed };
+    const parsing = {
+      items,
+      parsed: this.sealer.parse(texts, before !== undefined && !before.settled),
+      settled: false,
+    };
+    parsing.parsed.then(
+      () => (parsing.settled = true),
+      () => undefined, // awaited by `seal`; a batch that stops first rolls back
+    );
+    return parsing;
   }
 
   private async seal({ items, parsed }: Parsing): Promise<Sealing> {

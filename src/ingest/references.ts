@@ -20,6 +20,8 @@ const FROM = [
 ] as const satisfies readonly (readonly [string, DirectoryKind])[];
 const FROM_NAME: readonly string[] = FROM.map(([name]) => name);
 const FROM_KIND: readonly DirectoryKind[] = FROM.map(([, kind]) => kind);
+/** Per FROM index, a number for the kind it names (FROM indexes naming one kind share it). */
+export const FROM_KIND_INDEX: readonly number[] = FROM_KIND.map((k) => FROM_KIND.indexOf(k));
 
 /**
  * The ids a directory record names, as `[FROM index, id, …]` in the order they are named (the

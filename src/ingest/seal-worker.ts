@@ -9,7 +9,7 @@ import {
   type Sealer,
 } from '../privacy/index.js';
 import { parseRecord } from './parse-record.js';
-import { directoryRefs } from './references.js';
+import { FROM_KIND_INDEX, directoryRefs } from './references.js';
 import {
   PARSED,
   WRAPPED_BYTES,
@@ -34,6 +34,7 @@ parentPort?.on('message', (m: ParseRequest | SealHeldRequest | DropRequest) => {
   if (m.type === 'drop') {
     // a batch that ended, perhaps before sealing what it had sent
     for (const [id, h] of held) if (h.batch === m.batch) held.delete(id);
+    namedBefore.delete(m.batch);
     return;
   }
   try {
@@ -97,7 +98,7 @@ function parseLines(m: ParseRequest): ParseReply {
       const body = record.body as unknown as Body;
       kind = record.kind;
       key = recordKey(record);
-      named = directoryRefs(record);
+      named = newRefs(m.batch, directoryRefs(record));
       fast[i] = parsed.directoryLine === undefined ? 0 : 1;
       const needs = keySubject(kind, body, personal);
       if (needs === undefined) {
@@ -125,6 +126,35 @@ function parseLines(m: ParseRequest): ParseReply {
 }
 
 const NONE: (number | string)[] = [];
+
+/**
+ * Per batch, the ids its directory records named already (by kind of the record named, from
+ * `directoryRefs`), bounded: the main thread keeps the first line that named each id, so a
+ * later naming changes nothing there and need not cross (a directory names the same products,
+ * sellers and reviewers over and over). Emptied when full: an id sent twice is harmless.
+ */
+const namedBefore = new Map<number, Set<string>>();
+const NAMED_KEPT = 200_000;
+
+function newRefs(batch: number, refs: (number | string)[]): (number | string)[] {
+  if (refs.length === 0) return refs;
+  let seen = namedBefore.get(batch);
+  if (!seen || seen.size >= NAMED_KEPT) {
+    seen = new Set();
+    namedBefore.set(batch, seen);
+  }
+  let out: (number | string)[] | undefined;
+  for (let i = 0; i < refs.length; i += 2) {
+    const slot = `${FROM_KIND_INDEX[refs[i] as number]}\u0000${refs[i + 1] as string}`;
+    if (seen.has(slot)) {
+      out ??= refs.slice(0, i);
+      continue;
+    }
+    seen.add(slot);
+    out?.push(refs[i]!, refs[i + 1]!);
+  }
+  return out ?? refs;
+}
 
 function sealHeld(m: SealHeldRequest): SealReply {
   const h = held.get(m.chunk);

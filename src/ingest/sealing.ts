@@ -80,10 +80,14 @@ export class DirectorySealer {
     private readonly emailHashes: EmailHashes | undefined,
   ) {}
 
-  parse(texts: readonly string[]): Promise<ParsedLines> {
+  /**
+   * Parses a chunk's lines: on the sealing thread, or in this thread when asked (`here`: the
+   * thread is behind) or when the thread is not worth starting (a few lines) or absent.
+   */
+  parse(texts: readonly string[], here = false): Promise<ParsedLines> {
     // a few records cost less here than starting the thread (a small import); once it runs,
-    // it takes every chunk
-    if ((texts.length < THREAD_FROM && shared === undefined) || !existsSync(WORKER_FILE)) {
+    // it takes every chunk it is not behind on
+    if (here || (texts.length < THREAD_FROM && shared === undefined) || !existsSync(WORKER_FILE)) {
       return settle(() => parseHere(texts, this.personal));
     }
     const request: ParseRequest = {
