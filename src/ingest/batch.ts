@@ -56,8 +56,6 @@ export type Pending =
 interface Parsing {
   readonly items: readonly Pending[];
   readonly parsed: Promise<ParsedLines>;
-  /** Whether `parsed` has settled. */
-  settled: boolean;
 }
 
 /** A chunk parsed, whose directory records are being sealed. */
@@ -140,7 +138,7 @@ export class Batch {
   async flush(): Promise<void> {
     const items = this.pending.splice(0);
     const parsed = this.parsing;
-    this.parsing = items.length > 0 ? this.parse(items, parsed) : undefined;
+    this.parsing = items.length > 0 ? this.parse(items) : undefined;
     const sealed = this.sealing;
     this.sealing = parsed ? await this.seal(parsed) : undefined;
     if (sealed) await this.write(sealed);
@@ -151,24 +149,12 @@ export class Batch {
     while (this.pending.length > 0 || this.parsing || this.sealing) await this.flush();
   }
 
-  /**
-   * Sends a chunk's lines to be parsed. When the sealing thread has not yet parsed the chunk
-   * sent before (this thread wrote a whole chunk meanwhile), it is the slower of the two: this
-   * thread parses and seals this chunk itself, and the two even out chunk by chunk.
-   */
-  private parse(items: readonly Pending[], before: Parsing | undefined): Parsing {
+  private parse(items: readonly Pending[]): Parsing {
     const texts: string[] = [];
     for (const item of items) if (item.type === 'later') texts.push(item.text);
-    const parsing = {
-      items,
-      parsed: this.sealer.parse(texts, before !== undefined && !before.settled),
-      settled: false,
-    };
-    parsing.parsed.then(
-      () => (parsing.settled = true),
-      () => undefined, // awaited by `seal`; a batch that stops first rolls back
-    );
-    return parsing;
+    const parsed = this.sealer.parse(texts);
+    parsed.catch(() => undefined); // awaited by `seal`; a batch that stops first rolls back
+    return { items, parsed };
   }
 
   private async seal({ items, parsed }: Parsing): Promise<Sealing> {

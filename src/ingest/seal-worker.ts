@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { recordKey } from '../domain/index.js';
 import {
@@ -39,7 +39,12 @@ parentPort?.on('message', (m: ParseRequest | SealHeldRequest | DropRequest) => {
   }
   try {
     if (m.type === 'parse') {
-      const reply = parseLines(m);
+      let reply: ParseReply;
+      try {
+        reply = parseLines(m);
+      } finally {
+        Atomics.add(linesDone, 0, m.texts.length - counted); // the rest: parsed, or given up
+      }
       parentPort?.postMessage(reply, [reply.hashes!.buffer as ArrayBuffer]);
     } else {
       const reply = sealHeld(m);
@@ -52,6 +57,12 @@ parentPort?.on('message', (m: ParseRequest | SealHeldRequest | DropRequest) => {
     parentPort?.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) });
   }
 });
+
+// Lines parsed, shared with the main thread (which parses a chunk itself when this thread is
+// behind): counted 64 at a time.
+const linesDone = new Int32Array((workerData as { linesDone: SharedArrayBuffer }).linesDone);
+/** Of the request being parsed, the lines counted so far. */
+let counted = 0;
 
 /** Records parsed and waiting for their data keys, per parse request. */
 const held = new Map<
@@ -66,6 +77,7 @@ const NO_KEYS: Sealer = {
 };
 
 function parseLines(m: ParseRequest): ParseReply {
+  counted = 0;
   const personal = new PersonalData(m.personal);
   const n = m.texts.length;
   const status = new Uint8Array(n);
@@ -80,6 +92,10 @@ function parseLines(m: ParseRequest): ParseReply {
   const heldKinds: string[] = [];
   const heldBodies: Body[] = [];
   for (let i = 0; i < n; i++) {
+    if (i % 64 === 63) {
+      Atomics.add(linesDone, 0, 64);
+      counted += 64;
+    }
     const parsed = parseRecord(m.texts[i]!);
     let kind = '';
     let key = '';

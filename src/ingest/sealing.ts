@@ -81,13 +81,18 @@ export class DirectorySealer {
   ) {}
 
   /**
-   * Parses a chunk's lines: on the sealing thread, or in this thread when asked (`here`: the
-   * thread is behind) or when the thread is not worth starting (a few lines) or absent.
+   * Parses a chunk's lines on the sealing thread; in this thread when the thread has parsed
+   * less than half of the chunk sent before (it is the slower of the two just now: this thread
+   * parses and seals this chunk itself, and the two even out chunk by chunk), or is not worth
+   * starting (a few lines), or is absent.
    */
-  parse(texts: readonly string[], here = false): Promise<ParsedLines> {
-    // a few records cost less here than starting the thread (a small import); once it runs,
-    // it takes every chunk it is not behind on
-    if (here || (texts.length < THREAD_FROM && shared === undefined) || !existsSync(WORKER_FILE)) {
+  parse(texts: readonly string[]): Promise<ParsedLines> {
+    // a few records cost less here than starting the thread (a small import)
+    if (
+      (texts.length < THREAD_FROM && shared === undefined) ||
+      (shared !== undefined && shared.linesOwed() > texts.length / 2) ||
+      !existsSync(WORKER_FILE)
+    ) {
       return settle(() => parseHere(texts, this.personal));
     }
     const request: ParseRequest = {
@@ -373,13 +378,16 @@ let nextRequest = 0;
 /** One sealing thread per process, started on first use, not keeping the process alive. */
 class SealThread {
   private readonly worker: Worker;
+  /** Lines the thread has parsed (it counts them as it goes). */
+  private readonly linesDone = new Int32Array(new SharedArrayBuffer(4));
+  private linesSent = 0;
   private readonly waiting = new Map<
     number,
     { resolve: (r: unknown) => void; reject: (e: Error) => void }
   >();
 
   constructor(private readonly onDead: () => void) {
-    this.worker = new Worker(WORKER_FILE);
+    this.worker = new Worker(WORKER_FILE, { workerData: { linesDone: this.linesDone.buffer } });
     this.worker.on('message', (reply: { id: number }) => this.answer(reply));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) =>
@@ -395,7 +403,16 @@ class SealThread {
       if (this.waiting.size === 0) this.worker.ref();
       this.waiting.set(message.id, { resolve: resolve as (r: unknown) => void, reject });
       this.worker.postMessage(message);
+      if (message.type === 'parse') this.linesSent += message.texts.length;
     });
+  }
+
+  /**
+   * Lines sent to be parsed that the thread has not parsed yet, read from the counter it keeps
+   * (a reply waits for this thread's event loop, which a long write holds up).
+   */
+  linesOwed(): number {
+    return this.linesSent - Atomics.load(this.linesDone, 0);
   }
 
   /** Sends a message that has no reply. */
