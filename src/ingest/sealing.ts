@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { recordKey, type InterchangeRecord } from '../domain/index.js';
 import type { EmailHashes, PersonalData, Vault } from '../privacy/index.js';
 import { parseRecord } from './parse-record.js';
@@ -8,7 +5,6 @@ import { directoryRefs } from './references.js';
 import {
   PARSED,
   WRAPPED_BYTES,
-  type DropRequest,
   type ParseReply,
   type ParseRequest,
   type RejectionReply,
@@ -16,6 +12,7 @@ import {
   type SealReply,
 } from './seal-protocol.js';
 import { encodeDirectory, encodeDirectoryLine, keySubject, reviewerEmail } from './seal-record.js';
+import { runningSealThread, sealThread, sealWorkerExists } from './seal-thread.js';
 
 type Body = Record<string, unknown>;
 
@@ -89,9 +86,9 @@ export class DirectorySealer {
   parse(texts: readonly string[]): Promise<ParsedLines> {
     // a few records cost less here than starting the thread (a small import)
     if (
-      (texts.length < THREAD_FROM && shared === undefined) ||
-      (shared !== undefined && shared.linesOwed() > texts.length / 2) ||
-      !existsSync(WORKER_FILE)
+      (texts.length < THREAD_FROM && runningSealThread() === undefined) ||
+      (runningSealThread()?.linesOwed() ?? 0) > texts.length / 2 ||
+      !sealWorkerExists()
     ) {
       return settle(() => parseHere(texts, this.personal));
     }
@@ -109,7 +106,7 @@ export class DirectorySealer {
 
   /** Ends the batch: the sealing thread forgets what it holds of it (a batch that stopped). */
   close(): void {
-    shared?.post({ type: 'drop', batch: this.batch });
+    runningSealThread()?.post({ type: 'drop', batch: this.batch });
   }
 
   /**
@@ -370,78 +367,4 @@ function settle<T>(work: () => T): Promise<T> {
 /** Until the sealing thread runs, chunks with fewer directory lines than this are parsed here. */
 const THREAD_FROM = 64;
 
-/** The compiled worker beside this module; absent when running from TypeScript sources. */
-const WORKER_FILE = fileURLToPath(new URL('./seal-worker.js', import.meta.url));
-
 let nextRequest = 0;
-
-/** One sealing thread per process, started on first use, not keeping the process alive. */
-class SealThread {
-  private readonly worker: Worker;
-  /** Lines the thread has parsed (it counts them as it goes). */
-  private readonly linesDone = new Int32Array(new SharedArrayBuffer(4));
-  private linesSent = 0;
-  private readonly waiting = new Map<
-    number,
-    { resolve: (r: unknown) => void; reject: (e: Error) => void }
-  >();
-
-  constructor(private readonly onDead: () => void) {
-    this.worker = new Worker(WORKER_FILE, { workerData: { linesDone: this.linesDone.buffer } });
-    this.worker.on('message', (reply: { id: number }) => this.answer(reply));
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) =>
-      this.fail(new Error(`the sealing thread stopped (exit ${code})`)),
-    );
-    this.worker.unref(); // after the listeners, which would hold the process open again
-  }
-
-  /** Sends a request (its `id` unique) and resolves with the thread's reply. */
-  request<R>(message: ParseRequest | SealHeldRequest): Promise<R> {
-    return new Promise((resolve, reject) => {
-      // held open while it owes an answer (an unref'd thread alone would let the process exit)
-      if (this.waiting.size === 0) this.worker.ref();
-      this.waiting.set(message.id, { resolve: resolve as (r: unknown) => void, reject });
-      this.worker.postMessage(message);
-      if (message.type === 'parse') this.linesSent += message.texts.length;
-    });
-  }
-
-  /**
-   * Lines sent to be parsed that the thread has not parsed yet, read from the counter it keeps
-   * (a reply waits for this thread's event loop, which a long write holds up).
-   */
-  linesOwed(): number {
-    return this.linesSent - Atomics.load(this.linesDone, 0);
-  }
-
-  /** Sends a message that has no reply. */
-  post(message: DropRequest): void {
-    this.worker.postMessage(message);
-  }
-
-  private answer(reply: { id: number }): void {
-    const w = this.waiting.get(reply.id);
-    if (!w) return;
-    this.waiting.delete(reply.id);
-    if (this.waiting.size === 0) this.worker.unref();
-    w.resolve(reply);
-  }
-
-  private fail(error: Error): void {
-    this.onDead();
-    for (const w of this.waiting.values()) w.reject(error);
-    this.waiting.clear();
-  }
-}
-
-let shared: SealThread | undefined;
-
-function sealThread(): SealThread {
-  if (shared) return shared;
-  const thread = new SealThread(() => {
-    if (shared === thread) shared = undefined;
-  });
-  shared = thread;
-  return thread;
-}
