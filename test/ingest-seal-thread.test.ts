@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -192,6 +192,121 @@ describe.runIf(built || process.env['CI'])('directory records sealed on the seal
       await x.ledger.close();
       await x.store.close();
     }
+  });
+
+  describe('when lines are refused among the records', () => {
+    // Chunks of directory lines are parsed on the sealing thread, events here as they are
+    // read: refusals, references and writes must still come in file order.
+    const mixed: string[] = [];
+    const refused: number[] = []; // the line numbers expected refused
+    const push = (text: string, bad = false): void => {
+      mixed.push(text);
+      if (bad) refused.push(mixed.length);
+    };
+    for (let i = 0; i < 3000; i++) {
+      push(reviewer(i));
+      push(
+        line({
+          kind: 'review',
+          id: `r-${i}`,
+          productId: `p-${i % 7}`,
+          reviewerId: `u-${i}`,
+          rating: 1 + (i % 5),
+          createdAt: '2026-03-01T00:00:00Z',
+        }),
+      );
+      if (i % 250 === 3) push('{"v":1,"kind":"reviewer","id":"u-x"}', true); // missing email
+      if (i % 400 === 7) push('{"v":1,"kind":"event",', true); // not JSON
+      if (i % 600 === 11)
+        push(line({ kind: 'seller', id: `s-${i}`, category: 'c', colour: 'red' }), true);
+      if (i % 500 === 13) {
+        // an event that does not look like one to the reader, and one that is refused
+        push(
+          `{"v": 1, "kind": "event", "id": "ev-${i}", "time": "2026-03-02T09:14:05Z", "actor": "e-${i}", "action": "seller.metrics.view", "target": {"type": "seller", "id": "s-1"}}`,
+        );
+        push(
+          line({
+            kind: 'event',
+            id: `ev-bad-${i}`,
+            time: '2026-03-02 09:14',
+            actor: 'e-1',
+            action: 'seller.metrics.view',
+            target: { type: 'seller', id: 's-1' },
+          }),
+          true,
+        );
+        // a directory record that does look like an event
+        push(line({ kind: 'seller', id: `s-ev-${i}`, category: 'event', region: 'eu' }));
+      }
+    }
+    const file = join(dir.path, 'mixed.ndjson');
+    writeFileSync(file, `${mixed.join('\n')}\n`);
+
+    async function importMixed(m: Modules, db: string, skipInvalid: boolean) {
+      const store = m.store.SqliteStore.open(join(dir.path, db));
+      const ledger = await m.ledger.Ledger.open(
+        store,
+        m.ledger.generateSignerKey('test.local/log'),
+      );
+      const vault = new m.privacy.Vault(masterKey, store.dataKeys);
+      const rejectsPath = join(dir.path, `${db}.rejects.ndjson`);
+      const outcome = await m.ingest
+        .importSource(store, ledger, vault, m.ingest.fileSource(file), {
+          now: () => '2026-03-02T10:00:00Z',
+          skipInvalid,
+          rejectsPath,
+          emailHashes: new m.privacy.EmailHashes(masterKey),
+        })
+        .then(
+          ({ checkpoint: _c, rejectsFile: _r, ...report }) => ({ report }),
+          (error: SrcIngest.InputError) => ({ code: error.code, issues: error.issues }),
+        );
+      const stored = await store.stats();
+      await ledger.close();
+      await store.close();
+      return { outcome, stored, rejects: readFileSync(rejectsPath, 'utf8') };
+    }
+
+    it('lands the valid ones with --skip-invalid, telling the same refusals and dangling references', async () => {
+      const thread = await importMixed(await compiled(), 'mixed-thread.db', true);
+      const inline = await importMixed(SOURCES, 'mixed-inline.db', true);
+      expect(thread).toEqual(inline);
+      const report = (thread.outcome as { report: SrcIngest.ImportReport }).report;
+      expect(report.rejected).toBe(refused.length);
+      expect(report.issues.map((i) => i.line)).toEqual(refused.slice(0, 50));
+      expect(
+        thread.rejects
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { line: number }).line),
+      ).toEqual(refused);
+      expect(report.events).toBe(6);
+      expect(report.directoryVersions).toBe(6000 + 6);
+      // the products were never sent: every one dangles, named first by the first review of it
+      expect(
+        report.dangling
+          .filter((d) => d.kind === 'product')
+          .map((d) => [d.kind, d.id, d.firstLine, d.from]),
+      ).toEqual(
+        Array.from({ length: 7 }, (_, k) => [
+          'product',
+          `p-${k}`,
+          mixed.findIndex((l) => l.includes(`"productId":"p-${k}"`)) + 1,
+          'review.productId',
+        ]),
+      );
+    });
+
+    it('refuses the file whole without it, telling every refused line in order', async () => {
+      const thread = await importMixed(await compiled(), 'refused-thread.db', false);
+      const inline = await importMixed(SOURCES, 'refused-inline.db', false);
+      expect(thread).toEqual(inline);
+      const outcome = thread.outcome as { code: string; issues: SrcIngest.InputIssue[] };
+      expect(outcome.code).toBe('INVALID_RECORDS');
+      expect(outcome.issues.map((i) => i.line)).toEqual(refused.slice(0, 50));
+      expect(thread.stored.ledgerSize).toBe(0);
+      expect(thread.rejects.trim().split('\n')).toHaveLength(refused.length);
+    });
   });
 
   it('stores the keys of a batch that was refused and sent again (none reused unstored)', async () => {

@@ -1,11 +1,11 @@
 import type { AccessEvent, DirectoryKind, InterchangeRecord } from '../domain/index.js';
-import { recordKey } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
 import { PersonalData, type EmailHashes, type Vault } from '../privacy/index.js';
 import type { EmailHash, Store, StoreTransaction, StoredDirectoryVersion } from '../store/index.js';
 import type { InputErrorCode, InputIssue, RejectionSummary } from './errors.js';
 import { ReferenceCollector, type DanglingReference } from './references.js';
-import { sealChunk, type SealedChunk } from './sealing.js';
+import { parseRecord } from './parse-record.js';
+import { DirectorySealer, PARSED, type ParsedLines, type SealedChunk } from './sealing.js';
 
 const MAX_ISSUES_KEPT = 50;
 const REFS_KEPT = 100_000;
@@ -28,23 +28,47 @@ export interface ImportReport {
   readonly rejectsFile?: string;
 }
 
-export interface Pending {
-  readonly record: InterchangeRecord;
-  readonly line: number;
-  /**
-   * The record's own line when the fast path read every member of it (its value is exactly the
-   * record): cheaper to pass to the hashing or sealing thread than the object.
-   */
-  readonly text: string | undefined;
+/** What a refused line's rejection says (an `InputIssue` but for the file and line). */
+export type Rejection = Omit<InputIssue, 'file' | 'line'>;
+
+/**
+ * A line read, in file order: an event parsed and checked in this thread (with its line when
+ * the fast path read every member of it: cheaper to pass to the hashing thread than the
+ * object); a line refused in this thread; or a line left to be parsed with its chunk (on the
+ * sealing thread when it runs): a directory record, most likely.
+ */
+export type Pending =
+  | {
+      readonly type: 'event';
+      readonly line: number;
+      readonly record: InterchangeRecord;
+      readonly text: string | undefined;
+    }
+  | {
+      readonly type: 'rejected';
+      readonly line: number;
+      readonly rejection: Rejection;
+      readonly text: string | undefined;
+    }
+  | { readonly type: 'later'; readonly line: number; readonly text: string };
+
+/** A chunk whose `later` lines are being parsed. */
+interface Parsing {
+  readonly items: readonly Pending[];
+  readonly parsed: Promise<ParsedLines>;
 }
 
-/** A chunk on its way: its records, and its directory records' sealing (on the sealing thread). */
-interface InFlight {
+/** A chunk parsed, whose directory records are being sealed. */
+interface Sealing {
   readonly items: readonly Pending[];
+  readonly parsed: ParsedLines;
   readonly sealed: Promise<SealedChunk>;
 }
 
-type DirectoryRecord = Exclude<InterchangeRecord, { kind: 'event' }>;
+/** A record of a chunk to write: an event, or the directory record at `at` in its `ParsedLines`. */
+type ToWrite =
+  | { readonly line: number; readonly record: InterchangeRecord; readonly text: string | undefined }
+  | { readonly line: number; readonly record?: undefined; readonly at: number };
 
 /** The state of one batch while it is being written. */
 export class Batch {
@@ -63,7 +87,11 @@ export class Batch {
   private readonly current = new Map<string, string>();
   /** Keyed hashes of the reviewer addresses sealed in the run being written. */
   private readonly emailHashRows: EmailHash[] = [];
-  private inFlight: InFlight | undefined;
+  private parsing: Parsing | undefined;
+  private sealing: Sealing | undefined;
+  private readonly sealer: DirectorySealer;
+  /** Told each refused line, in file order (the caller counts it with `reject` and keeps it). */
+  onReject: (rejection: Rejection, line: number, text: string | undefined) => void = () => {};
   /** Told the input line of each record that becomes a leaf, in leaf order. */
   onLeaf: (line: number) => void = () => {};
 
@@ -74,7 +102,11 @@ export class Batch {
     private readonly personal: PersonalData = new PersonalData(),
     /** When given, each reviewer's address is also indexed by keyed hash (attribution reads it). */
     private readonly emailHashes?: EmailHashes,
-  ) {}
+    /** Land the valid records even when some lines are refused (otherwise none is written after the first). */
+    private readonly skipInvalid = false,
+  ) {
+    this.sealer = new DirectorySealer(vault, personal, emailHashes);
+  }
 
   get stored(): number {
     return this.events + this.versions;
@@ -96,67 +128,116 @@ export class Batch {
   }
 
   /**
-   * Sends the pending records' directory records to be sealed and encoded, and writes the
-   * chunk sent before (one chunk in flight: the sealing thread works on this chunk while this
-   * thread writes the last one and reads the next). Chunks are written whole and in file order,
-   * so the rows, leaves and counts are as if each were sealed here.
+   * Moves the chunks along, one step each: sends the pending lines to be parsed (on the sealing
+   * thread, which also encodes the directory records that need no data key); hands out the
+   * data keys of the chunk parsed before and sends its people to be sealed; writes the chunk
+   * sealed before that. The sealing thread parses and seals two chunks ahead while this thread
+   * writes and reads. Chunks are written whole and in file order, rejections too, so the rows,
+   * leaves, counts and rejections are as if each line were handled here as it was read.
    */
   async flush(): Promise<void> {
     const items = this.pending.splice(0);
-    const previous = this.inFlight;
-    this.inFlight = items.length > 0 ? this.send(items) : undefined;
-    if (previous) await this.write(previous);
+    const parsed = this.parsing;
+    this.parsing = items.length > 0 ? this.parse(items) : undefined;
+    const sealed = this.sealing;
+    this.sealing = parsed ? await this.seal(parsed) : undefined;
+    if (sealed) await this.write(sealed);
   }
 
-  /** Writes every record still pending or in flight. */
+  /** Writes every record still pending, being parsed or sealed. */
   async finish(): Promise<void> {
-    await this.flush();
-    await this.flush();
+    while (this.pending.length > 0 || this.parsing || this.sealing) await this.flush();
   }
 
-  private send(items: readonly Pending[]): InFlight {
-    const toSeal = [];
-    for (const { record, text } of items) {
-      if (record.kind === 'event') continue;
-      const body = record.body as unknown as Record<string, unknown>;
-      toSeal.push({
-        kind: record.kind,
-        body,
-        text: text ?? JSON.stringify({ v: 1, kind: record.kind, ...body }),
-      });
-    }
-    const sealed = sealChunk(toSeal, this.vault, this.personal, this.emailHashes, items.length);
-    sealed.catch(() => undefined); // awaited by `write`; a batch that stops first rolls back
-    return { items, sealed };
+  private parse(items: readonly Pending[]): Parsing {
+    const texts: string[] = [];
+    for (const item of items) if (item.type === 'later') texts.push(item.text);
+    const parsed = this.sealer.parse(texts);
+    parsed.catch(() => undefined); // awaited by `seal`; a batch that stops first rolls back
+    return { items, parsed };
+  }
+
+  private async seal({ items, parsed }: Parsing): Promise<Sealing> {
+    const lines = await parsed;
+    const sealed = this.sealer.seal(lines, items.length);
+    sealed.catch(() => undefined); // awaited by `write`
+    return { items, parsed: lines, sealed };
+  }
+
+  /** Ends the batch (written or not): what the sealing thread holds of it is dropped. */
+  close(): void {
+    this.sealer.close();
+  }
+
+  /** Whether records are no longer written: a line was refused, and the batch will roll back. */
+  private get stopped(): boolean {
+    return this.rejected > 0 && !this.skipInvalid;
   }
 
   /**
    * Writes a chunk in file order, each run of events and each run of directory records
-   * together. What the chunk's directory records replace is read from the store in this
-   * transaction (which sees the chunks written before it), so memory holds one chunk's
-   * payloads, not the batch's.
+   * together, after telling its rejections. What the chunk's directory records replace is
+   * read from the store in this transaction (which sees the chunks written before it), so
+   * memory holds one chunk's payloads, not the batch's.
    */
-  private async write({ items, sealed }: InFlight): Promise<void> {
+  private async write({ items, parsed, sealed }: Sealing): Promise<void> {
     const encoded = await sealed;
     for (const [subject, wrapped] of encoded.newKeys) this.vault.storeWrapped(subject, wrapped);
+    const records = this.resolve(items, parsed);
     this.current.clear();
-    await this.loadCurrent(items);
+    await this.loadCurrent(records, parsed);
     let start = 0;
-    let next = 0; // the next directory record's index in `encoded`
-    for (let i = 1; i <= items.length; i++) {
-      const isEvent = items[start]?.record.kind === 'event';
-      if (i < items.length && (items[i]!.record.kind === 'event') === isEvent) continue;
-      const run = items.slice(start, i);
-      if (isEvent) await this.writeEvents(run);
-      else {
-        await this.writeDirectory(run, encoded, next);
-        next += run.length;
-      }
+    for (let i = 1; i <= records.length; i++) {
+      const isEvent = records[start]?.record !== undefined;
+      if (i < records.length && (records[i]!.record !== undefined) === isEvent) continue;
+      const run = records.slice(start, i);
+      if (isEvent) await this.writeEvents(run as Extract<ToWrite, { record: InterchangeRecord }>[]);
+      else await this.writeDirectory(run as Extract<ToWrite, { at: number }>[], parsed, encoded);
       start = i;
     }
   }
 
-  private async writeEvents(run: Pending[]): Promise<void> {
+  /**
+   * The chunk's lines in order: each refusal told (`onReject`), each record's references
+   * noted, and the records to write (none once a line was refused without `skipInvalid`).
+   */
+  private resolve(items: readonly Pending[], parsed: ParsedLines): ToWrite[] {
+    const records: ToWrite[] = [];
+    let at = 0;
+    for (const item of items) {
+      if (item.type === 'rejected') {
+        this.onReject(item.rejection, item.line, item.text);
+        continue;
+      }
+      if (item.type === 'event') {
+        if (this.stopped) continue;
+        this.refs.add(item.record, item.line);
+        records.push(item);
+        continue;
+      }
+      const i = at++;
+      const status = parsed.status[i];
+      if (status === PARSED.rejected) {
+        this.onReject(parsed.rejections[i]! as Rejection, item.line, item.text);
+      } else if (this.stopped) continue;
+      else if (status === PARSED.event) {
+        // an event line that did not look like one: parsed here as any event is
+        const event = parseRecord(item.text);
+        if (!event.ok)
+          throw new Error(`line ${item.line} parsed differently on the sealing thread`);
+        this.refs.add(event.record, item.line);
+        records.push({ line: item.line, record: event.record, text: event.eventLine });
+      } else {
+        this.refs.addFound(parsed.refs[i]!, item.line);
+        records.push({ line: item.line, at: i });
+      }
+    }
+    return records;
+  }
+
+  private async writeEvents(
+    run: readonly Extract<ToWrite, { record: InterchangeRecord }>[],
+  ): Promise<void> {
     const events = run.map((p) => p.record.body as AccessEvent);
     const inserted = await this.tx.insertEvents(events, this.ledger.size);
     for (let i = 0; i < events.length; i++) {
@@ -171,9 +252,9 @@ export class Batch {
   }
 
   private async writeDirectory(
-    run: readonly Pending[],
+    run: readonly Extract<ToWrite, { at: number }>[],
+    parsed: ParsedLines,
     encoded: SealedChunk,
-    first: number,
   ): Promise<void> {
     const versions: StoredDirectoryVersion[] = [];
     const addressHashes = Buffer.from(
@@ -181,47 +262,53 @@ export class Batch {
       encoded.emailHashes.byteOffset,
       encoded.emailHashes.byteLength,
     );
-    run.forEach(({ record }, i) => {
-      const at = first + i;
+    // the new versions' leaf hashes, appended to the ledger together once the run is read
+    const leafHashes = new Uint8Array(run.length * 32);
+    const firstLeaf = this.ledger.size;
+    for (const { line, at } of run) {
+      const kind = parsed.kinds[at] as DirectoryKind;
+      const key = parsed.keys[at]!;
       // unchanged records too: a reviewer imported before the index existed is indexed when
       // resent (hashed by the sealing thread with the rest of the chunk)
-      if (this.emailHashes && record.kind === 'reviewer')
+      if (this.emailHashes && kind === 'reviewer')
         this.emailHashRows.push({
           hash: addressHashes.subarray(at * 32, at * 32 + 32),
-          reviewer: record.body.id,
+          reviewer: key,
         });
-      const version = this.newVersion(record as DirectoryRecord, encoded.payloads[at]!);
-      if (version === undefined) return;
-      versions.push(version);
-      this.onLeaf(run[i]!.line);
-      this.ledger.appendLeafHash(encoded.hashes.subarray(at * 32, at * 32 + 32));
-    });
+      const payload = encoded.payloads[at]!;
+      const slot = `${kind}\u0000${key}`;
+      if (this.current.get(slot) === payload) {
+        this.unchanged++;
+        continue;
+      }
+      this.current.set(slot, payload);
+      leafHashes.set(encoded.hashes.subarray(at * 32, at * 32 + 32), versions.length * 32);
+      versions.push({ leaf: firstLeaf + versions.length, kind, key, payload });
+      this.onLeaf(line);
+    }
+    this.versions += versions.length;
+    this.ledger.appendLeafHashes(leafHashes.subarray(0, versions.length * 32));
     await this.tx.insertDirectoryVersions(versions);
     if (this.emailHashRows.length > 0) await this.tx.putEmailHashes(this.emailHashRows.splice(0));
   }
 
-  /** The record's next version, or `undefined` when it is unchanged (sealed payloads compared). */
-  private newVersion(record: DirectoryRecord, payload: string): StoredDirectoryVersion | undefined {
-    const key = recordKey(record);
-    const slot = `${record.kind}\u0000${key}`;
-    if (this.current.get(slot) === payload) {
-      this.unchanged++;
-      return undefined;
-    }
-    this.current.set(slot, payload);
-    this.versions++;
-    return { leaf: this.ledger.size, kind: record.kind, key, payload };
-  }
-
-  private async loadCurrent(items: readonly Pending[]): Promise<void> {
+  /**
+   * Reads the current payloads of the chunk's directory records (a chunk's own records are
+   * compared with each other in `writeDirectory`).
+   */
+  private async loadCurrent(records: readonly ToWrite[], parsed: ParsedLines): Promise<void> {
     const wanted = new Map<DirectoryKind, string[]>();
-    for (const { record } of items) {
-      if (record.kind === 'event') continue;
-      const key = recordKey(record);
-      if (this.current.has(`${record.kind}\u0000${key}`)) continue;
-      const keys = wanted.get(record.kind) ?? [];
+    const asked = new Set<string>();
+    for (const r of records) {
+      if (r.record !== undefined) continue;
+      const kind = parsed.kinds[r.at] as DirectoryKind;
+      const key = parsed.keys[r.at]!;
+      const slot = `${kind}\u0000${key}`;
+      if (asked.has(slot)) continue;
+      asked.add(slot);
+      const keys = wanted.get(kind) ?? [];
       keys.push(key);
-      wanted.set(record.kind, keys);
+      wanted.set(kind, keys);
     }
     for (const [kind, keys] of wanted) {
       for (const [key, payload] of await this.tx.currentPayloads(kind, keys)) {

@@ -2,9 +2,9 @@ import type { Ledger } from '../ledger/index.js';
 import type { EmailHashes, PersonalData, Vault } from '../privacy/index.js';
 import type { Store, StoreTransaction } from '../store/index.js';
 import { InputError, type InputIssue } from './errors.js';
-import { readLines, type LineSource } from './line-reader.js';
+import { readLines, type LineItem, type LineSource } from './line-reader.js';
 import { parseRecord } from './parse-record.js';
-import { Batch, type ImportReport } from './batch.js';
+import { Batch, type ImportReport, type Pending } from './batch.js';
 import { RejectsWriter } from './rejects.js';
 
 export interface ImportOptions {
@@ -47,13 +47,25 @@ export async function importSource(
 ): Promise<ImportReport> {
   const startedAt = options.now();
   const tx = await store.begin();
-  const batch = new Batch(tx, ledger, vault, options.personalData, options.emailHashes);
+  const batch = new Batch(
+    tx,
+    ledger,
+    vault,
+    options.personalData,
+    options.emailHashes,
+    options.skipInvalid,
+  );
   if (options.onLeaf) batch.onLeaf = options.onLeaf;
   // every refused line goes to the rejects file, whether the file lands without them
   // (skipInvalid) or is refused whole: the terminal shows the first few, the file all
   const rejects = new RejectsWriter(
     options.rejectsPath ?? `${source.name === 'stdin' ? 'stdin' : source.name}.rejects.ndjson`,
   );
+  batch.onReject = (rejection, line, text) => {
+    const issue: InputIssue = { file: source.name, line, ...rejection };
+    batch.reject(issue);
+    rejects.write(issue, text);
+  };
   let committed: ImportReport;
   try {
     // another process (an import, the guard) may have appended since this ledger was opened:
@@ -64,27 +76,16 @@ export async function importSource(
     for await (const items of lines) {
       for (const item of items) {
         batch.lines = item.no;
-        const parsed = item.ok ? parseRecord(item.text) : item;
-        if (!parsed.ok) {
-          const { ok: _ok, ...rest } = parsed;
-          const issue: InputIssue = { file: source.name, line: item.no, ...rest };
-          batch.reject(issue);
-          rejects.write(issue, item.ok ? item.text : undefined);
-          continue;
-        }
-        if (batch.rejected > 0 && !options.skipInvalid) continue; // keep reading, to report every error
-        batch.refs.add(parsed.record, item.no);
-        batch.pending.push({
-          record: parsed.record,
-          line: item.no,
-          text: parsed.eventLine ?? parsed.directoryLine,
-        });
+        batch.pending.push(pendingLine(item));
         if (batch.pending.length >= CHUNK) {
           await batch.flush();
           await batch.boundReferences(store);
         }
       }
     }
+    // every line parsed, checked and told in file order; written unless one was refused (and
+    // the file is refused whole: read to the end, to report every refused line)
+    await batch.finish();
     if (batch.rejected > 0 && !options.skipInvalid) {
       await tx.rollback();
       await rejects.close();
@@ -95,7 +96,6 @@ export async function importSource(
         { rejections: batch.rejections(rejects.path) },
       );
     }
-    await batch.finish();
     if (batch.stored === 0) {
       await tx.rollback();
       vault.forget();
@@ -126,7 +126,31 @@ export async function importSource(
     // a refused file keeps its rejects file (closed above); any other failure leaves none
     if (!(error instanceof InputError && error.rejections)) await rejects.discard();
     throw error;
+  } finally {
+    batch.close();
   }
   await ledger.publish(); // outside the database before the batch is acknowledged
   return committed;
+}
+
+/**
+ * A line as the batch takes it. An event is parsed and checked here as it is read; any other
+ * line is left to be parsed with its chunk, on the sealing thread when it runs
+ * (`Batch#flush`): a directory record needs nothing of this thread but its writes. Which is
+ * which is only a guess from the text (a line that holds `"event"`); the parse decides,
+ * wherever it runs, with the same function.
+ */
+function pendingLine(item: LineItem): Pending {
+  if (!item.ok) {
+    const { ok: _ok, ...rejection } = item;
+    return { type: 'rejected', line: item.no, rejection, text: undefined };
+  }
+  if (!item.text.includes('"event"')) return { type: 'later', line: item.no, text: item.text };
+  const parsed = parseRecord(item.text);
+  if (!parsed.ok) {
+    const { ok: _ok, ...rejection } = parsed;
+    return { type: 'rejected', line: item.no, rejection, text: item.text };
+  }
+  if (parsed.record.kind !== 'event') return { type: 'later', line: item.no, text: item.text };
+  return { type: 'event', line: item.no, record: parsed.record, text: parsed.eventLine };
 }

@@ -3,6 +3,64 @@ import { TICKET_OPENERS } from '../domain/index.js';
 
 const OUTSIDE_OPENERS = new Set<string>(TICKET_OPENERS);
 
+/** What in a directory record names another (`DanglingReference.from`, at most 16), and its kind. */
+const FROM = [
+  ['employee.manager', 'employee'],
+  ['product.sellerId', 'seller'],
+  ['review.productId', 'product'],
+  ['review.reviewerId', 'reviewer'],
+  ['assignment.employeeId', 'employee'],
+  ['assignment.sellerId', 'seller'],
+  ['ticket.sellerId', 'seller'],
+  ['ticket.assigneeId', 'employee'],
+  ['ticket.openedBy', 'employee'],
+  ['ticket.reviewId', 'review'],
+  ['ticket.relatedSellerIds', 'seller'],
+  ['report.reviewId', 'review'],
+] as const satisfies readonly (readonly [string, DirectoryKind])[];
+const FROM_NAME: readonly string[] = FROM.map(([name]) => name);
+const FROM_KIND: readonly DirectoryKind[] = FROM.map(([, kind]) => kind);
+/** Per FROM index, a number for the kind it names (FROM indexes naming one kind share it). */
+export const FROM_KIND_INDEX: readonly number[] = FROM_KIND.map((k) => FROM_KIND.indexOf(k));
+
+/**
+ * The ids a directory record names, as `[FROM index, id, …]` in the order they are named (the
+ * first naming of an id is the one reported): what `ReferenceCollector#addFound` takes. Pure, so
+ * that the sealing thread finds them as it parses.
+ */
+export function directoryRefs(record: InterchangeRecord): (number | string)[] {
+  const out: (number | string)[] = [];
+  switch (record.kind) {
+    case 'employee':
+      if (record.body.manager !== undefined) out.push(0, record.body.manager);
+      break;
+    case 'product':
+      out.push(1, record.body.sellerId);
+      break;
+    case 'review':
+      out.push(2, record.body.productId, 3, record.body.reviewerId);
+      break;
+    case 'assignment':
+      out.push(4, record.body.employeeId, 5, record.body.sellerId);
+      break;
+    case 'ticket': {
+      const t = record.body;
+      out.push(6, t.sellerId);
+      if (t.assigneeId !== undefined) out.push(7, t.assigneeId);
+      if (t.openedBy !== undefined && !OUTSIDE_OPENERS.has(t.openedBy)) out.push(8, t.openedBy);
+      if (t.reviewId !== undefined) out.push(9, t.reviewId);
+      for (const s of t.relatedSellerIds ?? []) out.push(10, s);
+      break;
+    }
+    case 'report':
+      out.push(11, record.body.reviewId);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
 /** A reference from a record to a directory record that was not found by the end of the batch. */
 export interface DanglingReference {
   readonly kind: DirectoryKind;
@@ -19,10 +77,11 @@ export interface DanglingReference {
  * events that name them, so only the end of a batch can tell).
  */
 export class ReferenceCollector {
-  private readonly refs = new Map<
-    DirectoryKind,
-    Map<string, { firstLine: number; from: string }>
-  >();
+  /**
+   * Per kind, per id: its first line and what named it there, as `line × 16 + FROM index`
+   * (one number per id, no object: a directory names hundreds of thousands of ids).
+   */
+  private readonly refs = new Map<DirectoryKind, Map<string, number>>();
   // Events name the same few ids over and over: on that hot path, one Map lookup per id.
   private readonly actors = new Map<string, number>();
   private readonly tickets = new Map<string, number>();
@@ -42,30 +101,16 @@ export class ReferenceCollector {
         if (e.ticket !== undefined) this.seen(this.tickets, e.ticket, line);
         return;
       }
-      case 'employee':
-        if (record.body.manager !== undefined)
-          this.ref('employee', record.body.manager, line, 'employee.manager');
-        return;
-      case 'product':
-        this.ref('seller', record.body.sellerId, line, 'product.sellerId');
-        return;
-      case 'review':
-        this.ref('product', record.body.productId, line, 'review.productId');
-        this.ref('reviewer', record.body.reviewerId, line, 'review.reviewerId');
-        return;
-      case 'assignment':
-        this.ref('employee', record.body.employeeId, line, 'assignment.employeeId');
-        this.ref('seller', record.body.sellerId, line, 'assignment.sellerId');
-        return;
-      case 'ticket':
-        this.addTicket(record.body, line);
-        return;
-      case 'report':
-        this.ref('review', record.body.reviewId, line, 'report.reviewId');
-        return;
-      case 'seller':
-      case 'reviewer':
-        return;
+      default:
+        this.addFound(directoryRefs(record), line);
+    }
+  }
+
+  /** Adds the references of a directory record found by `directoryRefs` (on any thread). */
+  addFound(refs: readonly (number | string)[], line: number): void {
+    for (let i = 0; i < refs.length; i += 2) {
+      const from = refs[i] as number;
+      this.ref(FROM_KIND[from]!, refs[i + 1] as string, line, from);
     }
   }
 
@@ -96,7 +141,13 @@ export class ReferenceCollector {
 
   /** The references, kind by kind, for the caller to check against the store. */
   byKind(): [DirectoryKind, Map<string, { firstLine: number; from: string }>][] {
-    const out = new Map<DirectoryKind, Map<string, { firstLine: number; from: string }>>(this.refs);
+    const out = new Map<DirectoryKind, Map<string, { firstLine: number; from: string }>>();
+    for (const [kind, ids] of this.refs) {
+      const into = new Map<string, { firstLine: number; from: string }>();
+      for (const [id, at] of ids)
+        into.set(id, { firstLine: Math.floor(at / 16), from: FROM_NAME[at % 16]! });
+      out.set(kind, into);
+    }
     const merge = (kind: DirectoryKind, ids: Map<string, number>, from: string): void => {
       const into = out.get(kind) ?? new Map<string, { firstLine: number; from: string }>();
       for (const [id, firstLine] of ids) {
@@ -116,23 +167,12 @@ export class ReferenceCollector {
     if (!ids.has(id)) ids.set(id, line);
   }
 
-  private addTicket(t: Extract<InterchangeRecord, { kind: 'ticket' }>['body'], line: number): void {
-    this.ref('seller', t.sellerId, line, 'ticket.sellerId');
-    if (t.assigneeId !== undefined) this.ref('employee', t.assigneeId, line, 'ticket.assigneeId');
-    if (t.openedBy !== undefined && !OUTSIDE_OPENERS.has(t.openedBy)) {
-      this.ref('employee', t.openedBy, line, 'ticket.openedBy');
-    }
-    if (t.reviewId !== undefined) this.ref('review', t.reviewId, line, 'ticket.reviewId');
-    for (const s of t.relatedSellerIds ?? [])
-      this.ref('seller', s, line, 'ticket.relatedSellerIds');
-  }
-
-  private ref(kind: DirectoryKind, id: string, line: number, from: string): void {
+  private ref(kind: DirectoryKind, id: string, line: number, from: number): void {
     let ids = this.refs.get(kind);
     if (!ids) {
-      ids = new Map<string, { firstLine: number; from: string }>();
+      ids = new Map<string, number>();
       this.refs.set(kind, ids);
     }
-    if (!ids.has(id)) ids.set(id, { firstLine: line, from });
+    if (!ids.has(id)) ids.set(id, line * 16 + from);
   }
 }

@@ -1,5 +1,6 @@
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
+import { recordKey } from '../domain/index.js';
 import {
   PersonalData,
   emailHashWithKey,
@@ -7,29 +8,174 @@ import {
   wrapDataKey,
   type Sealer,
 } from '../privacy/index.js';
-import { WRAPPED_BYTES, type SealReply, type SealRequest } from './seal-protocol.js';
-import { encodeDirectoryLine, reviewerEmail } from './seal-record.js';
+import { parseRecord } from './parse-record.js';
+import { FROM_KIND_INDEX, directoryRefs } from './references.js';
+import {
+  PARSED,
+  WRAPPED_BYTES,
+  type DropRequest,
+  type ParseReply,
+  type ParseRequest,
+  type RejectionReply,
+  type SealHeldRequest,
+  type SealReply,
+} from './seal-protocol.js';
+import { encodeDirectory, keySubject, reviewerEmail } from './seal-record.js';
+
+type Body = Record<string, unknown>;
 
 /**
- * The sealing thread: seals a chunk's directory records and encodes their payloads and leaves
- * (the work the import's main thread spent a third of its time on), with the data keys the main
- * thread sent. Pure: no I/O but its port; the keys live only as long as their chunk.
+ * The sealing thread: parses and checks a chunk's directory lines (`parseRecord`, as the main
+ * thread would), encodes the records that need no data key at once, and seals the others
+ * with the data keys the main thread sends for them (it owns the vault). Pure: no I/O but its
+ * port; the keys live only as long as their chunk.
  */
-parentPort?.on('message', (m: SealRequest) => {
+parentPort?.on('message', (m: ParseRequest | SealHeldRequest | DropRequest) => {
+  if (m.type === 'drop') {
+    // a batch that ended, perhaps before sealing what it had sent
+    for (const [id, h] of held) if (h.batch === m.batch) held.delete(id);
+    namedBefore.delete(m.batch);
+    return;
+  }
   try {
-    const reply = sealChunk(m);
-    const transfer = [reply.hashes, reply.wrapped, reply.emailHashes].map(
-      (a) => a!.buffer as ArrayBuffer,
-    );
-    parentPort?.postMessage(reply, transfer);
+    if (m.type === 'parse') {
+      let reply: ParseReply;
+      try {
+        reply = parseLines(m);
+      } finally {
+        Atomics.add(linesDone, 0, m.texts.length - counted); // the rest: parsed, or given up
+      }
+      parentPort?.postMessage(reply, [reply.hashes!.buffer as ArrayBuffer]);
+    } else {
+      const reply = sealHeld(m);
+      const transfer = [reply.hashes, reply.wrapped, reply.emailHashes].map(
+        (a) => a!.buffer as ArrayBuffer,
+      );
+      parentPort?.postMessage(reply, transfer);
+    }
   } catch (e) {
-    const reply: SealReply = { id: m.id, error: e instanceof Error ? e.message : String(e) };
-    parentPort?.postMessage(reply);
+    parentPort?.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) });
   }
 });
 
-function sealChunk(m: SealRequest): SealReply {
+// Lines parsed, shared with the main thread (which parses a chunk itself when this thread is
+// behind): counted 64 at a time.
+const linesDone = new Int32Array((workerData as { linesDone: SharedArrayBuffer }).linesDone);
+/** Of the request being parsed, the lines counted so far. */
+let counted = 0;
+
+/** Records parsed and waiting for their data keys, per parse request. */
+const held = new Map<
+  number,
+  { batch: number; personal: PersonalData; kinds: string[]; bodies: Body[] }
+>();
+
+const NO_KEYS: Sealer = {
+  seal(subject) {
+    throw new Error(`no data key was sent for ${subject}`);
+  },
+};
+
+function parseLines(m: ParseRequest): ParseReply {
+  counted = 0;
   const personal = new PersonalData(m.personal);
+  const n = m.texts.length;
+  const status = new Uint8Array(n);
+  const fast = new Uint8Array(n);
+  const hashes = new Uint8Array(n * 32);
+  const kinds: string[] = [];
+  const keys: string[] = [];
+  const subjects: string[] = [];
+  const refs: (number | string)[][] = [];
+  const payloads: string[] = [];
+  const rejections: (RejectionReply | null)[] = [];
+  const heldKinds: string[] = [];
+  const heldBodies: Body[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i % 64 === 63) {
+      Atomics.add(linesDone, 0, 64);
+      counted += 64;
+    }
+    const parsed = parseRecord(m.texts[i]!);
+    let kind = '';
+    let key = '';
+    let subject = '';
+    let named: (number | string)[] = NONE;
+    let payload = '';
+    let rejection: RejectionReply | null = null;
+    if (!parsed.ok) {
+      const { ok: _ok, ...rest } = parsed;
+      rejection = rest;
+      status[i] = PARSED.rejected;
+    } else if (parsed.record.kind === 'event') {
+      status[i] = PARSED.event;
+    } else {
+      const record = parsed.record;
+      const body = record.body as unknown as Body;
+      kind = record.kind;
+      key = recordKey(record);
+      named = newRefs(m.batch, directoryRefs(record));
+      fast[i] = parsed.directoryLine === undefined ? 0 : 1;
+      const needs = keySubject(kind, body, personal);
+      if (needs === undefined) {
+        const encoded = encodeDirectory(kind, body, NO_KEYS, personal);
+        payload = encoded.payload;
+        hashes.set(encoded.leafHash, i * 32);
+        status[i] = PARSED.encoded;
+      } else {
+        subject = needs;
+        heldKinds.push(kind);
+        heldBodies.push(body);
+        status[i] = PARSED.held;
+      }
+    }
+    kinds.push(kind);
+    keys.push(key);
+    subjects.push(subject);
+    refs.push(named);
+    payloads.push(payload);
+    rejections.push(rejection);
+  }
+  if (heldBodies.length > 0)
+    held.set(m.id, { batch: m.batch, personal, kinds: heldKinds, bodies: heldBodies });
+  return { id: m.id, status, kinds, keys, subjects, fast, refs, payloads, hashes, rejections };
+}
+
+const NONE: (number | string)[] = [];
+
+/**
+ * Per batch, the ids its directory records named already (by kind of the record named, from
+ * `directoryRefs`), bounded: the main thread keeps the first line that named each id, so a
+ * later naming changes nothing there and need not cross (a directory names the same products,
+ * sellers and reviewers over and over). Emptied when full: an id sent twice is harmless.
+ */
+const namedBefore = new Map<number, Set<string>>();
+const NAMED_KEPT = 200_000;
+
+function newRefs(batch: number, refs: (number | string)[]): (number | string)[] {
+  if (refs.length === 0) return refs;
+  let seen = namedBefore.get(batch);
+  if (!seen || seen.size >= NAMED_KEPT) {
+    seen = new Set();
+    namedBefore.set(batch, seen);
+  }
+  let out: (number | string)[] | undefined;
+  for (let i = 0; i < refs.length; i += 2) {
+    const slot = `${FROM_KIND_INDEX[refs[i] as number]}\u0000${refs[i + 1] as string}`;
+    if (seen.has(slot)) {
+      out ??= refs.slice(0, i);
+      continue;
+    }
+    seen.add(slot);
+    out?.push(refs[i]!, refs[i + 1]!);
+  }
+  return out ?? refs;
+}
+
+function sealHeld(m: SealHeldRequest): SealReply {
+  const h = held.get(m.chunk);
+  held.delete(m.chunk);
+  if (h === undefined) throw new Error(`no records are held for chunk ${m.chunk}`);
   const keys = new Map<string, Buffer>();
   m.subjects.forEach((s, i) =>
     keys.set(s, Buffer.from(m.keys.buffer, m.keys.byteOffset + i * 32, 32)),
@@ -41,23 +187,29 @@ function sealChunk(m: SealRequest): SealReply {
       return sealWithKey(key, subject, field, plaintext);
     },
   };
+  const skip = new Set(m.skip);
+  const n = h.bodies.length - skip.size;
   const emailKey = m.emailKey && Buffer.from(m.emailKey);
   const payloads: string[] = [];
-  const hashes = new Uint8Array(m.texts.length * 32);
-  const emailHashes = new Uint8Array(emailKey ? m.texts.length * 32 : 0);
-  for (let i = 0; i < m.texts.length; i++) {
-    const line = JSON.parse(m.texts[i]!) as Record<string, unknown>;
-    const address = emailKey && reviewerEmail(m.kinds[i]!, line);
-    if (address !== undefined) emailHashes.set(emailHashWithKey(emailKey!, address), i * 32);
-    const { payload, leafHash } = encodeDirectoryLine(m.kinds[i]!, line, sealer, personal);
+  const hashes = new Uint8Array(n * 32);
+  const emailHashes = new Uint8Array(emailKey ? n * 32 : 0);
+  let j = 0;
+  for (let i = 0; i < h.bodies.length; i++) {
+    if (skip.has(i)) continue;
+    const kind = h.kinds[i]!;
+    const body = h.bodies[i]!;
+    const address = emailKey && reviewerEmail(kind, body);
+    if (address !== undefined) emailHashes.set(emailHashWithKey(emailKey!, address), j * 32);
+    const { payload, leafHash } = encodeDirectory(kind, body, sealer, h.personal);
     payloads.push(payload);
-    hashes.set(leafHash, i * 32);
+    hashes.set(leafHash, j * 32);
+    j++;
   }
   return { id: m.id, payloads, hashes, wrapped: wrapFresh(m), emailHashes };
 }
 
 /** The new keys wrapped under the master key, each with a fresh random IV. */
-function wrapFresh(m: SealRequest): Uint8Array {
+function wrapFresh(m: SealHeldRequest): Uint8Array {
   const master = Buffer.from(m.masterKey);
   const count = m.fresh.reduce((n, f) => n + f, 0);
   const ivs = randomBytes(12 * count);

@@ -1,26 +1,55 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { recordKey, type InterchangeRecord } from '../domain/index.js';
 import type { EmailHashes, PersonalData, Vault } from '../privacy/index.js';
-import { WRAPPED_BYTES, type SealReply, type SealRequest } from './seal-protocol.js';
-import { encodeDirectory, keySubject, reviewerEmail } from './seal-record.js';
+import { parseRecord } from './parse-record.js';
+import { directoryRefs } from './references.js';
+import {
+  PARSED,
+  WRAPPED_BYTES,
+  type ParseReply,
+  type ParseRequest,
+  type RejectionReply,
+  type SealHeldRequest,
+  type SealReply,
+} from './seal-protocol.js';
+import { encodeDirectory, encodeDirectoryLine, keySubject, reviewerEmail } from './seal-record.js';
+import { runningSealThread, sealThread, sealWorkerExists } from './seal-thread.js';
 
-/** A directory record to seal: its kind, its validated body, and its JSON text. */
-export interface ToSeal {
-  readonly kind: string;
-  readonly body: Record<string, unknown>;
-  /**
-   * The record's interchange line: the line itself when the fast path read it whole, or
-   * `{ "v": 1, "kind": …, …body }` as JSON: the same value.
-   */
-  readonly text: string;
-}
+type Body = Record<string, unknown>;
 
 /**
- * A chunk sealed: per record, in order, its payload and its leaf hash (32 bytes each); and the
- * data keys it created, wrapped, for the caller to store when it writes the chunk. With an
- * `EmailHashes`, also per record 32 bytes: a reviewer's address hash (zeros for other kinds);
- * without one, `emailHashes` is empty.
+ * A chunk's directory lines parsed and checked (on the sealing thread, or in this thread), in
+ * order: per line its `status` (`PARSED`: a directory record encoded already, one still to
+ * seal, an event, a rejection) and what the writes need of it.
+ */
+export interface ParsedLines {
+  readonly texts: readonly string[];
+  readonly status: Uint8Array;
+  readonly kinds: readonly string[];
+  readonly keys: readonly string[];
+  /** The data key a record still to seal needs ('' for the others). */
+  readonly subjects: readonly string[];
+  /** 1 when the line's value is the record (the fast path read it whole). */
+  readonly fast: Uint8Array;
+  /** Per directory record, the ids it names (`directoryRefs`). */
+  readonly refs: readonly (readonly (number | string)[])[];
+  /** The payloads and leaf hashes of the records encoded already. */
+  readonly payloads: readonly string[];
+  readonly hashes: Uint8Array;
+  readonly rejections: readonly (RejectionReply | null)[];
+  /** Parsed in this thread: the directory records (sealed in this thread too). */
+  readonly records?: readonly (InterchangeRecord | undefined)[];
+  /** Parsed on the sealing thread: the request whose records it holds until their keys come. */
+  readonly id?: number;
+}
+
+export { PARSED };
+
+/**
+ * A chunk sealed, aligned with its `ParsedLines`: per line its payload and leaf hash (32 bytes
+ * each; empty and zeros for lines that are no directory record); and the data keys it created,
+ * wrapped, for the caller to store when it writes the chunk. With an `EmailHashes`, also per
+ * line 32 bytes: a reviewer's address hash (zeros for the others); without one, `emailHashes`
+ * is empty.
  */
 export interface SealedChunk {
   readonly payloads: readonly string[];
@@ -29,253 +58,313 @@ export interface SealedChunk {
   readonly emailHashes: Uint8Array;
 }
 
+let batches = 0;
+
 /**
- * Seals a chunk's directory records and encodes their payloads and leaves, on the sealing
- * thread when the compiled worker exists (in this thread otherwise: the same functions). The
- * data keys are taken here, in order, before the chunk leaves (the vault creates and stores a
- * new person's key in the caller's transaction), so the result does not depend on the thread.
- * Reviewer addresses are hashed for `emailHashes` (when given) in the same pass, before they
- * are sealed.
- *
- * A chunk heavy with people (sealing costs about twice what this thread spends on a line) is
- * shared: this thread seals part of its people itself while the sealing thread seals the rest
- * (`sharedHere`), so that neither waits long for the other. `chunkLines` is the number of
- * records in the chunk, events included (what this thread has to write besides).
+ * Parses, checks, seals and encodes one batch's directory lines, chunk by chunk: on the
+ * sealing thread when the compiled worker exists (in this thread otherwise: the same
+ * functions). `parse` sends a chunk's lines; `seal` hands out the data keys its people need
+ * (the vault creates and stores a new person's key in the caller's transaction) and has them
+ * sealed. Keys are handed out in this thread, in order, so the result does not depend on the
+ * thread.
  */
-export function sealChunk(
-  items: readonly ToSeal[],
-  vault: Vault,
-  personal: PersonalData,
-  emailHashes?: EmailHashes,
-  chunkLines = items.length,
-): Promise<SealedChunk> {
-  if (items.length === 0)
-    return Promise.resolve({
-      payloads: [],
-      hashes: new Uint8Array(),
-      newKeys: [],
-      emailHashes: new Uint8Array(),
-    });
-  // a few records cost less here than starting the thread (a small import, one guard record);
-  // once it runs, it takes every chunk (a chunk of events with a few records between them
-  // would otherwise be sealed here, on the thread that writes)
-  if ((items.length < THREAD_FROM && shared === undefined) || !existsSync(WORKER_FILE)) {
-    return settle(() => sealInline(items, vault, personal, emailHashes));
+export class DirectorySealer {
+  private readonly batch = batches++;
+
+  constructor(
+    private readonly vault: Vault,
+    private readonly personal: PersonalData,
+    private readonly emailHashes: EmailHashes | undefined,
+  ) {}
+
+  /**
+   * Parses a chunk's lines on the sealing thread; in this thread when the thread has parsed
+   * less than half of the chunk sent before (it is the slower of the two just now: this thread
+   * parses and seals this chunk itself, and the two even out chunk by chunk), or is not worth
+   * starting (a few lines), or is absent.
+   */
+  parse(texts: readonly string[]): Promise<ParsedLines> {
+    // a few records cost less here than starting the thread (a small import)
+    if (
+      (texts.length < THREAD_FROM && runningSealThread() === undefined) ||
+      (runningSealThread()?.linesOwed() ?? 0) > texts.length / 2 ||
+      !sealWorkerExists()
+    ) {
+      return settle(() => parseHere(texts, this.personal));
+    }
+    const request: ParseRequest = {
+      type: 'parse',
+      id: nextRequest++,
+      batch: this.batch,
+      personal: this.personal.declaration(),
+      texts,
+    };
+    return sealThread()
+      .request<ParseReply>(request)
+      .then((reply) => parsedFromThread(texts, request.id, reply));
   }
-  const subjects = items.map(({ kind, body }) => keySubject(kind, body, personal));
-  const here = sharedHere(subjects, chunkLines);
-  if (here.size === items.length)
-    return settle(() => sealInline(items, vault, personal, emailHashes));
-  const sent = here.size === 0 ? items : items.filter((_, i) => !here.has(i));
-  const fromThread = sealThread().request(
-    threadRequest(
-      sent,
-      here.size === 0 ? subjects : subjects.filter((_, i) => !here.has(i)),
-      vault,
-      personal,
-      emailHashes,
-    ),
-    sent.length,
-  );
-  if (here.size === 0) return fromThread;
-  // the keys of the people sent are handed out above, before these are sealed: a person in
-  // both parts gets one key
-  const local = settle(() =>
-    sealInline(
-      items.filter((_, i) => here.has(i)),
-      vault,
-      personal,
-      emailHashes,
-    ),
-  );
-  return Promise.all([fromThread, local]).then(([t, l]) => merge(items.length, here, t, l));
+
+  /** Ends the batch: the sealing thread forgets what it holds of it (a batch that stopped). */
+  close(): void {
+    runningSealThread()?.post({ type: 'drop', batch: this.batch });
+  }
+
+  /**
+   * Seals the chunk's records still to seal. A chunk heavy with people (sealing one costs
+   * about three times what this thread spends on a line) is shared: this thread seals part of
+   * them itself while the sealing thread seals the rest (`sharedHere`), so that neither waits
+   * long for the other. `chunkLines` is the number of lines in the chunk, events included
+   * (what this thread has to write besides).
+   */
+  seal(parsed: ParsedLines, chunkLines: number): Promise<SealedChunk> {
+    const n = parsed.texts.length;
+    const payloads = [...parsed.payloads];
+    const hashes = parsed.hashes;
+    const addressHashes = new Uint8Array(this.emailHashes ? n * 32 : 0);
+    const held: number[] = [];
+    for (let i = 0; i < n; i++) if (parsed.status[i] === PARSED.held) held.push(i);
+    const done = (newKeys: SealedChunk['newKeys'] = []): SealedChunk => ({
+      payloads,
+      hashes,
+      newKeys,
+      emailHashes: addressHashes,
+    });
+    const sealHere = (i: number, body: Body, line: boolean): void => {
+      const kind = parsed.kinds[i]!;
+      const address = this.emailHashes && reviewerEmail(kind, body);
+      if (address !== undefined) addressHashes.set(this.emailHashes!.hashOf(address), i * 32);
+      const { payload, leafHash } = line
+        ? encodeDirectoryLine(kind, body, this.vault, this.personal)
+        : encodeDirectory(kind, body, this.vault, this.personal);
+      payloads[i] = payload;
+      hashes.set(leafHash, i * 32);
+    };
+    if (held.length === 0) return Promise.resolve(done());
+    const records = parsed.records;
+    if (records !== undefined) {
+      return settle(() => {
+        for (const i of held) sealHere(i, records[i]!.body as unknown as Body, false);
+        return done();
+      });
+    }
+    const here = sharedHere(parsed, held, chunkLines);
+    const sent = held.filter((i) => !here.has(i));
+    const skip: number[] = [];
+    held.forEach((i, j) => {
+      if (here.has(i)) skip.push(j);
+    });
+    const { request, fresh } = this.sealRequest(parsed, sent, skip);
+    const fromThread = sealThread()
+      .request<SealReply>(request)
+      .then((reply) => checkSealReply(reply, sent.length, fresh.length, addressHashes.length > 0));
+    // the keys of the people sent are handed out above, before these are sealed: a person in
+    // both parts gets one key
+    const local = settle(() => {
+      for (const i of here) sealHere(i, JSON.parse(parsed.texts[i]!) as Body, true);
+      return done();
+    });
+    return Promise.all([fromThread, local]).then(([t]) => {
+      sent.forEach((i, j) => {
+        payloads[i] = t.payloads[j]!;
+        hashes.set(t.hashes.subarray(j * 32, j * 32 + 32), i * 32);
+        if (addressHashes.length > 0)
+          addressHashes.set(t.emailHashes.subarray(j * 32, j * 32 + 32), i * 32);
+      });
+      const bytes = Buffer.from(t.wrapped.buffer, t.wrapped.byteOffset, t.wrapped.length);
+      return done(
+        fresh.map(
+          (s, k) => [s, bytes.subarray(k * WRAPPED_BYTES, (k + 1) * WRAPPED_BYTES)] as const,
+        ),
+      );
+    });
+  }
+
+  /**
+   * The request for the records sent to the sealing thread, their data keys handed out; and
+   * the subjects whose keys are new (the thread sends back their wrappings, in this order).
+   */
+  private sealRequest(
+    parsed: ParsedLines,
+    sent: readonly number[],
+    skip: readonly number[],
+  ): { request: SealHeldRequest; fresh: string[] } {
+    const subjects = new Map<string, number>();
+    for (const i of sent) {
+      const subject = parsed.subjects[i]!;
+      if (!subjects.has(subject)) subjects.set(subject, subjects.size);
+    }
+    const keys = new Uint8Array(subjects.size * 32);
+    const isFresh = new Uint8Array(subjects.size);
+    const fresh: string[] = [];
+    for (const [subject, i] of subjects) {
+      const given = this.vault.handOut(subject);
+      keys.set(given.key, i * 32);
+      isFresh[i] = given.fresh ? 1 : 0;
+      if (given.fresh) fresh.push(subject);
+    }
+    const request: SealHeldRequest = {
+      type: 'seal',
+      id: nextRequest++,
+      chunk: parsed.id!,
+      batch: this.batch,
+      skip,
+      subjects: [...subjects.keys()],
+      keys,
+      fresh: isFresh,
+      masterKey: new Uint8Array(this.vault.masterKeyForSealing()),
+      ...(this.emailHashes ? { emailKey: new Uint8Array(this.emailHashes.keyForThread()) } : {}),
+    };
+    return { request, fresh };
+  }
+}
+
+/** Parses a chunk's lines in this thread (its records are then sealed here too). */
+function parseHere(texts: readonly string[], personal: PersonalData): ParsedLines {
+  const n = texts.length;
+  const status = new Uint8Array(n);
+  const fast = new Uint8Array(n);
+  const kinds: string[] = [];
+  const keys: string[] = [];
+  const subjects: string[] = [];
+  const refs: (number | string)[][] = [];
+  const rejections: (RejectionReply | null)[] = [];
+  const records: (InterchangeRecord | undefined)[] = [];
+  for (let i = 0; i < n; i++) {
+    const parsed = parseRecord(texts[i]!);
+    let record: InterchangeRecord | undefined;
+    let rejection: RejectionReply | null = null;
+    if (!parsed.ok) {
+      const { ok: _ok, ...rest } = parsed;
+      rejection = rest;
+      status[i] = PARSED.rejected;
+    } else if (parsed.record.kind === 'event') status[i] = PARSED.event;
+    else {
+      record = parsed.record;
+      status[i] = PARSED.held;
+      fast[i] = parsed.directoryLine === undefined ? 0 : 1;
+    }
+    kinds.push(record?.kind ?? '');
+    keys.push(record ? recordKey(record) : '');
+    subjects.push(
+      (record && keySubject(record.kind, record.body as unknown as Body, personal)) ?? '',
+    );
+    refs.push(record ? directoryRefs(record) : []);
+    rejections.push(rejection);
+    records.push(record);
+  }
+  const payloads = texts.map(() => '');
+  const hashes = new Uint8Array(n * 32);
+  return {
+    texts,
+    status,
+    kinds,
+    keys,
+    subjects,
+    fast,
+    refs,
+    payloads,
+    hashes,
+    rejections,
+    records,
+  };
+}
+
+function parsedFromThread(texts: readonly string[], id: number, reply: ParseReply): ParsedLines {
+  const n = texts.length;
+  const { status, kinds, keys, subjects, fast, refs, payloads, hashes, rejections } = reply;
+  if (
+    reply.error !== undefined ||
+    !status ||
+    !kinds ||
+    !keys ||
+    !subjects ||
+    !fast ||
+    !refs ||
+    !payloads ||
+    !hashes ||
+    !rejections ||
+    status.length !== n ||
+    kinds.length !== n ||
+    keys.length !== n ||
+    subjects.length !== n ||
+    fast.length !== n ||
+    refs.length !== n ||
+    payloads.length !== n ||
+    hashes.length !== n * 32 ||
+    rejections.length !== n
+  ) {
+    throw new Error(`parsing failed: ${reply.error ?? 'a short reply'}`);
+  }
+  return { texts, status, kinds, keys, subjects, fast, refs, payloads, hashes, rejections, id };
+}
+
+function checkSealReply(
+  reply: SealReply,
+  n: number,
+  fresh: number,
+  withAddresses: boolean,
+): { payloads: string[]; hashes: Uint8Array; wrapped: Uint8Array; emailHashes: Uint8Array } {
+  const { payloads, hashes, wrapped } = reply;
+  const emailHashes = reply.emailHashes ?? new Uint8Array();
+  if (
+    reply.error !== undefined ||
+    !payloads ||
+    !hashes ||
+    !wrapped ||
+    payloads.length !== n ||
+    hashes.length !== n * 32 ||
+    wrapped.length !== fresh * WRAPPED_BYTES ||
+    emailHashes.length !== (withAddresses ? n * 32 : 0)
+  ) {
+    throw new Error(`sealing failed: ${reply.error ?? 'a short reply'}`);
+  }
+  return { payloads, hashes, wrapped, emailHashes };
 }
 
 /**
- * Costs in lines of this thread's own work per record (measured on the medium preset's
- * directory: ~12 µs a line here, ~25 µs to seal a reviewer, ~2.5 µs to encode a record with
- * nothing to seal).
+ * Costs in microseconds (measured on the medium preset's directory, one core each): this
+ * thread's work per line of the chunk (the writes), sealing a person (here: its parse
+ * besides), and the sealing thread's parse of a line and encoding of a record with nothing to
+ * seal.
  */
-const SEAL_COST = 2;
-const ENCODE_COST = 0.2;
+const LINE_HERE = 9;
+const SEAL = 25;
+const PARSE = 3;
+const ENCODE = 2.5;
 
 /**
- * The indexes of the records this thread seals itself: as many of the people (the last ones)
- * as even out the two threads' work on the chunk, none when the sealing thread has the lighter
- * share anyway (a chunk of events and products, or a few people among them).
+ * The records this thread seals itself: as many of the people (the last ones whose line is
+ * the record) as even out the two threads' work on the chunk, none when the sealing thread
+ * has the lighter share anyway (a chunk of events and products, or a few people among them).
  */
-function sharedHere(subjects: readonly (string | undefined)[], chunkLines: number): Set<number> {
-  let people = 0;
-  for (const s of subjects) if (s !== undefined) people++;
-  const others = subjects.length - people;
-  // this thread: chunkLines + k × SEAL_COST; the sealing thread: the rest
-  const k = Math.floor((others * ENCODE_COST + people * SEAL_COST - chunkLines) / (2 * SEAL_COST));
+function sharedHere(parsed: ParsedLines, held: readonly number[], chunkLines: number): Set<number> {
+  let lines = 0;
+  let encoded = 0;
+  for (const s of parsed.status) {
+    if (s !== PARSED.rejected) lines++;
+    if (s === PARSED.encoded) encoded++;
+  }
+  // this thread: chunkLines × LINE_HERE + k × (SEAL + PARSE); the sealing thread: its parse
+  // of every line, the encoding of the others, and the rest of the people
+  const thread = lines * PARSE + encoded * ENCODE + held.length * SEAL;
+  const k = Math.floor((thread - chunkLines * LINE_HERE) / (2 * SEAL + PARSE));
   const here = new Set<number>();
-  for (let i = subjects.length - 1; i >= 0 && here.size < Math.min(k, people); i--) {
-    if (subjects[i] !== undefined) here.add(i);
+  for (let j = held.length - 1; j >= 0 && here.size < Math.min(k, held.length); j--) {
+    if (parsed.fast[held[j]!] === 1) here.add(held[j]!);
   }
   return here;
 }
 
-/** The request for the records sent to the sealing thread, their data keys handed out. */
-function threadRequest(
-  items: readonly ToSeal[],
-  itemSubjects: readonly (string | undefined)[],
-  vault: Vault,
-  personal: PersonalData,
-  emailHashes: EmailHashes | undefined,
-): SealRequest {
-  const subjects = new Map<string, number>();
-  for (const subject of itemSubjects) {
-    if (subject !== undefined && !subjects.has(subject)) subjects.set(subject, subjects.size);
-  }
-  const keys = new Uint8Array(subjects.size * 32);
-  const fresh = new Uint8Array(subjects.size);
-  for (const [subject, i] of subjects) {
-    const given = vault.handOut(subject);
-    keys.set(given.key, i * 32);
-    fresh[i] = given.fresh ? 1 : 0;
-  }
-  return {
-    id: 0,
-    personal: personal.declaration(),
-    kinds: items.map((i) => i.kind),
-    texts: items.map((i) => i.text),
-    subjects: [...subjects.keys()],
-    keys,
-    fresh,
-    masterKey: new Uint8Array(vault.masterKeyForSealing()),
-    ...(emailHashes ? { emailKey: new Uint8Array(emailHashes.keyForThread()) } : {}),
-  };
-}
-
-/** The two parts of a shared chunk back in the chunk's order. */
-function merge(n: number, here: Set<number>, thread: SealedChunk, local: SealedChunk): SealedChunk {
-  const payloads: string[] = [];
-  const hashes = new Uint8Array(n * 32);
-  const withAddresses = thread.emailHashes.length > 0 || local.emailHashes.length > 0;
-  const addressHashes = new Uint8Array(withAddresses ? n * 32 : 0);
-  let t = 0;
-  let l = 0;
-  for (let i = 0; i < n; i++) {
-    const [from, j] = here.has(i) ? [local, l++] : [thread, t++];
-    payloads.push(from.payloads[j]!);
-    hashes.set(from.hashes.subarray(j * 32, j * 32 + 32), i * 32);
-    if (withAddresses) addressHashes.set(from.emailHashes.subarray(j * 32, j * 32 + 32), i * 32);
-  }
-  return { payloads, hashes, newKeys: thread.newKeys, emailHashes: addressHashes };
-}
-
 /** A synchronous result as a promise; a throw as a rejection (as the thread's failures are). */
-function settle(seal: () => SealedChunk): Promise<SealedChunk> {
+function settle<T>(work: () => T): Promise<T> {
   try {
-    return Promise.resolve(seal());
+    return Promise.resolve(work());
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 
-function sealInline(
-  items: readonly ToSeal[],
-  vault: Vault,
-  personal: PersonalData,
-  emailHashes: EmailHashes | undefined,
-): SealedChunk {
-  const payloads: string[] = [];
-  const hashes = new Uint8Array(items.length * 32);
-  const addressHashes = new Uint8Array(emailHashes ? items.length * 32 : 0);
-  items.forEach(({ kind, body }, i) => {
-    const address = emailHashes && reviewerEmail(kind, body);
-    if (address !== undefined) addressHashes.set(emailHashes!.hashOf(address), i * 32);
-    const { payload, leafHash } = encodeDirectory(kind, body, vault, personal);
-    payloads.push(payload);
-    hashes.set(leafHash, i * 32);
-  });
-  return { payloads, hashes, newKeys: [], emailHashes: addressHashes };
-}
-
-/** Until the sealing thread runs, chunks with fewer directory records than this are sealed here. */
+/** Until the sealing thread runs, chunks with fewer directory lines than this are parsed here. */
 const THREAD_FROM = 64;
 
-/** The compiled worker beside this module; absent when running from TypeScript sources. */
-const WORKER_FILE = fileURLToPath(new URL('./seal-worker.js', import.meta.url));
-
-/** One sealing thread per process, started on first use, not keeping the process alive. */
-class SealThread {
-  private readonly worker: Worker;
-  private nextId = 0;
-  private readonly waiting = new Map<
-    number,
-    {
-      resolve: (r: SealedChunk) => void;
-      reject: (e: Error) => void;
-      n: number;
-      request: SealRequest;
-    }
-  >();
-
-  constructor(private readonly onDead: () => void) {
-    this.worker = new Worker(WORKER_FILE);
-    this.worker.on('message', (reply: SealReply) => this.answer(reply));
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) =>
-      this.fail(new Error(`the sealing thread stopped (exit ${code})`)),
-    );
-    this.worker.unref(); // after the listeners, which would hold the process open again
-  }
-
-  request(message: SealRequest, n: number): Promise<SealedChunk> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      // held open while it owes an answer (an unref'd thread alone would let the process exit)
-      if (this.waiting.size === 0) this.worker.ref();
-      this.waiting.set(id, { resolve, reject, n, request: message });
-      this.worker.postMessage({ ...message, id });
-    });
-  }
-
-  private answer(reply: SealReply): void {
-    const w = this.waiting.get(reply.id);
-    if (!w) return;
-    this.waiting.delete(reply.id);
-    if (this.waiting.size === 0) this.worker.unref();
-    const { payloads, hashes, wrapped } = reply;
-    const emailHashes = reply.emailHashes ?? new Uint8Array();
-    const subjects = w.request.subjects.filter((_, i) => w.request.fresh[i] === 1);
-    if (
-      reply.error !== undefined ||
-      !payloads ||
-      !hashes ||
-      !wrapped ||
-      payloads.length !== w.n ||
-      hashes.length !== w.n * 32 ||
-      wrapped.length !== subjects.length * WRAPPED_BYTES ||
-      emailHashes.length !== (w.request.emailKey ? w.n * 32 : 0)
-    ) {
-      w.reject(new Error(`sealing failed: ${reply.error ?? 'a short reply'}`));
-      return;
-    }
-    const bytes = Buffer.from(wrapped.buffer, wrapped.byteOffset, wrapped.length);
-    const newKeys = subjects.map(
-      (s, i) => [s, bytes.subarray(i * WRAPPED_BYTES, (i + 1) * WRAPPED_BYTES)] as const,
-    );
-    w.resolve({ payloads, hashes, newKeys, emailHashes });
-  }
-
-  private fail(error: Error): void {
-    this.onDead();
-    for (const w of this.waiting.values()) w.reject(error);
-    this.waiting.clear();
-  }
-}
-
-let shared: SealThread | undefined;
-
-function sealThread(): SealThread {
-  if (shared) return shared;
-  const thread = new SealThread(() => {
-    if (shared === thread) shared = undefined;
-  });
-  shared = thread;
-  return thread;
-}
+let nextRequest = 0;

@@ -22,6 +22,8 @@ export interface Flushed {
  */
 export interface LeafAppender {
   append(records: readonly LeafSource[]): void;
+  /** Appends leaves by their hashes (32 bytes each, in order); the appender may keep the array. */
+  appendHashes(hashes: Uint8Array): void;
   flush(): Promise<Flushed>;
   /** Starts again from a stored right edge (after a rollback). */
   reset(size: number, edge: Map<string, Buffer>): Promise<void>;
@@ -37,6 +39,10 @@ export class InlineAppender implements LeafAppender {
 
   append(records: readonly LeafSource[]): void {
     for (const record of records) this.writer.append(leafSourceHash(record));
+  }
+
+  appendHashes(hashes: Uint8Array): void {
+    for (let at = 0; at < hashes.length; at += 32) this.writer.append(hashes.subarray(at, at + 32));
   }
 
   flush(): Promise<Flushed> {
@@ -104,6 +110,12 @@ export class ThreadAppender implements LeafAppender {
       records.forEach((r, i) => leafSourceHash(r).copy(hashes, i * 32));
       this.post({ type: 'append', id: -1, hashes });
     }
+    this.posted++;
+  }
+
+  appendHashes(hashes: Uint8Array): void {
+    if (hashes.length === 0) return;
+    this.post({ type: 'append', id: -1, hashes });
     this.posted++;
   }
 

@@ -328,6 +328,9 @@ function existingIn(
   return found;
 }
 
+const IN_CHUNK = 500;
+const preparedIn = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
 /**
  * The rows `sqlPrefix … IN (…)` finds for the distinct `ids`, 500 ids per query (well under
  * SQLite's bound-parameter limit); `leading` binds first.
@@ -338,10 +341,30 @@ function* rowsIn<Row>(
   ids: readonly string[],
   ...leading: unknown[]
 ): Generator<Row> {
-  for (const chunk of chunked([...new Set(ids)], 500)) {
-    const sql = `${sqlPrefix} (${chunk.map(() => '?').join(',')})`;
-    yield* db.prepare(sql).all(...leading, ...chunk) as Row[];
+  for (const chunk of chunked([...new Set(ids)], IN_CHUNK)) {
+    yield* statementIn(db, sqlPrefix, chunk.length).all(...leading, ...chunk) as Row[];
   }
+}
+
+/**
+ * `sqlPrefix (?, …, ?)` with `n` parameters; the full chunk's statement is prepared once per
+ * connection and prefix (an import asks which of its references exist every 100,000 ids, 500
+ * at a time, and preparing each statement anew cost about as much as running it).
+ */
+function statementIn(db: Database.Database, sqlPrefix: string, n: number): Database.Statement {
+  const sql = `${sqlPrefix} (${Array(n).fill('?').join(',')})`;
+  if (n !== IN_CHUNK) return db.prepare(sql); // a remainder: once per call
+  let statements = preparedIn.get(db);
+  if (!statements) {
+    statements = new Map();
+    preparedIn.set(db, statements);
+  }
+  let statement = statements.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
 }
 
 function readStats(db: Database.Database, ledgerSize: number): StoreStats {
