@@ -1,0 +1,56 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { DirectoryView, snapshotDirectoryView } from '../../detect/index.js';
+import { SqliteStore } from '../../store/index.js';
+import { FEED_WINDOW, type FeedMessage, type FeedRequest } from './detect-feed.js';
+
+/**
+ * The detection feed's worker (`feedInThread`): reads the records of the SQLite file given,
+ * read-only, and posts them a chunk of text at a time, at most `FEED_WINDOW` chunks ahead of
+ * the engine; then, if asked, the directory part built from the directory records it read.
+ */
+const request = workerData as FeedRequest;
+const port = parentPort!;
+let room = FEED_WINDOW;
+let wake: (() => void) | undefined;
+port.on('message', () => {
+  room++;
+  wake?.();
+});
+
+/** The directory records of the part (reviewers hold personal data; employees are saved apart). */
+const DIRECTORY = ['event', 'reviewer', 'employee'] as const;
+
+const post = (m: FeedMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+
+async function feed(store: SqliteStore, view: DirectoryView | undefined): Promise<void> {
+  for (const chunk of store.recordTextChunks(request.from, request.to, request.skip)) {
+    while (room === 0) await new Promise<void>((resolve) => (wake = resolve));
+    room--;
+    post({ text: chunk.text, last: chunk.last });
+    if (view === undefined) continue;
+    // the records `directoryPartOf` replays, while the engine parses and consumes the chunk
+    for await (const records of store.ledger.recordChunks(chunk.from, chunk.to, DIRECTORY))
+      view.replay(records.map((r) => r.record));
+  }
+  post({ done: true });
+}
+
+const store = SqliteStore.open(request.path, { readonly: true });
+const view = request.directoryPart ? new DirectoryView() : undefined;
+let fed = false;
+try {
+  await feed(store, view);
+  fed = true;
+} catch (error) {
+  post({ error: error instanceof Error ? error.message : String(error), during: 'feed' });
+}
+await store.close();
+if (fed && view !== undefined) {
+  try {
+    const bytes = snapshotDirectoryView(view);
+    const copy = new Uint8Array(bytes);
+    post({ part: copy }, [copy.buffer]);
+  } catch (error) {
+    post({ error: error instanceof Error ? error.message : String(error), during: 'part' });
+  }
+}

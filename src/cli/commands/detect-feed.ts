@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { DirectoryKind, InterchangeRecord } from '../../domain/index.js';
+import { SqliteStore, type Store } from '../../store/index.js';
+import { secondCoreFree } from './detect-directory.js';
+
+/** A chunk of records in ledger order, as the engine consumes them, and its last leaf. */
+export interface FedChunk {
+  readonly records: readonly InterchangeRecord[];
+  readonly last: number;
+}
+
+/** A feed read on another thread: its chunks, and the directory part when it builds one. */
+export interface FeedThread {
+  readonly chunks: AsyncIterable<FedChunk>;
+  /** The directory part at `to` (`directoryPartOf`'s bytes); undefined if it failed. */
+  readonly directoryPart?: Promise<Buffer | undefined>;
+}
+
+/** What the worker is given. */
+export interface FeedRequest {
+  readonly path: string;
+  readonly from: number;
+  readonly to: number;
+  readonly skip: readonly (DirectoryKind | 'event')[];
+  /** Build the directory part of leaves [0, to) from the directory records read (from is 0). */
+  readonly directoryPart: boolean;
+}
+
+/** What the worker answers, in this order: chunks, the end, then the part if asked. */
+export type FeedMessage =
+  | { readonly text: string; readonly last: number }
+  | { readonly done: true }
+  | { readonly part: Uint8Array }
+  | { readonly error: string; readonly during: 'feed' | 'part' };
+
+/** Chunks the worker may read ahead of the engine (about 2 MB of text each). */
+export const FEED_WINDOW = 4;
+
+const WORKER_FILE = fileURLToPath(new URL('./detect-feed-worker.js', import.meta.url));
+
+/**
+ * Is a reading thread worth starting? `WARDEN_DETECT_THREADS=0` says no; otherwise yes on a
+ * machine of two cores or more. Unlike the directory part's thread (`secondCoreFree`), it
+ * duplicates no work: it moves the reading (SQLite rows, the records' text) off the engine's
+ * thread, which then parses one JSON text per chunk.
+ */
+export function readingThreadWanted(
+  env: NodeJS.ProcessEnv = process.env,
+  cores = availableParallelism(),
+): boolean {
+  return env['WARDEN_DETECT_THREADS'] !== '0' && cores >= 2;
+}
+
+/**
+ * Starts reading the records of leaves [`from`, `to`) on another thread (a read-only
+ * connection of its own), so that SQLite and the writing of the records' text run on a second
+ * core while this thread parses and detects. Reviewers (personal data) are not read. With
+ * `directoryPart` (and `from` 0, and a second core free: `secondCoreFree`) the thread also
+ * builds the directory part as of `to` from the directory records it reads, the bytes
+ * `directoryPartOf` gives. A SQLite file only, from the compiled build; otherwise undefined.
+ */
+export function feedInThread(
+  store: Store,
+  from: number,
+  to: number,
+  options: { readonly directoryPart: boolean; readonly env?: NodeJS.ProcessEnv },
+): FeedThread | undefined {
+  const env = options.env ?? process.env;
+  if (!(store instanceof SqliteStore) || !readingThreadWanted(env)) return undefined;
+  // another connection to an in-memory database would open another, empty, database
+  if (store.path === '' || store.path.startsWith(':memory:') || store.path.startsWith('file:'))
+    return undefined;
+  if (!existsSync(WORKER_FILE)) return undefined;
+  const request: FeedRequest = {
+    path: store.path,
+    from,
+    to,
+    skip: ['reviewer'],
+    directoryPart: options.directoryPart && from === 0 && secondCoreFree(env),
+  };
+  return startWorker(request);
+}
+
+function startWorker(request: FeedRequest): FeedThread {
+  const worker = new Worker(WORKER_FILE, { workerData: request });
+  const queue: FeedMessage[] = [];
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  let settle: (part: Buffer | undefined) => void = () => {};
+  const part = new Promise<Buffer | undefined>((resolve) => (settle = resolve));
+  const stop = (): void => {
+    settle(undefined);
+    void worker.terminate();
+  };
+  worker.on('message', (m: FeedMessage) => {
+    if ('part' in m) {
+      settle(Buffer.from(m.part.buffer, m.part.byteOffset, m.part.byteLength));
+      stop();
+      return;
+    }
+    if ('error' in m && m.during === 'part') return stop(); // the caller saves its own
+    queue.push(m);
+    wake?.();
+  });
+  worker.once('error', (error) => {
+    failure = error;
+    settle(undefined);
+    wake?.();
+  });
+  worker.once('exit', () => {
+    failure ??= new Error('the detection feed thread stopped before the end of the ledger');
+    settle(undefined);
+    wake?.();
+  });
+  async function* chunks(): AsyncGenerator<FedChunk> {
+    let ended = false;
+    try {
+      for (;;) {
+        while (queue.length === 0 && failure === undefined)
+          await new Promise<void>((resolve) => (wake = resolve));
+        const m = queue.shift();
+        if (m === undefined) throw failure!;
+        if ('done' in m) {
+          ended = true;
+          return;
+        }
+        if ('error' in m) throw new Error(`the detection feed thread failed: ${m.error}`);
+        if (!('text' in m)) continue;
+        worker.postMessage(1); // room for one more chunk ahead
+        yield { records: JSON.parse(m.text) as InterchangeRecord[], last: m.last };
+      }
+    } finally {
+      // the part, if asked, comes after the end; a feed left early stops the thread
+      if (!ended || !request.directoryPart) stop();
+    }
+  }
+  return {
+    chunks: chunks(),
+    ...(request.directoryPart ? { directoryPart: part } : {}),
+  };
+}
