@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readingThreadWanted } from '../src/cli/commands/detect-feed.js';
+import { FEED_THREAD_MIN_LEAVES, readingThreadWanted } from '../src/cli/commands/detect-feed.js';
 import type * as FeedModule from '../src/cli/commands/detect-feed.js';
 import type * as DirectoryModule from '../src/cli/commands/detect-directory.js';
 import type * as StoreModule from '../src/store/index.js';
@@ -17,6 +17,7 @@ const built = existsSync(join(DIST, 'cli', 'commands', 'detect-feed-worker.js'))
 
 const dir = tempDir('warden-feed-');
 const db = join(dir.path, 'ledger.db');
+let files: string[] = [];
 afterAll(() => dir.cleanup());
 
 beforeAll(async () => {
@@ -24,7 +25,7 @@ beforeAll(async () => {
   expect((await runCli(['simulate', '--preset', 'small', '--seed', '4', '--out', sim])).code).toBe(
     0,
   );
-  const files = readdirSync(join(sim, 'stream'))
+  files = readdirSync(join(sim, 'stream'))
     .sort()
     .map((f) => join(sim, 'stream', f));
   expect((await runCli(['ingest', ...files, '--db', db])).code).toBe(0);
@@ -32,11 +33,12 @@ beforeAll(async () => {
 
 describe('the detection feed on a reading thread', () => {
   describe('when asked whether to start it', () => {
-    it('starts it on two cores or more, unless WARDEN_DETECT_THREADS=0', () => {
-      expect(readingThreadWanted({}, 2)).toBe(true);
-      expect(readingThreadWanted({ WARDEN_DETECT_THREADS: '1' }, 2)).toBe(true);
-      expect(readingThreadWanted({ WARDEN_DETECT_THREADS: '0' }, 8)).toBe(false);
-      expect(readingThreadWanted({}, 1)).toBe(false);
+    it('starts it for a long feed on two cores or more, or as WARDEN_DETECT_THREADS says', () => {
+      expect(readingThreadWanted(FEED_THREAD_MIN_LEAVES, {}, 2)).toBe(true);
+      expect(readingThreadWanted(FEED_THREAD_MIN_LEAVES - 1, {}, 2)).toBe(false);
+      expect(readingThreadWanted(0, { WARDEN_DETECT_THREADS: '1' }, 1)).toBe(true);
+      expect(readingThreadWanted(10 ** 7, { WARDEN_DETECT_THREADS: '0' }, 8)).toBe(false);
+      expect(readingThreadWanted(10 ** 7, {}, 1)).toBe(false);
     });
   });
 
@@ -117,26 +119,30 @@ describe('the detection feed on a reading thread', () => {
       }
     });
 
-    it('gives `warden detect --full` the saved state, risk and alerts of one thread', () => {
-      const runs = ['default', 'one'].map((name) => {
-        const copy = join(dir.path, `${name}.db`);
-        cpSync(db, copy);
-        cpSync(`${db}.keys`, `${copy}.keys`, { recursive: true });
-        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-        delete env['WARDEN_DETECT_THREADS'];
-        if (name === 'one') env['WARDEN_DETECT_THREADS'] = '0';
-        const detect = spawnSync(
-          process.execPath,
-          [BIN, 'detect', '--full', '--json', '--db', copy],
-          { env, encoding: 'utf8' },
-        );
+    it('gives a resumed `warden detect` the saved state, risk and alerts of one thread', async () => {
+      // half the stream detected and saved, then the rest ingested: the feed starts past leaf 0
+      const half = join(dir.path, 'half.db');
+      const cut = Math.ceil(files.length / 2);
+      expect((await runCli(['ingest', ...files.slice(0, cut), '--db', half])).code).toBe(0);
+      expect([0, 1]).toContain(detect(half, '0').status);
+      expect((await runCli(['ingest', ...files.slice(cut), '--db', half])).code).toBe(0);
+      const runs = ['1', '0'].map((threads) => {
+        const copy = join(dir.path, `resume-${threads}.db`);
+        cpSync(half, copy);
+        cpSync(`${half}.keys`, `${copy}.keys`, { recursive: true });
+        const run = detect(copy, threads);
         const ask = (cmd: string): string =>
-          spawnSync(process.execPath, [BIN, cmd, '--json', '--db', copy], { env, encoding: 'utf8' })
-            .stdout;
-        return { detect, risk: ask('risk'), alerts: ask('alerts'), state: savedState(copy) };
+          spawnSync(process.execPath, [BIN, cmd, '--json', '--db', copy], {
+            env: { ...process.env, NO_COLOR: '1', WARDEN_DETECT_THREADS: threads },
+            encoding: 'utf8',
+          }).stdout;
+        return { run, risk: ask('risk'), alerts: ask('alerts'), state: savedState(copy) };
       });
       const [threaded, one] = runs as [(typeof runs)[0], (typeof runs)[0]];
-      expect(threaded.detect.stderr).toBe('');
+      expect(threaded.run.stderr).toBe('');
+      expect((JSON.parse(threaded.run.stdout) as { resumedAt: number }).resumedAt).toBeGreaterThan(
+        0,
+      );
       expect(threaded.state.rest.length).toBeGreaterThan(0);
       expect(threaded.state).toEqual(one.state);
       expect(threaded.risk).toBe(one.risk);
@@ -145,6 +151,14 @@ describe('the detection feed on a reading thread', () => {
     });
   });
 });
+
+/** `warden detect --json` in a process of its own, from the build, threads as said. */
+function detect(path: string, threads: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, 'detect', '--json', '--db', path], {
+    env: { ...process.env, NO_COLOR: '1', WARDEN_DETECT_THREADS: threads },
+    encoding: 'utf8',
+  });
+}
 
 /** Both parts of the saved state, their bytes and MACs, as stored. */
 function savedState(path: string): { directory: Buffer; rest: Buffer; macs: unknown[] } {

@@ -30,11 +30,11 @@ const event = (i: number): AccessEvent => {
     target: { type: 'seller', id: `s-${odd}` },
     ...(i % 3 === 0 ? { outcome: 'denied' as const } : {}),
     ...(i % 4 === 0 ? { ticket: `t-${odd}` } : {}),
-    ...(i % 5 === 0
-      ? { context: { ip: '10.0.0.1', geo: odd, nested: { list: [1, 2.5, null] } } }
+    ...(i % 5 === 0 ? { context: { ip: '10.0.0.1', geo: odd, device: `d-${i}` } } : {}),
+    ...(i % 6 === 0
+      ? { attrs: { n: i, s: odd, yes: true, nested: { list: [1, 2.5, null] } } }
       : {}),
-    ...(i % 6 === 0 ? { attrs: { n: i, s: odd, yes: true } } : {}),
-  } as AccessEvent;
+  };
 };
 
 /** Every record `recordChunks` gives, as JSON text (member order included), and the last leaves. */

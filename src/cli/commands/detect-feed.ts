@@ -42,16 +42,27 @@ export const FEED_WINDOW = 4;
 const WORKER_FILE = fileURLToPath(new URL('./detect-feed-worker.js', import.meta.url));
 
 /**
- * Is a reading thread worth starting? `WARDEN_DETECT_THREADS=0` says no; otherwise yes on a
- * machine of two cores or more. Unlike the directory part's thread (`secondCoreFree`), it
- * duplicates no work: it moves the reading (SQLite rows, the records' text) off the engine's
- * thread, which then parses one JSON text per chunk.
+ * Below this many leaves a feed is read on the engine's thread: starting a worker (its modules,
+ * its connection) costs about what reading them here does, and a resume with few new leaves
+ * would wait for it.
+ */
+export const FEED_THREAD_MIN_LEAVES = 50_000;
+
+/**
+ * Is a reading thread worth starting for `leaves` leaves? `WARDEN_DETECT_THREADS=0` says no,
+ * `=1` yes; by default, yes on a machine of two cores or more for a feed of at least
+ * `FEED_THREAD_MIN_LEAVES`. Unlike the directory part's thread (`secondCoreFree`), it duplicates
+ * no work: it moves the reading (SQLite rows, the records' text) off the engine's thread, which
+ * then parses one JSON text per chunk.
  */
 export function readingThreadWanted(
+  leaves: number,
   env: NodeJS.ProcessEnv = process.env,
   cores = availableParallelism(),
 ): boolean {
-  return env['WARDEN_DETECT_THREADS'] !== '0' && cores >= 2;
+  const forced = env['WARDEN_DETECT_THREADS'];
+  if (forced === '0' || forced === '1') return forced === '1';
+  return cores >= 2 && leaves >= FEED_THREAD_MIN_LEAVES;
 }
 
 /**
@@ -69,7 +80,7 @@ export function feedInThread(
   options: { readonly directoryPart: boolean; readonly env?: NodeJS.ProcessEnv },
 ): FeedThread | undefined {
   const env = options.env ?? process.env;
-  if (!(store instanceof SqliteStore) || !readingThreadWanted(env)) return undefined;
+  if (!(store instanceof SqliteStore) || !readingThreadWanted(to - from, env)) return undefined;
   // another connection to an in-memory database would open another, empty, database
   if (store.path === '' || store.path.startsWith(':memory:') || store.path.startsWith('file:'))
     return undefined;
