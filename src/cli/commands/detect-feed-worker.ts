@@ -1,15 +1,26 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DirectoryView, snapshotDirectoryView } from '../../detect/index.js';
 import { SqliteStore } from '../../store/index.js';
-import { FEED_WINDOW, type FeedMessage, type FeedRequest } from './detect-feed.js';
+import {
+  FEED_WINDOW,
+  type FeedMessage,
+  type FeedRequest,
+  type FeedWorkerData,
+} from './detect-feed.js';
 
 /**
- * The detection feed's worker (`feedInThread`): reads the records of the SQLite file given,
- * read-only, and posts them a chunk of text at a time, at most `FEED_WINDOW` chunks ahead of
- * the engine; then, if asked, the directory part built from the directory records it read.
+ * The detection feed's worker (`prepareFeedThread`): opens the SQLite file given, read-only,
+ * waits for the range to read (its first message), and posts the records a chunk of text at a
+ * time, at most `FEED_WINDOW` chunks ahead of the engine; then, if asked, the directory part
+ * built from the directory records it read.
  */
-const request = workerData as FeedRequest;
+const { path } = workerData as FeedWorkerData;
 const port = parentPort!;
+// the connection opens while the engine is made; then the range comes, then room for chunks
+const store = SqliteStore.open(path, { readonly: true });
+const request = await new Promise<FeedRequest>((resolve) =>
+  port.once('message', (m: FeedRequest) => resolve(m)),
+);
 let room = FEED_WINDOW;
 let wake: (() => void) | undefined;
 port.on('message', () => {
@@ -35,7 +46,6 @@ async function feed(store: SqliteStore, view: DirectoryView | undefined): Promis
   post({ done: true });
 }
 
-const store = SqliteStore.open(request.path, { readonly: true });
 const view = request.directoryPart ? new DirectoryView() : undefined;
 let fed = false;
 try {

@@ -19,9 +19,13 @@ export interface FeedThread {
   readonly directoryPart?: Promise<Buffer | undefined>;
 }
 
-/** What the worker is given. */
-export interface FeedRequest {
+/** What the worker is started with: the SQLite file. */
+export interface FeedWorkerData {
   readonly path: string;
+}
+
+/** What the worker is then asked (its first message): the range, and whether to build the part. */
+export interface FeedRequest {
   readonly from: number;
   readonly to: number;
   readonly skip: readonly (DirectoryKind | 'event')[];
@@ -71,7 +75,8 @@ export function readingThreadWanted(
  * core while this thread parses and detects. Reviewers (personal data) are not read. With
  * `directoryPart` (and `from` 0, and a second core free: `secondCoreFree`) the thread also
  * builds the directory part as of `to` from the directory records it reads, the bytes
- * `directoryPartOf` gives. A SQLite file only, from the compiled build; otherwise undefined.
+ * `directoryPartOf` gives. A SQLite file only, from the compiled build, when
+ * `readingThreadWanted`; otherwise undefined.
  */
 export function feedInThread(
   store: Store,
@@ -79,27 +84,45 @@ export function feedInThread(
   to: number,
   options: { readonly directoryPart: boolean; readonly env?: NodeJS.ProcessEnv },
 ): FeedThread | undefined {
-  const env = options.env ?? process.env;
-  if (!(store instanceof SqliteStore) || !readingThreadWanted(to - from, env)) return undefined;
+  return prepareFeedThread(store, options.env)?.start(from, to, options);
+}
+
+/** A feed thread started before its range is known: its modules and connection load meanwhile. */
+export interface FeedStarter {
+  /** `feedInThread` for this range; undefined, the thread stopped, when none is wanted for it. */
+  start(
+    from: number,
+    to: number,
+    options: { readonly directoryPart: boolean },
+  ): FeedThread | undefined;
+  /** Stops the thread unused. */
+  cancel(): void;
+}
+
+/**
+ * Starts the feed's worker ahead of its range (while the engine is made or restored), when a
+ * thread may be wanted at all (a SQLite file, the compiled build, threads not turned off). It
+ * does not hold the process open until it is given its range.
+ */
+export function prepareFeedThread(
+  store: Store,
+  env: NodeJS.ProcessEnv = process.env,
+): FeedStarter | undefined {
+  if (!(store instanceof SqliteStore) || !readingThreadWanted(Infinity, env)) return undefined;
   // another connection to an in-memory database would open another, empty, database
   if (store.path === '' || store.path.startsWith(':memory:') || store.path.startsWith('file:'))
     return undefined;
   if (!existsSync(WORKER_FILE)) return undefined;
-  const request: FeedRequest = {
-    path: store.path,
-    from,
-    to,
-    skip: ['reviewer'],
-    directoryPart: options.directoryPart && from === 0 && secondCoreFree(env),
-  };
-  return startWorker(request);
+  return startWorker(store.path, env);
 }
 
-function startWorker(request: FeedRequest): FeedThread {
-  const worker = new Worker(WORKER_FILE, { workerData: request });
+function startWorker(path: string, env: NodeJS.ProcessEnv): FeedStarter {
+  const worker = new Worker(WORKER_FILE, { workerData: { path } satisfies FeedWorkerData });
+  worker.unref();
   const queue: FeedMessage[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
+  let request: FeedRequest | undefined;
   let settle: (part: Buffer | undefined) => void = () => {};
   const part = new Promise<Buffer | undefined>((resolve) => (settle = resolve));
   const stop = (): void => {
@@ -126,7 +149,7 @@ function startWorker(request: FeedRequest): FeedThread {
     settle(undefined);
     wake?.();
   });
-  async function* chunks(): AsyncGenerator<FedChunk> {
+  async function* chunks(asked: FeedRequest): AsyncGenerator<FedChunk> {
     let ended = false;
     try {
       for (;;) {
@@ -145,11 +168,29 @@ function startWorker(request: FeedRequest): FeedThread {
       }
     } finally {
       // the part, if asked, comes after the end; a feed left early stops the thread
-      if (!ended || !request.directoryPart) stop();
+      if (!ended || !asked.directoryPart) stop();
     }
   }
   return {
-    chunks: chunks(),
-    ...(request.directoryPart ? { directoryPart: part } : {}),
+    start(from, to, options) {
+      // a thread that failed before its start (or was started already) reads nothing here
+      if (request !== undefined || failure !== undefined || !readingThreadWanted(to - from, env)) {
+        stop();
+        return undefined;
+      }
+      request = {
+        from,
+        to,
+        skip: ['reviewer'],
+        directoryPart: options.directoryPart && from === 0 && secondCoreFree(env),
+      };
+      worker.ref();
+      worker.postMessage(request);
+      return {
+        chunks: chunks(request),
+        ...(request.directoryPart ? { directoryPart: part } : {}),
+      };
+    },
+    cancel: stop,
   };
 }

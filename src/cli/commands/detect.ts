@@ -18,7 +18,7 @@ import {
   type Resumed,
 } from './detect-state.js';
 import { directoryPartInThread } from './detect-directory.js';
-import { feedInThread, type FedChunk } from './detect-feed.js';
+import { prepareFeedThread, type FedChunk } from './detect-feed.js';
 import { barChart, heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
 
@@ -76,10 +76,18 @@ export async function runDetection(
   io?: Io,
   options: { full?: boolean; org?: string } = {},
 ): Promise<Detection> {
-  const run = await startDetection(w, io, options);
+  // the records are read on a second core, whose thread starts while the engine is made
+  const starter = prepareFeedThread(w.store);
+  let run: DetectionRun;
+  try {
+    run = await startDetection(w, io, options);
+  } catch (error) {
+    starter?.cancel();
+    throw error;
+  }
   const size = w.ledger.size;
-  // the records are read on a second core, which may build the directory part meanwhile
-  const thread = feedInThread(w.store, run.from, size, {
+  // the thread may build the directory part meanwhile
+  const thread = starter?.start(run.from, size, {
     directoryPart: savesState(run, size) && savesDirectory(size, run.directory),
   });
   const built = thread?.directoryPart ?? directoryPartFor(w, run, size);
