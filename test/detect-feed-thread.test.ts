@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FEED_THREAD_MIN_LEAVES, readingThreadWanted } from '../src/cli/commands/detect-feed.js';
+import {
+  FEED_HEAD_LEAVES,
+  FEED_THREAD_MIN_LEAVES,
+  headOf,
+  readingThreadWanted,
+} from '../src/cli/commands/detect-feed.js';
 import type * as FeedModule from '../src/cli/commands/detect-feed.js';
 import type * as DirectoryModule from '../src/cli/commands/detect-directory.js';
 import type * as StoreModule from '../src/store/index.js';
@@ -39,6 +44,13 @@ describe('the detection feed on a reading thread', () => {
       expect(readingThreadWanted(0, { WARDEN_DETECT_THREADS: '1' }, 1)).toBe(true);
       expect(readingThreadWanted(10 ** 7, { WARDEN_DETECT_THREADS: '0' }, 8)).toBe(false);
       expect(readingThreadWanted(10 ** 7, {}, 1)).toBe(false);
+    });
+
+    it('reads at most a quarter of the feed here, in whole chunks, while the thread starts', () => {
+      expect(headOf(39_999)).toBe(0);
+      expect(headOf(80_000)).toBe(20_000);
+      expect(headOf(10 ** 7)).toBe(FEED_HEAD_LEAVES);
+      expect(headOf(FEED_THREAD_MIN_LEAVES)).toBeLessThan(FEED_THREAD_MIN_LEAVES);
     });
   });
 
@@ -95,6 +107,47 @@ describe('the detection feed on a reading thread', () => {
           env: { WARDEN_DETECT_THREADS: '0' },
         });
         expect(none).toBeUndefined();
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("reads a head here while the thread starts, then the thread's chunks, as one reader", async () => {
+      const { feed, stores } = await compiled();
+      const path = join(dir.path, 'long.db');
+      const store = stores.SqliteStore.open(path);
+      try {
+        const leaves = 45_000; // a head of one chunk (headOf)
+        expect(feed.headOf(leaves)).toBe(10_000);
+        const tx = await store.begin();
+        await tx.insertEvents(
+          Array.from({ length: leaves }, (_, i) => ({
+            id: `ev-${i}`,
+            time: '2026-03-02T09:14:05Z',
+            actor: `e-${i % 13}`,
+            action: 'seller.metrics.view' as const,
+            target: { type: 'seller' as const, id: `s-${i % 17}` },
+            ...(i % 3 === 0 ? { context: { ip: `10.0.0.${i % 250}` } } : {}),
+          })),
+          0,
+        );
+        await tx.commit();
+        const thread = feed.feedInThread(store, 0, leaves, {
+          directoryPart: false,
+          env: { WARDEN_DETECT_THREADS: '1' },
+        });
+        const got: unknown[] = [];
+        const lasts: number[] = [];
+        for await (const c of thread!.chunks) {
+          got.push(...c.records);
+          lasts.push(c.last);
+        }
+        const want: unknown[] = [];
+        for await (const c of store.ledger.recordChunks(0, leaves, ['reviewer']))
+          want.push(...c.map((r) => r.record));
+        expect(got.length).toBe(leaves);
+        expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+        expect(lasts).toEqual([9_999, 19_999, 29_999, 39_999, 44_999]);
       } finally {
         await store.close();
       }

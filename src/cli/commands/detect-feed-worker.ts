@@ -1,12 +1,11 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { DirectoryView, snapshotDirectoryView } from '../../detect/index.js';
 import { SqliteStore } from '../../store/index.js';
 import {
   FEED_WINDOW,
   type FeedMessage,
   type FeedRequest,
   type FeedWorkerData,
-} from './detect-feed.js';
+} from './detect-feed-protocol.js';
 
 /**
  * The detection feed's worker (`prepareFeedThread`): opens the SQLite file given, read-only,
@@ -23,8 +22,8 @@ const request = await new Promise<FeedRequest>((resolve) =>
 );
 let room = FEED_WINDOW;
 let wake: (() => void) | undefined;
-port.on('message', () => {
-  room++;
+port.on('message', (more: number) => {
+  room += more;
   wake?.();
 });
 
@@ -33,7 +32,11 @@ const DIRECTORY = ['event', 'reviewer', 'employee'] as const;
 
 const post = (m: FeedMessage, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
-async function feed(store: SqliteStore, view: DirectoryView | undefined): Promise<void> {
+async function feed(store: SqliteStore, view: View | undefined): Promise<void> {
+  // the part covers [0, to): the leaves before the range (read by the engine's thread) first
+  if (view !== undefined)
+    for await (const records of store.ledger.recordChunks(0, request.from, DIRECTORY))
+      view.replay(records.map((r) => r.record));
   for (const chunk of store.recordTextChunks(request.from, request.to, request.skip)) {
     while (room === 0) await new Promise<void>((resolve) => (wake = resolve));
     room--;
@@ -46,7 +49,10 @@ async function feed(store: SqliteStore, view: DirectoryView | undefined): Promis
   post({ done: true });
 }
 
-const view = request.directoryPart ? new DirectoryView() : undefined;
+// detection's modules are loaded only to build the part
+const detect = request.directoryPart ? await import('../../detect/index.js') : undefined;
+type View = InstanceType<NonNullable<typeof detect>['DirectoryView']>;
+const view = detect === undefined ? undefined : new detect.DirectoryView();
 let fed = false;
 try {
   await feed(store, view);
@@ -55,9 +61,9 @@ try {
   post({ error: error instanceof Error ? error.message : String(error), during: 'feed' });
 }
 await store.close();
-if (fed && view !== undefined) {
+if (fed && detect !== undefined && view !== undefined) {
   try {
-    const bytes = snapshotDirectoryView(view);
+    const bytes = detect.snapshotDirectoryView(view);
     const copy = new Uint8Array(bytes);
     post({ part: copy }, [copy.buffer]);
   } catch (error) {

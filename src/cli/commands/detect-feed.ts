@@ -2,9 +2,15 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DirectoryKind, InterchangeRecord } from '../../domain/index.js';
+import type { InterchangeRecord } from '../../domain/index.js';
 import { SqliteStore, type Store } from '../../store/index.js';
 import { secondCoreFree } from './detect-directory.js';
+import {
+  FEED_ROOM_BATCH,
+  type FeedMessage,
+  type FeedRequest,
+  type FeedWorkerData,
+} from './detect-feed-protocol.js';
 
 /** A chunk of records in ledger order, as the engine consumes them, and its last leaf. */
 export interface FedChunk {
@@ -19,29 +25,19 @@ export interface FeedThread {
   readonly directoryPart?: Promise<Buffer | undefined>;
 }
 
-/** What the worker is started with: the SQLite file. */
-export interface FeedWorkerData {
-  readonly path: string;
-}
+/**
+ * The leaves a feed reads on the engine's thread while its worker starts (its modules, its
+ * connection: ~0.25 s, during which this thread would otherwise wait): about that long's work.
+ * A multiple of the chunk size, so the chunks are those of one reader.
+ */
+export const FEED_HEAD_LEAVES = 50_000;
 
-/** What the worker is then asked (its first message): the range, and whether to build the part. */
-export interface FeedRequest {
-  readonly from: number;
-  readonly to: number;
-  readonly skip: readonly (DirectoryKind | 'event')[];
-  /** Build the directory part of leaves [0, to) from the directory records read (from is 0). */
-  readonly directoryPart: boolean;
-}
+/** The store's chunk of leaves (`recordChunks`, `recordTextChunks`): heads are multiples of it. */
+const CHUNK_LEAVES = 10_000;
 
-/** What the worker answers, in this order: chunks, the end, then the part if asked. */
-export type FeedMessage =
-  | { readonly text: string; readonly last: number }
-  | { readonly done: true }
-  | { readonly part: Uint8Array }
-  | { readonly error: string; readonly during: 'feed' | 'part' };
-
-/** Chunks the worker may read ahead of the engine (about 2 MB of text each). */
-export const FEED_WINDOW = 4;
+/** The leaves of a feed of `leaves` read on the engine's thread: at most a quarter of it. */
+export const headOf = (leaves: number): number =>
+  Math.min(FEED_HEAD_LEAVES, CHUNK_LEAVES * Math.floor(leaves / (4 * CHUNK_LEAVES)));
 
 const WORKER_FILE = fileURLToPath(new URL('./detect-feed-worker.js', import.meta.url));
 
@@ -50,7 +46,7 @@ const WORKER_FILE = fileURLToPath(new URL('./detect-feed-worker.js', import.meta
  * its connection) costs about what reading them here does, and a resume with few new leaves
  * would wait for it.
  */
-export const FEED_THREAD_MIN_LEAVES = 50_000;
+export const FEED_THREAD_MIN_LEAVES = 100_000;
 
 /**
  * Is a reading thread worth starting for `leaves` leaves? `WARDEN_DETECT_THREADS=0` says no,
@@ -113,11 +109,38 @@ export function prepareFeedThread(
   if (store.path === '' || store.path.startsWith(':memory:') || store.path.startsWith('file:'))
     return undefined;
   if (!existsSync(WORKER_FILE)) return undefined;
-  return startWorker(store.path, env);
+  return startWorker(store, env);
 }
 
-function startWorker(path: string, env: NodeJS.ProcessEnv): FeedStarter {
-  const worker = new Worker(WORKER_FILE, { workerData: { path } satisfies FeedWorkerData });
+/**
+ * The records of leaves [`from`, `head`) read on this thread, then the thread's `rest`; a feed
+ * left early (or failing here) stops the thread.
+ */
+async function* headThen(
+  store: Store,
+  from: number,
+  head: number,
+  rest: AsyncGenerator<FedChunk>,
+  stop: () => void,
+): AsyncGenerator<FedChunk> {
+  let finished = false;
+  try {
+    for await (const chunk of store.ledger.recordChunks(from, head, ['reviewer']))
+      yield { records: chunk.map((r) => r.record), last: chunk[chunk.length - 1]!.leaf };
+    yield* rest;
+    finished = true;
+  } finally {
+    if (!finished) {
+      await rest.return(undefined);
+      stop();
+    }
+  }
+}
+
+function startWorker(store: SqliteStore, env: NodeJS.ProcessEnv): FeedStarter {
+  const worker = new Worker(WORKER_FILE, {
+    workerData: { path: store.path } satisfies FeedWorkerData,
+  });
   worker.unref();
   const queue: FeedMessage[] = [];
   let wake: (() => void) | undefined;
@@ -151,6 +174,7 @@ function startWorker(path: string, env: NodeJS.ProcessEnv): FeedStarter {
   });
   async function* chunks(asked: FeedRequest): AsyncGenerator<FedChunk> {
     let ended = false;
+    let taken = 0;
     try {
       for (;;) {
         while (queue.length === 0 && failure === undefined)
@@ -163,7 +187,7 @@ function startWorker(path: string, env: NodeJS.ProcessEnv): FeedStarter {
         }
         if ('error' in m) throw new Error(`the detection feed thread failed: ${m.error}`);
         if (!('text' in m)) continue;
-        worker.postMessage(1); // room for one more chunk ahead
+        if (++taken % FEED_ROOM_BATCH === 0) worker.postMessage(FEED_ROOM_BATCH); // room ahead
         yield { records: JSON.parse(m.text) as InterchangeRecord[], last: m.last };
       }
     } finally {
@@ -178,8 +202,10 @@ function startWorker(path: string, env: NodeJS.ProcessEnv): FeedStarter {
         stop();
         return undefined;
       }
+      // the first leaves are read here while the thread starts; it reads the rest
+      const head = from + headOf(to - from);
       request = {
-        from,
+        from: head,
         to,
         skip: ['reviewer'],
         directoryPart: options.directoryPart && from === 0 && secondCoreFree(env),
@@ -187,7 +213,7 @@ function startWorker(path: string, env: NodeJS.ProcessEnv): FeedStarter {
       worker.ref();
       worker.postMessage(request);
       return {
-        chunks: chunks(request),
+        chunks: headThen(store, from, head, chunks(request), stop),
         ...(request.directoryPart ? { directoryPart: part } : {}),
       };
     },
