@@ -55,6 +55,7 @@ export type {
 export { SqliteStore } from './sqlite-store.js';
 export { sqliteFault } from './sqlite-file.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';
+export type { RecordTextChunk } from './sqlite-ledger.js';
 export { PostgresStore } from './postgres-store.js';
 export type { PostgresStoreOptions } from './postgres-store.js';
 export { parsePgUrl } from './postgres-connection.js';

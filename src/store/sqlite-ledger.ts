@@ -146,6 +146,37 @@ export class SqliteLedgerRepository implements LedgerRepository {
     }
   }
 
+  /**
+   * The records of `recordChunks(from, to, skip)`, each chunk as the JSON text of its array of
+   * records: `JSON.parse` gives the chunk's records, in the same order and shape. SQLite writes
+   * the text from the stored columns (`RECORD_TEXT`), one string per chunk and nothing parsed:
+   * for a reader on another thread, whose cost is then SQLite's alone.
+   */
+  *recordTextChunks(
+    from: number,
+    to: number,
+    skip: readonly (DirectoryKind | 'event')[] = [],
+  ): Generator<RecordTextChunk> {
+    const kinds = skip.filter((k) => k !== 'event');
+    const notIn = kinds.length > 0 ? ` AND kind NOT IN (${kinds.map(() => '?').join(',')})` : '';
+    const events = skip.includes('event')
+      ? ''
+      : `SELECT leaf, ${EVENT_RECORD_TEXT} AS t FROM events WHERE leaf >= ? AND leaf < ? UNION ALL `;
+    const chunk = this.db
+      .prepare(
+        `SELECT max(leaf), '[' || group_concat(t, ',' ORDER BY leaf) || ']' FROM (${events}
+         SELECT leaf, ${VERSION_RECORD_TEXT} AS t FROM directory_versions
+         WHERE leaf >= ? AND leaf < ?${notIn})`,
+      )
+      .raw();
+    for (let lo = from; lo < to; lo += RANGE) {
+      const hi = Math.min(to, lo + RANGE);
+      const args = events === '' ? [lo, hi, ...kinds] : [lo, hi, lo, hi, ...kinds];
+      const [last, text] = chunk.get(...args) as [number | null, string | null];
+      if (last !== null && text !== null) yield { text, last, from: lo, to: hi };
+    }
+  }
+
   private maxLeaf(): number | null {
     return this.db
       .prepare(
@@ -231,6 +262,33 @@ function mergeByLeaf(events: unknown[][], versions: unknown[][]): LeafRecord[] {
   }
   return out;
 }
+
+/** A chunk of records as text (`recordTextChunks`). */
+export interface RecordTextChunk {
+  /** `[record,record,…]`: the chunk's records as one JSON array. */
+  readonly text: string;
+  /** The leaf of its last record. */
+  readonly last: number;
+  /** The leaves it covers, [from, to). */
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * An `events` row as the JSON text of the record `rawEventRecord` builds from it, member for
+ * member and in its order; the stored `context` and `attrs` are spliced in as stored.
+ * `json_quote` escapes what JSON must, so `JSON.parse` gives back each column's string.
+ */
+const EVENT_RECORD_TEXT = `'{"kind":"event","body":{"id":' || json_quote(id) || ',"time":' || json_quote(time)
+  || ',"actor":' || json_quote(actor) || ',"action":' || json_quote(action)
+  || ',"target":{"type":' || json_quote(target_type) || ',"id":' || json_quote(target_id) || '}'
+  || iif(outcome IS NULL, '', ',"outcome":' || json_quote(outcome))
+  || iif(ticket IS NULL, '', ',"ticket":' || json_quote(ticket))
+  || iif(context IS NULL, '', ',"context":' || context)
+  || iif(attrs IS NULL, '', ',"attrs":' || attrs) || '}}'`;
+
+/** A directory version as the JSON text of `{ kind, body }`, its payload as stored. */
+const VERSION_RECORD_TEXT = `'{"kind":' || json_quote(kind) || ',"body":' || payload || '}'`;
 
 interface VersionRow {
   leaf: number;

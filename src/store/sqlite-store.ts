@@ -28,7 +28,7 @@ import {
   checkSchema,
   migrate,
 } from './sqlite-migrations.js';
-import { SqliteLedgerRepository } from './sqlite-ledger.js';
+import { SqliteLedgerRepository, type RecordTextChunk } from './sqlite-ledger.js';
 import { SqliteTransaction } from './sqlite-transaction.js';
 import { SqliteGuard } from './sqlite-guard.js';
 import { SqlitePolicySets, SqliteTokens } from './sqlite-trust.js';
@@ -171,6 +171,18 @@ export class SqliteStore implements Store {
     }
     this.inTransaction = true;
     return Promise.resolve(new SqliteTransaction(this.db, () => (this.inTransaction = false)));
+  }
+
+  /**
+   * The ledger's records in [`from`, `to`) as text, a chunk at a time (see
+   * `SqliteLedgerRepository.recordTextChunks`): for a reader on another thread.
+   */
+  recordTextChunks(
+    from: number,
+    to: number,
+    skip: readonly (DirectoryKind | 'event')[] = [],
+  ): Generator<RecordTextChunk> {
+    return this.sqliteLedger.recordTextChunks(from, to, skip);
   }
 
   stats(): Promise<StoreStats> {

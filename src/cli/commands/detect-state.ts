@@ -151,6 +151,8 @@ export async function saveEngine(
   kept?: Resumed['directory'],
   built?: Promise<Buffer | undefined>,
 ): Promise<NonNullable<Resumed['directory']>> {
+  // the rest first: a directory part built on another thread may still be on its way
+  const data = snapshotEngine(engine);
   const directory = savesDirectory(size, kept)
     ? { ledgerSize: size, data: (await built) ?? snapshotDirectory(engine), mac: Buffer.alloc(0) }
     : undefined;
@@ -158,7 +160,7 @@ export async function saveEngine(
     ? directoryMac(w.stateKey, { ...directory, version })
     : (kept?.mac ?? Buffer.alloc(0));
   const header = { ledgerSize: size, rootHash: await w.ledger.rootAt(size), version };
-  const state = { ...header, events: engine.events, data: snapshotEngine(engine) };
+  const state = { ...header, events: engine.events, data };
   const tx = await w.store.begin();
   try {
     await tx.putDetectorState({

@@ -18,6 +18,7 @@ import {
   type Resumed,
 } from './detect-state.js';
 import { directoryPartInThread } from './detect-directory.js';
+import { prepareFeedThread, type FedChunk } from './detect-feed.js';
 import { barChart, heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
 
@@ -26,7 +27,8 @@ const ignore = (): void => {};
 /**
  * Feeds the engine every stored record from `from` on, in ledger order, up to the ledger's
  * size when the command opened it (leaves a concurrent import adds are for the next run);
- * returns the next leaf.
+ * returns the next leaf. `chunks`: where the records come from (by default read here;
+ * `feedInThread` reads them on another thread).
  */
 export async function feed(
   w: Wired,
@@ -34,20 +36,26 @@ export async function feed(
   from = 0,
   onEvent: (e: AccessEvent) => void = ignore,
   to = w.ledger.size,
+  chunks: AsyncIterable<FedChunk> = storedChunks(w, from, to),
 ): Promise<number> {
   const bar = stepBar('detect', to - from, 'records');
   try {
-    // Reviewer records hold personal data, which detection never reads: they are not even parsed.
-    for await (const chunk of w.store.ledger.recordChunks(from, to, ['reviewer'])) {
-      const records = chunk.map((r) => r.record);
+    for await (const { records, last } of chunks) {
       engine.consume(records);
       if (onEvent !== ignore) for (const r of records) if (r.kind === 'event') onEvent(r.body);
-      bar.update(chunk[chunk.length - 1]!.leaf + 1 - from);
+      bar.update(last + 1 - from);
     }
   } finally {
     bar.stop();
   }
   return to;
+}
+
+/** The records of leaves [`from`, `to`), read on this thread. */
+async function* storedChunks(w: Wired, from: number, to: number): AsyncGenerator<FedChunk> {
+  // Reviewer records hold personal data, which detection never reads: they are not even parsed.
+  for await (const chunk of w.store.ledger.recordChunks(from, to, ['reviewer']))
+    yield { records: chunk.map((r) => r.record), last: chunk[chunk.length - 1]!.leaf };
 }
 
 /** What a detection run gives: the engine (after every leaf) and the findings it stored. */
@@ -68,11 +76,22 @@ export async function runDetection(
   io?: Io,
   options: { full?: boolean; org?: string } = {},
 ): Promise<Detection> {
-  const run = await startDetection(w, io, options);
+  // the records are read on a second core, whose thread starts while the engine is made
+  const starter = prepareFeedThread(w.store);
+  let run: DetectionRun;
+  try {
+    run = await startDetection(w, io, options);
+  } catch (error) {
+    starter?.cancel();
+    throw error;
+  }
   const size = w.ledger.size;
-  // the directory part, when this run saves it, is built on a second core meanwhile
-  const built = directoryPartFor(w, run, size);
-  await feed(w, run.engine, run.from, undefined, size);
+  // the thread may build the directory part meanwhile
+  const thread = starter?.start(run.from, size, {
+    directoryPart: savesState(run, size) && savesDirectory(size, run.directory),
+  });
+  const built = thread?.directoryPart ?? directoryPartFor(w, run, size);
+  await feed(w, run.engine, run.from, undefined, size, thread?.chunks);
   return finishDetection(w, run, size, built);
 }
 

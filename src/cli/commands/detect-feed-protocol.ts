@@ -1,0 +1,36 @@
+import type { DirectoryKind } from '../../domain/index.js';
+
+/**
+ * What the detection feed's thread (`detect-feed.ts`) and its worker (`detect-feed-worker.ts`)
+ * say to each other; apart, so that the worker loads no more than it reads with.
+ */
+
+/** What the worker is started with: the SQLite file. */
+export interface FeedWorkerData {
+  readonly path: string;
+}
+
+/** What the worker is then asked (its first message): the range, and whether to build the part. */
+export interface FeedRequest {
+  readonly from: number;
+  readonly to: number;
+  readonly skip: readonly (DirectoryKind | 'event')[];
+  /** Build the directory part of leaves [0, to): the directory records before `from` first. */
+  readonly directoryPart: boolean;
+}
+
+/** What the worker answers, in this order: chunks, the end, then the part if asked. */
+export type FeedMessage =
+  | { readonly text: string; readonly last: number }
+  | { readonly done: true }
+  | { readonly part: Uint8Array }
+  | { readonly error: string; readonly during: 'feed' | 'part' };
+
+/** Chunks the worker may read ahead of the engine (about 2 MB of text each). */
+export const FEED_WINDOW = 8;
+
+/**
+ * Room is given back this many chunks at a time: each message wakes the worker, and a wake per
+ * chunk showed as ~3 % of the engine's thread on a busy machine.
+ */
+export const FEED_ROOM_BATCH = 4;

@@ -1,0 +1,222 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { InterchangeRecord } from '../../domain/index.js';
+import { SqliteStore, type Store } from '../../store/index.js';
+import { secondCoreFree } from './detect-directory.js';
+import {
+  FEED_ROOM_BATCH,
+  type FeedMessage,
+  type FeedRequest,
+  type FeedWorkerData,
+} from './detect-feed-protocol.js';
+
+/** A chunk of records in ledger order, as the engine consumes them, and its last leaf. */
+export interface FedChunk {
+  readonly records: readonly InterchangeRecord[];
+  readonly last: number;
+}
+
+/** A feed read on another thread: its chunks, and the directory part when it builds one. */
+export interface FeedThread {
+  readonly chunks: AsyncIterable<FedChunk>;
+  /** The directory part at `to` (`directoryPartOf`'s bytes); undefined if it failed. */
+  readonly directoryPart?: Promise<Buffer | undefined>;
+}
+
+/**
+ * The leaves a feed reads on the engine's thread while its worker starts (its modules, its
+ * connection: ~0.25 s, during which this thread would otherwise wait): about that long's work.
+ * A multiple of the chunk size, so the chunks are those of one reader.
+ */
+export const FEED_HEAD_LEAVES = 50_000;
+
+/** The store's chunk of leaves (`recordChunks`, `recordTextChunks`): heads are multiples of it. */
+const CHUNK_LEAVES = 10_000;
+
+/** The leaves of a feed of `leaves` read on the engine's thread: at most a quarter of it. */
+export const headOf = (leaves: number): number =>
+  Math.min(FEED_HEAD_LEAVES, CHUNK_LEAVES * Math.floor(leaves / (4 * CHUNK_LEAVES)));
+
+const WORKER_FILE = fileURLToPath(new URL('./detect-feed-worker.js', import.meta.url));
+
+/**
+ * Below this many leaves a feed is read on the engine's thread: starting a worker (its modules,
+ * its connection) costs about what reading them here does, and a resume with few new leaves
+ * would wait for it.
+ */
+export const FEED_THREAD_MIN_LEAVES = 100_000;
+
+/**
+ * Is a reading thread worth starting for `leaves` leaves? `WARDEN_DETECT_THREADS=0` says no,
+ * `=1` yes; by default, yes on a machine of two cores or more for a feed of at least
+ * `FEED_THREAD_MIN_LEAVES`. Unlike the directory part's thread (`secondCoreFree`), it duplicates
+ * no work: it moves the reading (SQLite rows, the records' text) off the engine's thread, which
+ * then parses one JSON text per chunk.
+ */
+export function readingThreadWanted(
+  leaves: number,
+  env: NodeJS.ProcessEnv = process.env,
+  cores = availableParallelism(),
+): boolean {
+  const forced = env['WARDEN_DETECT_THREADS'];
+  if (forced === '0' || forced === '1') return forced === '1';
+  return cores >= 2 && leaves >= FEED_THREAD_MIN_LEAVES;
+}
+
+/**
+ * Starts reading the records of leaves [`from`, `to`) on another thread (a read-only
+ * connection of its own), so that SQLite and the writing of the records' text run on a second
+ * core while this thread parses and detects. Reviewers (personal data) are not read. With
+ * `directoryPart` (and `from` 0, and a second core free: `secondCoreFree`) the thread also
+ * builds the directory part as of `to` from the directory records it reads, the bytes
+ * `directoryPartOf` gives. A SQLite file only, from the compiled build, when
+ * `readingThreadWanted`; otherwise undefined.
+ */
+export function feedInThread(
+  store: Store,
+  from: number,
+  to: number,
+  options: { readonly directoryPart: boolean; readonly env?: NodeJS.ProcessEnv },
+): FeedThread | undefined {
+  return prepareFeedThread(store, options.env)?.start(from, to, options);
+}
+
+/** A feed thread started before its range is known: its modules and connection load meanwhile. */
+export interface FeedStarter {
+  /** `feedInThread` for this range; undefined, the thread stopped, when none is wanted for it. */
+  start(
+    from: number,
+    to: number,
+    options: { readonly directoryPart: boolean },
+  ): FeedThread | undefined;
+  /** Stops the thread unused. */
+  cancel(): void;
+}
+
+/**
+ * Starts the feed's worker ahead of its range (while the engine is made or restored), when a
+ * thread may be wanted at all (a SQLite file, the compiled build, threads not turned off). It
+ * does not hold the process open until it is given its range.
+ */
+export function prepareFeedThread(
+  store: Store,
+  env: NodeJS.ProcessEnv = process.env,
+): FeedStarter | undefined {
+  if (!(store instanceof SqliteStore) || !readingThreadWanted(Infinity, env)) return undefined;
+  // another connection to an in-memory database would open another, empty, database
+  if (store.path === '' || store.path.startsWith(':memory:') || store.path.startsWith('file:'))
+    return undefined;
+  if (!existsSync(WORKER_FILE)) return undefined;
+  return startWorker(store, env);
+}
+
+/**
+ * The records of leaves [`from`, `head`) read on this thread, then the thread's `rest`; a feed
+ * left early (or failing here) stops the thread.
+ */
+async function* headThen(
+  store: Store,
+  from: number,
+  head: number,
+  rest: AsyncGenerator<FedChunk>,
+  stop: () => void,
+): AsyncGenerator<FedChunk> {
+  let finished = false;
+  try {
+    for await (const chunk of store.ledger.recordChunks(from, head, ['reviewer']))
+      yield { records: chunk.map((r) => r.record), last: chunk[chunk.length - 1]!.leaf };
+    yield* rest;
+    finished = true;
+  } finally {
+    if (!finished) {
+      await rest.return(undefined);
+      stop();
+    }
+  }
+}
+
+function startWorker(store: SqliteStore, env: NodeJS.ProcessEnv): FeedStarter {
+  const worker = new Worker(WORKER_FILE, {
+    workerData: { path: store.path } satisfies FeedWorkerData,
+  });
+  worker.unref();
+  const queue: FeedMessage[] = [];
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  let request: FeedRequest | undefined;
+  let settle: (part: Buffer | undefined) => void = () => {};
+  const part = new Promise<Buffer | undefined>((resolve) => (settle = resolve));
+  const stop = (): void => {
+    settle(undefined);
+    void worker.terminate();
+  };
+  worker.on('message', (m: FeedMessage) => {
+    if ('part' in m) {
+      settle(Buffer.from(m.part.buffer, m.part.byteOffset, m.part.byteLength));
+      stop();
+      return;
+    }
+    if ('error' in m && m.during === 'part') return stop(); // the caller saves its own
+    queue.push(m);
+    wake?.();
+  });
+  worker.once('error', (error) => {
+    failure = error;
+    settle(undefined);
+    wake?.();
+  });
+  worker.once('exit', () => {
+    failure ??= new Error('the detection feed thread stopped before the end of the ledger');
+    settle(undefined);
+    wake?.();
+  });
+  async function* chunks(asked: FeedRequest): AsyncGenerator<FedChunk> {
+    let ended = false;
+    let taken = 0;
+    try {
+      for (;;) {
+        while (queue.length === 0 && failure === undefined)
+          await new Promise<void>((resolve) => (wake = resolve));
+        const m = queue.shift();
+        if (m === undefined) throw failure!;
+        if ('done' in m) {
+          ended = true;
+          return;
+        }
+        if ('error' in m) throw new Error(`the detection feed thread failed: ${m.error}`);
+        if (!('text' in m)) continue;
+        if (++taken % FEED_ROOM_BATCH === 0) worker.postMessage(FEED_ROOM_BATCH); // room ahead
+        yield { records: JSON.parse(m.text) as InterchangeRecord[], last: m.last };
+      }
+    } finally {
+      // the part, if asked, comes after the end; a feed left early stops the thread
+      if (!ended || !asked.directoryPart) stop();
+    }
+  }
+  return {
+    start(from, to, options) {
+      // a thread that failed before its start (or was started already) reads nothing here
+      if (request !== undefined || failure !== undefined || !readingThreadWanted(to - from, env)) {
+        stop();
+        return undefined;
+      }
+      // the first leaves are read here while the thread starts; it reads the rest
+      const head = from + headOf(to - from);
+      request = {
+        from: head,
+        to,
+        skip: ['reviewer'],
+        directoryPart: options.directoryPart && from === 0 && secondCoreFree(env),
+      };
+      worker.ref();
+      worker.postMessage(request);
+      return {
+        chunks: headThen(store, from, head, chunks(request), stop),
+        ...(request.directoryPart ? { directoryPart: part } : {}),
+      };
+    },
+    cancel: stop,
+  };
+}

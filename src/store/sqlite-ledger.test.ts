@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AccessEvent, DirectoryKind } from '../domain/index.js';
+import { SqliteStore } from './sqlite-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'warden-ledger-text-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Strings JSON must escape, or that JSON texts get wrong: quotes, controls, astral, U+2028. */
+const ODD = [
+  'a"b',
+  'back\\slash',
+  'tab\there',
+  'nl\nx',
+  '\u0001\u001f\u007f',
+  'é 😀',
+  '\u2028\u2029',
+  '</script>',
+];
+
+const event = (i: number): AccessEvent => {
+  const odd = ODD[i % ODD.length]!;
+  return {
+    id: `ev-${i}-${odd}`,
+    time: '2026-03-02T09:14:05Z',
+    actor: `e-${i % 7}${odd}`,
+    action: i % 2 === 0 ? 'seller.metrics.view' : 'x-odd.action',
+    target: { type: 'seller', id: `s-${odd}` },
+    ...(i % 3 === 0 ? { outcome: 'denied' as const } : {}),
+    ...(i % 4 === 0 ? { ticket: `t-${odd}` } : {}),
+    ...(i % 5 === 0 ? { context: { ip: '10.0.0.1', geo: odd, device: `d-${i}` } } : {}),
+    ...(i % 6 === 0
+      ? { attrs: { n: i, s: odd, yes: true, nested: { list: [1, 2.5, null] } } }
+      : {}),
+  };
+};
+
+/** Every record `recordChunks` gives, as JSON text (member order included), and the last leaves. */
+async function read(
+  store: SqliteStore,
+  from: number,
+  to: number,
+  skip?: readonly (DirectoryKind | 'event')[],
+): Promise<{ records: string; lasts: number[] }> {
+  const records: unknown[] = [];
+  const lasts: number[] = [];
+  for await (const c of store.ledger.recordChunks(from, to, skip)) {
+    records.push(...c.map((r) => r.record));
+    lasts.push(c[c.length - 1]!.leaf);
+  }
+  return { records: JSON.stringify(records), lasts };
+}
+
+function readText(
+  store: SqliteStore,
+  from: number,
+  to: number,
+  skip?: readonly (DirectoryKind | 'event')[],
+): { records: string; lasts: number[] } {
+  const records: unknown[] = [];
+  const lasts: number[] = [];
+  for (const c of store.recordTextChunks(from, to, skip)) {
+    records.push(...(JSON.parse(c.text) as unknown[]));
+    lasts.push(c.last);
+  }
+  return { records: JSON.stringify(records), lasts };
+}
+
+describe('SqliteStore.recordTextChunks', () => {
+  describe('when the chunks are parsed', () => {
+    it('gives the records recordChunks gives, member for member, odd strings included', async () => {
+      const store = SqliteStore.open(join(dir, 'text.db'));
+      const tx = await store.begin();
+      // directory versions take every 4th leaf from 2; the events fill the rest in order
+      const leaves = 23_000;
+      const versionLeaves = Array.from({ length: leaves / 4 }, (_, i) => 2 + 4 * i).filter(
+        (l) => l < leaves,
+      );
+      const taken = new Set(versionLeaves);
+      const eventLeaves = Array.from({ length: leaves }, (_, i) => i).filter((l) => !taken.has(l));
+      for (let i = 0; i < eventLeaves.length; i++)
+        await tx.insertEvents([event(i)], eventLeaves[i]!);
+      const kinds: DirectoryKind[] = ['reviewer', 'seller', 'ticket', 'employee'];
+      await tx.insertDirectoryVersions(
+        versionLeaves.map((leaf, i) => ({
+          leaf,
+          kind: kinds[i % kinds.length]!,
+          key: `k-${i}`,
+          payload: JSON.stringify({
+            id: `k-${i}`,
+            n: i,
+            odd: ODD[i % ODD.length],
+            list: [i, { a: null }],
+          }),
+        })),
+      );
+      await tx.commit();
+      const cases: [number, number, (DirectoryKind | 'event')[]?][] = [
+        [0, leaves],
+        [0, leaves, ['reviewer']],
+        [7, 20_001, ['reviewer', 'employee']],
+        [0, leaves, ['event', 'reviewer']],
+        [3, 3],
+      ];
+      for (const [from, to, skip] of cases) {
+        const expected = await read(store, from, to, skip);
+        const got = readText(store, from, to, skip);
+        expect(got.records).toBe(expected.records);
+        expect(got.lasts).toEqual(expected.lasts);
+      }
+      // the comparison can fail: the texts hold the odd strings, escaped and given back
+      const some = readText(store, 0, 10).records;
+      for (const odd of ['a\\"b', '\\t', '😀', '\u2028']) expect(some).toContain(odd);
+      expect(readText(store, 0, leaves).lasts).toEqual([9_999, 19_999, 22_999]);
+      await store.close();
+    });
+  });
+});

@@ -1,0 +1,233 @@
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  FEED_HEAD_LEAVES,
+  FEED_THREAD_MIN_LEAVES,
+  headOf,
+  readingThreadWanted,
+} from '../src/cli/commands/detect-feed.js';
+import type * as FeedModule from '../src/cli/commands/detect-feed.js';
+import type * as DirectoryModule from '../src/cli/commands/detect-directory.js';
+import type * as StoreModule from '../src/store/index.js';
+import { runCli, tempDir } from './helpers.js';
+
+const BIN = fileURLToPath(new URL('../bin/warden.js', import.meta.url));
+// The worker runs only from the compiled build (`npm test` builds first).
+const DIST = fileURLToPath(new URL('../dist/src/', import.meta.url));
+const built = existsSync(join(DIST, 'cli', 'commands', 'detect-feed-worker.js'));
+
+const dir = tempDir('warden-feed-');
+const db = join(dir.path, 'ledger.db');
+let files: string[] = [];
+afterAll(() => dir.cleanup());
+
+beforeAll(async () => {
+  const sim = join(dir.path, 'sim');
+  expect((await runCli(['simulate', '--preset', 'small', '--seed', '4', '--out', sim])).code).toBe(
+    0,
+  );
+  files = readdirSync(join(sim, 'stream'))
+    .sort()
+    .map((f) => join(sim, 'stream', f));
+  expect((await runCli(['ingest', ...files, '--db', db])).code).toBe(0);
+});
+
+describe('the detection feed on a reading thread', () => {
+  describe('when asked whether to start it', () => {
+    it('starts it for a long feed on two cores or more, or as WARDEN_DETECT_THREADS says', () => {
+      expect(readingThreadWanted(FEED_THREAD_MIN_LEAVES, {}, 2)).toBe(true);
+      expect(readingThreadWanted(FEED_THREAD_MIN_LEAVES - 1, {}, 2)).toBe(false);
+      expect(readingThreadWanted(0, { WARDEN_DETECT_THREADS: '1' }, 1)).toBe(true);
+      expect(readingThreadWanted(10 ** 7, { WARDEN_DETECT_THREADS: '0' }, 8)).toBe(false);
+      expect(readingThreadWanted(10 ** 7, {}, 1)).toBe(false);
+    });
+
+    it('reads at most a quarter of the feed here, in whole chunks, while the thread starts', () => {
+      expect(headOf(39_999)).toBe(0);
+      expect(headOf(80_000)).toBe(20_000);
+      expect(headOf(10 ** 7)).toBe(FEED_HEAD_LEAVES);
+      expect(headOf(FEED_THREAD_MIN_LEAVES)).toBeLessThan(FEED_THREAD_MIN_LEAVES);
+    });
+  });
+
+  describe.runIf(built || process.env['CI'])('when run from the build', () => {
+    const compiled = async (): Promise<{
+      feed: typeof FeedModule;
+      directory: typeof DirectoryModule;
+      stores: typeof StoreModule;
+    }> => ({
+      feed: (await import(join(DIST, 'cli', 'commands', 'detect-feed.js'))) as typeof FeedModule,
+      directory: (await import(
+        join(DIST, 'cli', 'commands', 'detect-directory.js')
+      )) as typeof DirectoryModule,
+      stores: (await import(join(DIST, 'store', 'index.js'))) as typeof StoreModule,
+    });
+
+    it('gives the records read here, chunk for chunk, and the directory part built from its source', async () => {
+      const { feed, directory, stores } = await compiled();
+      const store = stores.SqliteStore.open(db, { readonly: true });
+      try {
+        const size = await store.ledger.size();
+        expect(size).toBeGreaterThan(20_000);
+        for (const [from, to] of [
+          [0, size],
+          [5_003, size - 7],
+        ] as const) {
+          const thread = feed.feedInThread(store, from, to, {
+            directoryPart: true,
+            env: { WARDEN_DETECT_THREADS: '1' },
+          });
+          expect(thread).toBeDefined();
+          const got: unknown[] = [];
+          const lasts: number[] = [];
+          for await (const c of thread!.chunks) {
+            got.push(...c.records);
+            lasts.push(c.last);
+          }
+          const want: unknown[] = [];
+          const wantLasts: number[] = [];
+          for await (const c of store.ledger.recordChunks(from, to, ['reviewer'])) {
+            want.push(...c.map((r) => r.record));
+            wantLasts.push(c[c.length - 1]!.leaf);
+          }
+          expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+          expect(lasts).toEqual(wantLasts);
+          // the part covers [0, to): built only by a feed from leaf 0
+          if (from === 0) {
+            const part = await thread!.directoryPart;
+            expect(part?.equals(await directory.directoryPartOf(store, to))).toBe(true);
+          } else expect(thread!.directoryPart).toBeUndefined();
+        }
+        const none = feed.feedInThread(store, 0, size, {
+          directoryPart: true,
+          env: { WARDEN_DETECT_THREADS: '0' },
+        });
+        expect(none).toBeUndefined();
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("reads a head here while the thread starts, then the thread's chunks, as one reader", async () => {
+      const { feed, stores } = await compiled();
+      const path = join(dir.path, 'long.db');
+      const store = stores.SqliteStore.open(path);
+      try {
+        const leaves = 45_000; // a head of one chunk (headOf)
+        expect(feed.headOf(leaves)).toBe(10_000);
+        const tx = await store.begin();
+        await tx.insertEvents(
+          Array.from({ length: leaves }, (_, i) => ({
+            id: `ev-${i}`,
+            time: '2026-03-02T09:14:05Z',
+            actor: `e-${i % 13}`,
+            action: 'seller.metrics.view' as const,
+            target: { type: 'seller' as const, id: `s-${i % 17}` },
+            ...(i % 3 === 0 ? { context: { ip: `10.0.0.${i % 250}` } } : {}),
+          })),
+          0,
+        );
+        await tx.commit();
+        const thread = feed.feedInThread(store, 0, leaves, {
+          directoryPart: false,
+          env: { WARDEN_DETECT_THREADS: '1' },
+        });
+        const got: unknown[] = [];
+        const lasts: number[] = [];
+        for await (const c of thread!.chunks) {
+          got.push(...c.records);
+          lasts.push(c.last);
+        }
+        const want: unknown[] = [];
+        for await (const c of store.ledger.recordChunks(0, leaves, ['reviewer']))
+          want.push(...c.map((r) => r.record));
+        expect(got.length).toBe(leaves);
+        expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+        expect(lasts).toEqual([9_999, 19_999, 29_999, 39_999, 44_999]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('stops the thread when the feed is left early, and gives no part', async () => {
+      const { feed, stores } = await compiled();
+      const store = stores.SqliteStore.open(db, { readonly: true });
+      try {
+        const thread = feed.feedInThread(store, 0, await store.ledger.size(), {
+          directoryPart: true,
+          env: { WARDEN_DETECT_THREADS: '1' },
+        });
+        let chunks = 0;
+        for await (const c of thread!.chunks) {
+          expect(c.records.length).toBeGreaterThan(0);
+          if (++chunks === 1) break;
+        }
+        expect(await thread!.directoryPart).toBeUndefined();
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('gives a resumed `warden detect` the saved state, risk and alerts of one thread', async () => {
+      // half the stream detected and saved, then the rest ingested: the feed starts past leaf 0
+      const half = join(dir.path, 'half.db');
+      const cut = Math.ceil(files.length / 2);
+      expect((await runCli(['ingest', ...files.slice(0, cut), '--db', half])).code).toBe(0);
+      expect([0, 1]).toContain(detect(half, '0').status);
+      expect((await runCli(['ingest', ...files.slice(cut), '--db', half])).code).toBe(0);
+      const runs = ['1', '0'].map((threads) => {
+        const copy = join(dir.path, `resume-${threads}.db`);
+        cpSync(half, copy);
+        cpSync(`${half}.keys`, `${copy}.keys`, { recursive: true });
+        const run = detect(copy, threads);
+        const ask = (cmd: string): string =>
+          spawnSync(process.execPath, [BIN, cmd, '--json', '--db', copy], {
+            env: { ...process.env, NO_COLOR: '1', WARDEN_DETECT_THREADS: threads },
+            encoding: 'utf8',
+          }).stdout;
+        return { run, risk: ask('risk'), alerts: ask('alerts'), state: savedState(copy) };
+      });
+      const [threaded, one] = runs as [(typeof runs)[0], (typeof runs)[0]];
+      expect(threaded.run.stderr).toBe('');
+      expect((JSON.parse(threaded.run.stdout) as { resumedAt: number }).resumedAt).toBeGreaterThan(
+        0,
+      );
+      expect(threaded.state.rest.length).toBeGreaterThan(0);
+      expect(threaded.state).toEqual(one.state);
+      expect(threaded.risk).toBe(one.risk);
+      expect(threaded.alerts).toBe(one.alerts);
+      expect(JSON.parse(threaded.risk)).not.toEqual([]);
+    });
+  });
+});
+
+/** `warden detect --json` in a process of its own, from the build, threads as said. */
+function detect(path: string, threads: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [BIN, 'detect', '--json', '--db', path], {
+    env: { ...process.env, NO_COLOR: '1', WARDEN_DETECT_THREADS: threads },
+    encoding: 'utf8',
+  });
+}
+
+/** Both parts of the saved state, their bytes and MACs, as stored. */
+function savedState(path: string): { directory: Buffer; rest: Buffer; macs: unknown[] } {
+  const d = new Database(path, { readonly: true });
+  try {
+    const joined = (table: string): Buffer =>
+      Buffer.concat(d.prepare(`SELECT data FROM ${table} ORDER BY seq`).pluck().all() as Buffer[]);
+    return {
+      directory: joined('detector_directory_chunks'),
+      rest: joined('detector_state_chunks'),
+      macs: [
+        d.prepare('SELECT mac FROM detector_directory').pluck().get(),
+        d.prepare('SELECT mac FROM detector_state').pluck().get(),
+      ],
+    };
+  } finally {
+    d.close();
+  }
+}
