@@ -31,7 +31,13 @@ interface Row {
 
 function argValue(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+  if (i < 0) return fallback;
+  const value = process.argv[i + 1];
+  if (value === undefined || value.startsWith('--')) {
+    console.error(`${name} needs a value`);
+    process.exit(2);
+  }
+  return value;
 }
 
 function seedList(spec: string): number[] {
