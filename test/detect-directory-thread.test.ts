@@ -1,8 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetectionEngine, snapshotDirectory } from '../src/detect/index.js';
 import { SqliteStore } from '../src/store/index.js';
@@ -10,10 +8,8 @@ import { directoryPartOf, secondCoreFree } from '../src/cli/commands/detect-dire
 import type * as DirectoryModule from '../src/cli/commands/detect-directory.js';
 import type * as StoreModule from '../src/store/index.js';
 import { runCli, tempDir } from './helpers.js';
+import { BIN, DIST, savedState, simulatedLedger } from './detect-support.js';
 
-const BIN = fileURLToPath(new URL('../bin/warden.js', import.meta.url));
-// The worker runs only from the compiled build (`npm test` builds first).
-const DIST = fileURLToPath(new URL('../dist/src/', import.meta.url));
 const built = existsSync(join(DIST, 'cli', 'commands', 'detect-directory-worker.js'));
 
 const dir = tempDir('warden-dirpart-');
@@ -22,14 +18,7 @@ let files: string[] = [];
 afterAll(() => dir.cleanup());
 
 beforeAll(async () => {
-  const sim = join(dir.path, 'sim');
-  expect((await runCli(['simulate', '--preset', 'small', '--seed', '6', '--out', sim])).code).toBe(
-    0,
-  );
-  files = readdirSync(join(sim, 'stream'))
-    .sort()
-    .map((f) => join(sim, 'stream', f));
-  expect((await runCli(['ingest', ...files, '--db', db])).code).toBe(0);
+  files = await simulatedLedger(dir.path, 6, db);
 });
 
 /** The directory part of an engine fed every record of leaves [0, size), as a full replay saves it. */
@@ -158,23 +147,4 @@ function detectInProcess(path: string): { code: number | null; resumedAt: number
   });
   expect(r.stderr).toBe('');
   return { code: r.status, ...(JSON.parse(r.stdout) as { resumedAt: number }) };
-}
-
-/** Both parts of the saved state, their bytes and MACs, as stored. */
-function savedState(path: string): { directory: Buffer; rest: Buffer; macs: unknown[] } {
-  const d = new Database(path, { readonly: true });
-  try {
-    const joined = (table: string): Buffer =>
-      Buffer.concat(d.prepare(`SELECT data FROM ${table} ORDER BY seq`).pluck().all() as Buffer[]);
-    return {
-      directory: joined('detector_directory_chunks'),
-      rest: joined('detector_state_chunks'),
-      macs: [
-        d.prepare('SELECT mac FROM detector_directory').pluck().get(),
-        d.prepare('SELECT mac FROM detector_state').pluck().get(),
-      ],
-    };
-  } finally {
-    d.close();
-  }
 }

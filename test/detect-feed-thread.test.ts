@@ -1,8 +1,6 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FEED_HEAD_LEAVES,
@@ -14,10 +12,8 @@ import type * as FeedModule from '../src/cli/commands/detect-feed.js';
 import type * as DirectoryModule from '../src/cli/commands/detect-directory.js';
 import type * as StoreModule from '../src/store/index.js';
 import { runCli, tempDir } from './helpers.js';
+import { BIN, DIST, savedState, simulatedLedger } from './detect-support.js';
 
-const BIN = fileURLToPath(new URL('../bin/warden.js', import.meta.url));
-// The worker runs only from the compiled build (`npm test` builds first).
-const DIST = fileURLToPath(new URL('../dist/src/', import.meta.url));
 const built = existsSync(join(DIST, 'cli', 'commands', 'detect-feed-worker.js'));
 
 const dir = tempDir('warden-feed-');
@@ -26,14 +22,7 @@ let files: string[] = [];
 afterAll(() => dir.cleanup());
 
 beforeAll(async () => {
-  const sim = join(dir.path, 'sim');
-  expect((await runCli(['simulate', '--preset', 'small', '--seed', '4', '--out', sim])).code).toBe(
-    0,
-  );
-  files = readdirSync(join(sim, 'stream'))
-    .sort()
-    .map((f) => join(sim, 'stream', f));
-  expect((await runCli(['ingest', ...files, '--db', db])).code).toBe(0);
+  files = await simulatedLedger(dir.path, 4, db);
 });
 
 describe('the detection feed on a reading thread', () => {
@@ -82,12 +71,7 @@ describe('the detection feed on a reading thread', () => {
             env: { WARDEN_DETECT_THREADS: '1' },
           });
           expect(thread).toBeDefined();
-          const got: unknown[] = [];
-          const lasts: number[] = [];
-          for await (const c of thread!.chunks) {
-            got.push(...c.records);
-            lasts.push(c.last);
-          }
+          const { got, lasts } = await drain(thread!.chunks);
           const want: unknown[] = [];
           const wantLasts: number[] = [];
           for await (const c of store.ledger.recordChunks(from, to, ['reviewer'])) {
@@ -136,12 +120,7 @@ describe('the detection feed on a reading thread', () => {
           directoryPart: false,
           env: { WARDEN_DETECT_THREADS: '1' },
         });
-        const got: unknown[] = [];
-        const lasts: number[] = [];
-        for await (const c of thread!.chunks) {
-          got.push(...c.records);
-          lasts.push(c.last);
-        }
+        const { got, lasts } = await drain(thread!.chunks);
         const want: unknown[] = [];
         for await (const c of store.ledger.recordChunks(0, leaves, ['reviewer']))
           want.push(...c.map((r) => r.record));
@@ -213,21 +192,15 @@ function detect(path: string, threads: string): SpawnSyncReturns<string> {
   });
 }
 
-/** Both parts of the saved state, their bytes and MACs, as stored. */
-function savedState(path: string): { directory: Buffer; rest: Buffer; macs: unknown[] } {
-  const d = new Database(path, { readonly: true });
-  try {
-    const joined = (table: string): Buffer =>
-      Buffer.concat(d.prepare(`SELECT data FROM ${table} ORDER BY seq`).pluck().all() as Buffer[]);
-    return {
-      directory: joined('detector_directory_chunks'),
-      rest: joined('detector_state_chunks'),
-      macs: [
-        d.prepare('SELECT mac FROM detector_directory').pluck().get(),
-        d.prepare('SELECT mac FROM detector_state').pluck().get(),
-      ],
-    };
-  } finally {
-    d.close();
+/** Every record a feed's chunks carry, in order, and each chunk's last leaf. */
+async function drain(
+  chunks: AsyncIterable<{ records: readonly unknown[]; last: number }>,
+): Promise<{ got: unknown[]; lasts: number[] }> {
+  const got: unknown[] = [];
+  const lasts: number[] = [];
+  for await (const c of chunks) {
+    got.push(...c.records);
+    lasts.push(c.last);
   }
+  return { got, lasts };
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { InterchangeRecord } from '../src/domain/index.js';
 import {
   DetectionEngine,
   SnapshotError,
@@ -8,34 +7,7 @@ import {
   snapshotDirectory,
   snapshotEngine,
 } from '../src/detect/index.js';
-import { resolveOptions, simulate } from '../src/sim/index.js';
-
-/** A simulated fortnight (small preset, every scenario the preset plays), in stream order. */
-function fortnight(seed: number): InterchangeRecord[] {
-  const records: InterchangeRecord[] = [];
-  simulate(resolveOptions({ preset: 'small', seed, days: 14 }), {
-    write: (_f, lines) => {
-      for (const l of lines) {
-        const { v: _v, kind, ...body } = JSON.parse(l) as Record<string, unknown>;
-        records.push({ kind, body } as never);
-      }
-    },
-  });
-  return records;
-}
-
-/** Everything the CLI asks an engine, for comparing two engines. */
-function answers(engine: DetectionEngine) {
-  const employees = [...engine.directory.employees.keys()].sort();
-  return {
-    findings: engine.findings(),
-    sellers: engine.sellers(),
-    rings: engine.rings(),
-    events: engine.events,
-    baselines: employees.map((id) => engine.baselineOf(id)),
-    hits: employees.map((id) => engine.hitsOf(id)),
-  };
-}
+import { answers, fortnight } from './detect-support.js';
 
 // Incremental detection rests on this: snapshot → restore → the rest of the stream gives what
 // one replay gives, wherever the stream is cut.

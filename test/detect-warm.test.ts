@@ -1,35 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { InterchangeRecord } from '../src/domain/index.js';
 import { DetectionEngine, snapshotEngine } from '../src/detect/index.js';
-import { resolveOptions, simulate } from '../src/sim/index.js';
-
-/** A simulated fortnight (the simulator's small preset, every scenario it plays), in stream order. */
-function fortnight(seed: number): InterchangeRecord[] {
-  const records: InterchangeRecord[] = [];
-  simulate(resolveOptions({ preset: 'small', seed, days: 14 }), {
-    write: (_f, lines) => {
-      for (const l of lines) {
-        const { v: _v, kind, ...body } = JSON.parse(l) as Record<string, unknown>;
-        records.push({ kind, body } as never);
-      }
-    },
-  });
-  return records;
-}
-
-/** Everything `warden serve` asks its one warm engine between two feeds. */
-function answers(engine: DetectionEngine) {
-  const employees = [...engine.directory.employees.keys()].sort();
-  return {
-    findings: engine.findings(),
-    sellers: engine.sellers(),
-    rings: engine.rings(),
-    peerGroups: engine.peerGroups(),
-    events: engine.events,
-    baselines: employees.map((id) => engine.baselineOf(id)),
-    hits: employees.map((id) => engine.hitsOf(id)),
-  };
-}
+import { answers, fortnight } from './detect-support.js';
 
 // The server keeps one engine in memory and feeds it only the new leaves (src/cli/detect-catch-up.ts);
 // between two feeds it answers findings, sellers, rings and explanations from it. That rests on
