@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
-import { recordKey } from '../domain/index.js';
 import {
   PersonalData,
   emailHashWithKey,
@@ -8,7 +7,7 @@ import {
   wrapDataKey,
   type Sealer,
 } from '../privacy/index.js';
-import { parseRecord } from './parse-record.js';
+import { classifyLine } from './classify-line.js';
 import { FROM_KIND_INDEX, directoryRefs } from './references.js';
 import {
   PARSED,
@@ -20,7 +19,7 @@ import {
   type SealHeldRequest,
   type SealReply,
 } from './seal-protocol.js';
-import { encodeDirectory, keySubject, reviewerEmail } from './seal-record.js';
+import { encodeDirectory, reviewerEmail } from './seal-record.js';
 
 type Body = Record<string, unknown>;
 
@@ -96,27 +95,21 @@ function parseLines(m: ParseRequest): ParseReply {
       Atomics.add(linesDone, 0, 64);
       counted += 64;
     }
-    const parsed = parseRecord(m.texts[i]!);
+    const line = classifyLine(m.texts[i]!, personal);
     let kind = '';
     let key = '';
     let subject = '';
     let named: (number | string)[] = NONE;
     let payload = '';
     let rejection: RejectionReply | null = null;
-    if (!parsed.ok) {
-      const { ok: _ok, ...rest } = parsed;
-      rejection = rest;
-      status[i] = PARSED.rejected;
-    } else if (parsed.record.kind === 'event') {
-      status[i] = PARSED.event;
-    } else {
-      const record = parsed.record;
-      const body = record.body as unknown as Body;
-      kind = record.kind;
-      key = recordKey(record);
-      named = newRefs(m.batch, directoryRefs(record));
-      fast[i] = parsed.directoryLine === undefined ? 0 : 1;
-      const needs = keySubject(kind, body, personal);
+    status[i] = line.status;
+    if (line.status === PARSED.rejected) rejection = line.rejection;
+    else if (line.status === PARSED.held) {
+      const body = line.record.body as unknown as Body;
+      ({ kind, key } = line);
+      named = newRefs(m.batch, directoryRefs(line.record));
+      fast[i] = line.fast;
+      const needs = line.subject;
       if (needs === undefined) {
         const encoded = encodeDirectory(kind, body, NO_KEYS, personal);
         payload = encoded.payload;
@@ -126,7 +119,6 @@ function parseLines(m: ParseRequest): ParseReply {
         subject = needs;
         heldKinds.push(kind);
         heldBodies.push(body);
-        status[i] = PARSED.held;
       }
     }
     kinds.push(kind);

@@ -1,6 +1,6 @@
-import { recordKey, type InterchangeRecord } from '../domain/index.js';
+import type { InterchangeRecord } from '../domain/index.js';
 import type { EmailHashes, PersonalData, Vault } from '../privacy/index.js';
-import { parseRecord } from './parse-record.js';
+import { classifyLine } from './classify-line.js';
 import { directoryRefs } from './references.js';
 import {
   PARSED,
@@ -11,7 +11,7 @@ import {
   type SealHeldRequest,
   type SealReply,
 } from './seal-protocol.js';
-import { encodeDirectory, encodeDirectoryLine, keySubject, reviewerEmail } from './seal-record.js';
+import { encodeDirectory, encodeDirectoryLine, reviewerEmail } from './seal-record.js';
 import { runningSealThread, sealThread, sealWorkerExists } from './seal-thread.js';
 
 type Body = Record<string, unknown>;
@@ -230,27 +230,16 @@ function parseHere(texts: readonly string[], personal: PersonalData): ParsedLine
   const rejections: (RejectionReply | null)[] = [];
   const records: (InterchangeRecord | undefined)[] = [];
   for (let i = 0; i < n; i++) {
-    const parsed = parseRecord(texts[i]!);
-    let record: InterchangeRecord | undefined;
-    let rejection: RejectionReply | null = null;
-    if (!parsed.ok) {
-      const { ok: _ok, ...rest } = parsed;
-      rejection = rest;
-      status[i] = PARSED.rejected;
-    } else if (parsed.record.kind === 'event') status[i] = PARSED.event;
-    else {
-      record = parsed.record;
-      status[i] = PARSED.held;
-      fast[i] = parsed.directoryLine === undefined ? 0 : 1;
-    }
+    const line = classifyLine(texts[i]!, personal);
+    const record = line.status === PARSED.held ? line : undefined;
+    status[i] = line.status;
+    if (record) fast[i] = record.fast;
     kinds.push(record?.kind ?? '');
-    keys.push(record ? recordKey(record) : '');
-    subjects.push(
-      (record && keySubject(record.kind, record.body as unknown as Body, personal)) ?? '',
-    );
-    refs.push(record ? directoryRefs(record) : []);
-    rejections.push(rejection);
-    records.push(record);
+    keys.push(record?.key ?? '');
+    subjects.push(record?.subject ?? '');
+    refs.push(record ? directoryRefs(record.record) : []);
+    rejections.push(line.status === PARSED.rejected ? line.rejection : null);
+    records.push(record?.record);
   }
   const payloads = texts.map(() => '');
   const hashes = new Uint8Array(n * 32);
