@@ -102,7 +102,7 @@ export class DetectionEngine {
     const peers = peerReference(this.peers.peerGroups('widest'), sums);
     const risk: RiskEntry[] = [];
     for (const [id, hits] of all) {
-      const entry = scoreEmployee(id, hits, this.lastTime, peers);
+      const entry = scoreEmployee(id, hits, this.lastTime, peers, sums.get(id));
       if (entry) risk.push(entry);
     }
     risk.sort((a, b) => b.score - a.score || a.employeeId.localeCompare(b.employeeId));

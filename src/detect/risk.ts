@@ -72,6 +72,8 @@ export function scoreEmployee(
   hits: readonly Hit[],
   asOf: number,
   peers: PeerReference = () => undefined,
+  /** The hits' `amounts` as of `asOf`, when the caller has them already. */
+  sums: ReadonlyMap<Indicator, number> = amounts(hits, asOf),
 ): RiskEntry | undefined {
   const byIndicator = new Map<Indicator, Hit[]>();
   for (const h of hits) {
@@ -79,7 +81,6 @@ export function scoreEmployee(
     list.push(h);
     byIndicator.set(h.indicator, list);
   }
-  const sums = amounts(hits, asOf);
   const parts: Part[] = [];
   for (const [indicator, list] of byIndicator) {
     const amount = sums.get(indicator) ?? 0;
