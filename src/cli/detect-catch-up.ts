@@ -2,6 +2,7 @@ import type { DetectionEngine } from '../detect/index.js';
 import type { StoredFindings } from '../store/index.js';
 import {
   feed,
+  findingsOf,
   startDetection,
   stateVersion,
   storedIfCurrent,
@@ -186,13 +187,7 @@ export class DetectionCatchUp {
       throw error;
     }
     if (to !== end) return undefined;
-    const stored: StoredFindings = {
-      computedAt: w.now(),
-      ledgerSize: end,
-      events: engine.events,
-      findings: engine.findings(),
-    };
-    warm.done = { engine, stored, resumedAt: from };
+    warm.done = { engine, stored: findingsOf(w, engine, end), resumedAt: from };
     warm.derived = new Map();
     return warm.done;
   }

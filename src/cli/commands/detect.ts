@@ -176,17 +176,16 @@ export async function saveFindings(
   engine: DetectionEngine,
   ledgerSize = w.ledger.size,
 ): Promise<StoredFindings> {
-  const stored: StoredFindings = {
-    computedAt: w.now(),
-    ledgerSize,
-    events: engine.events,
-    findings: engine.findings(),
-  };
+  const stored = findingsOf(w, engine, ledgerSize);
   await w.store.findings.save(stored);
   return stored;
 }
 
-/** The stored findings if they cover the whole ledger; otherwise detection brings them up to date. */
+/** The engine's findings now, as they are stored: at `ledgerSize` leaves, computed now. */
+export function findingsOf(w: Wired, engine: DetectionEngine, ledgerSize: number): StoredFindings {
+  return { computedAt: w.now(), ledgerSize, events: engine.events, findings: engine.findings() };
+}
+
 /**
  * The stored findings if they cover the whole ledger and were made by this detection code and
  * org profile (the saved state's version, taken in the same run); otherwise detection brings
