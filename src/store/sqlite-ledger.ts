@@ -18,7 +18,8 @@ import {
   type EventRow,
 } from './sqlite-rows.js';
 
-const RANGE = 10_000;
+/** Leaves per read of a range (`records`, `recordChunks`, `recordTextChunks`: their chunks). */
+export const RANGE = 10_000;
 
 /** The ledger's storage in SQLite: tiles, checkpoints, and records in leaf order. */
 export class SqliteLedgerRepository implements LedgerRepository {

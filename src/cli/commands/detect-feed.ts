@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { InterchangeRecord } from '../../domain/index.js';
-import { SqliteStore, type Store } from '../../store/index.js';
+import { LEAF_CHUNK, SqliteStore, type Store } from '../../store/index.js';
 import { secondCoreFree } from './detect-directory.js';
 import {
   FEED_ROOM_BATCH,
@@ -32,12 +32,9 @@ export interface FeedThread {
  */
 export const FEED_HEAD_LEAVES = 50_000;
 
-/** The store's chunk of leaves (`recordChunks`, `recordTextChunks`): heads are multiples of it. */
-const CHUNK_LEAVES = 10_000;
-
 /** The leaves of a feed of `leaves` read on the engine's thread: at most a quarter of it. */
 export const headOf = (leaves: number): number =>
-  Math.min(FEED_HEAD_LEAVES, CHUNK_LEAVES * Math.floor(leaves / (4 * CHUNK_LEAVES)));
+  Math.min(FEED_HEAD_LEAVES, LEAF_CHUNK * Math.floor(leaves / (4 * LEAF_CHUNK)));
 
 const WORKER_FILE = fileURLToPath(new URL('./detect-feed-worker.js', import.meta.url));
 
