@@ -2,12 +2,16 @@ import type { AccessEvent, DirectoryKind, InterchangeRecord } from '../domain/in
 import type { Ledger } from '../ledger/index.js';
 import { PersonalData, type EmailHashes, type Vault } from '../privacy/index.js';
 import type { EmailHash, Store, StoreTransaction, StoredDirectoryVersion } from '../store/index.js';
-import type { InputErrorCode, InputIssue, RejectionSummary } from './errors.js';
+import {
+  RejectionTally,
+  type InputErrorCode,
+  type InputIssue,
+  type RejectionSummary,
+} from './errors.js';
 import { ReferenceCollector, type DanglingReference } from './references.js';
 import { parseRecord } from './parse-record.js';
 import { DirectorySealer, PARSED, type ParsedLines, type SealedChunk } from './sealing.js';
 
-const MAX_ISSUES_KEPT = 50;
 const REFS_KEPT = 100_000;
 
 export interface ImportReport {
@@ -77,9 +81,7 @@ export class Batch {
   duplicates = 0;
   versions = 0;
   unchanged = 0;
-  rejected = 0;
-  readonly issues: InputIssue[] = [];
-  readonly rejectedByCode: Partial<Record<InputErrorCode, number>> = {};
+  private readonly tally = new RejectionTally();
   readonly pending: Pending[] = [];
   readonly refs = new ReferenceCollector();
   private refsLimit = REFS_KEPT;
@@ -112,10 +114,20 @@ export class Batch {
     return this.events + this.versions;
   }
 
+  get rejected(): number {
+    return this.tally.rejected;
+  }
+
+  get issues(): readonly InputIssue[] {
+    return this.tally.issues;
+  }
+
+  get rejectedByCode(): Readonly<Partial<Record<InputErrorCode, number>>> {
+    return this.tally.byCode;
+  }
+
   reject(issue: InputIssue): void {
-    this.rejected++;
-    this.rejectedByCode[issue.code] = (this.rejectedByCode[issue.code] ?? 0) + 1;
-    if (this.issues.length < MAX_ISSUES_KEPT) this.issues.push(issue);
+    this.tally.add(issue);
   }
 
   /** The counts per code and where every refused line went. */

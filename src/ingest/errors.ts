@@ -56,6 +56,22 @@ export interface InputIssue {
   readonly message: string;
 }
 
+/** Refused lines told in detail (the rest only counted): an import's and a publish check's. */
+export const ISSUES_KEPT = 50;
+
+/** A count of refused lines, per code, with the first `ISSUES_KEPT` of them in detail. */
+export class RejectionTally {
+  rejected = 0;
+  readonly byCode: Partial<Record<InputErrorCode, number>> = {};
+  readonly issues: InputIssue[] = [];
+
+  add(issue: InputIssue): void {
+    this.rejected++;
+    this.byCode[issue.code] = (this.byCode[issue.code] ?? 0) + 1;
+    if (this.issues.length < ISSUES_KEPT) this.issues.push(issue);
+  }
+}
+
 /** How many lines an import refused, per code, and where every one of them is. */
 export interface RejectionSummary {
   readonly rejected: number;

@@ -1,9 +1,7 @@
 import type { InterchangeRecord } from '../domain/index.js';
-import { InputError, type InputErrorCode, type InputIssue } from './errors.js';
+import { InputError, RejectionTally, type InputErrorCode, type InputIssue } from './errors.js';
 import { readLines, type LineSource } from './line-reader.js';
 import { parseRecord } from './parse-record.js';
-
-const ISSUES_KEPT = 50;
 
 /** What a validation pass found: the lines read and the refused ones (the first 50 in detail). */
 export interface SourceCheck {
@@ -29,9 +27,7 @@ export async function validateSource(
   source: LineSource,
   skipInvalid: boolean,
 ): Promise<SourceCheck> {
-  const issues: InputIssue[] = [];
-  const byCode: Partial<Record<InputErrorCode, number>> = {};
-  let rejected = 0;
+  const tally = new RejectionTally();
   let lines = 0;
   for await (const items of readLines(source.open(), source.name)) {
     for (const item of items) {
@@ -39,11 +35,10 @@ export async function validateSource(
       const parsed = item.ok ? parseRecord(item.text) : item;
       if (parsed.ok) continue;
       const { ok: _ok, ...rest } = parsed;
-      rejected++;
-      byCode[rest.code] = (byCode[rest.code] ?? 0) + 1;
-      if (issues.length < ISSUES_KEPT) issues.push({ file: source.name, line: item.no, ...rest });
+      tally.add({ file: source.name, line: item.no, ...rest });
     }
   }
+  const { rejected, byCode, issues } = tally;
   if (rejected > 0 && !skipInvalid)
     throw new InputError(
       'INVALID_RECORDS',
