@@ -77,8 +77,12 @@ export class Ledger {
 
   /** The log's name (the checkpoint origin line): the signer key's name. */
   get origin(): string {
-    return parseSignerKeyName(this.signerKey);
+    // parsed once: parsing decodes the key (about a millisecond; once per batch's checkpoint)
+    this.name ??= parseSignerKeyName(this.signerKey);
+    return this.name;
   }
+
+  private name: string | undefined;
 
   /** Leaves appended so far, persisted or not. */
   get size(): number {
