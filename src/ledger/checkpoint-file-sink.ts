@@ -14,6 +14,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { CheckpointSink } from './checkpoint-sink.js';
@@ -27,19 +28,21 @@ import { parseCheckpoint } from './checkpoint.js';
 export class FileCheckpointSink implements CheckpointSink {
   constructor(readonly where: string) {}
 
-  append(note: string): Promise<void> {
-    return Promise.resolve().then(() => {
-      mkdirSync(dirname(this.where), { recursive: true, mode: 0o700 });
-      const created = !existsSync(this.where);
-      const fd = openSync(this.where, 'a', 0o600);
-      try {
-        writeSync(fd, `${note}\n`);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      if (created) fsyncDir(dirname(this.where));
-    });
+  /**
+   * The write and its fsync run off the event loop (the server reads and checks other requests
+   * meanwhile; an ingest batch waits for this before it is acknowledged).
+   */
+  async append(note: string): Promise<void> {
+    mkdirSync(dirname(this.where), { recursive: true, mode: 0o700 });
+    const created = !existsSync(this.where);
+    const file = await open(this.where, 'a', 0o600);
+    try {
+      await file.writeFile(`${note}\n`);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    if (created) fsyncDir(dirname(this.where));
   }
 }
 
