@@ -30,8 +30,9 @@ const ingestQuery = z.object({
 /**
  * `POST /v1/ingest`: one body is one atomic batch, imported by the same `importSource` as
  * `warden ingest`: its first `PREFETCH_BODY` bytes read before the batch queues for the write
- * lock, the rest (if any) streamed from the socket under the transaction (never held whole). Refused whole with the same
- * codes and issues when any line is invalid, unless `skipInvalid=true`. In publish mode
+ * lock, the rest (if any) streamed from the socket under the transaction (never held whole).
+ * Refused whole with the same codes and issues when any line is invalid, unless
+ * `skipInvalid=true`. In publish mode
  * (`deps.publisher`) the batch, validated by the same rules, goes to the event stream instead
  * (`publishBody`), and the route's answer is described as that report.
  */
