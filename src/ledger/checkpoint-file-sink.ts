@@ -26,13 +26,22 @@ import { parseCheckpoint } from './checkpoint.js';
  * `parseCheckpointLog` reads.
  */
 export class FileCheckpointSink implements CheckpointSink {
+  /** The append before this one: appends land one after another, in the order of the calls. */
+  private tail: Promise<unknown> = Promise.resolve();
+
   constructor(readonly where: string) {}
 
   /**
    * The write and its fsync run off the event loop (the server reads and checks other requests
    * meanwhile; an ingest batch waits for this before it is acknowledged).
    */
-  async append(note: string): Promise<void> {
+  append(note: string): Promise<void> {
+    const next = this.tail.then(() => this.write(note));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(note: string): Promise<void> {
     mkdirSync(dirname(this.where), { recursive: true, mode: 0o700 });
     const created = !existsSync(this.where);
     const file = await open(this.where, 'a', 0o600);
