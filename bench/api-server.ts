@@ -2,25 +2,28 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { main } from '../src/cli/index.js';
 import { wireReadOnly } from '../src/cli/read-only.js';
 import { serverDeps } from '../src/cli/serve-wiring.js';
 import { wire } from '../src/cli/wiring.js';
 import { buildApp } from '../src/server/index.js';
+import { SqliteStore } from '../src/store/index.js';
 
 /**
  * The server side of `bench/api.ts`, in its own process so that autocannon does not share its
  * event loop: `echo` (a bare Fastify app that parses the same NDJSON payload and sends it back
- * as JSON) or `api` (Warden's app over a fresh database). Tells its parent the port, the token,
- * and its resident memory every second.
+ * as JSON), `insert` (a bare Fastify app that inserts it durably: see `insertApp`) or `api`
+ * (Warden's app over a fresh database). Tells its parent the port, the token, and its resident
+ * memory every second.
  */
 const mode = process.argv[2];
 const send = (m: object): void => void process.send?.(m);
 setInterval(() => send({ rss: process.memoryUsage.rss() }), 1000).unref();
 
 let token = '';
-const app = mode === 'echo' ? echoApp() : await apiApp();
+const app = mode === 'echo' ? echoApp() : mode === 'insert' ? await insertApp() : await apiApp();
 await app.listen({ host: '127.0.0.1', port: 0 });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
@@ -50,6 +53,77 @@ function echoApp(): FastifyInstance {
   };
   echo.get('/read', () => proof);
   return echo;
+}
+
+/**
+ * What any durable ingest route can do here: the same NDJSON body, each line `JSON.parse`d and
+ * inserted with one prepared statement into Warden's own schema (the `events` table and its
+ * indexes, made by the store's migrations), with the pragmas the store sets on its writing
+ * connection (WAL, `synchronous=FULL`, …); one transaction per request, answered after its
+ * commit (fsynced). No validation, dedupe, ledger, checkpoint or authentication. Reads are
+ * answered as the echo answers them.
+ */
+async function insertApp(): Promise<FastifyInstance> {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-bench-insert-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'bare.db');
+  await SqliteStore.open(path).close(); // the schema (and page size) of a Warden database
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  const insert = db.prepare(
+    `INSERT INTO events (leaf, id, ts, time, actor, action, target_type, target_id, outcome, ticket, context, attrs)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  let leaf = 0;
+  const app = echoApp();
+  app.addHook('onClose', (_instance, done) => {
+    db.close();
+    done();
+  });
+  app.post('/insert', (request) => {
+    const lines = (request.body as string).split('\n');
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      let events = 0;
+      for (const line of lines) {
+        if (line === '') continue;
+        const e = JSON.parse(line) as BenchEvent;
+        insert.run(
+          leaf++,
+          e.id,
+          Date.parse(e.time),
+          e.time,
+          e.actor,
+          e.action,
+          e.target.type,
+          e.target.id,
+          null,
+          null,
+          null,
+          null,
+        );
+        events++;
+      }
+      db.exec('COMMIT');
+      return { events };
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+  });
+  return app;
+}
+
+interface BenchEvent {
+  readonly id: string;
+  readonly time: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly target: { readonly type: string; readonly id: string };
 }
 
 async function apiApp(): Promise<FastifyInstance> {

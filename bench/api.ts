@@ -16,7 +16,9 @@ interface Run {
  * `seconds` each, on 127.0.0.1, with a bare Fastify app in the same run as the baseline: it
  * parses the same NDJSON payload and sends it back as JSON (and answers a constant proof-sized
  * JSON for the read). Every request carries new event ids, so Warden stores every one.
- * Floor: Warden's ingest events/s ≥ 0.5 × the echo's; no errors; memory flat.
+ * Floor: Warden's ingest events/s ≥ 0.5 × the echo's; no errors; memory flat. A third server,
+ * a bare durable insert of the same batches into Warden's schema (`insertApp` in
+ * `api-server.ts`), in the same run, is the yardstick of what any durable ingest route does here.
  */
 export async function benchApi(seconds: number, batch: number, connections: number): Promise<void> {
   const template = eventsTemplate(batch);
@@ -27,6 +29,16 @@ export async function benchApi(seconds: number, batch: number, connections: numb
       cannon(port, seconds, connections, {
         method: 'POST',
         path: '/echo',
+        body,
+        type: 'application/x-ndjson',
+      }),
+    read: () => cannon(port, seconds, connections, { method: 'GET', path: '/read' }),
+  }));
+  const insert = await withServer('insert', (port) => ({
+    ingest: () =>
+      cannon(port, seconds, connections, {
+        method: 'POST',
+        path: '/insert',
         body,
         type: 'application/x-ndjson',
       }),
@@ -48,16 +60,16 @@ export async function benchApi(seconds: number, batch: number, connections: numb
         token,
       }),
   }));
-  report('ingest', echo.ingest, api.ingest, batch);
-  report('read (inclusion proof)', echo.read, api.read, 1);
-  const ratio =
-    (api.ingest.result.requests.average * batch) / (echo.ingest.result.requests.average * batch);
-  const errors = [echo.ingest, echo.read, api.ingest, api.read].reduce(
+  report('ingest', echo.ingest, insert.ingest, api.ingest, batch);
+  report('read (inclusion proof)', echo.read, undefined, api.read, 1);
+  const rate = (r: Run): number => r.result.requests.average * batch;
+  const ratio = rate(api.ingest) / rate(echo.ingest);
+  const errors = [echo.ingest, echo.read, insert.ingest, insert.read, api.ingest, api.read].reduce(
     (s, r) => s + r.result.errors + r.result.timeouts + r.result.non2xx,
     0,
   );
   console.log(
-    `api: ingest events/s ${ratio.toFixed(2)} × the echo's (floor ${FLOOR}: ${verdict(ratio >= FLOOR)}); errors, timeouts and non-2xx: ${errors} (${verdict(errors === 0)})`,
+    `api: ingest events/s: bare durable insert ${(rate(insert.ingest) / rate(echo.ingest)).toFixed(2)} × the echo's; Warden ${ratio.toFixed(2)} × the echo's (floor ${FLOOR}: ${verdict(ratio >= FLOOR)}), ${(rate(api.ingest) / rate(insert.ingest)).toFixed(2)} × the bare insert's; errors, timeouts and non-2xx: ${errors} (${verdict(errors === 0)})`,
   );
 }
 
@@ -93,7 +105,7 @@ function cannon(port: number, seconds: number, connections: number, s: Shape): P
 
 /** Starts the server process, runs both phases against it, and stops it. */
 async function withServer(
-  mode: 'echo' | 'api',
+  mode: 'echo' | 'insert' | 'api',
   phases: (
     port: number,
     token: string,
@@ -122,9 +134,16 @@ async function withServer(
   }
 }
 
-function report(what: string, base: Run, warden: Run, perRequest: number): void {
+function report(
+  what: string,
+  base: Run,
+  insert: Run | undefined,
+  warden: Run,
+  perRequest: number,
+): void {
   for (const [who, r] of [
     ['echo', base],
+    ...(insert ? [['bare durable insert', insert] as const] : []),
     ['warden', warden],
   ] as const) {
     const x = r.result;

@@ -33,6 +33,18 @@ describe('warden ingest', () => {
       };
       expect(stats.counts.event).toBe(2);
     });
+
+    it('stores it once when the repeat is hundreds of lines later in the batch', async () => {
+      const db = join(dir.path, 'dup-far.db');
+      const file = join(dir.path, 'dup-far.ndjson');
+      const lines = [employee('e-1')];
+      for (let i = 0; i < 700; i++) lines.push(event(i === 600 ? 'far-3' : `far-${i}`));
+      writeFileSync(file, lines.join('\n'));
+      const r = await runCli(['ingest', file, '--db', db, '--json']);
+      const [report] = JSON.parse(r.out) as Report[];
+      expect(report).toMatchObject({ events: 699, duplicates: 1, ledgerSize: 700 });
+      expect((await runCli(['ledger', 'verify', '--db', db])).code).toBe(0);
+    });
   });
 
   describe('when directory records arrive after the events that name them', () => {

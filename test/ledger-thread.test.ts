@@ -96,32 +96,36 @@ describe.runIf(built || process.env['CI'])('the ledger hashing worker, given eve
   const dir = tempDir('warden-thread-lines-');
   afterAll(() => dir.cleanup());
 
-  it('gives the same roots as the events appended as records in this thread', async () => {
+  it('gives the same roots as the events appended as records in this thread, handed off early or not', async () => {
     const { Ledger, generateSignerKey, SqliteStore } = await compiled();
     const key = generateSignerKey('test.local/log');
     const roots: Record<string, string[]> = {};
-    for (const hashing of ['thread', 'inline'] as const) {
-      const store = SqliteStore.open(join(dir.path, `${hashing}.db`));
+    for (const mode of ['thread', 'handed off', 'inline'] as const) {
+      const hashing = mode === 'inline' ? 'inline' : 'thread';
+      const store = SqliteStore.open(join(dir.path, `${mode}.db`));
       const ledger = await Ledger.open(store, key, { hashing });
-      roots[hashing] = [];
+      roots[mode] = [];
       let id = 0;
       for (const n of [1, 255, 3000, 7, 2049]) {
         const tx = await store.begin();
         const events = Array.from({ length: n }, () => event(id++));
         await tx.insertEvents(events, ledger.size);
-        for (const e of events) {
+        for (const [i, e] of events.entries()) {
           if (hashing === 'thread') ledger.appendEventLine(lineOf(e));
           else ledger.appendRecord({ kind: 'event', body: e });
+          // as ingest does: pieces handed to the thread while it is idle, at odd sizes here
+          if (mode === 'handed off' && i % 97 === 96) ledger.handOff();
         }
         await ledger.persist(tx);
         const cp = await ledger.checkpoint(tx, '2026-03-02T10:00:00Z');
         await tx.commit();
-        roots[hashing].push(`${cp.size}:${cp.rootHash.toString('base64')}`);
+        roots[mode].push(`${cp.size}:${cp.rootHash.toString('base64')}`);
       }
       await ledger.close();
       await store.close();
     }
     expect(roots['thread']).toEqual(roots['inline']);
+    expect(roots['handed off']).toEqual(roots['inline']);
     expect(roots['thread']?.length).toBe(5);
   });
 });

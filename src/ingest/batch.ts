@@ -13,6 +13,8 @@ import { parseRecord } from './parse-record.js';
 import { DirectorySealer, PARSED, type ParsedLines, type SealedChunk } from './sealing.js';
 
 const REFS_KEPT = 100_000;
+/** Events inserted, then handed to the hashing thread, at a time (see `writeEvents`). */
+const EVENT_PIECE = 256;
 
 export interface ImportReport {
   readonly source: string;
@@ -247,19 +249,28 @@ export class Batch {
     return records;
   }
 
+  /**
+   * Inserts a run of events and appends their leaves, `EVENT_PIECE` at a time: each piece's
+   * leaves go to the hashing thread (`Ledger#handOff`) while the next piece's rows are
+   * written, so that the batch's end waits for the last piece's hashes, not all of them.
+   */
   private async writeEvents(
     run: readonly Extract<ToWrite, { record: InterchangeRecord }>[],
   ): Promise<void> {
-    const events = run.map((p) => p.record.body as AccessEvent);
-    const inserted = await this.tx.insertEvents(events, this.ledger.size);
-    for (let i = 0; i < events.length; i++) {
-      if (inserted[i]) {
-        const { record, text } = run[i]!;
-        if (text === undefined) this.ledger.appendRecord(record);
-        else this.ledger.appendEventLine(text);
-        this.onLeaf(run[i]!.line);
-        this.events++;
-      } else this.duplicates++;
+    for (let at = 0; at < run.length; at += EVENT_PIECE) {
+      const piece = run.slice(at, at + EVENT_PIECE);
+      const events = piece.map((p) => p.record.body as AccessEvent);
+      const inserted = await this.tx.insertEvents(events, this.ledger.size);
+      for (let i = 0; i < events.length; i++) {
+        if (inserted[i]) {
+          const { record, text } = piece[i]!;
+          if (text === undefined) this.ledger.appendRecord(record);
+          else this.ledger.appendEventLine(text);
+          this.onLeaf(piece[i]!.line);
+          this.events++;
+        } else this.duplicates++;
+      }
+      this.ledger.handOff();
     }
   }
 

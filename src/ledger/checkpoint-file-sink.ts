@@ -14,6 +14,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { CheckpointSink } from './checkpoint-sink.js';
@@ -25,21 +26,32 @@ import { parseCheckpoint } from './checkpoint.js';
  * `parseCheckpointLog` reads.
  */
 export class FileCheckpointSink implements CheckpointSink {
+  /** The append before this one: appends land one after another, in the order of the calls. */
+  private tail: Promise<unknown> = Promise.resolve();
+
   constructor(readonly where: string) {}
 
+  /**
+   * The write and its fsync run off the event loop (the server reads and checks other requests
+   * meanwhile; an ingest batch waits for this before it is acknowledged).
+   */
   append(note: string): Promise<void> {
-    return Promise.resolve().then(() => {
-      mkdirSync(dirname(this.where), { recursive: true, mode: 0o700 });
-      const created = !existsSync(this.where);
-      const fd = openSync(this.where, 'a', 0o600);
-      try {
-        writeSync(fd, `${note}\n`);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      if (created) fsyncDir(dirname(this.where));
-    });
+    const next = this.tail.then(() => this.write(note));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(note: string): Promise<void> {
+    mkdirSync(dirname(this.where), { recursive: true, mode: 0o700 });
+    const created = !existsSync(this.where);
+    const file = await open(this.where, 'a', 0o600);
+    try {
+      await file.writeFile(`${note}\n`);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    if (created) fsyncDir(dirname(this.where));
   }
 }
 

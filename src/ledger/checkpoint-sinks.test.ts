@@ -24,6 +24,15 @@ describe('FileCheckpointSink', () => {
     const entries = parseCheckpointLog(readFileSync(path, 'utf8'), path);
     expect(entries.map((e) => e.note)).toEqual([log.note(3), log.note(5), log.note(9)]);
   });
+
+  it('appends notes in the order of the calls when they are not awaited one by one', async () => {
+    const path = join(dir, 'keys', 'together.log');
+    const sink = new FileCheckpointSink(path);
+    const sizes = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    await Promise.all(sizes.map((n) => sink.append(log.note(n))));
+    const entries = parseCheckpointLog(readFileSync(path, 'utf8'), path);
+    expect(entries.map((e) => e.note)).toEqual(sizes.map((n) => log.note(n)));
+  });
 });
 
 describe('DirectoryCheckpointSink', () => {

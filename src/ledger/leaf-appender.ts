@@ -25,6 +25,8 @@ export interface LeafAppender {
   /** Appends leaves by their hashes (32 bytes each, in order); the appender may keep the array. */
   appendHashes(hashes: Uint8Array): void;
   flush(): Promise<Flushed>;
+  /** Whether a thread of its own has hashed everything appended (it would start on more at once). */
+  idle(): boolean;
   /** Starts again from a stored right edge (after a rollback). */
   reset(size: number, edge: Map<string, Buffer>): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +45,10 @@ export class InlineAppender implements LeafAppender {
 
   appendHashes(hashes: Uint8Array): void {
     for (let at = 0; at < hashes.length; at += 32) this.writer.append(hashes.subarray(at, at + 32));
+  }
+
+  idle(): boolean {
+    return false; // it hashes in the caller's thread, as records are appended
   }
 
   flush(): Promise<Flushed> {
@@ -117,6 +123,10 @@ export class ThreadAppender implements LeafAppender {
     if (hashes.length === 0) return;
     this.post({ type: 'append', id: -1, hashes });
     this.posted++;
+  }
+
+  idle(): boolean {
+    return this.posted === Atomics.load(this.progress, 0);
   }
 
   async flush(): Promise<Flushed> {

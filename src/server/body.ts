@@ -15,8 +15,93 @@ export interface Bound {
  */
 export function boundedBody(body: Readable, limit: number, bound: Bound): Readable {
   // a refused batch stops reading, but leaves the socket open for the answer
-  const chunks = body.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+  return boundedChunks(body.iterator({ destroyOnReturn: false }), limit, bound);
+}
+
+/** `boundedBody` of a body's chunks (a `BodyHead`'s `chunks()`, say). */
+export function boundedChunks(
+  chunks: AsyncIterable<Buffer>,
+  limit: number,
+  bound: Bound,
+): Readable {
   return Readable.from(inflateIfGzip(chunks, limit, bound), { objectMode: false });
+}
+
+/** The first bytes of a body, read before its batch waits for the write lock. */
+export interface BodyHead {
+  /** Bytes read (sent, not inflated). */
+  readonly bytes: number;
+  /** Whether they are the whole body. */
+  readonly ended: boolean;
+  /** The body's chunks: those read, then the rest from the socket (once). */
+  chunks(): AsyncIterable<Buffer>;
+  /** Gives the bytes read back to the `Prefetch`'s total (call once the batch is done). */
+  release(): void;
+}
+
+/**
+ * Reads ingest bodies ahead of the write lock: up to `perBody` bytes of each, and at most
+ * `total` bytes held by all the bodies read ahead and not yet released, so that memory stays
+ * bounded however many requests wait. A body longer than what it may read ahead streams the
+ * rest under its batch's transaction, as any body did before.
+ */
+export class Prefetch {
+  private held = 0;
+
+  constructor(
+    readonly perBody: number,
+    readonly total: number,
+  ) {}
+
+  /** Bytes held now by bodies read ahead (for tests). */
+  get holding(): number {
+    return this.held;
+  }
+
+  /** Reads the head of `body`; stops early once it is over `limit` (the batch is refused). */
+  async read(body: Readable, limit: number): Promise<BodyHead> {
+    // a refused batch stops reading, but leaves the socket open for the answer
+    const it = body.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
+    const read: Buffer[] = [];
+    let bytes = 0;
+    let ended = false;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      this.held -= bytes;
+      read.length = 0;
+    };
+    try {
+      while (bytes < this.perBody && bytes <= limit && this.held < this.total) {
+        const next = await it.next();
+        if (next.done) {
+          ended = true;
+          break;
+        }
+        read.push(next.value);
+        bytes += next.value.length;
+        this.held += next.value.length;
+      }
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return {
+      bytes,
+      ended,
+      release,
+      chunks: async function* () {
+        yield* read.splice(0);
+        if (ended) return;
+        for (;;) {
+          const next = await it.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      },
+    };
+  }
 }
 
 async function* inflateIfGzip(

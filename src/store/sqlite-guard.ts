@@ -14,6 +14,9 @@ const SELECT_APPROVAL = 'SELECT * FROM approvals';
 
 /** The guard's approvals and relay-alias hand-outs, read side. */
 export class SqliteGuard implements GuardRepository {
+  /** `eventsOf`'s statement, with the decided filter and without. */
+  private readonly byAction = new Map<boolean, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {}
 
   approval(id: string): Promise<StoredApproval | undefined> {
@@ -63,10 +66,15 @@ export class SqliteGuard implements GuardRepository {
   }
 
   async *eventsOf(action: string, outcome: string, decided = false): AsyncIterable<LeafEvent> {
-    const only = decided ? " AND json_extract(attrs, '$.decision') IS NOT NULL" : '';
-    const stmt = this.db.prepare(
-      `SELECT * FROM events WHERE action = ? AND outcome = ?${only} ORDER BY leaf`,
-    );
+    // prepared once per kind (authentication asks for the token revocations on every request)
+    let stmt = this.byAction.get(decided);
+    if (!stmt) {
+      const only = decided ? " AND json_extract(attrs, '$.decision') IS NOT NULL" : '';
+      stmt = this.db.prepare(
+        `SELECT * FROM events WHERE action = ? AND outcome = ?${only} ORDER BY leaf`,
+      );
+      this.byAction.set(decided, stmt);
+    }
     const rows = stmt.all(action, outcome) as EventRow[];
     for (const row of rows) yield await Promise.resolve(leafEventOf(row));
   }

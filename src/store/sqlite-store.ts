@@ -29,7 +29,7 @@ import {
   migrate,
 } from './sqlite-migrations.js';
 import { SqliteLedgerRepository, type RecordTextChunk } from './sqlite-ledger.js';
-import { SqliteTransaction } from './sqlite-transaction.js';
+import { SqliteTransaction, SqliteWriteStatements } from './sqlite-transaction.js';
 import { SqliteGuard } from './sqlite-guard.js';
 import { SqlitePolicySets, SqliteTokens } from './sqlite-trust.js';
 import { chunked } from './chunks.js';
@@ -77,6 +77,7 @@ export class SqliteStore implements Store {
   readonly cases: CaseRepository;
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
+  private readonly writeStatements: SqliteWriteStatements;
 
   private constructor(
     private readonly db: Database.Database,
@@ -86,6 +87,7 @@ export class SqliteStore implements Store {
     readonly readOnly: boolean,
   ) {
     this.events = new SqliteEvents(db);
+    this.writeStatements = new SqliteWriteStatements(db);
     this.directory = new SqliteDirectory(db);
     this.sqliteLedger = new SqliteLedgerRepository(db);
     this.ledger = this.sqliteLedger;
@@ -170,7 +172,9 @@ export class SqliteStore implements Store {
       );
     }
     this.inTransaction = true;
-    return Promise.resolve(new SqliteTransaction(this.db, () => (this.inTransaction = false)));
+    return Promise.resolve(
+      new SqliteTransaction(this.db, () => (this.inTransaction = false), this.writeStatements),
+    );
   }
 
   /**
@@ -358,14 +362,18 @@ function* rowsIn<Row>(
   }
 }
 
+/** Remainders this short are prepared once too: a token check asks for one event by id. */
+const IN_SHORT = 4;
+
 /**
  * `sqlPrefix (?, …, ?)` with `n` parameters; the full chunk's statement is prepared once per
  * connection and prefix (an import asks which of its references exist every 100,000 ids, 500
- * at a time, and preparing each statement anew cost about as much as running it).
+ * at a time, and preparing each statement anew cost about as much as running it), and so are
+ * the shortest (`IN_SHORT`: authentication asks for one on every request).
  */
 function statementIn(db: Database.Database, sqlPrefix: string, n: number): Database.Statement {
   const sql = `${sqlPrefix} (${Array(n).fill('?').join(',')})`;
-  if (n !== IN_CHUNK) return db.prepare(sql); // a remainder: once per call
+  if (n !== IN_CHUNK && n > IN_SHORT) return db.prepare(sql); // a remainder: once per call
   let statements = preparedIn.get(db);
   if (!statements) {
     statements = new Map();

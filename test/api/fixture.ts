@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { serverDeps } from '../../src/cli/serve-wiring.js';
 import { wireReadOnly, type ReadWired } from '../../src/cli/read-only.js';
 import { wire, type Wired } from '../../src/cli/wiring.js';
-import { buildApp, type Limits } from '../../src/server/index.js';
+import { Serial, buildApp, type Limits } from '../../src/server/index.js';
 import type { StreamPublisher } from '../../src/stream/index.js';
 import { employee, event, line, runCli, tempDir } from '../helpers.js';
 
@@ -80,6 +80,8 @@ export interface ApiFixture {
   readonly dir: string;
   readonly db: string;
   readonly app: FastifyInstance;
+  /** The app's write queue. */
+  readonly writes: Serial;
   /** Each employee's API token. */
   readonly tokens: Readonly<Record<string, string>>;
   /** The JWT issuer's private key, and one from someone else. */
@@ -136,8 +138,11 @@ export async function apiFixture(
   };
   const w: Wired = await wire(db);
   const reader: ReadWired = await wireReadOnly(db);
+  const deps = await serverDeps(w, reader, {}, env);
+  const writes = deps.writes ?? new Serial();
   const app = await buildApp({
-    ...(await serverDeps(w, reader, {}, env)),
+    ...deps,
+    writes,
     logger: logTo ? { level: 'info', stream: logTo } : false,
     limits,
     ...(publisher ? { publisher } : {}),
@@ -147,6 +152,7 @@ export async function apiFixture(
     dir: dir.path,
     db,
     app,
+    writes,
     tokens,
     jwtKey,
     otherKey,

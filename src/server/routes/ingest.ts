@@ -7,7 +7,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importSource, type ImportReport } from '../../ingest/index.js';
 import type { RouteContext } from '../route-context.js';
-import { boundedBody, type Bound } from '../body.js';
+import { Prefetch, boundedChunks, type Bound, type BodyHead } from '../body.js';
 import { ServerError } from '../errors.js';
 import { publishBody, publishReportShape } from './ingest-publish.js';
 
@@ -29,15 +29,18 @@ const ingestQuery = z.object({
 
 /**
  * `POST /v1/ingest`: one body is one atomic batch, imported by the same `importSource` as
- * `warden ingest`, streamed from the socket (never held whole). Refused whole with the same
- * codes and issues when any line is invalid, unless `skipInvalid=true`. In publish mode
+ * `warden ingest`: its first `PREFETCH_BODY` bytes read before the batch queues for the write
+ * lock, the rest (if any) streamed from the socket under the transaction (never held whole).
+ * Refused whole with the same codes and issues when any line is invalid, unless
+ * `skipInvalid=true`. In publish mode
  * (`deps.publisher`) the batch, validated by the same rules, goes to the event stream instead
  * (`publishBody`), and the route's answer is described as that report.
  */
 export function registerIngestRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  // the body stays a stream: the importer reads it line by line under the batch's transaction
+  // the body stays a stream: its head is read ahead (`Prefetch`), the importer reads the lines
   app.addContentTypeParser(INGEST_TYPES, (_request, payload, done) => done(null, payload));
   const publisher = ctx.deps.publisher;
+  const prefetch = new Prefetch(PREFETCH_BODY, PREFETCH_TOTAL);
   app.withTypeProvider<ZodTypeProvider>().post(
     '/ingest',
     {
@@ -63,14 +66,37 @@ export function registerIngestRoutes(app: FastifyInstance, ctx: RouteContext): v
       const skipInvalid = request.query.skipInvalid === 'true';
       if (publisher)
         return publishBody(ctx, publisher, body, `http:${request.id}`, skipInvalid, request.log);
-      const report = await ctx.writes.run(() =>
-        importBody(ctx, body, `http:${request.id}`, skipInvalid),
-      );
-      const { rejectsFile: _file, ...rest } = report;
-      return rest;
+      // the body's head is read before the batch queues for the write lock, so that batches
+      // arrive while another is written instead of one after another under the lock
+      const head = await prefetch.read(body, ctx.limits.ingestBody);
+      try {
+        if (head.bytes > ctx.limits.ingestBody) throw tooLarge(ctx.limits.ingestBody);
+        const report = await ctx.writes.run(() =>
+          importBody(ctx, head, `http:${request.id}`, skipInvalid),
+        );
+        const { rejectsFile: _file, ...rest } = report;
+        return rest;
+      } finally {
+        head.release();
+        body.resume(); // drain what a refused batch left unread, so the answer can be sent
+      }
     },
   );
 }
+
+/**
+ * Bytes of an ingest body read before its batch takes the write queue, per body and for all
+ * the bodies waiting: a batch of a few thousand events is read whole; a longer one streams the
+ * rest under its transaction; memory holds at most `PREFETCH_TOTAL` of bodies read ahead.
+ */
+export const PREFETCH_BODY = 8 * 1024 * 1024;
+export const PREFETCH_TOTAL = 64 * 1024 * 1024;
+
+const tooLarge = (limit: number): ServerError =>
+  new ServerError(
+    'PAYLOAD_TOO_LARGE',
+    `the batch is over ${limit} bytes (sent or inflated); nothing was imported`,
+  );
 
 let dir: string | undefined;
 
@@ -82,7 +108,7 @@ function rejectsDir(): string {
 
 async function importBody(
   ctx: RouteContext,
-  body: Readable,
+  body: BodyHead,
   name: string,
   skipInvalid: boolean,
 ): Promise<ImportReport> {
@@ -96,7 +122,7 @@ async function importBody(
       deps.store,
       deps.ledger,
       deps.vault,
-      { name, open: () => boundedBody(body, limits.ingestBody, bound) },
+      { name, open: () => boundedChunks(body.chunks(), limits.ingestBody, bound) },
       {
         skipInvalid,
         now: deps.now,
@@ -105,15 +131,9 @@ async function importBody(
       },
     );
   } catch (error) {
-    if (bound.over) {
-      throw new ServerError(
-        'PAYLOAD_TOO_LARGE',
-        `the batch is over ${limits.ingestBody} bytes (sent or inflated); nothing was imported`,
-      );
-    }
+    if (bound.over) throw tooLarge(limits.ingestBody);
     throw error;
   } finally {
-    body.resume(); // drain what a refused batch left unread, so the answer can be sent
     rmSync(rejectsPath, { force: true });
   }
 }
