@@ -38,6 +38,19 @@ export interface SharedContext {
   readonly users: readonly string[];
 }
 
+/**
+ * Per user, the context of each kind (session, device, network: `CONTEXT_KINDS` order) their
+ * last event used, and their use of it: most events reuse their user's contexts, and this
+ * spares the two look-ups per kind. A cache kept beside the state (snapshot.ts saves what the
+ * engine holds), dropped for a context when it crowds; a restored engine starts without it.
+ */
+type LastUses = [LastUse | undefined, LastUse | undefined, LastUse | undefined];
+interface LastUse {
+  readonly value: string;
+  readonly use: Use;
+}
+const lastUses = new WeakMap<ContextTies, Map<string, LastUses>>();
+
 export class ContextTies {
   /** Kind → value → user → their use of it; `null` once more than `CROWD` use it. */
   private readonly uses = new Map<ContextKind, Map<string, Map<string, Use> | null>>(
@@ -50,9 +63,13 @@ export class ContextTies {
   observe(e: AccessEvent, benefit: boolean): void {
     const c = e.context;
     if (!c) return;
-    if (c.session !== undefined) this.use('session', c.session, e.actor, benefit);
-    if (c.device !== undefined) this.use('device', c.device, e.actor, benefit);
-    if (c.ip !== undefined) this.use('network', c.ip, e.actor, benefit);
+    let recent = lastUses.get(this);
+    if (recent === undefined) lastUses.set(this, (recent = new Map()));
+    let mine = recent.get(e.actor);
+    if (mine === undefined) recent.set(e.actor, (mine = [undefined, undefined, undefined]));
+    if (c.session !== undefined) this.use(0, c.session, e.actor, benefit, mine);
+    if (c.device !== undefined) this.use(1, c.device, e.actor, benefit, mine);
+    if (c.ip !== undefined) this.use(2, c.ip, e.actor, benefit, mine);
   }
 
   /** The small contexts (2 to `CROWD` users) the employee shares with someone. */
@@ -96,16 +113,22 @@ export class ContextTies {
     return out;
   }
 
-  private use(kind: ContextKind, value: string, actor: string, benefit: boolean): void {
-    const byValue = this.uses.get(kind)!;
-    let users = byValue.get(value);
-    if (users === null) return;
-    if (users === undefined) byValue.set(value, (users = new Map()));
-    let use = users.get(actor);
+  private use(k: number, value: string, actor: string, benefit: boolean, mine: LastUses): void {
+    const last = mine[k];
+    let use = last !== undefined && last.value === value ? last.use : undefined;
     if (use === undefined) {
-      if (users.size >= CROWD) return this.crowd(kind, value, users);
-      users.set(actor, (use = { events: 0, benefits: 0 }));
-      if (users.size >= 2) for (const u of users.keys()) this.markShared(u, kind, value);
+      const kind = CONTEXT_KINDS[k]!;
+      const byValue = this.uses.get(kind)!;
+      let users = byValue.get(value);
+      if (users === null) return;
+      if (users === undefined) byValue.set(value, (users = new Map()));
+      use = users.get(actor);
+      if (use === undefined) {
+        if (users.size >= CROWD) return this.crowd(kind, value, users);
+        users.set(actor, (use = { events: 0, benefits: 0 }));
+        if (users.size >= 2) for (const u of users.keys()) this.markShared(u, kind, value);
+      }
+      mine[k] = { value, use };
     }
     use.events++;
     if (benefit) use.benefits++;
@@ -113,7 +136,13 @@ export class ContextTies {
 
   /** A context past `CROWD` users stops being tracked: it is an office resource. */
   private crowd(kind: ContextKind, value: string, users: Map<string, Use>): void {
-    for (const u of users.keys()) this.sharedBy.get(u)?.get(kind)?.delete(value);
+    const k = CONTEXT_KINDS.indexOf(kind);
+    const recent = lastUses.get(this);
+    for (const u of users.keys()) {
+      this.sharedBy.get(u)?.get(kind)?.delete(value);
+      const mine = recent?.get(u);
+      if (mine !== undefined && mine[k]?.value === value) mine[k] = undefined;
+    }
     this.uses.get(kind)!.set(value, null);
   }
 
