@@ -1,44 +1,46 @@
 /**
  * Times as detection reads them: exactly `parseTime`'s answer (domain/time.ts), faster for a
- * stream's usual case. A stream's times come nearly in order, mostly in the canonical form
- * `YYYY-MM-DDTHH:MM:SS[.sss]Z`, so most share their date with the time read before: that
- * date's first instant is remembered, and only the time of day is read. Anything else (another
- * date, another form, an invalid time) goes to `parseTime`, which is then remembered from.
+ * stream's usual case. A stream's times are mostly in the canonical form
+ * `YYYY-MM-DDTHH:MM:SS[.sss]Z` and fall on few dates (events, and the tickets, reports and
+ * assignments between them), so each date's first instant is remembered once `parseTime` has
+ * read a time on it, and later times on it are read from their time of day alone. Anything
+ * else (a date not seen yet, another form, an invalid time) is `parseTime`'s to answer.
  */
 import { parseTime } from '../domain/index.js';
 
-/** `YYYY-MM-DDT` of the last canonical time read ('' before the first), and its first instant. */
-let dayText = '';
-let dayStart = 0;
+/** `YYYYMMDD` → the first instant of that (valid) date, as `parseTime` read it. */
+const dayStarts = new Map<number, number>();
+/** Dates remembered at most (a hostile stream of distinct dates costs a re-read, not memory). */
+const MAX_DAYS = 4_096;
 
 /** Epoch milliseconds of an RFC 3339 time, or undefined: always what `parseTime` answers. */
 export function readTime(text: string): number | undefined {
   const n = text.length;
   if (n !== 20 && n !== 24) return parseTime(text);
-  if (dayText !== '' && text.startsWith(dayText)) {
-    const ms = timeOfDay(text, n === 24);
-    if (ms >= 0) return dayStart + ms;
-  }
+  const date = canonicalDate(text);
+  const ms = date < 0 ? -1 : timeOfDay(text, n === 24);
+  if (ms < 0) return parseTime(text);
+  const start = dayStarts.get(date);
+  if (start !== undefined) return start + ms;
+  // Canonical in form, so parseTime reads it by Date.UTC: the date's first instant + ms.
   const t = parseTime(text);
-  if (t === undefined || !canonicalDate(text)) return t;
-  const ms = timeOfDay(text, n === 24);
-  if (ms < 0) return t;
-  // Read by parseTime's canonical path: Date.UTC(date) + the time of day, all whole numbers.
-  dayText = text.slice(0, 11);
-  dayStart = t - ms;
+  if (t !== undefined) {
+    if (dayStarts.size >= MAX_DAYS) dayStarts.clear();
+    dayStarts.set(date, t - ms);
+  }
   return t;
 }
 
-/** `YYYY-MM-DDT` written as `parseTime`'s canonical path reads it (its validity is its answer). */
-function canonicalDate(s: string): boolean {
-  return (
-    s.charCodeAt(4) === 45 &&
-    s.charCodeAt(7) === 45 &&
-    s.charCodeAt(10) === 84 &&
-    digitsAt(s, 0, 4) >= 0 &&
-    digitsAt(s, 5, 2) >= 0 &&
-    digitsAt(s, 8, 2) >= 0
-  );
+/**
+ * `YYYY-MM-DDT` as the number `YYYYMMDD`, or -1 unless written as `parseTime`'s canonical
+ * path reads it (whether the date exists is `parseTime`'s answer, remembered with it).
+ */
+function canonicalDate(s: string): number {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84) return -1;
+  const year = digitsAt(s, 0, 4);
+  const month = digitsAt(s, 5, 2);
+  const day = digitsAt(s, 8, 2);
+  return (year | month | day) < 0 ? -1 : year * 10_000 + month * 100 + day;
 }
 
 /**
