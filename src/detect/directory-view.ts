@@ -107,7 +107,7 @@ export class DirectoryView {
   isAssigned(employeeId: string, sellerId: string, t: number): boolean {
     const spans = this.assignments.get(employeeId)?.get(sellerId);
     if (!spans) return false;
-    for (const [from, to] of spans) if (from <= t && t < to) return true;
+    for (const span of spans) if (span[0] <= t && t < span[1]) return true;
     return false;
   }
 
@@ -142,8 +142,10 @@ export class DirectoryView {
   }
 
   private review(r: Review): void {
-    const had = this.reviews.get(r.id);
+    // One look-up: a Map grows only by a key it did not hold.
+    const size = this.reviews.size;
     this.reviews.set(r.id, { productId: r.productId, reviewerId: r.reviewerId, rating: r.rating });
+    const had = this.reviews.size === size;
     // (a review not seen before cannot be among the removed: only this adds to them)
     if (r.removedAt !== undefined) this.removedReviews.add(r.id);
     else if (had) this.removedReviews.delete(r.id);
@@ -169,12 +171,7 @@ export class DirectoryView {
   }
 
   private ticket(t: Ticket): void {
-    if (t.assigneeId !== undefined && !this.tickets.has(t.id)) {
-      let bySeller = this.held.get(t.assigneeId);
-      if (!bySeller) this.held.set(t.assigneeId, (bySeller = new Map<string, string[]>()));
-      holdTicket(bySeller, t.sellerId, t.id);
-      for (const s of t.relatedSellerIds ?? []) holdTicket(bySeller, s, t.id);
-    }
+    const size = this.tickets.size;
     this.tickets.set(t.id, {
       id: t.id,
       sellerId: t.sellerId,
@@ -186,6 +183,12 @@ export class DirectoryView {
       related: t.relatedSellerIds ?? [],
       topic: t.topic,
     });
+    // its assignee holds it from its first version (a Map grows only by a key it did not hold)
+    if (t.assigneeId === undefined || this.tickets.size === size) return;
+    let bySeller = this.held.get(t.assigneeId);
+    if (!bySeller) this.held.set(t.assigneeId, (bySeller = new Map<string, string[]>()));
+    holdTicket(bySeller, t.sellerId, t.id);
+    for (const s of t.relatedSellerIds ?? []) holdTicket(bySeller, s, t.id);
   }
 
   private report(r: Report): void {

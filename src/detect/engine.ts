@@ -224,8 +224,8 @@ export class DetectionEngine {
     if (h.provisional) return;
     this.detectors.noteHit(h);
     this.collusion.add(h, (seller) => this.categoryOf(seller));
-    const list = this.hits.get(h.employeeId) ?? [];
-    list.push(h);
-    this.hits.set(h.employeeId, list);
+    const list = this.hits.get(h.employeeId);
+    if (list) list.push(h);
+    else this.hits.set(h.employeeId, [h]);
   }
 }
