@@ -40,15 +40,11 @@ export interface SharedContext {
 
 /**
  * Per user, the context of each kind (session, device, network: `CONTEXT_KINDS` order) their
- * last event used, and their use of it: most events reuse their user's contexts, and this
+ * last event used, and their use of it (value and use side by side: `[2k]`, `[2k + 1]`): most events reuse their user's contexts, and this
  * spares the two look-ups per kind. A cache kept beside the state (snapshot.ts saves what the
  * engine holds), dropped for a context when it crowds; a restored engine starts without it.
  */
-type LastUses = [LastUse | undefined, LastUse | undefined, LastUse | undefined];
-interface LastUse {
-  readonly value: string;
-  readonly use: Use;
-}
+type LastUses = (string | Use | undefined)[];
 const lastUses = new WeakMap<ContextTies, Map<string, LastUses>>();
 
 export class ContextTies {
@@ -66,7 +62,7 @@ export class ContextTies {
     let recent = lastUses.get(this);
     if (recent === undefined) lastUses.set(this, (recent = new Map()));
     let mine = recent.get(e.actor);
-    if (mine === undefined) recent.set(e.actor, (mine = [undefined, undefined, undefined]));
+    if (mine === undefined) recent.set(e.actor, (mine = new Array<undefined>(6).fill(undefined)));
     if (c.session !== undefined) this.use(0, c.session, e.actor, benefit, mine);
     if (c.device !== undefined) this.use(1, c.device, e.actor, benefit, mine);
     if (c.ip !== undefined) this.use(2, c.ip, e.actor, benefit, mine);
@@ -114,8 +110,7 @@ export class ContextTies {
   }
 
   private use(k: number, value: string, actor: string, benefit: boolean, mine: LastUses): void {
-    const last = mine[k];
-    let use = last !== undefined && last.value === value ? last.use : undefined;
+    let use = mine[2 * k] === value ? (mine[2 * k + 1] as Use) : undefined;
     if (use === undefined) {
       const kind = CONTEXT_KINDS[k]!;
       const byValue = this.uses.get(kind)!;
@@ -128,7 +123,8 @@ export class ContextTies {
         users.set(actor, (use = { events: 0, benefits: 0 }));
         if (users.size >= 2) for (const u of users.keys()) this.markShared(u, kind, value);
       }
-      mine[k] = { value, use };
+      mine[2 * k] = value;
+      mine[2 * k + 1] = use;
     }
     use.events++;
     if (benefit) use.benefits++;
@@ -141,7 +137,7 @@ export class ContextTies {
     for (const u of users.keys()) {
       this.sharedBy.get(u)?.get(kind)?.delete(value);
       const mine = recent?.get(u);
-      if (mine !== undefined && mine[k]?.value === value) mine[k] = undefined;
+      if (mine !== undefined && mine[2 * k] === value) mine[2 * k] = mine[2 * k + 1] = undefined;
     }
     this.uses.get(kind)!.set(value, null);
   }
