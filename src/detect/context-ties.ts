@@ -60,7 +60,7 @@ export class ContextTies {
     const c = e.context;
     if (!c) return;
     let recent = lastUses.get(this);
-    if (recent === undefined) lastUses.set(this, (recent = new Map()));
+    if (recent === undefined) lastUses.set(this, (recent = new Map<string, LastUses>()));
     let mine = recent.get(e.actor);
     if (mine === undefined) recent.set(e.actor, (mine = new Array<undefined>(6).fill(undefined)));
     if (c.session !== undefined) this.use(0, c.session, e.actor, benefit, mine);

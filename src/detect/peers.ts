@@ -305,7 +305,7 @@ const normKeys = new Map<string, Map<string, string>>();
 
 export function normKey(group: string, behaviour: Behaviour): string {
   let byBehaviour = normKeys.get(group);
-  if (byBehaviour === undefined) normKeys.set(group, (byBehaviour = new Map()));
+  if (byBehaviour === undefined) normKeys.set(group, (byBehaviour = new Map<string, string>()));
   let key = byBehaviour.get(behaviour);
   if (key === undefined) byBehaviour.set(behaviour, (key = `${group}#${behaviour}`));
   return key;
