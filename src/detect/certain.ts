@@ -47,18 +47,21 @@ function hoursAfter(ms: number): string {
 /** Every unambiguous fact Warden knows; add a rule here (see the module comment). */
 export const CERTAIN_RULES: readonly CertainRule[] = [actedAfterLeaving];
 
+/** No fact: what almost every event establishes (one list for them all, not one each). */
+const NO_FACTS: readonly CertainFact[] = Object.freeze([]);
+
 /** The facts one event establishes, in rule order. */
 export function certainFacts(
   e: AccessEvent,
   t: number,
   who: EmployeeView | undefined,
   rules: readonly CertainRule[] = CERTAIN_RULES,
-): CertainFact[] {
-  const facts: CertainFact[] = [];
+): readonly CertainFact[] {
+  let facts: CertainFact[] | undefined;
   for (const r of rules) {
     const summary = r.test(e, t, who);
     if (summary !== undefined)
-      facts.push({ detector: r.detector, indicator: r.indicator, summary });
+      (facts ??= []).push({ detector: r.detector, indicator: r.indicator, summary });
   }
-  return facts;
+  return facts ?? NO_FACTS;
 }

@@ -38,6 +38,15 @@ export interface SharedContext {
   readonly users: readonly string[];
 }
 
+/**
+ * Per user, the context of each kind (session, device, network: `CONTEXT_KINDS` order) their
+ * last event used, and their use of it (value and use side by side: `[2k]`, `[2k + 1]`): most events reuse their user's contexts, and this
+ * spares the two look-ups per kind. A cache kept beside the state (snapshot.ts saves what the
+ * engine holds), dropped for a context when it crowds; a restored engine starts without it.
+ */
+type LastUses = (string | Use | undefined)[];
+const lastUses = new WeakMap<ContextTies, Map<string, LastUses>>();
+
 export class ContextTies {
   /** Kind → value → user → their use of it; `null` once more than `CROWD` use it. */
   private readonly uses = new Map<ContextKind, Map<string, Map<string, Use> | null>>(
@@ -50,9 +59,13 @@ export class ContextTies {
   observe(e: AccessEvent, benefit: boolean): void {
     const c = e.context;
     if (!c) return;
-    if (c.session !== undefined) this.use('session', c.session, e.actor, benefit);
-    if (c.device !== undefined) this.use('device', c.device, e.actor, benefit);
-    if (c.ip !== undefined) this.use('network', c.ip, e.actor, benefit);
+    let recent = lastUses.get(this);
+    if (recent === undefined) lastUses.set(this, (recent = new Map<string, LastUses>()));
+    let mine = recent.get(e.actor);
+    if (mine === undefined) recent.set(e.actor, (mine = new Array<undefined>(6).fill(undefined)));
+    if (c.session !== undefined) this.use(0, c.session, e.actor, benefit, mine);
+    if (c.device !== undefined) this.use(1, c.device, e.actor, benefit, mine);
+    if (c.ip !== undefined) this.use(2, c.ip, e.actor, benefit, mine);
   }
 
   /** The small contexts (2 to `CROWD` users) the employee shares with someone. */
@@ -96,16 +109,22 @@ export class ContextTies {
     return out;
   }
 
-  private use(kind: ContextKind, value: string, actor: string, benefit: boolean): void {
-    const byValue = this.uses.get(kind)!;
-    let users = byValue.get(value);
-    if (users === null) return;
-    if (users === undefined) byValue.set(value, (users = new Map()));
-    let use = users.get(actor);
+  private use(k: number, value: string, actor: string, benefit: boolean, mine: LastUses): void {
+    let use = mine[2 * k] === value ? (mine[2 * k + 1] as Use) : undefined;
     if (use === undefined) {
-      if (users.size >= CROWD) return this.crowd(kind, value, users);
-      users.set(actor, (use = { events: 0, benefits: 0 }));
-      if (users.size >= 2) for (const u of users.keys()) this.markShared(u, kind, value);
+      const kind = CONTEXT_KINDS[k]!;
+      const byValue = this.uses.get(kind)!;
+      let users = byValue.get(value);
+      if (users === null) return;
+      if (users === undefined) byValue.set(value, (users = new Map()));
+      use = users.get(actor);
+      if (use === undefined) {
+        if (users.size >= CROWD) return this.crowd(kind, value, users);
+        users.set(actor, (use = { events: 0, benefits: 0 }));
+        if (users.size >= 2) for (const u of users.keys()) this.markShared(u, kind, value);
+      }
+      mine[2 * k] = value;
+      mine[2 * k + 1] = use;
     }
     use.events++;
     if (benefit) use.benefits++;
@@ -113,7 +132,13 @@ export class ContextTies {
 
   /** A context past `CROWD` users stops being tracked: it is an office resource. */
   private crowd(kind: ContextKind, value: string, users: Map<string, Use>): void {
-    for (const u of users.keys()) this.sharedBy.get(u)?.get(kind)?.delete(value);
+    const k = CONTEXT_KINDS.indexOf(kind);
+    const recent = lastUses.get(this);
+    for (const u of users.keys()) {
+      this.sharedBy.get(u)?.get(kind)?.delete(value);
+      const mine = recent?.get(u);
+      if (mine !== undefined && mine[2 * k] === value) mine[2 * k] = mine[2 * k + 1] = undefined;
+    }
     this.uses.get(kind)!.set(value, null);
   }
 

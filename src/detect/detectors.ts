@@ -7,7 +7,7 @@ import type { Alert } from '../domain/index.js';
 import { AlertBook, Windows, type AlertListener, type Mark } from './alert-book.js';
 import type { DirectoryView, EmployeeView } from './directory-view.js';
 import type { Hit, Indicator } from './evidence.js';
-import { PEER_HALF, type Behaviour, type PeerNorms } from './peers.js';
+import { PEER_HALF, normKey, type Behaviour, type PeerNorms } from './peers.js';
 import { judge, type Judgement, type TicketProblem } from './purpose.js';
 import { SellerLedger } from './sellers.js';
 import { DetractorDays } from './detractor-days.js';
@@ -306,7 +306,7 @@ export class Detectors implements AlertListener {
     const norm = who ? this.peers.norm(who, behaviour, t) : undefined;
     this.peers.count(actor, behaviour);
     if (!norm) return { factor: 1, standing: 'rare' };
-    const key = `${norm.group}#${behaviour}`;
+    const key = normKey(norm.group, behaviour);
     if (norm.cold) {
       this.coldKey = key;
       return { factor: 1, standing: 'cold' };

@@ -13,7 +13,7 @@ import type {
   Seller,
   Ticket,
 } from '../domain/index.js';
-import { parseTime } from '../domain/index.js';
+import { readTime } from './event-time.js';
 
 export interface EmployeeView {
   readonly id: string;
@@ -52,7 +52,7 @@ export interface ReviewerReview {
 }
 
 const time = (t: string | undefined): number | undefined =>
-  t === undefined ? undefined : parseTime(t);
+  t === undefined ? undefined : readTime(t);
 
 export class DirectoryView {
   readonly employees = new Map<string, EmployeeView>();
@@ -107,7 +107,7 @@ export class DirectoryView {
   isAssigned(employeeId: string, sellerId: string, t: number): boolean {
     const spans = this.assignments.get(employeeId)?.get(sellerId);
     if (!spans) return false;
-    for (const [from, to] of spans) if (from <= t && t < to) return true;
+    for (const span of spans) if (span[0] <= t && t < span[1]) return true;
     return false;
   }
 
@@ -142,18 +142,22 @@ export class DirectoryView {
   }
 
   private review(r: Review): void {
-    const had = this.reviews.get(r.id);
+    // One look-up: a Map grows only by a key it did not hold.
+    const size = this.reviews.size;
     this.reviews.set(r.id, { productId: r.productId, reviewerId: r.reviewerId, rating: r.rating });
-    if (r.removedAt === undefined) this.removedReviews.delete(r.id);
-    else this.removedReviews.add(r.id);
+    const had = this.reviews.size === size;
+    // (a review not seen before cannot be among the removed: only this adds to them)
+    if (r.removedAt !== undefined) this.removedReviews.add(r.id);
+    else if (had) this.removedReviews.delete(r.id);
     if (had) return;
-    const list = this.reviewsBy.get(r.reviewerId) ?? [];
-    list.push({
+    const mine: ReviewerReview = {
       reviewId: r.id,
       sellerId: this.products.get(r.productId)?.sellerId,
       rating: r.rating,
-    });
-    this.reviewsBy.set(r.reviewerId, list);
+    };
+    const list = this.reviewsBy.get(r.reviewerId);
+    if (list) list.push(mine);
+    else this.reviewsBy.set(r.reviewerId, [mine]);
   }
 
   private assignment(a: Assignment): void {
@@ -167,16 +171,7 @@ export class DirectoryView {
   }
 
   private ticket(t: Ticket): void {
-    if (!this.tickets.has(t.id) && t.assigneeId !== undefined) {
-      const bySeller = this.held.get(t.assigneeId) ?? new Map<string, string[]>();
-      for (const s of [t.sellerId, ...(t.relatedSellerIds ?? [])]) {
-        const ids = bySeller.get(s) ?? [];
-        ids.push(t.id);
-        if (ids.length > 50) ids.shift();
-        bySeller.set(s, ids);
-      }
-      this.held.set(t.assigneeId, bySeller);
-    }
+    const size = this.tickets.size;
     this.tickets.set(t.id, {
       id: t.id,
       sellerId: t.sellerId,
@@ -188,6 +183,12 @@ export class DirectoryView {
       related: t.relatedSellerIds ?? [],
       topic: t.topic,
     });
+    // its assignee holds it from its first version (a Map grows only by a key it did not hold)
+    if (t.assigneeId === undefined || this.tickets.size === size) return;
+    let bySeller = this.held.get(t.assigneeId);
+    if (!bySeller) this.held.set(t.assigneeId, (bySeller = new Map<string, string[]>()));
+    holdTicket(bySeller, t.sellerId, t.id);
+    for (const s of t.relatedSellerIds ?? []) holdTicket(bySeller, s, t.id);
   }
 
   private report(r: Report): void {
@@ -195,4 +196,15 @@ export class DirectoryView {
     const had = this.firstReport.get(r.reviewId);
     if (had === undefined || at < had) this.firstReport.set(r.reviewId, at);
   }
+}
+
+/** Files a ticket under a seller it names, among the last 50 its assignee holds for it. */
+function holdTicket(bySeller: Map<string, string[]>, sellerId: string, ticketId: string): void {
+  const ids = bySeller.get(sellerId);
+  if (!ids) {
+    bySeller.set(sellerId, [ticketId]);
+    return;
+  }
+  ids.push(ticketId);
+  if (ids.length > 50) ids.shift();
 }

@@ -5,7 +5,7 @@
  * moves with the stream, never with the clock.
  */
 import type { AccessEvent, Findings, InterchangeRecord, RiskEntry } from '../domain/index.js';
-import { parseTime } from '../domain/index.js';
+import { readTime } from './event-time.js';
 import { Detectors } from './detectors.js';
 import { DirectoryView, type EmployeeView } from './directory-view.js';
 import type { Hit } from './evidence.js';
@@ -168,7 +168,7 @@ export class DetectionEngine {
   private event(e: AccessEvent): void {
     this.canary(e);
     if (e.outcome !== undefined && e.outcome !== 'allowed') return; // a refused access did not happen
-    const t = parseTime(e.time);
+    const t = readTime(e.time);
     if (t === undefined) return;
     this.eventCount++;
     if (t > this.lastTime) this.lastTime = t;
@@ -208,7 +208,7 @@ export class DetectionEngine {
   /** A touched canary, whatever the event's outcome: a trying is a finding too (canaries.ts). */
   private canary(e: AccessEvent): void {
     const fact = canaryFact(this, e);
-    const t = fact && parseTime(e.time);
+    const t = fact && readTime(e.time);
     if (fact === undefined || t === undefined) return;
     const out: Hit[] = [];
     this.detectors.raiseCertain(e, t, fact, out);
@@ -224,8 +224,8 @@ export class DetectionEngine {
     if (h.provisional) return;
     this.detectors.noteHit(h);
     this.collusion.add(h, (seller) => this.categoryOf(seller));
-    const list = this.hits.get(h.employeeId) ?? [];
-    list.push(h);
-    this.hits.set(h.employeeId, list);
+    const list = this.hits.get(h.employeeId);
+    if (list) list.push(h);
+    else this.hits.set(h.employeeId, [h]);
   }
 }

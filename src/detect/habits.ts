@@ -139,14 +139,15 @@ export class Habits {
 
   private habitOf(id: string, who: EmployeeView | undefined): Habit {
     // A new shift or a new role is a new pattern.
-    const shift = `${who?.shift ?? 'day'}|${who?.role ?? ''}`;
+    const shift = who?.shift ?? 'day';
+    const role = who?.role ?? '';
     let h = this.habits.get(id);
-    if (!h || h.shift !== shift) {
+    if (!h || !isPattern(h.shift, shift, role)) {
       // A new person, or a new shift: their hours start afresh (their networks stay known).
       h = {
         days: 0,
         lastDay: -1,
-        shift,
+        shift: `${shift}|${role}`,
         hours: new Float64Array(24),
         week: new Float64Array(168),
         total: 0,
@@ -157,4 +158,17 @@ export class Habits {
     }
     return h;
   }
+}
+
+/**
+ * Whether a habit's `shift|role` is `${shift}|${role}`, compared in place: asked for every
+ * event, where building the string would allocate one per event.
+ */
+function isPattern(held: string, shift: string, role: string): boolean {
+  return (
+    held.length === shift.length + 1 + role.length &&
+    held.startsWith(shift) &&
+    held.charCodeAt(shift.length) === 124 && // '|'
+    held.endsWith(role)
+  );
 }

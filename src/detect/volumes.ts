@@ -7,7 +7,7 @@
 import { STANDARD_ACTIONS } from '../domain/index.js';
 import type { EmployeeView } from './directory-view.js';
 import type { Hit } from './evidence.js';
-import { medianOf } from './peers.js';
+import { medianAndMad } from './robust.js';
 
 const DAY = 86_400_000;
 /** Completed days kept per employee and action, and per peer group and action. */
@@ -80,9 +80,10 @@ export class VolumeBaselines {
   }
 
   private close(id: string, p: Person, out: Hit[]): void {
+    const keys = actionKeys(p.group);
     for (let a = 0; a < ACTIONS; a++) {
       const n = p.counts[a]!;
-      const key = `${p.group}|${a}`;
+      const key = keys[a]!;
       const history = p.history[a]!;
       if (n >= MIN_COUNT && history.length >= OWN_SETTLED) {
         const peer = this.stats(key, p.day);
@@ -118,16 +119,26 @@ export class VolumeBaselines {
     if (cached && cached.day === day) return cached;
     const values = this.group.get(key);
     if (!values || values.length < GROUP_SETTLED) return undefined;
-    const median = medianOf(values);
-    const mad = medianOf(values.map((v) => Math.abs(v - median)));
+    const { median, mad } = medianAndMad(values);
     const s = { day, median, mad };
     this.cache.set(key, s);
     return s;
   }
 }
 
+/** Group → its `group|action` keys, built once (a cache beside the engine, not its state). */
+const groupActionKeys = new Map<string, readonly string[]>();
+
+function actionKeys(group: string): readonly string[] {
+  let keys = groupActionKeys.get(group);
+  if (keys === undefined) {
+    keys = Array.from({ length: ACTIONS }, (_, a) => `${group}|${a}`);
+    groupActionKeys.set(group, keys);
+  }
+  return keys;
+}
+
 function robustZ(n: number, history: readonly number[]): number {
-  const median = medianOf([...history]);
-  const mad = medianOf(history.map((v) => Math.abs(v - median)));
+  const { median, mad } = medianAndMad(history);
   return (n - median) / (1.4826 * mad + 1);
 }

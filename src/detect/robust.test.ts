@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { medianOf } from './peers.js';
+import { medianAndMad } from './robust.js';
+
+/** The definition, by a sorted copy (what volumes computed before the histogram). */
+function reference(values: readonly number[]): { median: number; mad: number } {
+  const median = sortedMedian(values);
+  return { median, mad: sortedMedian(values.map((v) => Math.abs(v - median))) };
+}
+
+function sortedMedian(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const runs = { seed: 14, numRuns: 2_000 };
+
+describe('medianAndMad', () => {
+  describe('when given daily counts (small whole numbers)', () => {
+    it('answers what sorting them answers, to the bit', () => {
+      fc.assert(
+        fc.property(fc.array(fc.nat({ max: 600 }), { minLength: 1, maxLength: 450 }), (values) => {
+          const got = medianAndMad(values);
+          const want = reference(values);
+          expect(Object.is(got.median, want.median)).toBe(true);
+          expect(Object.is(got.mad, want.mad)).toBe(true);
+        }),
+        runs,
+      );
+    });
+
+    it('answers halves exactly: an even count whose middle two differ', () => {
+      expect(medianAndMad([0, 1])).toEqual({ median: 0.5, mad: 0.5 });
+      expect(medianAndMad([5, 0, 2, 9])).toEqual({ median: 3.5, mad: 2.5 });
+    });
+  });
+
+  describe('when given other numbers', () => {
+    it('answers what sorting them answers (negative, fractional, large, -0, none)', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.oneof(fc.double({ noNaN: true }), fc.integer(), fc.constant(-0)), {
+            maxLength: 60,
+          }),
+          (values) => {
+            const got = medianAndMad(values);
+            const want = reference(values);
+            expect(Object.is(got.median, want.median)).toBe(true);
+            expect(Object.is(got.mad, want.mad)).toBe(true);
+          },
+        ),
+        runs,
+      );
+    });
+  });
+});
+
+describe('medianOf', () => {
+  it('answers what a sorted copy answers (-0 and 0 too), and leaves its input as it was', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.double({ noNaN: true }), fc.constantFrom(0, -0, 1)), {
+          minLength: 1,
+          maxLength: 80,
+        }),
+        (values) => {
+          const before = [...values];
+          expect(Object.is(medianOf(values), sortedMedian(values))).toBe(true);
+          expect(values).toEqual(before);
+        },
+      ),
+      runs,
+    );
+  });
+});
