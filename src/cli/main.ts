@@ -318,6 +318,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    return reportError(error, (t) => io.err(t));
+    return await reportError(error, (t) => io.err(t));
   }
 }
