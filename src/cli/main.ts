@@ -1,35 +1,18 @@
 import { Command, CommanderError, Option } from 'commander';
-import { demoCommand } from './commands/demo.js';
-import { serveDemo } from './commands/demo-serve.js';
-import { evalCommand } from './commands/eval.js';
-import { alertsCommand, detectCommand, riskCommand, sellersCommand } from './commands/detect.js';
-import { explainCommand } from './commands/explain.js';
-import { profileCommand } from './commands/profile.js';
 import { SEVERITIES } from '../domain/index.js';
-import { integer, simulateCommand } from './commands/simulate.js';
 import { PRESET_NAMES, WORLD_NAMES, type PresetName } from '../sim/index.js';
-import { ingestCommand } from './commands/ingest.js';
-import { publishCommand, type PublishFlags } from './commands/publish.js';
-import { registerStreamCommands } from './commands/stream-commands.js';
-import { statsCommand } from './commands/stats.js';
-import { registerLedgerCommands } from './commands/ledger.js';
-import { registerGuardCommands } from './commands/guard.js';
-import { registerWitnessCommands } from './commands/witness.js';
-import { registerPolicyCommands } from './commands/policy.js';
-import { registerPolicyActivate } from './commands/policy-activate.js';
-import { registerTokenCommands } from './commands/token.js';
-import { registerCanaryCommands } from './commands/canary.js';
-import { registerTraceEmails } from './commands/trace-emails.js';
-import { registerTraceCommands } from './commands/trace.js';
-import { serveCommand, type ServeFlags } from './commands/serve.js';
-import { registerCaseCommands } from './commands/case.js';
-import { registerActionCommands } from './commands/action.js';
-import { registerAppealCommands } from './commands/appeal.js';
+import type { PublishFlags } from './commands/publish.js';
+import type { ServeFlags } from './commands/serve.js';
+import { groupsFor, registerGroups } from './command-groups.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
-import { withDb } from './wiring.js';
 import { refuseTwoStores, selectPg } from './store-target.js';
-import { withExistingDb, withReadOnlyDb } from './read-only.js';
+
+// A command's modules load in its action (`import()`): start-up pays for the command it runs,
+// not for every command's dependencies (the HTTP server, the guard's Cedar, the simulator…).
+const wiring = () => import('./wiring.js');
+const readOnly = () => import('./read-only.js');
+const detect = () => import('./commands/detect.js');
 
 const dbOption = (): Option =>
   new Option('--db <path>', 'the database file (default: $WARDEN_DB, else ./warden.db)');
@@ -100,8 +83,15 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
             publish?: boolean;
           },
       ) => {
-        if (o.publish) code = await publishCommand(files, o, io);
-        else code = await withDb(o.db, (w) => ingestCommand(w, files, o, io));
+        if (o.publish)
+          code = await (await import('./commands/publish.js')).publishCommand(files, o, io);
+        else {
+          const [{ withDb }, { ingestCommand }] = await Promise.all([
+            wiring(),
+            import('./commands/ingest.js'),
+          ]);
+          code = await withDb(o.db, (w) => ingestCommand(w, files, o, io));
+        }
       },
     );
 
@@ -123,6 +113,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--stream <name>', 'with --publish: the stream (default: warden)')
     .option('--partition-count <n>', 'with --publish: partitions of a new stream (default 4)')
     .action(async (o: ServeFlags & { db?: string }) => {
+      const [{ withDb }, { serveCommand }] = await Promise.all([
+        wiring(),
+        import('./commands/serve.js'),
+      ]);
       code = await withDb(o.db, (w) => serveCommand(w, o, io));
     });
 
@@ -132,6 +126,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .addOption(dbOption())
     .option('--json', 'machine-readable output')
     .action(async (o: { db?: string; json?: boolean }) => {
+      const [{ withReadOnlyDb }, { statsCommand }] = await Promise.all([
+        readOnly(),
+        import('./commands/stats.js'),
+      ]);
       code = await withReadOnlyDb(o.db, (w) => statsCommand(w, o, io));
     });
 
@@ -145,6 +143,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--json', 'machine-readable summary')
     .option('--full', 'ignore the saved detection state and replay the whole ledger')
     .action(async (o: { db?: string; json?: boolean; full?: boolean; org?: string }) => {
+      const [{ withDb }, { detectCommand }] = await Promise.all([wiring(), detect()]);
       code = await withDb(o.db, (w) => detectCommand(w, o, io));
     });
 
@@ -159,6 +158,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     )
     .option('--limit <n>', 'rows in the table', '25')
     .action(async (o: { db?: string; json?: boolean; limit?: string; org?: string }) => {
+      const [{ withExistingDb }, { riskCommand }] = await Promise.all([readOnly(), detect()]);
       code = await withExistingDb(o.db, (w) => riskCommand(w, o, io));
     });
 
@@ -177,6 +177,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         .default('low'),
     )
     .action(async (o: { db?: string; json?: boolean; severity?: string; org?: string }) => {
+      const [{ withExistingDb }, { alertsCommand }] = await Promise.all([readOnly(), detect()]);
       code = await withExistingDb(o.db, (w) => alertsCommand(w, o, io));
     });
 
@@ -190,6 +191,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--json', 'machine-readable output')
     .option('--limit <n>', 'rows in the table', '25')
     .action(async (o: { db?: string; json?: boolean; limit?: string; org?: string }) => {
+      const [{ withExistingDb }, { sellersCommand }] = await Promise.all([readOnly(), detect()]);
       code = await withExistingDb(o.db, (w) => sellersCommand(w, o, io));
     });
 
@@ -203,6 +205,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .addOption(orgOption())
     .option('--json', 'machine-readable output')
     .action(async (employee: string, o: { db?: string; json?: boolean; org?: string }) => {
+      const [{ withExistingDb }, { explainCommand }] = await Promise.all([
+        readOnly(),
+        import('./commands/explain.js'),
+      ]);
       code = await withExistingDb(o.db, (w) => explainCommand(w, employee, o, io));
     });
 
@@ -215,6 +221,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .addOption(orgOption())
     .option('--json', 'machine-readable output')
     .action(async (o: { db?: string; json?: boolean; org?: string }) => {
+      const [{ withExistingDb }, { profileCommand }] = await Promise.all([
+        readOnly(),
+        import('./commands/profile.js'),
+      ]);
       code = await withExistingDb(o.db, (w) => profileCommand(w, o, io));
     });
 
@@ -244,7 +254,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     )
     .option('--json', 'machine-readable output')
     .action(
-      (o: {
+      async (o: {
         preset: string;
         world: string;
         seed: string;
@@ -253,7 +263,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         days?: string;
         json?: boolean;
       }) => {
-        code = simulateCommand(o, io);
+        code = (await import('./commands/simulate.js')).simulateCommand(o, io);
       },
     );
 
@@ -270,7 +280,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--json', 'machine-readable output')
     .action(
       async (dir: string, o: { db?: string; risk?: string; alerts?: string; json?: boolean }) => {
-        code = await evalCommand(dir, o, io);
+        code = await (await import('./commands/eval.js')).evalCommand(dir, o, io);
       },
     );
 
@@ -291,42 +301,23 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--port <n>', 'with --serve: the port', '8080')
     .option('--host <h>', 'with --serve: the address to listen on', '127.0.0.1')
     .action(async (o: DemoOptions) => {
+      const { integer } = await import('./commands/simulate.js');
+      const { demoCommand } = await import('./commands/demo.js');
       code = await demoCommand({ ...o, seed: integer('--seed', o.seed) }, io);
-      if (code === 0 && o.serve === true) code = await serveDemo(o, io);
+      if (code === 0 && o.serve === true)
+        code = await (await import('./commands/demo-serve.js')).serveDemo(o, io);
     });
 
-  registerLedgerCommands(program, dbOption, io, (c) => (code = c));
-  registerStreamCommands(program, dbOption, io, (c) => (code = c));
-  registerGuardCommands(program, dbOption, io, (c) => (code = c));
-  registerWitnessCommands(program, io, (c) => (code = c));
-  registerPolicyCommands(program, io, (c) => (code = c));
-  registerPolicyActivate(
-    program.commands.find((c) => c.name() === 'policy')!,
-    dbOption,
-    io,
-    (c) => (code = c),
-  );
-  registerTokenCommands(program, dbOption, io, (c) => (code = c));
-  registerCanaryCommands(program, dbOption, io, (c) => (code = c));
-  registerTraceCommands(program, dbOption, io, (c) => (code = c));
-  registerTraceEmails(program, dbOption, io, (c) => (code = c));
-  registerCaseCommands(program, dbOption, io, (c) => (code = c));
-  registerActionCommands(program, dbOption, io, (c) => (code = c));
-  registerAppealCommands(
-    program,
-    program.commands.find((c) => c.name() === 'action')!,
-    dbOption,
-    io,
-    (c) => (code = c),
-  );
-
+  // the commands other modules register: only the group named, unless help lists them all
+  const builtIn = new Set(program.commands.map((c) => c.name()));
   try {
+    await registerGroups(groupsFor(argv, builtIn), program, dbOption, io, (c) => (code = c));
     await program.parseAsync(argv);
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    return reportError(error, (t) => io.err(t));
+    return await reportError(error, (t) => io.err(t));
   }
 }

