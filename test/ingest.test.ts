@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { employee, event, line, runCli, tempDir } from './helpers.js';
 
@@ -90,6 +91,67 @@ describe('warden ingest', () => {
         employeesBySite: { team: string }[];
       };
       expect(stats.employeesBySite).toEqual([{ site: 'Dublin', team: 'legal', employees: 1 }]);
+    });
+  });
+
+  describe('when directory records are sent again in later chunks and batches', () => {
+    it('recognises the unchanged ones, versions the changed ones, and points at the newest', async () => {
+      const db = join(dir.path, 'resend.db');
+      const seller = (i: number, region = 'EU'): string =>
+        line({ v: 1, kind: 'seller', id: `s-${i}`, category: 'toys', region });
+      const first = join(dir.path, 'resend-1.ndjson');
+      // 1,500 sellers: the resends below come in a later chunk than their first version
+      writeFileSync(
+        first,
+        [
+          ...Array.from({ length: 1500 }, (_, i) => seller(i)),
+          seller(0), // unchanged
+          seller(1, 'US'), // changed
+          seller(2, 'US'), // changed, then changed back in the same chunk
+          seller(2),
+          seller(1, 'US'), // unchanged since its change
+        ].join('\n'),
+      );
+      const [one] = JSON.parse(
+        (await runCli(['ingest', first, '--db', db, '--json'])).out,
+      ) as Report[];
+      expect(one).toMatchObject({ directoryVersions: 1503, unchanged: 2, ledgerSize: 1503 });
+      const second = join(dir.path, 'resend-2.ndjson');
+      writeFileSync(
+        second,
+        [seller(1, 'US'), seller(2, 'APAC'), seller(3), seller(1500)].join('\n'),
+      );
+      const [two] = JSON.parse(
+        (await runCli(['ingest', second, '--db', db, '--json'])).out,
+      ) as Report[];
+      expect(two).toMatchObject({ directoryVersions: 2, unchanged: 2, ledgerSize: 1505 });
+      const stats = JSON.parse((await runCli(['stats', '--db', db, '--json'])).out) as {
+        counts: { seller: number };
+      };
+      expect(stats.counts.seller).toBe(1501);
+      // every current pointer names its record's newest version
+      expect((await runCli(['ledger', 'verify', '--db', db])).code).toBe(0);
+      const current = new Database(db, { readonly: true });
+      const region = (id: string): string =>
+        (
+          JSON.parse(
+            current
+              .prepare(
+                `SELECT v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
+                 WHERE c.kind = 'seller' AND c.key = ?`,
+              )
+              .pluck()
+              .get(id) as string,
+          ) as { region: string }
+        ).region;
+      expect(['s-0', 's-1', 's-2', 's-3', 's-1500'].map(region)).toEqual([
+        'EU',
+        'US',
+        'APAC',
+        'EU',
+        'EU',
+      ]);
+      current.close();
     });
   });
 

@@ -4,6 +4,7 @@ import type { AttributionRepository, EmailHash, LeafEvent } from './ports.js';
 import { chunked } from './chunks.js';
 import { hasTable } from './sqlite-tables.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
+import { settleDirectory } from './sqlite-directory-writer.js';
 
 const IN_CHUNK = 500;
 
@@ -69,6 +70,7 @@ export class SqliteAttribution implements AttributionRepository {
   }
 
   currentRecords(kind: DirectoryKind): Promise<string[]> {
+    settleDirectory(this.db);
     const rows = this.db
       .prepare(
         `SELECT v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf

@@ -14,6 +14,7 @@ import type {
   StoredCase,
 } from './ports-cases.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
+import { settleDirectory } from './sqlite-directory-writer.js';
 
 interface CaseRow {
   id: string;
@@ -188,6 +189,7 @@ export class SqliteCases implements CaseRepository {
 
   catalogueOf(sellers: readonly string[]): Promise<{ products: string[]; reviews: string[] }> {
     if (sellers.length === 0) return Promise.resolve({ products: [], reviews: [] });
+    settleDirectory(this.db);
     const current = `SELECT c.key FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf`;
     const products = this.db
       .prepare(

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DirectoryKind } from '../domain/index.js';
 import { KeyFilter } from './key-filter.js';
@@ -61,6 +62,108 @@ describe('SqliteDirectoryWriter', () => {
         ]),
       );
       await tx.commit();
+      await store.close();
+    });
+  });
+});
+
+describe('the current pointers of the versions a transaction writes', () => {
+  const pointers = (path: string): [string, string, number][] => {
+    const db = new Database(path, { readonly: true });
+    const rows = db
+      .prepare('SELECT kind, key, leaf FROM directory_current ORDER BY kind, key')
+      .raw()
+      .all() as [string, string, number][];
+    db.close();
+    return rows;
+  };
+
+  describe('when the transaction reads the directory before it commits', () => {
+    it('sees each record as current at its newest version, then commits the same pointers', async () => {
+      const path = join(dir, `w${n++}.db`);
+      const store = SqliteStore.open(path);
+      const tx = await store.begin();
+      await tx.insertDirectoryVersions([version(0, 'seller', 's-1'), version(1, 'seller', 's-2')]);
+      expect(await store.directory.existing('seller', ['s-1', 's-2', 's-3'])).toEqual(
+        new Set(['s-1', 's-2']),
+      );
+      await tx.insertDirectoryVersions([version(2, 'seller', 's-1', 'b')]);
+      expect(await store.directory.get('seller', 's-1')).toBe('{"id":"s-1","tag":"b"}');
+      expect(await store.directory.count('seller')).toBe(2);
+      // a key written twice in one call, and again after a read: the newest wins
+      await tx.insertDirectoryVersions([
+        version(3, 'seller', 's-1', 'c'),
+        version(4, 'seller', 's-3'),
+        version(5, 'seller', 's-1', 'd'),
+      ]);
+      expect((await store.stats()).counts.seller).toBe(3);
+      await tx.insertDirectoryVersions([version(6, 'employee', 'e-1')]);
+      await tx.commit();
+      expect(pointers(path)).toEqual([
+        ['employee', 'e-1', 6],
+        ['seller', 's-1', 5],
+        ['seller', 's-2', 1],
+        ['seller', 's-3', 4],
+      ]);
+      expect(await store.ledger.staleCurrentPointers()).toEqual([]);
+      await store.close();
+    });
+
+    it('finds the newest payload of a key whose pointer was settled at an older version', async () => {
+      const store = SqliteStore.open(join(dir, `w${n++}.db`));
+      const tx = await store.begin();
+      await tx.insertDirectoryVersions([version(0, 'ticket', 't-1')]);
+      expect(await store.directory.existing('ticket', ['t-1'])).toEqual(new Set(['t-1']));
+      await tx.insertDirectoryVersions([version(1, 'ticket', 't-1', 'closed')]);
+      expect(await tx.currentPayloads('ticket', ['t-1', 't-2'])).toEqual(
+        new Map([['t-1', '{"id":"t-1","tag":"closed"}']]),
+      );
+      await tx.commit();
+      expect(await store.directory.get('ticket', 't-1')).toBe('{"id":"t-1","tag":"closed"}');
+      await store.close();
+    });
+  });
+
+  describe('when a later transaction writes records of an earlier one', () => {
+    it('points them at their new versions and leaves the others', async () => {
+      const path = join(dir, `w${n++}.db`);
+      const store = SqliteStore.open(path);
+      const first = await store.begin();
+      await first.insertDirectoryVersions([
+        version(0, 'seller', 's-1'),
+        version(1, 'seller', 's-2'),
+      ]);
+      await first.commit();
+      const second = await store.begin();
+      await second.insertDirectoryVersions([version(7, 'seller', 's-2', 'b')]);
+      expect(await second.currentPayloads('seller', ['s-1', 's-2'])).toEqual(
+        new Map([
+          ['s-1', '{"id":"s-1","tag":"a"}'],
+          ['s-2', '{"id":"s-2","tag":"b"}'],
+        ]),
+      );
+      await second.commit();
+      expect(pointers(path)).toEqual([
+        ['seller', 's-1', 0],
+        ['seller', 's-2', 7],
+      ]);
+      await store.close();
+    });
+  });
+
+  describe('when the transaction rolls back', () => {
+    it('leaves no pointer, and the next transaction settles only its own', async () => {
+      const path = join(dir, `w${n++}.db`);
+      const store = SqliteStore.open(path);
+      const tx = await store.begin();
+      await tx.insertDirectoryVersions([version(0, 'seller', 's-1'), version(1, 'seller', 's-2')]);
+      await tx.rollback();
+      expect(await store.directory.count('seller')).toBe(0);
+      const next = await store.begin();
+      await next.insertDirectoryVersions([version(0, 'seller', 's-9')]);
+      await next.commit();
+      expect(pointers(path)).toEqual([['seller', 's-9', 0]]);
+      expect(await store.ledger.staleCurrentPointers()).toEqual([]);
       await store.close();
     });
   });

@@ -17,6 +17,7 @@ import {
   type EventLineRow,
   type EventRow,
 } from './sqlite-rows.js';
+import { settleDirectory } from './sqlite-directory-writer.js';
 
 /** Leaves per read of a range (`records`, `recordChunks`, `recordTextChunks`: their chunks). */
 export const RANGE = 10_000;
@@ -193,6 +194,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
     if (event !== undefined) return Promise.resolve(event);
     const sep = recordId.indexOf(':');
     if (sep < 0) return Promise.resolve(undefined);
+    settleDirectory(this.db);
     const leaf = this.db
       .prepare('SELECT leaf FROM directory_current WHERE kind = ? AND key = ?')
       .pluck()
@@ -227,6 +229,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
    * whose leaf is not a version of that record, joined by leaf.
    */
   staleCurrentPointers(): Promise<{ kind: DirectoryKind; key: string; leaf: number }[]> {
+    settleDirectory(this.db);
     return Promise.resolve(
       this.db
         .prepare(

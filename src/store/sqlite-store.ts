@@ -41,6 +41,7 @@ import { SqliteCases, holdsOn } from './sqlite-cases.js';
 import type { CaseRepository } from './ports-cases.js';
 import type { StreamPositionRepository } from './ports.js';
 import { SqliteStreamPositions } from './sqlite-stream-positions.js';
+import { settleDirectory } from './sqlite-directory-writer.js';
 
 export interface SqliteStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
@@ -232,16 +233,19 @@ class SqliteDirectory implements DirectoryRepository {
     );
   }
   count(kind: DirectoryKind): Promise<number> {
+    settleDirectory(this.db);
     return Promise.resolve(
       countOf(this.db, 'SELECT count(*) AS n FROM directory_current WHERE kind = ?', kind),
     );
   }
   get(kind: DirectoryKind, key: string): Promise<string | undefined> {
+    settleDirectory(this.db);
     const row = this.getPayload.get(kind, key) as { payload: string } | undefined;
     return Promise.resolve(row?.payload);
   }
   assignmentsOf(employeeId: string): Promise<string[]> {
     // assignment keys are `employee NUL seller NUL from`: a range scan of the primary key
+    settleDirectory(this.db);
     const rows = this.db
       .prepare(
         `SELECT v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
@@ -252,6 +256,7 @@ class SqliteDirectory implements DirectoryRepository {
     return Promise.resolve(rows);
   }
   existing(kind: DirectoryKind, ids: readonly string[]): Promise<Set<string>> {
+    settleDirectory(this.db);
     return Promise.resolve(
       existingIn(
         this.db,
@@ -388,6 +393,7 @@ function statementIn(db: Database.Database, sqlPrefix: string, n: number): Datab
 }
 
 function readStats(db: Database.Database, ledgerSize: number): StoreStats {
+  settleDirectory(db);
   const counts = Object.fromEntries(RECORD_KINDS.map((k) => [k, 0])) as StoreStats['counts'];
   for (const row of db
     .prepare('SELECT kind, count(*) AS n FROM directory_current GROUP BY kind')

@@ -241,11 +241,13 @@ export class SqliteTransaction implements StoreTransaction {
 
   commit(): Promise<void> {
     return this.step(() => {
+      this.directory.settle(); // the current pointers of the versions written since it last did
       this.end('COMMIT');
     });
   }
 
   rollback(): Promise<void> {
+    this.directory.discard();
     if (this.open) this.end('ROLLBACK');
     return Promise.resolve();
   }
