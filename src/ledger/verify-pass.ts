@@ -1,3 +1,4 @@
+import type { LeafRow } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import {
   InlineAppender,
@@ -81,7 +82,7 @@ async function walk(
   const tiles = new TileCheck(store);
   const stops = [...new Set(rootSizes)].sort((a, b) => a - b);
   const roots = new Map<number, Buffer>();
-  let chunk: string[] = [];
+  let chunk: LeafRow[] = [];
   let count = 0;
   let stop = 0;
   const flushAt = async (): Promise<void> => {
@@ -97,20 +98,22 @@ async function walk(
   const problems: VerifyProblem[] = [];
   if (stops[0] === 0) await flushAt();
   let until = nextStop();
-  for await (const { leaf, kind, line } of store.ledger.leafLines()) {
-    const gap = checkLeafIndex(leaf, count, size, kind);
-    if (gap) {
-      problems.push(gap);
-      break;
-    }
-    chunk.push(line);
-    count++;
-    if (count === until) {
-      await flushAt();
-      until = nextStop();
-    } else if (chunk.length >= CHUNK) {
-      appender.append(chunk);
-      chunk = [];
+  reading: for await (const rows of store.ledger.leafRows()) {
+    for (const row of rows) {
+      const gap = checkLeafIndex(row[0], count, size, row);
+      if (gap) {
+        problems.push(gap);
+        break reading;
+      }
+      chunk.push(row);
+      count++;
+      if (count === until) {
+        await flushAt();
+        until = nextStop();
+      } else if (chunk.length >= CHUNK) {
+        appender.append(chunk);
+        chunk = [];
+      }
     }
   }
   appender.append(chunk);
@@ -135,9 +138,10 @@ function checkLeafIndex(
   leaf: number,
   expected: number,
   size: number,
-  kind: string,
+  row: LeafRow,
 ): VerifyProblem | undefined {
   if (leaf >= size) {
+    const kind = row.length === 3 ? row[1] : 'event';
     return {
       index: leaf,
       code: 'RECORD_WITHOUT_LEAF',
