@@ -57,7 +57,7 @@ export function canonicalObjectText(text: string): string | undefined {
   for (let k = 0; k < order.length; k++) {
     const at = (order[k] as number) * 4;
     if (k > 0) out += ',';
-    out += text.slice(members[at] as number, members[at + 3] as number);
+    out += text.slice(members[at], members[at + 3]);
   }
   return `${out}}`;
 }

@@ -162,7 +162,10 @@ function eventLeafText(r: EventLineRow): string | undefined {
   // stored JSON already in canonical form, or nearly (members to sort), is read as text
   const attrsText = attrs === null ? undefined : canonicalObjectText(attrs);
   const contextText = context === null ? undefined : canonicalObjectText(context);
-  if ((attrs === null || attrsText !== undefined) && (context === null || contextText !== undefined))
+  if (
+    (attrs === null || attrsText !== undefined) &&
+    (context === null || contextText !== undefined)
+  )
     return canonicalEventMembers(event, attrsText, contextText);
   if (context !== null) {
     const value = parsed(context);

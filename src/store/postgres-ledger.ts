@@ -94,7 +94,7 @@ export class PgLedgerRepository implements LedgerRepository {
     if (maxLeaf === null) return;
     for (let lo = from; lo <= maxLeaf; lo += RANGE) {
       const [e, v] = await this.range<EventLineRow>(EVENT_LINE_COLUMNS, lo, lo + RANGE, []);
-      yield mergeRows(e, v as unknown as LeafRow[]);
+      yield mergeRows(e, v);
     }
   }
 
