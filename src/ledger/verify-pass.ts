@@ -97,6 +97,7 @@ async function walk(
   // Flushes are asked for in leaf order and their tiles compared in that order, while the
   // reading goes on: the hashing thread answers them in the order asked.
   let compared: Promise<void> = Promise.resolve();
+  let failed = false; // a flush failed: the pass reads no further (the error is thrown below)
   const flushAt = (): void => {
     appender.append(chunk);
     chunk = [];
@@ -111,7 +112,9 @@ async function walk(
       await tiles.compare(f, false);
       onProgress?.(at);
     });
-    compared.catch(() => undefined); // awaited at the end of the pass
+    compared.catch(() => {
+      failed = true; // awaited at the end of the pass
+    });
   };
   const nextStop = (): number =>
     Math.min(stops[stop] ?? Infinity, (Math.floor(count / COMPARE_EVERY) + 1) * COMPARE_EVERY);
@@ -121,6 +124,7 @@ async function walk(
   if (stops[0] === 0) flushAt();
   let until = nextStop();
   reading: for await (const rows of store.ledger.leafRows()) {
+    if (failed) break;
     for (const row of rows) {
       const gap = checkLeafIndex(row[0], count, size, row);
       if (gap) {
@@ -143,6 +147,8 @@ async function walk(
         appender.setBacklog?.(undefined);
       }
     }
+    // lets the hashing thread's answers in (messages): their tiles are compared as they come
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   appender.setBacklog?.(undefined);
   appender.append(chunk);
