@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AccessEvent } from '../src/domain/index.js';
@@ -127,5 +128,69 @@ describe.runIf(built || process.env['CI'])('the ledger hashing worker, given eve
     expect(roots['thread']).toEqual(roots['inline']);
     expect(roots['handed off']).toEqual(roots['inline']);
     expect(roots['thread']?.length).toBe(5);
+  });
+});
+
+// `ledger verify` hands stored rows to the hashing worker, reads rows ahead for it while it
+// checks the current pointers, and compares flushed tiles while it reads on: its report must
+// be the one the verifier makes in this thread, on an intact ledger and on damaged copies.
+describe.runIf(built || process.env['CI'])('the verifier with the hashing worker', () => {
+  const dir = tempDir('warden-thread-verify-');
+  afterAll(() => dir.cleanup());
+
+  it('reports what the verifier in this thread reports, intact or damaged', async () => {
+    const { Ledger, generateSignerKey, SqliteStore } = await compiled();
+    const threaded = (await import(join(DIST, 'ledger', 'index.js'))) as typeof LedgerModule;
+    const inThread = await import('../src/ledger/index.js');
+    const { SqliteStore: SourceStore } = await import('../src/store/index.js');
+    const key = generateSignerKey('test.local/log');
+    const golden = join(dir.path, 'golden.db');
+    const store = SqliteStore.open(golden);
+    const ledger = await Ledger.open(store, key, { hashing: 'thread' });
+    let id = 0;
+    for (const n of [3000, 1, 2049, 4100, 700]) {
+      const tx = await store.begin();
+      const events = Array.from({ length: n }, () => event(id++));
+      await tx.insertEvents(events, ledger.size);
+      for (const body of events) ledger.appendRecord({ kind: 'event', body });
+      await ledger.persist(tx);
+      await ledger.checkpoint(tx, '2026-03-02T10:00:00Z');
+      await tx.commit();
+    }
+    await ledger.close();
+    await store.close();
+    const damages = [
+      '',
+      `UPDATE events SET actor = 'e-99' WHERE leaf = 5000`,
+      `UPDATE events SET context = '{"ip":"10.0.0.1","session":"s-8"}' WHERE leaf = 8`, // same value
+      `UPDATE events SET context = context || ',"zzz":2' WHERE leaf = 4000`,
+      `UPDATE events SET attrs = '{"rows":' WHERE leaf = 6000`,
+      'DELETE FROM events WHERE leaf = 7000',
+    ];
+    const reports: string[] = [];
+    for (const [i, sql] of damages.entries()) {
+      const path = join(dir.path, `copy-${i}.db`);
+      copyFileSync(golden, path);
+      if (sql !== '') {
+        const db = new Database(path);
+        db.exec(`DROP INDEX IF EXISTS events_approval; ${sql}`);
+        db.close();
+      }
+      const verifier = threaded.verifierKeyFromSigner(key);
+      const a = SqliteStore.open(path, { readonly: true });
+      const b = SourceStore.open(path, { readonly: true });
+      const withWorker = await threaded.verifyLedger(a, verifier);
+      const inline = await inThread.verifyLedger(b, verifier);
+      await a.close();
+      await b.close();
+      expect(withWorker).toEqual(inline);
+      reports.push(`${withWorker.ok} ${withWorker.problems.map((p) => p.code).join(',')}`);
+    }
+    expect(reports[0]).toBe('true ');
+    expect([1, 4, 5].map((i) => reports[i])).toEqual([
+      'false LEAF_MISMATCH,CHECKPOINT_MISMATCH,CHECKPOINT_MISMATCH,CHECKPOINT_MISMATCH',
+      'false RECORD_MALFORMED',
+      'false RECORD_MISSING',
+    ]);
   });
 });

@@ -56,3 +56,5 @@ export type {
   Suppression,
   SuppressionNote,
 } from './findings.js';
+export { eventLine, leafRowLine, versionLine } from './record-lines.js';
+export type { EventLineRow, LeafRow, VersionLineRow } from './record-lines.js';

@@ -65,10 +65,25 @@ function canonicalObject(obj: Record<string, unknown>, depth: number): string {
  * path. A property test holds it equal to `canonicalJson` of the same line.
  */
 export function canonicalEventLine(e: AccessEvent): string {
+  return canonicalEventMembers(
+    e,
+    e.attrs === undefined ? undefined : canonicalObject(e.attrs, 2),
+    e.context === undefined ? undefined : canonicalObject(e.context as Record<string, unknown>, 2),
+  );
+}
+
+/**
+ * `canonicalEventLine` of an event whose `attrs` and `context` are given as their canonical
+ * JSON (`undefined`: absent), the event's own being ignored.
+ */
+export function canonicalEventMembers(
+  e: Omit<AccessEvent, 'attrs' | 'context'>,
+  attrs: string | undefined,
+  context: string | undefined,
+): string {
   let out = `{"action":${JSON.stringify(e.action)},"actor":${JSON.stringify(e.actor)}`;
-  if (e.attrs !== undefined) out += `,"attrs":${canonicalObject(e.attrs, 2)}`;
-  if (e.context !== undefined)
-    out += `,"context":${canonicalObject(e.context as Record<string, unknown>, 2)}`;
+  if (attrs !== undefined) out += `,"attrs":${attrs}`;
+  if (context !== undefined) out += `,"context":${context}`;
   out += `,"id":${JSON.stringify(e.id)},"kind":"event"`;
   if (e.outcome !== undefined) out += `,"outcome":${JSON.stringify(e.outcome)}`;
   out += `,"target":{"id":${JSON.stringify(e.target.id)},"type":${JSON.stringify(e.target.type)}}`;

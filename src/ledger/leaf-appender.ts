@@ -30,6 +30,11 @@ export interface LeafAppender {
   /** Starts again from a stored right edge (after a rollback). */
   reset(size: number, edge: Map<string, Buffer>): Promise<void>;
   close(): Promise<void>;
+  /**
+   * How many appends may wait on another thread before the caller encodes the next ones
+   * itself (`undefined`: the default, `MAX_BACKLOG`). Only an appender with a thread has it.
+   */
+  setBacklog?(appends: number | undefined): void;
 }
 
 export class InlineAppender implements LeafAppender {
@@ -92,6 +97,7 @@ export class ThreadAppender implements LeafAppender {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: (r: WorkerReply) => void }>();
   private failure: Error | undefined;
+  private maxBacklog = MAX_BACKLOG;
 
   constructor(size: number, edge: Map<string, Buffer>) {
     this.worker = new Worker(WORKER_FILE, { workerData: { progress: this.progress.buffer } });
@@ -109,7 +115,7 @@ export class ThreadAppender implements LeafAppender {
 
   append(records: readonly LeafSource[]): void {
     if (records.length === 0) return;
-    if (this.posted - Atomics.load(this.progress, 0) < MAX_BACKLOG) {
+    if (this.posted - Atomics.load(this.progress, 0) < this.maxBacklog) {
       this.post({ type: 'append', id: -1, records });
     } else {
       const hashes = Buffer.allocUnsafe(records.length * 32);
@@ -117,6 +123,10 @@ export class ThreadAppender implements LeafAppender {
       this.post({ type: 'append', id: -1, hashes });
     }
     this.posted++;
+  }
+
+  setBacklog(appends: number | undefined): void {
+    this.maxBacklog = appends ?? MAX_BACKLOG;
   }
 
   appendHashes(hashes: Uint8Array): void {

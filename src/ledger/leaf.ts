@@ -2,11 +2,20 @@ import { hash } from 'node:crypto';
 import {
   INTERCHANGE_VERSION,
   RECORD_KINDS,
+  leafRowLine,
   type AccessEvent,
   type DirectoryKind,
+  type EventLineRow,
   type InterchangeRecord,
+  type LeafRow,
 } from '../domain/index.js';
-import { canonicalEventLine, canonicalJson } from './canonical.js';
+import {
+  canonicalDirectory,
+  canonicalEventLine,
+  canonicalEventMembers,
+  canonicalJson,
+} from './canonical.js';
+import { canonicalObjectText, directoryLeafText } from './canonical-text.js';
 
 const DIRECTORY_KINDS = new Set<string>(RECORD_KINDS.filter((k) => k !== 'event'));
 
@@ -44,14 +53,15 @@ export function leafHashOfText(text: string): Buffer {
 }
 
 /**
- * What an append carries to the hashing thread: a record; an event as its interchange line
+ * What an append carries to the hashing thread: a record; a stored record as its raw row
+ * (`leafRowHash`, the verifier's); an event as its interchange line
  * (JSON whose value is `{ "v": 1, "kind": "event", ...event }`, members in any order); or a
  * directory record as its kind and stored payload (`directoryLeafSource`). Text costs far less
  * to pass between threads than the object. The caller vouches that the text's value is the
  * record it stores (ingest passes the lines whose every member its fast path read, and the
  * very payload it stores).
  */
-export type LeafSource = InterchangeRecord | string;
+export type LeafSource = InterchangeRecord | string | LeafRow;
 
 // A directory source starts with this character, which no JSON text can start with.
 const DIRECTORY_TAG = '\u0001';
@@ -80,6 +90,7 @@ export function hashedLeafSource(leafHash: Uint8Array): string {
 
 /** The leaf hash of a record, or of a record given as text (see `LeafSource`). */
 export function leafSourceHash(source: LeafSource): Buffer {
+  if (Array.isArray(source)) return leafRowHash(source);
   if (typeof source !== 'string') return recordLeafHash(source);
   if (source.startsWith(DIRECTORY_TAG)) return directoryLeafHash(source);
   if (source.startsWith(HASH_TAG)) {
@@ -102,4 +113,103 @@ function directoryLeafHash(source: string): Buffer {
     throw new TypeError('a directory source must hold a directory kind and its body');
   }
   return leafHashOfText(canonicalJson({ v: INTERCHANGE_VERSION, kind, ...body }));
+}
+
+/**
+ * The leaf hash of a stored record given as its raw row: exactly `leafSourceHash` of its
+ * interchange line (`leafRowLine`), the same hash or the same error, without writing the line
+ * and parsing it back. Only the row's stored JSON is parsed (an event's `context` and `attrs`,
+ * a directory version's payload), into the very values the line's parse gives; a row this
+ * cannot vouch for so (a column of another type, stored JSON that does not parse on its own,
+ * a payload that is not an object with members, or names `v` or `kind`) takes the line's path.
+ * A property test holds the two equal, on stored records and on damaged ones.
+ */
+export function leafRowHash(row: LeafRow): Buffer {
+  const text = row.length === 3 ? versionLeafText(row[1], row[2]) : eventLeafText(row);
+  return text === undefined ? leafSourceHash(leafRowLine(row)) : leafHashOfText(text);
+}
+
+/**
+ * An event row's leaf text, built from the value its line parses to: each text column as
+ * itself (`JSON.parse(JSON.stringify(s)) === s` for every string), `context` and `attrs` as
+ * their stored JSON parses on its own, which is the value it has spliced into the line.
+ */
+function eventLeafText(r: EventLineRow): string | undefined {
+  const [, id, time, actor, action, type, target, outcome, ticket, context, attrs] = r;
+  if (
+    typeof id !== 'string' ||
+    typeof time !== 'string' ||
+    typeof actor !== 'string' ||
+    typeof action !== 'string' ||
+    typeof type !== 'string' ||
+    typeof target !== 'string' ||
+    !textOrNull(outcome) ||
+    !textOrNull(ticket) ||
+    !textOrNull(context) ||
+    !textOrNull(attrs)
+  ) {
+    return undefined;
+  }
+  const event = {
+    id,
+    time,
+    actor,
+    action,
+    target: { type, id: target },
+  } as { -readonly [K in keyof AccessEvent]: AccessEvent[K] };
+  if (outcome !== null) event.outcome = outcome as AccessEvent['outcome'] & {};
+  if (ticket !== null) event.ticket = ticket;
+  // stored JSON already in canonical form, or nearly (members to sort), is read as text
+  const attrsText = attrs === null ? undefined : canonicalObjectText(attrs);
+  const contextText = context === null ? undefined : canonicalObjectText(context);
+  if (
+    (attrs === null || attrsText !== undefined) &&
+    (context === null || contextText !== undefined)
+  )
+    return canonicalEventMembers(event, attrsText, contextText);
+  if (context !== null) {
+    const value = parsed(context);
+    if (value === NOT_JSON) return undefined;
+    event.context = value as AccessEvent['context'] & {};
+  }
+  if (attrs !== null) {
+    const value = parsed(attrs);
+    if (value === NOT_JSON) return undefined;
+    event.attrs = value as AccessEvent['attrs'] & {};
+  }
+  return canonicalEventLine(event);
+}
+
+/**
+ * A directory version's leaf text: `{ v: 1, kind, ...body }` canonicalised, when its payload
+ * parses on its own to an object with members and neither `v` nor `kind` (the line then parses
+ * to exactly that value: its members after `v` and `kind`).
+ */
+function versionLeafText(kind: unknown, payload: unknown): string | undefined {
+  if (typeof kind !== 'string' || kind === 'event' || typeof payload !== 'string') return undefined;
+  const text = directoryLeafText(kind, payload); // a canonical payload, as ingest stores it
+  if (text !== undefined) return text;
+  const body = parsed(payload);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  let members = 0;
+  for (const key in body) {
+    if (key === 'v' || key === 'kind') return undefined;
+    members++;
+  }
+  if (members === 0 || Object.hasOwn(body, '__proto__')) return undefined;
+  return canonicalDirectory(kind, body as Record<string, unknown>)[1];
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+function parsed(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+function textOrNull(value: unknown): boolean {
+  return value === null || typeof value === 'string';
 }

@@ -66,7 +66,15 @@ export async function verifyLedger(
     else outside.push(opened);
   }
   const sizes = [...chain, ...outside].map((cp) => cp.size).filter((s) => s <= size);
-  const pass = await recompute(store, size, sizes, options.onProgress);
+  // The current-pointer check is SQLite's work on this thread: it runs while the hashing
+  // thread works through rows read ahead for it (`recompute`'s `alongside`), or else here.
+  let stale: Promise<{ kind: string; key: string; leaf: number }[]> | undefined;
+  const pointers = (): Promise<{ kind: string; key: string; leaf: number }[]> => {
+    stale ??= (async () => store.ledger.staleCurrentPointers())();
+    stale.catch(() => undefined); // awaited below
+    return stale;
+  };
+  const pass = await recompute(store, size, sizes, options.onProgress, () => void pointers());
   problems.push(...pass.problems);
   for (const cp of [...chain, ...outside]) {
     const p = checkRoot(cp, size, pass.roots);
@@ -75,7 +83,7 @@ export async function verifyLedger(
   problems.push(...(await checkChain(chain, size, new StoredNodes(store))));
   const head = checkSignedHead(chain, size);
   if (head) problems.push(head);
-  for (const s of await store.ledger.staleCurrentPointers()) {
+  for (const s of await pointers()) {
     problems.push({
       index: s.leaf,
       code: 'STALE_CURRENT_RECORD',

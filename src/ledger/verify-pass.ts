@@ -1,3 +1,4 @@
+import type { LeafRow } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import {
   InlineAppender,
@@ -13,6 +14,12 @@ import type { VerifyProblem } from './verify-problem.js';
 const COMPARE_EVERY = 65_536;
 /** Records per hand-over to the hashing thread. */
 const CHUNK = 2_048;
+/**
+ * At most this many leaves are read ahead for the hashing thread, a quarter of the log's,
+ * before `alongside` runs on this thread meanwhile: about what the hashing thread takes as long
+ * for as the current-pointer check takes here (one pointer per directory record).
+ */
+const AHEAD_MAX = 1_048_576;
 
 /** What one pass over the records found. */
 export interface Pass {
@@ -30,19 +37,21 @@ export interface Pass {
  * encoding and SHA-256 on the hashing thread where the build has one, as ingest does), the
  * tiles they make are compared with the stored ones as they fill, and the root is taken at
  * each of `rootSizes`. Memory is bounded: the right edge of the tiles, one chunk of records,
- * the partial tiles awaiting their final form.
+ * the partial tiles awaiting their final form, and the rows read ahead (see `AHEAD_MAX`) while
+ * `alongside`, other work of this thread, runs once as the hashing thread catches up.
  */
 export async function recompute(
   store: Store,
   size: number,
   rootSizes: readonly number[],
   onProgress: ((leaves: number) => void) | undefined,
+  alongside?: () => void,
 ): Promise<Pass> {
   const appender: LeafAppender = canUseWorker()
     ? new ThreadAppender(0, new Map())
     : new InlineAppender(0, new Map());
   try {
-    return await walk(store, size, rootSizes, appender, onProgress);
+    return await walk(store, size, rootSizes, appender, onProgress, alongside);
   } catch (error) {
     const malformed = await findMalformed(store);
     if (malformed === undefined) throw error;
@@ -77,44 +86,76 @@ async function walk(
   rootSizes: readonly number[],
   appender: LeafAppender,
   onProgress: ((leaves: number) => void) | undefined,
+  alongside: (() => void) | undefined,
 ): Promise<Pass> {
   const tiles = new TileCheck(store);
   const stops = [...new Set(rootSizes)].sort((a, b) => a - b);
   const roots = new Map<number, Buffer>();
-  let chunk: string[] = [];
+  let chunk: LeafRow[] = [];
   let count = 0;
   let stop = 0;
-  const flushAt = async (): Promise<void> => {
+  // Flushes are asked for in leaf order and their tiles compared in that order, while the
+  // reading goes on: the hashing thread answers them in the order asked.
+  let compared: Promise<void> = Promise.resolve();
+  let failed = false; // a flush failed: the pass reads no further (the error is thrown below)
+  const flushAt = (): void => {
     appender.append(chunk);
     chunk = [];
-    const flushed = await appender.flush();
-    for (; stop < stops.length && stops[stop] === count; stop++) roots.set(count, flushed.root);
-    await tiles.compare(flushed, false);
-    onProgress?.(count);
+    const at = count;
+    let isStop = false;
+    for (; stop < stops.length && stops[stop] === count; stop++) isStop = true;
+    const flushed = appender.flush();
+    flushed.catch(() => undefined); // awaited below, in turn
+    compared = compared.then(async () => {
+      const f = await flushed;
+      if (isStop) roots.set(at, f.root);
+      await tiles.compare(f, false);
+      onProgress?.(at);
+    });
+    compared.catch(() => {
+      failed = true; // awaited at the end of the pass
+    });
   };
   const nextStop = (): number =>
     Math.min(stops[stop] ?? Infinity, (Math.floor(count / COMPARE_EVERY) + 1) * COMPARE_EVERY);
   const problems: VerifyProblem[] = [];
-  if (stops[0] === 0) await flushAt();
+  const ahead = alongside === undefined ? 0 : Math.min(Math.floor(size / 4), AHEAD_MAX);
+  if (ahead > 0) appender.setBacklog?.(Infinity);
+  if (stops[0] === 0) flushAt();
   let until = nextStop();
-  for await (const { leaf, kind, line } of store.ledger.leafLines()) {
-    const gap = checkLeafIndex(leaf, count, size, kind);
-    if (gap) {
-      problems.push(gap);
-      break;
+  reading: for await (const rows of store.ledger.leafRows()) {
+    if (failed) break;
+    for (const row of rows) {
+      const gap = checkLeafIndex(row[0], count, size, row);
+      if (gap) {
+        problems.push(gap);
+        break reading;
+      }
+      chunk.push(row);
+      count++;
+      if (count === until) {
+        flushAt();
+        until = nextStop();
+      } else if (chunk.length >= CHUNK) {
+        appender.append(chunk);
+        chunk = [];
+      }
+      if (count === ahead) {
+        appender.append(chunk);
+        chunk = [];
+        alongside?.();
+        appender.setBacklog?.(undefined);
+      }
     }
-    chunk.push(line);
-    count++;
-    if (count === until) {
-      await flushAt();
-      until = nextStop();
-    } else if (chunk.length >= CHUNK) {
-      appender.append(chunk);
-      chunk = [];
-    }
+    // lets the hashing thread's answers in (messages): their tiles are compared as they come
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
+  appender.setBacklog?.(undefined);
   appender.append(chunk);
-  const last = await appender.flush();
+  const lastFlush = appender.flush();
+  lastFlush.catch(() => undefined);
+  await compared;
+  const last = await lastFlush;
   onProgress?.(count);
   if (problems.length === 0 && count < size) {
     problems.push({
@@ -135,9 +176,10 @@ function checkLeafIndex(
   leaf: number,
   expected: number,
   size: number,
-  kind: string,
+  row: LeafRow,
 ): VerifyProblem | undefined {
   if (leaf >= size) {
+    const kind = row.length === 3 ? row[1] : 'event';
     return {
       index: leaf,
       code: 'RECORD_WITHOUT_LEAF',

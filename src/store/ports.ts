@@ -3,6 +3,7 @@ import type {
   DirectoryKind,
   Findings,
   InterchangeRecord,
+  LeafRow,
   TargetType,
 } from '../domain/index.js';
 import type { CaseRepository, CaseWriter } from './ports-cases.js';
@@ -124,6 +125,12 @@ export interface LedgerRepository {
   records(from?: number): AsyncIterable<LeafRecord>;
   /** The same records as `records(from)`, each as its interchange line. */
   leafLines(from?: number): AsyncIterable<LeafLine>;
+  /**
+   * The same records as `leafLines(from)`, as the raw rows their lines are written from
+   * (`LeafRow`: an event's 11 columns, a directory version's 3), in leaf order, a range of
+   * leaves at a time (one await per range, not per record): the verifier's read.
+   */
+  leafRows(from?: number): AsyncIterable<readonly LeafRow[]>;
   /**
    * The stored records with leaves in [`from`, `to`), in leaf order, a chunk of leaves at a
    * time (one await per chunk, not per record: the feed of a long replay). Records of the kinds

@@ -1,4 +1,4 @@
-import type { DirectoryKind, InterchangeRecord } from '../domain/index.js';
+import type { DirectoryKind, InterchangeRecord, LeafRow } from '../domain/index.js';
 import type {
   LeafLine,
   LeafRecord,
@@ -11,6 +11,7 @@ import {
   EVENT_COLUMNS,
   EVENT_LINE_COLUMNS,
   eventLine,
+  mergeRows,
   rawEventRecord,
   versionLine,
   type EventLineRow,
@@ -85,6 +86,15 @@ export class PgLedgerRepository implements LedgerRepository {
           j++;
         }
       }
+    }
+  }
+
+  async *leafRows(from = 0): AsyncIterable<readonly LeafRow[]> {
+    const maxLeaf = await this.maxLeaf();
+    if (maxLeaf === null) return;
+    for (let lo = from; lo <= maxLeaf; lo += RANGE) {
+      const [e, v] = await this.range<EventLineRow>(EVENT_LINE_COLUMNS, lo, lo + RANGE, []);
+      yield mergeRows(e, v);
     }
   }
 

@@ -1,10 +1,16 @@
 import type {
   AccessEvent,
   Action,
+  EventLineRow,
   InterchangeRecord,
+  LeafRow,
   Outcome,
   TargetType,
 } from '../domain/index.js';
+
+// The raw rows' interchange lines live in the domain: the ledger recomputes leaves from them.
+export { eventLine, versionLine } from '../domain/index.js';
+export type { EventLineRow } from '../domain/index.js';
 
 /** An `events` row, column for column. */
 export interface EventRow {
@@ -44,48 +50,9 @@ export function eventRecord(row: EventRow): InterchangeRecord {
   return { kind: 'event', body: rowToEvent(row) };
 }
 
-/** An `events` row as `raw()` reads it for `eventLine`: leaf first, then the line's columns. */
-export type EventLineRow = [
-  leaf: number,
-  id: string,
-  time: string,
-  actor: string,
-  action: string,
-  targetType: string,
-  targetId: string,
-  outcome: string | null,
-  ticket: string | null,
-  context: string | null,
-  attrs: string | null,
-];
-
 /** The columns of `EventLineRow`, in order. */
 export const EVENT_LINE_COLUMNS =
   'leaf, id, time, actor, action, target_type, target_id, outcome, ticket, context, attrs';
-
-/**
- * The event of a row as an interchange line, without parsing its stored JSON: `context` and
- * `attrs` are spliced in as stored. Its value is exactly the record `rowToEvent` rebuilds.
- */
-export function eventLine(r: EventLineRow): string {
-  let line = `{"v":1,"kind":"event","id":${JSON.stringify(r[1])},"time":${JSON.stringify(r[2])},"actor":${JSON.stringify(r[3])},"action":${JSON.stringify(r[4])},"target":{"type":${JSON.stringify(r[5])},"id":${JSON.stringify(r[6])}}`;
-  if (r[7] !== null) line += `,"outcome":${JSON.stringify(r[7])}`;
-  if (r[8] !== null) line += `,"ticket":${JSON.stringify(r[8])}`;
-  if (r[9] !== null) line += `,"context":${r[9]}`;
-  if (r[10] !== null) line += `,"attrs":${r[10]}`;
-  return `${line}}`;
-}
-
-/**
- * A directory version as an interchange line: `v` and `kind`, then the stored payload's
- * members (a member of the payload named like them wins, as in `{ v, kind, ...body }`).
- */
-export function versionLine(kind: string, payload: string): string {
-  const head = `{"v":1,"kind":${JSON.stringify(kind)}`;
-  const body = payload.trimStart();
-  if (!body.startsWith('{')) return `${head},"":${payload}}`; // not an object: cannot match
-  return /^\{\s*\}$/.test(body) ? `${head}}` : `${head},${body.slice(1)}`;
-}
 
 /** The columns `rawEventRecord` reads, in its order. */
 export const EVENT_COLUMNS =
@@ -107,4 +74,25 @@ export function rawEventRecord(row: unknown[]): InterchangeRecord {
   if (row[9] !== null) event.context = JSON.parse(row[9] as string) as AccessEvent['context'] & {};
   if (row[10] !== null) event.attrs = JSON.parse(row[10] as string) as AccessEvent['attrs'] & {};
   return { kind: 'event', body: event };
+}
+
+/** Raw event and version rows in leaf order merged into one (on a tie, the event first). */
+export function mergeRows(e: readonly EventLineRow[], v: readonly LeafRow[]): LeafRow[] {
+  if (v.length === 0) return e as EventLineRow[];
+  if (e.length === 0) return v as LeafRow[];
+  const out = new Array<LeafRow>(e.length + v.length);
+  let i = 0;
+  let j = 0;
+  for (let k = 0; k < out.length; k++) {
+    const event = e[i];
+    const version = v[j];
+    if (event !== undefined && (version === undefined || event[0] <= version[0])) {
+      out[k] = event;
+      i++;
+    } else {
+      out[k] = version as LeafRow;
+      j++;
+    }
+  }
+  return out;
 }

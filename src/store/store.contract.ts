@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AccessEvent } from '../domain/index.js';
+import { leafRowLine, type AccessEvent } from '../domain/index.js';
 import type { DetectorState, Store } from './ports.js';
 import { attributionContract } from './attribution.contract.js';
 import { casesContract } from './cases.contract.js';
@@ -529,6 +529,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         );
         expect(lines.map((l) => JSON.parse(l.line) as unknown)).toEqual(
           records.map((r) => ({ v: 1, kind: r.record.kind, ...r.record.body })),
+        );
+        // the same records as raw rows, a range at a time: each row writes its line
+        const rows = [];
+        for await (const range of store.ledger.leafRows(1)) rows.push(...range);
+        expect(rows.map((row) => [row[0], leafRowLine(row)])).toEqual(
+          lines.map((l) => [l.leaf, l.line]),
         );
         await store.close();
       });
