@@ -24,7 +24,13 @@ describe('warden ledger verify', () => {
     const b = join(dir.path, 'b.ndjson');
     writeFileSync(
       a,
-      [employee('e-1'), ...Array.from({ length: 600 }, (_, i) => event(`a-${i}`))].join('\n'),
+      [
+        employee('e-1'),
+        ...Array.from({ length: 600 }, (_, i) =>
+          // some with a context, as most events carry one
+          event(`a-${i}`, i % 100 === 5 ? { context: { device: 'd-1', session: 's-1' } } : {}),
+        ),
+      ].join('\n'),
     );
     writeFileSync(b, Array.from({ length: 400 }, (_, i) => event(`b-${i}`)).join('\n'));
     expect((await runCli(['ingest', a, '--db', golden])).code).toBe(0);
@@ -107,6 +113,30 @@ describe('warden ledger verify', () => {
       );
       expect(code).toBe(1);
       expect(report.firstBadIndex).toBe(420);
+      expect(report.problems[0]?.code).toBe('RECORD_MALFORMED');
+    });
+  });
+
+  // A stored JSON column is spliced into the record's line when the leaf is recomputed: text
+  // that is not one object on its own could carry members standing in for the row's columns.
+  describe('when a stored JSON column carries a member of its record', () => {
+    it('refuses a context that hides the real actor behind another', async () => {
+      // leaf 106 is a-105, with a context; the actor column now names e-2, while the line
+      // (context spliced after the actor) would still say e-1, as the leaf does
+      const { code, report } = await tampered(
+        `UPDATE events SET actor = 'e-2', context = context || ',"actor":"e-1"' WHERE leaf = 106`,
+      );
+      expect(code).toBe(1);
+      expect(report.firstBadIndex).toBe(106);
+      expect(report.problems[0]?.code).toBe('RECORD_MALFORMED');
+    });
+    it('refuses a directory payload that names the kind its row no longer has', async () => {
+      const { code, report } = await tampered(
+        `UPDATE directory_versions SET kind = 'seller', payload = substr(payload, 1, length(payload) - 1) || ',"kind":"employee"}' WHERE leaf = 0;
+         UPDATE directory_current SET kind = 'seller' WHERE leaf = 0`,
+      );
+      expect(code).toBe(1);
+      expect(report.firstBadIndex).toBe(0);
       expect(report.problems[0]?.code).toBe('RECORD_MALFORMED');
     });
   });

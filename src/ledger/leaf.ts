@@ -117,12 +117,13 @@ function directoryLeafHash(source: string): Buffer {
 
 /**
  * The leaf hash of a stored record given as its raw row: exactly `leafSourceHash` of its
- * interchange line (`leafRowLine`), the same hash or the same error, without writing the line
- * and parsing it back. Only the row's stored JSON is parsed (an event's `context` and `attrs`,
- * a directory version's payload), into the very values the line's parse gives; a row this
- * cannot vouch for so (a column of another type, stored JSON that does not parse on its own,
- * a payload that is not an object with members, or names `v` or `kind`) takes the line's path.
- * A property test holds the two equal, on stored records and on damaged ones.
+ * interchange line (`leafRowLine`), without writing the line and parsing it back, for every
+ * row whose stored JSON (an event's `context` and `attrs`, a directory version's payload) is
+ * one JSON object on its own and, for a payload, names neither `v` nor `kind`. Any other such
+ * row throws (`storedObject`): its line would parse, but to a record its columns do not say —
+ * a splice, not a record. A row of another shape (a column of another type, a payload with no
+ * member or a `__proto__`) takes the line's path. A property test holds the two to that, on
+ * stored records and on damaged ones.
  */
 export function leafRowHash(row: LeafRow): Buffer {
   const text = row.length === 3 ? versionLeafText(row[1], row[2]) : eventLeafText(row);
@@ -167,16 +168,8 @@ function eventLeafText(r: EventLineRow): string | undefined {
     (context === null || contextText !== undefined)
   )
     return canonicalEventMembers(event, attrsText, contextText);
-  if (context !== null) {
-    const value = parsed(context);
-    if (value === NOT_JSON) return undefined;
-    event.context = value as AccessEvent['context'] & {};
-  }
-  if (attrs !== null) {
-    const value = parsed(attrs);
-    if (value === NOT_JSON) return undefined;
-    event.attrs = value as AccessEvent['attrs'] & {};
-  }
+  if (context !== null) event.context = storedObject(context, 'context');
+  if (attrs !== null) event.attrs = storedObject(attrs, 'attrs');
   return canonicalEventLine(event);
 }
 
@@ -189,25 +182,36 @@ function versionLeafText(kind: unknown, payload: unknown): string | undefined {
   if (typeof kind !== 'string' || kind === 'event' || typeof payload !== 'string') return undefined;
   const text = directoryLeafText(kind, payload); // a canonical payload, as ingest stores it
   if (text !== undefined) return text;
-  const body = parsed(payload);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const body = storedObject(payload, 'payload');
   let members = 0;
   for (const key in body) {
-    if (key === 'v' || key === 'kind') return undefined;
+    if (key === 'v' || key === 'kind') {
+      // spliced after the row's own `v` and `kind`, it would stand in for them in the line
+      throw new TypeError(`its stored payload names "${key}", which is the row's own column`);
+    }
     members++;
   }
   if (members === 0 || Object.hasOwn(body, '__proto__')) return undefined;
-  return canonicalDirectory(kind, body as Record<string, unknown>)[1];
+  return canonicalDirectory(kind, body)[1];
 }
 
-const NOT_JSON = Symbol('not JSON');
-
-function parsed(text: string): unknown {
+/**
+ * A stored JSON column's value, which must be one JSON object on its own. A column that is
+ * not (`{"a":1},"actor":"e-9"`) would still parse once spliced into the record's line, where its
+ * extra members stand in for the row's other columns: the line would vouch for a row that
+ * says something else. A `TypeError` names it (verify reports `RECORD_MALFORMED`).
+ */
+function storedObject(text: string, column: string): Record<string, unknown> {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
-    return NOT_JSON;
+    throw new TypeError(`its stored ${column} is not JSON on its own`);
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`its stored ${column} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
 }
 
 function textOrNull(value: unknown): boolean {

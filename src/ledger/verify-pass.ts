@@ -6,7 +6,7 @@ import {
   canUseWorker,
   type LeafAppender,
 } from './leaf-appender.js';
-import { leafSourceHash } from './leaf.js';
+import { leafRowHash } from './leaf.js';
 import { TileCheck } from './verify-tiles.js';
 import type { VerifyProblem } from './verify-problem.js';
 
@@ -66,15 +66,17 @@ export async function recompute(
  * edited into something else), found by a second, slower pass that encodes each one here.
  */
 async function findMalformed(store: Store): Promise<VerifyProblem | undefined> {
-  for await (const { leaf, line } of store.ledger.leafLines()) {
-    try {
-      leafSourceHash(line);
-    } catch (error) {
-      return {
-        index: leaf,
-        code: 'RECORD_MALFORMED',
-        message: `the record stored at index ${leaf} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
-      };
+  for await (const rows of store.ledger.leafRows()) {
+    for (const row of rows) {
+      try {
+        leafRowHash(row);
+      } catch (error) {
+        return {
+          index: row[0],
+          code: 'RECORD_MALFORMED',
+          message: `the record stored at index ${row[0]} cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+        };
+      }
     }
   }
   return undefined;
