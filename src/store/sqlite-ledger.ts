@@ -1,5 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { DirectoryKind, InterchangeRecord, LeafRow } from '../domain/index.js';
+import {
+  leafRowLine,
+  type DirectoryKind,
+  type InterchangeRecord,
+  type LeafRow,
+} from '../domain/index.js';
 import type {
   LeafLine,
   LeafRecord,
@@ -10,11 +15,9 @@ import type {
 import {
   EVENT_COLUMNS,
   EVENT_LINE_COLUMNS,
-  eventLine,
   eventRecord,
   mergeRows,
   rawEventRecord,
-  versionLine,
   type EventLineRow,
   type EventRow,
 } from './sqlite-rows.js';
@@ -90,35 +93,10 @@ export class SqliteLedgerRepository implements LedgerRepository {
    * tables read in leaf ranges as plain rows and merged, no JSON parsed.
    */
   async *leafLines(from = 0): AsyncIterable<LeafLine> {
-    const maxLeaf = this.maxLeaf();
-    if (maxLeaf === null) return;
-    const events = this.db
-      .prepare(
-        `SELECT ${EVENT_LINE_COLUMNS} FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf`,
-      )
-      .raw();
-    const versions = this.db
-      .prepare(
-        'SELECT leaf, kind, payload FROM directory_versions WHERE leaf >= ? AND leaf < ? ORDER BY leaf',
-      )
-      .raw();
-    for (let lo = from; lo <= maxLeaf; lo += RANGE) {
-      const e = events.all(lo, lo + RANGE) as EventLineRow[];
-      const v = versions.all(lo, lo + RANGE) as [number, string, string][];
-      let i = 0;
-      let j = 0;
-      while (i < e.length || j < v.length) {
-        const event = e[i];
-        const version = v[j];
-        if (event !== undefined && (version === undefined || event[0] <= version[0])) {
-          yield { leaf: event[0], kind: 'event', line: eventLine(event) };
-          i++;
-        } else if (version !== undefined) {
-          yield { leaf: version[0], kind: version[1], line: versionLine(version[1], version[2]) };
-          j++;
-        }
+    for await (const rows of this.leafRows(from)) {
+      for (const row of rows) {
+        yield { leaf: row[0], kind: row.length === 3 ? row[1] : 'event', line: leafRowLine(row) };
       }
-      await Promise.resolve();
     }
   }
 
