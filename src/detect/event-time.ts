@@ -6,7 +6,7 @@
  * read a time on it, and later times on it are read from their time of day alone. Anything
  * else (a date not seen yet, another form, an invalid time) is `parseTime`'s to answer.
  */
-import { parseTime } from '../domain/index.js';
+import { digitsAt, parseTime } from '../domain/index.js';
 
 /** `YYYYMMDD` → the first instant of that (valid) date, as `parseTime` read it. */
 const dayStarts = new Map<number, number>();
@@ -62,15 +62,4 @@ function timeOfDay(s: string, millis: boolean): number {
   if ((hour | minute | second | ms) < 0 || hour > 23 || minute > 59 || second > 60) return -1;
   // A leap second (:60) counts as the first instant of the next minute, as Date.UTC has it.
   return hour * 3_600_000 + minute * 60_000 + second * 1_000 + ms;
-}
-
-/** The decimal number written by `length` ASCII digits from `from`, or -1 if one is not a digit. */
-function digitsAt(s: string, from: number, length: number): number {
-  let v = 0;
-  for (let i = from; i < from + length; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
 }

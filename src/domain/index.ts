@@ -45,7 +45,7 @@ export type {
 } from './events.js';
 export { RECORD_KINDS, recordKey } from './records.js';
 export type { DirectoryKind, InterchangeRecord, RecordKind } from './records.js';
-export { formatTime, parseTime } from './time.js';
+export { digitsAt, formatTime, parseTime } from './time.js';
 export { SEVERITIES, atLeast } from './findings.js';
 export type {
   Alert,

@@ -68,7 +68,7 @@ function parseCanonicalUtc(s: string): number | undefined {
 }
 
 /** The decimal number written by `length` ASCII digits from `from`, or -1 if one is not a digit. */
-function digitsAt(s: string, from: number, length: number): number {
+export function digitsAt(s: string, from: number, length: number): number {
   let v = 0;
   for (let i = from; i < from + length; i++) {
     const d = s.charCodeAt(i) - 48;
