@@ -69,6 +69,28 @@ describe('touched canaries', () => {
       expect(engine.findings().alerts.filter((a) => a.detector === 'canary-touched')).toEqual([]);
   });
 
+  it('matches a target whose type or id holds a colon as its `type:id` key does', () => {
+    const s = office();
+    const inId = s.event('e-1', 'seller.metrics.view', 'seller', 's:417', at(1));
+    const inType = s.event('e-2', 'x-ticket.open', 'seller:s', '9', at(1, 2));
+    s.event('e-3', 'seller.metrics.view', 'seller', 's', at(1, 3));
+    const engine = new DetectionEngine(undefined, {
+      canaries: [canaryKey('seller', 's:417'), canaryKey('seller:s', '9'), 'seller:s:9:x'],
+    });
+    engine.consume(s.records);
+    const touched = engine.findings().alerts.filter((a) => a.detector === 'canary-touched');
+    expect(touched.map((a) => a.events)).toEqual([[inId], [inType]]);
+  });
+
+  it('stops watching once told an empty set', () => {
+    const s = office();
+    s.event('e-2', 'seller.metrics.view', 'seller', 's-417', at(1));
+    const engine = new DetectionEngine(undefined, { canaries: KEYS });
+    declareCanaries(engine, []);
+    engine.consume(s.records);
+    expect(engine.findings().alerts.filter((a) => a.detector === 'canary-touched')).toEqual([]);
+  });
+
   it('keeps the canary set out of the saved state, and a restored engine watches once told again', () => {
     const s = office();
     const engine = new DetectionEngine(undefined, { canaries: KEYS });
