@@ -58,7 +58,8 @@ export function certainFacts(
   rules: readonly CertainRule[] = CERTAIN_RULES,
 ): readonly CertainFact[] {
   let facts: CertainFact[] | undefined;
-  for (const r of rules) {
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i]!;
     const summary = r.test(e, t, who);
     if (summary !== undefined)
       (facts ??= []).push({ detector: r.detector, indicator: r.indicator, summary });

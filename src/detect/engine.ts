@@ -28,6 +28,12 @@ const SENSITIVE = new Set([
   'data.export',
 ]);
 
+/**
+ * The hits of the event being read, one list reused from event to event (nothing keeps it:
+ * its hits are recorded one by one); kept beside the engines, not in their state.
+ */
+const eventHits: Hit[] = [];
+
 export interface Baseline {
   readonly employee: EmployeeView;
   /** The peer group (team × role × site, or a fall-back). */
@@ -69,12 +75,18 @@ export class DetectionEngine {
 
   /** Feeds records in stream order. */
   consume(records: Iterable<InterchangeRecord>): void {
-    for (const r of records) {
-      if (r.kind === 'event') this.event(r.body);
-      else {
-        this.directory.apply(r);
-        if (r.kind === 'employee') this.peers.enrol(this.directory.employees.get(r.body.id)!);
-      }
+    // an array (the CLI's chunks) by index: its iterator allocates a result per record
+    if (Array.isArray(records)) {
+      const list = records as readonly InterchangeRecord[];
+      for (let i = 0; i < list.length; i++) this.take(list[i]!);
+    } else for (const r of records) this.take(r);
+  }
+
+  private take(r: InterchangeRecord): void {
+    if (r.kind === 'event') this.event(r.body);
+    else {
+      this.directory.apply(r);
+      if (r.kind === 'employee') this.peers.enrol(this.directory.employees.get(r.body.id)!);
     }
   }
 
@@ -175,7 +187,9 @@ export class DetectionEngine {
     const who = this.directory.employees.get(e.actor);
     if (who) this.peers.worked(who, t);
     this.detectors.corroboration.worked(e.actor, t);
-    const out = this.habits.observe(e, t, who, SENSITIVE.has(e.action));
+    const out = eventHits;
+    if (out.length > 0) out.length = 0;
+    this.habits.observe(e, t, who, SENSITIVE.has(e.action), out);
     this.detectors.certain(e, t, who, out);
     if (who) this.volumes.observe(who, e.action, e.id, t, out);
     switch (e.action) {
@@ -197,10 +211,12 @@ export class DetectionEngine {
         break;
     }
     let benefit = false;
-    for (const h of out) {
+    for (let i = 0; i < out.length; i++) {
+      const h = out[i]!;
       this.record(h);
       if (h.eventId === e.id && !h.provisional && givesBenefit(h)) benefit = true;
     }
+    if (out.length > 0) out.length = 0;
     this.detectors.settle();
     this.ties.observe(e, benefit);
   }

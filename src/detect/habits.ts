@@ -32,20 +32,25 @@ export class Habits {
   /** Network → employee → their first event on it. */
   private readonly networkUsers = new Map<string, Map<string, { eventId: string; t: number }>>();
 
-  /** Hits for the event against the employee's own pattern; then learns from it. */
-  observe(e: AccessEvent, t: number, who: EmployeeView | undefined, sensitive: boolean): Hit[] {
+  /** Adds to `out` the hits for the event against the employee's own pattern; then learns from it. */
+  observe(
+    e: AccessEvent,
+    t: number,
+    who: EmployeeView | undefined,
+    sensitive: boolean,
+    out: Hit[],
+  ): void {
     const h = this.habitOf(e.actor, who);
     const day = Math.floor(t / DAY);
     if (h.lastDay !== day) {
       h.lastDay = day;
       h.days++;
     }
-    const hits: Hit[] = [];
     const hour = Math.floor(t / 3_600_000) % 24;
     const weekHour = Math.floor(t / 3_600_000) % 168;
     if (sensitive && h.lastOffHoursDay !== day && this.offPattern(h, hour, weekHour)) {
       h.lastOffHoursDay = day;
-      hits.push({
+      out.push({
         indicator: 'off-hours',
         employeeId: e.actor,
         eventId: e.id,
@@ -58,8 +63,7 @@ export class Habits {
     h.week[weekHour]!++;
     h.total++;
     const ip = e.context?.ip;
-    if (ip !== undefined) this.network(e, t, ip, h, hits);
-    return hits;
+    if (ip !== undefined) this.network(e, t, ip, h, out);
   }
 
   private network(e: AccessEvent, t: number, ip: string, h: Habit, hits: Hit[]): void {
