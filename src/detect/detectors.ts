@@ -207,6 +207,13 @@ export function removalJustified(j: Judgement, reviewId: string): boolean {
   return j.ticket === undefined || j.ticket.reviewId === reviewId;
 }
 
+/**
+ * The seller of a seller access as `judge` reads it, and no reviews: `judge` keeps nothing of
+ * its lists, so one list serves every access instead of two allocated per event.
+ */
+const ONE_SELLER: string[] = [''];
+const NO_REVIEWS: readonly string[] = Object.freeze([]);
+
 /** Where the detectors' alert hits go (the engine). */
 export interface HitSink {
   record(hit: Hit): void;
@@ -264,8 +271,10 @@ export class Detectors implements AlertListener {
 
   sellerAccess(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
     const seller = e.target.id;
-    const j = judge(this.dir, e, t, who, [seller], []);
-    this.problems(e, t, j, [seller], who, out);
+    ONE_SELLER[0] = seller;
+    const j = judge(this.dir, e, t, who, ONE_SELLER, NO_REVIEWS);
+    // (the list the problems' hits keep is made only when there are problems)
+    if (j.problems.length > 0) this.problems(e, t, j, [seller], who, out);
     if (j.justified) return;
     const action = e.action as keyof typeof WEIGHTS.access;
     const { factor, standing } = this.weigh(who, 'unjustified', t, e.actor);
@@ -545,7 +554,8 @@ export class Detectors implements AlertListener {
    * `certain` path, no peer norm or corroboration asked — and weighs `WEIGHTS.certain`.
    */
   certain(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
-    for (const fact of certainFacts(e, t, who)) this.raiseCertain(e, t, fact, out);
+    const facts = certainFacts(e, t, who);
+    for (let i = 0; i < facts.length; i++) this.raiseCertain(e, t, facts[i]!, out);
   }
 
   /** One unambiguous fact about one event: a hit of `WEIGHTS.certain` and a critical alert. */
@@ -618,7 +628,8 @@ export class Detectors implements AlertListener {
     out: Hit[],
   ): boolean {
     let selfServed = false;
-    for (const p of j.problems) {
+    for (let i = 0; i < j.problems.length; i++) {
+      const p = j.problems[i]!;
       if (p === 'self-opened') selfServed = this.selfOpened(e, t, j, sellers, who, out);
       else if (p === 'closed') {
         // Follow-ups and quality sampling of closed tickets: evidence only where peers rarely do it.

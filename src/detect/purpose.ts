@@ -25,9 +25,11 @@ const CLOSED_GRACE = 3 * 86_400_000;
 /** A ticket may be recorded a little after the work on it began. */
 const OPEN_SLACK = 10 * 60_000;
 
-const NONE: Judgement = { justified: false, problems: [], ticket: undefined };
+/** No problem: one list for every judgement that has none (a judgement is never changed). */
+const NO_PROBLEMS: readonly TicketProblem[] = Object.freeze([]);
+const NONE: Judgement = { justified: false, problems: NO_PROBLEMS, ticket: undefined };
 /** Justified by an assignment: no ticket involved. */
-const STANDING: Judgement = { justified: true, problems: [], ticket: undefined };
+const STANDING: Judgement = { justified: true, problems: NO_PROBLEMS, ticket: undefined };
 
 export function judge(
   dir: DirectoryView,
@@ -37,10 +39,11 @@ export function judge(
   sellers: readonly string[],
   reviewIds: readonly string[],
 ): Judgement {
-  for (const s of sellers) if (dir.isAssigned(e.actor, s, t)) return STANDING;
+  for (let i = 0; i < sellers.length; i++)
+    if (dir.isAssigned(e.actor, sellers[i]!, t)) return STANDING;
   if (e.ticket !== undefined) return judgeCited(dir, e, t, who, sellers, reviewIds);
   const held = heldTicket(dir, e.actor, t, sellers);
-  return held ? { justified: true, problems: [], ticket: held } : NONE;
+  return held ? { justified: true, problems: NO_PROBLEMS, ticket: held } : NONE;
 }
 
 function judgeCited(
@@ -111,11 +114,11 @@ function heldTicket(
   t: number,
   sellers: readonly string[],
 ): TicketView | undefined {
-  for (const s of sellers) {
-    const ids = dir.ticketsHeld(actor, s);
+  for (let i = 0; i < sellers.length; i++) {
+    const ids = dir.ticketsHeld(actor, sellers[i]!);
     if (!ids) continue;
-    for (const id of ids) {
-      const k = dir.tickets.get(id);
+    for (let n = 0; n < ids.length; n++) {
+      const k = dir.tickets.get(ids[n]!);
       if (
         k &&
         k.openedAt <= t + OPEN_SLACK &&
