@@ -81,5 +81,16 @@ describe('ContextTies', () => {
       expect(ties.matesOf('e-0')).toEqual([]);
       expect(ties.benefitGroups()).toEqual([]);
     });
+
+    it('keeps it untracked as its users come back to it between uses of another', () => {
+      const ties = new ContextTies();
+      for (let i = 0; i <= CROWD; i++) use(ties, `e-${i}`, { ip: '10.0.0.1' }, 2, 2);
+      for (const ip of ['10.0.0.1', '10.0.0.2', '10.0.0.1', '10.0.0.2'])
+        for (const actor of ['e-0', 'e-1']) use(ties, actor, { ip }, 2, 2);
+      const small = { kind: 'network', value: '10.0.0.2', users: ['e-0', 'e-1'] };
+      expect(ties.contextsOf('e-0')).toEqual([small]);
+      expect(ties.benefitGroups()).toEqual([small]);
+      expect(ties.matesOf('e-2')).toEqual([]);
+    });
   });
 });

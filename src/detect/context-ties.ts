@@ -40,11 +40,13 @@ export interface SharedContext {
 
 /**
  * Per user, the context of each kind (session, device, network: `CONTEXT_KINDS` order) their
- * last event used, and their use of it (value and use side by side: `[2k]`, `[2k + 1]`): most events reuse their user's contexts, and this
- * spares the two look-ups per kind. A cache kept beside the state (snapshot.ts saves what the
- * engine holds), dropped for a context when it crowds; a restored engine starts without it.
+ * last event used, and their use of it (value and use side by side: `[2k]`, `[2k + 1]`), or
+ * `null` when the context is crowded (it never stops being): most events reuse their user's
+ * contexts, an office network's included, and this spares the look-ups per kind. A cache kept
+ * beside the state (snapshot.ts saves what the engine holds), dropped for a context when it
+ * crowds; a restored engine starts without it.
  */
-type LastUses = (string | Use | undefined)[];
+type LastUses = (string | Use | null | undefined)[];
 const lastUses = new WeakMap<ContextTies, Map<string, LastUses>>();
 
 export class ContextTies {
@@ -110,12 +112,17 @@ export class ContextTies {
   }
 
   private use(k: number, value: string, actor: string, benefit: boolean, mine: LastUses): void {
-    let use = mine[2 * k] === value ? (mine[2 * k + 1] as Use) : undefined;
+    let use = mine[2 * k] === value ? (mine[2 * k + 1] as Use | null) : undefined;
+    if (use === null) return; // crowded
     if (use === undefined) {
       const kind = CONTEXT_KINDS[k]!;
       const byValue = this.uses.get(kind)!;
       let users = byValue.get(value);
-      if (users === null) return;
+      if (users === null) {
+        mine[2 * k] = value;
+        mine[2 * k + 1] = null;
+        return;
+      }
       if (users === undefined) byValue.set(value, (users = new Map()));
       use = users.get(actor);
       if (use === undefined) {
