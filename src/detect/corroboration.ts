@@ -118,7 +118,7 @@ interface Seen {
 }
 
 /** An employee's worked days and, per family, the days they showed it (epoch days, ascending). */
-interface History {
+export interface History {
   worked: number[];
   shown: Map<Family, number[]>;
 }
@@ -133,7 +133,11 @@ export class Corroboration {
 
   /** Counts the day of one of the employee's events as worked (call for every event). */
   worked(employeeId: string, t: number): void {
-    const h = this.historyOf(employeeId);
+    this.workedOn(this.historyOf(employeeId), t);
+  }
+
+  /** `worked`, given the employee's history (`historyOf`: the engine keeps it). */
+  workedOn(h: History, t: number): void {
     addDay(h.worked, Math.floor(t / DAY));
   }
 
@@ -209,7 +213,8 @@ export class Corroboration {
       });
   }
 
-  private historyOf(employeeId: string): History {
+  /** The employee's history, made empty at the first asking (it is never replaced). */
+  historyOf(employeeId: string): History {
     let h = this.history.get(employeeId);
     if (!h) {
       h = { worked: [], shown: new Map() };

@@ -9,13 +9,20 @@ import { readTime } from './event-time.js';
 import { Detectors } from './detectors.js';
 import { DirectoryView, type EmployeeView } from './directory-view.js';
 import type { Hit } from './evidence.js';
-import { Habits } from './habits.js';
-import { BEHAVIOURS, PeerNorms, type Behaviour, type PeerGroupReport } from './peers.js';
+import { Habits, type Habit } from './habits.js';
+import {
+  BEHAVIOURS,
+  PeerNorms,
+  type Behaviour,
+  type Member,
+  type PeerGroupReport,
+} from './peers.js';
 import { EMPTY_PROFILE, type OrgProfile } from './org-profile.js';
 import { amounts, peerReference, scoreEmployee } from './risk.js';
-import { VolumeBaselines } from './volumes.js';
+import { VolumeBaselines, type Person } from './volumes.js';
 import { CollusionGraph, givesBenefit, type Ring } from './collusion.js';
 import { ContextTies } from './context-ties.js';
+import type { History } from './corroboration.js';
 import { describeRings } from './rings.js';
 import { sellerBenefits, type SellerBenefit } from './sellers.js';
 import { canaryFact, declareCanaries } from './canaries.js';
@@ -33,6 +40,23 @@ const SENSITIVE = new Set([
  * its hits are recorded one by one); kept beside the engines, not in their state.
  */
 const eventHits: Hit[] = [];
+
+/**
+ * Per directory version of an employee (a new record makes a new view), what the engine's
+ * parts hold about them and ask for at every event of theirs: found once, not looked up by id
+ * in five maps per event. None of the parts replaces these for a version (a habit is replaced
+ * only for a new shift or role: a new version); `person` is there once an event of a standard
+ * action has made it. A cache beside the engines, never in their state: a restored engine
+ * starts without it.
+ */
+interface Regular {
+  readonly engine: DetectionEngine;
+  readonly member: Member;
+  readonly history: History;
+  readonly habit: Habit;
+  person: Person | undefined;
+}
+const regulars = new WeakMap<EmployeeView, Regular>();
 
 export interface Baseline {
   readonly employee: EmployeeView;
@@ -185,13 +209,14 @@ export class DetectionEngine {
     this.eventCount++;
     if (t > this.lastTime) this.lastTime = t;
     const who = this.directory.employees.get(e.actor);
-    if (who) this.peers.worked(who, t);
-    this.detectors.corroboration.worked(e.actor, t);
     const out = eventHits;
     if (out.length > 0) out.length = 0;
-    this.habits.observe(e, t, who, SENSITIVE.has(e.action), out);
-    this.detectors.certain(e, t, who, out);
-    if (who) this.volumes.observe(who, e.action, e.id, t, out);
+    if (who) this.known(e, t, who, out);
+    else {
+      this.detectors.corroboration.worked(e.actor, t);
+      this.habits.observe(e, t, who, SENSITIVE.has(e.action), out);
+      this.detectors.certain(e, t, who, out);
+    }
     switch (e.action) {
       case 'seller.metrics.view':
       case 'seller.metrics.export':
@@ -219,6 +244,42 @@ export class DetectionEngine {
     if (out.length > 0) out.length = 0;
     this.detectors.settle();
     this.ties.observe(e, benefit);
+  }
+
+  /**
+   * What every event of an employee in the directory counts (their worked day, their habits,
+   * their volumes), through what the parts hold about this version of them (`regulars`).
+   */
+  private known(e: AccessEvent, t: number, who: EmployeeView, out: Hit[]): void {
+    const r = this.regularOf(who);
+    this.peers.workedAs(r.member, who, t);
+    this.detectors.corroboration.workedOn(r.history, t);
+    this.habits.observeAs(r.habit, e, t, SENSITIVE.has(e.action), out);
+    this.detectors.certain(e, t, who, out);
+    if (r.person !== undefined) this.volumes.observeAs(r.person, who, e.action, e.id, t, out);
+    else {
+      this.volumes.observe(who, e.action, e.id, t, out);
+      r.person = this.volumes.personOf(who.id);
+    }
+  }
+
+  /**
+   * The parts' records of this version of the employee, looked up (made, if new) at the first
+   * event of the version — as the parts themselves would at that event — and kept for the next.
+   */
+  private regularOf(who: EmployeeView): Regular {
+    let r = regulars.get(who);
+    if (r === undefined || r.engine !== this) {
+      r = {
+        engine: this,
+        member: this.peers.enrol(who),
+        history: this.detectors.corroboration.historyOf(who.id),
+        habit: this.habits.habitOf(who.id, who),
+        person: undefined,
+      };
+      regulars.set(who, r);
+    }
+    return r;
   }
 
   /** A touched canary, whatever the event's outcome: a trying is a finding too (canaries.ts). */

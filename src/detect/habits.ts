@@ -15,7 +15,7 @@ const WEEK_SETTLED_DAYS = 14;
 /** A network used by this few people, and no more, looks like a shared private one. */
 const SMALL_GROUP = { min: 2, max: 8 };
 
-interface Habit {
+export interface Habit {
   days: number;
   lastDay: number;
   shift: string;
@@ -40,7 +40,14 @@ export class Habits {
     sensitive: boolean,
     out: Hit[],
   ): void {
-    const h = this.habitOf(e.actor, who);
+    this.observeAs(this.habitOf(e.actor, who), e, t, sensitive, out);
+  }
+
+  /**
+   * `observe`, given the habit `habitOf` answered for the actor and this directory version of
+   * them (one version has one pattern: the engine keeps it).
+   */
+  observeAs(h: Habit, e: AccessEvent, t: number, sensitive: boolean, out: Hit[]): void {
     const day = Math.floor(t / DAY);
     if (h.lastDay !== day) {
       h.lastDay = day;
@@ -141,7 +148,8 @@ export class Habits {
     return this.habits.get(id)?.networks ?? new Set();
   }
 
-  private habitOf(id: string, who: EmployeeView | undefined): Habit {
+  /** The employee's habit for the pattern of this directory version of them (a new one starts it afresh). */
+  habitOf(id: string, who: EmployeeView | undefined): Habit {
     // A new shift or a new role is a new pattern.
     const shift = who?.shift ?? 'day';
     const role = who?.role ?? '';

@@ -32,7 +32,7 @@ const DAY = 86_400_000;
 
 type Counts = Record<Behaviour, number>;
 
-interface Member {
+export interface Member {
   days: number;
   lastDay: number;
   /** Time of their first event; -1 before it. */
@@ -106,8 +106,15 @@ export class PeerNorms {
 
   /** Counts a worked day for the employee (call for every event). */
   worked(e: EmployeeView, t: number): void {
+    this.workedAs(this.enrol(e), e, t);
+  }
+
+  /**
+   * `worked`, given the member `enrol` answered for this directory version of the employee
+   * (enrolled already: the engine keeps the member of each version it saw an event of).
+   */
+  workedAs(m: Member, e: EmployeeView, t: number): void {
     const day = Math.floor(t / DAY);
-    const m = this.enrol(e);
     if (m.firstT < 0) m.firstT = t;
     if (m.lastDay !== day) {
       m.lastDay = day;

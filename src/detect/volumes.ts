@@ -28,7 +28,7 @@ export const SPIKE_WEIGHT = 0.5;
 const ACTION_INDEX = new Map<string, number>(STANDARD_ACTIONS.map((a, i) => [a, i]));
 const ACTIONS = STANDARD_ACTIONS.length;
 
-interface Person {
+export interface Person {
   group: string;
   day: number;
   counts: Int32Array;
@@ -52,12 +52,11 @@ export class VolumeBaselines {
   observe(who: EmployeeView, action: string, eventId: string, t: number, out: Hit[]): void {
     const a = ACTION_INDEX.get(action);
     if (a === undefined) return;
-    const day = Math.floor(t / DAY);
     let p = this.people.get(who.id);
     if (!p) {
       p = {
         group: '',
-        day,
+        day: Math.floor(t / DAY),
         counts: new Int32Array(ACTIONS),
         lastEventId: new Array<string>(ACTIONS).fill(''),
         lastT: new Float64Array(ACTIONS),
@@ -69,8 +68,34 @@ export class VolumeBaselines {
       this.filed.set(who.id, who);
       p.group = `${who.team}|${who.role}`;
     }
+    this.count(p, who.id, a, eventId, t, out);
+  }
+
+  /** The employee's counts, once an event of a standard action made them (never replaced). */
+  personOf(id: string): Person | undefined {
+    return this.people.get(id);
+  }
+
+  /**
+   * `observe`, given the employee's person (`personOf`) once an `observe` of this directory
+   * version of them filed it (the engine keeps it).
+   */
+  observeAs(
+    p: Person,
+    who: EmployeeView,
+    action: string,
+    eventId: string,
+    t: number,
+    out: Hit[],
+  ): void {
+    const a = ACTION_INDEX.get(action);
+    if (a !== undefined) this.count(p, who.id, a, eventId, t, out);
+  }
+
+  private count(p: Person, id: string, a: number, eventId: string, t: number, out: Hit[]): void {
+    const day = Math.floor(t / DAY);
     if (p.day !== day) {
-      this.close(who.id, p, out);
+      this.close(id, p, out);
       p.day = day;
       p.counts.fill(0);
     }
