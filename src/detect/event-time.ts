@@ -12,6 +12,9 @@ import { digitsAt, parseTime } from '../domain/index.js';
 const dayStarts = new Map<number, number>();
 /** Dates remembered at most (a hostile stream of distinct dates costs a re-read, not memory). */
 const MAX_DAYS = 4_096;
+/** The date last read from `dayStarts`, and its first instant: a stream's times come in order. */
+let lastDate = -1;
+let lastStart = 0;
 
 /** Epoch milliseconds of an RFC 3339 time, or undefined: always what `parseTime` answers. */
 export function readTime(text: string): number | undefined {
@@ -20,8 +23,13 @@ export function readTime(text: string): number | undefined {
   const date = canonicalDate(text);
   const ms = date < 0 ? -1 : timeOfDay(text, n === 24);
   if (ms < 0) return parseTime(text);
+  if (date === lastDate) return lastStart + ms;
   const start = dayStarts.get(date);
-  if (start !== undefined) return start + ms;
+  if (start !== undefined) {
+    lastDate = date;
+    lastStart = start;
+    return start + ms;
+  }
   // Canonical in form, so parseTime reads it by Date.UTC: the date's first instant + ms.
   const t = parseTime(text);
   if (t !== undefined) {
