@@ -46,7 +46,7 @@ export interface SharedContext {
  * beside the state (snapshot.ts saves what the engine holds), dropped for a context when it
  * crowds; a restored engine starts without it.
  */
-type LastUses = (string | Use | null | undefined)[];
+export type LastUses = (string | Use | null | undefined)[];
 const lastUses = new WeakMap<ContextTies, Map<string, LastUses>>();
 
 export class ContextTies {
@@ -59,15 +59,25 @@ export class ContextTies {
 
   /** Learns from one event; `benefit` is whether it gave a seller something without purpose. */
   observe(e: AccessEvent, benefit: boolean): void {
+    if (e.context) this.observeWith(e, benefit, this.lastUsesOf(e.actor));
+  }
+
+  /** `observe`, given the actor's cache of last contexts (`lastUsesOf`: the engine keeps it). */
+  observeWith(e: AccessEvent, benefit: boolean, mine: LastUses): void {
     const c = e.context;
     if (!c) return;
-    let recent = lastUses.get(this);
-    if (recent === undefined) lastUses.set(this, (recent = new Map<string, LastUses>()));
-    let mine = recent.get(e.actor);
-    if (mine === undefined) recent.set(e.actor, (mine = new Array<undefined>(6).fill(undefined)));
     if (c.session !== undefined) this.use(0, c.session, e.actor, benefit, mine);
     if (c.device !== undefined) this.use(1, c.device, e.actor, benefit, mine);
     if (c.ip !== undefined) this.use(2, c.ip, e.actor, benefit, mine);
+  }
+
+  /** The user's cache of the contexts their last event used (`LastUses`), made at the first asking. */
+  lastUsesOf(actor: string): LastUses {
+    let recent = lastUses.get(this);
+    if (recent === undefined) lastUses.set(this, (recent = new Map<string, LastUses>()));
+    let mine = recent.get(actor);
+    if (mine === undefined) recent.set(actor, (mine = new Array<undefined>(6).fill(undefined)));
+    return mine;
   }
 
   /** The small contexts (2 to `CROWD` users) the employee shares with someone. */

@@ -21,7 +21,7 @@ import { EMPTY_PROFILE, type OrgProfile } from './org-profile.js';
 import { amounts, peerReference, scoreEmployee } from './risk.js';
 import { VolumeBaselines, type Person } from './volumes.js';
 import { CollusionGraph, givesBenefit, type Ring } from './collusion.js';
-import { ContextTies } from './context-ties.js';
+import { ContextTies, type LastUses } from './context-ties.js';
 import type { History } from './corroboration.js';
 import { describeRings } from './rings.js';
 import { sellerBenefits, type SellerBenefit } from './sellers.js';
@@ -54,6 +54,8 @@ interface Regular {
   readonly member: Member;
   readonly history: History;
   readonly habit: Habit;
+  /** The context ties' cache of the contexts the employee's last event used. */
+  readonly contexts: LastUses;
   person: Person | undefined;
 }
 const regulars = new WeakMap<EmployeeView, Regular>();
@@ -211,7 +213,8 @@ export class DetectionEngine {
     const who = this.directory.employees.get(e.actor);
     const out = eventHits;
     if (out.length > 0) out.length = 0;
-    if (who) this.known(e, t, who, out);
+    let r: Regular | undefined;
+    if (who !== undefined) this.known(e, t, who, (r = this.regularOf(who)), out);
     else {
       this.detectors.corroboration.worked(e.actor, t);
       this.habits.observe(e, t, who, SENSITIVE.has(e.action), out);
@@ -243,15 +246,15 @@ export class DetectionEngine {
     }
     if (out.length > 0) out.length = 0;
     this.detectors.settle();
-    this.ties.observe(e, benefit);
+    if (r) this.ties.observeWith(e, benefit, r.contexts);
+    else this.ties.observe(e, benefit);
   }
 
   /**
    * What every event of an employee in the directory counts (their worked day, their habits,
    * their volumes), through what the parts hold about this version of them (`regulars`).
    */
-  private known(e: AccessEvent, t: number, who: EmployeeView, out: Hit[]): void {
-    const r = this.regularOf(who);
+  private known(e: AccessEvent, t: number, who: EmployeeView, r: Regular, out: Hit[]): void {
     this.peers.workedAs(r.member, who, t);
     this.detectors.corroboration.workedOn(r.history, t);
     this.habits.observeAs(r.habit, e, t, SENSITIVE.has(e.action), out);
@@ -275,6 +278,7 @@ export class DetectionEngine {
         member: this.peers.enrol(who),
         history: this.detectors.corroboration.historyOf(who.id),
         habit: this.habits.habitOf(who.id, who),
+        contexts: this.ties.lastUsesOf(who.id),
         person: undefined,
       };
       regulars.set(who, r);
