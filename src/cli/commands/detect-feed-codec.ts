@@ -36,7 +36,7 @@ export const DIRECTORY_MEMBERS = {
     leftAt: false,
   },
   seller: { id: false, category: false },
-  product: { id: false, sellerId: false, category: false },
+  product: { id: true, sellerId: false, category: false },
   review: { id: true, productId: false, reviewerId: true, rating: false, removedAt: true },
   assignment: { employeeId: false, sellerId: false, from: false, to: false },
   ticket: {
@@ -46,11 +46,11 @@ export const DIRECTORY_MEMBERS = {
     closedAt: true,
     assigneeId: false,
     openedBy: false,
-    reviewId: false,
+    reviewId: true,
     relatedSellerIds: false,
     topic: false,
   },
-  report: { reviewId: false, reportedAt: true },
+  report: { reviewId: true, reportedAt: true },
 } as const satisfies Record<string, Record<string, boolean>>;
 
 type Projected = keyof typeof DIRECTORY_MEMBERS;
@@ -76,27 +76,44 @@ const SAME_TIME = -6;
 /** Past this many strings the table starts again (both ends), so that it stays bounded. */
 export const TABLE_LIMIT = 1 << 20;
 
+/** An actor's table index, and its last event's target, ticket and context with theirs. */
+interface ActorCache {
+  readonly index: number;
+  target: string | undefined;
+  targetIndex: number;
+  ticket: string | undefined;
+  ticketIndex: number;
+  context: string | undefined;
+  contextIndex: number;
+}
+
 /** The worker's end: records in, one `FeedCode` per chunk out. */
 export class FeedEncoder {
-  private index = new Map<string, number>();
+  /** The table's strings, by field: small maps for the small sets, looked up less often. */
+  private readonly index = new Map<string, number>();
+  private readonly values = new Map<string, number>();
+  private readonly targets = new Map<string, number>();
+  private readonly tickets = new Map<string, number>();
+  private readonly contexts = new Map<string, number>();
+  private readonly actors = new Map<string, ActorCache>();
+  private size = 0;
   private added: string[] = [];
   private inline: string[] = [];
   private ops = new Int32Array(1 << 16);
   private length = 0;
   private lastTime: string | undefined;
-  private readonly lastContext = new Map<string, { text: string; index: number }>();
   private reset = false;
 
   /** `limit`: the table's size past which it starts again (`TABLE_LIMIT`). */
   constructor(private readonly limit = TABLE_LIMIT) {}
 
   /**
-   * An `events` row (`EventLineRow`). Its id, and its target's id and ticket (most of them seen
-   * a few times at most), are inline; a context is looked up only when it is not its actor's
-   * last one.
+   * An `events` row (`EventLineRow`). Its id is inline, as is its time unless the event before
+   * had it; its target, ticket and context are looked up only when they are not its actor's
+   * last ones (most of an actor's events share a context).
    */
   event(r: EventLineRow): void {
-    this.room(10);
+    this.room(11);
     const ops = this.ops;
     let n = this.length;
     ops[n++] = 0;
@@ -106,32 +123,43 @@ export class FeedEncoder {
       ops[n++] = INLINE;
       this.inline.push((this.lastTime = r[2]));
     }
-    ops[n++] = this.ref(r[3]);
-    ops[n++] = this.ref(r[4]);
-    ops[n++] = this.ref(r[5]);
-    this.inline.push(r[6]);
-    ops[n++] = r[7] === null ? ABSENT : this.ref(r[7]);
+    const actor = this.actor(r[3]);
+    ops[n++] = actor.index;
+    ops[n++] = this.ref(this.index, r[4]);
+    ops[n++] = this.ref(this.index, r[5]);
+    if (actor.target !== r[6]) actor.targetIndex = this.ref(this.targets, (actor.target = r[6]));
+    ops[n++] = actor.targetIndex;
+    ops[n++] = r[7] === null ? ABSENT : this.ref(this.index, r[7]);
     if (r[8] === null) ops[n++] = ABSENT;
     else {
-      ops[n++] = INLINE;
-      this.inline.push(r[8]);
+      if (actor.ticket !== r[8]) actor.ticketIndex = this.ref(this.tickets, (actor.ticket = r[8]));
+      ops[n++] = actor.ticketIndex;
     }
-    ops[n++] = r[9] === null ? ABSENT : this.context(r[3], r[9]);
-    ops[n++] = r[10] === null ? ABSENT : this.ref(r[10]);
+    if (r[9] === null) ops[n++] = ABSENT;
+    else {
+      if (actor.context !== r[9])
+        actor.contextIndex = this.ref(this.contexts, (actor.context = r[9]));
+      ops[n++] = actor.contextIndex;
+    }
+    ops[n++] = r[10] === null ? ABSENT : this.ref(this.index, r[10]);
     this.length = n;
   }
 
-  /** The index of a context, through its actor's last one (a short look-up, one comparison). */
-  private context(actor: string, text: string): number {
-    const last = this.lastContext.get(actor);
-    if (last !== undefined && last.text === text && last.index < this.index.size) return last.index;
-    const index = this.ref(text);
-    if (last === undefined) this.lastContext.set(actor, { text, index });
-    else {
-      last.text = text;
-      last.index = index;
+  private actor(id: string): ActorCache {
+    let a = this.actors.get(id);
+    if (a === undefined) {
+      a = {
+        index: this.ref(this.index, id),
+        target: undefined,
+        targetIndex: ABSENT,
+        ticket: undefined,
+        ticketIndex: ABSENT,
+        context: undefined,
+        contextIndex: ABSENT,
+      };
+      this.actors.set(id, a);
     }
-    return index;
+    return a;
   }
 
   /** A directory record, its body parsed. */
@@ -140,7 +168,7 @@ export class FeedEncoder {
     if (tag <= 0) {
       this.room(2);
       this.ops[this.length++] = WHOLE;
-      this.ops[this.length++] = this.ref(kind);
+      this.ops[this.length++] = this.ref(this.index, kind);
       this.inline.push(payload);
       return;
     }
@@ -161,10 +189,18 @@ export class FeedEncoder {
     this.inline = [];
     this.ops = new Int32Array(Math.max(1 << 16, this.length + (this.length >> 3)));
     this.length = 0;
-    this.reset = this.index.size > this.limit;
+    this.reset = this.size > this.limit;
     if (this.reset) {
-      this.index.clear();
-      this.lastContext.clear();
+      for (const m of [
+        this.index,
+        this.values,
+        this.targets,
+        this.tickets,
+        this.contexts,
+        this.actors,
+      ])
+        m.clear();
+      this.size = 0;
     }
     return code;
   }
@@ -177,21 +213,22 @@ export class FeedEncoder {
       if (once) {
         ops[this.length++] = INLINE;
         this.inline.push(v);
-      } else ops[this.length++] = this.ref(v);
+      } else ops[this.length++] = this.ref(this.values, v);
     } else if (typeof v === 'number' && (v | 0) === v && !Object.is(v, -0)) {
       ops[this.length++] = INT;
       ops[this.length++] = v;
     } else {
       ops[this.length++] = JSON_TEXT;
-      ops[this.length++] = this.ref(JSON.stringify(v));
+      ops[this.length++] = this.ref(this.values, JSON.stringify(v));
     }
   }
 
-  private ref(s: string): number {
-    let i = this.index.get(s);
+  /** The table index of `s`, added to the table (and to `map`) if new. */
+  private ref(map: Map<string, number>, s: string): number {
+    let i = map.get(s);
     if (i === undefined) {
-      i = this.index.size;
-      this.index.set(s, i);
+      i = this.size++;
+      map.set(s, i);
       this.added.push(s);
     }
     return i;
@@ -330,15 +367,15 @@ export class FeedDecoder {
       time: this.lastTime,
       actor: table[ops[p + 1]!],
       action: table[ops[p + 2]!],
-      target: { type: table[ops[p + 3]!], id: inline[this.at++] },
+      target: { type: table[ops[p + 3]!], id: table[ops[p + 4]!] },
     };
-    const outcome = ops[p + 4]!;
-    const ticket = ops[p + 5]!;
-    const context = ops[p + 6]!;
-    const attrs = ops[p + 7]!;
-    this.p = p + 8;
+    const outcome = ops[p + 5]!;
+    const ticket = ops[p + 6]!;
+    const context = ops[p + 7]!;
+    const attrs = ops[p + 8]!;
+    this.p = p + 9;
     if (outcome !== ABSENT) e['outcome'] = table[outcome];
-    if (ticket !== ABSENT) e['ticket'] = inline[this.at++];
+    if (ticket !== ABSENT) e['ticket'] = table[ticket];
     if (context !== ABSENT) e['context'] = this.copied(context);
     if (attrs !== ABSENT) e['attrs'] = JSON.parse(table[attrs]!);
     return e;
