@@ -13,7 +13,11 @@ import {
   type FeedWorkerData,
 } from './detect-feed-protocol.js';
 
-/** A chunk of records in ledger order, as the engine consumes them, and its last leaf. */
+/**
+ * A chunk of records in ledger order, as the engine consumes them, and its last leaf. Events
+ * are whole; the thread's directory records carry only what detection reads of them
+ * (`DIRECTORY_MEMBERS`): for the engine, not for a caller that keeps or shows records.
+ */
 export interface FedChunk {
   readonly records: readonly InterchangeRecord[];
   readonly last: number;
