@@ -55,7 +55,7 @@ export type {
 export { SqliteStore } from './sqlite-store.js';
 export { sqliteFault } from './sqlite-file.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';
-export type { RecordTextChunk } from './sqlite-ledger.js';
+export type { RecordRowChunk } from './sqlite-ledger.js';
 export { RANGE as LEAF_CHUNK } from './sqlite-ledger.js';
 export { PostgresStore } from './postgres-store.js';
 export type { PostgresStoreOptions } from './postgres-store.js';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AccessEvent, DirectoryKind } from '../domain/index.js';
+import { rawEventRecord } from './sqlite-rows.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-ledger-text-'));
@@ -53,7 +54,8 @@ async function read(
   return { records: JSON.stringify(records), lasts };
 }
 
-function readText(
+/** Every record `recordRowChunks` gives, its rows read back as `recordChunks` reads them. */
+function readRows(
   store: SqliteStore,
   from: number,
   to: number,
@@ -61,15 +63,20 @@ function readText(
 ): { records: string; lasts: number[] } {
   const records: unknown[] = [];
   const lasts: number[] = [];
-  for (const c of store.recordTextChunks(from, to, skip)) {
-    records.push(...(JSON.parse(c.text) as unknown[]));
+  for (const c of store.recordRowChunks(from, to, skip)) {
+    for (const row of c.rows)
+      records.push(
+        row.length === 3
+          ? { kind: row[1], body: JSON.parse(row[2]) as unknown }
+          : rawEventRecord(row),
+      );
     lasts.push(c.last);
   }
   return { records: JSON.stringify(records), lasts };
 }
 
-describe('SqliteStore.recordTextChunks', () => {
-  describe('when the chunks are parsed', () => {
+describe('SqliteStore.recordRowChunks', () => {
+  describe('when the rows are read back', () => {
     it('gives the records recordChunks gives, member for member, odd strings included', async () => {
       const store = SqliteStore.open(join(dir, 'text.db'));
       const tx = await store.begin();
@@ -106,14 +113,14 @@ describe('SqliteStore.recordTextChunks', () => {
       ];
       for (const [from, to, skip] of cases) {
         const expected = await read(store, from, to, skip);
-        const got = readText(store, from, to, skip);
+        const got = readRows(store, from, to, skip);
         expect(got.records).toBe(expected.records);
         expect(got.lasts).toEqual(expected.lasts);
       }
-      // the comparison can fail: the texts hold the odd strings, escaped and given back
-      const some = readText(store, 0, 10).records;
+      // the comparison can fail: the rows hold the odd strings, given back
+      const some = readRows(store, 0, 10).records;
       for (const odd of ['a\\"b', '\\t', '😀', '\u2028']) expect(some).toContain(odd);
-      expect(readText(store, 0, leaves).lasts).toEqual([9_999, 19_999, 22_999]);
+      expect(readRows(store, 0, leaves).lasts).toEqual([9_999, 19_999, 22_999]);
       await store.close();
     });
   });

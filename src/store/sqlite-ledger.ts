@@ -4,6 +4,7 @@ import {
   type DirectoryKind,
   type InterchangeRecord,
   type LeafRow,
+  type VersionLineRow,
 } from '../domain/index.js';
 import type {
   LeafLine,
@@ -23,7 +24,7 @@ import {
 } from './sqlite-rows.js';
 import { settleDirectory } from './sqlite-directory-writer.js';
 
-/** Leaves per read of a range (`records`, `recordChunks`, `recordTextChunks`: their chunks). */
+/** Leaves per read of a range (`records`, `recordChunks`, `recordRowChunks`: their chunks). */
 export const RANGE = 10_000;
 
 /** The ledger's storage in SQLite: tiles, checkpoints, and records in leaf order. */
@@ -154,33 +155,35 @@ export class SqliteLedgerRepository implements LedgerRepository {
   }
 
   /**
-   * The records of `recordChunks(from, to, skip)`, each chunk as the JSON text of its array of
-   * records: `JSON.parse` gives the chunk's records, in the same order and shape. SQLite writes
-   * the text from the stored columns (`RECORD_TEXT`), one string per chunk and nothing parsed:
-   * for a reader on another thread, whose cost is then SQLite's alone.
+   * The rows of `recordChunks(from, to, skip)`, raw and merged in its order (on a leaf held
+   * twice, the version first), a chunk at a time; nothing parsed: for a reader that encodes
+   * them for another thread.
    */
-  *recordTextChunks(
+  *recordRowChunks(
     from: number,
     to: number,
     skip: readonly (DirectoryKind | 'event')[] = [],
-  ): Generator<RecordTextChunk> {
+  ): Generator<RecordRowChunk> {
     const kinds = skip.filter((k) => k !== 'event');
+    const noEvents = skip.includes('event');
     const notIn = kinds.length > 0 ? ` AND kind NOT IN (${kinds.map(() => '?').join(',')})` : '';
-    const events = skip.includes('event')
-      ? ''
-      : `SELECT leaf, ${EVENT_RECORD_TEXT} AS t FROM events WHERE leaf >= ? AND leaf < ? UNION ALL `;
-    const chunk = this.db
+    const events = this.db
       .prepare(
-        `SELECT max(leaf), '[' || group_concat(t, ',' ORDER BY leaf) || ']' FROM (${events}
-         SELECT leaf, ${VERSION_RECORD_TEXT} AS t FROM directory_versions
-         WHERE leaf >= ? AND leaf < ?${notIn})`,
+        `SELECT ${EVENT_LINE_COLUMNS} FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf`,
+      )
+      .raw();
+    const versions = this.db
+      .prepare(
+        `SELECT leaf, kind, payload FROM directory_versions WHERE leaf >= ? AND leaf < ?${notIn} ORDER BY leaf`,
       )
       .raw();
     for (let lo = from; lo < to; lo += RANGE) {
       const hi = Math.min(to, lo + RANGE);
-      const args = events === '' ? [lo, hi, ...kinds] : [lo, hi, lo, hi, ...kinds];
-      const [last, text] = chunk.get(...args) as [number | null, string | null];
-      if (last !== null && text !== null) yield { text, last, from: lo, to: hi };
+      const rows = mergeRowsByLeaf(
+        noEvents ? [] : (events.all(lo, hi) as EventLineRow[]),
+        versions.all(lo, hi, ...kinds) as VersionLineRow[],
+      );
+      if (rows.length > 0) yield { rows, last: rows[rows.length - 1]![0], from: lo, to: hi };
     }
   }
 
@@ -272,32 +275,37 @@ function mergeByLeaf(events: unknown[][], versions: unknown[][]): LeafRecord[] {
   return out;
 }
 
-/** A chunk of records as text (`recordTextChunks`). */
-export interface RecordTextChunk {
-  /** `[record,record,…]`: the chunk's records as one JSON array. */
-  readonly text: string;
+/** `mergeByLeaf` over raw rows: on a leaf held twice, the version first. */
+function mergeRowsByLeaf(events: EventLineRow[], versions: VersionLineRow[]): LeafRow[] {
+  if (versions.length === 0) return events;
+  if (events.length === 0) return versions;
+  const out = new Array<LeafRow>(events.length + versions.length);
+  let e = 0;
+  let v = 0;
+  for (let i = 0; i < out.length; i++) {
+    const ev = events[e];
+    const ve = versions[v];
+    if (ve === undefined || (ev !== undefined && ev[0] < ve[0])) {
+      out[i] = ev!;
+      e++;
+    } else {
+      out[i] = ve;
+      v++;
+    }
+  }
+  return out;
+}
+
+/** A chunk of raw rows (`recordRowChunks`). */
+export interface RecordRowChunk {
+  /** Its rows in leaf order: an event's 11 columns (`EventLineRow`) or a version's 3. */
+  readonly rows: readonly LeafRow[];
   /** The leaf of its last record. */
   readonly last: number;
   /** The leaves it covers, [from, to). */
   readonly from: number;
   readonly to: number;
 }
-
-/**
- * An `events` row as the JSON text of the record `rawEventRecord` builds from it, member for
- * member and in its order; the stored `context` and `attrs` are spliced in as stored.
- * `json_quote` escapes what JSON must, so `JSON.parse` gives back each column's string.
- */
-const EVENT_RECORD_TEXT = `'{"kind":"event","body":{"id":' || json_quote(id) || ',"time":' || json_quote(time)
-  || ',"actor":' || json_quote(actor) || ',"action":' || json_quote(action)
-  || ',"target":{"type":' || json_quote(target_type) || ',"id":' || json_quote(target_id) || '}'
-  || iif(outcome IS NULL, '', ',"outcome":' || json_quote(outcome))
-  || iif(ticket IS NULL, '', ',"ticket":' || json_quote(ticket))
-  || iif(context IS NULL, '', ',"context":' || context)
-  || iif(attrs IS NULL, '', ',"attrs":' || attrs) || '}}'`;
-
-/** A directory version as the JSON text of `{ kind, body }`, its payload as stored. */
-const VERSION_RECORD_TEXT = `'{"kind":' || json_quote(kind) || ',"body":' || payload || '}'`;
 
 interface VersionRow {
   leaf: number;

@@ -28,7 +28,7 @@ import {
   checkSchema,
   migrate,
 } from './sqlite-migrations.js';
-import { SqliteLedgerRepository, type RecordTextChunk } from './sqlite-ledger.js';
+import { SqliteLedgerRepository, type RecordRowChunk } from './sqlite-ledger.js';
 import { SqliteTransaction, SqliteWriteStatements } from './sqlite-transaction.js';
 import { SqliteGuard } from './sqlite-guard.js';
 import { SqlitePolicySets, SqliteTokens } from './sqlite-trust.js';
@@ -179,15 +179,15 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * The ledger's records in [`from`, `to`) as text, a chunk at a time (see
-   * `SqliteLedgerRepository.recordTextChunks`): for a reader on another thread.
+   * The ledger's records in [`from`, `to`) as raw rows, a chunk at a time (see
+   * `SqliteLedgerRepository.recordRowChunks`): for a reader on another thread.
    */
-  recordTextChunks(
+  recordRowChunks(
     from: number,
     to: number,
     skip: readonly (DirectoryKind | 'event')[] = [],
-  ): Generator<RecordTextChunk> {
-    return this.sqliteLedger.recordTextChunks(from, to, skip);
+  ): Generator<RecordRowChunk> {
+    return this.sqliteLedger.recordRowChunks(from, to, skip);
   }
 
   stats(): Promise<StoreStats> {

@@ -1,4 +1,5 @@
 import type { DirectoryKind } from '../../domain/index.js';
+import type { FeedCode } from './detect-feed-codec.js';
 
 /**
  * What the detection feed's thread (`detect-feed.ts`) and its worker (`detect-feed-worker.ts`)
@@ -19,14 +20,17 @@ export interface FeedRequest {
   readonly directoryPart: boolean;
 }
 
-/** What the worker answers, in this order: chunks, the end, then the part if asked. */
+/**
+ * What the worker answers, in this order: chunks (`FeedCode`s, decoded by a `FeedDecoder`),
+ * the end, then the part if asked.
+ */
 export type FeedMessage =
-  | { readonly text: string; readonly last: number }
+  | { readonly code: FeedCode; readonly last: number }
   | { readonly done: true }
   | { readonly part: Uint8Array }
   | { readonly error: string; readonly during: 'feed' | 'part' };
 
-/** Chunks the worker may read ahead of the engine (about 2 MB of text each). */
+/** Chunks the worker may read ahead of the engine (about 10,000 records each). */
 export const FEED_WINDOW = 8;
 
 /**

@@ -1,5 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { InterchangeRecord } from '../../domain/index.js';
 import { SqliteStore } from '../../store/index.js';
+import { FeedEncoder } from './detect-feed-codec.js';
 import {
   FEED_WINDOW,
   type FeedMessage,
@@ -9,9 +11,9 @@ import {
 
 /**
  * The detection feed's worker (`prepareFeedThread`): opens the SQLite file given, read-only,
- * waits for the range to read (its first message), and posts the records a chunk of text at a
- * time, at most `FEED_WINDOW` chunks ahead of the engine; then, if asked, the directory part
- * built from the directory records it read.
+ * waits for the range to read (its first message), and posts the records a chunk at a time
+ * (encoded: `FeedEncoder`), at most `FEED_WINDOW` chunks ahead of the engine; then, if asked,
+ * the directory part built from the directory records it read.
  */
 const { path } = workerData as FeedWorkerData;
 const port = parentPort!;
@@ -37,14 +39,26 @@ async function feed(store: SqliteStore, view: View | undefined): Promise<void> {
   if (view !== undefined)
     for await (const records of store.ledger.recordChunks(0, request.from, DIRECTORY))
       view.replay(records.map((r) => r.record));
-  for (const chunk of store.recordTextChunks(request.from, request.to, request.skip)) {
+  const encoder = new FeedEncoder();
+  for (const chunk of store.recordRowChunks(request.from, request.to, request.skip)) {
     while (room === 0) await new Promise<void>((resolve) => (wake = resolve));
     room--;
-    post({ text: chunk.text, last: chunk.last });
-    if (view === undefined) continue;
-    // the records `directoryPartOf` replays, while the engine parses and consumes the chunk
-    for await (const records of store.ledger.recordChunks(chunk.from, chunk.to, DIRECTORY))
-      view.replay(records.map((r) => r.record));
+    // each directory record parsed once: for the engine's tape, then for the part
+    const directory: InterchangeRecord[] = [];
+    for (const row of chunk.rows) {
+      if (row.length !== 3) {
+        encoder.event(row);
+        continue;
+      }
+      const body = JSON.parse(row[2]) as Record<string, unknown>;
+      encoder.version(row[1], body, row[2]);
+      if (view !== undefined && !DIRECTORY.includes(row[1] as (typeof DIRECTORY)[number]))
+        directory.push({ kind: row[1], body } as unknown as InterchangeRecord);
+    }
+    const code = encoder.end();
+    post({ code, last: chunk.last }, [code.ops.buffer as ArrayBuffer]);
+    // the records `directoryPartOf` replays, while the engine decodes and consumes the chunk
+    view?.replay(directory);
   }
   post({ done: true });
 }

@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { InterchangeRecord } from '../../domain/index.js';
 import { LEAF_CHUNK, SqliteStore, type Store } from '../../store/index.js';
 import { secondCoreFree } from './detect-directory.js';
+import { FeedDecoder } from './detect-feed-codec.js';
 import {
   FEED_ROOM_BATCH,
   type FeedMessage,
@@ -12,7 +13,11 @@ import {
   type FeedWorkerData,
 } from './detect-feed-protocol.js';
 
-/** A chunk of records in ledger order, as the engine consumes them, and its last leaf. */
+/**
+ * A chunk of records in ledger order, as the engine consumes them, and its last leaf. Events
+ * are whole; the thread's directory records carry only what detection reads of them
+ * (`DIRECTORY_MEMBERS`): for the engine, not for a caller that keeps or shows records.
+ */
 export interface FedChunk {
   readonly records: readonly InterchangeRecord[];
   readonly last: number;
@@ -172,6 +177,7 @@ function startWorker(store: SqliteStore, env: NodeJS.ProcessEnv): FeedStarter {
   async function* chunks(asked: FeedRequest): AsyncGenerator<FedChunk> {
     let ended = false;
     let taken = 0;
+    const decoder = new FeedDecoder();
     try {
       for (;;) {
         while (queue.length === 0 && failure === undefined)
@@ -183,9 +189,9 @@ function startWorker(store: SqliteStore, env: NodeJS.ProcessEnv): FeedStarter {
           return;
         }
         if ('error' in m) throw new Error(`the detection feed thread failed: ${m.error}`);
-        if (!('text' in m)) continue;
+        if (!('code' in m)) continue;
         if (++taken % FEED_ROOM_BATCH === 0) worker.postMessage(FEED_ROOM_BATCH); // room ahead
-        yield { records: JSON.parse(m.text) as InterchangeRecord[], last: m.last };
+        yield { records: decoder.decode(m.code), last: m.last };
       }
     } finally {
       // the part, if asked, comes after the end; a feed left early stops the thread

@@ -1,0 +1,417 @@
+import type { AccessEvent, EventLineRow, InterchangeRecord } from '../../domain/index.js';
+
+/**
+ * How the detection feed's worker hands records to the engine's thread: not as JSON text
+ * (whose parse was a quarter of that thread's time) but as a tape of integers and the strings
+ * it has not sent before. A string that recurs (an actor, an action, a seller, a context) is
+ * sent once and then named by its index, so the engine's thread allocates it once; the values
+ * seen once (an event's id, most times) travel in a list of their own and are never looked up.
+ * A directory record carries only the members detection reads (`DIRECTORY_MEMBERS`).
+ */
+
+/** One chunk: the strings new to the table, the chunk's own strings, and the tape. */
+export interface FeedCode {
+  /** A JSON array of two arrays: the strings added to the table, then the inline strings. */
+  readonly strings: string;
+  readonly ops: Int32Array;
+  /** The table was emptied before this chunk (it grew past `TABLE_LIMIT`). */
+  readonly reset: boolean;
+}
+
+/**
+ * What `DirectoryView` (src/detect/directory-view.ts) reads of each directory record, and so
+ * all the engine's state is built from; the rest (names, titles, regions, free `attrs`) is left
+ * out. `true`: a value seen about once (an id, a time), sent inline rather than through the
+ * table. A kind not listed here is sent whole.
+ */
+export const DIRECTORY_MEMBERS = {
+  employee: {
+    id: false,
+    team: false,
+    role: false,
+    site: false,
+    manager: false,
+    shift: false,
+    hiredAt: false,
+    leftAt: false,
+  },
+  seller: { id: false, category: false },
+  product: { id: true, sellerId: false, category: false },
+  review: { id: true, productId: false, reviewerId: true, rating: false, removedAt: true },
+  assignment: { employeeId: false, sellerId: false, from: false, to: false },
+  ticket: {
+    id: true,
+    sellerId: false,
+    openedAt: true,
+    closedAt: true,
+    assigneeId: false,
+    openedBy: false,
+    reviewId: true,
+    relatedSellerIds: false,
+    topic: false,
+  },
+  report: { reviewId: true, reportedAt: true },
+} as const satisfies Record<string, Record<string, boolean>>;
+
+type Projected = keyof typeof DIRECTORY_MEMBERS;
+/** Record tags on the tape: an event, a projected directory kind, or a record sent whole. */
+const KINDS = ['event', ...(Object.keys(DIRECTORY_MEMBERS) as Projected[])] as const;
+const WHOLE = KINDS.length;
+const MEMBERS = KINDS.map((k) =>
+  k === 'event' ? [] : Object.entries(DIRECTORY_MEMBERS[k] as Record<string, boolean>),
+);
+
+// values on the tape: a table index (>= 0), or one of these
+const ABSENT = -1;
+const NULL = -2;
+/** An integer: the next op. */
+const INT = -3;
+/** Any other JSON value: the next op names its text in the table, parsed on every use. */
+const JSON_TEXT = -4;
+/** The next inline string. */
+const INLINE = -5;
+/** The previous event's time. */
+const SAME_TIME = -6;
+
+/** Past this many strings the table starts again (both ends), so that it stays bounded. */
+export const TABLE_LIMIT = 1 << 20;
+
+/** An actor's table index, and its last event's target, ticket and context with theirs. */
+interface ActorCache {
+  readonly index: number;
+  target: string | undefined;
+  targetIndex: number;
+  ticket: string | undefined;
+  ticketIndex: number;
+  context: string | undefined;
+  contextIndex: number;
+}
+
+/** The worker's end: records in, one `FeedCode` per chunk out. */
+export class FeedEncoder {
+  /** The table's strings, by field: small maps for the small sets, looked up less often. */
+  private readonly index = new Map<string, number>();
+  private readonly values = new Map<string, number>();
+  private readonly targets = new Map<string, number>();
+  private readonly tickets = new Map<string, number>();
+  private readonly contexts = new Map<string, number>();
+  private readonly actors = new Map<string, ActorCache>();
+  private size = 0;
+  private added: string[] = [];
+  private inline: string[] = [];
+  private ops = new Int32Array(1 << 16);
+  private length = 0;
+  private lastTime: string | undefined;
+  private reset = false;
+
+  /** `limit`: the table's size past which it starts again (`TABLE_LIMIT`). */
+  constructor(private readonly limit = TABLE_LIMIT) {}
+
+  /**
+   * An `events` row (`EventLineRow`). Its id is inline, as is its time unless the event before
+   * had it; its target, ticket and context are looked up only when they are not its actor's
+   * last ones (most of an actor's events share a context).
+   */
+  event(r: EventLineRow): void {
+    this.room(11);
+    const ops = this.ops;
+    let n = this.length;
+    ops[n++] = 0;
+    this.inline.push(r[1]);
+    if (r[2] === this.lastTime) ops[n++] = SAME_TIME;
+    else {
+      ops[n++] = INLINE;
+      this.inline.push((this.lastTime = r[2]));
+    }
+    const actor = this.actor(r[3]);
+    ops[n++] = actor.index;
+    ops[n++] = this.ref(this.index, r[4]);
+    ops[n++] = this.ref(this.index, r[5]);
+    if (actor.target !== r[6]) actor.targetIndex = this.ref(this.targets, (actor.target = r[6]));
+    ops[n++] = actor.targetIndex;
+    ops[n++] = r[7] === null ? ABSENT : this.ref(this.index, r[7]);
+    if (r[8] === null) ops[n++] = ABSENT;
+    else {
+      if (actor.ticket !== r[8]) actor.ticketIndex = this.ref(this.tickets, (actor.ticket = r[8]));
+      ops[n++] = actor.ticketIndex;
+    }
+    if (r[9] === null) ops[n++] = ABSENT;
+    else {
+      if (actor.context !== r[9])
+        actor.contextIndex = this.ref(this.contexts, (actor.context = r[9]));
+      ops[n++] = actor.contextIndex;
+    }
+    ops[n++] = r[10] === null ? ABSENT : this.ref(this.index, r[10]);
+    this.length = n;
+  }
+
+  private actor(id: string): ActorCache {
+    let a = this.actors.get(id);
+    if (a === undefined) {
+      a = {
+        index: this.ref(this.index, id),
+        target: undefined,
+        targetIndex: ABSENT,
+        ticket: undefined,
+        ticketIndex: ABSENT,
+        context: undefined,
+        contextIndex: ABSENT,
+      };
+      this.actors.set(id, a);
+    }
+    return a;
+  }
+
+  /** A directory record, its body parsed. */
+  version(kind: string, body: Readonly<Record<string, unknown>>, payload: string): void {
+    const tag = KINDS.indexOf(kind as Projected);
+    if (tag <= 0) {
+      this.room(2);
+      this.ops[this.length++] = WHOLE;
+      this.ops[this.length++] = this.ref(this.index, kind);
+      this.inline.push(payload);
+      return;
+    }
+    const members = MEMBERS[tag]!;
+    this.room(1 + 2 * members.length);
+    this.ops[this.length++] = tag;
+    for (const [name, once] of members) this.value(body[name], once);
+  }
+
+  /** The chunk so far, and a fresh start for the next one. */
+  end(): FeedCode {
+    const code = {
+      strings: JSON.stringify([this.added, this.inline]),
+      ops: this.ops.subarray(0, this.length),
+      reset: this.reset,
+    };
+    this.added = [];
+    this.inline = [];
+    this.ops = new Int32Array(Math.max(1 << 16, this.length + (this.length >> 3)));
+    this.length = 0;
+    this.reset = this.size > this.limit;
+    if (this.reset) {
+      for (const m of [
+        this.index,
+        this.values,
+        this.targets,
+        this.tickets,
+        this.contexts,
+        this.actors,
+      ])
+        m.clear();
+      this.size = 0;
+    }
+    return code;
+  }
+
+  private value(v: unknown, once: boolean): void {
+    const ops = this.ops;
+    if (v === undefined) ops[this.length++] = ABSENT;
+    else if (v === null) ops[this.length++] = NULL;
+    else if (typeof v === 'string') {
+      if (once) {
+        ops[this.length++] = INLINE;
+        this.inline.push(v);
+      } else ops[this.length++] = this.ref(this.values, v);
+    } else if (typeof v === 'number' && (v | 0) === v && !Object.is(v, -0)) {
+      ops[this.length++] = INT;
+      ops[this.length++] = v;
+    } else {
+      ops[this.length++] = JSON_TEXT;
+      ops[this.length++] = this.ref(this.values, JSON.stringify(v));
+    }
+  }
+
+  /** The table index of `s`, added to the table (and to `map`) if new. */
+  private ref(map: Map<string, number>, s: string): number {
+    let i = map.get(s);
+    if (i === undefined) {
+      i = this.size++;
+      map.set(s, i);
+      this.added.push(s);
+    }
+    return i;
+  }
+
+  private room(more: number): void {
+    if (this.length + more <= this.ops.length) return;
+    const grown = new Int32Array(2 * this.ops.length + more);
+    grown.set(this.ops.subarray(0, this.length));
+    this.ops = grown;
+  }
+}
+
+/**
+ * A context as the events share it, parsed once: copied for each event when its members are
+ * all strings (or other plain values), else parsed again for each.
+ */
+type Template = Readonly<Record<string, unknown>> | false;
+
+/** The engine's end: one `FeedCode` in, its records out, in order. */
+export class FeedDecoder {
+  private table: string[] = [];
+  private templates: (Template | undefined)[] = [];
+  private inline: readonly string[] = [];
+  private at = 0;
+  private ops: Int32Array = new Int32Array(0);
+  private p = 0;
+  private lastTime = '';
+
+  decode(code: FeedCode): InterchangeRecord[] {
+    if (code.reset) {
+      this.table = [];
+      this.templates = [];
+    }
+    const [added, inline] = JSON.parse(code.strings) as [string[], string[]];
+    for (const s of added) {
+      this.table.push(s);
+      this.templates.push(undefined);
+    }
+    this.inline = inline;
+    this.at = 0;
+    this.ops = code.ops;
+    this.p = 0;
+    const out: InterchangeRecord[] = [];
+    while (this.p < this.ops.length) out.push(this.record());
+    return out;
+  }
+
+  private record(): InterchangeRecord {
+    const tag = this.ops[this.p++]!;
+    switch (tag) {
+      case 0:
+        return { kind: 'event', body: this.event() as unknown as AccessEvent };
+      case 1:
+        return {
+          kind: 'employee',
+          body: {
+            id: this.value(),
+            team: this.value(),
+            role: this.value(),
+            site: this.value(),
+            manager: this.value(),
+            shift: this.value(),
+            hiredAt: this.value(),
+            leftAt: this.value(),
+          },
+        } as InterchangeRecord;
+      case 2:
+        return {
+          kind: 'seller',
+          body: { id: this.value(), category: this.value() },
+        } as InterchangeRecord;
+      case 3:
+        return {
+          kind: 'product',
+          body: { id: this.value(), sellerId: this.value(), category: this.value() },
+        } as InterchangeRecord;
+      case 4:
+        return {
+          kind: 'review',
+          body: {
+            id: this.value(),
+            productId: this.value(),
+            reviewerId: this.value(),
+            rating: this.value(),
+            removedAt: this.value(),
+          },
+        } as InterchangeRecord;
+      case 5:
+        return {
+          kind: 'assignment',
+          body: {
+            employeeId: this.value(),
+            sellerId: this.value(),
+            from: this.value(),
+            to: this.value(),
+          },
+        } as InterchangeRecord;
+      case 6:
+        return {
+          kind: 'ticket',
+          body: {
+            id: this.value(),
+            sellerId: this.value(),
+            openedAt: this.value(),
+            closedAt: this.value(),
+            assigneeId: this.value(),
+            openedBy: this.value(),
+            reviewId: this.value(),
+            relatedSellerIds: this.value(),
+            topic: this.value(),
+          },
+        } as InterchangeRecord;
+      case 7:
+        return {
+          kind: 'report',
+          body: { reviewId: this.value(), reportedAt: this.value() },
+        } as InterchangeRecord;
+      default: {
+        const kind = this.table[this.ops[this.p++]!]!;
+        return { kind, body: JSON.parse(this.inline[this.at++]!) as unknown } as InterchangeRecord;
+      }
+    }
+  }
+
+  /** An event as `rawEventRecord` builds it: absent members stay absent. */
+  private event(): Record<string, unknown> {
+    const ops = this.ops;
+    const p = this.p;
+    const table = this.table;
+    const inline = this.inline;
+    const id = inline[this.at++]!;
+    if (ops[p] !== SAME_TIME) this.lastTime = inline[this.at++]!;
+    const e: Record<string, unknown> = {
+      id,
+      time: this.lastTime,
+      actor: table[ops[p + 1]!],
+      action: table[ops[p + 2]!],
+      target: { type: table[ops[p + 3]!], id: table[ops[p + 4]!] },
+    };
+    const outcome = ops[p + 5]!;
+    const ticket = ops[p + 6]!;
+    const context = ops[p + 7]!;
+    const attrs = ops[p + 8]!;
+    this.p = p + 9;
+    if (outcome !== ABSENT) e['outcome'] = table[outcome];
+    if (ticket !== ABSENT) e['ticket'] = table[ticket];
+    if (context !== ABSENT) e['context'] = this.copied(context);
+    if (attrs !== ABSENT) e['attrs'] = JSON.parse(table[attrs]!);
+    return e;
+  }
+
+  /** The JSON text at `i` parsed: a copy of its template when that is flat, else parsed anew. */
+  private copied(i: number): unknown {
+    let t = this.templates[i];
+    if (t === undefined) {
+      const parsed = JSON.parse(this.table[i]!) as unknown;
+      t = this.templates[i] = flat(parsed) ? parsed : false;
+    }
+    return t === false ? JSON.parse(this.table[i]!) : { ...t };
+  }
+
+  private value(): unknown {
+    const v = this.ops[this.p++]!;
+    if (v >= 0) return this.table[v];
+    switch (v) {
+      case ABSENT:
+        return undefined;
+      case NULL:
+        return null;
+      case INT:
+        return this.ops[this.p++];
+      case INLINE:
+        return this.inline[this.at++];
+      default:
+        return JSON.parse(this.table[this.ops[this.p++]!]!);
+    }
+  }
+}
+
+/** A plain object of plain values only: a shallow copy of it is a parse of its text. */
+function flat(v: unknown): v is Readonly<Record<string, unknown>> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  for (const m of Object.values(v)) if (typeof m === 'object' && m !== null) return false;
+  return true;
+}
