@@ -152,15 +152,15 @@ export class TapeWriter {
         );
       }
     }
-    return { tape: writer.finish(true), starts: starts.slice(0, n) };
+    return { tape: writer.finish(true), starts: starts.subarray(0, n) };
   }
 
   private finish(withLengths = false): Tape {
     return {
       format: TAPE_FORMAT,
-      ops: this.ops.slice(0, this.length),
+      ops: this.ops.subarray(0, this.length),
       ...this.strings.finish(withLengths),
-      doubles: this.doubles.slice(0, this.doubleCount),
+      doubles: this.doubles.subarray(0, this.doubleCount),
       bigints: this.bigints,
       buffers: this.buffers,
       shapes: this.shapes,
@@ -443,7 +443,7 @@ class StringSink {
    */
   finish(withLengths: boolean): Pick<Tape, 'strings' | 'stringLengths'> {
     const count = this.count;
-    const lengths = this.lengths.slice(0, count);
+    const lengths = this.lengths.subarray(0, count);
     if (withLengths || count === 0 || this.nul)
       return { strings: this.latin1() + (this.wide?.join('') ?? ''), stringLengths: lengths };
     if (this.wide !== undefined) {

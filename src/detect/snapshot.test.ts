@@ -215,7 +215,8 @@ describe('engine snapshots (tape)', () => {
       expect(sha(serialize(entries.tape))).toBe(
         'd700d65a3e1e2379e639d9376ae7650ea82594284dd0e9cbc16cfceb07579eef',
       );
-      expect(sha(new Uint8Array(entries.starts.buffer))).toBe(
+      const { buffer, byteOffset, byteLength } = entries.starts;
+      expect(sha(new Uint8Array(buffer, byteOffset, byteLength))).toBe(
         'dcf0729430af9c66e6054c7f727d163f0a84fd9ff4bd79b7d011c9042b42b244',
       );
     });
