@@ -29,10 +29,38 @@ class Refusal extends Error {
   }
 }
 
+/**
+ * A node of the trie of keys (a shape is a path from a class's root). Most nodes have one
+ * child: it is kept in `key`/`child`, looked up by identity (keys from `for…in` are the same
+ * internalised strings), and the rest, rare, in `more`.
+ */
 interface ShapeNode {
   id: number;
-  readonly next: Map<string, ShapeNode>;
+  key: string | undefined;
+  child: ShapeNode | undefined;
+  more: Map<string, ShapeNode> | undefined;
 }
+
+const shapeNode = (): ShapeNode => ({ id: -1, key: undefined, child: undefined, more: undefined });
+
+function childOf(node: ShapeNode, k: string): ShapeNode {
+  if (node.key === k) return node.child!;
+  if (node.key === undefined) {
+    node.key = k;
+    return (node.child = shapeNode());
+  }
+  node.more ??= new Map();
+  let next = node.more.get(k);
+  if (!next) node.more.set(k, (next = shapeNode()));
+  return next;
+}
+
+/**
+ * Objects met in the value being written, by ordinal: the first few in a list searched by
+ * identity (an entry of a table holds a handful: no hash to make for each object, no table to
+ * clear between entries), the rest in a Map once there are more.
+ */
+const SEEN_LIST = 16;
 
 const TYPED_KIND = new Map<object, number>(TYPED_ARRAYS.map((c, i) => [c.prototype, i]));
 
@@ -41,21 +69,26 @@ export class TapeWriter {
   private length = 0;
   private doubles = new Float64Array(1 << 12);
   private doubleCount = 0;
-  private readonly strings: string[] = [];
+  private readonly strings = new StringSink();
   private readonly bigints: bigint[] = [];
   private readonly buffers: ArrayBuffer[] = [];
   private readonly bufferIndex = new Map<ArrayBuffer, number>();
-  private readonly seen = new Map<object, number>();
+  /** The first `SEEN_LIST` objects met (ordinal: index), then `seenMap` holds them all. */
+  private readonly seenList: object[] = [];
+  private seenCount = 0;
+  private seenMap: Map<object, number> | undefined;
   private readonly shapes: Tape['shapes'] = [];
   private readonly shapeRoots = new Map<number, ShapeNode>();
+  private readonly plainRoot = shapeNode();
   private readonly classes: string[] = [];
   private readonly classIndex = new Map<object, number>();
   private readonly registered: Map<object, string>;
 
   constructor(
     registry: ClassRegistry,
-    private readonly externals: ReadonlyMap<object, number> = new Map(),
+    private readonly externals: ReadonlyMap<object, number> | undefined = undefined,
   ) {
+    if (externals?.size === 0) this.externals = undefined;
     this.registered = new Map(
       Object.entries(registry).map(([name, c]) => [c.prototype as object, name]),
     );
@@ -96,10 +129,19 @@ export class TapeWriter {
     rootName = 'state',
   ): { tape: Tape; starts: Int32Array } {
     const writer = new TapeWriter(registry);
-    const starts: number[] = [];
+    let starts = new Int32Array(1 << 12);
+    let n = 0;
     for (const v of values) {
-      starts.push(writer.length, writer.strings.length, writer.doubleCount, writer.bigints.length);
-      writer.seen.clear();
+      if (n === starts.length) {
+        const bigger = new Int32Array(starts.length * 2);
+        bigger.set(starts);
+        starts = bigger;
+      }
+      starts[n++] = writer.length;
+      starts[n++] = writer.strings.count;
+      starts[n++] = writer.doubleCount;
+      starts[n++] = writer.bigints.length;
+      writer.forget();
       try {
         writer.value(v);
       } catch (error) {
@@ -110,15 +152,15 @@ export class TapeWriter {
         );
       }
     }
-    return { tape: writer.finish(true), starts: Int32Array.from(starts) };
+    return { tape: writer.finish(true), starts: starts.subarray(0, n) };
   }
 
   private finish(withLengths = false): Tape {
     return {
       format: TAPE_FORMAT,
-      ops: this.ops.slice(0, this.length),
-      ...joinStrings(this.strings, withLengths),
-      doubles: this.doubles.slice(0, this.doubleCount),
+      ops: this.ops.subarray(0, this.length),
+      ...this.strings.finish(withLengths),
+      doubles: this.doubles.subarray(0, this.doubleCount),
       bigints: this.bigints,
       buffers: this.buffers,
       shapes: this.shapes,
@@ -148,7 +190,7 @@ export class TapeWriter {
     switch (typeof v) {
       case 'string':
         this.op(OP.STR);
-        this.strings.push(v);
+        this.strings.add(v);
         return;
       case 'number':
         if ((v | 0) === v && !Object.is(v, -0)) {
@@ -178,19 +220,20 @@ export class TapeWriter {
   }
 
   private object(o: object): void {
-    const external = this.externals.get(o);
-    if (external !== undefined) {
-      this.op(OP.EXTERNAL);
-      this.op(external);
-      return;
+    if (this.externals !== undefined) {
+      const external = this.externals.get(o);
+      if (external !== undefined) {
+        this.op(OP.EXTERNAL);
+        this.op(external);
+        return;
+      }
     }
-    const ordinal = this.seen.get(o);
-    if (ordinal !== undefined) {
+    const ordinal = this.meet(o);
+    if (ordinal >= 0) {
       this.op(OP.REF);
       this.op(ordinal);
       return;
     }
-    this.seen.set(o, this.seen.size);
     const proto = Object.getPrototypeOf(o) as object | null;
     if (proto === Object.prototype || proto === null) return this.record(o, proto);
     if (proto === Array.prototype) return this.array(o as unknown[], PLAIN);
@@ -204,6 +247,33 @@ export class TapeWriter {
     if (types.isMap(o)) return this.map(o, cls);
     if (types.isSet(o)) return this.set(o, cls);
     return this.record(o, proto, cls);
+  }
+
+  /** The ordinal of `o` if it was met before, else -1 (and it is met now: the next ordinal). */
+  private meet(o: object): number {
+    const n = this.seenCount;
+    if (this.seenMap === undefined) {
+      const list = this.seenList;
+      for (let i = 0; i < n; i++) if (list[i] === o) return i;
+      if (n < SEEN_LIST) {
+        list[n] = o;
+        this.seenCount = n + 1;
+        return -1;
+      }
+      this.seenMap = new Map();
+      for (let i = 0; i < n; i++) this.seenMap.set(list[i]!, i);
+    }
+    const ordinal = this.seenMap.get(o);
+    if (ordinal !== undefined) return ordinal;
+    this.seenMap.set(o, n);
+    this.seenCount = n + 1;
+    return -1;
+  }
+
+  /** Forgets the objects met: what follows is a value of its own. */
+  private forget(): void {
+    this.seenCount = 0;
+    this.seenMap = undefined;
   }
 
   private classOf(o: object, proto: object): number {
@@ -226,12 +296,10 @@ export class TapeWriter {
     const shapeAt = this.length;
     this.op(0);
     this.op(integrity(o));
-    let node = this.shapeRoot(cls);
+    let node = cls === PLAIN ? this.plainRoot : this.shapeRoot(cls);
     const r = o as Record<string, unknown>;
     for (const k in r) {
-      let next = node.next.get(k);
-      if (!next) node.next.set(k, (next = { id: -1, next: new Map() }));
-      node = next;
+      node = childOf(node, k);
       this.value(r[k]);
     }
     if (node.id < 0 || cls !== PLAIN) this.checkShape(o, cls, node);
@@ -240,7 +308,7 @@ export class TapeWriter {
 
   private shapeRoot(cls: number): ShapeNode {
     let node = this.shapeRoots.get(cls);
-    if (!node) this.shapeRoots.set(cls, (node = { id: -1, next: new Map() }));
+    if (!node) this.shapeRoots.set(cls, (node = shapeNode()));
     return node;
   }
 
@@ -315,16 +383,91 @@ export class TapeWriter {
   }
 }
 
-function joinStrings(
-  strings: readonly string[],
-  withLengths: boolean,
-): Pick<Tape, 'strings' | 'stringLengths'> {
-  // Lengths when a string holds a NUL, and for none at all ('' splits into one string).
-  if (!withLengths && strings.length > 0 && !strings.some((s) => s.includes('\0')))
-    return { strings: strings.join('\0'), stringLengths: undefined };
-  const stringLengths = new Int32Array(strings.length);
-  for (let i = 0; i < strings.length; i++) stringLengths[i] = strings[i]!.length;
-  return { strings: strings.join(''), stringLengths };
+/**
+ * The tape's strings, copied as they are met into one buffer of Latin-1 bytes: a string's
+ * characters are read while it is in the cache, and the millions of small strings are neither
+ * kept in an array nor joined afterwards (that second pass was most of an encoding's time).
+ * The string it makes is the join of them all, as `Tape.strings` says, and V8 writes it as the
+ * same bytes (a one-byte string). Once a string holds a character beyond Latin-1 the rest are
+ * kept as strings and joined (the join is then a two-byte string, as it was).
+ */
+class StringSink {
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  private end = 0;
+  private lengths = new Int32Array(1 << 12);
+  /** How many strings were added. */
+  count = 0;
+  private nul = false;
+  /** The strings from the first one beyond Latin-1 on. */
+  private wide: string[] | undefined;
+
+  add(s: string): void {
+    const n = s.length;
+    if (this.count === this.lengths.length) {
+      const bigger = new Int32Array(this.lengths.length * 2);
+      bigger.set(this.lengths);
+      this.lengths = bigger;
+    }
+    this.lengths[this.count++] = n;
+    if (this.wide !== undefined) {
+      this.wide.push(s);
+      if (s.includes('\0')) this.nul = true;
+      return;
+    }
+    if (this.end + n > this.bytes.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.end + n));
+      this.bytes.copy(bigger, 0, 0, this.end);
+      this.bytes = bigger;
+    }
+    const b = this.bytes;
+    const at = this.end;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      // c is 0, or beyond Latin-1 (both rare)
+      if ((c - 1) >>> 0 >= 255) {
+        if (c === 0) this.nul = true;
+        else {
+          this.wide = [s];
+          if (s.includes('\0')) this.nul = true;
+          return;
+        }
+      }
+      b[at + i] = c;
+    }
+    this.end = at + n;
+  }
+
+  /**
+   * The strings joined by NUL, or (`withLengths`, when one holds a NUL, and for none at all:
+   * '' splits into one string) joined with nothing between, and their lengths.
+   */
+  finish(withLengths: boolean): Pick<Tape, 'strings' | 'stringLengths'> {
+    const count = this.count;
+    const lengths = this.lengths.subarray(0, count);
+    if (withLengths || count === 0 || this.nul)
+      return { strings: this.latin1() + (this.wide?.join('') ?? ''), stringLengths: lengths };
+    if (this.wide !== undefined) {
+      const latin1 = this.latin1();
+      const pieces: string[] = [];
+      for (let i = 0, at = 0; i < count - this.wide.length; at += lengths[i++]!)
+        pieces.push(latin1.slice(at, at + lengths[i]!));
+      return { strings: [...pieces, ...this.wide].join('\0'), stringLengths: undefined };
+    }
+    const joined = Buffer.allocUnsafe(this.end + count - 1);
+    const b = this.bytes;
+    let from = 0;
+    let to = 0;
+    for (let i = 0; i < count; i++) {
+      if (i > 0) joined[to++] = 0;
+      const end = from + lengths[i]!;
+      while (from < end) joined[to++] = b[from++]!;
+    }
+    return { strings: joined.toString('latin1'), stringLengths: undefined };
+  }
+
+  private latin1(): string {
+    return this.bytes.toString('latin1', 0, this.end);
+  }
 }
 
 function integrity(o: object): number {

@@ -4,6 +4,7 @@ import { SnapshotError } from './errors.js';
 import { TapeReader } from './snapshot-decode.js';
 import { TapeWriter } from './snapshot-encode.js';
 import type { ClassRegistry, Tape } from './snapshot-format.js';
+import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 
 class Counter {
@@ -115,6 +116,108 @@ describe('engine snapshots (tape)', () => {
         fc.property(tree, (v) => {
           expect(roundTrip(v)).toStrictEqual(v);
         }),
+      );
+    });
+  });
+
+  describe('the bytes it writes', () => {
+    /** What the tape's strings were before they were copied as met: the strings, joined. */
+    const joined = (strings: readonly string[], withLengths: boolean): Partial<Tape> =>
+      !withLengths && strings.length > 0 && !strings.some((s) => s.includes('\0'))
+        ? { strings: strings.join('\0'), stringLengths: undefined }
+        : { strings: strings.join(''), stringLengths: Int32Array.from(strings, (s) => s.length) };
+
+    it('joins the strings as one string, V8 writing the same bytes, whatever they hold', () => {
+      const unit = fc.constantFrom('a', 'Z', '\0', 'é', 'ÿ', '“', '😀', '-');
+      fc.assert(
+        fc.property(fc.array(fc.string({ unit, maxLength: 6 }), { maxLength: 12 }), (strings) => {
+          const whole = TapeWriter.write(strings, REGISTRY);
+          const entries = TapeWriter.writeEntries(strings, REGISTRY).tape;
+          for (const [tape, withLengths] of [
+            [whole, false],
+            [entries, true],
+          ] as const) {
+            const expected = joined(strings, withLengths);
+            expect(tape.stringLengths).toEqual(expected.stringLengths);
+            // one-byte or two-byte as the join was: the same serialized bytes
+            expect(serialize(tape.strings)).toEqual(serialize(expected.strings));
+          }
+        }),
+      );
+    });
+
+    it('keeps the sharing inside each entry past the first few objects, and none across', () => {
+      const people = Array.from({ length: 40 }, (_, i) => ({ id: `e-${i}`, n: i }));
+      const entry = { people, again: [...people].reverse(), first: people[0] };
+      const { tape, starts } = TapeWriter.writeEntries([entry, entry], REGISTRY);
+      const read = TapeReader.cursor(tape, REGISTRY);
+      const at = (i: number): typeof entry =>
+        read(
+          starts[4 * i]!,
+          starts[4 * i + 1]!,
+          starts[4 * i + 2]!,
+          starts[4 * i + 3]!,
+        ) as typeof entry;
+      const [a, b] = [at(0), at(1)];
+      expect(a).toStrictEqual(entry);
+      expect(a.again[0]).toBe(a.people[39]);
+      expect(a.first).toBe(a.people[0]);
+      expect(b.people[0]).toBe(b.first);
+      expect(b.people[0]).not.toBe(a.people[0]);
+    });
+
+    it('are the bytes it has always written (a saved state stays valid across the change)', () => {
+      // SHA-256 of these tapes' serialization as written before the strings were copied as
+      // met, the seen objects listed and the shapes' trie given single-child slots
+      const people = Array.from({ length: 40 }, (_, i) => ({
+        id: `e-${i}`,
+        team: i % 3 === 0 ? 'naïve' : `t${i % 5}`,
+        at: i * 1.5,
+        n: i,
+      }));
+      const c = new Counter();
+      c.n = 3;
+      c.seen.set('me', c);
+      const fixture = {
+        people,
+        again: people.slice(5, 30).reverse(),
+        byTeam: new Map(people.map((p) => [p.id, [p, people[(p.n * 7) % 40]]])),
+        tags: new Set(['a', '', '\u0000x', '“quoted”', 'z']),
+        mixed: [
+          1,
+          -0,
+          2 ** 40,
+          'x',
+          null,
+          undefined,
+          true,
+          12n,
+          new Date(0),
+          new Int32Array([1, 2, 3]),
+        ],
+        shapes: [
+          { a: 1 },
+          { a: 1, b: 2 },
+          { b: 2, a: 1 },
+          Object.assign(Object.create(null) as object, { k: 'v' }),
+          Object.freeze({ f: 1 }),
+        ],
+        c,
+      };
+      const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+      expect(sha(serialize(TapeWriter.write(fixture, REGISTRY)))).toBe(
+        '69888ec6a0502b7b22a52c426517addbfde3fe26a7620ac5880df7780c234a0c',
+      );
+      const entries = TapeWriter.writeEntries(
+        [...fixture.byTeam.values(), fixture.people, 'plain', fixture.shapes],
+        REGISTRY,
+      );
+      expect(sha(serialize(entries.tape))).toBe(
+        'd700d65a3e1e2379e639d9376ae7650ea82594284dd0e9cbc16cfceb07579eef',
+      );
+      const { buffer, byteOffset, byteLength } = entries.starts;
+      expect(sha(new Uint8Array(buffer, byteOffset, byteLength))).toBe(
+        'dcf0729430af9c66e6054c7f727d163f0a84fd9ff4bd79b7d011c9042b42b244',
       );
     });
   });
