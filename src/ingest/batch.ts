@@ -196,7 +196,7 @@ export class Batch {
    */
   private async write({ items, parsed, sealed }: Sealing): Promise<void> {
     const encoded = await sealed;
-    for (const [subject, wrapped] of encoded.newKeys) this.vault.storeWrapped(subject, wrapped);
+    this.vault.storeWrappedAll(encoded.newKeys);
     const records = this.resolve(items, parsed);
     this.current.clear();
     await this.loadCurrent(records, parsed);
