@@ -8,7 +8,7 @@ import {
   type Sealer,
 } from '../privacy/index.js';
 import { classifyLine } from './classify-line.js';
-import { FROM_KIND_INDEX, directoryRefs } from './references.js';
+import { FROM_KIND_INDEX, directoryRefs, namedKindIndex } from './references.js';
 import {
   PARSED,
   WRAPPED_BYTES,
@@ -34,6 +34,7 @@ parentPort?.on('message', (m: ParseRequest | SealHeldRequest | DropRequest) => {
     // a batch that ended, perhaps before sealing what it had sent
     for (const [id, h] of held) if (h.batch === m.batch) held.delete(id);
     namedBefore.delete(m.batch);
+    definedBefore.delete(m.batch);
     return;
   }
   try {
@@ -108,6 +109,7 @@ function parseLines(m: ParseRequest): ParseReply {
       const body = line.record.body as unknown as Body;
       ({ kind, key } = line);
       named = newRefs(m.batch, directoryRefs(line.record));
+      define(m.batch, kind, key);
       fast[i] = line.fast;
       const needs = line.subject;
       if (needs === undefined) {
@@ -144,6 +146,28 @@ const NONE: (number | string)[] = [];
 const namedBefore = new Map<number, Set<string>>();
 const NAMED_KEPT = 200_000;
 
+/**
+ * Per batch, the records of the kinds a directory record may name that this thread parsed
+ * (`kind number NUL key`, as `newRefs` names them), bounded like `namedBefore`: an id among
+ * them exists by the end of the batch (its record is written, or the batch is refused whole),
+ * so a naming of it cannot dangle and need not cross, nor be looked up in the store. Only
+ * what this thread parsed is here (not the chunks the main thread parsed itself): an id
+ * missing is named as before, and checked at the end of the batch.
+ */
+const definedBefore = new Map<number, Set<string>>();
+const DEFINED_KEPT = 1_000_000;
+
+function define(batch: number, kind: string, key: string): void {
+  const k = namedKindIndex(kind);
+  if (k < 0) return;
+  let defined = definedBefore.get(batch);
+  if (!defined || defined.size >= DEFINED_KEPT) {
+    defined = new Set();
+    definedBefore.set(batch, defined);
+  }
+  defined.add(`${k}\u0000${key}`);
+}
+
 function newRefs(batch: number, refs: (number | string)[]): (number | string)[] {
   if (refs.length === 0) return refs;
   let seen = namedBefore.get(batch);
@@ -151,10 +175,11 @@ function newRefs(batch: number, refs: (number | string)[]): (number | string)[] 
     seen = new Set();
     namedBefore.set(batch, seen);
   }
+  const defined = definedBefore.get(batch);
   let out: (number | string)[] | undefined;
   for (let i = 0; i < refs.length; i += 2) {
     const slot = `${FROM_KIND_INDEX[refs[i] as number]}\u0000${refs[i + 1] as string}`;
-    if (seen.has(slot)) {
+    if (seen.has(slot) || defined?.has(slot) === true) {
       out ??= refs.slice(0, i);
       continue;
     }
