@@ -12,6 +12,7 @@ import { FROM_KIND_INDEX, directoryRefs, namedKindIndex } from './references.js'
 import {
   PARSED,
   WRAPPED_BYTES,
+  type DefineRequest,
   type DropRequest,
   type ParseReply,
   type ParseRequest,
@@ -29,7 +30,11 @@ type Body = Record<string, unknown>;
  * with the data keys the main thread sends for them (it owns the vault). Pure: no I/O but its
  * port; the keys live only as long as their chunk.
  */
-parentPort?.on('message', (m: ParseRequest | SealHeldRequest | DropRequest) => {
+parentPort?.on('message', (m: ParseRequest | SealHeldRequest | DropRequest | DefineRequest) => {
+  if (m.type === 'define') {
+    for (let i = 0; i < m.keys.length; i++) define(m.batch, m.kinds[i]!, m.keys[i]!);
+    return;
+  }
   if (m.type === 'drop') {
     // a batch that ended, perhaps before sealing what it had sent
     for (const [id, h] of held) if (h.batch === m.batch) held.delete(id);
@@ -150,9 +155,9 @@ const NAMED_KEPT = 200_000;
  * Per batch, the records of the kinds a directory record may name that this thread parsed
  * (`kind number NUL key`, as `newRefs` names them), bounded like `namedBefore`: an id among
  * them exists by the end of the batch (its record is written, or the batch is refused whole),
- * so a naming of it cannot dangle and need not cross, nor be looked up in the store. Only
- * what this thread parsed is here (not the chunks the main thread parsed itself): an id
- * missing is named as before, and checked at the end of the batch.
+ * so a naming of it cannot dangle and need not cross, nor be looked up in the store. The
+ * main thread sends the records of the chunks it parses itself (`DefineRequest`) before the
+ * next chunk; an id missing here is named as before, and checked at the end of the batch.
  */
 const definedBefore = new Map<number, Set<string>>();
 const DEFINED_KEPT = 1_000_000;

@@ -90,7 +90,17 @@ export class DirectorySealer {
       (runningSealThread()?.linesOwed() ?? 0) > texts.length / 2 ||
       !sealWorkerExists()
     ) {
-      return settle(() => parseHere(texts, this.personal));
+      return settle(() => {
+        const parsed = parseHere(texts, this.personal);
+        // the thread, which parses the chunks after this one, learns of its records
+        runningSealThread()?.post({
+          type: 'define',
+          batch: this.batch,
+          kinds: parsed.kinds.filter((k) => k !== ''),
+          keys: parsed.keys.filter((_, i) => parsed.kinds[i] !== ''),
+        });
+        return parsed;
+      });
     }
     const request: ParseRequest = {
       type: 'parse',
