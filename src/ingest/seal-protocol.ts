@@ -85,7 +85,7 @@ export interface DropRequest {
 
 /**
  * The directory records of a chunk the main thread parsed itself (`kinds[i]`, `keys[i]`): the
- * thread counts them among the batch's records, as those it parses (see `definedBefore`).
+ * thread counts them among the batch's records, as those it parses (see `Names`).
  */
 export interface DefineRequest {
   readonly type: 'define';

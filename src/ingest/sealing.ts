@@ -329,7 +329,7 @@ function checkSealReply(
  * besides), and the sealing thread's parse of a line and encoding of a record with nothing to
  * seal.
  */
-const LINE_HERE = 9;
+const LINE_HERE = 7;
 const SEAL = 25;
 const PARSE = 3;
 const ENCODE = 2.5;
