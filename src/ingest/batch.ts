@@ -87,8 +87,11 @@ export class Batch {
   readonly pending: Pending[] = [];
   readonly refs = new ReferenceCollector();
   private refsLimit = REFS_KEPT;
-  /** The current payload of the directory records of the chunk being written (see `flush`). */
-  private readonly current = new Map<string, string>();
+  /**
+   * The current payload of the directory records of the chunk being written (see `flush`), per
+   * kind and key (nested: a key string made of the two is built and hashed for every look-up).
+   */
+  private readonly current = new Map<string, Map<string, string>>();
   /** Keyed hashes of the reviewer addresses sealed in the run being written. */
   private readonly emailHashRows: EmailHash[] = [];
   private parsing: Parsing | undefined;
@@ -196,7 +199,7 @@ export class Batch {
    */
   private async write({ items, parsed, sealed }: Sealing): Promise<void> {
     const encoded = await sealed;
-    for (const [subject, wrapped] of encoded.newKeys) this.vault.storeWrapped(subject, wrapped);
+    this.vault.storeWrappedAll(encoded.newKeys);
     const records = this.resolve(items, parsed);
     this.current.clear();
     await this.loadCurrent(records, parsed);
@@ -299,12 +302,16 @@ export class Batch {
           reviewer: key,
         });
       const payload = encoded.payloads[at]!;
-      const slot = `${kind}\u0000${key}`;
-      if (this.current.get(slot) === payload) {
+      let ofKind = this.current.get(kind);
+      if (ofKind === undefined) {
+        ofKind = new Map();
+        this.current.set(kind, ofKind);
+      }
+      if (ofKind.get(key) === payload) {
         this.unchanged++;
         continue;
       }
-      this.current.set(slot, payload);
+      ofKind.set(key, payload);
       leafHashes.set(encoded.hashes.subarray(at * 32, at * 32 + 32), versions.length * 32);
       versions.push({ leaf: firstLeaf + versions.length, kind, key, payload });
       this.onLeaf(line);
@@ -320,23 +327,20 @@ export class Batch {
    * compared with each other in `writeDirectory`).
    */
   private async loadCurrent(records: readonly ToWrite[], parsed: ParsedLines): Promise<void> {
-    const wanted = new Map<DirectoryKind, string[]>();
-    const asked = new Set<string>();
+    const wanted = new Map<DirectoryKind, Set<string>>();
     for (const r of records) {
       if (r.record !== undefined) continue;
       const kind = parsed.kinds[r.at] as DirectoryKind;
-      const key = parsed.keys[r.at]!;
-      const slot = `${kind}\u0000${key}`;
-      if (asked.has(slot)) continue;
-      asked.add(slot);
-      const keys = wanted.get(kind) ?? [];
-      keys.push(key);
-      wanted.set(kind, keys);
+      let keys = wanted.get(kind);
+      if (keys === undefined) {
+        keys = new Set();
+        wanted.set(kind, keys);
+      }
+      keys.add(parsed.keys[r.at]!);
     }
     for (const [kind, keys] of wanted) {
-      for (const [key, payload] of await this.tx.currentPayloads(kind, keys)) {
-        this.current.set(`${kind}\u0000${key}`, payload);
-      }
+      const found = await this.tx.currentPayloads(kind, [...keys]);
+      if (found.size > 0) this.current.set(kind, found);
     }
   }
 

@@ -23,6 +23,11 @@ const FROM_KIND: readonly DirectoryKind[] = FROM.map(([, kind]) => kind);
 /** Per FROM index, a number for the kind it names (FROM indexes naming one kind share it). */
 export const FROM_KIND_INDEX: readonly number[] = FROM_KIND.map((k) => FROM_KIND.indexOf(k));
 
+/** A directory kind's number in `FROM_KIND_INDEX`, or -1 when no directory record names that kind. */
+export function namedKindIndex(kind: string): number {
+  return FROM_KIND.indexOf(kind as DirectoryKind);
+}
+
 /**
  * The ids a directory record names, as `[FROM index, id, …]` in the order they are named (the
  * first naming of an id is the one reported): what `ReferenceCollector#addFound` takes. Pure, so

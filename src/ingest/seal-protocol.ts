@@ -82,3 +82,14 @@ export interface DropRequest {
   readonly type: 'drop';
   readonly batch: number;
 }
+
+/**
+ * The directory records of a chunk the main thread parsed itself (`kinds[i]`, `keys[i]`): the
+ * thread counts them among the batch's records, as those it parses (see `Names`).
+ */
+export interface DefineRequest {
+  readonly type: 'define';
+  readonly batch: number;
+  readonly kinds: readonly string[];
+  readonly keys: readonly string[];
+}

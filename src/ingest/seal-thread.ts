@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { DropRequest, ParseRequest, SealHeldRequest } from './seal-protocol.js';
+import type { DefineRequest, DropRequest, ParseRequest, SealHeldRequest } from './seal-protocol.js';
 
 /** The compiled worker beside this module; absent when running from TypeScript sources. */
 const WORKER_FILE = fileURLToPath(new URL('./seal-worker.js', import.meta.url));
@@ -47,7 +47,7 @@ export class SealThread {
   }
 
   /** Sends a message that has no reply. */
-  post(message: DropRequest): void {
+  post(message: DropRequest | DefineRequest): void {
     this.worker.postMessage(message);
   }
 

@@ -8,10 +8,11 @@ import {
   type Sealer,
 } from '../privacy/index.js';
 import { classifyLine } from './classify-line.js';
-import { FROM_KIND_INDEX, directoryRefs } from './references.js';
+import { FROM_KIND_INDEX, directoryRefs, namedKindIndex } from './references.js';
 import {
   PARSED,
   WRAPPED_BYTES,
+  type DefineRequest,
   type DropRequest,
   type ParseReply,
   type ParseRequest,
@@ -29,11 +30,15 @@ type Body = Record<string, unknown>;
  * with the data keys the main thread sends for them (it owns the vault). Pure: no I/O but its
  * port; the keys live only as long as their chunk.
  */
-parentPort?.on('message', (m: ParseRequest | SealHeldRequest | DropRequest) => {
+parentPort?.on('message', (m: ParseRequest | SealHeldRequest | DropRequest | DefineRequest) => {
+  if (m.type === 'define') {
+    for (let i = 0; i < m.keys.length; i++) define(m.batch, m.kinds[i]!, m.keys[i]!);
+    return;
+  }
   if (m.type === 'drop') {
     // a batch that ended, perhaps before sealing what it had sent
     for (const [id, h] of held) if (h.batch === m.batch) held.delete(id);
-    namedBefore.delete(m.batch);
+    names.delete(m.batch);
     return;
   }
   try {
@@ -108,6 +113,7 @@ function parseLines(m: ParseRequest): ParseReply {
       const body = line.record.body as unknown as Body;
       ({ kind, key } = line);
       named = newRefs(m.batch, directoryRefs(line.record));
+      define(m.batch, kind, key);
       fast[i] = line.fast;
       const needs = line.subject;
       if (needs === undefined) {
@@ -136,29 +142,73 @@ function parseLines(m: ParseRequest): ParseReply {
 const NONE: (number | string)[] = [];
 
 /**
- * Per batch, the ids its directory records named already (by kind of the record named, from
- * `directoryRefs`), bounded: the main thread keeps the first line that named each id, so a
- * later naming changes nothing there and need not cross (a directory names the same products,
- * sellers and reviewers over and over). Emptied when full: an id sent twice is harmless.
+ * Per batch, what it named and what it holds, per kind named (by the kind's number in
+ * `FROM_KIND_INDEX`: one set per kind, so that an id is looked for as it is, not in a string
+ * made for the purpose), each part bounded:
+ *
+ * - `named`: the ids its directory records named already. The main thread keeps the first
+ *   line that named each id, so a later naming changes nothing there and need not cross (a
+ *   directory names the same products, sellers and reviewers over and over). Emptied when
+ *   full: an id sent twice is harmless.
+ * - `defined`: the keys of the records of those kinds that this thread parsed, and those of
+ *   the chunks the main thread parsed itself (`DefineRequest`, sent before the next chunk). An
+ *   id among them exists by the end of the batch (its record is written, or the batch is
+ *   refused whole), so a naming of it cannot dangle and need not cross, nor be looked up in
+ *   the store. Emptied when full: an id missing here is named as before, and checked at the
+ *   end of the batch.
  */
-const namedBefore = new Map<number, Set<string>>();
+class Names {
+  named: Set<string>[] = [];
+  namedCount = 0;
+  defined: Set<string>[] = [];
+  definedCount = 0;
+}
+const names = new Map<number, Names>();
 const NAMED_KEPT = 200_000;
+const DEFINED_KEPT = 1_000_000;
+
+function namesOf(batch: number): Names {
+  let n = names.get(batch);
+  if (!n) {
+    n = new Names();
+    names.set(batch, n);
+  }
+  return n;
+}
+
+function define(batch: number, kind: string, key: string): void {
+  const k = namedKindIndex(kind);
+  if (k < 0) return;
+  const n = namesOf(batch);
+  if (n.definedCount >= DEFINED_KEPT) {
+    n.defined = [];
+    n.definedCount = 0;
+  }
+  const keys = (n.defined[k] ??= new Set());
+  if (!keys.has(key)) {
+    keys.add(key);
+    n.definedCount++;
+  }
+}
 
 function newRefs(batch: number, refs: (number | string)[]): (number | string)[] {
   if (refs.length === 0) return refs;
-  let seen = namedBefore.get(batch);
-  if (!seen || seen.size >= NAMED_KEPT) {
-    seen = new Set();
-    namedBefore.set(batch, seen);
+  const n = namesOf(batch);
+  if (n.namedCount >= NAMED_KEPT) {
+    n.named = [];
+    n.namedCount = 0;
   }
   let out: (number | string)[] | undefined;
   for (let i = 0; i < refs.length; i += 2) {
-    const slot = `${FROM_KIND_INDEX[refs[i] as number]}\u0000${refs[i + 1] as string}`;
-    if (seen.has(slot)) {
+    const k = FROM_KIND_INDEX[refs[i] as number]!;
+    const id = refs[i + 1] as string;
+    const seen = (n.named[k] ??= new Set());
+    if (seen.has(id) || n.defined[k]?.has(id) === true) {
       out ??= refs.slice(0, i);
       continue;
     }
-    seen.add(slot);
+    seen.add(id);
+    n.namedCount++;
     out?.push(refs[i]!, refs[i + 1]!);
   }
   return out ?? refs;

@@ -90,7 +90,17 @@ export class DirectorySealer {
       (runningSealThread()?.linesOwed() ?? 0) > texts.length / 2 ||
       !sealWorkerExists()
     ) {
-      return settle(() => parseHere(texts, this.personal));
+      return settle(() => {
+        const parsed = parseHere(texts, this.personal);
+        // the thread, which parses the chunks after this one, learns of its records
+        runningSealThread()?.post({
+          type: 'define',
+          batch: this.batch,
+          kinds: parsed.kinds.filter((k) => k !== ''),
+          keys: parsed.keys.filter((_, i) => parsed.kinds[i] !== ''),
+        });
+        return parsed;
+      });
     }
     const request: ParseRequest = {
       type: 'parse',
@@ -153,12 +163,12 @@ export class DirectorySealer {
     held.forEach((i, j) => {
       if (here.has(i)) skip.push(j);
     });
-    const { request, fresh } = this.sealRequest(parsed, sent, skip);
+    const { request, fresh } = this.sealRequest(parsed, sent, here, skip);
     const fromThread = sealThread()
       .request<SealReply>(request)
       .then((reply) => checkSealReply(reply, sent.length, fresh.length, addressHashes.length > 0));
-    // the keys of the people sent are handed out above, before these are sealed: a person in
-    // both parts gets one key
+    // the keys of both parts are handed out above (a person in both gets one key), and the
+    // thread wraps the new ones: this thread seals its part with keys the vault holds
     const local = settle(() => {
       for (const i of here) sealHere(i, JSON.parse(parsed.texts[i]!) as Body, true);
       return done();
@@ -180,27 +190,30 @@ export class DirectorySealer {
   }
 
   /**
-   * The request for the records sent to the sealing thread, their data keys handed out; and
-   * the subjects whose keys are new (the thread sends back their wrappings, in this order).
+   * The request for the records sent to the sealing thread, the data keys of the chunk's
+   * people handed out (those sent, then those sealed here: `here`); and the subjects whose
+   * keys are new (the thread wraps them all and sends back their wrappings, in this order).
    */
   private sealRequest(
     parsed: ParsedLines,
     sent: readonly number[],
+    here: ReadonlySet<number>,
     skip: readonly number[],
   ): { request: SealHeldRequest; fresh: string[] } {
     const subjects = new Map<string, number>();
-    for (const i of sent) {
+    for (const i of [...sent, ...here]) {
       const subject = parsed.subjects[i]!;
       if (!subjects.has(subject)) subjects.set(subject, subjects.size);
     }
     const keys = new Uint8Array(subjects.size * 32);
     const isFresh = new Uint8Array(subjects.size);
     const fresh: string[] = [];
-    for (const [subject, i] of subjects) {
-      const given = this.vault.handOut(subject);
-      keys.set(given.key, i * 32);
-      isFresh[i] = given.fresh ? 1 : 0;
-      if (given.fresh) fresh.push(subject);
+    const names = [...subjects.keys()];
+    const given = this.vault.handOutAll(names);
+    for (let i = 0; i < given.length; i++) {
+      keys.set(given[i]!.key, i * 32);
+      isFresh[i] = given[i]!.fresh ? 1 : 0;
+      if (given[i]!.fresh) fresh.push(names[i]!);
     }
     const request: SealHeldRequest = {
       type: 'seal',
@@ -208,7 +221,7 @@ export class DirectorySealer {
       chunk: parsed.id!,
       batch: this.batch,
       skip,
-      subjects: [...subjects.keys()],
+      subjects: names,
       keys,
       fresh: isFresh,
       masterKey: new Uint8Array(this.vault.masterKeyForSealing()),
@@ -316,7 +329,7 @@ function checkSealReply(
  * besides), and the sealing thread's parse of a line and encoding of a record with nothing to
  * seal.
  */
-const LINE_HERE = 9;
+const LINE_HERE = 7;
 const SEAL = 25;
 const PARSE = 3;
 const ENCODE = 2.5;

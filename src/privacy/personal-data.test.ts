@@ -9,7 +9,12 @@ function memoryVault(): Vault {
   const keys = new Map<string, Buffer>();
   return new Vault(randomBytes(32), {
     getWrappedKey: (s) => keys.get(s),
+    getWrappedKeys: (subjects) =>
+      new Map(subjects.flatMap((s) => (keys.has(s) ? [[s, keys.get(s)!] as const] : []))),
     putWrappedKey: (s, w) => void keys.set(s, w),
+    putWrappedKeys: (rows) => {
+      for (const [s, w] of rows) keys.set(s, w);
+    },
     deleteWrappedKey: (s) => keys.delete(s),
     holdsOn: () => [],
     someWrappedKey: () => {

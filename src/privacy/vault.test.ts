@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Vault, sealWithKey } from './vault.js';
+import { Vault, sealWithKey, wrapDataKey } from './vault.js';
 import { PrivacyError } from './errors.js';
 
 function memoryKeys() {
@@ -8,7 +8,12 @@ function memoryKeys() {
   return {
     keys,
     getWrappedKey: (s: string) => keys.get(s),
+    getWrappedKeys: (subjects: readonly string[]) =>
+      new Map(subjects.flatMap((s) => (keys.has(s) ? [[s, keys.get(s)!] as const] : []))),
     putWrappedKey: (s: string, w: Buffer) => void keys.set(s, w),
+    putWrappedKeys: (rows: readonly (readonly [string, Buffer])[]) => {
+      for (const [s, w] of rows) keys.set(s, w);
+    },
     deleteWrappedKey: (s: string) => keys.delete(s),
     holdsOn: (_s: string): string[] => [],
     someWrappedKey: () => {
@@ -64,6 +69,50 @@ describe('Vault', () => {
       expect(sealWithKey(key, subject, field, plaintext)).toBe(sealed);
     });
   });
+  describe('when many keys are handed out at once', () => {
+    it('hands out what one at a time would, asking the store once, and stores them in one write', () => {
+      const master = randomBytes(32);
+      const keys = memoryKeys();
+      const before = new Vault(master, keys);
+      before.seal('rv-0', 'email', 'a@x.example'); // stored before: unwrapped, not fresh
+      let asked = 0;
+      let puts = 0;
+      const counting = {
+        ...keys,
+        getWrappedKey: (s: string) => {
+          asked++;
+          return keys.getWrappedKey(s);
+        },
+        getWrappedKeys: (subjects: readonly string[]) => {
+          asked++;
+          return keys.getWrappedKeys(subjects);
+        },
+        putWrappedKeys: (rows: readonly (readonly [string, Buffer])[]) => {
+          puts++;
+          keys.putWrappedKeys(rows);
+        },
+      };
+      const vault = new Vault(master, counting);
+      const given = vault.handOutAll(['rv-0', 'rv-1', 'rv-2', 'rv-1']);
+      expect(asked).toBe(1);
+      expect(given.map((g) => g.fresh)).toEqual([false, true, true, false]);
+      expect(given[3]!.key).toEqual(given[1]!.key);
+      expect(vault.handOut('rv-2')).toEqual({ key: given[2]!.key, fresh: false });
+      // the key stored before opens what was sealed under it
+      expect(sealWithKey(given[0]!.key, 'rv-0', 'email', 'a@x.example')).toBe(
+        before.seal('rv-0', 'email', 'a@x.example'),
+      );
+      vault.storeWrappedAll(
+        (['rv-1', 'rv-2'] as const).map(
+          (s, i) => [s, wrapDataKey(master, s, given[i + 1]!.key, randomBytes(12))] as const,
+        ),
+      );
+      expect(puts).toBe(1);
+      const later = new Vault(master, keys);
+      expect(later.seal('rv-2', 'name', 'B')).toBe(sealWithKey(given[2]!.key, 'rv-2', 'name', 'B'));
+    });
+  });
+
   describe('when a ciphertext is moved or altered', () => {
     it('refuses to open it under another person or field, or with a flipped bit', () => {
       const vault = new Vault(randomBytes(32), memoryKeys());

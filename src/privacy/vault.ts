@@ -99,12 +99,42 @@ export class Vault implements Sealer {
     return { key, fresh: true };
   }
 
+  /**
+   * `handOut` of each of `subjects`, in order (the same keys, drawn in the same order): the
+   * store asked once for the keys not held here, not once per subject (an import hands out a
+   * chunk's people together, most of them new).
+   */
+  handOutAll(subjects: readonly string[]): { key: Buffer; fresh: boolean }[] {
+    const asked = new Set<string>();
+    for (const s of subjects) if (!this.cache.has(s) && !this.unstored.has(s)) asked.add(s);
+    const stored = asked.size > 0 ? this.keys.getWrappedKeys([...asked]) : undefined;
+    return subjects.map((subject) => {
+      const known = this.cache.get(subject) ?? this.unstored.get(subject);
+      if (known) return { key: known, fresh: false };
+      // one cached before but dropped since (the cache is emptied when full): asked alone
+      const wrapped = asked.has(subject) ? stored?.get(subject) : this.keys.getWrappedKey(subject);
+      if (wrapped)
+        return { key: this.remember(subject, this.unwrap(subject, wrapped)), fresh: false };
+      const key = this.random(32);
+      this.unstored.set(subject, key);
+      return { key, fresh: true };
+    });
+  }
+
   /** Stores the wrapping of a key handed out `fresh`. */
   storeWrapped(subject: string, wrapped: Buffer): void {
-    this.keys.putWrappedKey(subject, wrapped);
-    const key = this.unstored.get(subject);
-    this.unstored.delete(subject);
-    if (key) this.remember(subject, key);
+    this.storeWrappedAll([[subject, wrapped]]);
+  }
+
+  /** `storeWrapped` of each, in order, in one write to the store. */
+  storeWrappedAll(rows: readonly (readonly [subject: string, wrapped: Buffer])[]): void {
+    if (rows.length === 0) return;
+    this.keys.putWrappedKeys(rows);
+    for (const [subject] of rows) {
+      const key = this.unstored.get(subject);
+      this.unstored.delete(subject);
+      if (key) this.remember(subject, key);
+    }
   }
 
   /** The master key, for the sealing thread to wrap the keys handed out fresh. */

@@ -287,7 +287,11 @@ export interface AttributionRepository {
 
 export interface DataKeyRepository {
   getWrappedKey(subject: string): Buffer | undefined;
+  /** `getWrappedKey` of many subjects at once: those that have a key, with it. */
+  getWrappedKeys(subjects: readonly string[]): Map<string, Buffer>;
   putWrappedKey(subject: string, wrapped: Buffer): void;
+  /** `putWrappedKey` of many at once, in order (an import stores one key per new person). */
+  putWrappedKeys(rows: readonly (readonly [subject: string, wrapped: Buffer])[]): void;
   /** Any one stored wrapped key (to check a master key against the data it wraps). */
   someWrappedKey(): { subject: string; wrapped: Buffer } | undefined;
   deleteWrappedKey(subject: string): boolean;

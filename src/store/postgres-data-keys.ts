@@ -50,6 +50,19 @@ export class PgDataKeys implements DataKeyRepository {
     return this.keys.get(subject);
   }
 
+  getWrappedKeys(subjects: readonly string[]): Map<string, Buffer> {
+    const found = new Map<string, Buffer>();
+    for (const subject of subjects) {
+      const wrapped = this.keys.get(subject);
+      if (wrapped !== undefined) found.set(subject, wrapped);
+    }
+    return found;
+  }
+
+  putWrappedKeys(rows: readonly (readonly [subject: string, wrapped: Buffer])[]): void {
+    for (const [subject, wrapped] of rows) this.putWrappedKey(subject, wrapped);
+  }
+
   putWrappedKey(subject: string, wrapped: Buffer): void {
     this.remember(subject);
     this.keys.set(subject, wrapped);

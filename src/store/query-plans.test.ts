@@ -300,6 +300,8 @@ async function readEverything(store: SqliteStore): Promise<void> {
   await store.batches.list();
   store.dataKeys.putWrappedKey('rv-1', Buffer.alloc(8));
   store.dataKeys.getWrappedKey('rv-1');
+  store.dataKeys.putWrappedKeys([['rv-2', Buffer.alloc(8)]]);
+  store.dataKeys.getWrappedKeys(['rv-1', 'rv-2']);
   store.dataKeys.deleteWrappedKey('rv-1');
   await store.findings.save({
     computedAt: 'now',

@@ -281,9 +281,15 @@ class SqliteBatches implements BatchRepository {
   }
 }
 
+/** Keys per look-up, and rows per INSERT, of `getWrappedKeys` and `putWrappedKeys`. */
+const KEY_ROWS = 256;
+
 class SqliteDataKeys implements DataKeyRepository {
   private readonly getStmt: Database.Statement;
   private readonly putStmt: Database.Statement;
+  /** Per number of subjects or rows (up to `KEY_ROWS`): the look-up, the INSERT. */
+  private readonly getMany = new Map<number, Database.Statement>();
+  private readonly putMany = new Map<number, Database.Statement>();
   private readonly delStmt: Database.Statement;
   private readonly anyStmt: Database.Statement;
   constructor(private readonly db: Database.Database) {
@@ -295,8 +301,45 @@ class SqliteDataKeys implements DataKeyRepository {
   getWrappedKey(subject: string): Buffer | undefined {
     return this.getStmt.get(subject) as Buffer | undefined;
   }
+  getWrappedKeys(subjects: readonly string[]): Map<string, Buffer> {
+    const found = new Map<string, Buffer>();
+    for (let at = 0; at < subjects.length; at += KEY_ROWS) {
+      const part = subjects.slice(at, at + KEY_ROWS);
+      let stmt = this.getMany.get(part.length);
+      if (!stmt) {
+        stmt = this.db
+          .prepare(
+            `SELECT subject, wrapped FROM data_keys WHERE subject IN (${Array(part.length).fill('?').join(',')})`,
+          )
+          .raw();
+        this.getMany.set(part.length, stmt);
+      }
+      for (const [subject, wrapped] of stmt.all(part) as [string, Buffer][])
+        found.set(subject, wrapped);
+    }
+    return found;
+  }
   putWrappedKey(subject: string, wrapped: Buffer): void {
     this.putStmt.run(subject, wrapped);
+  }
+  putWrappedKeys(rows: readonly (readonly [subject: string, wrapped: Buffer])[]): void {
+    const params: unknown[] = [];
+    for (let at = 0; at < rows.length; at += KEY_ROWS) {
+      const end = Math.min(at + KEY_ROWS, rows.length);
+      params.length = 0;
+      for (let i = at; i < end; i++) params.push(rows[i]![0], rows[i]![1]);
+      let stmt = this.putMany.get(end - at);
+      if (!stmt) {
+        // OR REPLACE, in order, as one `putWrappedKey` after another (a subject twice: the last)
+        stmt = this.db.prepare(
+          `INSERT OR REPLACE INTO data_keys (subject, wrapped) VALUES ${Array(end - at)
+            .fill('(?, ?)')
+            .join(',')}`,
+        );
+        this.putMany.set(end - at, stmt);
+      }
+      stmt.run(params);
+    }
   }
   deleteWrappedKey(subject: string): boolean {
     return this.delStmt.run(subject).changes > 0;

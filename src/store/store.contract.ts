@@ -617,6 +617,26 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
     });
 
+    describe('when data keys are stored and read many at a time', () => {
+      it('reads and writes them as one at a time would, the last put of a subject winning', async () => {
+        const store = await open();
+        const rows = Array.from(
+          { length: 600 },
+          (_, i) => [`rv-${i}`, Buffer.from([i % 256, 1])] as const,
+        );
+        store.dataKeys.putWrappedKeys([...rows, ['rv-3', Buffer.from([9])]]);
+        const wanted = ['rv-599', 'rv-3', 'nobody', ...rows.slice(0, 300).map(([s]) => s)];
+        const found = store.dataKeys.getWrappedKeys(wanted);
+        expect(found.size).toBe(301);
+        expect(found.has('nobody')).toBe(false);
+        expect(found.get('rv-3')).toEqual(Buffer.from([9]));
+        expect(found.get('rv-599')).toEqual(store.dataKeys.getWrappedKey('rv-599'));
+        expect(found.get('rv-0')).toEqual(Buffer.from([0, 1]));
+        expect(store.dataKeys.getWrappedKeys([]).size).toBe(0);
+        await store.close();
+      });
+    });
+
     describe('when a data key is stored', () => {
       it('offers one of them for a master key check', async () => {
         const store = await open();
