@@ -17,7 +17,12 @@ import {
   type Resumed,
 } from './detect-state.js';
 import { directoryPartInThread } from './detect-directory.js';
-import { prepareFeedThread, type FedChunk } from './detect-feed.js';
+import {
+  feedInThread,
+  prepareFeedThread,
+  readingThreadWanted,
+  type FedChunk,
+} from './detect-feed.js';
 import { barChart, heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
 
@@ -75,8 +80,9 @@ export async function runDetection(
   io?: Io,
   options: { full?: boolean; org?: string } = {},
 ): Promise<Detection> {
-  // the records are read on a second core, whose thread starts while the engine is made
-  const starter = prepareFeedThread(w.store);
+  // the records are read on a second core, whose thread starts while the engine is made —
+  // unless a saved state promises a resume too short for a thread (started late if it fails)
+  const starter = (await shortResume(w, options.full)) ? undefined : prepareFeedThread(w.store);
   let run: DetectionRun;
   try {
     run = await startDetection(w, io, options);
@@ -86,12 +92,29 @@ export async function runDetection(
   }
   const size = w.ledger.size;
   // the thread may build the directory part meanwhile
-  const thread = starter?.start(run.from, size, {
-    directoryPart: savesState(run, size) && savesDirectory(size, run.directory),
-  });
+  const request = { directoryPart: savesState(run, size) && savesDirectory(size, run.directory) };
+  const thread = starter
+    ? starter.start(run.from, size, request)
+    : feedInThread(w.store, run.from, size, request);
   const built = thread?.directoryPart ?? directoryPartFor(w, run, size);
   await feed(w, run.engine, run.from, undefined, size, thread?.chunks);
   return finishDetection(w, run, size, built);
+}
+
+/**
+ * Whether the saved state, if it holds, leaves too few leaves to read for a feed thread
+ * (`readingThreadWanted`): starting one costs a resume more than it saves. Only the header is
+ * read; the resume checks the state as before, and a replay that follows all the same gets a
+ * thread (`feedInThread`), started once its range is known.
+ */
+async function shortResume(w: Wired, full = false): Promise<boolean> {
+  if (full) return false;
+  const saved = await w.store.detectorState.describe();
+  return (
+    saved !== undefined &&
+    saved.ledgerSize <= w.ledger.size &&
+    !readingThreadWanted(w.ledger.size - saved.ledgerSize)
+  );
 }
 
 /** A detection run under way: its engine, where it resumed, and what its save must know. */
