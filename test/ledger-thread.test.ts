@@ -71,6 +71,48 @@ describe.runIf(built || process.env['CI'])('the ledger hashing worker', () => {
     expect(roots['thread']).toEqual(roots['inline']);
     expect(roots['thread']?.length).toBe(9);
   });
+
+  it('starts its thread from the edge of a reload that came before its first leaf', async () => {
+    // the thread starts with the first leaf: a reload before it (here after another
+    // connection's batch) must move the edge the thread starts from
+    const { Ledger, generateSignerKey, SqliteStore } = await compiled();
+    const key = generateSignerKey('test.local/log');
+    const batch = async (
+      store: StoreModule.SqliteStore,
+      ledger: LedgerModule.Ledger,
+      from: number,
+      n: number,
+    ): Promise<string> => {
+      const tx = await store.begin();
+      const events = Array.from({ length: n }, (_, i) => event(from + i));
+      await tx.insertEvents(events, ledger.size);
+      for (const body of events) ledger.appendRecord({ kind: 'event', body });
+      await ledger.persist(tx);
+      const cp = await ledger.checkpoint(tx, '2026-03-02T10:00:00Z');
+      await tx.commit();
+      return `${cp.size}:${cp.rootHash.toString('base64')}`;
+    };
+    const inlineStore = SqliteStore.open(join(dir.path, 'reload-inline.db'));
+    const inline = await Ledger.open(inlineStore, key, { hashing: 'inline' });
+    await batch(inlineStore, inline, 0, 300);
+    const expected = await batch(inlineStore, inline, 300, 5);
+    await inline.close();
+    await inlineStore.close();
+
+    const path = join(dir.path, 'reload-thread.db');
+    const first = SqliteStore.open(path);
+    const waiting = await Ledger.open(first, key, { hashing: 'thread' });
+    const second = SqliteStore.open(path);
+    const other = await Ledger.open(second, key, { hashing: 'inline' });
+    await batch(second, other, 0, 300);
+    await other.close();
+    await second.close();
+    await waiting.reload();
+    expect(waiting.size).toBe(300);
+    expect(await batch(first, waiting, 300, 5)).toBe(expected);
+    await waiting.close();
+    await first.close();
+  });
 });
 
 // Events appended as their interchange lines (what ingest's fast path passes) and hashed by
