@@ -107,7 +107,7 @@ export async function runDetection(
  * read; the resume checks the state as before, and a replay that follows all the same gets a
  * thread (`feedInThread`), started once its range is known.
  */
-async function shortResume(w: Wired, full = false): Promise<boolean> {
+export async function shortResume(w: Wired, full = false): Promise<boolean> {
   if (full) return false;
   const saved = await w.store.detectorState.describe();
   return (
