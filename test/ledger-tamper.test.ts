@@ -130,6 +130,15 @@ describe('warden ledger verify', () => {
       expect(report.firstBadIndex).toBe(106);
       expect(report.problems[0]?.code).toBe('RECORD_MALFORMED');
     });
+    it('refuses the same splice when another column is stored as a blob', async () => {
+      // a blob actor takes the line's path; the spliced context must not carry the old actor
+      const { code, report } = await tampered(
+        `UPDATE events SET actor = CAST('e-2' AS BLOB), context = context || ',"actor":"e-1"' WHERE leaf = 106`,
+      );
+      expect(code).toBe(1);
+      expect(report.firstBadIndex).toBe(106);
+      expect(report.problems[0]?.code).toBe('RECORD_MALFORMED');
+    });
     it('refuses a directory payload that names the kind its row no longer has', async () => {
       const { code, report } = await tampered(
         `UPDATE directory_versions SET kind = 'seller', payload = substr(payload, 1, length(payload) - 1) || ',"kind":"employee"}' WHERE leaf = 0;

@@ -121,8 +121,8 @@ function directoryLeafHash(source: string): Buffer {
  * row whose stored JSON (an event's `context` and `attrs`, a directory version's payload) is
  * one JSON object on its own and, for a payload, names neither `v` nor `kind`. Any other such
  * row throws (`storedObject`): its line would parse, but to a record its columns do not say —
- * a splice, not a record. A row of another shape (a column of another type, a payload with no
- * member or a `__proto__`) takes the line's path. A property test holds the two to that, on
+ * a splice, not a record, whatever the row's other columns. A row of another shape (a column of
+ * another type, a payload with no member or a `__proto__`) takes the line's path. A property test holds the two to that, on
  * stored records and on damaged ones.
  */
 export function leafRowHash(row: LeafRow): Buffer {
@@ -149,6 +149,9 @@ function eventLeafText(r: EventLineRow): string | undefined {
     !textOrNull(context) ||
     !textOrNull(attrs)
   ) {
+    // a row of another shape takes the line's path, but may not splice members into it either
+    if (typeof context === 'string') storedObject(context, 'context');
+    if (typeof attrs === 'string') storedObject(attrs, 'attrs');
     return undefined;
   }
   const event = {
@@ -179,10 +182,21 @@ function eventLeafText(r: EventLineRow): string | undefined {
  * to exactly that value: its members after `v` and `kind`).
  */
 function versionLeafText(kind: unknown, payload: unknown): string | undefined {
-  if (typeof kind !== 'string' || kind === 'event' || typeof payload !== 'string') return undefined;
+  if (typeof kind !== 'string' || kind === 'event' || typeof payload !== 'string') {
+    // a row of another shape takes the line's path, but may not splice members into it either
+    if (typeof payload === 'string') countMembers(storedObject(payload, 'payload'));
+    return undefined;
+  }
   const text = directoryLeafText(kind, payload); // a canonical payload, as ingest stores it
   if (text !== undefined) return text;
   const body = storedObject(payload, 'payload');
+  const members = countMembers(body);
+  if (members === 0 || Object.hasOwn(body, '__proto__')) return undefined;
+  return canonicalDirectory(kind, body)[1];
+}
+
+/** A stored payload's members, none of which may be `v` or `kind` (the row's own columns). */
+function countMembers(body: Readonly<Record<string, unknown>>): number {
   let members = 0;
   for (const key in body) {
     if (key === 'v' || key === 'kind') {
@@ -191,8 +205,7 @@ function versionLeafText(kind: unknown, payload: unknown): string | undefined {
     }
     members++;
   }
-  if (members === 0 || Object.hasOwn(body, '__proto__')) return undefined;
-  return canonicalDirectory(kind, body)[1];
+  return members;
 }
 
 /**
