@@ -86,17 +86,10 @@ export class Vault implements Sealer {
    * The data key of `subject` for a sealer on another thread, which seals with it exactly as
    * `seal` would (`sealWithKey`). A key the subject did not have is `fresh`: that thread wraps
    * it (`wrapDataKey` under `masterKeyForSealing`) and the caller stores the wrapping with
-   * `storeWrapped` in the same transaction; until then this vault hands out the same key.
+   * `storeWrappedAll` in the same transaction; until then this vault hands out the same key.
    */
   handOut(subject: string): { key: Buffer; fresh: boolean } {
-    const known = this.cache.get(subject) ?? this.unstored.get(subject);
-    if (known) return { key: known, fresh: false };
-    const wrapped = this.keys.getWrappedKey(subject);
-    if (wrapped)
-      return { key: this.remember(subject, this.unwrap(subject, wrapped)), fresh: false };
-    const key = this.random(32);
-    this.unstored.set(subject, key);
-    return { key, fresh: true };
+    return this.handOutAll([subject])[0]!;
   }
 
   /**
