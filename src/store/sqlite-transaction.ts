@@ -80,7 +80,7 @@ export class SqliteTransaction implements StoreTransaction {
   constructor(
     private readonly db: Database.Database,
     private readonly onEnd: () => void,
-    private readonly shared: SqliteWriteStatements = new SqliteWriteStatements(db),
+    private readonly shared: SqliteWriteStatements,
   ) {}
 
   /** The directory writer keeps state of this transaction (see `SqliteDirectoryWriter`): its own. */
@@ -241,13 +241,14 @@ export class SqliteTransaction implements StoreTransaction {
 
   commit(): Promise<void> {
     return this.step(() => {
-      this.directory.settle(); // the current pointers of the versions written since it last did
+      // the current pointers of the versions written since it last did (none: it never wrote)
+      this.directoryWriter?.settle();
       this.end('COMMIT');
     });
   }
 
   rollback(): Promise<void> {
-    this.directory.discard();
+    this.directoryWriter?.discard();
     if (this.open) this.end('ROLLBACK');
     return Promise.resolve();
   }
