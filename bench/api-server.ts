@@ -9,7 +9,7 @@ import { wireReadOnly } from '../src/cli/read-only.js';
 import { serverDeps } from '../src/cli/serve-wiring.js';
 import { wire } from '../src/cli/wiring.js';
 import { buildApp } from '../src/server/index.js';
-import { SqliteStore } from '../src/store/index.js';
+import { SqliteStore, applyPragmas } from '../src/store/index.js';
 
 /**
  * The server side of `bench/api.ts`, in its own process so that autocannon does not share its
@@ -69,11 +69,7 @@ async function insertApp(): Promise<FastifyInstance> {
   const path = join(dir, 'bare.db');
   await SqliteStore.open(path).close(); // the schema (and page size) of a Warden database
   const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -65536');
-  db.pragma('temp_store = MEMORY');
+  applyPragmas(db, false); // the store's own connection settings
   const insert = db.prepare(
     `INSERT INTO events (leaf, id, ts, time, actor, action, target_type, target_id, outcome, ticket, context, attrs)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -52,7 +52,7 @@ export type {
   StoredCase,
   TriageState,
 } from './ports-cases.js';
-export { SqliteStore } from './sqlite-store.js';
+export { SqliteStore, applyPragmas } from './sqlite-store.js';
 export { sqliteFault } from './sqlite-file.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';
 export type { RecordRowChunk } from './sqlite-ledger.js';

@@ -119,17 +119,7 @@ export class SqliteStore implements Store {
     let db: Database.Database;
     try {
       db = new Database(path, { readonly: readOnly, fileMustExist: mustExist });
-      // Ledger tiles are 16 KiB blobs; on 32 KiB pages each sits in one page instead of a
-      // chain of overflow pages (a proof's tile read drops from ~100 µs to a few). Takes
-      // effect only when the file is new.
-      if (!readOnly) {
-        db.pragma('page_size = 32768');
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = FULL');
-      }
-      db.pragma('busy_timeout = 5000');
-      db.pragma('cache_size = -65536');
-      db.pragma('temp_store = MEMORY');
+      applyPragmas(db, readOnly);
       if (options.maxPages !== undefined) db.pragma(`max_page_count = ${options.maxPages}`);
       db.prepare('SELECT count(*) FROM sqlite_master').get();
     } catch (cause) {
@@ -513,4 +503,21 @@ class SqliteFindings implements FindingsRepository {
       },
     });
   }
+}
+
+/**
+ * The settings of every connection to a Warden database: durable WAL writes, waiting for a
+ * writer rather than failing, a 64 MiB page cache. Ledger tiles are 16 KiB blobs; on 32 KiB pages
+ * each sits in one page instead of a chain of overflow pages (a proof's tile read drops from
+ * ~100 µs to a few); the page size takes effect only when the file is new.
+ */
+export function applyPragmas(db: Database.Database, readOnly: boolean): void {
+  if (!readOnly) {
+    db.pragma('page_size = 32768');
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+  }
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
 }
