@@ -40,7 +40,7 @@ function standsAlone(text: string): boolean {
  */
 function expected(row: LeafRow): string {
   if (row.length === 3) {
-    const [, kind, payload] = row as unknown[];
+    const payload = (row as unknown[])[2];
     if (typeof payload !== 'string') return lineHash(row);
     if (!standsAlone(payload)) return 'throws';
     const body = JSON.parse(payload) as Record<string, unknown>;
