@@ -1,7 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SEVERITIES } from '../domain/index.js';
-import { PRESET_NAMES, type PresetName } from '../sim/presets.js';
-import { WORLD_NAMES } from '../sim/worlds.js';
+import { PRESET_NAMES, WORLD_NAMES, type PresetName } from '../sim/index.js';
 import type { PublishFlags } from './commands/publish.js';
 import type { ServeFlags } from './commands/serve.js';
 import { groupsFor, registerGroups } from './command-groups.js';
