@@ -15,6 +15,7 @@ export type {
   BatchRepository,
   BatchSummary,
   DataKeyRepository,
+  KeyDeletion,
   DetectorDirectoryState,
   DetectorState,
   DetectorStateHeader,

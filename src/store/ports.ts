@@ -294,9 +294,21 @@ export interface DataKeyRepository {
   putWrappedKeys(rows: readonly (readonly [subject: string, wrapped: Buffer])[]): void;
   /** Any one stored wrapped key (to check a master key against the data it wraps). */
   someWrappedKey(): { subject: string; wrapped: Buffer } | undefined;
-  deleteWrappedKey(subject: string): boolean;
+  /**
+   * Deletes the wrapped key of `subject` unless a legal hold names it, the check and the
+   * delete one atomic step: a hold another connection commits meanwhile either is seen, or
+   * waits until the key is gone. Held: the holding cases, nothing deleted; else whether there
+   * was a key to delete.
+   */
+  deleteWrappedKeyUnlessHeld(subject: string): Promise<KeyDeletion>;
   /** The cases whose legal hold names `subject` (a reviewer, employee or seller id); none: []. */
   holdsOn(subject: string): string[];
+}
+
+/** What `deleteWrappedKeyUnlessHeld` did: refused for `holds` (the case ids), or deleted a key or found none. */
+export interface KeyDeletion {
+  readonly holds: readonly string[];
+  readonly deleted: boolean;
 }
 
 export interface BatchSummary {

@@ -302,7 +302,7 @@ async function readEverything(store: SqliteStore): Promise<void> {
   store.dataKeys.getWrappedKey('rv-1');
   store.dataKeys.putWrappedKeys([['rv-2', Buffer.alloc(8)]]);
   store.dataKeys.getWrappedKeys(['rv-1', 'rv-2']);
-  store.dataKeys.deleteWrappedKey('rv-1');
+  await store.dataKeys.deleteWrappedKeyUnlessHeld('rv-1');
   await store.findings.save({
     computedAt: 'now',
     ledgerSize: 1,

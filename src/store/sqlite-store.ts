@@ -13,6 +13,7 @@ import type {
   EventRepository,
   FindingsRepository,
   GuardRepository,
+  KeyDeletion,
   LedgerRepository,
   MetaRepository,
   PolicySetRepository,
@@ -306,8 +307,22 @@ class SqliteDataKeys implements DataKeyRepository {
       stmt.run(params);
     }
   }
-  deleteWrappedKey(subject: string): boolean {
-    return this.delStmt.run(subject).changes > 0;
+  deleteWrappedKeyUnlessHeld(subject: string): Promise<KeyDeletion> {
+    try {
+      // under the write lock (BEGIN IMMEDIATE, or a savepoint of this connection's open
+      // transaction, which holds it already): no other connection can commit a hold between
+      // the look-up and the delete
+      return Promise.resolve(
+        this.db
+          .transaction(() => {
+            const holds = holdsOn(this.db, subject);
+            return { holds, deleted: holds.length === 0 && this.delStmt.run(subject).changes > 0 };
+          })
+          .immediate(),
+      );
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
   someWrappedKey(): { subject: string; wrapped: Buffer } | undefined {
     return this.anyStmt.get() as { subject: string; wrapped: Buffer } | undefined;
