@@ -24,7 +24,6 @@ export type {
   DirectoryRepository,
   EventRepository,
   FindingsRepository,
-  LeafLine,
   LeafRecord,
   LedgerRepository,
   MetaRepository,

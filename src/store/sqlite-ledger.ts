@@ -1,18 +1,11 @@
 import type Database from 'better-sqlite3';
 import {
-  leafRowLine,
   type DirectoryKind,
   type InterchangeRecord,
   type LeafRow,
   type VersionLineRow,
 } from '../domain/index.js';
-import type {
-  LeafLine,
-  LeafRecord,
-  LedgerRepository,
-  StoredCheckpoint,
-  StoredTile,
-} from './ports.js';
+import type { LeafRecord, LedgerRepository, StoredCheckpoint, StoredTile } from './ports.js';
 import {
   EVENT_COLUMNS,
   EVENT_LINE_COLUMNS,
@@ -93,20 +86,9 @@ export class SqliteLedgerRepository implements LedgerRepository {
   }
 
   /**
-   * Every stored record in leaf order as its interchange line (see `LeafLine`): the two
-   * tables read in leaf ranges as plain rows and merged, no JSON parsed.
-   */
-  async *leafLines(from = 0): AsyncIterable<LeafLine> {
-    for await (const rows of this.leafRows(from)) {
-      for (const row of rows) {
-        yield { leaf: row[0], kind: row.length === 3 ? row[1] : 'event', line: leafRowLine(row) };
-      }
-    }
-  }
-
-  /**
-   * `leafLines` as raw rows, a range of leaves at a time: the two tables' rows merged as read
-   * (on a leaf held twice, the event first, as `leafLines` orders them), no line written.
+   * Every stored record in leaf order as the raw row its interchange line is written from, a
+   * range of leaves at a time: the two tables' rows merged as read (on a leaf held twice, the
+   * event first, as `records` orders them), no line written.
    */
   async *leafRows(from = 0): AsyncIterable<readonly LeafRow[]> {
     const maxLeaf = this.maxLeaf();
