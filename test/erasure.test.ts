@@ -35,7 +35,7 @@ describe('erasing a reviewer', () => {
       email: string;
     };
     expect(vault.open('rv-1', 'email', sealed.email)).toBe('jane.doe@example.com');
-    expect(vault.erase('rv-1')).toBe(true);
+    expect(await vault.erase('rv-1')).toBe(true);
     expect(() =>
       new Vault(loadMasterKey(join(`${db}.keys`, 'master.key')), store.dataKeys).open(
         'rv-1',

@@ -36,7 +36,7 @@ describe('a legal hold', () => {
     fixture = await casesFixture();
     const { fx, deps } = fixture;
     const caseId = await heldCase(deps);
-    expect(() => fx.vault.erase('rv1')).toThrow(expect.objectContaining({ code: 'SUBJECT_HELD' }));
+    await expect(fx.vault.erase('rv1')).rejects.toMatchObject({ code: 'SUBJECT_HELD' });
     const asked = await requestErasure(deps, fx.vault, 'rv1', 'counsel2');
     expect(asked).toEqual({ erased: false, subject: 'rv1', waitingFor: [caseId] });
     expect(await email(fx)).toBe(RAW_EMAIL); // still readable: held

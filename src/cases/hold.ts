@@ -131,5 +131,5 @@ async function carryOut(
   // ledgered first: if the process dies before the key is destroyed, the record says it was
   // asked and the next release (or a repeat) finishes it; destroying first could leave no trace
   await record(deps, event, (tx) => tx.deleteErasureRequest(subject));
-  vault.erase(subject);
+  await vault.erase(subject);
 }

@@ -212,6 +212,7 @@ export class DetectionEngine {
     if (t > this.lastTime) this.lastTime = t;
     const who = this.directory.employees.get(e.actor);
     const out = eventHits;
+    // emptied as each event begins, so that one a detector failed on leaves nothing behind
     if (out.length > 0) out.length = 0;
     let r: Regular | undefined;
     if (who !== undefined) this.known(e, t, who, (r = this.regularOf(who)), out);
@@ -244,7 +245,6 @@ export class DetectionEngine {
       this.record(h);
       if (h.eventId === e.id && !h.provisional && givesBenefit(h)) benefit = true;
     }
-    if (out.length > 0) out.length = 0;
     this.detectors.settle();
     if (r) this.ties.observeWith(e, benefit, r.contexts);
     else this.ties.observe(e, benefit);

@@ -104,14 +104,10 @@ export class PeerNorms {
     return m;
   }
 
-  /** Counts a worked day for the employee (call for every event). */
-  worked(e: EmployeeView, t: number): void {
-    this.workedAs(this.enrol(e), e, t);
-  }
-
   /**
-   * `worked`, given the member `enrol` answered for this directory version of the employee
-   * (enrolled already: the engine keeps the member of each version it saw an event of).
+   * Counts a worked day for the employee (call for every event), given the member `enrol`
+   * answered for this directory version of them (enrolled already: the engine keeps the member
+   * of each version it saw an event of).
    */
   workedAs(m: Member, e: EmployeeView, t: number): void {
     const day = Math.floor(t / DAY);
@@ -319,17 +315,13 @@ export function normKey(group: string, behaviour: Behaviour): string {
 }
 
 /**
- * The median (the mean of the middle two of an even count), of numbers that are never NaN.
- * Sorted as a `Float64Array`: numerically, as `(a, b) => a - b` sorts, several times faster.
- * The two orders differ only where -0 meets 0 (the typed sort puts -0 first, the comparator
- * keeps their order), so a list holding -0 is sorted by the comparator.
+ * The median (the mean of the middle two of an even count), of numbers that are never NaN
+ * and never -0: rates of counts over worked days, and absolute deviations from a median
+ * (`robust.ts`). Sorted as a `Float64Array`: numerically, as `(a, b) => a - b` sorts, several
+ * times faster (the two orders would differ only where -0 meets 0).
  */
 export function medianOf(values: readonly number[]): number {
-  const typed = Float64Array.from(values);
-  const s: ArrayLike<number> =
-    typed.includes(0) && values.some((v) => Object.is(v, -0))
-      ? [...values].sort((a, b) => a - b)
-      : typed.sort();
+  const s = Float64Array.from(values).sort();
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }

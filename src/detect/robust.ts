@@ -5,7 +5,7 @@
  * are small whole numbers, so each order statistic is found by counting; deviations from a
  * median are whole or halves, counted doubled. Every value is exact (small integers and
  * halves), so the answers are `medianOf`'s to the bit. Anything but small non-negative whole
- * numbers goes to `medianOf`.
+ * numbers goes to `medianOf`; like it, never given NaN or -0 (counts are neither).
  */
 import { medianOf } from './peers.js';
 
@@ -26,8 +26,7 @@ export function medianAndMad(values: readonly number[]): Spread {
   let max = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    if (!(v >= 0 && v <= MAX_COUNT && Number.isInteger(v)) || Object.is(v, -0))
-      return sorted(values);
+    if (!(v >= 0 && v <= MAX_COUNT && Number.isInteger(v))) return sorted(values);
     if (v > max) max = v;
   }
   if (n === 0) return sorted(values);

@@ -180,7 +180,7 @@ describe('Guard', () => {
         now: () => f.clock.now,
       });
       await expect(wrongKey.request(ask)).rejects.toBeInstanceOf(PrivacyError);
-      f.vault.erase('rv1');
+      await f.vault.erase('rv1');
       const r = await f.guard.request(ask);
       expect(r.data).toMatchObject({ email: '(erased)', name: '(erased)' });
     });

@@ -15,7 +15,7 @@ function memoryVault(): Vault {
     putWrappedKeys: (rows) => {
       for (const [s, w] of rows) keys.set(s, w);
     },
-    deleteWrappedKey: (s) => keys.delete(s),
+    deleteWrappedKeyUnlessHeld: (s) => Promise.resolve({ holds: [], deleted: keys.delete(s) }),
     holdsOn: () => [],
     someWrappedKey: () => {
       const first = keys.entries().next();

@@ -5,8 +5,11 @@ import { PrivacyError } from './errors.js';
 
 function memoryKeys() {
   const keys = new Map<string, Buffer>();
+  /** Per subject, the cases holding it. */
+  const holds = new Map<string, string[]>();
   return {
     keys,
+    holds,
     getWrappedKey: (s: string) => keys.get(s),
     getWrappedKeys: (subjects: readonly string[]) =>
       new Map(subjects.flatMap((s) => (keys.has(s) ? [[s, keys.get(s)!] as const] : []))),
@@ -14,8 +17,11 @@ function memoryKeys() {
     putWrappedKeys: (rows: readonly (readonly [string, Buffer])[]) => {
       for (const [s, w] of rows) keys.set(s, w);
     },
-    deleteWrappedKey: (s: string) => keys.delete(s),
-    holdsOn: (_s: string): string[] => [],
+    deleteWrappedKeyUnlessHeld: (s: string) => {
+      const held = holds.get(s) ?? [];
+      return Promise.resolve({ holds: held, deleted: held.length === 0 && keys.delete(s) });
+    },
+    holdsOn: (s: string): string[] => holds.get(s) ?? [],
     someWrappedKey: () => {
       const first = keys.entries().next();
       return first.done ? undefined : { subject: first.value[0], wrapped: first.value[1] };
@@ -128,17 +134,31 @@ describe('Vault', () => {
     });
   });
   describe('when a person is erased', () => {
-    it('destroys their key, so their data cannot be opened by anyone again', () => {
+    it('destroys their key, so their data cannot be opened by anyone again', async () => {
       const keys = memoryKeys();
       const master = randomBytes(32);
       const sealed = new Vault(master, keys).seal('rv-1', 'email', 'jane.doe@example.com');
-      expect(new Vault(master, keys).erase('rv-1')).toBe(true);
+      expect(await new Vault(master, keys).erase('rv-1')).toBe(true);
+      expect(await new Vault(master, keys).erase('rv-1')).toBe(false);
       try {
         new Vault(master, keys).open('rv-1', 'email', sealed);
         expect.unreachable();
       } catch (error) {
         expect((error as PrivacyError).code).toBe('SUBJECT_ERASED');
       }
+    });
+  });
+  describe('when a legal hold names the person', () => {
+    it('refuses the erasure, naming the cases, and the data still opens', async () => {
+      const keys = memoryKeys();
+      const vault = new Vault(randomBytes(32), keys);
+      const sealed = vault.seal('rv-1', 'email', 'jane.doe@example.com');
+      keys.holds.set('rv-1', ['c-1', 'c-2']);
+      await expect(vault.erase('rv-1')).rejects.toMatchObject({
+        code: 'SUBJECT_HELD',
+        message: expect.stringContaining('c-1, c-2') as unknown,
+      });
+      expect(vault.open('rv-1', 'email', sealed)).toBe('jane.doe@example.com');
     });
   });
   describe('when the master key is wrong', () => {

@@ -178,12 +178,14 @@ export class Vault implements Sealer {
   }
 
   /**
-   * Destroys a person's data key (erasure). Returns false when there was none. Refused
+   * Destroys a person's data key (erasure). Resolves false when there was none. Refused
    * (`SUBJECT_HELD`) while a legal hold names the person: evidence a court may need is not
-   * destroyed; the erasure is carried out when the hold is released (src/cases).
+   * destroyed; the erasure is carried out when the hold is released (src/cases). The store
+   * looks for holds and deletes in one atomic step, so a hold placed meanwhile from another
+   * connection is not missed.
    */
-  erase(subject: string): boolean {
-    const holds = this.keys.holdsOn(subject);
+  async erase(subject: string): Promise<boolean> {
+    const { holds, deleted } = await this.keys.deleteWrappedKeyUnlessHeld(subject);
     if (holds.length > 0) {
       throw new PrivacyError(
         'SUBJECT_HELD',
@@ -191,7 +193,7 @@ export class Vault implements Sealer {
       );
     }
     this.cache.delete(subject);
-    return this.keys.deleteWrappedKey(subject);
+    return deleted;
   }
 
   private dataKey(subject: string, create: boolean): Buffer {

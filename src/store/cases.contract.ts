@@ -105,6 +105,44 @@ export function casesContract(name: string, open: () => Promise<Store>): void {
       await store.close();
     });
 
+    it('deletes a data key only when no hold names its subject, its own transaction’s holds included', async () => {
+      const store = await open();
+      let tx = await store.begin();
+      await tx.putCase(kase('c-1', 't'));
+      for (const ref of ['rv-1', 'rv-2'])
+        await tx.putCaseMember({
+          caseId: 'c-1',
+          kind: 'reviewer',
+          ref,
+          addedAt: 't',
+          eventId: ref,
+        });
+      store.dataKeys.putWrappedKeys([
+        ['rv-1', Buffer.from('one')],
+        ['rv-2', Buffer.from('two')],
+      ]);
+      await tx.commit();
+      tx = await store.begin();
+      await tx.putCase(kase('c-1', 't', { heldAt: 'h', heldBy: 'e-3' }));
+      expect(await store.dataKeys.deleteWrappedKeyUnlessHeld('rv-1')).toEqual({
+        holds: ['c-1'],
+        deleted: false,
+      });
+      await tx.rollback();
+      expect(store.dataKeys.getWrappedKey('rv-1')).toEqual(Buffer.from('one'));
+      expect(await store.dataKeys.deleteWrappedKeyUnlessHeld('rv-1')).toEqual({
+        holds: [],
+        deleted: true,
+      });
+      expect(await store.dataKeys.deleteWrappedKeyUnlessHeld('rv-1')).toEqual({
+        holds: [],
+        deleted: false,
+      });
+      expect(store.dataKeys.getWrappedKey('rv-1')).toBeUndefined();
+      expect(store.dataKeys.getWrappedKey('rv-2')).toEqual(Buffer.from('two'));
+      await store.close();
+    });
+
     it('keeps triage, access, erasure requests, the outbox and appeals as SQLite does', async () => {
       const store = await open();
       const tx = await store.begin();

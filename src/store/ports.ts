@@ -41,17 +41,6 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/**
- * A record stored in the ledger's leaf order as its interchange line: JSON whose value is
- * `{ "v": 1, "kind": kind, ...the record's fields }` as `records()` would give them (members
- * in any order, not canonical). Cheaper to read and to hand to another thread than the record.
- */
-export interface LeafLine {
-  readonly leaf: number;
-  readonly kind: string;
-  readonly line: string;
-}
-
 /** A record stored in the ledger's leaf order: its leaf index and the record itself. */
 export interface LeafRecord {
   readonly leaf: number;
@@ -123,12 +112,11 @@ export interface LedgerRepository {
   tiles(): AsyncIterable<StoredTile>;
   /** Every stored record in leaf order, from `from`. Gaps and extras are the verifier's to find. */
   records(from?: number): AsyncIterable<LeafRecord>;
-  /** The same records as `records(from)`, each as its interchange line. */
-  leafLines(from?: number): AsyncIterable<LeafLine>;
   /**
-   * The same records as `leafLines(from)`, as the raw rows their lines are written from
-   * (`LeafRow`: an event's 11 columns, a directory version's 3), in leaf order, a range of
-   * leaves at a time (one await per range, not per record): the verifier's read.
+   * The same records as `records(from)`, as the raw rows their interchange lines are written
+   * from (`LeafRow`: an event's 11 columns, a directory version's 3; `leafRowLine`), in leaf
+   * order, a range of leaves at a time (one await per range, not per record): the verifier's
+   * read.
    */
   leafRows(from?: number): AsyncIterable<readonly LeafRow[]>;
   /**
@@ -294,9 +282,21 @@ export interface DataKeyRepository {
   putWrappedKeys(rows: readonly (readonly [subject: string, wrapped: Buffer])[]): void;
   /** Any one stored wrapped key (to check a master key against the data it wraps). */
   someWrappedKey(): { subject: string; wrapped: Buffer } | undefined;
-  deleteWrappedKey(subject: string): boolean;
+  /**
+   * Deletes the wrapped key of `subject` unless a legal hold names it, the check and the
+   * delete one atomic step: a hold another connection commits meanwhile either is seen, or
+   * waits until the key is gone. Held: the holding cases, nothing deleted; else whether there
+   * was a key to delete.
+   */
+  deleteWrappedKeyUnlessHeld(subject: string): Promise<KeyDeletion>;
   /** The cases whose legal hold names `subject` (a reviewer, employee or seller id); none: []. */
   holdsOn(subject: string): string[];
+}
+
+/** What `deleteWrappedKeyUnlessHeld` did: refused for `holds` (the case ids), or deleted a key or found none. */
+export interface KeyDeletion {
+  readonly holds: readonly string[];
+  readonly deleted: boolean;
 }
 
 export interface BatchSummary {

@@ -1,9 +1,18 @@
-import type { DataKeyRepository } from './ports.js';
+import type { DataKeyRepository, KeyDeletion } from './ports.js';
 import type { PgHolds } from './postgres-cases.js';
 import type { PgConnection } from './postgres-connection.js';
 
 const UPSERT = `INSERT INTO data_keys (subject, wrapped) SELECT * FROM unnest($1::text[], $2::bytea[])
   ON CONFLICT (subject) DO UPDATE SET wrapped = EXCLUDED.wrapped`;
+
+/** The holds naming a subject and, only when there is none, the deletion of its key. */
+const DELETE_UNLESS_HELD = `WITH holds AS (
+    SELECT c.id FROM case_members m JOIN cases c ON c.id = m.case_id
+    WHERE m.kind IN ('employee', 'seller', 'reviewer') AND m.ref = $1 AND c.held_at IS NOT NULL
+  ), deleted AS (
+    DELETE FROM data_keys WHERE subject = $1 AND NOT EXISTS (SELECT 1 FROM holds) RETURNING 1
+  )
+  SELECT ARRAY(SELECT id FROM holds ORDER BY id), EXISTS (SELECT 1 FROM deleted)`;
 
 /**
  * The vault's wrapped data keys on PostgreSQL. The port is synchronous (the vault seals field
@@ -69,13 +78,19 @@ export class PgDataKeys implements DataKeyRepository {
     this.held.set(subject, wrapped);
   }
 
-  deleteWrappedKey(subject: string): boolean {
-    if (!this.keys.has(subject)) return false;
-    this.remember(subject);
-    this.keys.delete(subject);
-    this.issueHeld();
-    this.track(this.c.enqueue('DELETE FROM data_keys WHERE subject = $1', [subject]));
-    return true;
+  /**
+   * One statement, so one snapshot: the holds it finds are the ones it deletes under (the
+   * copy of the holds in memory is as old as the last `begin()`, and another process may
+   * have placed one since).
+   */
+  async deleteWrappedKeyUnlessHeld(subject: string): Promise<KeyDeletion> {
+    const [row] = await this.c.arrays<[string[], boolean]>(DELETE_UNLESS_HELD, [subject]);
+    const [holds, deleted] = row ?? [[], false];
+    if (deleted) {
+      this.remember(subject);
+      this.keys.delete(subject);
+    }
+    return { holds, deleted };
   }
 
   someWrappedKey(): { subject: string; wrapped: Buffer } | undefined {

@@ -1,19 +1,11 @@
 import type { DirectoryKind, InterchangeRecord, LeafRow } from '../domain/index.js';
-import type {
-  LeafLine,
-  LeafRecord,
-  LedgerRepository,
-  StoredCheckpoint,
-  StoredTile,
-} from './ports.js';
+import type { LeafRecord, LedgerRepository, StoredCheckpoint, StoredTile } from './ports.js';
 import type { PgConnection } from './postgres-connection.js';
 import {
   EVENT_COLUMNS,
   EVENT_LINE_COLUMNS,
-  eventLine,
   mergeRows,
   rawEventRecord,
-  versionLine,
   type EventLineRow,
 } from './sqlite-rows.js';
 
@@ -65,27 +57,6 @@ export class PgLedgerRepository implements LedgerRepository {
       const [events, versions] = await this.range<unknown[]>(EVENT_COLUMNS, lo, lo + RANGE, []);
       // on a leaf held twice (damage), the event first, as SQLite's records() orders them
       yield* mergeByLeaf(events, versions, true);
-    }
-  }
-
-  async *leafLines(from = 0): AsyncIterable<LeafLine> {
-    const maxLeaf = await this.maxLeaf();
-    if (maxLeaf === null) return;
-    for (let lo = from; lo <= maxLeaf; lo += RANGE) {
-      const [e, v] = await this.range<EventLineRow>(EVENT_LINE_COLUMNS, lo, lo + RANGE, []);
-      let i = 0;
-      let j = 0;
-      while (i < e.length || j < v.length) {
-        const event = e[i];
-        const version = v[j];
-        if (event !== undefined && (version === undefined || event[0] <= version[0])) {
-          yield { leaf: event[0], kind: 'event', line: eventLine(event) };
-          i++;
-        } else if (version !== undefined) {
-          yield { leaf: version[0], kind: version[1], line: versionLine(version[1], version[2]) };
-          j++;
-        }
-      }
     }
   }
 

@@ -4,13 +4,16 @@ import type { AttributionRepository, EmailHash, LeafEvent } from './ports.js';
 import { chunked } from './chunks.js';
 import { hasTable } from './sqlite-tables.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
-import { settleDirectory } from './sqlite-directory-writer.js';
+import type { SqliteCurrentDirectory } from './sqlite-directory-current.js';
 
 const IN_CHUNK = 500;
 
 /** Attribution's sealed canary list and keyed e-mail hashes, read side. */
 export class SqliteAttribution implements AttributionRepository {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly current: SqliteCurrentDirectory,
+  ) {}
 
   canaries(): Promise<string[]> {
     if (!hasTable(this.db, 'attribution_canaries')) return Promise.resolve([]);
@@ -70,15 +73,7 @@ export class SqliteAttribution implements AttributionRepository {
   }
 
   currentRecords(kind: DirectoryKind): Promise<string[]> {
-    settleDirectory(this.db);
-    const rows = this.db
-      .prepare(
-        `SELECT v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
-         WHERE c.kind = ? ORDER BY c.key`,
-      )
-      .pluck()
-      .all(kind) as string[];
-    return Promise.resolve(rows);
+    return Promise.resolve(this.current.payloads(kind));
   }
 }
 

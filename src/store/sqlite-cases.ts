@@ -14,7 +14,7 @@ import type {
   StoredCase,
 } from './ports-cases.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
-import { settleDirectory } from './sqlite-directory-writer.js';
+import type { SqliteCurrentDirectory } from './sqlite-directory-current.js';
 
 interface CaseRow {
   id: string;
@@ -55,7 +55,10 @@ interface TriageRow {
 
 /** Cases, their members and notes, and alert triage: read side. */
 export class SqliteCases implements CaseRepository {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly current: SqliteCurrentDirectory,
+  ) {}
 
   get(id: string): Promise<StoredCase | undefined> {
     const row = this.db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as CaseRow | undefined;
@@ -189,25 +192,7 @@ export class SqliteCases implements CaseRepository {
 
   catalogueOf(sellers: readonly string[]): Promise<{ products: string[]; reviews: string[] }> {
     if (sellers.length === 0) return Promise.resolve({ products: [], reviews: [] });
-    settleDirectory(this.db);
-    const current = `SELECT c.key FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf`;
-    const products = this.db
-      .prepare(
-        `${current} WHERE c.kind = 'product'
-           AND json_extract(v.payload, '$.sellerId') IN (SELECT value FROM json_each(?))
-         ORDER BY c.key`,
-      )
-      .pluck()
-      .all(JSON.stringify(sellers)) as string[];
-    const reviews = this.db
-      .prepare(
-        `${current} WHERE c.kind = 'review'
-           AND json_extract(v.payload, '$.productId') IN (SELECT value FROM json_each(?))
-         ORDER BY c.key`,
-      )
-      .pluck()
-      .all(JSON.stringify(products)) as string[];
-    return Promise.resolve({ products, reviews });
+    return Promise.resolve(this.current.catalogueOf(sellers));
   }
 
   eventsAbout(actors: readonly string[], targets: readonly string[]): Promise<LeafEvent[]> {

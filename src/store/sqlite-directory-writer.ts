@@ -19,9 +19,9 @@ const unsettled = new WeakMap<Database.Database, SqliteDirectoryWriter>();
 
 /**
  * Points `directory_current` at the versions the open transaction on `db` wrote since it last
- * did: every read of `directory_current` calls it first, so that a reader in the transaction
- * (the import's own reference checks) sees its records as current. Nothing to do, and cheap,
- * outside an import.
+ * did: the table's one reader (`SqliteCurrentDirectory`) calls it before each of its
+ * statements, so that a reader in the transaction (the import's own reference checks) sees its
+ * records as current. Nothing to do, and cheap, outside an import.
  */
 export function settleDirectory(db: Database.Database): void {
   unsettled.get(db)?.settle();

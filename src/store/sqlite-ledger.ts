@@ -1,18 +1,11 @@
 import type Database from 'better-sqlite3';
 import {
-  leafRowLine,
   type DirectoryKind,
   type InterchangeRecord,
   type LeafRow,
   type VersionLineRow,
 } from '../domain/index.js';
-import type {
-  LeafLine,
-  LeafRecord,
-  LedgerRepository,
-  StoredCheckpoint,
-  StoredTile,
-} from './ports.js';
+import type { LeafRecord, LedgerRepository, StoredCheckpoint, StoredTile } from './ports.js';
 import {
   EVENT_COLUMNS,
   EVENT_LINE_COLUMNS,
@@ -22,7 +15,7 @@ import {
   type EventLineRow,
   type EventRow,
 } from './sqlite-rows.js';
-import { settleDirectory } from './sqlite-directory-writer.js';
+import type { SqliteCurrentDirectory } from './sqlite-directory-current.js';
 
 /** Leaves per read of a range (`records`, `recordChunks`, `recordRowChunks`: their chunks). */
 export const RANGE = 10_000;
@@ -32,7 +25,10 @@ export class SqliteLedgerRepository implements LedgerRepository {
   private readonly tileStmt: Database.Statement;
   private readonly sizeStmt: Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly current: SqliteCurrentDirectory,
+  ) {
     this.tileStmt = db.prepare('SELECT data FROM ledger_tiles WHERE id = ?').pluck();
     this.sizeStmt = db.prepare("SELECT value FROM meta WHERE key = 'ledger.size'").pluck();
   }
@@ -90,20 +86,9 @@ export class SqliteLedgerRepository implements LedgerRepository {
   }
 
   /**
-   * Every stored record in leaf order as its interchange line (see `LeafLine`): the two
-   * tables read in leaf ranges as plain rows and merged, no JSON parsed.
-   */
-  async *leafLines(from = 0): AsyncIterable<LeafLine> {
-    for await (const rows of this.leafRows(from)) {
-      for (const row of rows) {
-        yield { leaf: row[0], kind: row.length === 3 ? row[1] : 'event', line: leafRowLine(row) };
-      }
-    }
-  }
-
-  /**
-   * `leafLines` as raw rows, a range of leaves at a time: the two tables' rows merged as read
-   * (on a leaf held twice, the event first, as `leafLines` orders them), no line written.
+   * Every stored record in leaf order as the raw row its interchange line is written from, a
+   * range of leaves at a time: the two tables' rows merged as read (on a leaf held twice, the
+   * event first, as `records` orders them), no line written.
    */
   async *leafRows(from = 0): AsyncIterable<readonly LeafRow[]> {
     const maxLeaf = this.maxLeaf();
@@ -202,12 +187,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
     if (event !== undefined) return Promise.resolve(event);
     const sep = recordId.indexOf(':');
     if (sep < 0) return Promise.resolve(undefined);
-    settleDirectory(this.db);
-    const leaf = this.db
-      .prepare('SELECT leaf FROM directory_current WHERE kind = ? AND key = ?')
-      .pluck()
-      .get(recordId.slice(0, sep), recordId.slice(sep + 1)) as number | undefined;
-    return Promise.resolve(leaf);
+    return Promise.resolve(this.current.leafOf(recordId.slice(0, sep), recordId.slice(sep + 1)));
   }
 
   checkpoints(): Promise<StoredCheckpoint[]> {
@@ -230,28 +210,8 @@ export class SqliteLedgerRepository implements LedgerRepository {
     );
   }
 
-  /**
-   * Linear in the directory (two ordered scans joined on their keys, no correlated
-   * subquery): the newest version of each record, from the (kind, key, leaf) index of
-   * migration 4, joined with its current pointer by primary key; then every current pointer
-   * whose leaf is not a version of that record, joined by leaf.
-   */
   staleCurrentPointers(): Promise<{ kind: DirectoryKind; key: string; leaf: number }[]> {
-    settleDirectory(this.db);
-    return Promise.resolve(
-      this.db
-        .prepare(
-          `SELECT n.kind, n.key, coalesce(c.leaf, n.leaf) AS leaf
-           FROM (SELECT kind, key, max(leaf) AS leaf FROM directory_versions GROUP BY kind, key) n
-           LEFT JOIN directory_current c ON c.kind = n.kind AND c.key = n.key
-           WHERE c.leaf IS NOT n.leaf
-           UNION
-           SELECT c.kind, c.key, c.leaf FROM directory_current c
-           LEFT JOIN directory_versions v ON v.leaf = c.leaf
-           WHERE v.leaf IS NULL OR v.kind IS NOT c.kind OR v.key IS NOT c.key`,
-        )
-        .all() as { kind: DirectoryKind; key: string; leaf: number }[],
-    );
+    return Promise.resolve(this.current.stalePointers());
   }
 }
 

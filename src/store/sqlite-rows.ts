@@ -9,7 +9,6 @@ import type {
 } from '../domain/index.js';
 
 // The raw rows' interchange lines live in the domain: the ledger recomputes leaves from them.
-export { eventLine, versionLine } from '../domain/index.js';
 export type { EventLineRow } from '../domain/index.js';
 
 /** An `events` row, column for column. */

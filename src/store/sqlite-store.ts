@@ -13,6 +13,7 @@ import type {
   EventRepository,
   FindingsRepository,
   GuardRepository,
+  KeyDeletion,
   LedgerRepository,
   MetaRepository,
   PolicySetRepository,
@@ -41,7 +42,7 @@ import { SqliteCases, holdsOn } from './sqlite-cases.js';
 import type { CaseRepository } from './ports-cases.js';
 import type { StreamPositionRepository } from './ports.js';
 import { SqliteStreamPositions } from './sqlite-stream-positions.js';
-import { settleDirectory } from './sqlite-directory-writer.js';
+import { SqliteCurrentDirectory } from './sqlite-directory-current.js';
 
 export interface SqliteStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
@@ -79,6 +80,7 @@ export class SqliteStore implements Store {
   private inTransaction = false;
   private readonly sqliteLedger: SqliteLedgerRepository;
   private readonly writeStatements: SqliteWriteStatements;
+  private readonly current: SqliteCurrentDirectory;
 
   private constructor(
     private readonly db: Database.Database,
@@ -87,10 +89,12 @@ export class SqliteStore implements Store {
     /** Writes are refused (`READ_ONLY`): the file or its folder is read-only. */
     readonly readOnly: boolean,
   ) {
+    const current = new SqliteCurrentDirectory(db);
+    this.current = current;
     this.events = new SqliteEvents(db);
     this.writeStatements = new SqliteWriteStatements(db);
-    this.directory = new SqliteDirectory(db);
-    this.sqliteLedger = new SqliteLedgerRepository(db);
+    this.directory = new SqliteDirectory(current);
+    this.sqliteLedger = new SqliteLedgerRepository(db, current);
     this.ledger = this.sqliteLedger;
     this.batches = new SqliteBatches(db);
     this.dataKeys = new SqliteDataKeys(db);
@@ -100,9 +104,9 @@ export class SqliteStore implements Store {
     this.detectorState = new SqliteDetectorState(db);
     this.tokens = new SqliteTokens(db);
     this.policySets = new SqlitePolicySets(db);
-    this.attribution = new SqliteAttribution(db);
+    this.attribution = new SqliteAttribution(db, current);
     this.streamPositions = new SqliteStreamPositions(db);
-    this.cases = new SqliteCases(db);
+    this.cases = new SqliteCases(db, current);
   }
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -181,7 +185,7 @@ export class SqliteStore implements Store {
   }
 
   stats(): Promise<StoreStats> {
-    return Promise.resolve(readStats(this.db, this.sqliteLedger.sizeNow()));
+    return Promise.resolve(readStats(this.db, this.current, this.sqliteLedger.sizeNow()));
   }
 
   close(): Promise<void> {
@@ -215,46 +219,18 @@ class SqliteEvents implements EventRepository {
 }
 
 class SqliteDirectory implements DirectoryRepository {
-  private readonly getPayload: Database.Statement;
-  constructor(private readonly db: Database.Database) {
-    this.getPayload = db.prepare(
-      `SELECT v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
-       WHERE c.kind = ? AND c.key = ?`,
-    );
-  }
+  constructor(private readonly current: SqliteCurrentDirectory) {}
   count(kind: DirectoryKind): Promise<number> {
-    settleDirectory(this.db);
-    return Promise.resolve(
-      countOf(this.db, 'SELECT count(*) AS n FROM directory_current WHERE kind = ?', kind),
-    );
+    return Promise.resolve(this.current.count(kind));
   }
   get(kind: DirectoryKind, key: string): Promise<string | undefined> {
-    settleDirectory(this.db);
-    const row = this.getPayload.get(kind, key) as { payload: string } | undefined;
-    return Promise.resolve(row?.payload);
+    return Promise.resolve(this.current.payload(kind, key));
   }
   assignmentsOf(employeeId: string): Promise<string[]> {
-    // assignment keys are `employee NUL seller NUL from`: a range scan of the primary key
-    settleDirectory(this.db);
-    const rows = this.db
-      .prepare(
-        `SELECT v.payload FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
-         WHERE c.kind = 'assignment' AND c.key >= ? AND c.key < ?`,
-      )
-      .pluck()
-      .all(`${employeeId}\u0000`, `${employeeId}\u0001`) as string[];
-    return Promise.resolve(rows);
+    return Promise.resolve(this.current.assignmentPayloads(employeeId));
   }
   existing(kind: DirectoryKind, ids: readonly string[]): Promise<Set<string>> {
-    settleDirectory(this.db);
-    return Promise.resolve(
-      existingIn(
-        this.db,
-        'SELECT key AS id FROM directory_current WHERE kind = ? AND key IN',
-        ids,
-        kind,
-      ),
-    );
+    return Promise.resolve(this.current.existing(kind, ids));
   }
 }
 
@@ -331,8 +307,22 @@ class SqliteDataKeys implements DataKeyRepository {
       stmt.run(params);
     }
   }
-  deleteWrappedKey(subject: string): boolean {
-    return this.delStmt.run(subject).changes > 0;
+  deleteWrappedKeyUnlessHeld(subject: string): Promise<KeyDeletion> {
+    try {
+      // under the write lock (BEGIN IMMEDIATE, or a savepoint of this connection's open
+      // transaction, which holds it already): no other connection can commit a hold between
+      // the look-up and the delete
+      return Promise.resolve(
+        this.db
+          .transaction(() => {
+            const holds = holdsOn(this.db, subject);
+            return { holds, deleted: holds.length === 0 && this.delStmt.run(subject).changes > 0 };
+          })
+          .immediate(),
+      );
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
   }
   someWrappedKey(): { subject: string; wrapped: Buffer } | undefined {
     return this.anyStmt.get() as { subject: string; wrapped: Buffer } | undefined;
@@ -370,18 +360,6 @@ function countOf(db: Database.Database, sql: string, ...params: unknown[]): numb
   return (db.prepare(sql).get(...params) as { n: number }).n;
 }
 
-/** The ids among `ids` that `sqlPrefix … IN (…)` finds; `leading` binds first. */
-function existingIn(
-  db: Database.Database,
-  sqlPrefix: string,
-  ids: readonly string[],
-  ...leading: unknown[]
-): Set<string> {
-  const found = new Set<string>();
-  for (const row of rowsIn<{ id: string }>(db, sqlPrefix, ids, ...leading)) found.add(row.id);
-  return found;
-}
-
 const IN_CHUNK = 500;
 const preparedIn = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
@@ -405,9 +383,8 @@ const IN_SHORT = 4;
 
 /**
  * `sqlPrefix (?, …, ?)` with `n` parameters; the full chunk's statement is prepared once per
- * connection and prefix (an import asks which of its references exist every 100,000 ids, 500
- * at a time, and preparing each statement anew cost about as much as running it), and so are
- * the shortest (`IN_SHORT`: authentication asks for one on every request).
+ * connection and prefix (preparing each statement anew cost about as much as running it), and
+ * so are the shortest (`IN_SHORT`: authentication asks for one on every request).
  */
 function statementIn(db: Database.Database, sqlPrefix: string, n: number): Database.Statement {
   const sql = `${sqlPrefix} (${Array(n).fill('?').join(',')})`;
@@ -425,27 +402,19 @@ function statementIn(db: Database.Database, sqlPrefix: string, n: number): Datab
   return statement;
 }
 
-function readStats(db: Database.Database, ledgerSize: number): StoreStats {
-  settleDirectory(db);
+function readStats(
+  db: Database.Database,
+  current: SqliteCurrentDirectory,
+  ledgerSize: number,
+): StoreStats {
   const counts = Object.fromEntries(RECORD_KINDS.map((k) => [k, 0])) as StoreStats['counts'];
-  for (const row of db
-    .prepare('SELECT kind, count(*) AS n FROM directory_current GROUP BY kind')
-    .all() as { kind: DirectoryKind; n: number }[]) {
-    counts[row.kind] = row.n;
-  }
+  for (const row of current.countsByKind()) counts[row.kind] = row.n;
   counts.event = countOf(db, 'SELECT count(*) AS n FROM events');
   const span = db.prepare('SELECT min(ts) AS first, max(ts) AS last FROM events').get() as {
     first: number | null;
     last: number | null;
   };
-  const employeesBySite = db
-    .prepare(
-      `SELECT json_extract(v.payload, '$.site') AS site, json_extract(v.payload, '$.team') AS team,
-              count(*) AS employees
-       FROM directory_current c JOIN directory_versions v ON v.leaf = c.leaf
-       WHERE c.kind = 'employee' GROUP BY site, team ORDER BY site, team`,
-    )
-    .all() as StoreStats['employeesBySite'];
+  const employeesBySite = current.employeesBySite();
   const eventsByAction = db
     .prepare('SELECT action, count(*) AS events FROM events GROUP BY action ORDER BY events DESC')
     .all() as StoreStats['eventsByAction'];

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpDb, employee, event, runCli } from '../helpers.js';
@@ -27,13 +28,39 @@ function batch(prefix: string, n: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-const ingest = (payload: string) =>
+const ingest = (payload: string | Readable) =>
   f.app.inject({
     method: 'POST',
     url: '/v1/ingest',
     headers: { ...bearer(f.tokens['feed1']!), 'content-type': 'application/x-ndjson' },
     payload,
   });
+
+/** A body sent 1 KiB at a time as the server reads it, counting the bytes it has read. */
+function sentInChunks(text: string): { stream: Readable; bytes: number; read: number } {
+  const body = Buffer.from(text);
+  const sent = { stream: Readable.from([]), bytes: body.length, read: 0 };
+  sent.stream = Readable.from(
+    (function* () {
+      for (let at = 0; at < body.length; at += 1024) {
+        const chunk = body.subarray(at, at + 1024);
+        sent.read += chunk.length;
+        yield chunk;
+      }
+    })(),
+    { objectMode: false, highWaterMark: 1024 },
+  );
+  return sent;
+}
+
+/** Waits until `done()` holds, failing with `state()` if it does not within 10 s. */
+async function until(done: () => boolean, state: () => string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`still waiting after 10 s: ${state()}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 /** Holds the write queue until the returned function is called. */
 function holdQueue(): { release: () => void; done: Promise<void> } {
@@ -78,15 +105,20 @@ describe('POST /v1/ingest and the write queue', () => {
     }
   }, 30_000);
 
-  it('lands two batches sent while the queue is held, each whole and contiguous, in some order', async () => {
+  it('reads two batches sent while the queue is held, then lands each whole and contiguous, in some order', async () => {
     const held = holdQueue();
-    const a = ingest(batch('qa', 300));
-    const b = ingest(batch('qb', 300));
-    // both bodies are read and wait for the queue behind the holder
-    await new Promise((r) => setTimeout(r, 200));
+    const bodies = [sentInChunks(batch('qa', 300)), sentInChunks(batch('qb', 300))];
+    const [a, b] = bodies.map((body) => ingest(body.stream));
+    // the route reads each body ahead of the write queue (its prefetch): both are read whole
+    // and both batches wait behind the holder, before it lets go
+    await until(
+      () => bodies.every((body) => body.read === body.bytes) && f.writes.size === 3,
+      () =>
+        `bodies read ${bodies.map((body) => `${body.read}/${body.bytes}`).join(', ')} bytes, ${f.writes.size} in the queue`,
+    );
     held.release();
     await held.done;
-    const [ra, rb] = await Promise.all([a, b]);
+    const [ra, rb] = await Promise.all([a!, b!]);
     expect(ra.statusCode, ra.body).toBe(200);
     expect(rb.statusCode, rb.body).toBe(200);
     expect(ra.json()).toMatchObject({ events: 300, directoryVersions: 1, rejected: 0 });

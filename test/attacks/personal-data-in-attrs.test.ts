@@ -89,7 +89,7 @@ describe('personal data inside attrs', () => {
         SECRETS[4],
       );
 
-      expect(v.erase('u-1')).toBe(true);
+      expect(await v.erase('u-1')).toBe(true);
       const after = vault(store);
       for (const field of ['attrs.altEmail', 'attrs.Home_Phone', 'attrs.shipTo']) {
         const sealed = attrs[field.slice('attrs.'.length)] as string;
