@@ -69,4 +69,39 @@ describe('a legal hold', () => {
     });
     await expect(email(fx)).rejects.toMatchObject({ code: 'SUBJECT_ERASED' });
   });
+
+  it('lets a hold placed after the look-up stop the erasure, and says it waits (the ledger never says done)', async () => {
+    fixture = await casesFixture();
+    const { fx, deps } = fixture;
+    const c = await openCase(deps, 'counsel1', 'bought reviews');
+    await addSubject(deps, c.id, 'counsel1', 'reviewer', 'rv1');
+    // the attacker's timing: the hold lands after requestErasure looked for holds (none), just
+    // before the key is destroyed
+    const vault = Object.create(fx.vault) as typeof fx.vault;
+    vault.erase = async (subject: string): Promise<boolean> => {
+      await hold(deps, c.id, 'counsel1', 'litigation expected');
+      return fx.vault.erase(subject);
+    };
+    const asked = await requestErasure(deps, vault, 'rv1', 'counsel2');
+    expect(asked).toEqual({ erased: false, subject: 'rv1', waitingFor: [c.id] });
+    expect(await email(fx)).toBe(RAW_EMAIL);
+    expect((await fx.store.cases.erasureRequests()).map((r) => r.subject)).toEqual(['rv1']);
+    const actions = async (): Promise<string[]> => {
+      const all: string[] = [];
+      for await (const chunk of fx.store.ledger.recordChunks(0, await fx.store.ledger.size()))
+        for (const r of chunk)
+          if (r.record.kind === 'event' && r.record.body.action.startsWith('x-erasure'))
+            all.push(r.record.body.action);
+      return all;
+    };
+    expect(await actions()).toEqual(['x-erasure.request']);
+    // the release carries it out, and only then is it recorded as done
+    expect(await releaseHold(deps, fx.vault, c.id, 'counsel1')).toEqual({
+      erased: ['rv1'],
+      stillHeld: [],
+    });
+    await expect(email(fx)).rejects.toMatchObject({ code: 'SUBJECT_ERASED' });
+    expect(await actions()).toEqual(['x-erasure.request', 'x-erasure.done']);
+    expect(await fx.store.cases.erasureRequests()).toEqual([]);
+  });
 });

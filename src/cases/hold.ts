@@ -1,4 +1,4 @@
-import type { Vault } from '../privacy/index.js';
+import { PrivacyError, type Vault } from '../privacy/index.js';
 import { CaseError } from './errors.js';
 import { assertActiveEmployee, assertNotSubject, caseOrThrow, text } from './guards.js';
 import { authorise, caseResource } from './authorise.js';
@@ -69,11 +69,11 @@ export async function releaseHold(
   const erased: string[] = [];
   const stillHeld: string[] = [];
   for (const waiting of await deps.store.cases.erasureRequests()) {
-    if (deps.store.dataKeys.holdsOn(waiting.subject).length > 0) stillHeld.push(waiting.subject);
-    else {
-      await carryOut(deps, vault, waiting.subject, waiting.requestedBy, { waitedFor: caseId });
-      erased.push(waiting.subject);
-    }
+    const held =
+      deps.store.dataKeys.holdsOn(waiting.subject).length > 0 ||
+      (await carryOut(deps, vault, waiting.subject, waiting.requestedBy, { waitedFor: caseId }))
+        .length > 0;
+    (held ? stillHeld : erased).push(waiting.subject);
   }
   return { erased, stillHeld };
 }
@@ -84,9 +84,10 @@ export type ErasureOutcome =
   | { readonly erased: false; readonly subject: string; readonly waitingFor: readonly string[] };
 
 /**
- * Erases a person's personal data (destroys their data key; GDPR Art. 17). Under a legal
- * hold it waits: the request is recorded, the answer names the holding cases, and the release
- * of the last hold carries it out.
+ * Erases a person's personal data (destroys their data key; GDPR Art. 17). The request is
+ * recorded first (`x-erasure.request`, `erasure_requests`); without a legal hold it is carried
+ * out at once, else it waits: the answer names the holding cases, and the release of the last
+ * hold carries it out.
  */
 export async function requestErasure(
   deps: CaseDeps,
@@ -96,10 +97,6 @@ export async function requestErasure(
 ): Promise<ErasureOutcome> {
   await assertActiveEmployee(deps, actor);
   const holds = deps.store.dataKeys.holdsOn(subject);
-  if (holds.length === 0) {
-    await carryOut(deps, vault, subject, actor, {});
-    return { erased: true, subject };
-  }
   const time = deps.now();
   const event = caseEvent({
     actor,
@@ -111,16 +108,37 @@ export async function requestErasure(
   await record(deps, event, (tx) =>
     tx.putErasureRequest({ subject, requestedBy: actor, requestedAt: time, eventId: event.id }),
   );
-  return { erased: false, subject, waitingFor: holds };
+  const waitingFor = holds.length > 0 ? holds : await carryOut(deps, vault, subject, actor, {});
+  return waitingFor.length === 0
+    ? { erased: true, subject }
+    : { erased: false, subject, waitingFor };
 }
 
+/**
+ * Carries out a recorded erasure request: destroys the key (the store checks for holds in the
+ * same step), then records that it is done and drops the request. Returns the cases whose
+ * hold stopped it (a hold placed since the caller looked): then the request stays, waiting,
+ * and nothing says it was done. A process that dies between the two steps leaves the request
+ * too: the next release or request finishes it (the key is gone already) and records it.
+ */
 async function carryOut(
   deps: CaseDeps,
   vault: Vault,
   subject: string,
   actor: string,
   attrs: Readonly<Record<string, unknown>>,
-): Promise<void> {
+): Promise<readonly string[]> {
+  for (;;) {
+    try {
+      await vault.erase(subject);
+      break;
+    } catch (error) {
+      if (!(error instanceof PrivacyError) || error.code !== 'SUBJECT_HELD') throw error;
+      // (a hold released again since the refusal: try once more)
+      const holds = deps.store.dataKeys.holdsOn(subject);
+      if (holds.length > 0) return holds;
+    }
+  }
   const event = caseEvent({
     actor,
     action: 'x-erasure.done',
@@ -128,8 +146,6 @@ async function carryOut(
     time: deps.now(),
     attrs: { subject, ...attrs },
   });
-  // ledgered first: if the process dies before the key is destroyed, the record says it was
-  // asked and the next release (or a repeat) finishes it; destroying first could leave no trace
   await record(deps, event, (tx) => tx.deleteErasureRequest(subject));
-  await vault.erase(subject);
+  return [];
 }
