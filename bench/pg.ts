@@ -6,7 +6,7 @@ import { formatTime } from '../src/domain/index.js';
 import { fileSource, importSource } from '../src/ingest/index.js';
 import { Ledger, generateSignerKey } from '../src/ledger/index.js';
 import { Vault } from '../src/privacy/index.js';
-import { PostgresStore, SqliteStore, type Store } from '../src/store/index.js';
+import { SqliteStore, loadPostgresStore, type Store } from '../src/store/index.js';
 import { resolveOptions, simulate } from '../src/sim/index.js';
 import { elapsed, fmtRate, median, verdict } from './stats.js';
 import { backendCpu, backendOf, fmtCpu, processCpu, spent } from './pg-cpu.js';
@@ -141,7 +141,7 @@ async function openPg(round: number): Promise<Opened> {
   const url = new URL(SERVER);
   url.searchParams.set('schema', schema);
   url.searchParams.set('application_name', schema); // to find its server process
-  const store = await PostgresStore.open(url.toString());
+  const store = await (await loadPostgresStore()).open(url.toString());
   const admin = new pg.Client({ connectionString: SERVER });
   await admin.connect();
   const backend = await backendOf(admin, schema).finally(() => admin.end());

@@ -3,7 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../src/store/index.js';
+import { loadPostgresStore } from '../src/store/index.js';
 import { pgTestSchemas, withSchema } from '../src/store/postgres-test-support.js';
 import { employee, event, runCli, runCliWith, tempDir, type CliResult } from './helpers.js';
 import {
@@ -196,7 +196,7 @@ if ('skip' in nats || 'skip' in schemas) {
         [0, []],
         [1, []],
       ]);
-      const store = await PostgresStore.open(pgUrl, { readonly: true });
+      const store = await (await loadPostgresStore()).open(pgUrl, { readonly: true });
       try {
         for await (const { record } of store.ledger.records()) {
           if (record.kind !== 'event' || record.body.action !== 'x-partition.checkpoint') continue;

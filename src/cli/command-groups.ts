@@ -25,6 +25,10 @@ const find = (program: Command, name: string): Command =>
  */
 export const COMMAND_GROUPS: readonly CommandGroup[] = [
   {
+    names: ['simulate', 'demo'],
+    load: async () => (await import('./commands/simulator-commands.js')).registerSimulatorCommands,
+  },
+  {
     names: ['ledger'],
     load: async () => (await import('./commands/ledger.js')).registerLedgerCommands,
   },

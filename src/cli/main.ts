@@ -1,6 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
 import { SEVERITIES } from '../domain/index.js';
-import { PRESET_NAMES, WORLD_NAMES, type PresetName } from '../sim/index.js';
 import type { PublishFlags } from './commands/publish.js';
 import type { ServeFlags } from './commands/serve.js';
 import { groupsFor, registerGroups } from './command-groups.js';
@@ -26,17 +25,6 @@ const orgOption = (): Option =>
  * The `warden` command. Returns the exit code: 0 ok, 1 a finding or a failed verification,
  * 2 a usage or input error.
  */
-/** `warden demo`'s flags; `--serve` (npm start) goes on to serve the console. */
-type DemoOptions = {
-  db: string;
-  dir: string;
-  preset: PresetName;
-  seed: string;
-  serve?: boolean;
-  port: string;
-  host: string;
-};
-
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command('warden')
@@ -229,45 +217,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     });
 
   program
-    .command('simulate')
-    .description(
-      'write a seeded, simulated marketplace (interchange v1) and its ground truth to DIR',
-    )
-    .addOption(
-      new Option('--preset <name>', 'size of the run').choices(PRESET_NAMES).default('small'),
-    )
-    .addOption(
-      new Option(
-        '--world <name>',
-        'the organisation: a (the first world) or b (other names, structure and habits)',
-      )
-        .choices(WORLD_NAMES)
-        .default('a'),
-    )
-    .option('--seed <n>', 'the seed: the same seed gives the same bytes', '1')
-    .requiredOption('--out <dir>', 'a new or empty directory to write into')
-    .option('--employees <n>', "override the preset's staff (50–20,000)")
-    .option('--days <n>', "override the preset's days (7–120)")
-    .option(
-      '--camouflage',
-      'rings also touch the most popular sellers, hiding among honest traffic',
-    )
-    .option('--json', 'machine-readable output')
-    .action(
-      async (o: {
-        preset: string;
-        world: string;
-        seed: string;
-        out: string;
-        employees?: string;
-        days?: string;
-        json?: boolean;
-      }) => {
-        code = (await import('./commands/simulate.js')).simulateCommand(o, io);
-      },
-    );
-
-  program
     .command('eval')
     .description('ingest a simulation into a fresh database, detect, and score against its labels')
     .argument('<dir>', 'a directory written by warden simulate')
@@ -283,30 +232,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
         code = await (await import('./commands/eval.js')).evalCommand(dir, o, io);
       },
     );
-
-  program
-    .command('demo')
-    .description(
-      'the main job of `npm start`: simulate a marketplace month, run the pipeline, report and score it',
-    )
-    .addOption(
-      new Option('--db <path>', 'where to build the demo database').default('warden-demo.db'),
-    )
-    .addOption(new Option('--dir <path>', 'where to write the simulation').default('warden-demo'))
-    .addOption(
-      new Option('--preset <name>', 'size of the run').choices(PRESET_NAMES).default('medium'),
-    )
-    .option('--seed <n>', 'the seed', '1')
-    .option('--serve', 'then serve the API and web console, printing sign-in tokens (npm start)')
-    .option('--port <n>', 'with --serve: the port', '8080')
-    .option('--host <h>', 'with --serve: the address to listen on', '127.0.0.1')
-    .action(async (o: DemoOptions) => {
-      const { integer } = await import('./commands/simulate.js');
-      const { demoCommand } = await import('./commands/demo.js');
-      code = await demoCommand({ ...o, seed: integer('--seed', o.seed) }, io);
-      if (code === 0 && o.serve === true)
-        code = await (await import('./commands/demo-serve.js')).serveDemo(o, io);
-    });
 
   // the commands other modules register: only the group named, unless help lists them all
   const builtIn = new Set(program.commands.map((c) => c.name()));

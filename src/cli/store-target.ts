@@ -1,6 +1,6 @@
 import {
-  PostgresStore,
   SqliteStore,
+  loadPostgresStore,
   parsePgUrl,
   pgFault,
   sqliteFault,
@@ -84,7 +84,7 @@ export interface OpenOptions {
 /** Opens the target's store (a SQLite file, or a PostgreSQL schema, migrated unless read-only). */
 export async function openStore(t: StoreTarget, o: OpenOptions = {}): Promise<Store> {
   if (t.kind === 'postgres') {
-    return PostgresStore.open(t.url, {
+    return (await loadPostgresStore()).open(t.url, {
       ...(o.now ? { now: o.now } : {}),
       ...(o.readonly === true ? { readonly: true } : {}),
     });
@@ -97,8 +97,8 @@ export async function openStore(t: StoreTarget, o: OpenOptions = {}): Promise<St
 }
 
 /** Does the PostgreSQL schema hold a store already? (SQLite's files are checked by the caller.) */
-export function postgresStoreExists(t: StoreTarget & { kind: 'postgres' }): Promise<boolean> {
-  return PostgresStore.exists(t.url);
+export async function postgresStoreExists(t: StoreTarget & { kind: 'postgres' }): Promise<boolean> {
+  return (await loadPostgresStore()).exists(t.url);
 }
 
 /** The store's typed error for a SQLite or PostgreSQL failure anywhere in `error`'s causes. */

@@ -1,3 +1,4 @@
+import type { PostgresStore as PostgresStoreClass } from './postgres-store.js';
 export { StoreError } from './errors.js';
 export type { StoreErrorCode } from './errors.js';
 export type {
@@ -57,7 +58,13 @@ export { sqliteFault } from './sqlite-file.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';
 export type { RecordRowChunk } from './sqlite-ledger.js';
 export { RANGE as LEAF_CHUNK } from './sqlite-ledger.js';
-export { PostgresStore } from './postgres-store.js';
+export type { PostgresStore } from './postgres-store.js';
+/**
+ * The PostgreSQL store, loaded when first asked for: a command on a SQLite file never loads
+ * its modules (a dozen, ~10 ms of a short command's start-up).
+ */
+export const loadPostgresStore = async (): Promise<typeof PostgresStoreClass> =>
+  (await import('./postgres-store.js')).PostgresStore;
 export type { PostgresStoreOptions } from './postgres-store.js';
 export { parsePgUrl } from './postgres-connection.js';
 export { pgFault } from './postgres-faults.js';

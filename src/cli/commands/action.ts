@@ -14,7 +14,7 @@ import { json, table } from '../render.js';
 import { openGuard, withDb } from '../wiring.js';
 import { caseDeps } from './case-deps.js';
 import { report } from './guard.js';
-import { integer } from './simulate.js';
+import { integer } from '../flags.js';
 
 type TakeFlags = IdentityFlags & {
   db?: string;

@@ -6,7 +6,7 @@ import { canaryWatch } from '../canary-watch.js';
 import { loadOrgProfile } from '../org.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
-import { integer } from './simulate.js';
+import { integer } from '../flags.js';
 import type { Io } from '../io.js';
 import { stepBar } from '../progress.js';
 import {

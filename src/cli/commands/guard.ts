@@ -14,7 +14,7 @@ import type { Io } from '../io.js';
 import { heading, json, table } from '../render.js';
 import { actingEmployee, type IdentityFlags } from '../identity.js';
 import { openGuard, withDb } from '../wiring.js';
-import { integer } from './simulate.js';
+import { integer } from '../flags.js';
 import { requestExport } from './request-export.js';
 
 // a policy change has its own command (warden policy activate DIR); case steps are `warden case`

@@ -8,7 +8,7 @@ import { serverDeps } from '../serve-wiring.js';
 import type { Wired } from '../wiring.js';
 import { openJetStream, StreamError, StreamPublisher } from '../../stream/index.js';
 import { publishTarget } from './publish.js';
-import { integer } from './simulate.js';
+import { integer } from '../flags.js';
 
 export interface ServeFlags {
   readonly port?: string;

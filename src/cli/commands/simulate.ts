@@ -7,6 +7,7 @@ import {
   type Simulation,
 } from '../../sim/index.js';
 import { UsageError } from '../exit.js';
+import { integer } from '../flags.js';
 import type { Io } from '../io.js';
 import { stepBar } from '../progress.js';
 import { barChart, heading, json, table } from '../render.js';
@@ -81,10 +82,4 @@ export function describeSimulation(out: string, sim: Simulation, seconds: number
 function presetOf(value: string): PresetName {
   if ((PRESET_NAMES as string[]).includes(value)) return value as PresetName;
   throw new UsageError(`--preset must be one of ${PRESET_NAMES.join(', ')}, got "${value}"`);
-}
-
-/** A whole-number flag, or a usage error naming it. */
-export function integer(flag: string, value: string): number {
-  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, got "${value}"`);
-  return Number(value);
 }

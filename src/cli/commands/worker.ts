@@ -13,7 +13,7 @@ import { partitionsFlag, resolveNatsUrl, wirePartition } from '../partitions.js'
 import { resolveStoreTarget, resolveTargetKeyDir, type StoreTarget } from '../store-target.js';
 import { wireTarget, type Wired } from '../wiring.js';
 import { PartitionLog } from '../partition-log.js';
-import { integer } from './simulate.js';
+import { integer } from '../flags.js';
 import { runDetection } from './detect.js';
 
 export interface WorkerFlags {
