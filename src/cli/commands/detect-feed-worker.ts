@@ -56,7 +56,10 @@ async function feed(store: SqliteStore, view: View | undefined): Promise<void> {
         directory.push({ kind: row[1], body } as unknown as InterchangeRecord);
     }
     const code = encoder.end();
-    post({ code, last: chunk.last }, [code.ops.buffer as ArrayBuffer]);
+    post({ code, last: chunk.last }, [
+      code.ops.buffer as ArrayBuffer,
+      code.lengths.buffer as ArrayBuffer,
+    ]);
     // the records `directoryPartOf` replays, while the engine decodes and consumes the chunk
     view?.replay(directory);
   }
