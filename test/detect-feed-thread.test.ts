@@ -10,7 +10,6 @@ import {
 } from '../src/cli/commands/detect-feed.js';
 import type * as CodecModule from '../src/cli/commands/detect-feed-codec.js';
 import type * as FeedModule from '../src/cli/commands/detect-feed.js';
-import type * as DirectoryModule from '../src/cli/commands/detect-directory.js';
 import type * as StoreModule from '../src/store/index.js';
 import { runCli, tempDir } from './helpers.js';
 import { BIN, DIST, savedState, simulatedLedger } from './detect-support.js';
@@ -47,22 +46,18 @@ describe('the detection feed on a reading thread', () => {
   describe.runIf(built || process.env['CI'])('when run from the build', () => {
     const compiled = async (): Promise<{
       feed: typeof FeedModule;
-      directory: typeof DirectoryModule;
       stores: typeof StoreModule;
       codec: typeof CodecModule;
     }> => ({
       feed: (await import(join(DIST, 'cli', 'commands', 'detect-feed.js'))) as typeof FeedModule,
-      directory: (await import(
-        join(DIST, 'cli', 'commands', 'detect-directory.js')
-      )) as typeof DirectoryModule,
       stores: (await import(join(DIST, 'store', 'index.js'))) as typeof StoreModule,
       codec: (await import(
         join(DIST, 'cli', 'commands', 'detect-feed-codec.js')
       )) as typeof CodecModule,
     });
 
-    it('gives the records read here (what detection reads of them), chunk for chunk, and the directory part built from its source', async () => {
-      const { feed, directory, stores, codec } = await compiled();
+    it('gives the records read here (what detection reads of them), chunk for chunk', async () => {
+      const { feed, stores, codec } = await compiled();
       const store = stores.SqliteStore.open(db, { readonly: true });
       try {
         const size = await store.ledger.size();
@@ -71,10 +66,7 @@ describe('the detection feed on a reading thread', () => {
           [0, size],
           [5_003, size - 7],
         ] as const) {
-          const thread = feed.feedInThread(store, from, to, {
-            directoryPart: true,
-            env: { WARDEN_DETECT_THREADS: '1' },
-          });
+          const thread = feed.feedInThread(store, from, to, { WARDEN_DETECT_THREADS: '1' });
           expect(thread).toBeDefined();
           const { got, lasts } = await drain(thread!.chunks);
           const want: unknown[] = [];
@@ -88,16 +80,8 @@ describe('the detection feed on a reading thread', () => {
           expect(JSON.stringify(got.map(project))).toBe(JSON.stringify(want.map(project)));
           expect(got.some((r, i) => JSON.stringify(r) !== JSON.stringify(want[i]))).toBe(true);
           expect(lasts).toEqual(wantLasts);
-          // the part covers [0, to): built only by a feed from leaf 0
-          if (from === 0) {
-            const part = await thread!.directoryPart;
-            expect(part?.equals(await directory.directoryPartOf(store, to))).toBe(true);
-          } else expect(thread!.directoryPart).toBeUndefined();
         }
-        const none = feed.feedInThread(store, 0, size, {
-          directoryPart: true,
-          env: { WARDEN_DETECT_THREADS: '0' },
-        });
+        const none = feed.feedInThread(store, 0, size, { WARDEN_DETECT_THREADS: '0' });
         expect(none).toBeUndefined();
       } finally {
         await store.close();
@@ -124,10 +108,7 @@ describe('the detection feed on a reading thread', () => {
           0,
         );
         await tx.commit();
-        const thread = feed.feedInThread(store, 0, leaves, {
-          directoryPart: false,
-          env: { WARDEN_DETECT_THREADS: '1' },
-        });
+        const thread = feed.feedInThread(store, 0, leaves, { WARDEN_DETECT_THREADS: '1' });
         const { got, lasts } = await drain(thread!.chunks);
         const want: unknown[] = [];
         for await (const c of store.ledger.recordChunks(0, leaves, ['reviewer']))
@@ -140,20 +121,18 @@ describe('the detection feed on a reading thread', () => {
       }
     });
 
-    it('stops the thread when the feed is left early, and gives no part', async () => {
+    it('stops the thread when the feed is left early', async () => {
       const { feed, stores } = await compiled();
       const store = stores.SqliteStore.open(db, { readonly: true });
       try {
         const thread = feed.feedInThread(store, 0, await store.ledger.size(), {
-          directoryPart: true,
-          env: { WARDEN_DETECT_THREADS: '1' },
+          WARDEN_DETECT_THREADS: '1',
         });
         let chunks = 0;
         for await (const c of thread!.chunks) {
           expect(c.records.length).toBeGreaterThan(0);
           if (++chunks === 1) break;
         }
-        expect(await thread!.directoryPart).toBeUndefined();
       } finally {
         await store.close();
       }

@@ -152,10 +152,9 @@ function roundTrip(chunks: InterchangeRecord[][], limit?: number): InterchangeRe
       }
     }
     const code = encoder.end();
-    // as the worker posts it: the tape's buffer moves to the other thread
-    out.push(
-      ...decoder.decode(structuredClone(code, { transfer: [code.ops.buffer as ArrayBuffer] })),
-    );
+    // as the worker posts it: the tape's and the lengths' buffers move to the other thread
+    const transfer = [code.ops.buffer as ArrayBuffer, code.lengths.buffer as ArrayBuffer];
+    out.push(...decoder.decode(structuredClone(code, { transfer })));
   }
   return out;
 }

@@ -7,12 +7,18 @@ import type { AccessEvent, EventLineRow, InterchangeRecord } from '../../domain/
  * sent once and then named by its index, so the engine's thread allocates it once; the values
  * seen once (an event's id, most times) travel in a list of their own and are never looked up.
  * A directory record carries only the members detection reads (`DIRECTORY_MEMBERS`).
+ * The strings travel as one text and their lengths, not as JSON: the engine's thread takes each
+ * as a slice of the text (no character is read; a JSON parse of them was half its decoding).
  */
 
 /** One chunk: the strings new to the table, the chunk's own strings, and the tape. */
 export interface FeedCode {
-  /** A JSON array of two arrays: the strings added to the table, then the inline strings. */
-  readonly strings: string;
+  /** The strings added to the table, then the inline strings, joined with nothing between. */
+  readonly text: string;
+  /** Each string's length in `text` (UTF-16 code units), in the same order. */
+  readonly lengths: Int32Array;
+  /** How many of the strings are added to the table (the first ones); the rest are inline. */
+  readonly added: number;
   readonly ops: Int32Array;
   /** The table was emptied before this chunk (it grew past `TABLE_LIMIT`). */
   readonly reset: boolean;
@@ -180,8 +186,14 @@ export class FeedEncoder {
 
   /** The chunk so far, and a fresh start for the next one. */
   end(): FeedCode {
+    const added = this.added.length;
+    const lengths = new Int32Array(added + this.inline.length);
+    for (let i = 0; i < added; i++) lengths[i] = this.added[i]!.length;
+    for (let i = 0; i < this.inline.length; i++) lengths[added + i] = this.inline[i]!.length;
     const code = {
-      strings: JSON.stringify([this.added, this.inline]),
+      text: this.added.join('') + this.inline.join(''),
+      lengths,
+      added,
       ops: this.ops.subarray(0, this.length),
       reset: this.reset,
     };
@@ -252,8 +264,11 @@ type Template = Readonly<Record<string, unknown>> | false;
 export class FeedDecoder {
   private table: string[] = [];
   private templates: (Template | undefined)[] = [];
-  private inline: readonly string[] = [];
+  /** The chunk's strings (`FeedCode.text`), the next inline one's index and where it starts. */
+  private text = '';
+  private lengths: Int32Array = new Int32Array(0);
   private at = 0;
+  private start = 0;
   private ops: Int32Array = new Int32Array(0);
   private p = 0;
   private lastTime = '';
@@ -263,13 +278,16 @@ export class FeedDecoder {
       this.table = [];
       this.templates = [];
     }
-    const [added, inline] = JSON.parse(code.strings) as [string[], string[]];
-    for (const s of added) {
-      this.table.push(s);
+    const { text, lengths, added } = code;
+    let start = 0;
+    for (let i = 0; i < added; i++) {
+      this.table.push(text.slice(start, (start += lengths[i]!)));
       this.templates.push(undefined);
     }
-    this.inline = inline;
-    this.at = 0;
+    this.text = text;
+    this.lengths = lengths;
+    this.at = added;
+    this.start = start;
     this.ops = code.ops;
     this.p = 0;
     const out: InterchangeRecord[] = [];
@@ -349,7 +367,7 @@ export class FeedDecoder {
         } as InterchangeRecord;
       default: {
         const kind = this.table[this.ops[this.p++]!]!;
-        return { kind, body: JSON.parse(this.inline[this.at++]!) as unknown } as InterchangeRecord;
+        return { kind, body: JSON.parse(this.inline()) as unknown } as InterchangeRecord;
       }
     }
   }
@@ -359,9 +377,8 @@ export class FeedDecoder {
     const ops = this.ops;
     const p = this.p;
     const table = this.table;
-    const inline = this.inline;
-    const id = inline[this.at++]!;
-    if (ops[p] !== SAME_TIME) this.lastTime = inline[this.at++]!;
+    const id = this.inline();
+    if (ops[p] !== SAME_TIME) this.lastTime = this.inline();
     const e: Record<string, unknown> = {
       id,
       time: this.lastTime,
@@ -391,6 +408,13 @@ export class FeedDecoder {
     return t === false ? JSON.parse(this.table[i]!) : { ...t };
   }
 
+  /** The next inline string. */
+  private inline(): string {
+    const start = this.start;
+    this.start = start + this.lengths[this.at++]!;
+    return this.text.slice(start, this.start);
+  }
+
   private value(): unknown {
     const v = this.ops[this.p++]!;
     if (v >= 0) return this.table[v];
@@ -402,7 +426,7 @@ export class FeedDecoder {
       case INT:
         return this.ops[this.p++];
       case INLINE:
-        return this.inline[this.at++];
+        return this.inline();
       default:
         return JSON.parse(this.table[this.ops[this.p++]!]!);
     }

@@ -11,24 +11,18 @@ export interface FeedWorkerData {
   readonly path: string;
 }
 
-/** What the worker is then asked (its first message): the range, and whether to build the part. */
+/** What the worker is then asked (its first message): the range. */
 export interface FeedRequest {
   readonly from: number;
   readonly to: number;
   readonly skip: readonly (DirectoryKind | 'event')[];
-  /** Build the directory part of leaves [0, to): the directory records before `from` first. */
-  readonly directoryPart: boolean;
 }
 
-/**
- * What the worker answers, in this order: chunks (`FeedCode`s, decoded by a `FeedDecoder`),
- * the end, then the part if asked.
- */
+/** What the worker answers: chunks (`FeedCode`s, decoded by a `FeedDecoder`), then the end. */
 export type FeedMessage =
   | { readonly code: FeedCode; readonly last: number }
   | { readonly done: true }
-  | { readonly part: Uint8Array }
-  | { readonly error: string; readonly during: 'feed' | 'part' };
+  | { readonly error: string };
 
 /** Chunks the worker may read ahead of the engine (about 10,000 records each). */
 export const FEED_WINDOW = 8;

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { InterchangeRecord } from '../../domain/index.js';
 import { LEAF_CHUNK, SqliteStore, type Store } from '../../store/index.js';
-import { secondCoreFree } from './detect-directory.js';
 import { FeedDecoder } from './detect-feed-codec.js';
 import {
   FEED_ROOM_BATCH,
@@ -23,11 +22,9 @@ export interface FedChunk {
   readonly last: number;
 }
 
-/** A feed read on another thread: its chunks, and the directory part when it builds one. */
+/** A feed read on another thread. */
 export interface FeedThread {
   readonly chunks: AsyncIterable<FedChunk>;
-  /** The directory part at `to` (`directoryPartOf`'s bytes); undefined if it failed. */
-  readonly directoryPart?: Promise<Buffer | undefined>;
 }
 
 /**
@@ -70,29 +67,22 @@ export function readingThreadWanted(
 /**
  * Starts reading the records of leaves [`from`, `to`) on another thread (a read-only
  * connection of its own), so that SQLite and the writing of the records' text run on a second
- * core while this thread parses and detects. Reviewers (personal data) are not read. With
- * `directoryPart` (and `from` 0, and a second core free: `secondCoreFree`) the thread also
- * builds the directory part as of `to` from the directory records it reads, the bytes
- * `directoryPartOf` gives. A SQLite file only, from the compiled build, when
- * `readingThreadWanted`; otherwise undefined.
+ * core while this thread decodes and detects. Reviewers (personal data) are not read. A SQLite
+ * file only, from the compiled build, when `readingThreadWanted`; otherwise undefined.
  */
 export function feedInThread(
   store: Store,
   from: number,
   to: number,
-  options: { readonly directoryPart: boolean; readonly env?: NodeJS.ProcessEnv },
+  env: NodeJS.ProcessEnv = process.env,
 ): FeedThread | undefined {
-  return prepareFeedThread(store, options.env)?.start(from, to, options);
+  return prepareFeedThread(store, env)?.start(from, to);
 }
 
 /** A feed thread started before its range is known: its modules and connection load meanwhile. */
 export interface FeedStarter {
   /** `feedInThread` for this range; undefined, the thread stopped, when none is wanted for it. */
-  start(
-    from: number,
-    to: number,
-    options: { readonly directoryPart: boolean },
-  ): FeedThread | undefined;
+  start(from: number, to: number): FeedThread | undefined;
   /** Stops the thread unused. */
   cancel(): void;
 }
@@ -139,43 +129,38 @@ async function* headThen(
   }
 }
 
+/**
+ * The feed worker's young generation (MiB). A chunk's rows and parsed payloads (~8 MB) are
+ * still live at most of its scavenges, which copy them: V8's default (16 MiB semi-spaces) ran
+ * ~130 scavenges at the large preset, ~1.6 s of the worker's time; 192 MiB runs ~40, ~1.0 s,
+ * for ~+100 MB of peak memory.
+ */
+export const FEED_YOUNG_GENERATION_MB = 192;
+
 function startWorker(store: SqliteStore, env: NodeJS.ProcessEnv): FeedStarter {
   const worker = new Worker(WORKER_FILE, {
     workerData: { path: store.path } satisfies FeedWorkerData,
+    resourceLimits: { maxYoungGenerationSizeMb: FEED_YOUNG_GENERATION_MB },
   });
   worker.unref();
   const queue: FeedMessage[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
   let request: FeedRequest | undefined;
-  let settle: (part: Buffer | undefined) => void = () => {};
-  const part = new Promise<Buffer | undefined>((resolve) => (settle = resolve));
-  const stop = (): void => {
-    settle(undefined);
-    void worker.terminate();
-  };
+  const stop = (): void => void worker.terminate();
   worker.on('message', (m: FeedMessage) => {
-    if ('part' in m) {
-      settle(Buffer.from(m.part.buffer, m.part.byteOffset, m.part.byteLength));
-      stop();
-      return;
-    }
-    if ('error' in m && m.during === 'part') return stop(); // the caller saves its own
     queue.push(m);
     wake?.();
   });
   worker.once('error', (error) => {
     failure = error;
-    settle(undefined);
     wake?.();
   });
   worker.once('exit', () => {
     failure ??= new Error('the detection feed thread stopped before the end of the ledger');
-    settle(undefined);
     wake?.();
   });
-  async function* chunks(asked: FeedRequest): AsyncGenerator<FedChunk> {
-    let ended = false;
+  async function* chunks(): AsyncGenerator<FedChunk> {
     let taken = 0;
     const decoder = new FeedDecoder();
     try {
@@ -184,22 +169,18 @@ function startWorker(store: SqliteStore, env: NodeJS.ProcessEnv): FeedStarter {
           await new Promise<void>((resolve) => (wake = resolve));
         const m = queue.shift();
         if (m === undefined) throw failure!;
-        if ('done' in m) {
-          ended = true;
-          return;
-        }
+        if ('done' in m) return;
         if ('error' in m) throw new Error(`the detection feed thread failed: ${m.error}`);
-        if (!('code' in m)) continue;
         if (++taken % FEED_ROOM_BATCH === 0) worker.postMessage(FEED_ROOM_BATCH); // room ahead
         yield { records: decoder.decode(m.code), last: m.last };
       }
     } finally {
-      // the part, if asked, comes after the end; a feed left early stops the thread
-      if (!ended || !asked.directoryPart) stop();
+      // done, or left early: the thread has nothing more to give
+      stop();
     }
   }
   return {
-    start(from, to, options) {
+    start(from, to) {
       // a thread that failed before its start (or was started already) reads nothing here
       if (request !== undefined || failure !== undefined || !readingThreadWanted(to - from, env)) {
         stop();
@@ -207,18 +188,10 @@ function startWorker(store: SqliteStore, env: NodeJS.ProcessEnv): FeedStarter {
       }
       // the first leaves are read here while the thread starts; it reads the rest
       const head = from + headOf(to - from);
-      request = {
-        from: head,
-        to,
-        skip: ['reviewer'],
-        directoryPart: options.directoryPart && from === 0 && secondCoreFree(env),
-      };
+      request = { from: head, to, skip: ['reviewer'] };
       worker.ref();
       worker.postMessage(request);
-      return {
-        chunks: headThen(store, from, head, chunks(request), stop),
-        ...(request.directoryPart ? { directoryPart: part } : {}),
-      };
+      return { chunks: headThen(store, from, head, chunks(), stop) };
     },
     cancel: stop,
   };
