@@ -132,8 +132,8 @@ async function* headThen(
 /**
  * The feed worker's young generation (MiB). A chunk's rows and parsed payloads (~8 MB) are
  * still live at most of its scavenges, which copy them: V8's default (16 MiB semi-spaces) ran
- * ~130 scavenges at the large preset, ~1.6 s of the worker's time; 192 MiB runs ~40, ~1.0 s,
- * for ~+100 MB of peak memory.
+ * ~140 scavenges at the large preset, ~1.0 s of the worker's time; 192 MiB runs ~40, ~0.3 s,
+ * for ~+50–100 MB of peak memory.
  */
 export const FEED_YOUNG_GENERATION_MB = 192;
 
