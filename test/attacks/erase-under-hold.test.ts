@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Vault } from '../../src/privacy/index.js';
-import { PostgresStore, SqliteStore, type Store } from '../../src/store/index.js';
+import { SqliteStore, loadPostgresStore, type Store } from '../../src/store/index.js';
 import { pgTestSchemas } from '../../src/store/postgres-test-support.js';
 import { tempDir } from '../helpers.js';
 
@@ -112,6 +112,7 @@ describe.skipIf('skip' in schemas)('erasing a person on PostgreSQL', () => {
     it('refuses the erasure and keeps the key', async () => {
       if ('skip' in schemas) return;
       const url = schemas.url();
+      const PostgresStore = await loadPostgresStore();
       const victim = await PostgresStore.open(url);
       await seed(victim);
       const attacker = await PostgresStore.open(url);
