@@ -20,6 +20,7 @@ beforeAll(async () => {
     [
       employee('inv-1', { team: 'security', role: 'investigator' }),
       employee('inv-2', { team: 'security', role: 'investigator' }),
+      employee('cn-1', { team: 'legal', role: 'counsel' }),
       employee('x-9', { leftAt: '2026-03-01T00:00:00Z' }),
       line({ v: 1, kind: 'seller', id: 's-1', category: 'toys', region: 'EU' }),
       event('ev-1', { actor: 'x-9', action: 'seller.account.view' }),
@@ -130,11 +131,11 @@ describe('warden erase under a legal hold', () => {
     const id = (JSON.parse(opened.out) as { id: string }).id;
     expect((await runCli(['case', 'add', id, '--reviewer', 'rv-1', ...as('inv-1')])).code).toBe(0);
     expect((await runCli(['case', 'hold', id, '--reason', 'court', ...as('inv-1')])).code).toBe(0);
-    const waiting = await runCli(['erase', 'rv-1', ...as('inv-2')]);
+    const waiting = await runCli(['erase', 'rv-1', ...as('cn-1')]);
     expect(waiting.code).toBe(1);
     expect(JSON.parse(waiting.out)).toEqual({ erased: false, subject: 'rv-1', waitingFor: [id] });
     const released = await runCli(['case', 'release', id, ...as('inv-1')]);
     expect(JSON.parse(released.out)).toMatchObject({ erased: ['rv-1'] });
-    expect((await runCli(['erase', 'rv-1', ...as('inv-2')])).code).toBe(0);
+    expect((await runCli(['erase', 'rv-1', ...as('cn-1')])).code).toBe(0);
   });
 });

@@ -26,6 +26,7 @@ if ('skip' in schemas) {
       [
         employee('inv-1', { team: 'security', role: 'investigator' }),
         employee('inv-2', { team: 'security', role: 'investigator' }),
+        employee('cn-1', { team: 'legal', role: 'counsel' }),
         employee('x-9', { leftAt: '2026-03-01T00:00:00Z' }),
         line({ v: 1, kind: 'seller', id: 's-1', category: 'toys', region: 'EU' }),
         line({ v: 1, kind: 'reviewer', id: 'rv-1', email: 'jane@example.com' }),
@@ -62,7 +63,7 @@ if ('skip' in schemas) {
       const id = (JSON.parse(opened.out) as { id: string }).id;
       expect((await pg('case', 'add', id, '--reviewer', 'rv-1', ...as('inv-1'))).code).toBe(0);
       expect((await pg('case', 'hold', id, '--reason', 'court', ...as('inv-1'))).code).toBe(0);
-      const waiting = await pg('erase', 'rv-1', ...as('inv-2'));
+      const waiting = await pg('erase', 'rv-1', ...as('cn-1'));
       expect(waiting.code, waiting.err).toBe(1);
       expect(JSON.parse(waiting.out)).toEqual({ erased: false, subject: 'rv-1', waitingFor: [id] });
       const released = await pg('case', 'release', id, ...as('inv-1'));

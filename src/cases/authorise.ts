@@ -29,6 +29,24 @@ export function alertResource(alert: Alert): StepResource {
   };
 }
 
+/** The kinds of person the directory holds, as the policies name them. */
+const PERSON_TYPES = { employee: 'Employee', reviewer: 'Reviewer', seller: 'Seller' } as const;
+
+/**
+ * A person as the policies see them: the directory's employee, reviewer or seller of that id,
+ * one resource for each kind the id has (an erasure destroys the one key of the id, so it
+ * must be allowed on each). None when the directory has nobody of that id.
+ */
+export async function personResources(deps: CaseDeps, id: string): Promise<StepResource[]> {
+  const found: StepResource[] = [];
+  for (const [kind, type] of Object.entries(PERSON_TYPES)) {
+    if ((await deps.store.directory.get(kind as keyof typeof PERSON_TYPES, id)) !== undefined) {
+      found.push({ type, id });
+    }
+  }
+  return found;
+}
+
 /**
  * Asks the policies whether `event`'s actor may take this step (`policies/cases.cedar`), and
  * returns the step's event carrying the decision (`attrs.decision`: outcome, the deciding
@@ -57,7 +75,7 @@ export async function authorise(
     }
     throw error;
   }
-  const { decision, policySet } = decided;
+  const { decision, policySet, undeclared } = decided;
   const withDecision = (outcome: 'allowed' | 'denied'): AccessEvent => ({
     ...event,
     outcome,
@@ -67,14 +85,16 @@ export async function authorise(
         outcome: decision.outcome,
         policies: [...decision.policies],
         policySet,
+        ...(undeclared ? { undeclared: true } : {}),
         ...(decision.errors.length > 0 ? { errors: [...decision.errors] } : {}),
       },
     },
   });
   if (decision.outcome === 'allow') return withDecision('allowed');
   await record(deps, withDecision('denied'));
-  const why =
-    decision.policies.length > 0
+  const why = undeclared
+    ? `the active policy set ${policySet.slice(0, 12)}… predates ${action}, so nobody may take it until the organisation activates a set naming who may (warden policy activate DIR, proposed by one policy owner and approved by another; docs/guard.md)`
+    : decision.policies.length > 0
       ? `denied by ${decision.policies.join(', ')}`
       : 'no policy permits it';
   throw new CaseError(

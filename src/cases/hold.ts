@@ -1,7 +1,7 @@
 import { PrivacyError, type Vault } from '../privacy/index.js';
 import { CaseError } from './errors.js';
 import { assertActiveEmployee, assertNotSubject, caseOrThrow, text } from './guards.js';
-import { authorise, caseResource } from './authorise.js';
+import { authorise, caseResource, personResources } from './authorise.js';
 import { caseEvent, record, type CaseDeps } from './record.js';
 
 /**
@@ -84,10 +84,12 @@ export type ErasureOutcome =
   | { readonly erased: false; readonly subject: string; readonly waitingFor: readonly string[] };
 
 /**
- * Erases a person's personal data (destroys their data key; GDPR Art. 17). The request is
- * recorded first (`x-erasure.request`, `erasure_requests`); without a legal hold it is carried
- * out at once, else it waits: the answer names the holding cases, and the release of the last
- * hold carries it out.
+ * Erases a person's personal data (destroys their data key; GDPR Art. 17). It is the guarded
+ * action `privacy.erase` on the person as the directory has them (`policies/privacy.cedar`):
+ * a denial is recorded and refused (`NOT_PERMITTED`). The allowed request is recorded first
+ * (`x-erasure.request`, `erasure_requests`); without a legal hold it is carried out at once,
+ * else it waits: the answer names the holding cases, and the release of the last hold carries
+ * it out, on this decision.
  */
 export async function requestErasure(
   deps: CaseDeps,
@@ -95,16 +97,27 @@ export async function requestErasure(
   subject: string,
   actor: string,
 ): Promise<ErasureOutcome> {
-  await assertActiveEmployee(deps, actor);
+  const people = await personResources(deps, subject);
+  if (people.length === 0) {
+    throw new CaseError(
+      'INPUT_INVALID',
+      `no employee, reviewer or seller ${subject} in the directory`,
+    );
+  }
   const holds = deps.store.dataKeys.holdsOn(subject);
   const time = deps.now();
-  const event = caseEvent({
+  let event = caseEvent({
     actor,
     action: 'x-erasure.request',
     target: `subject:${subject}`,
     time,
-    attrs: { subject, waitingFor: holds },
+    attrs: { subject, kinds: people.map((p) => p.type), waitingFor: holds },
   });
+  // each kind the id has is decided; the event carries the last decision, all of them allowed
+  for (const person of people) {
+    event = await authorise(deps, event, 'privacy.erase', person, 'request');
+  }
+  await assertActiveEmployee(deps, actor);
   await record(deps, event, (tx) =>
     tx.putErasureRequest({ subject, requestedBy: actor, requestedAt: time, eventId: event.id }),
   );

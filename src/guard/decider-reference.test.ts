@@ -29,6 +29,7 @@ const role = fc.constantFrom(
 const resource: fc.Arbitrary<ResourceFacts> = fc.oneof(
   fc.constantFrom('s1', 's2').map((id) => ({ type: 'Seller' as const, id })),
   fc.constantFrom('rv1', 'rv2').map((id) => ({ type: 'Reviewer' as const, id })),
+  fc.constantFrom('e1', 'e2').map((id) => ({ type: 'Employee' as const, id })),
   fc.constantFrom('ps1').map((id) => ({ type: 'PolicySet' as const, id })),
   fc
     .record({
@@ -109,6 +110,8 @@ const request: fc.Arbitrary<DecisionRequest> = fc
   })
   // only requests whose resource is of the action's type reach the decider (the guard checks)
   .filter((r) => {
+    if (r.action === 'privacy.erase')
+      return ['Employee', 'Reviewer', 'Seller'].includes(r.resource.type);
     const want = r.action.startsWith('review.')
       ? 'Review'
       : r.action.startsWith('reviewer.')

@@ -88,6 +88,7 @@ function concernedBy(request: DecisionRequest): Concerned {
   const r = request.resource;
   if (r.type === 'Seller') sellers.add(r.id);
   if (r.type === 'Reviewer') reviewers.add(r.id);
+  if (r.type === 'Employee') employees.add(r.id);
   if (r.type === 'Review') {
     sellers.add(r.review.sellerId);
     reviewers.add(r.review.reviewerId);

@@ -20,8 +20,18 @@ import { checkRequest, resourceFacts } from './targets.js';
 export interface StepRequest {
   readonly employeeId: string;
   readonly action: CaseStepAction;
-  /** The case (its employee subjects and sellers) or the alert being triaged. */
-  readonly resource: Extract<ResourceFacts, { type: 'Case' } | { type: 'Alert' }>;
+  /**
+   * The case (its employee subjects and sellers), the alert being triaged, or the person
+   * whose data is to be erased.
+   */
+  readonly resource: Extract<
+    ResourceFacts,
+    | { type: 'Case' }
+    | { type: 'Alert' }
+    | { type: 'Employee' }
+    | { type: 'Reviewer' }
+    | { type: 'Seller' }
+  >;
   /** Which part of the action (`context.step`). */
   readonly step: string;
 }
@@ -30,6 +40,11 @@ export interface StepRequest {
 export interface StepDecision {
   readonly decision: Decision;
   readonly policySet: string;
+  /**
+   * The set's schema does not declare the action: the set predates it, so nobody may take it
+   * until a set naming who may is activated (denied without asking the engine).
+   */
+  readonly undeclared?: true;
 }
 
 export interface GuardOptions extends FactOptions {
@@ -86,6 +101,13 @@ export class Guard {
     const reads = this.deps.decider.policies.setFor(req.action).used;
     const principal = await this.facts.employee(req.employeeId, reads);
     if (!principal) throw new GuardError('REQUEST_INVALID', `no employee ${req.employeeId}`);
+    if (!this.deps.decider.policies.declares(req.action)) {
+      return {
+        decision: { outcome: 'deny', policies: [], errors: [] },
+        policySet: this.policySet,
+        undeclared: true,
+      };
+    }
     const decision = this.deps.decider.decide({
       principal,
       action: req.action,

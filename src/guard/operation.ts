@@ -108,6 +108,7 @@ const EVENT_ACTION: Readonly<Record<GuardedAction, Action>> = {
   'case.close': 'x-case.close',
   'case.reveal': 'x-case.reveal',
   'case.hold': 'x-case.hold',
+  'privacy.erase': 'x-erasure.request',
 };
 
 /** The event action that records a guarded action (custom actions are `x-…`). */

@@ -115,6 +115,32 @@ export class CompiledPolicies {
     return this.texts.policies.find((p) => p.id === id);
   }
 
+  private readonly declared = new Map<GuardedAction, boolean>();
+
+  /**
+   * Whether the set's schema declares `action`. A set activated before an action was added
+   * to Warden does not: nothing in it can permit the action, and a request validated against
+   * its schema would fail, so the guard denies it outright, saying why. Found by validating a
+   * policy naming the action against the schema.
+   */
+  declares(action: GuardedAction): boolean {
+    let known = this.declared.get(action);
+    if (known === undefined) {
+      const answer = validate({
+        schema: this.texts.schema.text,
+        policies: {
+          staticPolicies: {
+            probe: `permit (principal, action == Warden::Action::${JSON.stringify(action)}, resource);`,
+          },
+        },
+        validationSettings: { mode: 'strict' },
+      });
+      known = answer.type === 'success' && answer.validationErrors.length === 0;
+      this.declared.set(action, known);
+    }
+    return known;
+  }
+
   /** The preparsed set for an action, and the attributes its policies read. */
   setFor(action: GuardedAction): PreparsedSet {
     const set = this.sets.get(action);

@@ -33,6 +33,9 @@ const resource = z.union([
     .strictObject({ reviewer: id })
     .transform((r) => ({ type: 'Reviewer' as const, id: r.reviewer })),
   z
+    .strictObject({ employee: id })
+    .transform((r) => ({ type: 'Employee' as const, id: r.employee })),
+  z
     .strictObject({
       review: z.strictObject({
         id,
@@ -97,7 +100,7 @@ export interface PolicyCase {
 /**
  * Parses one request written as JSON (the policy test table's row shape: `principal`,
  * `action`, `resource` as `{ "seller": id }`, `{ "reviewer": id }`, `{ "review": {…} }` or
- * `{ "approval": {…} }`, optional `ticket`, `details`, `expect`, `name`).
+ * `{ "approval": {…} }`, `{ "employee": id }`, optional `ticket`, `details`, `expect`, `name`).
  */
 export function parsePolicyCase(text: string, where: string, line: number): PolicyCase {
   let value: unknown;

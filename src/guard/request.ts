@@ -3,11 +3,12 @@
  * in a policy test table). Ids are the interchange ids; sets hold ids.
  */
 /**
- * The steps of an investigation (src/cases): decided by the policies like any guarded action
- * (`policies/cases.cedar`), but carried out by the cases context, which writes the step's own
- * event with the decision in it (`Guard.decideStep`). `context.step` says which step of the
- * action it is (`acknowledge`, `dismiss`, `escalate`; `request`, `approve`; `hold`, `release`;
- * the look's purpose).
+ * The steps of an investigation (src/cases), and the erasure of a person's data that a legal
+ * hold can make wait (`privacy.erase`): decided by the policies like any guarded action
+ * (`policies/cases.cedar`, `policies/privacy.cedar`), but carried out by the cases context,
+ * which writes the step's own event with the decision in it (`Guard.decideStep`).
+ * `context.step` says which step of the action it is (`acknowledge`, `dismiss`, `escalate`;
+ * `request`, `approve`; `hold`, `release`; the look's purpose; `request` for an erasure).
  */
 export const CASE_STEP_ACTIONS = [
   'alert.triage',
@@ -19,6 +20,7 @@ export const CASE_STEP_ACTIONS = [
   'case.close',
   'case.reveal',
   'case.hold',
+  'privacy.erase',
 ] as const;
 export const GUARDED_ACTIONS = [
   'seller.metrics.view',
@@ -44,10 +46,23 @@ export function isCaseStep(action: string): action is CaseStepAction {
 }
 
 export type ResourceType =
-  'Seller' | 'Reviewer' | 'Review' | 'ApprovalRequest' | 'PolicySet' | 'Case' | 'Alert';
+  | 'Seller'
+  | 'Reviewer'
+  | 'Review'
+  | 'ApprovalRequest'
+  | 'PolicySet'
+  | 'Case'
+  | 'Alert'
+  | 'Employee';
 
-/** The type of resource each action applies to (the Cedar schema's `appliesTo`). */
-export const RESOURCE_OF: Readonly<Record<GuardedAction, ResourceType>> = {
+/** The people whose personal data Warden holds: an erasure is of one of them. */
+export type PersonType = Extract<ResourceType, 'Employee' | 'Reviewer' | 'Seller'>;
+
+/**
+ * The type of resource each action applies to (the Cedar schema's `appliesTo`); an erasure
+ * applies to the person as the directory has them, whichever kind they are.
+ */
+export const RESOURCE_OF: Readonly<Record<GuardedAction, ResourceType | readonly PersonType[]>> = {
   'seller.metrics.view': 'Seller',
   'seller.account.view': 'Seller',
   'seller.metrics.export': 'Seller',
@@ -69,6 +84,7 @@ export const RESOURCE_OF: Readonly<Record<GuardedAction, ResourceType>> = {
   'case.close': 'Case',
   'case.reveal': 'Case',
   'case.hold': 'Case',
+  'privacy.erase': ['Employee', 'Reviewer', 'Seller'],
 };
 
 /** Actions that a second person may have to approve: their context carries `approved`. */
@@ -154,6 +170,8 @@ export interface CaseFacts {
 export type ResourceFacts =
   | { readonly type: 'Seller'; readonly id: string }
   | { readonly type: 'Reviewer'; readonly id: string }
+  /** An employee as the resource of an action on them (an erasure of their data). */
+  | { readonly type: 'Employee'; readonly id: string }
   | { readonly type: 'Review'; readonly review: ReviewFacts }
   | { readonly type: 'ApprovalRequest'; readonly approval: ApprovalFacts }
   | { readonly type: 'PolicySet'; readonly id: string }

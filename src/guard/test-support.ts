@@ -160,6 +160,8 @@ export function marketplace(): InterchangeRecord[] {
 
 export interface GuardFixture {
   readonly guard: Guard;
+  /** The guard's decider: a test switches it to another policy set (`use`). */
+  readonly decider: Decider;
   readonly store: SqliteStore;
   readonly ledger: Ledger;
   readonly dbPath: string;
@@ -188,19 +190,21 @@ export async function guardFixture(
   const masterKey = sharing?.masterKey ?? randomBytes(32);
   const vault = new Vault(masterKey, store.dataKeys);
   if (!sharing) await seed(store, ledger, vault, marketplace());
+  const decider = new Decider(defaultPolicies());
   const guard = new Guard(
     {
       store,
       ledger,
       vault,
       aliases: new RelayAliases(masterKey, 'relay.marketplace.example'),
-      decider: new Decider(defaultPolicies()),
+      decider,
       now,
     },
     { riskTtlMs: 0, ...options },
   );
   return {
     guard,
+    decider,
     store,
     ledger,
     dbPath,

@@ -54,7 +54,7 @@ export function registerHolds(
     program
       .command('erase')
       .description(
-        "erase a person's personal data (destroy their data key); under a legal hold it waits for the release (exit 1)",
+        "erase a person's personal data (destroy their data key), if the policies allow it (privacy.erase); under a legal hold it waits for the release (exit 1)",
       )
       .argument('<subject>', 'a reviewer, employee or seller id'),
   ).action((subject: string, o: Flags) =>
