@@ -14,7 +14,7 @@ import { json, table } from '../render.js';
 import { openGuard, withDb } from '../wiring.js';
 import { caseDeps } from './case-deps.js';
 import { report } from './guard.js';
-import { integer } from '../flags.js';
+import { wholeNumber } from '../read-input.js';
 
 type TakeFlags = IdentityFlags & {
   db?: string;
@@ -129,7 +129,7 @@ function enforcementOf(measure: string, subject: string, o: TakeFlags): Enforcem
   return {
     measure,
     subject,
-    ...(o.amount === undefined ? {} : { amount: integer('--amount', o.amount) }),
+    ...(o.amount === undefined ? {} : { amount: wholeNumber(o.amount, '--amount') }),
     ...(o.currency === undefined ? {} : { currency: o.currency }),
     ...(reviews === undefined ? {} : { reviews }),
     ...(o.bundle === undefined ? {} : { bundle: o.bundle }),

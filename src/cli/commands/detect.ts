@@ -6,7 +6,7 @@ import { canaryWatch } from '../canary-watch.js';
 import { loadOrgProfile } from '../org.js';
 import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
-import { integer } from '../flags.js';
+import { wholeNumber } from '../read-input.js';
 import type { Io } from '../io.js';
 import { stepBar } from '../progress.js';
 import {
@@ -330,7 +330,8 @@ export async function riskCommand(
 ): Promise<number> {
   const { findings } = await currentFindings(w, io, flags.org);
   if (flags.json) io.out(`${json(findings.risk)}\n`);
-  else io.out(`${riskTable(findings.risk.slice(0, integer('--limit', flags.limit ?? '25')))}\n`);
+  else
+    io.out(`${riskTable(findings.risk.slice(0, wholeNumber(flags.limit ?? '25', '--limit')))}\n`);
   return EXIT.ok;
 }
 
@@ -402,7 +403,7 @@ export async function sellersCommand(
         'employees',
       ],
       sellers
-        .slice(0, integer('--limit', flags.limit ?? '25'))
+        .slice(0, wholeNumber(flags.limit ?? '25', '--limit'))
         .map((s) => [
           s.sellerId,
           s.score,

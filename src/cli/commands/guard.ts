@@ -14,7 +14,7 @@ import type { Io } from '../io.js';
 import { heading, json, table } from '../render.js';
 import { actingEmployee, type IdentityFlags } from '../identity.js';
 import { openGuard, withDb } from '../wiring.js';
-import { integer } from '../flags.js';
+import { wholeNumber } from '../read-input.js';
 import { requestExport } from './request-export.js';
 
 // a policy change has its own command (warden policy activate DIR); case steps are `warden case`
@@ -193,7 +193,7 @@ function requestOf(
     targetId: target,
     ...(o.ticket === undefined ? {} : { ticketId: o.ticket }),
     ...(o.reason === undefined ? {} : { reason: o.reason }),
-    ...(o.rows === undefined ? {} : { rows: integer('--rows', o.rows) }),
+    ...(o.rows === undefined ? {} : { rows: wholeNumber(o.rows, '--rows') }),
     ...(fields === undefined ? {} : { fields }),
     ...(o.topic === undefined ? {} : { topic: o.topic }),
     ...(o.approval === undefined ? {} : { approvalId: o.approval }),

@@ -8,7 +8,7 @@ import { serverDeps } from '../serve-wiring.js';
 import type { Wired } from '../wiring.js';
 import { openJetStream, StreamError, StreamPublisher } from '../../stream/index.js';
 import { publishTarget } from './publish.js';
-import { integer } from '../flags.js';
+import { wholeNumber } from '../read-input.js';
 
 export interface ServeFlags {
   readonly port?: string;
@@ -67,7 +67,7 @@ export async function serveCommand(
     const onTerm = (): void => stop('SIGTERM');
     signals.once('SIGINT', onInt);
     signals.once('SIGTERM', onTerm);
-    const port = integer('--port', flags.port ?? '8080');
+    const port = wholeNumber(flags.port ?? '8080', '--port');
     const host = flags.host ?? '127.0.0.1';
     const address = await app.listen({ port, host }).catch(async (error: unknown) => {
       signals.off('SIGINT', onInt);

@@ -7,7 +7,7 @@ import {
   type Simulation,
 } from '../../sim/index.js';
 import { UsageError } from '../exit.js';
-import { integer } from '../flags.js';
+import { wholeNumber } from '../read-input.js';
 import type { Io } from '../io.js';
 import { stepBar } from '../progress.js';
 import { barChart, heading, json, table } from '../render.js';
@@ -28,11 +28,11 @@ export function simulateCommand(flags: SimulateFlags, io: Io): number {
   const options = resolveOptions({
     preset: presetOf(flags.preset),
     ...(flags.world === undefined ? {} : { world: flags.world }),
-    seed: integer('--seed', flags.seed),
+    seed: wholeNumber(flags.seed, '--seed'),
     ...(flags.employees === undefined
       ? {}
-      : { employees: integer('--employees', flags.employees) }),
-    ...(flags.days === undefined ? {} : { days: integer('--days', flags.days) }),
+      : { employees: wholeNumber(flags.employees, '--employees') }),
+    ...(flags.days === undefined ? {} : { days: wholeNumber(flags.days, '--days') }),
     camouflage: flags.camouflage ?? false,
   });
   const started = performance.now();

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { PRESET_NAMES, WORLD_NAMES, type PresetName } from '../../sim/index.js';
-import { integer } from '../flags.js';
+import { wholeNumber } from '../read-input.js';
 import type { Io } from '../io.js';
 
 /** `warden demo`'s flags; `--serve` (npm start) goes on to serve the console. */
@@ -82,7 +82,7 @@ export function registerSimulatorCommands(
     .option('--host <h>', 'with --serve: the address to listen on', '127.0.0.1')
     .action(async (o: DemoOptions) => {
       const { demoCommand } = await import('./demo.js');
-      let code = await demoCommand({ ...o, seed: integer('--seed', o.seed) }, io);
+      let code = await demoCommand({ ...o, seed: wholeNumber(o.seed, '--seed') }, io);
       if (code === 0 && o.serve === true)
         code = await (await import('./demo-serve.js')).serveDemo(o, io);
       setCode(code);

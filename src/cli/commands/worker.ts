@@ -13,7 +13,7 @@ import { partitionsFlag, resolveNatsUrl, wirePartition } from '../partitions.js'
 import { resolveStoreTarget, resolveTargetKeyDir, type StoreTarget } from '../store-target.js';
 import { wireTarget, type Wired } from '../wiring.js';
 import { PartitionLog } from '../partition-log.js';
-import { integer } from '../flags.js';
+import { wholeNumber } from '../read-input.js';
 import { runDetection } from './detect.js';
 
 export interface WorkerFlags {
@@ -86,8 +86,8 @@ async function runPartition(
   stopping: () => boolean,
 ): Promise<PartitionRun> {
   const run: PartitionRun = { partition: p, batches: 0, leaves: 0, redelivered: 0 };
-  const max = integer('--batch', flags.batch ?? '1000');
-  const detectEvery = integer('--detect-every', flags.detectEvery ?? '0');
+  const max = wholeNumber(flags.batch ?? '1000', '--batch');
+  const detectEvery = wholeNumber(flags.detectEvery ?? '0', '--detect-every');
   const w = await wirePartition(base, p);
   try {
     let applied = await w.store.streamPositions.lastSeq();
