@@ -155,7 +155,7 @@ describe('the SQLite directory’s current records', () => {
         reader.code.match(/this\.prepare\(/g)!.length + 1,
       );
       expect(reader.code).toMatch(
-        /private prepare\(sql: string, keep = true\): Database\.Statement \{\s*settleDirectory\(this\.db\);/,
+        /private readonly prepare = \(sql: string, keep = true\): Database\.Statement => \{\s*settleDirectory\(this\.db\);/,
       );
     });
   });

@@ -1,13 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { DirectoryKind } from '../domain/index.js';
-import { chunked } from './chunks.js';
 import type { StoreStats } from './ports.js';
 import { settleDirectory } from './sqlite-directory-writer.js';
-
-/** Keys per look-up of which exist, well under SQLite's bound-parameter limit. */
-const IN_CHUNK = 500;
-/** Look-ups this short keep their statement too: a request asks about one record. */
-const IN_SHORT = 4;
+import { rowsIn } from './sqlite-in.js';
 
 /** `FROM` the current version of each record: its pointer joined with the version. */
 const CURRENT = 'directory_current c JOIN directory_versions v ON v.leaf = c.leaf';
@@ -69,17 +64,8 @@ export class SqliteCurrentDirectory {
   /** The keys among `keys` of records of `kind` that exist. */
   existing(kind: DirectoryKind, keys: readonly string[]): Set<string> {
     const found = new Set<string>();
-    for (const chunk of chunked([...new Set(keys)], IN_CHUNK)) {
-      // the full chunk's statement is kept (an import asks which of its references exist, 500
-      // at a time, and preparing each anew cost about as much as running it), and the
-      // shortest (a request asks about one); a remainder's is prepared for its one use
-      const keep = chunk.length === IN_CHUNK || chunk.length <= IN_SHORT;
-      const sql = `SELECT key FROM directory_current WHERE kind = ? AND key IN (${Array(chunk.length).fill('?').join(',')})`;
-      for (const key of this.prepare(sql, keep)
-        .pluck()
-        .all(kind, ...chunk) as string[])
-        found.add(key);
-    }
+    const sql = 'SELECT key FROM directory_current WHERE kind = ? AND key IN';
+    for (const row of rowsIn<{ key: string }>(this.prepare, sql, keys, kind)) found.add(row.key);
     return found;
   }
 
@@ -122,21 +108,23 @@ export class SqliteCurrentDirectory {
 
   /** The current products of `sellers` and the current reviews of those products. */
   catalogueOf(sellers: readonly string[]): { products: string[]; reviews: string[] } {
-    const products = this.prepare(
-      `SELECT c.key FROM ${CURRENT} WHERE c.kind = 'product'
-         AND json_extract(v.payload, '$.sellerId') IN (SELECT value FROM json_each(?))
+    const products = this.keysNaming('product', 'sellerId', sellers);
+    return { products, reviews: this.keysNaming('review', 'productId', products) };
+  }
+
+  /** The keys, in order, of the current records of `kind` whose `member` is one of `values`. */
+  private keysNaming(
+    kind: 'product' | 'review',
+    member: 'sellerId' | 'productId',
+    values: readonly string[],
+  ): string[] {
+    return this.prepare(
+      `SELECT c.key FROM ${CURRENT} WHERE c.kind = '${kind}'
+         AND json_extract(v.payload, '$.${member}') IN (SELECT value FROM json_each(?))
        ORDER BY c.key`,
     )
       .pluck()
-      .all(JSON.stringify(sellers)) as string[];
-    const reviews = this.prepare(
-      `SELECT c.key FROM ${CURRENT} WHERE c.kind = 'review'
-         AND json_extract(v.payload, '$.productId') IN (SELECT value FROM json_each(?))
-       ORDER BY c.key`,
-    )
-      .pluck()
-      .all(JSON.stringify(products)) as string[];
-    return { products, reviews };
+      .all(JSON.stringify(values)) as string[];
   }
 
   /**
@@ -144,7 +132,7 @@ export class SqliteCurrentDirectory {
    * transaction wrote: the only way this class reaches the database. Kept per connection
    * unless `keep` is false.
    */
-  private prepare(sql: string, keep = true): Database.Statement {
+  private readonly prepare = (sql: string, keep = true): Database.Statement => {
     settleDirectory(this.db);
     let statement = keep ? this.prepared.get(sql) : undefined;
     if (statement === undefined) {
@@ -152,5 +140,5 @@ export class SqliteCurrentDirectory {
       if (keep) this.prepared.set(sql, statement);
     }
     return statement;
-  }
+  };
 }

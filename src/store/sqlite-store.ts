@@ -33,7 +33,6 @@ import { SqliteLedgerRepository, type RecordRowChunk } from './sqlite-ledger.js'
 import { SqliteTransaction, SqliteWriteStatements } from './sqlite-transaction.js';
 import { SqliteGuard } from './sqlite-guard.js';
 import { SqlitePolicySets, SqliteTokens } from './sqlite-trust.js';
-import { chunked } from './chunks.js';
 import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
 import { SqliteDetectorState } from './sqlite-detector-state.js';
@@ -43,6 +42,7 @@ import type { CaseRepository } from './ports-cases.js';
 import type { StreamPositionRepository } from './ports.js';
 import { SqliteStreamPositions } from './sqlite-stream-positions.js';
 import { SqliteCurrentDirectory } from './sqlite-directory-current.js';
+import { keptStatements, rowsIn } from './sqlite-in.js';
 
 export interface SqliteStoreOptions {
   /** Returns the current time as RFC 3339 (injected so that tests control the clock). */
@@ -203,7 +203,7 @@ class SqliteEvents implements EventRepository {
   actorsOf(ids: readonly string[]): Promise<Map<string, string>> {
     const actors = new Map<string, string>();
     const rows = rowsIn<{ id: string; actor: string }>(
-      this.db,
+      keptStatements(this.db),
       'SELECT id, actor FROM events WHERE id IN',
       ids,
     );
@@ -212,7 +212,11 @@ class SqliteEvents implements EventRepository {
   }
   byIds(ids: readonly string[]): Promise<Map<string, AccessEvent>> {
     const events = new Map<string, AccessEvent>();
-    for (const row of rowsIn<EventRow>(this.db, 'SELECT * FROM events WHERE id IN', ids))
+    for (const row of rowsIn<EventRow>(
+      keptStatements(this.db),
+      'SELECT * FROM events WHERE id IN',
+      ids,
+    ))
       events.set(row.id, rowToEvent(row));
     return Promise.resolve(events);
   }
@@ -358,48 +362,6 @@ class SqliteMeta implements MetaRepository {
 
 function countOf(db: Database.Database, sql: string, ...params: unknown[]): number {
   return (db.prepare(sql).get(...params) as { n: number }).n;
-}
-
-const IN_CHUNK = 500;
-const preparedIn = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-/**
- * The rows `sqlPrefix … IN (…)` finds for the distinct `ids`, 500 ids per query (well under
- * SQLite's bound-parameter limit); `leading` binds first.
- */
-function* rowsIn<Row>(
-  db: Database.Database,
-  sqlPrefix: string,
-  ids: readonly string[],
-  ...leading: unknown[]
-): Generator<Row> {
-  for (const chunk of chunked([...new Set(ids)], IN_CHUNK)) {
-    yield* statementIn(db, sqlPrefix, chunk.length).all(...leading, ...chunk) as Row[];
-  }
-}
-
-/** Remainders this short are prepared once too: a token check asks for one event by id. */
-const IN_SHORT = 4;
-
-/**
- * `sqlPrefix (?, …, ?)` with `n` parameters; the full chunk's statement is prepared once per
- * connection and prefix (preparing each statement anew cost about as much as running it), and
- * so are the shortest (`IN_SHORT`: authentication asks for one on every request).
- */
-function statementIn(db: Database.Database, sqlPrefix: string, n: number): Database.Statement {
-  const sql = `${sqlPrefix} (${Array(n).fill('?').join(',')})`;
-  if (n !== IN_CHUNK && n > IN_SHORT) return db.prepare(sql); // a remainder: once per call
-  let statements = preparedIn.get(db);
-  if (!statements) {
-    statements = new Map();
-    preparedIn.set(db, statements);
-  }
-  let statement = statements.get(sql);
-  if (!statement) {
-    statement = db.prepare(sql);
-    statements.set(sql, statement);
-  }
-  return statement;
 }
 
 function readStats(
