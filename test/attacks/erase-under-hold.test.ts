@@ -17,18 +17,21 @@ import { tempDir } from '../helpers.js';
 const SUBJECT = 'rv-1';
 const master = randomBytes(32);
 
-/** A case naming the reviewer, not held yet, and the reviewer's data key. */
+/** The case naming the reviewer, not held yet. */
+const OPEN_CASE = {
+  id: 'c-1',
+  title: 'bought reviews',
+  status: 'open',
+  openedBy: 'e-9',
+  openedAt: 't',
+  eventId: 'ev-open',
+} as const;
+
+/** The open case, and the reviewer's data key. */
 async function seed(store: Store): Promise<void> {
   const vault = new Vault(master, store.dataKeys);
   const tx = await store.begin();
-  await tx.putCase({
-    id: 'c-1',
-    title: 'bought reviews',
-    status: 'open',
-    openedBy: 'e-9',
-    openedAt: 't',
-    eventId: 'ev-open',
-  });
+  await tx.putCase(OPEN_CASE);
   await tx.putCaseMember({
     caseId: 'c-1',
     kind: 'reviewer',
@@ -42,12 +45,10 @@ async function seed(store: Store): Promise<void> {
 
 /** The erasure's outcome: `erased`, or the error code that refused it. */
 async function erase(vault: Vault): Promise<string> {
-  return Promise.resolve()
-    .then(() => vault.erase(SUBJECT))
-    .then(
-      () => 'erased',
-      (error: Error & { code?: string }) => error.code ?? error.message,
-    );
+  return vault.erase(SUBJECT).then(
+    () => 'erased',
+    (error: Error & { code?: string }) => error.code ?? error.message,
+  );
 }
 
 describe('erasing a person while another connection places a legal hold', () => {
@@ -117,16 +118,7 @@ describe.skipIf('skip' in schemas)('erasing a person on PostgreSQL', () => {
       await seed(victim);
       const attacker = await PostgresStore.open(url);
       const tx = await attacker.begin();
-      await tx.putCase({
-        id: 'c-1',
-        title: 'bought reviews',
-        status: 'open',
-        openedBy: 'e-9',
-        openedAt: 't',
-        heldAt: 'now',
-        heldBy: 'counsel',
-        eventId: 'ev-hold',
-      });
+      await tx.putCase({ ...OPEN_CASE, heldAt: 'now', heldBy: 'counsel', eventId: 'ev-hold' });
       await tx.commit();
       await attacker.close();
       expect(await erase(new Vault(master, victim.dataKeys))).toBe('SUBJECT_HELD');
