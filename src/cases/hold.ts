@@ -69,11 +69,11 @@ export async function releaseHold(
   const erased: string[] = [];
   const stillHeld: string[] = [];
   for (const waiting of await deps.store.cases.erasureRequests()) {
-    const held =
-      deps.store.dataKeys.holdsOn(waiting.subject).length > 0 ||
-      (await carryOut(deps, vault, waiting.subject, waiting.requestedBy, { waitedFor: caseId }))
-        .length > 0;
-    (held ? stillHeld : erased).push(waiting.subject);
+    // carryOut looks for holds in the step that destroys the key: held, it leaves the request
+    const holds = await carryOut(deps, vault, waiting.subject, waiting.requestedBy, {
+      waitedFor: caseId,
+    });
+    (holds.length > 0 ? stillHeld : erased).push(waiting.subject);
   }
   return { erased, stillHeld };
 }
