@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { AccessEvent } from '../domain/index.js';
-import { ContextTies, CROWD } from './context-ties.js';
+import { ContextTies, CROWD, SESSION_IDLE_DAYS } from './context-ties.js';
 
 let n = 0;
 function event(
   actor: string,
   context: { ip?: string; device?: string; session?: string },
+  time = '2026-09-08T10:00:00Z',
 ): AccessEvent {
   return {
     id: `ev-${++n}`,
-    time: '2026-09-08T10:00:00Z',
+    time,
     actor,
     action: 'seller.metrics.view',
     target: { type: 'seller', id: 's-1' },
@@ -26,6 +27,20 @@ function use(
   benefits: number,
 ): void {
   for (let i = 0; i < events; i++) ties.observe(event(actor, context), i < benefits);
+}
+
+/** `use`, at `days` days and `hours` hours after 2026-09-08T00:00Z. */
+function useAt(
+  ties: ContextTies,
+  days: number,
+  hours: number,
+  actor: string,
+  context: object,
+  events: number,
+  benefits: number,
+): void {
+  const time = new Date(Date.UTC(2026, 8, 8 + days, hours)).toISOString();
+  for (let i = 0; i < events; i++) ties.observe(event(actor, context, time), i < benefits);
 }
 
 describe('ContextTies', () => {
@@ -91,6 +106,95 @@ describe('ContextTies', () => {
       expect(ties.contextsOf('e-0')).toEqual([small]);
       expect(ties.benefitGroups()).toEqual([small]);
       expect(ties.matesOf('e-2')).toEqual([]);
+    });
+  });
+
+  describe(`when a session one employee used sits idle for more than ${SESSION_IDLE_DAYS} days`, () => {
+    const idle = SESSION_IDLE_DAYS + 1;
+
+    it('forgets it: a second employee on its id later is not tied to the first', () => {
+      const ties = new ContextTies();
+      useAt(ties, 0, 10, 'a', { session: 'ss-1' }, 3, 3);
+      useAt(ties, idle, 10, 'b', { session: 'ss-1' }, 3, 3);
+      expect(ties.contextsOf('a')).toEqual([]);
+      expect(ties.contextsOf('b')).toEqual([]);
+      expect(ties.usedForBenefit('a', 'session', 'ss-1')).toBe(false);
+      expect(ties.benefitGroups()).toEqual([]);
+    });
+
+    it('still ties a second employee who comes within the idle days', () => {
+      const ties = new ContextTies();
+      useAt(ties, 0, 10, 'a', { session: 'ss-1' }, 3, 3);
+      useAt(ties, SESSION_IDLE_DAYS - 1, 10, 'b', { session: 'ss-1' }, 3, 3);
+      useAt(ties, SESSION_IDLE_DAYS - 1, 11, 'c', { session: 'ss-2' }, 1, 0);
+      expect(ties.matesOf('b')).toEqual(['a']);
+      expect(ties.benefitGroups()).toEqual([{ kind: 'session', value: 'ss-1', users: ['a', 'b'] }]);
+    });
+
+    it('keeps one its employee keeps using, idle days counted from their latest event', () => {
+      const ties = new ContextTies();
+      for (let day = 0; day <= 2 * idle; day += SESSION_IDLE_DAYS - 1)
+        useAt(ties, day, 10, 'a', { session: 'ss-1' }, 1, day === 0 ? 1 : 0);
+      useAt(ties, 2 * idle + 1, 10, 'b', { session: 'ss-1' }, 1, 1);
+      // Its first day's benefit is still counted: the use was never forgotten.
+      expect(ties.matesOf('b')).toEqual(['a']);
+    });
+
+    it('starts the employee coming back to its id from nothing, though their cache held it', () => {
+      const ties = new ContextTies();
+      useAt(ties, 0, 10, 'a', { session: 'ss-1' }, 3, 3);
+      useAt(ties, idle, 9, 'other', { session: 'ss-9' }, 1, 0); // forgets ss-1
+      useAt(ties, idle, 10, 'a', { session: 'ss-1' }, 2, 0);
+      useAt(ties, idle, 11, 'b', { session: 'ss-1' }, 1, 1);
+      expect(ties.contextsOf('b')).toEqual([{ kind: 'session', value: 'ss-1', users: ['a', 'b'] }]);
+      // The three benefits before the idle days are not theirs on the new use of the id.
+      expect(ties.usedForBenefit('a', 'session', 'ss-1')).toBe(false);
+      expect(ties.matesOf('b')).toEqual([]);
+    });
+
+    it('forgets neither devices nor networks', () => {
+      const ties = new ContextTies();
+      useAt(ties, 0, 10, 'a', { device: 'broker-pc', ip: '192.0.2.7' }, 3, 3);
+      useAt(ties, 10 * idle, 10, 'b', { device: 'broker-pc', ip: '192.0.2.7' }, 3, 3);
+      expect(ties.matesOf('b')).toEqual(['a']);
+      expect(ties.contextsOf('b').map((c) => c.kind)).toEqual(['device', 'network']);
+    });
+  });
+
+  describe('when a session two employees used sits idle for long', () => {
+    it('keeps it, and ties a third who comes to it', () => {
+      const ties = new ContextTies();
+      useAt(ties, 0, 10, 'a', { session: 'ss-1' }, 2, 2);
+      useAt(ties, 0, 11, 'b', { session: 'ss-1' }, 2, 2);
+      useAt(ties, 30, 10, 'other', { session: 'ss-9' }, 1, 0);
+      useAt(ties, 60, 10, 'c', { session: 'ss-1' }, 1, 1);
+      expect(ties.matesOf('a')).toEqual(['b', 'c']);
+      expect(ties.benefitGroups()).toEqual([
+        { kind: 'session', value: 'ss-1', users: ['a', 'b', 'c'] },
+      ]);
+    });
+  });
+
+  describe('when a session passes its idle days within a day already swept', () => {
+    /** Used at noon on day 0, so idle for the days at noon on day 3, after that day's sweep. */
+    function sweptEarly(): ContextTies {
+      const ties = new ContextTies();
+      useAt(ties, 0, 12, 'a', { session: 'ss-1' }, 1, 1);
+      useAt(ties, SESSION_IDLE_DAYS, 6, 'other', { session: 'ss-9' }, 1, 0);
+      return ties;
+    }
+
+    it('keeps it for the rest of that day, so a second employee on it then is still tied', () => {
+      const ties = sweptEarly();
+      useAt(ties, SESSION_IDLE_DAYS, 23, 'b', { session: 'ss-1' }, 1, 1);
+      expect(ties.matesOf('b')).toEqual(['a']);
+    });
+
+    it('forgets it at the first event of the next day', () => {
+      const ties = sweptEarly();
+      useAt(ties, SESSION_IDLE_DAYS + 1, 0, 'other', { session: 'ss-9' }, 1, 0);
+      useAt(ties, SESSION_IDLE_DAYS + 1, 1, 'b', { session: 'ss-1' }, 1, 1);
+      expect(ties.matesOf('b')).toEqual([]);
     });
   });
 });

@@ -5,8 +5,16 @@
  * handed over between shifts or a small office's NAT is shared too, but it carries whole
  * shifts, and almost none of that work gives a seller anything. So a shared context ties a
  * colleague to a ring only when most of what they did on it gave sellers something.
+ *
+ * A console session is one login's lifetime, so its id is new every day or so and the sessions
+ * seen would grow with time without bound. One that nobody has used for `SESSION_IDLE_DAYS`
+ * has ended: a second person on its id later is not sharing a live session. So a session used
+ * by one person alone is forgotten once idle that long (a sweep at an event's first day after
+ * the last sweep's: 3 to 4 idle days). A session two people used is kept, as evidence, and so
+ * is a crowded one; devices and networks are never forgotten (the organisation bounds them).
  */
 import type { AccessEvent } from '../domain/index.js';
+import { readTime } from './event-time.js';
 
 export type ContextKind = 'session' | 'device' | 'network';
 export const CONTEXT_KINDS: readonly ContextKind[] = ['session', 'device', 'network'];
@@ -26,9 +34,16 @@ export const FOR_BENEFIT: Record<ContextKind, { events: number; share: number }>
   network: { events: 1, share: 0.25 },
 };
 
+/** Days without an event after which a session used by one person alone is forgotten. */
+export const SESSION_IDLE_DAYS = 3;
+const DAY = 86_400_000;
+const SESSION_IDLE = SESSION_IDLE_DAYS * DAY;
+
 interface Use {
   events: number;
   benefits: number;
+  /** A session's: the time (epoch ms) of the user's latest event on it; for forgetting it. */
+  last?: number;
 }
 
 /** One shared context: its kind, value and users (2 to `CROWD`). */
@@ -56,19 +71,25 @@ export class ContextTies {
   );
   /** User → kind → the values they used that someone else used too. */
   private readonly sharedBy = new Map<string, Map<ContextKind, Set<string>>>();
+  /** The day (epoch days, UTC) of the event at which idle sessions were last forgotten. */
+  private sweptDay = -Infinity;
 
-  /** Learns from one event; `benefit` is whether it gave a seller something without purpose. */
-  observe(e: AccessEvent, benefit: boolean): void {
-    if (e.context) this.observeWith(e, benefit, this.lastUsesOf(e.actor));
+  /**
+   * Learns from one event; `benefit` is whether it gave a seller something without purpose,
+   * `t` its time (epoch ms; read from the event when not given, nothing learnt if invalid).
+   */
+  observe(e: AccessEvent, benefit: boolean, t: number | undefined = readTime(e.time)): void {
+    if (e.context && t !== undefined) this.observeWith(e, t, benefit, this.lastUsesOf(e.actor));
   }
 
   /** `observe`, given the actor's cache of last contexts (`lastUsesOf`: the engine keeps it). */
-  observeWith(e: AccessEvent, benefit: boolean, mine: LastUses): void {
+  observeWith(e: AccessEvent, t: number, benefit: boolean, mine: LastUses): void {
     const c = e.context;
     if (!c) return;
-    if (c.session !== undefined) this.use(0, c.session, e.actor, benefit, mine);
-    if (c.device !== undefined) this.use(1, c.device, e.actor, benefit, mine);
-    if (c.ip !== undefined) this.use(2, c.ip, e.actor, benefit, mine);
+    if (t >= (this.sweptDay + 1) * DAY) this.forgetIdleSessions(t);
+    if (c.session !== undefined) this.use(0, c.session, e.actor, t, benefit, mine);
+    if (c.device !== undefined) this.use(1, c.device, e.actor, t, benefit, mine);
+    if (c.ip !== undefined) this.use(2, c.ip, e.actor, t, benefit, mine);
   }
 
   /** The user's cache of the contexts their last event used (`LastUses`), made at the first asking. */
@@ -121,7 +142,14 @@ export class ContextTies {
     return out;
   }
 
-  private use(k: number, value: string, actor: string, benefit: boolean, mine: LastUses): void {
+  private use(
+    k: number,
+    value: string,
+    actor: string,
+    t: number,
+    benefit: boolean,
+    mine: LastUses,
+  ): void {
     let use = mine[2 * k] === value ? (mine[2 * k + 1] as Use | null) : undefined;
     if (use === null) return; // crowded
     if (use === undefined) {
@@ -137,7 +165,10 @@ export class ContextTies {
       use = users.get(actor);
       if (use === undefined) {
         if (users.size >= CROWD) return this.crowd(kind, value, users);
-        users.set(actor, (use = { events: 0, benefits: 0 }));
+        users.set(
+          actor,
+          (use = k === 0 ? { events: 0, benefits: 0, last: t } : { events: 0, benefits: 0 }),
+        );
         if (users.size >= 2) for (const u of users.keys()) this.markShared(u, kind, value);
       }
       mine[2 * k] = value;
@@ -145,6 +176,28 @@ export class ContextTies {
     }
     use.events++;
     if (benefit) use.benefits++;
+    // Out of order, an event may be older than the latest: the session was in use until then.
+    if (k === 0 && t > use.last!) use.last = t;
+  }
+
+  /**
+   * Forgets the sessions one user alone has used and has not for `SESSION_IDLE_DAYS` before
+   * `t`, at most once per day of event time: they have ended. Their users' caches drop them
+   * too, so that an event on a forgotten id begins a new use of it rather than counting into
+   * the old. Sessions two or more used are kept (`sharedBy` points at them), as are crowded ones.
+   */
+  private forgetIdleSessions(t: number): void {
+    this.sweptDay = Math.floor(t / DAY);
+    const sessions = this.uses.get('session')!;
+    const recent = lastUses.get(this);
+    for (const [value, users] of sessions) {
+      if (users === null || users.size !== 1) continue;
+      const [actor, use] = users.entries().next().value!;
+      if (t - use.last! <= SESSION_IDLE) continue;
+      sessions.delete(value);
+      const mine = recent?.get(actor);
+      if (mine !== undefined && mine[0] === value) mine[0] = mine[1] = undefined;
+    }
   }
 
   /** A context past `CROWD` users stops being tracked: it is an office resource. */

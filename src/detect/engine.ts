@@ -246,8 +246,8 @@ export class DetectionEngine {
       if (h.eventId === e.id && !h.provisional && givesBenefit(h)) benefit = true;
     }
     this.detectors.settle();
-    if (r) this.ties.observeWith(e, benefit, r.contexts);
-    else this.ties.observe(e, benefit);
+    if (r) this.ties.observeWith(e, t, benefit, r.contexts);
+    else this.ties.observe(e, benefit, t);
   }
 
   /**
