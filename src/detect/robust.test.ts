@@ -63,6 +63,59 @@ describe('medianAndMad', () => {
       );
     });
   });
+  describe('when given a part of a typed array (a ring buffer)', () => {
+    /** Values, and a range `[start, end)` over them. */
+    const ranged = (values: fc.Arbitrary<number[]>) =>
+      values.chain((v) =>
+        fc
+          .tuple(fc.nat({ max: v.length }), fc.nat({ max: v.length }))
+          .map(([a, b]) => ({ v, start: Math.min(a, b), end: Math.max(a, b) })),
+      );
+
+    it('answers what the same values in an array answer, to the bit', () => {
+      fc.assert(
+        fc.property(
+          ranged(fc.array(fc.nat({ max: 600 }), { minLength: 1, maxLength: 450 })).filter(
+            ({ start, end }) => end > start,
+          ),
+          ({ v, start, end }) => {
+            const got = medianAndMad(Int32Array.from(v), start, end);
+            const want = medianAndMad(v.slice(start, end));
+            expect(Object.is(got.median, want.median)).toBe(true);
+            expect(Object.is(got.mad, want.mad)).toBe(true);
+            expect(got).toEqual(reference(v.slice(start, end)));
+          },
+        ),
+        runs,
+      );
+    });
+
+    it('answers what sorting them answers when they are no small counts (negative, large, none)', () => {
+      fc.assert(
+        fc.property(
+          ranged(
+            fc.array(fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.nat(9)), {
+              maxLength: 60,
+            }),
+          ),
+          ({ v, start, end }) => {
+            const got = medianAndMad(Int32Array.from(v), start, end);
+            const want = reference(v.slice(start, end));
+            expect(Object.is(got.median, want.median)).toBe(true);
+            expect(Object.is(got.mad, want.mad)).toBe(true);
+          },
+        ),
+        runs,
+      );
+    });
+
+    it('reads only the part it is given', () => {
+      const ring = Int32Array.from([100_000, 1, 2, 9, -7]);
+      expect(medianAndMad(ring, 1, 4)).toEqual({ median: 2, mad: 1 });
+      expect(medianAndMad(ring, 0, 3)).toEqual({ median: 2, mad: 1 });
+      expect(medianAndMad([5, 0, 2, 9], 1)).toEqual({ median: 2, mad: 2 });
+    });
+  });
 });
 
 describe('medianOf', () => {

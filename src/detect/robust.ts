@@ -20,23 +20,29 @@ export interface Spread {
   readonly mad: number;
 }
 
-/** `{ median: medianOf(values), mad: medianOf(values.map((v) => Math.abs(v - median))) }`. */
-export function medianAndMad(values: readonly number[]): Spread {
-  const n = values.length;
+/**
+ * `{ median: medianOf(values), mad: medianOf(values.map((v) => Math.abs(v - median))) }` of
+ * `values[start..end)`. The order of the values does not matter, so a ring buffer is passed as
+ * it is (volumes.ts), without a copy.
+ *
+ * @example medianAndMad(ring.days, 0, ring.filled)
+ */
+export function medianAndMad(values: ArrayLike<number>, start = 0, end = values.length): Spread {
+  const n = end - start;
   let max = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = start; i < end; i++) {
     const v = values[i]!;
-    if (!(v >= 0 && v <= MAX_COUNT && Number.isInteger(v))) return sorted(values);
+    if (!(v >= 0 && v <= MAX_COUNT && Number.isInteger(v))) return sorted(values, start, end);
     if (v > max) max = v;
   }
-  if (n === 0) return sorted(values);
+  if (n <= 0) return sorted(values, start, end);
   // deviations doubled: |2v - 2·median| ≤ 2·max
   if (bins.length <= 2 * max) bins = new Int32Array(2 * max + 1);
-  for (let i = 0; i < n; i++) bins[values[i]!]!++;
+  for (let i = start; i < end; i++) bins[values[i]!]!++;
   const median = middle(n, max, 1);
   bins.fill(0, 0, max + 1);
   const twice = 2 * median;
-  for (let i = 0; i < n; i++) bins[Math.abs(2 * values[i]! - twice)]!++;
+  for (let i = start; i < end; i++) bins[Math.abs(2 * values[i]! - twice)]!++;
   const mad = middle(n, 2 * max, 2);
   bins.fill(0, 0, 2 * max + 1);
   return { median, mad };
@@ -59,7 +65,8 @@ function nth(k: number, top: number): number {
   return top;
 }
 
-function sorted(values: readonly number[]): Spread {
-  const median = medianOf(values);
-  return { median, mad: medianOf(values.map((v) => Math.abs(v - median))) };
+function sorted(values: ArrayLike<number>, start: number, end: number): Spread {
+  const copy = Array.prototype.slice.call(values, start, end) as number[];
+  const median = medianOf(copy);
+  return { median, mad: medianOf(copy.map((v) => Math.abs(v - median))) };
 }

@@ -28,19 +28,43 @@ export const SPIKE_WEIGHT = 0.5;
 const ACTION_INDEX = new Map<string, number>(STANDARD_ACTIONS.map((a, i) => [a, i]));
 const ACTIONS = STANDARD_ACTIONS.length;
 
+/**
+ * The last `days.length` completed days' counts of one action, as a ring: `filled` of them are
+ * held, and the next goes to slot `next`, over the oldest once the ring is full. Until then
+ * `next` is `filled`, so the held days are always `days[0..filled)`, in no particular order
+ * (the median and MAD ignore order). Counts are events of one action by one employee in one
+ * day: whole numbers ≥ 0, far below 2³¹, so an Int32Array holds them — and the snapshot copies
+ * it as one buffer, where an array of numbers costs two tape ops per element each way.
+ */
+interface Ring {
+  readonly days: Int32Array;
+  filled: number;
+  next: number;
+}
+
 export interface Person {
   group: string;
   day: number;
   counts: Int32Array;
   lastEventId: string[];
   lastT: Float64Array;
-  /** Completed days, per action: a ring of the last OWN_DAYS counts. */
-  history: number[][];
+  /**
+   * Completed days: per action `a`, a ring of the last OWN_DAYS counts in
+   * `history[a * OWN_DAYS .. (a + 1) * OWN_DAYS)`. Every closed day adds one count to every
+   * action (`close`), so all the actions' rings fill and turn together: one `filled` and one
+   * `next` for all of them (the rings as `Ring` describes, held days `[0..filled)` of each).
+   */
+  history: Int32Array;
+  /** Days in each action's ring (at most OWN_DAYS). */
+  filled: number;
+  /** The slot of each action's ring that the next closed day goes to. */
+  next: number;
 }
 
 export class VolumeBaselines {
   private readonly people = new Map<string, Person>();
-  private readonly group = new Map<string, number[]>();
+  /** Per `group|action` key, the group's last GROUP_DAYS employee-days. */
+  private readonly group = new Map<string, Ring>();
   /** The directory version each person was last filed under (a new version may move groups). */
   private readonly filed = new Map<string, EmployeeView>();
   private readonly cache = new Map<
@@ -60,7 +84,9 @@ export class VolumeBaselines {
         counts: new Int32Array(ACTIONS),
         lastEventId: new Array<string>(ACTIONS).fill(''),
         lastT: new Float64Array(ACTIONS),
-        history: Array.from({ length: ACTIONS }, () => []),
+        history: new Int32Array(ACTIONS * OWN_DAYS),
+        filled: 0,
+        next: 0,
       };
       this.people.set(who.id, p);
     }
@@ -109,11 +135,10 @@ export class VolumeBaselines {
     for (let a = 0; a < ACTIONS; a++) {
       const n = p.counts[a]!;
       const key = keys[a]!;
-      const history = p.history[a]!;
-      if (n >= MIN_COUNT && history.length >= OWN_SETTLED) {
+      if (n >= MIN_COUNT && p.filled >= OWN_SETTLED) {
         const peer = this.stats(key, p.day);
         const peerZ = peer ? (n - peer.median) / (1.4826 * peer.mad + 1) : 0;
-        const ownZ = robustZ(n, history);
+        const ownZ = robustZ(n, p.history, a * OWN_DAYS, p.filled);
         if (peerZ >= MIN_Z && ownZ >= MIN_Z)
           out.push({
             indicator: 'volume-spike',
@@ -126,16 +151,16 @@ export class VolumeBaselines {
           });
       }
       // Zero days count too: a day without the action is part of the baseline.
-      history.push(n);
-      if (history.length > OWN_DAYS) history.shift();
+      p.history[a * OWN_DAYS + p.next] = n;
       let all = this.group.get(key);
       if (!all) {
-        all = [];
+        all = { days: new Int32Array(GROUP_DAYS), filled: 0, next: 0 };
         this.group.set(key, all);
       }
-      all.push(n);
-      if (all.length > GROUP_DAYS) all.shift();
+      push(all, n);
     }
+    if (p.filled < OWN_DAYS) p.filled++;
+    p.next = (p.next + 1) % OWN_DAYS;
   }
 
   /** The peer group's median and MAD for an action, as of the start of `day` (cached per day). */
@@ -143,8 +168,9 @@ export class VolumeBaselines {
     const cached = this.cache.get(key);
     if (cached && cached.day === day) return cached;
     const values = this.group.get(key);
-    if (!values || values.length < GROUP_SETTLED) return undefined;
-    const { median, mad } = medianAndMad(values);
+    if (!values || values.filled < GROUP_SETTLED) return undefined;
+    // the ring's order is not the days' order: the median and MAD do not need it
+    const { median, mad } = medianAndMad(values.days, 0, values.filled);
     const s = { day, median, mad };
     this.cache.set(key, s);
     return s;
@@ -163,7 +189,15 @@ function actionKeys(group: string): readonly string[] {
   return keys;
 }
 
-function robustZ(n: number, history: readonly number[]): number {
-  const { median, mad } = medianAndMad(history);
+/** Adds a day's count to the ring, over its oldest once it holds `days.length`. */
+function push(ring: Ring, n: number): void {
+  ring.days[ring.next] = n;
+  ring.next = (ring.next + 1) % ring.days.length;
+  if (ring.filled < ring.days.length) ring.filled++;
+}
+
+/** How far `n` is above an action's own ring (`filled` days from `start`), in robust deviations. */
+function robustZ(n: number, history: Int32Array, start: number, filled: number): number {
+  const { median, mad } = medianAndMad(history, start, start + filled);
   return (n - median) / (1.4826 * mad + 1);
 }
