@@ -11,10 +11,10 @@ export function deriveKey(key: Buffer, label: string): Buffer {
 }
 
 /**
- * The key that authenticates the saved detection state (HMAC-SHA-256): someone who can write
+ * The key that authenticates the saved detection state (GMAC, AES-256): someone who can write
  * the database but does not hold the master key cannot make a state that `warden detect` will
- * resume from.
+ * resume from. (Its label's v1 was the HMAC-SHA-256 key: a new label, so no key serves both.)
  */
 export function detectorStateKey(masterKey: Buffer): Buffer {
-  return deriveKey(masterKey, 'warden detector-state v1');
+  return deriveKey(masterKey, 'warden detector-state v2');
 }

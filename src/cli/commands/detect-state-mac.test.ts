@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectorStateKey } from '../../privacy/index.js';
-import { authentic, directoryMac, stateMac } from './detect-state-mac.js';
+import { MAC_BYTES, authentic, directoryMac, stateMac, stateMacHolds } from './detect-state-mac.js';
 
 const key = detectorStateKey(Buffer.alloc(32, 1));
 
@@ -57,11 +57,50 @@ describe('detection state MACs', () => {
       expect(authentic(detectorStateKey(Buffer.alloc(32, 2)), genuine())).toBe(false);
     });
 
-    it('tells fields apart (length-prefixed: moving a byte between two fields changes the MAC)', () => {
+    it('tells fields apart (length-prefixed: moving a byte between two fields breaks the MAC)', () => {
       const s = genuine();
       const a = stateMac(key, { ...s, version: 'v1', data: Buffer.from('rest') }, s.directory.mac);
-      const b = stateMac(key, { ...s, version: 'v1r', data: Buffer.from('est') }, s.directory.mac);
-      expect(a.equals(b)).toBe(false);
+      const moved = { ...s, version: 'v1r', data: Buffer.from('est') };
+      expect(
+        stateMacHolds(key, { ...s, version: 'v1', data: Buffer.from('rest') }, s.directory.mac, a),
+      ).toBe(true);
+      expect(stateMacHolds(key, moved, s.directory.mac, a)).toBe(false);
+    });
+  });
+
+  describe('when the stored MAC itself is altered', () => {
+    const flip = (mac: Buffer, at: number): Buffer => {
+      const out = Buffer.from(mac);
+      out[at]! ^= 1;
+      return out;
+    };
+    const alterations: [string, (m: Buffer) => Buffer][] = [
+      ['a bit of its IV', (m) => flip(m, 0)],
+      ['a bit of its tag', (m) => flip(m, MAC_BYTES - 1)],
+      ['its last byte cut', (m) => m.subarray(0, MAC_BYTES - 1)],
+      ['a byte appended', (m) => Buffer.concat([m, Buffer.alloc(1)])],
+      ['an HMAC-SHA-256 in its place (the scheme before)', () => Buffer.alloc(32, 7)],
+      ['nothing', () => Buffer.alloc(0)],
+    ];
+    it.each(alterations)('refuses the rest’s MAC with %s', (_name, alter) => {
+      const s = genuine();
+      expect(authentic(key, { ...s, mac: alter(s.mac) })).toBe(false);
+    });
+    it.each(alterations)('refuses the directory part’s MAC with %s', (_name, alter) => {
+      const s = genuine();
+      expect(
+        authentic(key, { ...s, directory: { ...s.directory, mac: alter(s.directory.mac) } }),
+      ).toBe(false);
+    });
+  });
+
+  describe('when the same state is saved twice', () => {
+    it('gets a fresh IV each time, and both MACs hold', () => {
+      const a = genuine();
+      const b = genuine();
+      expect(a.mac.subarray(0, 12).equals(b.mac.subarray(0, 12))).toBe(false);
+      expect(a.directory.mac.equals(b.directory.mac)).toBe(false);
+      expect(authentic(key, a) && authentic(key, b)).toBe(true);
     });
   });
 });

@@ -10,7 +10,7 @@ import {
   snapshotDirectory,
   snapshotEngine,
 } from '../../detect/index.js';
-import { authentic, directoryMac, stateMac } from './detect-state-mac.js';
+import { MAC_SCHEME, authentic, directoryMac, stateMac } from './detect-state-mac.js';
 import { ORG_FILE_NAME } from '../org-file.js';
 import { pausePoint } from '../pause.js';
 import type { Wired } from '../wiring.js';
@@ -45,7 +45,7 @@ export function detectionVersion(
   orgFile = orgFlag ?? join(dirname(dbPath), ORG_FILE_NAME),
 ): string {
   const config = existsSync(orgFile) ? sha256(readFileSync(orgFile)) : 'none';
-  return `${SNAPSHOT_VERSION}; code ${detectionCodeHash()}; org profile ${config}`;
+  return `${SNAPSHOT_VERSION}; mac ${MAC_SCHEME}; code ${detectionCodeHash()}; org profile ${config}`;
 }
 
 let codeHash: string | undefined;
