@@ -79,27 +79,35 @@ export class TapeReader {
     checkTape(tape);
     const reader = new TapeReader(tape, registry, [], new StringSlices(tape));
     const ops = tape.ops;
-    const narrow = ops instanceof Int16Array;
-    return (op, end, string, double, bigint) => {
-      if (op < 0 || end <= op || end > ops.length || string < 0 || double < 0 || bigint < 0)
-        corrupt(`an entry at op ${op}`);
-      if (narrow) {
-        if (reader.ops.length < end - op) reader.ops = new Int32Array(2 * (end - op));
-        reader.ops.set(ops.subarray(op, end));
-        reader.at = 0;
-        reader.end = end - op;
-      } else {
+    // Two closures, one per kind of ops: each reads one element kind only.
+    if (ops instanceof Int32Array)
+      return (op, end, string, double, bigint) => {
+        if (op < 0 || end <= op || end > ops.length) corrupt(`an entry at op ${op}`);
         reader.at = op;
-        reader.end = end;
-      }
-      reader.stringAt = string;
-      reader.doubleAt = double;
-      reader.bigintAt = bigint;
-      reader.objects.length = 0; // an entry's references are its own
-      const value = reader.value();
-      if (reader.at !== reader.end) corrupt(`ops left over after the entry at op ${op}`);
-      return value;
+        return reader.entry(end, string, double, bigint);
+      };
+    return (op, end, string, double, bigint) => {
+      if (op < 0 || end <= op || end > ops.length) corrupt(`an entry at op ${op}`);
+      if (reader.ops.length < end - op) reader.ops = new Int32Array(2 * (end - op));
+      // a loop, not `set(subarray)`: for a few dozen ops the call and the view cost more
+      const into = reader.ops;
+      for (let i = op; i < end; i++) into[i - op] = ops[i]!;
+      reader.at = 0;
+      return reader.entry(end - op, string, double, bigint);
     };
+  }
+
+  /** The value from `at` to `end`, its strings, doubles and bigints from those positions. */
+  private entry(end: number, string: number, double: number, bigint: number): unknown {
+    if (string < 0 || double < 0 || bigint < 0) corrupt(`an entry at op ${this.at}`);
+    this.end = end;
+    this.stringAt = string;
+    this.doubleAt = double;
+    this.bigintAt = bigint;
+    this.objects.length = 0; // an entry's references are its own
+    const value = this.value();
+    if (this.at !== end) corrupt(`ops left over after the entry at op ${this.at}`);
+    return value;
   }
 
   private op(): number {
