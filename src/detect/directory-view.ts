@@ -26,8 +26,8 @@ export interface EmployeeView {
   readonly leftAt: number | undefined;
 }
 
+/** A ticket as detection reads it. Its id is its key in `DirectoryView.tickets` (not repeated). */
 export interface TicketView {
-  readonly id: string;
   readonly sellerId: string;
   readonly openedAt: number;
   readonly closedAt: number | undefined;
@@ -173,7 +173,6 @@ export class DirectoryView {
   private ticket(t: Ticket): void {
     const size = this.tickets.size;
     this.tickets.set(t.id, {
-      id: t.id,
       sellerId: t.sellerId,
       openedAt: time(t.openedAt) ?? -Infinity,
       closedAt: time(t.closedAt),

@@ -17,8 +17,13 @@ export interface EntryTable {
   /** Entry indices in key order (UTF-16 code units, as `<` compares strings). */
   readonly order: Int32Array;
   readonly values: Tape;
-  /** Four integers per entry: where its value starts in `values`. */
+  /**
+   * `startsPerEntry` integers per entry: where its value starts in `values` (op, string, and
+   * when the tape holds doubles or bigints, double and bigint). An entry's ops end where the
+   * next one's start.
+   */
   readonly starts: Int32Array;
+  readonly startsPerEntry: 2 | 4;
 }
 
 /** The table of a Map whose keys are all strings, else undefined (then it is saved whole). */
@@ -38,8 +43,8 @@ export function entryTable(
   // an Array's sort (TimSort: the keys come in long ascending runs), not a typed array's: ~40 %
   // less time, and the same order (keys are unique: no tie to break)
   const order = new Int32Array(keys.map((_, i) => i).sort((a, b) => compare(keys[a]!, keys[b]!)));
-  const { tape, starts } = TapeWriter.writeEntries(map.values(), registry, name);
-  return { keys: joined(keys, end), keyEnds, order, values: tape, starts };
+  const { tape, starts, startsPerEntry } = TapeWriter.writeEntries(map.values(), registry, name);
+  return { keys: joined(keys, end), keyEnds, order, values: tape, starts, startsPerEntry };
 }
 
 /**
@@ -64,6 +69,8 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export class SavedEntries {
   readonly size: number;
   private readonly read: ReturnType<typeof TapeReader.cursor>;
+  private readonly width: 2 | 4;
+  private readonly opCount: number;
 
   constructor(
     private readonly table: EntryTable,
@@ -76,13 +83,20 @@ export class SavedEntries {
       !(t.keyEnds instanceof Int32Array) ||
       !(t.order instanceof Int32Array) ||
       !(t.starts instanceof Int32Array) ||
+      (t.startsPerEntry !== 2 && t.startsPerEntry !== 4) ||
       t.order.length !== n ||
-      t.starts.length !== 4 * n ||
+      t.starts.length !== t.startsPerEntry * n ||
       (n > 0 && t.keyEnds[n - 1] !== t.keys.length)
     )
-      throw new SnapshotError('CORRUPT', 'the directory state holds a damaged entry table');
+      throw damaged();
     this.size = n;
+    this.width = t.startsPerEntry;
     this.read = TapeReader.cursor(table.values, registry);
+    // Two integers per entry say the double and bigint starts are 0: true only of a tape
+    // with none (else an entry would read another's doubles).
+    if (this.width === 2 && (table.values.doubles.length > 0 || table.values.bigints.length > 0))
+      throw damaged();
+    this.opCount = table.values.ops.length;
   }
 
   keyAt(i: number): string {
@@ -107,6 +121,14 @@ export class SavedEntries {
 
   valueAt(i: number): unknown {
     const s = this.table.starts;
-    return this.read(s[4 * i]!, s[4 * i + 1]!, s[4 * i + 2]!, s[4 * i + 3]!);
+    const w = this.width;
+    const at = w * i;
+    const end = i + 1 < this.size ? s[at + w]! : this.opCount;
+    return w === 2
+      ? this.read(s[at]!, end, s[at + 1]!, 0, 0)
+      : this.read(s[at]!, end, s[at + 1]!, s[at + 2]!, s[at + 3]!);
   }
 }
+
+const damaged = (): SnapshotError =>
+  new SnapshotError('CORRUPT', 'the directory state holds a damaged entry table');

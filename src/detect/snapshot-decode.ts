@@ -23,6 +23,12 @@ export interface Strings {
 }
 
 export class TapeReader {
+  /**
+   * The ops read, always Int32 (one element kind: the reading stays monomorphic): the tape's,
+   * or for an Int16 entry tape a copy of the entry being read. Read up to `end`.
+   */
+  private ops: Int32Array;
+  private end: number;
   private at = 0;
   private stringAt = 0;
   private readonly strings: Strings;
@@ -46,11 +52,14 @@ export class TapeReader {
     });
     this.prototypes = this.classes.map((c) => c.prototype as object);
     this.strings = strings ?? splitStrings(tape);
+    this.ops = tape.ops instanceof Int32Array ? tape.ops : new Int32Array(64);
+    this.end = tape.ops.length;
   }
 
   /** The graph of `tape`; `externals[i]` stands for the tape's `EXTERNAL i`. */
   static read(tape: Tape, registry: ClassRegistry, externals: readonly unknown[] = []): unknown {
     checkTape(tape);
+    if (!(tape.ops instanceof Int32Array)) corrupt('a whole tape with ops other than Int32');
     const reader = new TapeReader(tape, registry, externals);
     const root = reader.value();
     if (reader.at !== tape.ops.length) corrupt('ops left over after the root');
@@ -58,36 +67,57 @@ export class TapeReader {
   }
 
   /**
-   * A reader of single values anywhere in `tape` (`TapeWriter.writeEntries`): `read(op,
-   * string, double, bigint)` decodes the value that starts at those positions, alone. For
-   * entries decoded on demand: nothing else of the tape is touched.
+   * A reader of single values anywhere in `tape` (`TapeWriter.writeEntries`): `read(op, end,
+   * string, double, bigint)` decodes the value whose ops are [op, end) and whose strings,
+   * doubles and bigints start at those positions, alone. For entries decoded on demand:
+   * nothing else of the tape is touched (an Int16 entry's ops are copied as Int32 first).
    */
   static cursor(
     tape: Tape,
     registry: ClassRegistry,
-  ): (op: number, string: number, double: number, bigint: number) => unknown {
+  ): (op: number, end: number, string: number, double: number, bigint: number) => unknown {
     checkTape(tape);
     const reader = new TapeReader(tape, registry, [], new StringSlices(tape));
-    return (op, string, double, bigint) => {
-      if (op < 0 || op >= tape.ops.length || string < 0 || double < 0 || bigint < 0)
-        corrupt(`an entry at op ${op}`);
-      reader.at = op;
-      reader.stringAt = string;
-      reader.doubleAt = double;
-      reader.bigintAt = bigint;
-      reader.objects.length = 0; // an entry's references are its own
-      return reader.value();
+    const ops = tape.ops;
+    // Two closures, one per kind of ops: each reads one element kind only.
+    if (ops instanceof Int32Array)
+      return (op, end, string, double, bigint) => {
+        if (op < 0 || end <= op || end > ops.length) corrupt(`an entry at op ${op}`);
+        reader.at = op;
+        return reader.entry(end, string, double, bigint);
+      };
+    return (op, end, string, double, bigint) => {
+      if (op < 0 || end <= op || end > ops.length) corrupt(`an entry at op ${op}`);
+      if (reader.ops.length < end - op) reader.ops = new Int32Array(2 * (end - op));
+      // a loop, not `set(subarray)`: for a few dozen ops the call and the view cost more
+      const into = reader.ops;
+      for (let i = op; i < end; i++) into[i - op] = ops[i]!;
+      reader.at = 0;
+      return reader.entry(end - op, string, double, bigint);
     };
   }
 
+  /** The value from `at` to `end`, its strings, doubles and bigints from those positions. */
+  private entry(end: number, string: number, double: number, bigint: number): unknown {
+    if (string < 0 || double < 0 || bigint < 0) corrupt(`an entry at op ${this.at}`);
+    this.end = end;
+    this.stringAt = string;
+    this.doubleAt = double;
+    this.bigintAt = bigint;
+    this.objects.length = 0; // an entry's references are its own
+    const value = this.value();
+    if (this.at !== end) corrupt(`ops left over after the entry at op ${this.at}`);
+    return value;
+  }
+
   private op(): number {
-    if (this.at >= this.tape.ops.length) corrupt('the ops end early');
-    return this.tape.ops[this.at++]!;
+    if (this.at >= this.end) corrupt('the ops end early');
+    return this.ops[this.at++]!;
   }
 
   private count(): number {
     const n = this.op();
-    if (n < 0 || n > this.tape.ops.length) corrupt(`a count of ${n}`);
+    if (n < 0 || n > this.end) corrupt(`a count of ${n}`);
     return n;
   }
 
@@ -190,7 +220,7 @@ export class TapeReader {
     const flags = this.op();
     const n = this.count();
     for (let i = 0; i < n; i++) {
-      if (this.tape.ops[this.at] === OP.HOLE) {
+      if (this.at < this.end && this.ops[this.at] === OP.HOLE) {
         this.at++;
         a.length = i + 1;
       } else a.push(this.value());
@@ -274,10 +304,15 @@ function checkTape(tape: Tape): void {
     typeof t !== 'object' ||
     t === null ||
     t.format !== TAPE_FORMAT ||
-    !(t.ops instanceof Int32Array) ||
+    !(t.ops instanceof Int32Array || t.ops instanceof Int16Array) ||
     !(t.doubles instanceof Float64Array) ||
     typeof t.strings !== 'string' ||
-    !(t.stringLengths === undefined || t.stringLengths instanceof Int32Array) ||
+    !(
+      t.stringLengths === undefined ||
+      t.stringLengths instanceof Int32Array ||
+      t.stringLengths instanceof Uint16Array ||
+      t.stringLengths instanceof Uint8Array
+    ) ||
     !Array.isArray(t.bigints) ||
     !Array.isArray(t.buffers) ||
     !Array.isArray(t.shapes) ||

@@ -120,14 +120,16 @@ export class TapeWriter {
 
   /**
    * One tape holding each of `values` on its own (no reference crosses from one to another: a
-   * value shared by two is written twice), and where each starts: 4 integers per value (op,
-   * string, double, bigint), so that `TapeReader.cursor` can decode any one alone.
+   * value shared by two is written twice), and where each starts, so that `TapeReader.cursor`
+   * can decode any one alone: `startsPerEntry` integers per value, op, string, double and
+   * bigint, or when the tape holds no double and no bigint (most tables), op and string only
+   * (the others are 0 for every entry). Its ops are Int16 when they all fit.
    */
   static writeEntries(
     values: Iterable<unknown>,
     registry: ClassRegistry,
     rootName = 'state',
-  ): { tape: Tape; starts: Int32Array } {
+  ): { tape: Tape; starts: Int32Array; startsPerEntry: 2 | 4 } {
     const writer = new TapeWriter(registry);
     let starts = new Int32Array(1 << 12);
     let n = 0;
@@ -152,7 +154,20 @@ export class TapeWriter {
         );
       }
     }
-    return { tape: writer.finish(true), starts: starts.subarray(0, n) };
+    const tape = writer.finish(true);
+    const narrow: Tape = {
+      ...tape,
+      ops: narrowed(tape.ops as Int32Array),
+      stringLengths: narrowedLengths(tape.stringLengths as Int32Array),
+    };
+    if (tape.doubles.length > 0 || tape.bigints.length > 0)
+      return { tape: narrow, starts: starts.subarray(0, n), startsPerEntry: 4 };
+    const pairs = new Int32Array(n / 2);
+    for (let i = 0; i < n; i += 4) {
+      pairs[i / 2] = starts[i]!;
+      pairs[i / 2 + 1] = starts[i + 1]!;
+    }
+    return { tape: narrow, starts: pairs, startsPerEntry: 2 };
   }
 
   private finish(withLengths = false): Tape {
@@ -468,6 +483,20 @@ class StringSink {
   private latin1(): string {
     return this.bytes.toString('latin1', 0, this.end);
   }
+}
+
+/** `ops` as Int16 when every op fits, else as they are. */
+function narrowed(ops: Int32Array): Int32Array | Int16Array {
+  for (let i = 0; i < ops.length; i++) if (ops[i]! !== (ops[i]! << 16) >> 16) return ops;
+  return new Int16Array(ops);
+}
+
+/** String lengths in the fewest bytes that hold the longest (most strings are ids). */
+function narrowedLengths(lengths: Int32Array): Int32Array | Uint16Array | Uint8Array {
+  let max = 0;
+  for (let i = 0; i < lengths.length; i++) max = Math.max(max, lengths[i]!);
+  if (max <= 0xff) return new Uint8Array(lengths);
+  return max <= 0xffff ? new Uint16Array(lengths) : lengths;
 }
 
 function integrity(o: object): number {

@@ -7,7 +7,7 @@
  * work in V8's deserializer, which is where a plain `v8.serialize` of the graph spends its time).
  */
 /** Bumped whenever the tape's layout changes. */
-export const TAPE_FORMAT = 2;
+export const TAPE_FORMAT = 3;
 
 export const OP = {
   STR: 1,
@@ -64,14 +64,20 @@ export const TYPED_ARRAYS = [
 /** What `v8.serialize` receives. */
 export interface Tape {
   readonly format: number;
-  readonly ops: Int32Array;
+  /**
+   * Int32, or for an entry tape (`TapeWriter.writeEntries`) whose ops all fit, Int16: half the
+   * bytes to read and MAC on every resume. Ops are opcodes, shape and class ids (PLAIN and
+   * NULL_PROTO are negative), flags, small ints, sizes and ordinals: most tables' ops fit.
+   */
+  readonly ops: Int32Array | Int16Array;
   /**
    * Every string, in order, joined by `separator` (NUL, or when some string holds a NUL, the
    * lengths in `stringLengths`): one string to deserialize, split in one call, instead of
    * millions of small ones.
    */
   readonly strings: string;
-  readonly stringLengths: Int32Array | undefined;
+  /** Int32, or for an entry tape whose strings are all short enough, Uint16 or Uint8. */
+  readonly stringLengths: Int32Array | Uint16Array | Uint8Array | undefined;
   readonly doubles: Float64Array;
   readonly bigints: bigint[];
   readonly buffers: ArrayBuffer[];

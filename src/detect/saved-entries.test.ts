@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { deserialize, serialize } from 'node:v8';
+import { SavedEntries, entryTable, type EntryTable } from './saved-entries.js';
+import { ENGINE_CLASSES, restoreEngine } from './snapshot.js';
+import { TapeReader } from './snapshot-decode.js';
+import { TAPE_FORMAT } from './snapshot-format.js';
+
+/** A table as the directory part holds it: through V8's serializer and back. */
+const saved = (m: Map<string, unknown>): EntryTable =>
+  deserialize(serialize(entryTable(m, ENGINE_CLASSES, 'm')!)) as EntryTable;
+
+/** Every entry of `table` read by its key, as a resume reads the entries it touches. */
+const readAll = (table: EntryTable): unknown[] => {
+  const entries = new SavedEntries(table, ENGINE_CLASSES);
+  return Array.from({ length: entries.size }, (_, i) => entries.valueAt(entries.find(`k${i}`)));
+};
+
+const corrupt = expect.objectContaining({ code: 'CORRUPT' }) as Error;
+
+const ofValues = (values: unknown[]): Map<string, unknown> =>
+  new Map(values.map((v, i) => [`k${i}`, v]));
+
+const reviewLike = (i: number): unknown => {
+  const tags = new Set(['a', `t${i}`]);
+  return { seller: `s-${i % 7}`, stars: (i % 5) + 1, tags, again: tags, flags: [true, null] };
+};
+
+describe('SavedEntries', () => {
+  describe('when a table holds no doubles and no bigints', () => {
+    it('saves two starts per entry and reads every entry back', () => {
+      const values = Array.from({ length: 50 }, (_, i) => reviewLike(i));
+      const table = saved(ofValues(values));
+      expect(table.startsPerEntry).toBe(2);
+      expect(table.starts).toHaveLength(2 * values.length);
+      expect(readAll(table)).toStrictEqual(values);
+    });
+  });
+
+  describe('when a table holds doubles or bigints', () => {
+    it('saves four starts per entry and reads every entry back', () => {
+      for (const odd of [0.5, 10n ** 20n, new Date(Date.UTC(2026, 8, 7))]) {
+        const values = Array.from({ length: 30 }, (_, i) =>
+          i % 10 === 3 ? { odd, n: i } : reviewLike(i),
+        );
+        const table = saved(ofValues(values));
+        expect(table.startsPerEntry).toBe(4);
+        expect(table.starts).toHaveLength(4 * values.length);
+        expect(readAll(table)).toStrictEqual(values);
+      }
+    });
+  });
+
+  describe('when the ops fit in 16 bits, and when one does not', () => {
+    it('saves Int16 ops when all fit (negatives included), else Int32, and reads both', () => {
+      const small = Array.from({ length: 20 }, (_, i) => ({ n: i - 10, list: [32767, -32768] }));
+      const narrow = saved(ofValues(small));
+      expect(narrow.values.ops).toBeInstanceOf(Int16Array);
+      expect(readAll(narrow)).toStrictEqual(small);
+      for (const big of [32768, -32769, 70000, 2 ** 31 - 1]) {
+        const values = [...small, { n: big, list: [] }];
+        const wide = saved(ofValues(values));
+        expect(wide.values.ops).toBeInstanceOf(Int32Array);
+        expect(readAll(wide)).toStrictEqual(values);
+      }
+    });
+
+    it('saves string lengths in 8, 16 or 32 bits as the longest string needs, and reads them', () => {
+      for (const [n, kind] of [
+        [255, Uint8Array],
+        [256, Uint16Array],
+        [65535, Uint16Array],
+        [65536, Int32Array],
+      ] as const) {
+        const values = ['', 'é', 'x'.repeat(n), { s: 'ab\0c' }];
+        const table = saved(ofValues(values));
+        expect(table.values.stringLengths).toBeInstanceOf(kind);
+        expect(readAll(table)).toStrictEqual(values);
+      }
+    });
+
+    it('keeps sharing within an entry in both widths (REF ordinals)', () => {
+      const list = [1, 2];
+      for (const n of [1, 100_000]) {
+        const [v] = readAll(saved(ofValues([{ a: list, b: list, n }]))) as {
+          a: number[];
+          b: number[];
+        }[];
+        expect(v!.a).toBe(v!.b);
+      }
+    });
+  });
+
+  describe('when the table is damaged', () => {
+    const base = (): EntryTable =>
+      saved(ofValues(Array.from({ length: 5 }, (_, i) => ({ i, s: `v${i}` }))));
+    const wide = (): EntryTable =>
+      saved(ofValues(Array.from({ length: 5 }, (_, i) => ({ i: i * 100_000, d: i + 0.5 }))));
+
+    it('refuses starts of the wrong length for the width it declares, or an unknown width', () => {
+      const t = base();
+      expect(t.startsPerEntry).toBe(2);
+      const cases: EntryTable[] = [
+        { ...t, startsPerEntry: 4 },
+        { ...t, startsPerEntry: 3 as 2 },
+        { ...t, startsPerEntry: undefined as unknown as 2 },
+        { ...t, starts: t.starts.subarray(0, t.starts.length - 1) },
+        { ...wide(), startsPerEntry: 2 },
+        { ...t, starts: new Uint32Array(t.starts) as unknown as Int32Array },
+      ];
+      for (const c of cases) expect(() => new SavedEntries(c, ENGINE_CLASSES)).toThrow(corrupt);
+    });
+
+    it('refuses two starts per entry over a tape with doubles or bigints', () => {
+      const t = wide();
+      const pairs = new Int32Array(10);
+      for (let i = 0; i < 5; i++) pairs.set(t.starts.subarray(4 * i, 4 * i + 2), 2 * i);
+      const c: EntryTable = { ...t, starts: pairs, startsPerEntry: 2 };
+      expect(() => new SavedEntries(c, ENGINE_CLASSES)).toThrow(corrupt);
+    });
+
+    it('refuses string lengths of another type, or beyond the strings', () => {
+      const t = base();
+      for (const stringLengths of [
+        Float64Array.from(t.values.stringLengths!),
+        Int16Array.from(t.values.stringLengths!),
+        Uint8Array.from(t.values.stringLengths!, (n, i) => (i === 0 ? n + 1 : n)),
+      ]) {
+        const c = { ...t, values: { ...t.values, stringLengths } } as unknown as EntryTable;
+        expect(() => new SavedEntries(c, ENGINE_CLASSES)).toThrow(corrupt);
+      }
+    });
+
+    it('refuses ops of another type', () => {
+      const t = base();
+      for (const ops of [
+        new Uint16Array(t.values.ops),
+        new Uint32Array(t.values.ops),
+        new Float64Array(t.values.ops),
+        Array.from(t.values.ops),
+      ]) {
+        const c = { ...t, values: { ...t.values, ops } } as unknown as EntryTable;
+        expect(() => new SavedEntries(c, ENGINE_CLASSES)).toThrow(corrupt);
+      }
+    });
+
+    it('refuses truncated arrays, at once or when the entry is read', () => {
+      for (const t of [base(), wide()]) {
+        const cut = <T extends { subarray(a: number, b: number): T; length: number }>(a: T): T =>
+          a.subarray(0, a.length - 1);
+        for (const c of [
+          { ...t, keyEnds: cut(t.keyEnds) },
+          { ...t, order: cut(t.order) },
+          { ...t, starts: cut(t.starts) },
+          { ...t, keys: t.keys.slice(0, -1) },
+        ])
+          expect(() => new SavedEntries(c, ENGINE_CLASSES)).toThrow(corrupt);
+        const shortOps: EntryTable = {
+          ...t,
+          values: { ...t.values, ops: cut(t.values.ops as Int32Array) },
+        };
+        expect(() => readAll(shortOps)).toThrow(corrupt);
+        const noDoubles = { ...t, values: { ...t.values, doubles: new Float64Array(0) } };
+        if (t.startsPerEntry === 4) expect(() => readAll(noDoubles)).toThrow(corrupt);
+      }
+    });
+
+    it('refuses starts out of order or beyond the ops', () => {
+      for (const t of [base(), wide()]) {
+        const w = t.startsPerEntry;
+        const swapped = Int32Array.from(t.starts);
+        [swapped[w], swapped[2 * w]] = [swapped[2 * w]!, swapped[w]!];
+        const beyond = Int32Array.from(t.starts);
+        beyond[4 * w] = t.values.ops.length + 3;
+        for (const starts of [swapped, beyond])
+          expect(() => readAll({ ...t, starts })).toThrow(corrupt);
+      }
+    });
+
+    it('refuses an Int16 tape read whole', () => {
+      const t = base();
+      expect(t.values.ops).toBeInstanceOf(Int16Array);
+      expect(() => TapeReader.read(t.values, ENGINE_CLASSES)).toThrow(corrupt);
+    });
+  });
+
+  describe('when the directory part was saved in an older format', () => {
+    it('is refused as CORRUPT before any of it is read', () => {
+      const old = serialize({ format: TAPE_FORMAT - 1, fields: [], parts: [] });
+      expect(() => restoreEngine(Buffer.alloc(0), old)).toThrow(corrupt);
+    });
+  });
+});
