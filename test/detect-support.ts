@@ -65,8 +65,12 @@ export async function simulatedLedger(dir: string, seed: number, db: string): Pr
   return files;
 }
 
-/** Both parts of a database's saved detection state, their bytes and MACs, as stored. */
-export function savedState(path: string): { directory: Buffer; rest: Buffer; macs: unknown[] } {
+/**
+ * Both parts of a database's saved detection state, their bytes and headers, as stored. Not
+ * their MACs: each save draws a fresh IV (detect-state-mac.ts), so two saves of one state differ
+ * there; whether a MAC holds is what resuming checks.
+ */
+export function savedState(path: string): { directory: Buffer; rest: Buffer; headers: unknown[] } {
   const d = new Database(path, { readonly: true });
   try {
     const joined = (table: string): Buffer =>
@@ -74,9 +78,13 @@ export function savedState(path: string): { directory: Buffer; rest: Buffer; mac
     return {
       directory: joined('detector_directory_chunks'),
       rest: joined('detector_state_chunks'),
-      macs: [
-        d.prepare('SELECT mac FROM detector_directory').pluck().get(),
-        d.prepare('SELECT mac FROM detector_state').pluck().get(),
+      headers: [
+        d.prepare('SELECT ledger_size, bytes, length(mac) AS mac FROM detector_directory').get(),
+        d
+          .prepare(
+            'SELECT ledger_size, root_hash, version, events, bytes, length(mac) AS mac FROM detector_state',
+          )
+          .get(),
       ],
     };
   } finally {
