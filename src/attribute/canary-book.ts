@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 import { PrivacyError, type Vault } from '../privacy/index.js';
 import type { Store } from '../store/index.js';
 import { AttributeError } from './errors.js';
@@ -10,22 +11,37 @@ const FIELD = 'canary';
 
 const RECORD_KINDS = ['seller', 'product', 'reviewer', 'review'] as const;
 
-const canarySchema = z.strictObject({
-  per: z.enum(['team', 'employee']),
-  /** The team, or the employee, whose views the canary is planted in. */
-  for: z.string().min(1),
-  /** The canary reviewer's address, on the operator's domain. */
-  address: z.string().min(3),
-  records: z.array(z.strictObject({ kind: z.enum(RECORD_KINDS), id: z.string().min(1) })).min(1),
-  plantedAt: z.string(),
-});
+/**
+ * The schema of a canary description, built on first use: detection loads this module on every
+ * run to watch the canaries, the list is usually empty, and loading zod costs more than the
+ * rest of a short command's startup. Node 20 cannot require() an ES module, so zod comes in
+ * synchronously through its CommonJS build; nothing outside this module sees its schema or its
+ * errors, so the second copy of zod's classes is never compared.
+ */
+let canarySchema: ReturnType<typeof buildCanarySchema> | undefined;
+
+function buildCanarySchema({ z }: typeof Zod) {
+  return z.strictObject({
+    per: z.enum(['team', 'employee']),
+    /** The team, or the employee, whose views the canary is planted in. */
+    for: z.string().min(1),
+    /** The canary reviewer's address, on the operator's domain. */
+    address: z.string().min(3),
+    records: z.array(z.strictObject({ kind: z.enum(RECORD_KINDS), id: z.string().min(1) })).min(1),
+    plantedAt: z.string(),
+  });
+}
+
+function schema(): ReturnType<typeof buildCanarySchema> {
+  return (canarySchema ??= buildCanarySchema(createRequire(import.meta.url)('zod') as typeof Zod));
+}
 
 /**
  * One planted canary: a seller, its product, a reviewer (with an address on the operator's
  * domain) and that reviewer's review, planted for one team or one employee. Which records are
  * canaries is known only from this description, sealed in `attribution_canaries`.
  */
-export type Canary = z.infer<typeof canarySchema>;
+export type Canary = Zod.infer<ReturnType<typeof buildCanarySchema>>;
 export type CanaryRecordKind = (typeof RECORD_KINDS)[number];
 
 /** Seals a canary description under the attribution subject's data key. */
@@ -63,7 +79,7 @@ function openCanary(vault: Vault, row: string, n: number): Canary {
       { cause },
     );
   }
-  const parsed = canarySchema.safeParse(safeJson(text));
+  const parsed = schema().safeParse(safeJson(text));
   if (!parsed.success)
     throw new AttributeError(
       'CANARY_LIST_DAMAGED',

@@ -37,7 +37,7 @@ export { fingerprintTable } from './fingerprint-embed.js';
 export type { FingerprintedTable } from './fingerprint-embed.js';
 export { readLeak } from './trace-export-read.js';
 export type { ErasureReason, LeakBit, LeakReading } from './trace-export-read.js';
-export { EXPORT_SCHEME, exportReceipts, exportRecordSchema } from './trace-export-receipts.js';
+export { EXPORT_SCHEME, exportReceipts } from './trace-export-receipts.js';
 export type { ExportReceipt, ExportRecord } from './trace-export-receipts.js';
 export { traceLeak } from './trace-export.js';
 export type { Accused, TraceResult } from './trace-export.js';

@@ -1,29 +1,47 @@
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 import type { Store } from '../store/index.js';
 
 /** The scheme name recorded with every fingerprinted export. */
 export const EXPORT_SCHEME = 'tardos-symmetric-v1';
 
 /**
+ * The schema of an export record, built on first use: detection loads this module (through the
+ * attribution context) on every run, and loading zod costs more than the rest of a short
+ * command's startup, while only `warden trace export` reads the records. Node 20 cannot
+ * require() an ES module, so zod comes in synchronously through its CommonJS build; the schema
+ * stays in this module, so the second copy of zod's classes is never compared.
+ */
+let exportRecordSchema: ReturnType<typeof buildExportRecordSchema> | undefined;
+
+/**
  * What the ledger records of a fingerprinted export, in its request event's `attrs.export`:
  * enough to trace it (the code's design and length, the figure columns and their decimals)
  * and to prove which file went out (its SHA-256); no figure itself.
  */
-export const exportRecordSchema = z.strictObject({
-  id: z.string().min(1).max(64),
-  scheme: z.literal(EXPORT_SCHEME),
-  design: z.strictObject({
-    recipients: z.number().int().min(1),
-    coalition: z.number().int().min(1),
-    epsilon: z.number().gt(0).lt(1),
-  }),
-  length: z.number().int().min(2),
-  columns: z.record(z.string(), z.number().int().min(0).max(15)),
-  marked: z.number().int().min(0),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
+function buildExportRecordSchema({ z }: typeof Zod) {
+  return z.strictObject({
+    id: z.string().min(1).max(64),
+    scheme: z.literal(EXPORT_SCHEME),
+    design: z.strictObject({
+      recipients: z.number().int().min(1),
+      coalition: z.number().int().min(1),
+      epsilon: z.number().gt(0).lt(1),
+    }),
+    length: z.number().int().min(2),
+    columns: z.record(z.string(), z.number().int().min(0).max(15)),
+    marked: z.number().int().min(0),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  });
+}
 
-export type ExportRecord = z.infer<typeof exportRecordSchema>;
+function schema(): ReturnType<typeof buildExportRecordSchema> {
+  return (exportRecordSchema ??= buildExportRecordSchema(
+    createRequire(import.meta.url)('zod') as typeof Zod,
+  ));
+}
+
+export type ExportRecord = Zod.infer<ReturnType<typeof buildExportRecordSchema>>;
 
 /** One export as the ledger has it: who got it, when, in which event. */
 export interface ExportReceipt {
@@ -52,7 +70,7 @@ export async function exportReceipts(
   )) {
     const raw = event.attrs?.['export'];
     if (raw === undefined) continue;
-    const parsed = exportRecordSchema.safeParse(raw);
+    const parsed = schema().safeParse(raw);
     if (!parsed.success) {
       malformed++;
       continue;

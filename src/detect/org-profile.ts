@@ -6,7 +6,8 @@
  * never replaces what is learned; where the data show more, the data win. Without a profile
  * everything is learned from the stream.
  */
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 import { DetectError } from './errors.js';
 import type { EmployeeView } from './directory-view.js';
 import type { Behaviour } from './behaviours.js';
@@ -26,27 +27,42 @@ export const JOB_FUNCTIONS = {
 } as const satisfies Record<string, Partial<Record<Behaviour, number>>>;
 export type JobFunction = keyof typeof JOB_FUNCTIONS;
 
-const name = z.string().min(1);
-const jobFunction = z
-  .object({
-    does: z.enum(Object.keys(JOB_FUNCTIONS) as [JobFunction, ...JobFunction[]]),
-    /** Team names; a trailing `*` matches any name with that prefix (`analytics-*`). */
-    teams: z.array(name).default([]),
-    roles: z.array(name).default([]),
-    note: z.string().optional(),
-  })
-  .strict()
-  .refine((f) => f.teams.length + f.roles.length > 0, {
-    message: 'name at least one team or role',
+/**
+ * The profile file's schema, built on first use: detection loads this module on every run,
+ * most runs have no profile, and loading zod costs more than the rest of a short command's
+ * startup. Node 20 cannot require() an ES module, so zod comes in synchronously through its
+ * CommonJS build; nothing outside this module sees its schema or its errors, so the second copy
+ * of zod's classes is never compared.
+ */
+let profileFile: ReturnType<typeof buildProfileSchema> | undefined;
+
+function buildProfileSchema({ z }: typeof Zod) {
+  const name = z.string().min(1);
+  const jobFunction = z
+    .object({
+      does: z.enum(Object.keys(JOB_FUNCTIONS) as [JobFunction, ...JobFunction[]]),
+      /** Team names; a trailing `*` matches any name with that prefix (`analytics-*`). */
+      teams: z.array(name).default([]),
+      roles: z.array(name).default([]),
+      note: z.string().optional(),
+    })
+    .strict()
+    .refine((f) => f.teams.length + f.roles.length > 0, {
+      message: 'name at least one team or role',
+    });
+
+  const detectionSection = z.object({ jobFunctions: z.array(jobFunction).default([]) }).strict();
+
+  /** Only the `detection` section is read here; other top-level sections belong to other contexts. */
+  return z.object({
+    version: z.literal(1).optional(),
+    detection: detectionSection.optional(),
   });
+}
 
-const detectionSection = z.object({ jobFunctions: z.array(jobFunction).default([]) }).strict();
-
-/** Only the `detection` section is read here; other top-level sections belong to other contexts. */
-const profileFile = z.object({
-  version: z.literal(1).optional(),
-  detection: detectionSection.optional(),
-});
+function schema(): ReturnType<typeof buildProfileSchema> {
+  return (profileFile ??= buildProfileSchema(createRequire(import.meta.url)('zod') as typeof Zod));
+}
 
 export interface OrgProfile {
   readonly jobFunctions: readonly {
@@ -60,7 +76,7 @@ export const EMPTY_PROFILE: OrgProfile = { jobFunctions: [] };
 
 /** Validates a parsed profile file; `source` names it in errors (file path). */
 export function parseOrgProfile(value: unknown, source: string): OrgProfile {
-  const parsed = profileFile.safeParse(value);
+  const parsed = schema().safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const at = issue.path.length > 0 ? issue.path.join('.') : '(top level)';

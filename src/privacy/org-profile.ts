@@ -1,14 +1,30 @@
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 import { PrivacyError } from './errors.js';
 import { lineOfPath } from './json-position.js';
 import type { PersonalDataDeclaration } from './personal-data.js';
 
-const fieldNames = z.array(z.string().min(1).max(128)).max(1000);
+/**
+ * `personalData` of the org profile: per person kind, the attrs members that are personal.
+ * Built on first use: this module is loaded by every command, most runs have no profile, and
+ * loading zod costs more than the rest of a short command's startup. Node 20 cannot require()
+ * an ES module, so zod comes in synchronously through its CommonJS build; nothing outside this
+ * module sees its schema or its errors, so the second copy of zod's classes is never compared.
+ */
+let personalDataSchema: ReturnType<typeof buildPersonalDataSchema> | undefined;
 
-/** `personalData` of the org profile: per person kind, the attrs members that are personal. */
-const personalDataSchema = z
-  .strictObject({ reviewer: fieldNames.optional(), employee: fieldNames.optional() })
-  .optional();
+function buildPersonalDataSchema({ z }: typeof Zod) {
+  const fieldNames = z.array(z.string().min(1).max(128)).max(1000);
+  return z
+    .strictObject({ reviewer: fieldNames.optional(), employee: fieldNames.optional() })
+    .optional();
+}
+
+function schema(): ReturnType<typeof buildPersonalDataSchema> {
+  return (personalDataSchema ??= buildPersonalDataSchema(
+    createRequire(import.meta.url)('zod') as typeof Zod,
+  ));
+}
 
 /**
  * Reads the `personalData` section of an org profile (`warden.org.json`), already parsed as
@@ -28,7 +44,7 @@ export function readPersonalDataSection(
     typeof profile === 'object' && profile !== null && !Array.isArray(profile)
       ? (profile as Record<string, unknown>)['personalData']
       : undefined;
-  const result = personalDataSchema.safeParse(section);
+  const result = schema().safeParse(section);
   if (result.success) {
     const out: { reviewer?: readonly string[]; employee?: readonly string[] } = {};
     if (result.data?.reviewer) out.reviewer = result.data.reviewer;
