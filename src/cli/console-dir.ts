@@ -1,16 +1,13 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 
 /**
- * The built web console (`npm run build` writes `dist/web`), found from this module upwards to
- * the package root, so the compiled CLI and the sources agree; undefined when not built.
+ * The built web console (`npm run build` writes `dist/web`), under the package root, so the
+ * compiled CLI and the sources agree; undefined when not built.
  */
-export function consoleDir(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
-  if (existsSync(join(from, 'package.json'))) {
-    const dir = join(from, 'dist', 'web');
-    return existsSync(join(dir, 'index.html')) ? dir : undefined;
-  }
-  const parent = dirname(from);
-  return parent === from ? undefined : consoleDir(parent);
+export function consoleDir(root = packageRoot()): string | undefined {
+  if (root === undefined) return undefined;
+  const dir = join(root, 'dist', 'web');
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
 }

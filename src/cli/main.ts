@@ -5,6 +5,7 @@ import type { ServeFlags } from './commands/serve.js';
 import { groupsFor, registerGroups } from './command-groups.js';
 import { EXIT, reportError } from './exit.js';
 import { processIo, type Io } from './io.js';
+import { wardenVersion } from './package-root.js';
 import { refuseTwoStores, selectPg } from './store-target.js';
 
 // A command's modules load in its action (`import()`): start-up pays for the command it runs,
@@ -29,6 +30,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   let code: number = EXIT.ok;
   const program = new Command('warden')
     .description('Warden: defend a marketplace against its own insiders')
+    .version(wardenVersion(), '-V, --version', "print Warden's version")
     .exitOverride()
     .configureOutput({ writeOut: (t) => io.out(t), writeErr: (t) => io.err(t) })
     .showHelpAfterError()
