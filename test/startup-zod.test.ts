@@ -7,10 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers.js';
 
 // Loading zod costs more than the rest of a short command's startup, and `detect` and `risk`
-// validate nothing with it unless an org profile or a canary exists. This test runs the compiled
-// CLI (`npm test` builds first) in a fresh process, where nothing else has loaded zod yet: an
-// import of zod is reported on stderr by a resolve hook, a require() of it shows in the require
-// cache.
+// validate nothing with it unless an org profile or a canary exists; `alerts` validates nothing
+// with it at all (the guard's policy tables, whose parser it loads, are read only by `policy
+// test` and `policy explain`). This test runs the compiled CLI (`npm test` builds first) in a
+// fresh process, where nothing else has loaded zod yet: an import of zod is reported on stderr by
+// a resolve hook, a require() of it shows in the require cache.
 const MAIN = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 const built = existsSync(MAIN);
 
@@ -56,8 +57,8 @@ describe.runIf(built || process.env['CI'])('zod at startup', () => {
   afterAll(() => dir.cleanup());
 
   describe('when there is no org profile and no canary', () => {
-    it('is not loaded by detect, nor by risk', async () => {
-      for (const args of [['detect'], ['risk', '--json']])
+    it('is not loaded by detect, nor by risk, nor by alerts', async () => {
+      for (const args of [['detect'], ['risk', '--json'], ['alerts', '--json']])
         expect(await runFresh([...args, '--db', db])).toEqual({
           code: 0,
           err: '',

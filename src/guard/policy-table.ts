@@ -1,93 +1,111 @@
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type * as Zod from 'zod';
 import { GuardError } from './errors.js';
 import { GUARDED_ACTIONS, type Decision, type DecisionRequest, type Outcome } from './request.js';
 
-const id = z.string().min(1).max(128);
-const ids = z.array(id).default([]);
+/**
+ * The request row's schema, built on first use: `alerts` and the other short commands load this
+ * module through the guard's index, most runs parse no policy table, and loading zod costs more
+ * than the rest of a short command's startup. Node 20 cannot require() an ES module, so zod comes
+ * in synchronously through its CommonJS build; nothing outside this module sees its schema or
+ * its errors, so the second copy of zod's classes is never compared.
+ */
+let requestRow: ReturnType<typeof buildRequestSchema> | undefined;
 
-const principal = z.strictObject({
-  id,
-  team: z.string(),
-  role: z.string(),
-  site: z.string().default('SZX'),
-  active: z.boolean().default(true),
-  highRisk: z.boolean().default(false),
-  assignedSellers: ids,
-  managers: ids,
-});
+function buildRequestSchema({ z }: typeof Zod) {
+  const id = z.string().min(1).max(128);
+  const ids = z.array(id).default([]);
 
-const ticket = z.strictObject({
-  id,
-  open: z.boolean().default(true),
-  holders: ids,
-  sellers: ids,
-  reviews: ids,
-  reviewers: ids,
-  legal: z.boolean().default(false),
-  selfOpened: z.boolean().default(false),
-});
+  const principal = z.strictObject({
+    id,
+    team: z.string(),
+    role: z.string(),
+    site: z.string().default('SZX'),
+    active: z.boolean().default(true),
+    highRisk: z.boolean().default(false),
+    assignedSellers: ids,
+    managers: ids,
+  });
 
-const resource = z.union([
-  z.strictObject({ seller: id }).transform((r) => ({ type: 'Seller' as const, id: r.seller })),
-  z
-    .strictObject({ reviewer: id })
-    .transform((r) => ({ type: 'Reviewer' as const, id: r.reviewer })),
-  z
-    .strictObject({ employee: id })
-    .transform((r) => ({ type: 'Employee' as const, id: r.employee })),
-  z
-    .strictObject({
-      review: z.strictObject({
-        id,
-        sellerId: id,
-        reviewerId: id,
-        rating: z.number().int().min(1).max(5),
-        removed: z.boolean().default(false),
-      }),
-    })
-    .transform((r) => ({ type: 'Review' as const, review: r.review })),
-  z
-    .strictObject({
-      approval: z.strictObject({
-        id,
-        requester: id,
-        requesterManagers: ids,
-        action: z.enum(GUARDED_ACTIONS),
-        sellers: ids,
-        subjects: ids,
-      }),
-    })
-    .transform((r) => ({ type: 'ApprovalRequest' as const, approval: r.approval })),
-  z
-    .strictObject({ policySet: id })
-    .transform((r) => ({ type: 'PolicySet' as const, id: r.policySet })),
-  z
-    .strictObject({ case: z.strictObject({ id, subjects: ids, sellers: ids }) })
-    .transform((r) => ({ type: 'Case' as const, case: r.case })),
-  z
-    .strictObject({ alert: z.strictObject({ id, subjects: ids, sellers: ids }) })
-    .transform((r) => ({ type: 'Alert' as const, alert: r.alert })),
-]);
+  const ticket = z.strictObject({
+    id,
+    open: z.boolean().default(true),
+    holders: ids,
+    sellers: ids,
+    reviews: ids,
+    reviewers: ids,
+    legal: z.boolean().default(false),
+    selfOpened: z.boolean().default(false),
+  });
 
-const details = z.strictObject({
-  rows: z.number().int().optional(),
-  fields: z.array(z.string()).optional(),
-  reason: z.string().optional(),
-  topic: z.string().optional(),
-  measure: z.string().optional(),
-  step: z.string().optional(),
-  approved: z.boolean().optional(),
-});
+  const resource = z.union([
+    z.strictObject({ seller: id }).transform((r) => ({ type: 'Seller' as const, id: r.seller })),
+    z
+      .strictObject({ reviewer: id })
+      .transform((r) => ({ type: 'Reviewer' as const, id: r.reviewer })),
+    z
+      .strictObject({ employee: id })
+      .transform((r) => ({ type: 'Employee' as const, id: r.employee })),
+    z
+      .strictObject({
+        review: z.strictObject({
+          id,
+          sellerId: id,
+          reviewerId: id,
+          rating: z.number().int().min(1).max(5),
+          removed: z.boolean().default(false),
+        }),
+      })
+      .transform((r) => ({ type: 'Review' as const, review: r.review })),
+    z
+      .strictObject({
+        approval: z.strictObject({
+          id,
+          requester: id,
+          requesterManagers: ids,
+          action: z.enum(GUARDED_ACTIONS),
+          sellers: ids,
+          subjects: ids,
+        }),
+      })
+      .transform((r) => ({ type: 'ApprovalRequest' as const, approval: r.approval })),
+    z
+      .strictObject({ policySet: id })
+      .transform((r) => ({ type: 'PolicySet' as const, id: r.policySet })),
+    z
+      .strictObject({ case: z.strictObject({ id, subjects: ids, sellers: ids }) })
+      .transform((r) => ({ type: 'Case' as const, case: r.case })),
+    z
+      .strictObject({ alert: z.strictObject({ id, subjects: ids, sellers: ids }) })
+      .transform((r) => ({ type: 'Alert' as const, alert: r.alert })),
+  ]);
 
-const request = z.strictObject({
-  name: z.string().optional(),
-  principal,
-  action: z.enum(GUARDED_ACTIONS),
-  resource,
-  ticket: ticket.optional(),
-  details: details.optional(),
-  expect: z.enum(['allow', 'deny', 'pending']).optional(),
-});
+  const details = z.strictObject({
+    rows: z.number().int().optional(),
+    fields: z.array(z.string()).optional(),
+    reason: z.string().optional(),
+    topic: z.string().optional(),
+    measure: z.string().optional(),
+    step: z.string().optional(),
+    approved: z.boolean().optional(),
+  });
+
+  return z.strictObject({
+    name: z.string().optional(),
+    principal,
+    action: z.enum(GUARDED_ACTIONS),
+    resource,
+    ticket: ticket.optional(),
+    details: details.optional(),
+    expect: z.enum(['allow', 'deny', 'pending']).optional(),
+  });
+}
+
+type RowDetails = NonNullable<Zod.output<ReturnType<typeof buildRequestSchema>>['details']>;
+
+function schema(): ReturnType<typeof buildRequestSchema> {
+  return (requestRow ??= buildRequestSchema(createRequire(import.meta.url)('zod') as typeof Zod));
+}
 
 /** One row of a policy test table: a request and, in a test, the decision it must get. */
 export interface PolicyCase {
@@ -109,7 +127,7 @@ export function parsePolicyCase(text: string, where: string, line: number): Poli
   } catch (cause) {
     throw new GuardError('REQUEST_INVALID', `${where}:${line}: not JSON (${String(cause)})`);
   }
-  const parsed = request.safeParse(value);
+  const parsed = schema().safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || '(the request)';
@@ -146,7 +164,7 @@ export function parsePolicyTable(text: string, where: string): PolicyCase[] {
   return cases;
 }
 
-function cleanDetails(d: z.infer<typeof details>): NonNullable<DecisionRequest['details']> {
+function cleanDetails(d: RowDetails): NonNullable<DecisionRequest['details']> {
   return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
 }
 
