@@ -1,25 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Vault } from '../privacy/index.js';
-import type { DataKeyRepository, Store } from '../store/index.js';
+import { SqliteStore, type Store } from '../store/index.js';
 import { readCanaries, sealCanary, type Canary } from './canary-book.js';
 import { AttributeError } from './errors.js';
 
-function memoryKeys(): DataKeyRepository {
-  const keys = new Map<string, Buffer>();
-  return {
-    getWrappedKey: (s) => keys.get(s),
-    getWrappedKeys: (subjects) =>
-      new Map(subjects.flatMap((s) => (keys.has(s) ? [[s, keys.get(s)!] as const] : []))),
-    putWrappedKey: (s, w) => void keys.set(s, w),
-    putWrappedKeys: (rows) => {
-      for (const [s, w] of rows) keys.set(s, w);
-    },
-    someWrappedKey: () => undefined,
-    deleteWrappedKeyUnlessHeld: () => Promise.resolve({ holds: [], deleted: false }),
-    holdsOn: () => [],
-  };
-}
+/** A vault over an in-memory SQLite store's data keys (the real repository, no copy of it). */
+const vaultOf = (): Vault => new Vault(randomBytes(32), SqliteStore.open(':memory:').dataKeys);
 
 const storeOf = (sealed: string[]): Store =>
   ({ attribution: { canaries: () => Promise.resolve(sealed) } }) as unknown as Store;
@@ -35,7 +22,7 @@ const canary: Canary = {
 describe('readCanaries', () => {
   describe('when every sealed row is a canary description', () => {
     it('opens and returns them, with a digest of the rows', async () => {
-      const vault = new Vault(randomBytes(32), memoryKeys());
+      const vault = vaultOf();
       const list = await readCanaries(storeOf([sealCanary(vault, canary)]), vault);
       expect(list.canaries).toEqual([canary]);
       expect(list.digest).toMatch(/^[0-9a-f]{16}$/);
@@ -44,7 +31,7 @@ describe('readCanaries', () => {
 
   describe('when a row opens but is not a canary description', () => {
     it('refuses the list as CANARY_LIST_DAMAGED, naming the row and the first issue', async () => {
-      const vault = new Vault(randomBytes(32), memoryKeys());
+      const vault = vaultOf();
       const wrong = vault.seal(
         'warden:attribution',
         'canary',
