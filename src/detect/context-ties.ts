@@ -189,27 +189,29 @@ export class ContextTies {
   private forgetIdleSessions(t: number): void {
     this.sweptDay = Math.floor(t / DAY);
     const sessions = this.uses.get('session')!;
-    const recent = lastUses.get(this);
     for (const [value, users] of sessions) {
       if (users === null || users.size !== 1) continue;
       const [actor, use] = users.entries().next().value!;
       if (t - use.last! <= SESSION_IDLE) continue;
       sessions.delete(value);
-      const mine = recent?.get(actor);
-      if (mine !== undefined && mine[0] === value) mine[0] = mine[1] = undefined;
+      this.uncache(actor, 0, value);
     }
   }
 
   /** A context past `CROWD` users stops being tracked: it is an office resource. */
   private crowd(kind: ContextKind, value: string, users: Map<string, Use>): void {
     const k = CONTEXT_KINDS.indexOf(kind);
-    const recent = lastUses.get(this);
     for (const u of users.keys()) {
       this.sharedBy.get(u)?.get(kind)?.delete(value);
-      const mine = recent?.get(u);
-      if (mine !== undefined && mine[2 * k] === value) mine[2 * k] = mine[2 * k + 1] = undefined;
+      this.uncache(u, k, value);
     }
     this.uses.get(kind)!.set(value, null);
+  }
+
+  /** Drops the context of kind `k` (`CONTEXT_KINDS` order) from the user's cache if it is `value`. */
+  private uncache(user: string, k: number, value: string): void {
+    const mine = lastUses.get(this)?.get(user);
+    if (mine !== undefined && mine[2 * k] === value) mine[2 * k] = mine[2 * k + 1] = undefined;
   }
 
   private markShared(user: string, kind: ContextKind, value: string): void {

@@ -159,8 +159,7 @@ export class VolumeBaselines {
       }
       push(all, n);
     }
-    if (p.filled < OWN_DAYS) p.filled++;
-    p.next = (p.next + 1) % OWN_DAYS;
+    turn(p, OWN_DAYS);
   }
 
   /** The peer group's median and MAD for an action, as of the start of `day` (cached per day). */
@@ -192,8 +191,13 @@ function actionKeys(group: string): readonly string[] {
 /** Adds a day's count to the ring, over its oldest once it holds `days.length`. */
 function push(ring: Ring, n: number): void {
   ring.days[ring.next] = n;
-  ring.next = (ring.next + 1) % ring.days.length;
-  if (ring.filled < ring.days.length) ring.filled++;
+  turn(ring, ring.days.length);
+}
+
+/** Moves a ring of `size` slots (or rings that turn together, `Person`) past the day just written. */
+function turn(ring: { filled: number; next: number }, size: number): void {
+  ring.next = (ring.next + 1) % size;
+  if (ring.filled < size) ring.filled++;
 }
 
 /** How far `n` is above an action's own ring (`filled` days from `start`), in robust deviations. */
