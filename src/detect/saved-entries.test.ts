@@ -176,6 +176,17 @@ describe('SavedEntries', () => {
       }
     });
 
+    it('refuses an entry whose ops run on past its value (the next entry moved later)', () => {
+      for (const t of [base(), wide()]) {
+        const w = t.startsPerEntry;
+        const later = Int32Array.from(t.starts);
+        later[w]! += 1; // entry 0 now claims the first op of entry 1
+        const entries = new SavedEntries({ ...t, starts: later }, ENGINE_CLASSES);
+        expect(() => entries.valueAt(0)).toThrow(corrupt);
+        expect(() => entries.valueAt(0)).toThrow(/ops left over/);
+      }
+    });
+
     it('refuses an Int16 tape read whole', () => {
       const t = base();
       expect(t.values.ops).toBeInstanceOf(Int16Array);
