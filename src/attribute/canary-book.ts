@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
+import { lazySchema } from '../domain/index.js';
 import { PrivacyError, type Vault } from '../privacy/index.js';
 import type { Store } from '../store/index.js';
 import { AttributeError } from './errors.js';
@@ -11,15 +11,7 @@ const FIELD = 'canary';
 
 const RECORD_KINDS = ['seller', 'product', 'reviewer', 'review'] as const;
 
-/**
- * The schema of a canary description, built on first use: detection loads this module on every
- * run to watch the canaries, the list is usually empty, and loading zod costs more than the
- * rest of a short command's startup. Node 20 cannot require() an ES module, so zod comes in
- * synchronously through its CommonJS build; nothing outside this module sees its schema or its
- * errors, so the second copy of zod's classes is never compared.
- */
-let canarySchema: ReturnType<typeof buildCanarySchema> | undefined;
-
+/** The schema of a canary description (built on first use: `lazySchema`). */
 function buildCanarySchema({ z }: typeof Zod) {
   return z.strictObject({
     per: z.enum(['team', 'employee']),
@@ -32,9 +24,7 @@ function buildCanarySchema({ z }: typeof Zod) {
   });
 }
 
-function schema(): ReturnType<typeof buildCanarySchema> {
-  return (canarySchema ??= buildCanarySchema(createRequire(import.meta.url)('zod') as typeof Zod));
-}
+const schema = lazySchema(buildCanarySchema);
 
 /**
  * One planted canary: a seller, its product, a reviewer (with an address on the operator's

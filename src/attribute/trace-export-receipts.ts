@@ -1,18 +1,9 @@
-import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
+import { lazySchema } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 
 /** The scheme name recorded with every fingerprinted export. */
 export const EXPORT_SCHEME = 'tardos-symmetric-v1';
-
-/**
- * The schema of an export record, built on first use: detection loads this module (through the
- * attribution context) on every run, and loading zod costs more than the rest of a short
- * command's startup, while only `warden trace export` reads the records. Node 20 cannot
- * require() an ES module, so zod comes in synchronously through its CommonJS build; the schema
- * stays in this module, so the second copy of zod's classes is never compared.
- */
-let exportRecordSchema: ReturnType<typeof buildExportRecordSchema> | undefined;
 
 /**
  * What the ledger records of a fingerprinted export, in its request event's `attrs.export`:
@@ -35,11 +26,7 @@ function buildExportRecordSchema({ z }: typeof Zod) {
   });
 }
 
-function schema(): ReturnType<typeof buildExportRecordSchema> {
-  return (exportRecordSchema ??= buildExportRecordSchema(
-    createRequire(import.meta.url)('zod') as typeof Zod,
-  ));
-}
+const schema = lazySchema(buildExportRecordSchema);
 
 export type ExportRecord = Zod.infer<ReturnType<typeof buildExportRecordSchema>>;
 

@@ -6,8 +6,8 @@
  * never replaces what is learned; where the data show more, the data win. Without a profile
  * everything is learned from the stream.
  */
-import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
+import { lazySchema } from '../domain/index.js';
 import { DetectError } from './errors.js';
 import type { EmployeeView } from './directory-view.js';
 import type { Behaviour } from './behaviours.js';
@@ -27,15 +27,7 @@ export const JOB_FUNCTIONS = {
 } as const satisfies Record<string, Partial<Record<Behaviour, number>>>;
 export type JobFunction = keyof typeof JOB_FUNCTIONS;
 
-/**
- * The profile file's schema, built on first use: detection loads this module on every run,
- * most runs have no profile, and loading zod costs more than the rest of a short command's
- * startup. Node 20 cannot require() an ES module, so zod comes in synchronously through its
- * CommonJS build; nothing outside this module sees its schema or its errors, so the second copy
- * of zod's classes is never compared.
- */
-let profileFile: ReturnType<typeof buildProfileSchema> | undefined;
-
+/** The profile file's schema (built on first use: `lazySchema`). */
 function buildProfileSchema({ z }: typeof Zod) {
   const name = z.string().min(1);
   const jobFunction = z
@@ -60,9 +52,7 @@ function buildProfileSchema({ z }: typeof Zod) {
   });
 }
 
-function schema(): ReturnType<typeof buildProfileSchema> {
-  return (profileFile ??= buildProfileSchema(createRequire(import.meta.url)('zod') as typeof Zod));
-}
+const schema = lazySchema(buildProfileSchema);
 
 export interface OrgProfile {
   readonly jobFunctions: readonly {

@@ -58,3 +58,4 @@ export type {
 } from './findings.js';
 export { eventLine, leafRowLine, versionLine } from './record-lines.js';
 export type { EventLineRow, LeafRow, VersionLineRow } from './record-lines.js';
+export { lazySchema } from './lazy-schema.js';

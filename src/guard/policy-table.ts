@@ -1,17 +1,9 @@
-import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
+import { lazySchema } from '../domain/index.js';
 import { GuardError } from './errors.js';
 import { GUARDED_ACTIONS, type Decision, type DecisionRequest, type Outcome } from './request.js';
 
-/**
- * The request row's schema, built on first use: `alerts` and the other short commands load this
- * module through the guard's index, most runs parse no policy table, and loading zod costs more
- * than the rest of a short command's startup. Node 20 cannot require() an ES module, so zod comes
- * in synchronously through its CommonJS build; nothing outside this module sees its schema or
- * its errors, so the second copy of zod's classes is never compared.
- */
-let requestRow: ReturnType<typeof buildRequestSchema> | undefined;
-
+/** The request row's schema (built on first use: `lazySchema`). */
 function buildRequestSchema({ z }: typeof Zod) {
   const id = z.string().min(1).max(128);
   const ids = z.array(id).default([]);
@@ -103,9 +95,7 @@ function buildRequestSchema({ z }: typeof Zod) {
 
 type RowDetails = NonNullable<Zod.output<ReturnType<typeof buildRequestSchema>>['details']>;
 
-function schema(): ReturnType<typeof buildRequestSchema> {
-  return (requestRow ??= buildRequestSchema(createRequire(import.meta.url)('zod') as typeof Zod));
-}
+const schema = lazySchema(buildRequestSchema);
 
 /** One row of a policy test table: a request and, in a test, the decision it must get. */
 export interface PolicyCase {

@@ -1,18 +1,10 @@
-import { createRequire } from 'node:module';
 import type * as Zod from 'zod';
+import { lazySchema } from '../domain/index.js';
 import { PrivacyError } from './errors.js';
 import { lineOfPath } from './json-position.js';
 import type { PersonalDataDeclaration } from './personal-data.js';
 
-/**
- * `personalData` of the org profile: per person kind, the attrs members that are personal.
- * Built on first use: this module is loaded by every command, most runs have no profile, and
- * loading zod costs more than the rest of a short command's startup. Node 20 cannot require()
- * an ES module, so zod comes in synchronously through its CommonJS build; nothing outside this
- * module sees its schema or its errors, so the second copy of zod's classes is never compared.
- */
-let personalDataSchema: ReturnType<typeof buildPersonalDataSchema> | undefined;
-
+/** `personalData` of the org profile: per person kind, the attrs members that are personal. */
 function buildPersonalDataSchema({ z }: typeof Zod) {
   const fieldNames = z.array(z.string().min(1).max(128)).max(1000);
   return z
@@ -20,11 +12,7 @@ function buildPersonalDataSchema({ z }: typeof Zod) {
     .optional();
 }
 
-function schema(): ReturnType<typeof buildPersonalDataSchema> {
-  return (personalDataSchema ??= buildPersonalDataSchema(
-    createRequire(import.meta.url)('zod') as typeof Zod,
-  ));
-}
+const schema = lazySchema(buildPersonalDataSchema);
 
 /**
  * Reads the `personalData` section of an org profile (`warden.org.json`), already parsed as
