@@ -12,8 +12,18 @@ import {
 } from '../../detect/index.js';
 import { MAC_SCHEME, authentic, directoryMac, stateMac } from './detect-state-mac.js';
 import { ORG_FILE_NAME } from '../org-file.js';
+import type { Ledger } from '../../ledger/index.js';
 import { pausePoint } from '../pause.js';
 import type { Wired } from '../wiring.js';
+
+/**
+ * What a detection run reads of the wiring: the store, the state's key, the clock, and the
+ * ledger's size and roots (as the command opened it). A worker thread has these without the
+ * rest (`detect-engine-thread.ts`).
+ */
+export type DetectionWiring = Pick<Wired, 'dbPath' | 'store' | 'stateKey' | 'now'> & {
+  readonly ledger: Pick<Ledger, 'size' | 'rootAt'>;
+};
 
 /** An engine ready to consume the ledger from `from` on, and why a saved state was not used. */
 export interface Resumed {
@@ -76,7 +86,7 @@ const sha256 = (data: Buffer): string =>
  * note saying why.
  */
 export async function resumeEngine(
-  w: Wired,
+  w: DetectionWiring,
   version: string,
   full = false,
   create: () => DetectionEngine = () => new DetectionEngine(),
@@ -118,7 +128,7 @@ export async function resumeEngine(
 
 /** Brings a directory part saved at `from` forward to `to` (directory records only). */
 async function replayDirectory(
-  w: Wired,
+  w: DetectionWiring,
   engine: DetectionEngine,
   from: number,
   to: number,
@@ -144,7 +154,7 @@ export function savesDirectory(size: number, kept?: Resumed['directory']): boole
  * stored (the `kept` of the next save by an engine that stays in memory).
  */
 export async function saveEngine(
-  w: Wired,
+  w: DetectionWiring,
   engine: DetectionEngine,
   version: string,
   size: number,
