@@ -8,15 +8,18 @@ import type { StoredFindings } from '../../store/index.js';
 import { EXIT } from '../exit.js';
 import { wholeNumber } from '../read-input.js';
 import type { Io } from '../io.js';
-import { stepBar } from '../progress.js';
+import { stepBar, type Progress } from '../progress.js';
 import {
   detectionVersion,
   resumeEngine,
   saveEngine,
   savesDirectory,
+  type DetectionWiring,
   type Resumed,
 } from './detect-state.js';
 import { directoryPartInThread } from './detect-directory.js';
+import type { DetectionInputs } from './detect-engine-protocol.js';
+import { detectInThread, engineThreadPossible } from './detect-engine-thread.js';
 import {
   feedInThread,
   prepareFeedThread,
@@ -28,6 +31,9 @@ import type { Wired } from '../wiring.js';
 
 const ignore = (): void => {};
 
+/** The feed's progress bar on stderr, for `total` leaves. */
+const recordsBar = (total: number): Progress => stepBar('detect', total, 'records');
+
 /**
  * Feeds the engine every stored record from `from` on, in ledger order, up to the ledger's
  * size when the command opened it (leaves a concurrent import adds are for the next run);
@@ -35,14 +41,15 @@ const ignore = (): void => {};
  * `feedInThread` reads them on another thread).
  */
 export async function feed(
-  w: Wired,
+  w: DetectionWiring,
   engine: DetectionEngine,
   from = 0,
   onEvent: (e: AccessEvent) => void = ignore,
   to = w.ledger.size,
   chunks: AsyncIterable<FedChunk> = storedChunks(w, from, to),
+  progress: (total: number) => Progress = recordsBar,
 ): Promise<number> {
-  const bar = stepBar('detect', to - from, 'records');
+  const bar = progress(to - from);
   try {
     for await (const { records, last } of chunks) {
       engine.consume(records);
@@ -56,7 +63,11 @@ export async function feed(
 }
 
 /** The records of leaves [`from`, `to`), read on this thread. */
-async function* storedChunks(w: Wired, from: number, to: number): AsyncGenerator<FedChunk> {
+async function* storedChunks(
+  w: DetectionWiring,
+  from: number,
+  to: number,
+): AsyncGenerator<FedChunk> {
   // Reviewer records hold personal data, which detection never reads: they are not even parsed.
   for await (const chunk of w.store.ledger.recordChunks(from, to, ['reviewer']))
     yield { records: chunk.map((r) => r.record), last: chunk[chunk.length - 1]!.leaf };
@@ -80,12 +91,49 @@ export async function runDetection(
   io?: Io,
   options: { full?: boolean; org?: string } = {},
 ): Promise<Detection> {
+  const short = await shortResume(w, options.full);
+  return detectionFrom(w, short, () => startDetection(w, io, options));
+}
+
+/**
+ * `runDetection`'s findings and the leaf it resumed from, for a caller that needs no engine
+ * (`detect`, and `risk` and `alerts` through `currentFindings`). A run that feeds many leaves
+ * (`engineThreadWanted`) runs on a thread of its own, whose larger young generation keeps V8's
+ * scavenges from copying the engine's surviving memory over and over; the others run here.
+ */
+export async function detectFindings(
+  w: Wired,
+  io?: Io,
+  options: { full?: boolean; org?: string } = {},
+): Promise<Pick<Detection, 'stored' | 'resumedAt'>> {
+  const leaves = await leavesToFeed(w, options.full);
+  if (engineThreadWanted(w, leaves))
+    return detectInThread(w, await detectionInputs(w, options), options.full ?? false, io);
+  const short = leaves.resumes && !readingThreadWanted(leaves.count);
+  return detectionFrom(w, short, () => startDetection(w, io, options));
+}
+
+/** Is the engine's own thread worth its start for a run feeding `leaves`, and possible here? */
+const engineThreadWanted = (w: Wired, leaves: LeavesToFeed): boolean =>
+  readingThreadWanted(leaves.count) && engineThreadPossible(w.store);
+
+/**
+ * `runDetection`'s steps, on whichever thread runs them: `start` makes or resumes the engine;
+ * `short`: a saved state promises a resume too short for a feed thread (`shortResume`);
+ * `progress`: the feed's progress bar.
+ */
+export async function detectionFrom(
+  w: DetectionWiring,
+  short: boolean,
+  start: () => Promise<DetectionRun>,
+  progress: (total: number) => Progress = recordsBar,
+): Promise<Detection> {
   // the records are read on a second core, whose thread starts while the engine is made —
   // unless a saved state promises a resume too short for a thread (started late if it fails)
-  const starter = (await shortResume(w, options.full)) ? undefined : prepareFeedThread(w.store);
+  const starter = short ? undefined : prepareFeedThread(w.store);
   let run: DetectionRun;
   try {
-    run = await startDetection(w, io, options);
+    run = await start();
   } catch (error) {
     starter?.cancel();
     throw error;
@@ -96,7 +144,7 @@ export async function runDetection(
   // feed thread keeps the second core busy, building the part again there only adds to the
   // critical path (and ~0.6 GB of peak memory at the large preset).
   const built = thread && run.from === 0 ? undefined : directoryPartFor(w, run, size);
-  await feed(w, run.engine, run.from, undefined, size, thread?.chunks);
+  await feed(w, run.engine, run.from, undefined, size, thread?.chunks, progress);
   return finishDetection(w, run, size, built);
 }
 
@@ -106,14 +154,27 @@ export async function runDetection(
  * read; the resume checks the state as before, and a replay that follows all the same gets a
  * thread (`feedInThread`), started once its range is known.
  */
-export async function shortResume(w: Wired, full = false): Promise<boolean> {
-  if (full) return false;
-  const saved = await w.store.detectorState.describe();
-  return (
-    saved !== undefined &&
-    saved.ledgerSize <= w.ledger.size &&
-    !readingThreadWanted(w.ledger.size - saved.ledgerSize)
-  );
+export async function shortResume(w: DetectionWiring, full = false): Promise<boolean> {
+  const leaves = await leavesToFeed(w, full);
+  return leaves.resumes && !readingThreadWanted(leaves.count);
+}
+
+/** The leaves a run will feed if the saved state resumes, and whether one promises to. */
+interface LeavesToFeed {
+  readonly count: number;
+  readonly resumes: boolean;
+}
+
+/**
+ * The leaves a run will feed, judged by the saved state's header alone: those past it when it
+ * may resume, else the whole ledger. A state found unusable then only makes the run longer.
+ */
+async function leavesToFeed(w: DetectionWiring, full = false): Promise<LeavesToFeed> {
+  const size = w.ledger.size;
+  const saved = full ? undefined : await w.store.detectorState.describe();
+  return saved !== undefined && saved.ledgerSize <= size
+    ? { count: size - saved.ledgerSize, resumes: true }
+    : { count: size, resumes: false };
 }
 
 /** A detection run under way: its engine, where it resumed, and what its save must know. */
@@ -136,17 +197,39 @@ export async function startDetection(
   io?: Io,
   options: { full?: boolean; org?: string } = {},
 ): Promise<DetectionRun> {
+  return resumeDetection(w, await detectionInputs(w, options), options.full, io);
+}
+
+/** What a run reads before its engine (`DetectionInputs`); a bad --org is refused here. */
+export async function detectionInputs(
+  w: Wired,
+  options: { org?: string } = {},
+): Promise<DetectionInputs> {
   const profile = loadOrgProfile(w.dbPath, options.org);
   const canaries = await canaryWatch(w);
   const version = `${detectionVersion(w.dbPath, options.org)}; ${canaries.version}`;
+  return { profile, canaries: canaries.targets, version };
+}
+
+/**
+ * The engine of a run given its inputs: the saved state resumed when it holds (else a new
+ * engine, and a note on `io`'s stderr saying why), told the canaries.
+ */
+export async function resumeDetection(
+  w: DetectionWiring,
+  inputs: DetectionInputs,
+  full = false,
+  io?: Pick<Io, 'err'>,
+): Promise<DetectionRun> {
+  const { profile, canaries, version } = inputs;
   const { engine, from, note, directory } = await resumeEngine(
     w,
     version,
-    options.full,
+    full,
     () => new DetectionEngine(profile),
   );
   // fresh or restored, the engine is told the canaries (they are never in its saved state)
-  declareCanaries(engine, canaries.targets);
+  declareCanaries(engine, canaries);
   if (note !== undefined) io?.err(`warden: ${note}\n`);
   return {
     engine,
@@ -166,7 +249,7 @@ const savesState = (run: DetectionRun, size: number): boolean =>
  * beside the feeding); undefined when the save keeps the stored part or no core is free.
  */
 export function directoryPartFor(
-  w: Wired,
+  w: DetectionWiring,
   run: DetectionRun,
   size: number,
 ): Promise<Buffer | undefined> | undefined {
@@ -181,7 +264,7 @@ export function directoryPartFor(
  * directory part from `directoryPartFor` at the same size.
  */
 export async function finishDetection(
-  w: Wired,
+  w: DetectionWiring,
   run: DetectionRun,
   size: number,
   built?: Promise<Buffer | undefined>,
@@ -193,7 +276,7 @@ export async function finishDetection(
 }
 
 export async function saveFindings(
-  w: Wired,
+  w: DetectionWiring,
   engine: DetectionEngine,
   ledgerSize = w.ledger.size,
 ): Promise<StoredFindings> {
@@ -203,7 +286,11 @@ export async function saveFindings(
 }
 
 /** The engine's findings now, as they are stored: at `ledgerSize` leaves, computed now. */
-export function findingsOf(w: Wired, engine: DetectionEngine, ledgerSize: number): StoredFindings {
+export function findingsOf(
+  w: DetectionWiring,
+  engine: DetectionEngine,
+  ledgerSize: number,
+): StoredFindings {
   return { computedAt: w.now(), ledgerSize, events: engine.events, findings: engine.findings() };
 }
 
@@ -215,7 +302,7 @@ export function findingsOf(w: Wired, engine: DetectionEngine, ledgerSize: number
 export async function currentFindings(w: Wired, io?: Io, org?: string): Promise<StoredFindings> {
   return (
     (await storedIfCurrent(w, org)) ??
-    (await runDetection(w, io, org === undefined ? {} : { org })).stored
+    (await detectFindings(w, io, org === undefined ? {} : { org })).stored
   );
 }
 
@@ -252,7 +339,7 @@ export async function detectCommand(
   flags: { json?: boolean; full?: boolean; org?: string },
   io: Io,
 ): Promise<number> {
-  const { stored, resumedAt } = await runDetection(w, io, {
+  const { stored, resumedAt } = await detectFindings(w, io, {
     full: flags.full ?? false,
     ...(flags.org === undefined ? {} : { org: flags.org }),
   });

@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { WardenError } from '../../domain/index.js';
+import { DetectError, SnapshotError } from '../../detect/index.js';
+import { LedgerError } from '../../ledger/index.js';
+import { SqliteStore, StoreError, type Store, type StoredFindings } from '../../store/index.js';
+import { UsageError } from '../exit.js';
+import type { Io } from '../io.js';
+import { resolveMaxPages } from '../paths.js';
+import { stepBar, type Progress } from '../progress.js';
+import type { Wired } from '../wiring.js';
+import type {
+  DetectionInputs,
+  EngineMessage,
+  EngineReply,
+  EngineWorkerData,
+  ThreadFault,
+} from './detect-engine-protocol.js';
+
+/** The compiled worker beside this module; absent when running from TypeScript sources. */
+const WORKER_FILE = fileURLToPath(new URL('./detect-engine-worker.js', import.meta.url));
+
+/**
+ * The engine thread's young generation (MiB). Most of what a replay allocates survives (the
+ * directory's views, the engine's windows), and each scavenge copies what survives: with V8's
+ * default (16 MiB semi-spaces) the large preset's full replay ran ~92 scavenges, ~1.4 s.
+ * Measured there (whole `detect --full` processes, same database): 128 MiB …, 192 MiB …,
+ * 256 MiB … .
+ */
+export const ENGINE_YOUNG_GENERATION_MB = 192;
+
+/**
+ * Can a run's engine go to a thread of its own: a SQLite file (another connection to an
+ * in-memory database would open another, empty, database), from the compiled build (where the
+ * worker file exists)? Whether it is worth it is `readingThreadWanted`'s question.
+ */
+export function engineThreadPossible(store: Store): boolean {
+  if (!(store instanceof SqliteStore)) return false;
+  if (store.path === '' || store.path.startsWith(':memory:') || store.path.startsWith('file:'))
+    return false;
+  return existsSync(WORKER_FILE);
+}
+
+/**
+ * Runs a detection (`detectionFrom`: resume or replay, feed, store the findings and the state)
+ * on a worker thread with its own connection to the database, and answers the findings stored
+ * and the leaf it resumed from. This thread's connection holds no transaction meanwhile; it
+ * answers the worker's questions for the ledger's roots (so the ledger is opened once), shows
+ * the note of a state not resumed and the feed's progress, and gives a failure in the worker as
+ * the same typed error the run would have thrown here. `inputs`: `detectionInputs`, read here.
+ */
+export function detectInThread(
+  w: Wired,
+  inputs: DetectionInputs,
+  full: boolean,
+  io?: Pick<Io, 'err'>,
+): Promise<{ stored: StoredFindings; resumedAt: number }> {
+  const maxPages = resolveMaxPages();
+  const data: EngineWorkerData = {
+    path: (w.store as SqliteStore).path,
+    dbPath: w.dbPath,
+    ...(maxPages === undefined ? {} : { maxPages }),
+    stateKey: new Uint8Array(w.stateKey),
+    size: w.ledger.size,
+    full,
+    inputs,
+  };
+  const worker = new Worker(WORKER_FILE, {
+    workerData: data,
+    resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB },
+  });
+  return new Promise((resolve, reject) => {
+    let bar: Progress | undefined;
+    let settled = false;
+    // an error of this thread's own (a root the ledger could not give) is the one reported
+    let failure: Error | undefined;
+    const settle = (end: () => void): void => {
+      if (settled) return;
+      settled = true;
+      bar?.stop();
+      end();
+      void worker.terminate();
+    };
+    const answerRoot = (size: number): void => {
+      w.ledger.rootAt(size).then(
+        (root) => worker.postMessage({ root: new Uint8Array(root) } satisfies EngineReply),
+        (error: unknown) => {
+          failure ??= error instanceof Error ? error : new Error(String(error));
+          worker.postMessage({ rootFailed: true } satisfies EngineReply);
+        },
+      );
+    };
+    worker.on('message', (m: EngineMessage) => {
+      if ('note' in m) io?.err(m.note);
+      else if ('barTotal' in m) bar = stepBar('detect', m.barTotal, 'records');
+      else if ('barAt' in m) bar?.update(m.barAt);
+      else if ('barStop' in m) {
+        bar?.stop();
+        bar = undefined;
+      } else if ('rootAt' in m) answerRoot(m.rootAt);
+      else if ('stored' in m) settle(() => resolve({ stored: m.stored, resumedAt: m.resumedAt }));
+      else settle(() => reject(failure ?? typedError(m.fault)));
+    });
+    worker.once('error', (error) => settle(() => reject(failure ?? error)));
+    worker.once('exit', (code) =>
+      settle(() =>
+        reject(
+          failure ?? new Error(`the detection thread stopped (exit code ${code}) before its end`),
+        ),
+      ),
+    );
+  });
+}
+
+/** The typed errors a detection run can throw, by class name, to be made again here. */
+const WARDEN_ERRORS: Readonly<Record<string, new (code: never, message: string) => WardenError>> = {
+  StoreError,
+  LedgerError,
+  DetectError,
+  SnapshotError,
+};
+
+/**
+ * The error a `ThreadFault` describes, of its class again (what the CLI's exit code and
+ * message depend on: `reportError`); an error of another class keeps its name and message.
+ */
+export function typedError(fault: ThreadFault): Error {
+  const Known = fault.kind === 'warden' ? WARDEN_ERRORS[fault.name] : undefined;
+  if (Known !== undefined && fault.code !== undefined)
+    return new Known(fault.code as never, fault.message);
+  if (fault.kind === 'usage') return new UsageError(fault.message);
+  const error = new Error(fault.message);
+  error.name = fault.name;
+  if (fault.code !== undefined) Object.assign(error, { code: fault.code });
+  return error;
+}
+
+/** What crosses the thread of an error (already a store's typed error where it is one). */
+export function threadFault(error: unknown): ThreadFault {
+  if (!(error instanceof Error)) return { kind: 'other', name: 'Error', message: String(error) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    kind: error instanceof WardenError ? 'warden' : error instanceof UsageError ? 'usage' : 'other',
+    name: error.name,
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}

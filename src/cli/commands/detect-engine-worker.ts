@@ -1,0 +1,72 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { formatTime } from '../../domain/index.js';
+import { SqliteStore, sqliteFault } from '../../store/index.js';
+import type { Progress } from '../progress.js';
+import { detectionFrom, resumeDetection } from './detect.js';
+import type { EngineMessage, EngineReply, EngineWorkerData } from './detect-engine-protocol.js';
+import { threadFault } from './detect-engine-thread.js';
+import type { DetectionWiring } from './detect-state.js';
+
+/**
+ * A detection run's worker (`detectInThread`): opens the SQLite file given (for writing: it
+ * stores the findings and the state), runs the detection as `runDetection` does, with the
+ * inputs read on the command's thread, and answers the findings stored, or the failure (a
+ * SQLite failure as the store's typed error, named as the command names the database).
+ */
+const data = workerData as EngineWorkerData;
+const port = parentPort!;
+const post = (m: EngineMessage): void => port.postMessage(m);
+
+// The command's ledger answers for its roots, in the order asked. Listening keeps this thread
+// alive to the end: the command's thread stops it once it has the answer.
+const asked: ((reply: EngineReply) => void)[] = [];
+port.on('message', (reply: EngineReply) => asked.shift()?.(reply));
+
+function rootAt(size: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    asked.push((reply) =>
+      'root' in reply
+        ? resolve(Buffer.from(reply.root.buffer, reply.root.byteOffset, reply.root.byteLength))
+        : reject(new Error(`the ledger's root at ${size} leaves could not be read`)),
+    );
+    post({ rootAt: size });
+  });
+}
+
+/** The feed's progress, shown by the command's thread (a worker has no terminal). */
+function progress(total: number): Progress {
+  post({ barTotal: total });
+  return { update: (done) => post({ barAt: done }), stop: () => post({ barStop: true }) };
+}
+
+async function detect(store: SqliteStore): Promise<EngineMessage> {
+  const w: DetectionWiring = {
+    dbPath: data.dbPath,
+    store,
+    stateKey: Buffer.from(data.stateKey),
+    now: () => formatTime(Date.now()),
+    ledger: { size: data.size, rootAt },
+  };
+  const io = { err: (note: string): void => post({ note }) };
+  const start = (): ReturnType<typeof resumeDetection> =>
+    resumeDetection(w, data.inputs, data.full, io);
+  const { stored, resumedAt } = await detectionFrom(w, false, start, progress);
+  return { stored, resumedAt };
+}
+
+async function run(): Promise<EngineMessage> {
+  let store: SqliteStore | undefined;
+  try {
+    store = SqliteStore.open(data.path, {
+      mustExist: true,
+      ...(data.maxPages === undefined ? {} : { maxPages: data.maxPages }),
+    });
+    return await detect(store);
+  } catch (error) {
+    return { fault: threadFault(sqliteFault(error, data.dbPath) ?? error) };
+  } finally {
+    await store?.close();
+  }
+}
+
+post(await run());
