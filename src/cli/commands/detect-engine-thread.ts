@@ -24,10 +24,10 @@ const WORKER_FILE = fileURLToPath(new URL('./detect-engine-worker.js', import.me
 /**
  * The engine thread's young generation (MiB). Most of what a replay allocates survives (the
  * directory's views, the engine's windows), and each scavenge copies what survives: on the
- * main thread, with V8's default (16 MiB semi-spaces), the large preset's full replay ran ~190
- * scavenges, ~1.5 s. On this thread (same database, `--trace-gc`, a busy two-core machine):
- * 128 MiB ran 50 scavenges and 7 full collections, ~1.4 s of pauses; 192 MiB 47 and 7, ~1.1 s;
- * 256 MiB 41 and 7, ~1.0 s. Whole `detect --full` processes, five rounds each: medians
+ * main thread, with V8's default (16 MiB semi-spaces), the large preset's full replay ran 95
+ * scavenges and 8 full collections, ~2.2 s of pauses (`--trace-gc`, a busy two-core machine).
+ * On this thread: 128 MiB ran 50 scavenges and 7 full collections, ~1.4 s; 192 MiB 47 and 7,
+ * ~1.1 s; 256 MiB 41 and 7, ~1.0 s. Whole `detect --full` processes, five rounds each: medians
  * 16.2 / 11.9 / 9.7 s (bests 9.2 / 9.1 / 9.0 s; the machine's load made the spread), peak
  * memory ~1.0 / ~1.0 / ~1.1 GB.
  */
