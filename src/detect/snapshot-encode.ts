@@ -64,12 +64,41 @@ const SEEN_LIST = 16;
 
 const TYPED_KIND = new Map<object, number>(TYPED_ARRAYS.map((c, i) => [c.prototype, i]));
 
+/**
+ * How the tape's buffers grow. They live outside the heap, and V8 answers each ~64 MB allocated
+ * there with a full collection of the whole heap (~0.3 s on a large state): doubling from a
+ * small start allocates every buffer about twice over and copies it as often. An entry tape
+ * knows how many entries it will hold, so once some are written, what they took foretells the
+ * whole (with a little to spare) and a buffer grows about once, to about its final size.
+ */
+class Growth {
+  /** Entries written so far. */
+  done = 0;
+
+  /** `total`: how many entries the tape will hold, or undefined (then a buffer doubles). */
+  constructor(private readonly total: number | undefined) {}
+
+  /** The capacity to give a buffer of `current` elements that must hold `needed`. */
+  capacity(current: number, needed: number): number {
+    if (this.total === undefined || this.done === 0) return Math.max(2 * current, needed);
+    const foretold = Math.ceil((needed / this.done) * this.total * 1.05);
+    // not less than a quarter more (a foretelling that falls short again and again would copy
+    // as often as doubling), nor more than 16 times (the first entries may be the largest)
+    return Math.max(needed, Math.min(Math.max(foretold, current + (current >> 2)), 16 * current));
+  }
+}
+
 export class TapeWriter {
-  private ops = new Int32Array(1 << 16);
+  /**
+   * Int32, or for an entry tape Int16 while every op fits: written narrow from the start, an
+   * entry tape's ops are never held twice (wide, then narrowed).
+   */
+  private ops: Int32Array | Int16Array;
+  private narrow: boolean;
   private length = 0;
   private doubles = new Float64Array(1 << 12);
   private doubleCount = 0;
-  private readonly strings = new StringSink();
+  private readonly strings: StringSink;
   private readonly bigints: bigint[] = [];
   private readonly buffers: ArrayBuffer[] = [];
   private readonly bufferIndex = new Map<ArrayBuffer, number>();
@@ -84,11 +113,17 @@ export class TapeWriter {
   private readonly classIndex = new Map<object, number>();
   private readonly registered: Map<object, string>;
 
+  /** `growth`: an entry tape's (its ops and string lengths are then as narrow as they fit). */
   constructor(
     registry: ClassRegistry,
     private readonly externals: ReadonlyMap<object, number> | undefined = undefined,
+    private readonly growth = new Growth(undefined),
+    entries = false,
   ) {
     if (externals?.size === 0) this.externals = undefined;
+    this.narrow = entries;
+    this.ops = entries ? new Int16Array(1 << 16) : new Int32Array(1 << 16);
+    this.strings = new StringSink(growth, entries);
     this.registered = new Map(
       Object.entries(registry).map(([name, c]) => [c.prototype as object, name]),
     );
@@ -123,26 +158,21 @@ export class TapeWriter {
    * value shared by two is written twice), and where each starts, so that `TapeReader.cursor`
    * can decode any one alone: `startsPerEntry` integers per value, op, string, double and
    * bigint, or when the tape holds no double and no bigint (most tables), op and string only
-   * (the others are 0 for every entry). Its ops are Int16 when they all fit.
+   * (the others are 0 for every entry). Its ops are Int16 when they all fit, its string lengths
+   * as narrow as the longest allows. `count`: how many values there are, when known (the
+   * buffers are then sized from the first entries instead of doubling).
    */
   static writeEntries(
     values: Iterable<unknown>,
     registry: ClassRegistry,
     rootName = 'state',
+    count?: number,
   ): { tape: Tape; starts: Int32Array; startsPerEntry: 2 | 4 } {
-    const writer = new TapeWriter(registry);
-    let starts = new Int32Array(1 << 12);
-    let n = 0;
+    const growth = new Growth(count);
+    const writer = new TapeWriter(registry, undefined, growth, true);
+    const starts = new EntryStarts(count ?? 1 << 11, growth);
     for (const v of values) {
-      if (n === starts.length) {
-        const bigger = new Int32Array(starts.length * 2);
-        bigger.set(starts);
-        starts = bigger;
-      }
-      starts[n++] = writer.length;
-      starts[n++] = writer.strings.count;
-      starts[n++] = writer.doubleCount;
-      starts[n++] = writer.bigints.length;
+      starts.add(writer.length, writer.strings.count, writer.doubleCount, writer.bigints.length);
       writer.forget();
       try {
         writer.value(v);
@@ -153,21 +183,12 @@ export class TapeWriter {
           `cannot snapshot the detection state: ${error.what} in an entry of ${rootName}`,
         );
       }
+      growth.done++;
     }
     const tape = writer.finish(true);
-    const narrow: Tape = {
-      ...tape,
-      ops: narrowed(tape.ops as Int32Array),
-      stringLengths: narrowedLengths(tape.stringLengths as Int32Array),
-    };
     if (tape.doubles.length > 0 || tape.bigints.length > 0)
-      return { tape: narrow, starts: starts.subarray(0, n), startsPerEntry: 4 };
-    const pairs = new Int32Array(n / 2);
-    for (let i = 0; i < n; i += 4) {
-      pairs[i / 2] = starts[i]!;
-      pairs[i / 2 + 1] = starts[i + 1]!;
-    }
-    return { tape: narrow, starts: pairs, startsPerEntry: 2 };
+      return { tape, starts: starts.fourPerEntry(), startsPerEntry: 4 };
+    return { tape, starts: starts.twoPerEntry(), startsPerEntry: 2 };
   }
 
   private finish(withLengths = false): Tape {
@@ -184,17 +205,40 @@ export class TapeWriter {
   }
 
   private op(n: number): void {
-    if (this.length === this.ops.length) {
-      const bigger = new Int32Array(this.ops.length * 2);
-      bigger.set(this.ops);
-      this.ops = bigger;
-    }
+    if (this.length === this.ops.length || (this.narrow && n !== (n << 16) >> 16)) this.makeRoom(n);
     this.ops[this.length++] = n;
+  }
+
+  /** Writes `n` over the op at `at` (written before as a placeholder). */
+  private patch(at: number, n: number): void {
+    if (this.narrow && n !== (n << 16) >> 16) this.widen(this.ops.length);
+    this.ops[at] = n;
+  }
+
+  /** Room for one more op, `n`: a bigger buffer, or a wider one if `n` does not fit. */
+  private makeRoom(n: number): void {
+    const size =
+      this.length === this.ops.length
+        ? this.growth.capacity(this.ops.length, this.length + 1)
+        : this.ops.length;
+    if (this.narrow && n !== (n << 16) >> 16) return this.widen(size);
+    const bigger = this.narrow ? new Int16Array(size) : new Int32Array(size);
+    bigger.set(this.ops.subarray(0, this.length));
+    this.ops = bigger;
+  }
+
+  private widen(size: number): void {
+    const wide = new Int32Array(size);
+    wide.set(this.ops.subarray(0, this.length));
+    this.ops = wide;
+    this.narrow = false;
   }
 
   private double(n: number): void {
     if (this.doubleCount === this.doubles.length) {
-      const bigger = new Float64Array(this.doubles.length * 2);
+      const bigger = new Float64Array(
+        this.growth.capacity(this.doubles.length, this.doubleCount + 1),
+      );
       bigger.set(this.doubles);
       this.doubles = bigger;
     }
@@ -318,7 +362,7 @@ export class TapeWriter {
       this.value(r[k]);
     }
     if (node.id < 0 || cls !== PLAIN) this.checkShape(o, cls, node);
-    this.ops[shapeAt] = node.id;
+    this.patch(shapeAt, node.id);
   }
 
   private shapeRoot(cls: number): ShapeNode {
@@ -399,6 +443,62 @@ export class TapeWriter {
 }
 
 /**
+ * Where each entry of an entry tape starts: op and string in one array, double and bigint in
+ * another made only once one of them is not 0 (most tables hold neither: their starts are the
+ * first array alone, no copy).
+ */
+class EntryStarts {
+  private pairs: Int32Array;
+  private more: Int32Array | undefined;
+  private n = 0;
+
+  constructor(
+    expected: number,
+    private readonly growth: Growth,
+  ) {
+    this.pairs = new Int32Array(2 * Math.max(expected, 1));
+  }
+
+  add(op: number, string: number, double: number, bigint: number): void {
+    const at = 2 * this.n++;
+    if (at === this.pairs.length) this.grow();
+    this.pairs[at] = op;
+    this.pairs[at + 1] = string;
+    if (double === 0 && bigint === 0) return;
+    this.more ??= new Int32Array(this.pairs.length);
+    this.more[at] = double;
+    this.more[at + 1] = bigint;
+  }
+
+  private grow(): void {
+    const size = this.growth.capacity(this.pairs.length, this.pairs.length + 2);
+    const pairs = new Int32Array(size);
+    pairs.set(this.pairs);
+    this.pairs = pairs;
+    if (this.more === undefined) return;
+    const more = new Int32Array(size);
+    more.set(this.more);
+    this.more = more;
+  }
+
+  twoPerEntry(): Int32Array {
+    return this.pairs.subarray(0, 2 * this.n);
+  }
+
+  fourPerEntry(): Int32Array {
+    const starts = new Int32Array(4 * this.n);
+    const { pairs, more } = this;
+    for (let i = 0; i < this.n; i++) {
+      starts[4 * i] = pairs[2 * i]!;
+      starts[4 * i + 1] = pairs[2 * i + 1]!;
+      starts[4 * i + 2] = more?.[2 * i] ?? 0;
+      starts[4 * i + 3] = more?.[2 * i + 1] ?? 0;
+    }
+    return starts;
+  }
+}
+
+/**
  * The tape's strings, copied as they are met into one buffer of Latin-1 bytes: a string's
  * characters are read while it is in the cache, and the millions of small strings are neither
  * kept in an array nor joined afterwards (that second pass was most of an encoding's time).
@@ -409,20 +509,27 @@ export class TapeWriter {
 class StringSink {
   private bytes = Buffer.allocUnsafe(1 << 16);
   private end = 0;
-  private lengths = new Int32Array(1 << 12);
+  /** Int32, or (`narrow`) the narrowest of Uint8, Uint16 and Int32 that holds every length. */
+  private lengths: Int32Array | Uint16Array | Uint8Array;
+  /** The longest length `lengths` holds. */
+  private longest: number;
   /** How many strings were added. */
   count = 0;
   private nul = false;
   /** The strings from the first one beyond Latin-1 on. */
   private wide: string[] | undefined;
 
+  constructor(
+    private readonly growth: Growth,
+    narrow: boolean,
+  ) {
+    this.lengths = narrow ? new Uint8Array(1 << 12) : new Int32Array(1 << 12);
+    this.longest = narrow ? 0xff : 2 ** 31 - 1;
+  }
+
   add(s: string): void {
     const n = s.length;
-    if (this.count === this.lengths.length) {
-      const bigger = new Int32Array(this.lengths.length * 2);
-      bigger.set(this.lengths);
-      this.lengths = bigger;
-    }
+    if (this.count === this.lengths.length || n > this.longest) this.makeRoom(n);
     this.lengths[this.count++] = n;
     if (this.wide !== undefined) {
       this.wide.push(s);
@@ -430,7 +537,7 @@ class StringSink {
       return;
     }
     if (this.end + n > this.bytes.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.end + n));
+      const bigger = Buffer.allocUnsafe(this.growth.capacity(this.bytes.length, this.end + n));
       this.bytes.copy(bigger, 0, 0, this.end);
       this.bytes = bigger;
     }
@@ -450,6 +557,23 @@ class StringSink {
       b[at + i] = c;
     }
     this.end = at + n;
+  }
+
+  /** Room for one more length, `n`: a bigger array, or a wider one if `n` does not fit. */
+  private makeRoom(n: number): void {
+    const size =
+      this.count === this.lengths.length
+        ? this.growth.capacity(this.lengths.length, this.count + 1)
+        : this.lengths.length;
+    if (n > this.longest) this.longest = n <= 0xffff ? 0xffff : 2 ** 31 - 1;
+    const bigger =
+      this.longest === 0xff
+        ? new Uint8Array(size)
+        : this.longest === 0xffff
+          ? new Uint16Array(size)
+          : new Int32Array(size);
+    bigger.set(this.lengths.subarray(0, this.count));
+    this.lengths = bigger;
   }
 
   /**
@@ -483,20 +607,6 @@ class StringSink {
   private latin1(): string {
     return this.bytes.toString('latin1', 0, this.end);
   }
-}
-
-/** `ops` as Int16 when every op fits, else as they are. */
-function narrowed(ops: Int32Array): Int32Array | Int16Array {
-  for (let i = 0; i < ops.length; i++) if (ops[i]! !== (ops[i]! << 16) >> 16) return ops;
-  return new Int16Array(ops);
-}
-
-/** String lengths in the fewest bytes that hold the longest (most strings are ids). */
-function narrowedLengths(lengths: Int32Array): Int32Array | Uint16Array | Uint8Array {
-  let max = 0;
-  for (let i = 0; i < lengths.length; i++) max = Math.max(max, lengths[i]!);
-  if (max <= 0xff) return new Uint8Array(lengths);
-  return max <= 0xffff ? new Uint16Array(lengths) : lengths;
 }
 
 function integrity(o: object): number {
