@@ -1,9 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deserialize, serialize } from 'node:v8';
+import { DirectoryView } from './directory-view.js';
+import { referenceEntryTable } from './entry-table-reference.js';
 import { SavedEntries, entryTable, type EntryTable } from './saved-entries.js';
 import { ENGINE_CLASSES, restoreEngine } from './snapshot.js';
 import { TapeReader } from './snapshot-decode.js';
 import { TAPE_FORMAT } from './snapshot-format.js';
+import { Stream, at } from './test-support.js';
 
 /** A table as the directory part holds it: through V8's serializer and back. */
 const saved = (m: Map<string, unknown>): EntryTable =>
@@ -87,6 +91,108 @@ describe('SavedEntries', () => {
         }[];
         expect(v!.a).toBe(v!.b);
       }
+    });
+  });
+
+  describe('the bytes of a table, against a straightforward reference', () => {
+    /** Serialized as the directory part holds it: what must not change by a byte. */
+    const bytes = (table: EntryTable | undefined): Buffer => serialize(table);
+    // (`equals`, not `toEqual`: a deep comparison of every byte takes seconds on the larger)
+    const expectSame = (a: EntryTable | undefined, b: EntryTable): void =>
+      expect(bytes(a).equals(bytes(b))).toBe(true);
+
+    const unit = fc.constantFrom('a', 'b', 'Z', '-', '0', '9', 'é', 'ÿ', '\0', '“', '😀');
+    const text = fc.oneof(
+      { weight: 8, arbitrary: fc.string({ unit, maxLength: 8 }) },
+      {
+        weight: 1,
+        arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 250, maxLength: 300 }),
+      },
+    );
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        text,
+        fc.integer({ min: -40_000, max: 40_000 }),
+        fc.constantFrom(0.5, -0, NaN, 2 ** 40, 1788519664000, Infinity),
+        fc.constantFrom(true, false, null, undefined, 7n, new Date(0)),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.sparseArray(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.constantFrom('a', 'b', 'sellerId', 'rating'), tie('value'), {
+          maxKeys: 3,
+        }),
+        fc
+          .dictionary(fc.constantFrom('a', 'b'), tie('value'), { maxKeys: 2 })
+          .map((o) => Object.assign(Object.create(null) as object, o)),
+        fc
+          .tuple(fc.dictionary(fc.constantFrom('a', 'b'), tie('value'), { maxKeys: 2 }), fc.nat(2))
+          .map(([o, how]) => [Object.freeze, Object.seal, Object.preventExtensions][how]!(o)),
+        fc.array(fc.tuple(text, tie('value')), { maxLength: 3 }).map((e) => new Map(e)),
+        fc.array(fc.oneof(text, fc.integer()), { maxLength: 3 }).map((e) => new Set(e)),
+        // one object twice in an entry: a REF to it
+        tie('value').map((v) => ({ a: v, b: [v, v] })),
+      ),
+    }));
+
+    it("writes the reference's bytes for any Map of such values, keys in order or not", () => {
+      fc.assert(
+        fc.property(
+          fc.uniqueArray(fc.string({ unit, maxLength: 6 }), { maxLength: 40 }),
+          fc.array(value, { minLength: 40, maxLength: 40 }),
+          fc.boolean(),
+          (keys, values, sorted) => {
+            if (sorted) keys.sort();
+            const map = new Map(keys.map((k, i) => [k, values[i]]));
+            expectSame(entryTable(map, ENGINE_CLASSES, 'm'), referenceEntryTable(map));
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it("writes the reference's bytes for every table of a directory fed a stream", () => {
+      // tickets, reviews and reports in an order that is not their ids' (as a ledger holds
+      // them), some reviews written twice, one reviewer with many reviews
+      const s = new Stream();
+      for (let i = 0; i < 40; i++)
+        s.seller(`s-${String(i).padStart(3, '0')}`, i % 3 ? 'toys' : 'garden');
+      for (let i = 0; i < 600; i++) {
+        const id = `r-${String((i * 7919) % 600).padStart(4, '0')}`;
+        const reviewer = i % 5 === 0 ? 'u-many' : `u-${i % 97}`;
+        s.review(id, `s-${String(i % 40).padStart(3, '0')}`, reviewer, ((i % 5) + 1) as 1);
+        if (i % 11 === 0) s.report(id, at(i % 9, i % 24));
+      }
+      for (let i = 0; i < 300; i++) {
+        const seller = `s-${String((i * 13) % 40).padStart(3, '0')}`;
+        s.ticket(`t-${String((i * 37) % 300).padStart(4, '0')}`, seller, `e-${i % 7}`, {
+          ...(i % 3 ? { closedAt: at(i % 5, 3) } : {}),
+          ...(i % 4 ? { reviewId: `r-${String(i).padStart(4, '0')}` } : {}),
+        });
+        if (i % 9 === 0) s.assign(`e-${i % 7}`, seller);
+      }
+      const view = new DirectoryView();
+      view.replay(s.records);
+      const record = view as unknown as Record<string, unknown>;
+      const maps = Object.keys(view).filter((k) => record[k] instanceof Map && k !== 'employees');
+      expect(maps.length).toBeGreaterThanOrEqual(8);
+      for (const k of maps) {
+        const map = record[k] as Map<string, unknown>;
+        expect(map.size).toBeGreaterThan(0);
+        expectSame(entryTable(map, ENGINE_CLASSES, k), referenceEntryTable(map));
+      }
+    });
+
+    it('writes the same bytes when its ops and string lengths must widen late in the table', () => {
+      // thousands of narrow entries first: the buffers are sized and narrow by then
+      const values: unknown[] = Array.from({ length: 5000 }, (_, i) => reviewLike(i));
+      for (const late of [{ n: 40_000 }, { s: 'x'.repeat(300) }, { s: 'y'.repeat(70_000) }]) {
+        const map = ofValues([...values, late, reviewLike(1)]);
+        expectSame(entryTable(map, ENGINE_CLASSES, 'm'), referenceEntryTable(map));
+        expect(readAll(saved(map)).at(-2)).toStrictEqual(late);
+      }
+      // a shape numbered past 16 bits: its id is written after the object's values
+      const shapes = ofValues(Array.from({ length: 33_000 }, (_, i) => ({ [`f${i}`]: i % 100 })));
+      expectSame(entryTable(shapes, ENGINE_CLASSES, 'm'), referenceEntryTable(shapes));
     });
   });
 
