@@ -260,6 +260,60 @@ describe('engine snapshots (tape)', () => {
     });
   });
 
+  describe('when a table of one shape holds an odd entry', () => {
+    const entries = (odd: unknown, at = 700): unknown[] =>
+      Array.from({ length: 1000 }, (_, i) =>
+        i === at ? odd : { productId: `p-${i}`, reviewerId: `u-${i % 7}`, rating: 1 + (i % 5) },
+      );
+    const readEntries = (values: unknown[]): unknown[] => {
+      const { tape, starts, startsPerEntry: w } = TapeWriter.writeEntries(values, REGISTRY, 't');
+      const read = TapeReader.cursor(deserialize(serialize(tape)) as Tape, REGISTRY);
+      return values.map((_, i) =>
+        read(starts[w * i]!, starts[w * (i + 1)] ?? tape.ops.length, starts[w * i + 1]!, 0, 0),
+      );
+    };
+    const entryRefusal = (values: unknown[]): SnapshotError => {
+      try {
+        TapeWriter.writeEntries(values, REGISTRY, 'table', values.length);
+      } catch (error) {
+        expect(error).toBeInstanceOf(SnapshotError);
+        return error as SnapshotError;
+      }
+      throw new Error('expected a refusal');
+    };
+
+    it('keeps the integrity of each object: one frozen, one sealed among extensible ones', () => {
+      const frozen = Object.freeze({ productId: 'p-f', reviewerId: 'u-f', rating: 2 });
+      const sealed = Object.seal({ productId: 'p-s', reviewerId: 'u-s', rating: 3 });
+      const values = entries(frozen);
+      values[800] = sealed;
+      const back = readEntries(values) as object[];
+      expect(back).toStrictEqual(values);
+      expect(Object.isFrozen(back[700])).toBe(true);
+      expect(Object.isSealed(back[800]) && !Object.isFrozen(back[800])).toBe(true);
+      expect(back.filter((o) => !Object.isExtensible(o))).toHaveLength(2);
+    });
+
+    it('refuses what it refuses in the first entry, deep in the table too', () => {
+      const accessor = Object.defineProperty({ productId: 'p-a' }, 'rating', {
+        get: () => 1,
+        enumerable: true,
+      });
+      for (const odd of [
+        { productId: 'p-x', reviewerId: 'u-x', rating: () => 1 },
+        { productId: 'p-x', reviewerId: new Unlisted(), rating: 1 },
+        accessor,
+        { productId: 'p-x', reviewerId: 'u-x', rating: new Proxy({}, {}) },
+        { productId: 'p-x', reviewerId: 'u-x', rating: Symbol('s') },
+        { productId: 'p-x', reviewerId: 'u-x', rating: new WeakMap() },
+      ]) {
+        const error = entryRefusal(entries(odd));
+        expect(error.code).toBe('NOT_SNAPSHOTTABLE');
+        expect(error.message).toMatch(/in an entry of table/);
+      }
+    });
+  });
+
   describe('when the bytes are damaged', () => {
     it('fails with CORRUPT or UNKNOWN_CLASS, never a wrong graph', () => {
       const tape = TapeWriter.write({ c: new Counter(), s: ['a', 'b'] }, REGISTRY);
