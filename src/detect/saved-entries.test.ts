@@ -6,6 +6,7 @@ import { referenceEntryTable } from './entry-table-reference.js';
 import { SavedEntries, entryTable, type EntryTable } from './saved-entries.js';
 import { ENGINE_CLASSES, restoreEngine } from './snapshot.js';
 import { TapeReader } from './snapshot-decode.js';
+import { TapeWriter } from './snapshot-encode.js';
 import { TAPE_FORMAT } from './snapshot-format.js';
 import { Stream, at } from './test-support.js';
 
@@ -190,6 +191,12 @@ describe('SavedEntries', () => {
         expectSame(entryTable(map, ENGINE_CLASSES, 'm'), referenceEntryTable(map));
         expect(readAll(saved(map)).at(-2)).toStrictEqual(late);
       }
+      // more entries than the count said: the starts grow (to an even size) as they must
+      const many = ofValues(values.slice(0, 3001));
+      const told = TapeWriter.writeEntries(many.values(), ENGINE_CLASSES, 'm', 7);
+      const exact = entryTable(many, ENGINE_CLASSES, 'm')!;
+      expect(Array.from(told.starts)).toEqual(Array.from(exact.starts));
+      expect(serialize(told.tape).equals(serialize(exact.values))).toBe(true);
       // a shape numbered past 16 bits: its id is written after the object's values
       const shapes = ofValues(Array.from({ length: 33_000 }, (_, i) => ({ [`f${i}`]: i % 100 })));
       expectSame(entryTable(shapes, ENGINE_CLASSES, 'm'), referenceEntryTable(shapes));

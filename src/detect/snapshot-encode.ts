@@ -462,7 +462,7 @@ class EntryStarts {
 
   add(op: number, string: number, double: number, bigint: number): void {
     const at = 2 * this.n++;
-    if (at === this.pairs.length) this.grow();
+    if (at + 2 > this.pairs.length) this.grow();
     this.pairs[at] = op;
     this.pairs[at + 1] = string;
     if (double === 0 && bigint === 0) return;
@@ -472,7 +472,9 @@ class EntryStarts {
   }
 
   private grow(): void {
-    const size = this.growth.capacity(this.pairs.length, this.pairs.length + 2);
+    // two integers per entry: an even size (a count given too small may foretell an odd one)
+    const wanted = this.growth.capacity(this.pairs.length, this.pairs.length + 2);
+    const size = wanted + (wanted & 1);
     const pairs = new Int32Array(size);
     pairs.set(this.pairs);
     this.pairs = pairs;
