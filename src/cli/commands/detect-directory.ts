@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DirectoryView, snapshotDirectoryView } from '../../detect/index.js';
-import { SqliteStore, type Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
+import { threadableStore } from './detect-threads.js';
 
 /**
  * The detection state's directory part as of `size` leaves, built from its source: a view fed
@@ -63,12 +63,9 @@ export function directoryPartInThread(
   size: number,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Buffer | undefined> | undefined {
-  if (!(store instanceof SqliteStore) || !secondCoreFree(env)) return undefined;
-  // another connection to an in-memory database would open another, empty, database
-  if (store.path === '' || store.path.startsWith(':memory:') || store.path.startsWith('file:'))
-    return undefined;
-  if (!existsSync(WORKER_FILE)) return undefined;
-  const request: DirectoryPartRequest = { path: store.path, size };
+  const sqlite = threadableStore(store, WORKER_FILE);
+  if (sqlite === undefined || !secondCoreFree(env)) return undefined;
+  const request: DirectoryPartRequest = { path: sqlite.path, size };
   // Not unref'd: a resume may await the part with nothing else keeping the process alive (a
   // run that fails meanwhile waits for the worker's end before exiting).
   const worker = new Worker(WORKER_FILE, { workerData: request });

@@ -1,15 +1,16 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { WardenError } from '../../domain/index.js';
 import { DetectError, SnapshotError } from '../../detect/index.js';
 import { LedgerError } from '../../ledger/index.js';
-import { SqliteStore, StoreError, type Store, type StoredFindings } from '../../store/index.js';
+import type { SqliteStore } from '../../store/index.js';
+import { StoreError, type Store, type StoredFindings } from '../../store/index.js';
 import { UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { resolveMaxPages } from '../paths.js';
 import { stepBar, type Progress } from '../progress.js';
 import type { Wired } from '../wiring.js';
+import { threadableStore } from './detect-threads.js';
 import type {
   DetectionInputs,
   EngineMessage,
@@ -39,10 +40,7 @@ export const ENGINE_YOUNG_GENERATION_MB = 256;
  * worker file exists)? Whether it is worth it is `readingThreadWanted`'s question.
  */
 export function engineThreadPossible(store: Store): boolean {
-  if (!(store instanceof SqliteStore)) return false;
-  if (store.path === '' || store.path.startsWith(':memory:') || store.path.startsWith('file:'))
-    return false;
-  return existsSync(WORKER_FILE);
+  return threadableStore(store, WORKER_FILE) !== undefined;
 }
 
 /**

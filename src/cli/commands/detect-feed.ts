@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { InterchangeRecord } from '../../domain/index.js';
-import { LEAF_CHUNK, SqliteStore, type Store } from '../../store/index.js';
+import { LEAF_CHUNK, type SqliteStore, type Store } from '../../store/index.js';
 import { FeedDecoder } from './detect-feed-codec.js';
+import { threadableStore } from './detect-threads.js';
 import {
   FEED_ROOM_BATCH,
   type FeedMessage,
@@ -96,12 +96,9 @@ export function prepareFeedThread(
   store: Store,
   env: NodeJS.ProcessEnv = process.env,
 ): FeedStarter | undefined {
-  if (!(store instanceof SqliteStore) || !readingThreadWanted(Infinity, env)) return undefined;
-  // another connection to an in-memory database would open another, empty, database
-  if (store.path === '' || store.path.startsWith(':memory:') || store.path.startsWith('file:'))
-    return undefined;
-  if (!existsSync(WORKER_FILE)) return undefined;
-  return startWorker(store, env);
+  const sqlite = threadableStore(store, WORKER_FILE);
+  if (sqlite === undefined || !readingThreadWanted(Infinity, env)) return undefined;
+  return startWorker(sqlite, env);
 }
 
 /**
