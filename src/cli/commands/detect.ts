@@ -109,8 +109,7 @@ export async function detectFindings(
   const leaves = await leavesToFeed(w, options.full);
   if (engineThreadWanted(w, leaves))
     return detectInThread(w, await detectionInputs(w, options), options.full ?? false, io);
-  const short = leaves.resumes && !readingThreadWanted(leaves.count);
-  return detectionFrom(w, short, () => startDetection(w, io, options));
+  return detectionFrom(w, resumesShort(leaves), () => startDetection(w, io, options));
 }
 
 /** Is the engine's own thread worth its start for a run feeding `leaves`, and possible here? */
@@ -155,9 +154,12 @@ export async function detectionFrom(
  * thread (`feedInThread`), started once its range is known.
  */
 export async function shortResume(w: DetectionWiring, full = false): Promise<boolean> {
-  const leaves = await leavesToFeed(w, full);
-  return leaves.resumes && !readingThreadWanted(leaves.count);
+  return resumesShort(await leavesToFeed(w, full));
 }
+
+/** `shortResume`'s answer for the leaves a run will feed. */
+const resumesShort = (leaves: LeavesToFeed): boolean =>
+  leaves.resumes && !readingThreadWanted(leaves.count);
 
 /** The leaves a run will feed if the saved state resumes, and whether one promises to. */
 interface LeavesToFeed {
