@@ -6,7 +6,7 @@
  */
 import { SnapshotError } from './errors.js';
 import { TapeReader } from './snapshot-decode.js';
-import { TapeWriter } from './snapshot-encode.js';
+import { Growth, TapeWriter, resizedBuffer } from './snapshot-encode.js';
 import type { ClassRegistry, Tape } from './snapshot-format.js';
 
 /** What is serialised: a handful of flat arrays and two strings. */
@@ -64,6 +64,7 @@ function keyColumn(
   // array that grows is copied in the large-object space, whose growth calls full collections
   // of the whole heap while the state is saved.
   const ends = new Int32Array(map.size);
+  const growth = new Growth(map.size);
   let bytes: Buffer = Buffer.allocUnsafe(1 << 16);
   let at = 0;
   let n = 0;
@@ -74,7 +75,10 @@ function keyColumn(
     if (typeof k !== 'string') return undefined;
     if (n > 0 && !(previous < k)) sorted = false;
     previous = k;
-    if (at + k.length > bytes.length) bytes = enlarged(bytes, at, at + k.length, n, map.size);
+    if (at + k.length > bytes.length) {
+      growth.done = n;
+      bytes = resizedBuffer(bytes, growth.capacity(bytes.length, at + k.length), at);
+    }
     for (let i = 0; i < k.length; i++) {
       const c = k.charCodeAt(i);
       if (c > 255) latin1 = false;
@@ -84,24 +88,6 @@ function keyColumn(
   }
   const joined = latin1 ? bytes.toString('latin1', 0, at) : [...map.keys()].join('');
   return { joined, ends, sorted };
-}
-
-/**
- * A copy of the first `used` bytes of `bytes` with room for `needed`: as much as the first
- * `done` keys of `total` foretell, with a little to spare (one copy in all, not one per
- * doubling), or twice as much when none is done.
- */
-function enlarged(
-  bytes: Buffer,
-  used: number,
-  needed: number,
-  done: number,
-  total: number,
-): Buffer {
-  const foretold = done > 0 ? Math.ceil((used / done) * total * 1.05) : 2 * bytes.length;
-  const bigger = Buffer.allocUnsafe(Math.max(needed, foretold, bytes.length + (bytes.length >> 2)));
-  bytes.copy(bigger, 0, 0, used);
-  return bigger;
 }
 
 const identity = (n: number): Int32Array => {

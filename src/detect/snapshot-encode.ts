@@ -68,10 +68,11 @@ const TYPED_KIND = new Map<object, number>(TYPED_ARRAYS.map((c, i) => [c.prototy
  * How the tape's buffers grow. They live outside the heap, and V8 answers each ~64 MB allocated
  * there with a full collection of the whole heap (~0.3 s on a large state): doubling from a
  * small start allocates every buffer about twice over and copies it as often. An entry tape
- * knows how many entries it will hold, so once some are written, what they took foretells the
- * whole (with a little to spare) and a buffer grows about once, to about its final size.
+ * knows how many entries it will hold (and an entry table how many keys: `saved-entries.ts`),
+ * so once some are written, what they took foretells the whole (with a little to spare) and a
+ * buffer grows about once, to about its final size.
  */
-class Growth {
+export class Growth {
   /** Entries written so far. */
   done = 0;
 
@@ -86,6 +87,30 @@ class Growth {
     // as often as doubling), nor more than 16 times (the first entries may be the largest)
     return Math.max(needed, Math.min(Math.max(foretold, current + (current >> 2)), 16 * current));
   }
+}
+
+/** Whether `n` fits in an Int16 op. */
+const fitsInt16 = (n: number): boolean => n === (n << 16) >> 16;
+
+type Column = Int16Array | Int32Array | Uint8Array | Uint16Array | Float64Array;
+
+/** A new array of `size` elements, of the kind `make` makes, holding the first `used` of `from`. */
+function resized<T extends Column>(
+  make: new (size: number) => T,
+  size: number,
+  from: Column,
+  used: number,
+): T {
+  const to = new make(size);
+  to.set(from.subarray(0, used));
+  return to;
+}
+
+/** A new buffer of `size` bytes holding the first `used` of `from` (the rest not cleared). */
+export function resizedBuffer(from: Buffer, size: number, used: number): Buffer<ArrayBuffer> {
+  const to = Buffer.allocUnsafe(size);
+  from.copy(to, 0, 0, used);
+  return to;
 }
 
 export class TapeWriter {
@@ -205,13 +230,13 @@ export class TapeWriter {
   }
 
   private op(n: number): void {
-    if (this.length === this.ops.length || (this.narrow && n !== (n << 16) >> 16)) this.makeRoom(n);
+    if (this.length === this.ops.length || (this.narrow && !fitsInt16(n))) this.makeRoom(n);
     this.ops[this.length++] = n;
   }
 
   /** Writes `n` over the op at `at` (written before as a placeholder). */
   private patch(at: number, n: number): void {
-    if (this.narrow && n !== (n << 16) >> 16) this.widen(this.ops.length);
+    if (this.narrow && !fitsInt16(n)) this.widen(this.ops.length);
     this.ops[at] = n;
   }
 
@@ -221,26 +246,24 @@ export class TapeWriter {
       this.length === this.ops.length
         ? this.growth.capacity(this.ops.length, this.length + 1)
         : this.ops.length;
-    if (this.narrow && n !== (n << 16) >> 16) return this.widen(size);
-    const bigger = this.narrow ? new Int16Array(size) : new Int32Array(size);
-    bigger.set(this.ops.subarray(0, this.length));
-    this.ops = bigger;
+    if (this.narrow && !fitsInt16(n)) return this.widen(size);
+    this.ops = resized<Int16Array | Int32Array>(
+      this.narrow ? Int16Array : Int32Array,
+      size,
+      this.ops,
+      this.length,
+    );
   }
 
   private widen(size: number): void {
-    const wide = new Int32Array(size);
-    wide.set(this.ops.subarray(0, this.length));
-    this.ops = wide;
+    this.ops = resized(Int32Array, size, this.ops, this.length);
     this.narrow = false;
   }
 
   private double(n: number): void {
     if (this.doubleCount === this.doubles.length) {
-      const bigger = new Float64Array(
-        this.growth.capacity(this.doubles.length, this.doubleCount + 1),
-      );
-      bigger.set(this.doubles);
-      this.doubles = bigger;
+      const size = this.growth.capacity(this.doubles.length, this.doubleCount + 1);
+      this.doubles = resized(Float64Array, size, this.doubles, this.doubleCount);
     }
     this.doubles[this.doubleCount++] = n;
   }
@@ -475,13 +498,8 @@ class EntryStarts {
     // two integers per entry: an even size (a count given too small may foretell an odd one)
     const wanted = this.growth.capacity(this.pairs.length, this.pairs.length + 2);
     const size = wanted + (wanted & 1);
-    const pairs = new Int32Array(size);
-    pairs.set(this.pairs);
-    this.pairs = pairs;
-    if (this.more === undefined) return;
-    const more = new Int32Array(size);
-    more.set(this.more);
-    this.more = more;
+    this.pairs = resized(Int32Array, size, this.pairs, this.pairs.length);
+    if (this.more !== undefined) this.more = resized(Int32Array, size, this.more, this.more.length);
   }
 
   twoPerEntry(): Int32Array {
@@ -540,9 +558,8 @@ class StringSink {
       return;
     }
     if (this.end + n > this.bytes.length) {
-      const bigger = Buffer.allocUnsafe(this.growth.capacity(this.bytes.length, this.end + n));
-      this.bytes.copy(bigger, 0, 0, this.end);
-      this.bytes = bigger;
+      const size = this.growth.capacity(this.bytes.length, this.end + n);
+      this.bytes = resizedBuffer(this.bytes, size, this.end);
     }
     const b = this.bytes;
     const at = this.end;
@@ -569,14 +586,14 @@ class StringSink {
         ? this.growth.capacity(this.lengths.length, this.count + 1)
         : this.lengths.length;
     if (n > this.longest) this.longest = n <= 0xffff ? 0xffff : 2 ** 31 - 1;
-    const bigger =
-      this.longest === 0xff
-        ? new Uint8Array(size)
-        : this.longest === 0xffff
-          ? new Uint16Array(size)
-          : new Int32Array(size);
-    bigger.set(this.lengths.subarray(0, this.count));
-    this.lengths = bigger;
+    const kind =
+      this.longest === 0xff ? Uint8Array : this.longest === 0xffff ? Uint16Array : Int32Array;
+    this.lengths = resized<Uint8Array | Uint16Array | Int32Array>(
+      kind,
+      size,
+      this.lengths,
+      this.count,
+    );
   }
 
   /**
