@@ -25,6 +25,14 @@ const corrupt = expect.objectContaining({ code: 'CORRUPT' }) as Error;
 const ofValues = (values: unknown[]): Map<string, unknown> =>
   new Map(values.map((v, i) => [`k${i}`, v]));
 
+/** Saves `values` as a table, checks it keeps `perEntry` starts for each, and reads them all back. */
+const savesWithStarts = (values: unknown[], perEntry: 2 | 4): void => {
+  const table = saved(ofValues(values));
+  expect(table.startsPerEntry).toBe(perEntry);
+  expect(table.starts).toHaveLength(perEntry * values.length);
+  expect(readAll(table)).toStrictEqual(values);
+};
+
 const reviewLike = (i: number): unknown => {
   const tags = new Set(['a', `t${i}`]);
   return { seller: `s-${i % 7}`, stars: (i % 5) + 1, tags, again: tags, flags: [true, null] };
@@ -33,24 +41,20 @@ const reviewLike = (i: number): unknown => {
 describe('SavedEntries', () => {
   describe('when a table holds no doubles and no bigints', () => {
     it('saves two starts per entry and reads every entry back', () => {
-      const values = Array.from({ length: 50 }, (_, i) => reviewLike(i));
-      const table = saved(ofValues(values));
-      expect(table.startsPerEntry).toBe(2);
-      expect(table.starts).toHaveLength(2 * values.length);
-      expect(readAll(table)).toStrictEqual(values);
+      savesWithStarts(
+        Array.from({ length: 50 }, (_, i) => reviewLike(i)),
+        2,
+      );
     });
   });
 
   describe('when a table holds doubles or bigints', () => {
     it('saves four starts per entry and reads every entry back', () => {
       for (const odd of [0.5, 10n ** 20n, new Date(Date.UTC(2026, 8, 7))]) {
-        const values = Array.from({ length: 30 }, (_, i) =>
-          i % 10 === 3 ? { odd, n: i } : reviewLike(i),
+        savesWithStarts(
+          Array.from({ length: 30 }, (_, i) => (i % 10 === 3 ? { odd, n: i } : reviewLike(i))),
+          4,
         );
-        const table = saved(ofValues(values));
-        expect(table.startsPerEntry).toBe(4);
-        expect(table.starts).toHaveLength(4 * values.length);
-        expect(readAll(table)).toStrictEqual(values);
       }
     });
   });
