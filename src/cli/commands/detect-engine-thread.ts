@@ -3,7 +3,6 @@ import { Worker } from 'node:worker_threads';
 import { WardenError } from '../../domain/index.js';
 import { DetectError, SnapshotError } from '../../detect/index.js';
 import { LedgerError } from '../../ledger/index.js';
-import type { SqliteStore } from '../../store/index.js';
 import { StoreError, type Store, type StoredFindings } from '../../store/index.js';
 import { UsageError } from '../exit.js';
 import type { Io } from '../io.js';
@@ -57,9 +56,13 @@ export function detectInThread(
   full: boolean,
   io?: Pick<Io, 'err'>,
 ): Promise<{ stored: StoredFindings; resumedAt: number }> {
+  const store = threadableStore(w.store, WORKER_FILE);
+  // callers ask `engineThreadPossible` first: this is a programming error, not a user's
+  if (store === undefined)
+    throw new Error('a detection thread needs a SQLite file and the compiled build');
   const maxPages = resolveMaxPages();
   const data: EngineWorkerData = {
-    path: (w.store as SqliteStore).path,
+    path: store.path,
     dbPath: w.dbPath,
     ...(maxPages === undefined ? {} : { maxPages }),
     stateKey: new Uint8Array(w.stateKey),
