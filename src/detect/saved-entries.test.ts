@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deserialize, serialize } from 'node:v8';
 import { DirectoryView } from './directory-view.js';
-import { referenceEntryTable } from './entry-table-reference.js';
+import { referenceEntryTable } from './entry-table-test-support.js';
 import { SavedEntries, entryTable, type EntryTable } from './saved-entries.js';
 import { ENGINE_CLASSES, restoreEngine } from './snapshot.js';
 import { TapeReader } from './snapshot-decode.js';
