@@ -105,7 +105,7 @@ describe('engine snapshots', () => {
       b.consume(records);
       const restored = restoreEngine(snapshotEngine(a), snapshotDirectory(b));
       // the parts are joined by position, so a mix decodes: the MACs (detect-state) refuse it
-      expect(restored.directory.tickets.size).toBe(b.directory.tickets.size);
+      expect(restored.directory.ticketCount).toBe(b.directory.ticketCount);
       expect(() => restoreEngine(snapshotEngine(a), snapshotEngine(b))).toThrow(SnapshotError);
     });
   });

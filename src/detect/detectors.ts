@@ -5,7 +5,7 @@
 import type { AccessEvent } from '../domain/index.js';
 import type { Alert } from '../domain/index.js';
 import { AlertBook, Windows, type AlertListener, type Mark } from './alert-book.js';
-import type { DirectoryView, EmployeeView } from './directory-view.js';
+import { NONE, type DirectoryView, type EmployeeView } from './directory-view.js';
 import type { Hit, Indicator } from './evidence.js';
 import { PEER_HALF, normKey, type Behaviour, type PeerNorms } from './peers.js';
 import { judge, type Judgement, type TicketProblem } from './purpose.js';
@@ -193,7 +193,7 @@ export function isPersonalField(field: string): boolean {
 export function selfOpenedBehaviour(e: AccessEvent, j: Judgement): Behaviour {
   if (e.action === 'seller.metrics.export') return 'self-opened-data';
   if (e.action !== 'reviewer.contact.view') return 'self-opened';
-  return j.ticket?.reviewId === undefined ? 'self-opened-data' : 'self-opened';
+  return j.ticket === undefined || j.ticket.review === NONE ? 'self-opened-data' : 'self-opened';
 }
 
 /**
@@ -202,9 +202,9 @@ export function selfOpenedBehaviour(e: AccessEvent, j: Judgement): Behaviour {
  * but says nothing about removing its negative reviews: honest audits remove bought (positive)
  * reviews, a removal for hire hides among them (docs/detection.md).
  */
-export function removalJustified(j: Judgement, reviewId: string): boolean {
+export function removalJustified(j: Judgement, review: number): boolean {
   if (!j.justified) return false;
-  return j.ticket === undefined || j.ticket.reviewId === reviewId;
+  return j.ticket === undefined || (review !== NONE && j.ticket.review === review);
 }
 
 /**
@@ -212,7 +212,7 @@ export function removalJustified(j: Judgement, reviewId: string): boolean {
  * its lists, so one list serves every access instead of two allocated per event.
  */
 const ONE_SELLER: string[] = [''];
-const NO_REVIEWS: readonly string[] = Object.freeze([]);
+const NO_REVIEWS: readonly number[] = Object.freeze([]);
 
 /** Where the detectors' alert hits go (the engine). */
 export interface HitSink {
@@ -394,22 +394,21 @@ export class Detectors implements AlertListener {
 
   /** Looking up a reviewer's contact: concentrated on those who reviewed one seller badly? */
   reviewerLookup(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
-    const reviews = this.dir.reviewsBy.get(e.target.id) ?? [];
-    const sellers = [...new Set(reviews.map((r) => r.sellerId).filter((s) => s !== undefined))];
-    const j = judge(
-      this.dir,
-      e,
-      t,
-      who,
-      sellers,
-      reviews.map((r) => r.reviewId),
-    );
+    // the reviewer's reviews as first seen: their sellers then, and those they rated 1–2★
+    const reviews: number[] = [];
+    const reviewed = new Set<string>();
+    const criticised = new Set<string>();
+    for (let r = this.dir.firstReviewBy(e.target.id); r !== NONE; r = this.dir.nextReviewBy(r)) {
+      reviews.push(r);
+      const seller = this.dir.firstSeller(r);
+      if (seller === undefined) continue;
+      reviewed.add(seller);
+      if (this.dir.firstRating(r) <= 2) criticised.add(seller);
+    }
+    const sellers = [...reviewed];
+    const j = judge(this.dir, e, t, who, sellers, reviews);
     const selfServed = this.problems(e, t, j, sellers, who, out);
-    const negative = [
-      ...new Set(
-        reviews.filter((r) => r.rating <= 2 && r.sellerId !== undefined).map((r) => r.sellerId!),
-      ),
-    ];
+    const negative = [...criticised];
     // Under a fitting ticket the look-up is for the ticket's sellers; the reviewer's other
     // sellers are incidental (a recall of one product reaches reviewers who also reviewed
     // others), and counting it for them would tie the looker to whoever serves those.
@@ -506,14 +505,16 @@ export class Detectors implements AlertListener {
 
   /** Removing a review: negative, unreported, unticketed — deletion for hire? */
   deletion(e: AccessEvent, t: number, who: EmployeeView | undefined, out: Hit[]): void {
-    const review = this.dir.reviews.get(e.target.id);
-    if (!review || review.rating > 2) return;
-    const seller = this.dir.sellerOfReview(e.target.id);
-    const reported = (this.dir.firstReport.get(e.target.id) ?? Infinity) <= t;
-    const j = judge(this.dir, e, t, who, seller ? [seller] : [], [e.target.id]);
+    const review = this.dir.reviewOf(e.target.id);
+    if (review === NONE) return;
+    const rating = this.dir.reviewRating(review);
+    if (rating > 2) return;
+    const seller = this.dir.reviewSeller(review);
+    const reported = this.dir.firstReport(review) <= t;
+    const j = judge(this.dir, e, t, who, seller ? [seller] : [], [review]);
     this.problems(e, t, j, seller ? [seller] : [], who, out);
     if (!reported && seller) this.dayAfterDay(this.removals, REMOVAL_RULE, e, t, who, seller, out);
-    if (reported || removalJustified(j, e.target.id)) return;
+    if (reported || removalJustified(j, review)) return;
     const reason = typeof e.attrs?.['reason'] === 'string' ? e.attrs['reason'] : 'other';
     const { factor, standing, unseen } = this.weigh(who, 'unreported-removal', t, e.actor);
     if (standing === 'common') return;
@@ -522,7 +523,7 @@ export class Detectors implements AlertListener {
     out.push(
       this.hit('unreported-negative-deletion', e, t, weight, seller ? [seller] : [], standing),
     );
-    if (seller) this.sellers.removal(seller, review.rating, e.actor);
+    if (seller) this.sellers.removal(seller, rating, e.actor);
     const marks = this.deletions14.add(e.actor, { t, eventId: e.id, sellerId: seller });
     this.peers.notePeak(e.actor, 'removals-14', marks.length);
     if (seller) this.benefitFor(seller, e, t, out);
@@ -700,7 +701,7 @@ export class Detectors implements AlertListener {
    * still open (or closed within the grace): a legal hold or e-discovery, not a grab.
    */
   private underOwnCase(e: AccessEvent, t: number): boolean {
-    const k = e.ticket === undefined ? undefined : this.dir.tickets.get(e.ticket);
+    const k = e.ticket === undefined ? undefined : this.dir.ticketById(e.ticket);
     return (
       k !== undefined &&
       k.assigneeId === e.actor &&

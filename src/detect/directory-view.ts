@@ -2,6 +2,14 @@
  * What detection knows of the directory at the moment an event is processed: the latest
  * version of every record that arrived before it in the stream (last write wins). Only the
  * fields detectors use are kept; personal data never enters.
+ *
+ * Reviews, tickets, products and reviewers number in the hundreds of thousands, so they are
+ * not kept as objects: each kind's ids are numbered in the order they are first met (a
+ * `Map<string, number>` per kind) and its fields sit in typed columns indexed by that number;
+ * lists (a reviewer's reviews, a ticket's related sellers, the tickets an assignee holds) are
+ * chains or runs in Int32 columns. A few flat objects instead of a million small ones is what
+ * keeps applying the directory, saving it and collecting garbage cheap. Detectors read through
+ * the accessors below; `ticket(k)` builds a `TicketView` for the one ticket a judgement keeps.
  */
 import type {
   Assignment,
@@ -26,49 +34,267 @@ export interface EmployeeView {
   readonly leftAt: number | undefined;
 }
 
-/** A ticket as detection reads it. Its id is its key in `DirectoryView.tickets` (not repeated). */
+/** A ticket as a judgement keeps it (`DirectoryView.ticket`): a copy, built when asked for. */
 export interface TicketView {
   readonly sellerId: string;
   readonly openedAt: number;
   readonly closedAt: number | undefined;
   readonly assigneeId: string | undefined;
   readonly openedBy: string | undefined;
-  readonly reviewId: string | undefined;
+  /** The review it names, as the view numbers reviews (`reviewOf`); `NONE` when it names none. */
+  readonly review: number;
   readonly related: readonly string[];
-  readonly topic: string | undefined;
 }
 
-export interface ReviewView {
-  readonly productId: string;
-  readonly reviewerId: string;
-  readonly rating: number;
-}
+/** No such review, ticket, seller or list entry: the numbers themselves start at 0. */
+export const NONE = -1;
 
-/** A review's seller and rating, as the reviewer-harvest detector wants them. */
-export interface ReviewerReview {
-  readonly reviewId: string;
-  readonly sellerId: string | undefined;
-  readonly rating: number;
-}
+const NO_SELLERS: readonly string[] = Object.freeze([]);
 
 const time = (t: string | undefined): number | undefined =>
   t === undefined ? undefined : readTime(t);
 
+/** Rows a set of columns starts with; they double when full. */
+const FIRST_ROWS = 256;
+
+type Column = Int32Array | Float64Array | Uint8Array;
+
+/** `column` copied into one of `rows` rows (new rows are 0). */
+function widened<C extends Column>(column: C, rows: number): C {
+  const next = new (column.constructor as new (n: number) => C)(rows);
+  next.set(column);
+  return next;
+}
+
+// review flags
+/** A review record was seen (its id may also be met first in a ticket or a report). */
+const SEEN = 1;
+/** The latest version says it is removed. */
+const REMOVED = 2;
+/** A report names it: `firstReport` holds the earliest time. */
+const REPORTED = 4;
+
+/**
+ * One row per review id met. Ratings are the interchange's 1–5 (ingest checks them), so a
+ * byte holds them.
+ */
+export class ReviewColumns {
+  rows = 0;
+  /** The latest version's product (a product number). */
+  product = new Int32Array(FIRST_ROWS);
+  /** The latest version's rating. */
+  rating = new Uint8Array(FIRST_ROWS);
+  flags = new Uint8Array(FIRST_ROWS);
+  /** The earliest report's time (when `REPORTED`). */
+  firstReport = new Float64Array(FIRST_ROWS);
+  /** As first seen: the rating, and the seller of its product then (`NONE`: not known then). */
+  firstRating = new Uint8Array(FIRST_ROWS);
+  firstSeller = new Int32Array(FIRST_ROWS);
+  /** The next review of the same reviewer, in the order first seen (`NONE` after the last). */
+  nextByReviewer = new Int32Array(FIRST_ROWS);
+
+  add(): number {
+    if (this.rows === this.product.length) {
+      const n = 2 * this.rows;
+      this.product = widened(this.product, n);
+      this.rating = widened(this.rating, n);
+      this.flags = widened(this.flags, n);
+      this.firstReport = widened(this.firstReport, n);
+      this.firstRating = widened(this.firstRating, n);
+      this.firstSeller = widened(this.firstSeller, n);
+      this.nextByReviewer = widened(this.nextByReviewer, n);
+    }
+    return this.rows++;
+  }
+}
+
+/** One row per ticket, its latest version's fields (people and sellers by number). */
+export class TicketColumns {
+  rows = 0;
+  seller = new Int32Array(FIRST_ROWS);
+  openedAt = new Float64Array(FIRST_ROWS);
+  closedAt = new Float64Array(FIRST_ROWS);
+  /** 1 when it has a `closedAt` (a time that does not read is NaN, which is not "open"). */
+  closed = new Uint8Array(FIRST_ROWS);
+  assignee = new Int32Array(FIRST_ROWS);
+  openedBy = new Int32Array(FIRST_ROWS);
+  review = new Int32Array(FIRST_ROWS);
+  /** Its related sellers: `relatedCount` seller numbers from `relatedStart` in `related`. */
+  relatedStart = new Int32Array(FIRST_ROWS);
+  relatedCount = new Int32Array(FIRST_ROWS);
+  related = new IntRun();
+
+  add(): number {
+    if (this.rows === this.seller.length) {
+      const n = 2 * this.rows;
+      this.seller = widened(this.seller, n);
+      this.openedAt = widened(this.openedAt, n);
+      this.closedAt = widened(this.closedAt, n);
+      this.closed = widened(this.closed, n);
+      this.assignee = widened(this.assignee, n);
+      this.openedBy = widened(this.openedBy, n);
+      this.review = widened(this.review, n);
+      this.relatedStart = widened(this.relatedStart, n);
+      this.relatedCount = widened(this.relatedCount, n);
+    }
+    return this.rows++;
+  }
+}
+
+/** Integers appended one after another (runs of them, whose starts are kept elsewhere). */
+export class IntRun {
+  length = 0;
+  values = new Int32Array(FIRST_ROWS);
+
+  /** Room for `n` more at the end: where they start. */
+  reserve(n: number): number {
+    let rows = this.values.length;
+    while (this.length + n > rows) rows *= 2;
+    if (rows > this.values.length) this.values = widened(this.values, rows);
+    this.length += n;
+    return this.length - n;
+  }
+}
+
+/**
+ * Reviewer → their reviews in the order first seen: the first and last of a chain through
+ * `ReviewColumns.nextByReviewer`.
+ */
+export class ReviewerColumns {
+  rows = 0;
+  first = new Int32Array(FIRST_ROWS);
+  last = new Int32Array(FIRST_ROWS);
+
+  add(): number {
+    if (this.rows === this.first.length) {
+      this.first = widened(this.first, 2 * this.rows);
+      this.last = widened(this.last, 2 * this.rows);
+    }
+    return this.rows++;
+  }
+}
+
+/** A product's seller (`NONE` until a product record names it). */
+export class ProductColumns {
+  rows = 0;
+  seller = new Int32Array(FIRST_ROWS);
+
+  add(): number {
+    if (this.rows === this.seller.length) this.seller = widened(this.seller, 2 * this.rows);
+    this.seller[this.rows] = NONE;
+    return this.rows++;
+  }
+}
+
+/** Tickets an assignee holds for a seller: at most this many, the latest. */
+const HELD_LIMIT = 50;
+
+/**
+ * (assignee, seller) → the tickets assigned to them naming it, oldest first, the last
+ * `HELD_LIMIT`: one chain of entries per pair, found through an open-addressing table on the
+ * pair's numbers. Entries dropped off a chain's head are not reused (there are about as many
+ * as ticket–seller pairs, a few bytes each).
+ */
+export class HeldTickets {
+  lists = 0;
+  /** Open addressing, linear probing: list + 1 (0: empty). A power of two, at most half full. */
+  slots = new Int32Array(2 * FIRST_ROWS);
+  person = new Int32Array(FIRST_ROWS);
+  seller = new Int32Array(FIRST_ROWS);
+  head = new Int32Array(FIRST_ROWS);
+  tail = new Int32Array(FIRST_ROWS);
+  count = new Int32Array(FIRST_ROWS);
+  entries = 0;
+  ticket = new Int32Array(FIRST_ROWS);
+  next = new Int32Array(FIRST_ROWS);
+
+  /** The list of (person, seller), or `NONE`. */
+  find(person: number, seller: number): number {
+    const mask = this.slots.length - 1;
+    for (let s = slotOf(person, seller) & mask; ; s = (s + 1) & mask) {
+      const l = this.slots[s]! - 1;
+      if (l < 0) return NONE;
+      if (this.person[l] === person && this.seller[l] === seller) return l;
+    }
+  }
+
+  hold(person: number, seller: number, ticket: number): void {
+    let l = this.find(person, seller);
+    if (l === NONE) l = this.newList(person, seller);
+    const e = this.newEntry(ticket);
+    if (this.count[l] === 0) this.head[l] = e;
+    else this.next[this.tail[l]!] = e;
+    this.tail[l] = e;
+    if (++this.count[l]! > HELD_LIMIT) {
+      this.head[l] = this.next[this.head[l]!]!;
+      this.count[l]!--;
+    }
+  }
+
+  private newEntry(ticket: number): number {
+    if (this.entries === this.ticket.length) {
+      this.ticket = widened(this.ticket, 2 * this.entries);
+      this.next = widened(this.next, 2 * this.entries);
+    }
+    this.ticket[this.entries] = ticket;
+    this.next[this.entries] = NONE;
+    return this.entries++;
+  }
+
+  private newList(person: number, seller: number): number {
+    if (this.lists === this.person.length) {
+      const n = 2 * this.lists;
+      this.person = widened(this.person, n);
+      this.seller = widened(this.seller, n);
+      this.head = widened(this.head, n);
+      this.tail = widened(this.tail, n);
+      this.count = widened(this.count, n);
+    }
+    const l = this.lists++;
+    this.person[l] = person;
+    this.seller[l] = seller;
+    if (2 * this.lists > this.slots.length) this.rehash(2 * this.slots.length);
+    else this.place(l);
+    return l;
+  }
+
+  private place(l: number): void {
+    const mask = this.slots.length - 1;
+    let s = slotOf(this.person[l]!, this.seller[l]!) & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = l + 1;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size);
+    for (let l = 0; l < this.lists; l++) this.place(l);
+  }
+}
+
+const slotOf = (person: number, seller: number): number =>
+  Math.imul(person, 0x9e3779b1) ^ Math.imul(seller + 0x7f4a7c15, 0x85ebca6b);
+
 export class DirectoryView {
   readonly employees = new Map<string, EmployeeView>();
-  readonly tickets = new Map<string, TicketView>();
-  readonly reviews = new Map<string, ReviewView>();
-  /** Product id → seller id and category. */
-  readonly products = new Map<string, { sellerId: string; category: string }>();
   readonly sellerCategory = new Map<string, string>();
-  /** Reviews whose latest version says they are removed. */
-  readonly removedReviews = new Set<string>();
-  /** Review id → the time of its first report. */
-  readonly firstReport = new Map<string, number>();
-  /** Reviewer id → their reviews. */
-  readonly reviewsBy = new Map<string, ReviewerReview[]>();
-  /** Assignee → seller → ids of the tickets assigned to them naming it. */
-  private readonly held = new Map<string, Map<string, string[]>>();
+  /** Seller id → its number, for every seller a product, ticket or assignment names. */
+  private readonly sellerNumbers = new Map<string, number>();
+  /** Number → seller id (sellers are thousands: a list of them is cheap to restore). */
+  private readonly sellerIds: string[] = [];
+  /** Ticket assignees and openers: id → number, number → id. */
+  private readonly personNumbers = new Map<string, number>();
+  private readonly personIds: string[] = [];
+  private readonly productNumbers = new Map<string, number>();
+  private readonly products = new ProductColumns();
+  /** Review id → number, for every review id met (in a review, a ticket or a report). */
+  private readonly reviewNumbers = new Map<string, number>();
+  private readonly reviews = new ReviewColumns();
+  private readonly reviewerNumbers = new Map<string, number>();
+  private readonly reviewers = new ReviewerColumns();
+  private readonly ticketNumbers = new Map<string, number>();
+  private readonly tickets = new TicketColumns();
+  /** Assignee → seller → the tickets assigned to them naming it (from a ticket's first version). */
+  private readonly held = new HeldTickets();
   /** Employee id → seller id → assignment intervals [from, to). */
   private readonly assignments = new Map<string, Map<string, [number, number][]>>();
 
@@ -85,7 +311,7 @@ export class DirectoryView {
       case 'assignment':
         return this.assignment(record.body);
       case 'ticket':
-        return this.ticket(record.body);
+        return this.ticketRecord(record.body);
       case 'report':
         return this.report(record.body);
       case 'reviewer':
@@ -111,13 +337,179 @@ export class DirectoryView {
     return false;
   }
 
-  ticketsHeld(employeeId: string, sellerId: string): readonly string[] | undefined {
-    return this.held.get(employeeId)?.get(sellerId);
+  // --- tickets
+
+  get ticketCount(): number {
+    return this.tickets.rows;
   }
 
-  sellerOfReview(reviewId: string): string | undefined {
-    const r = this.reviews.get(reviewId);
-    return r === undefined ? undefined : this.products.get(r.productId)?.sellerId;
+  /** The ticket's number, or `NONE` if no ticket record has that id. */
+  ticketOf(id: string): number {
+    return this.ticketNumbers.get(id) ?? NONE;
+  }
+
+  /** Ticket `k` as a `TicketView`: a new object (keep it off per-candidate loops). */
+  ticket(k: number): TicketView {
+    const c = this.tickets;
+    const n = c.relatedCount[k]!;
+    let related = NO_SELLERS;
+    if (n > 0) {
+      const start = c.relatedStart[k]!;
+      const ids = new Array<string>(n);
+      for (let i = 0; i < n; i++) ids[i] = this.sellerIds[c.related.values[start + i]!]!;
+      related = ids;
+    }
+    return {
+      sellerId: this.sellerIds[c.seller[k]!]!,
+      openedAt: c.openedAt[k]!,
+      closedAt: this.ticketClosedAt(k),
+      assigneeId: this.personId(c.assignee[k]!),
+      openedBy: this.personId(c.openedBy[k]!),
+      review: c.review[k]!,
+      related,
+    };
+  }
+
+  /** The ticket with this id as a `TicketView`, or undefined. */
+  ticketById(id: string): TicketView | undefined {
+    const k = this.ticketOf(id);
+    return k === NONE ? undefined : this.ticket(k);
+  }
+
+  ticketOpenedAt(k: number): number {
+    return this.tickets.openedAt[k]!;
+  }
+
+  ticketClosedAt(k: number): number | undefined {
+    return this.tickets.closed[k] === 1 ? this.tickets.closedAt[k]! : undefined;
+  }
+
+  /** Whether ticket `k` names the seller, as its own or among its related ones. */
+  ticketNames(k: number, sellerId: string): boolean {
+    const s = this.sellerNumbers.get(sellerId);
+    if (s === undefined) return false;
+    const c = this.tickets;
+    if (c.seller[k] === s) return true;
+    const start = c.relatedStart[k]!;
+    const end = start + c.relatedCount[k]!;
+    for (let i = start; i < end; i++) if (c.related.values[i] === s) return true;
+    return false;
+  }
+
+  /**
+   * The first entry of the tickets the employee holds for the seller (oldest first, the last
+   * 50), or `NONE`; `heldTicket(entry)` is its ticket, `nextHeld(entry)` the next entry.
+   */
+  firstHeld(employeeId: string, sellerId: string): number {
+    const p = this.personNumbers.get(employeeId);
+    const s = this.sellerNumbers.get(sellerId);
+    if (p === undefined || s === undefined) return NONE;
+    const l = this.held.find(p, s);
+    return l === NONE ? NONE : this.held.head[l]!;
+  }
+
+  nextHeld(entry: number): number {
+    return this.held.next[entry]!;
+  }
+
+  heldTicket(entry: number): number {
+    return this.held.ticket[entry]!;
+  }
+
+  // --- reviews
+
+  /** The review's number if a review record has that id, else `NONE`. */
+  reviewOf(id: string): number {
+    const r = this.reviewNumbers.get(id);
+    return r !== undefined && (this.reviews.flags[r]! & SEEN) !== 0 ? r : NONE;
+  }
+
+  /** The latest version's rating. */
+  reviewRating(r: number): number {
+    return this.reviews.rating[r]!;
+  }
+
+  /** The seller of the review's product (its latest version's, as the product is now). */
+  reviewSeller(r: number): string | undefined {
+    return this.sellerId(this.products.seller[this.reviews.product[r]!]!);
+  }
+
+  /** The time of the first report of the review, or Infinity. */
+  firstReport(r: number): number {
+    return (this.reviews.flags[r]! & REPORTED) !== 0 ? this.reviews.firstReport[r]! : Infinity;
+  }
+
+  /**
+   * The first of a reviewer's reviews, in the order first seen, or `NONE`; `nextReviewBy(r)`
+   * is the next. Each with `firstRating` and `firstSeller`: as the review was first seen.
+   */
+  firstReviewBy(reviewerId: string): number {
+    const v = this.reviewerNumbers.get(reviewerId);
+    return v === undefined ? NONE : this.reviewers.first[v]!;
+  }
+
+  nextReviewBy(r: number): number {
+    return this.reviews.nextByReviewer[r]!;
+  }
+
+  firstRating(r: number): number {
+    return this.reviews.firstRating[r]!;
+  }
+
+  firstSeller(r: number): string | undefined {
+    return this.sellerId(this.reviews.firstSeller[r]!);
+  }
+
+  /**
+   * Calls `f` with the seller and rating of every review not removed whose product's seller is
+   * known, in the order the reviews were first met.
+   */
+  eachStandingRating(f: (sellerId: string, rating: number) => void): void {
+    const c = this.reviews;
+    for (let r = 0; r < c.rows; r++) {
+      if ((c.flags[r]! & (SEEN | REMOVED)) !== SEEN) continue;
+      const s = this.products.seller[c.product[r]!]!;
+      if (s !== NONE) f(this.sellerIds[s]!, c.rating[r]!);
+    }
+  }
+
+  private sellerId(s: number): string | undefined {
+    return s === NONE ? undefined : this.sellerIds[s];
+  }
+
+  private personId(p: number): string | undefined {
+    return p === NONE ? undefined : this.personIds[p];
+  }
+
+  private sellerNumber(id: string): number {
+    let s = this.sellerNumbers.get(id);
+    if (s === undefined) {
+      this.sellerNumbers.set(id, (s = this.sellerIds.length));
+      this.sellerIds.push(id);
+    }
+    return s;
+  }
+
+  private personNumber(id: string | undefined): number {
+    if (id === undefined) return NONE;
+    let p = this.personNumbers.get(id);
+    if (p === undefined) {
+      this.personNumbers.set(id, (p = this.personIds.length));
+      this.personIds.push(id);
+    }
+    return p;
+  }
+
+  private productNumber(id: string): number {
+    let p = this.productNumbers.get(id);
+    if (p === undefined) this.productNumbers.set(id, (p = this.products.add()));
+    return p;
+  }
+
+  private reviewNumber(id: string): number {
+    let r = this.reviewNumbers.get(id);
+    if (r === undefined) this.reviewNumbers.set(id, (r = this.reviews.add()));
+    return r;
   }
 
   private employee(e: Employee): void {
@@ -138,26 +530,28 @@ export class DirectoryView {
   }
 
   private product(p: Product): void {
-    this.products.set(p.id, { sellerId: p.sellerId, category: p.category });
+    this.products.seller[this.productNumber(p.id)] = this.sellerNumber(p.sellerId);
   }
 
-  private review(r: Review): void {
-    // One look-up: a Map grows only by a key it did not hold.
-    const size = this.reviews.size;
-    this.reviews.set(r.id, { productId: r.productId, reviewerId: r.reviewerId, rating: r.rating });
-    const had = this.reviews.size === size;
-    // (a review not seen before cannot be among the removed: only this adds to them)
-    if (r.removedAt !== undefined) this.removedReviews.add(r.id);
-    else if (had) this.removedReviews.delete(r.id);
-    if (had) return;
-    const mine: ReviewerReview = {
-      reviewId: r.id,
-      sellerId: this.products.get(r.productId)?.sellerId,
-      rating: r.rating,
-    };
-    const list = this.reviewsBy.get(r.reviewerId);
-    if (list) list.push(mine);
-    else this.reviewsBy.set(r.reviewerId, [mine]);
+  private review(v: Review): void {
+    const r = this.reviewNumber(v.id);
+    const c = this.reviews;
+    const first = (c.flags[r]! & SEEN) === 0;
+    const p = this.productNumber(v.productId);
+    c.product[r] = p;
+    c.rating[r] = v.rating;
+    c.flags[r] = (c.flags[r]! & REPORTED) | SEEN | (v.removedAt !== undefined ? REMOVED : 0);
+    if (!first) return;
+    // the reviewer's list keeps the review as first seen: its rating and its product's seller then
+    c.firstRating[r] = v.rating;
+    c.firstSeller[r] = this.products.seller[p]!;
+    c.nextByReviewer[r] = NONE;
+    let who = this.reviewerNumbers.get(v.reviewerId);
+    if (who === undefined) {
+      this.reviewerNumbers.set(v.reviewerId, (who = this.reviewers.add()));
+      this.reviewers.first[who] = r;
+    } else c.nextByReviewer[this.reviewers.last[who]!] = r;
+    this.reviewers.last[who] = r;
   }
 
   private assignment(a: Assignment): void {
@@ -170,40 +564,41 @@ export class DirectoryView {
     this.assignments.set(a.employeeId, bySeller);
   }
 
-  private ticket(t: Ticket): void {
-    const size = this.tickets.size;
-    this.tickets.set(t.id, {
-      sellerId: t.sellerId,
-      openedAt: time(t.openedAt) ?? -Infinity,
-      closedAt: time(t.closedAt),
-      assigneeId: t.assigneeId,
-      openedBy: t.openedBy,
-      reviewId: t.reviewId,
-      related: t.relatedSellerIds ?? [],
-      topic: t.topic,
-    });
-    // its assignee holds it from its first version (a Map grows only by a key it did not hold)
-    if (t.assigneeId === undefined || this.tickets.size === size) return;
-    let bySeller = this.held.get(t.assigneeId);
-    if (!bySeller) this.held.set(t.assigneeId, (bySeller = new Map<string, string[]>()));
-    holdTicket(bySeller, t.sellerId, t.id);
-    for (const s of t.relatedSellerIds ?? []) holdTicket(bySeller, s, t.id);
+  private ticketRecord(t: Ticket): void {
+    let k = this.ticketNumbers.get(t.id);
+    const first = k === undefined;
+    if (k === undefined) this.ticketNumbers.set(t.id, (k = this.tickets.add()));
+    const c = this.tickets;
+    const seller = this.sellerNumber(t.sellerId);
+    c.seller[k] = seller;
+    c.openedAt[k] = time(t.openedAt) ?? -Infinity;
+    const closedAt = time(t.closedAt);
+    c.closed[k] = closedAt === undefined ? 0 : 1;
+    c.closedAt[k] = closedAt ?? 0;
+    const assignee = this.personNumber(t.assigneeId);
+    c.assignee[k] = assignee;
+    c.openedBy[k] = this.personNumber(t.openedBy);
+    c.review[k] = t.reviewId === undefined ? NONE : this.reviewNumber(t.reviewId);
+    const related = t.relatedSellerIds ?? [];
+    const n = related.length;
+    // a version with no more related sellers than the last one reuses its run
+    if (first || n > c.relatedCount[k]!) c.relatedStart[k] = c.related.reserve(n);
+    const start = c.relatedStart[k]!;
+    c.relatedCount[k] = n;
+    for (let i = 0; i < n; i++) c.related.values[start + i] = this.sellerNumber(related[i]!);
+    // its assignee holds it from its first version
+    if (assignee === NONE || !first) return;
+    this.held.hold(assignee, seller, k);
+    for (let i = 0; i < n; i++) this.held.hold(assignee, c.related.values[start + i]!, k);
   }
 
-  private report(r: Report): void {
-    const at = time(r.reportedAt) ?? Infinity;
-    const had = this.firstReport.get(r.reviewId);
-    if (had === undefined || at < had) this.firstReport.set(r.reviewId, at);
+  private report(v: Report): void {
+    const at = time(v.reportedAt) ?? Infinity;
+    const r = this.reviewNumber(v.reviewId);
+    const c = this.reviews;
+    if ((c.flags[r]! & REPORTED) === 0 || at < c.firstReport[r]!) {
+      c.firstReport[r] = at;
+      c.flags[r] = c.flags[r]! | REPORTED;
+    }
   }
-}
-
-/** Files a ticket under a seller it names, among the last 50 its assignee holds for it. */
-function holdTicket(bySeller: Map<string, string[]>, sellerId: string, ticketId: string): void {
-  const ids = bySeller.get(sellerId);
-  if (!ids) {
-    bySeller.set(sellerId, [ticketId]);
-    return;
-  }
-  ids.push(ticketId);
-  if (ids.length > 50) ids.shift();
 }

@@ -6,7 +6,7 @@
  * for a list of team names.
  */
 import type { AccessEvent } from '../domain/index.js';
-import type { DirectoryView, EmployeeView, TicketView } from './directory-view.js';
+import { NONE, type DirectoryView, type EmployeeView, type TicketView } from './directory-view.js';
 
 /** What is wrong with a cited ticket (docs/detection.md, "purpose mismatch"). */
 export type TicketProblem =
@@ -27,7 +27,7 @@ const OPEN_SLACK = 10 * 60_000;
 
 /** No problem: one list for every judgement that has none (a judgement is never changed). */
 const NO_PROBLEMS: readonly TicketProblem[] = Object.freeze([]);
-const NONE: Judgement = { justified: false, problems: NO_PROBLEMS, ticket: undefined };
+const UNJUSTIFIED: Judgement = { justified: false, problems: NO_PROBLEMS, ticket: undefined };
 /** Justified by an assignment: no ticket involved. */
 const STANDING: Judgement = { justified: true, problems: NO_PROBLEMS, ticket: undefined };
 
@@ -37,13 +37,13 @@ export function judge(
   t: number,
   who: EmployeeView | undefined,
   sellers: readonly string[],
-  reviewIds: readonly string[],
+  reviews: readonly number[],
 ): Judgement {
   for (let i = 0; i < sellers.length; i++)
     if (dir.isAssigned(e.actor, sellers[i]!, t)) return STANDING;
-  if (e.ticket !== undefined) return judgeCited(dir, e, t, who, sellers, reviewIds);
+  if (e.ticket !== undefined) return judgeCited(dir, e, t, who, sellers, reviews);
   const held = heldTicket(dir, e.actor, t, sellers);
-  return held ? { justified: true, problems: NO_PROBLEMS, ticket: held } : NONE;
+  return held ? { justified: true, problems: NO_PROBLEMS, ticket: held } : UNJUSTIFIED;
 }
 
 function judgeCited(
@@ -52,14 +52,15 @@ function judgeCited(
   t: number,
   who: EmployeeView | undefined,
   sellers: readonly string[],
-  reviewIds: readonly string[],
+  reviews: readonly number[],
 ): Judgement {
-  const ticket = dir.tickets.get(e.ticket!);
-  if (!ticket) return { justified: false, problems: ['unknown-ticket'], ticket: undefined };
+  const k = dir.ticketOf(e.ticket!);
+  if (k === NONE) return { justified: false, problems: ['unknown-ticket'], ticket: undefined };
+  const ticket = dir.ticket(k);
   const problems: TicketProblem[] = [];
   const fits =
     sellers.some((s) => ticket.sellerId === s || ticket.related.includes(s)) ||
-    (ticket.reviewId !== undefined && reviewIds.includes(ticket.reviewId));
+    (ticket.review !== NONE && reviews.includes(ticket.review));
   if (!fits) problems.push('other-seller');
   if (
     ticket.closedAt !== undefined &&
@@ -114,18 +115,15 @@ function heldTicket(
   t: number,
   sellers: readonly string[],
 ): TicketView | undefined {
-  for (let i = 0; i < sellers.length; i++) {
-    const ids = dir.ticketsHeld(actor, sellers[i]!);
-    if (!ids) continue;
-    for (let n = 0; n < ids.length; n++) {
-      const k = dir.tickets.get(ids[n]!);
+  for (let i = 0; i < sellers.length; i++)
+    for (let n = dir.firstHeld(actor, sellers[i]!); n !== NONE; n = dir.nextHeld(n)) {
+      const k = dir.heldTicket(n);
+      const closedAt = dir.ticketClosedAt(k);
       if (
-        k &&
-        k.openedAt <= t + OPEN_SLACK &&
-        (k.closedAt === undefined || t <= k.closedAt + CLOSED_GRACE)
+        dir.ticketOpenedAt(k) <= t + OPEN_SLACK &&
+        (closedAt === undefined || t <= closedAt + CLOSED_GRACE)
       )
-        return k;
+        return dir.ticket(k);
     }
-  }
   return undefined;
 }

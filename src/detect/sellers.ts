@@ -104,14 +104,11 @@ export function scoreSeller(b: Omit<SellerBenefit, 'score'>): number {
 
 function ratingsBySeller(dir: DirectoryView): Map<string, { sum: number; n: number }> {
   const out = new Map<string, { sum: number; n: number }>();
-  for (const [id, review] of dir.reviews) {
-    if (dir.removedReviews.has(id)) continue;
-    const seller = dir.products.get(review.productId)?.sellerId;
-    if (seller === undefined) continue;
+  dir.eachStandingRating((seller, rating) => {
     const r = out.get(seller) ?? { sum: 0, n: 0 };
-    r.sum += review.rating;
+    r.sum += rating;
     r.n++;
     out.set(seller, r);
-  }
+  });
   return out;
 }

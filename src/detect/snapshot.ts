@@ -11,7 +11,15 @@ import { CollusionGraph } from './collusion.js';
 import { ContextTies } from './context-ties.js';
 import { Corroboration } from './corroboration.js';
 import { Detectors } from './detectors.js';
-import { DirectoryView } from './directory-view.js';
+import {
+  DirectoryView,
+  HeldTickets,
+  IntRun,
+  ProductColumns,
+  ReviewColumns,
+  ReviewerColumns,
+  TicketColumns,
+} from './directory-view.js';
 import { DetectionEngine } from './engine.js';
 import { SnapshotError } from './errors.js';
 import { Habits } from './habits.js';
@@ -33,6 +41,12 @@ import { VolumeBaselines } from './volumes.js';
 export const ENGINE_CLASSES: ClassRegistry = {
   DetectionEngine,
   DirectoryView,
+  ProductColumns,
+  ReviewColumns,
+  ReviewerColumns,
+  TicketColumns,
+  IntRun,
+  HeldTickets,
   PeerNorms,
   DetractorDays,
   Habits,
