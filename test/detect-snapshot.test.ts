@@ -91,7 +91,8 @@ describe('engine snapshots', () => {
       const parts = directoryFields(engine).map((k) => dir[k]!);
       const inRecords = reachable(parts, new Set());
       const inRest = reachable([engine], new Set(parts));
-      expect(inRecords.size).toBeGreaterThan(1000);
+      // the directory's records are columns (and the assignments' spans), the rest objects
+      expect(inRecords.size).toBeGreaterThan(100);
       expect(inRest.size).toBeGreaterThan(1000);
       const shared = [...inRest].filter((o) => inRecords.has(o));
       expect(shared).toEqual([]);

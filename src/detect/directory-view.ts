@@ -21,6 +21,7 @@ import type {
   Seller,
   Ticket,
 } from '../domain/index.js';
+import { Columns, FIRST_ROWS, roomFor, widened } from './columns.js';
 import { readTime } from './event-time.js';
 
 export interface EmployeeView {
@@ -54,18 +55,6 @@ const NO_SELLERS: readonly string[] = Object.freeze([]);
 const time = (t: string | undefined): number | undefined =>
   t === undefined ? undefined : readTime(t);
 
-/** Rows a set of columns starts with; they double when full. */
-const FIRST_ROWS = 256;
-
-type Column = Int32Array | Float64Array | Uint8Array;
-
-/** `column` copied into one of `rows` rows (new rows are 0). */
-function widened<C extends Column>(column: C, rows: number): C {
-  const next = new (column.constructor as new (n: number) => C)(rows);
-  next.set(column);
-  return next;
-}
-
 // review flags
 /** A review record was seen (its id may also be met first in a ticket or a report). */
 const SEEN = 1;
@@ -78,7 +67,7 @@ const REPORTED = 4;
  * One row per review id met. Ratings are the interchange's 1–5 (ingest checks them), so a
  * byte holds them.
  */
-export class ReviewColumns {
+export class ReviewColumns extends Columns {
   rows = 0;
   /** The latest version's product (a product number). */
   product = new Int32Array(FIRST_ROWS);
@@ -92,6 +81,10 @@ export class ReviewColumns {
   firstSeller = new Int32Array(FIRST_ROWS);
   /** The next review of the same reviewer, in the order first seen (`NONE` after the last). */
   nextByReviewer = new Int32Array(FIRST_ROWS);
+
+  protected used(): number {
+    return this.rows;
+  }
 
   add(): number {
     if (this.rows === this.product.length) {
@@ -109,7 +102,7 @@ export class ReviewColumns {
 }
 
 /** One row per ticket, its latest version's fields (people and sellers by number). */
-export class TicketColumns {
+export class TicketColumns extends Columns {
   rows = 0;
   seller = new Int32Array(FIRST_ROWS);
   openedAt = new Float64Array(FIRST_ROWS);
@@ -123,6 +116,10 @@ export class TicketColumns {
   relatedStart = new Int32Array(FIRST_ROWS);
   relatedCount = new Int32Array(FIRST_ROWS);
   related = new IntRun();
+
+  protected used(): number {
+    return this.rows;
+  }
 
   add(): number {
     if (this.rows === this.seller.length) {
@@ -142,15 +139,18 @@ export class TicketColumns {
 }
 
 /** Integers appended one after another (runs of them, whose starts are kept elsewhere). */
-export class IntRun {
+export class IntRun extends Columns {
   length = 0;
   values = new Int32Array(FIRST_ROWS);
 
+  protected used(): number {
+    return this.length;
+  }
+
   /** Room for `n` more at the end: where they start. */
   reserve(n: number): number {
-    let rows = this.values.length;
-    while (this.length + n > rows) rows *= 2;
-    if (rows > this.values.length) this.values = widened(this.values, rows);
+    if (this.length + n > this.values.length)
+      this.values = widened(this.values, roomFor(this.values.length, this.length + n));
     this.length += n;
     return this.length - n;
   }
@@ -160,10 +160,14 @@ export class IntRun {
  * Reviewer → their reviews in the order first seen: the first and last of a chain through
  * `ReviewColumns.nextByReviewer`.
  */
-export class ReviewerColumns {
+export class ReviewerColumns extends Columns {
   rows = 0;
   first = new Int32Array(FIRST_ROWS);
   last = new Int32Array(FIRST_ROWS);
+
+  protected used(): number {
+    return this.rows;
+  }
 
   add(): number {
     if (this.rows === this.first.length) {
@@ -175,9 +179,13 @@ export class ReviewerColumns {
 }
 
 /** A product's seller (`NONE` until a product record names it). */
-export class ProductColumns {
+export class ProductColumns extends Columns {
   rows = 0;
   seller = new Int32Array(FIRST_ROWS);
+
+  protected used(): number {
+    return this.rows;
+  }
 
   add(): number {
     if (this.rows === this.seller.length) this.seller = widened(this.seller, 2 * this.rows);
@@ -195,7 +203,7 @@ const HELD_LIMIT = 50;
  * pair's numbers. Entries dropped off a chain's head are not reused (there are about as many
  * as ticket–seller pairs, a few bytes each).
  */
-export class HeldTickets {
+export class HeldTickets extends Columns {
   lists = 0;
   /** Open addressing, linear probing: list + 1 (0: empty). A power of two, at most half full. */
   slots = new Int32Array(2 * FIRST_ROWS);
@@ -207,6 +215,11 @@ export class HeldTickets {
   entries = 0;
   ticket = new Int32Array(FIRST_ROWS);
   next = new Int32Array(FIRST_ROWS);
+
+  protected used(name: string): number {
+    if (name === 'slots') return this.slots.length;
+    return name === 'ticket' || name === 'next' ? this.entries : this.lists;
+  }
 
   /** The list of (person, seller), or `NONE`. */
   find(person: number, seller: number): number {

@@ -4,7 +4,7 @@
  * lengths narrowed once all are known, shapes looked up by their keys — for the values the
  * directory holds (primitives, plain and null-prototype objects, arrays, Maps, Sets, Dates).
  */
-import type { EntryTable } from './saved-entries.js';
+import { numbers, type EntryTable } from './saved-entries.js';
 import { FLAG, NULL_PROTO, OP, PLAIN, TAPE_FORMAT, type Tape } from './snapshot-format.js';
 
 export function referenceEntryTable(map: ReadonlyMap<string, unknown>): EntryTable {
@@ -14,11 +14,13 @@ export function referenceEntryTable(map: ReadonlyMap<string, unknown>): EntryTab
   const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
   const w = new ReferenceWriter();
   const starts: number[] = [];
-  for (const v of map.values()) {
-    starts.push(w.ops.length, w.strings.length, w.doubles.length, w.bigints.length);
-    w.seen.clear();
-    w.value(v);
-  }
+  const numbering = numbers(map);
+  if (!numbering)
+    for (const v of map.values()) {
+      starts.push(w.ops.length, w.strings.length, w.doubles.length, w.bigints.length);
+      w.seen.clear();
+      w.value(v);
+    }
   const four = w.doubles.length > 0 || w.bigints.length > 0;
   const values: Tape = {
     format: TAPE_FORMAT,
@@ -40,6 +42,7 @@ export function referenceEntryTable(map: ReadonlyMap<string, unknown>): EntryTab
     values,
     starts: Int32Array.from(four ? starts : starts.filter((_, i) => i % 4 < 2)),
     startsPerEntry: four ? 4 : 2,
+    numbering,
   };
 }
 

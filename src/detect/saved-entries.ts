@@ -24,6 +24,11 @@ export interface EntryTable {
    */
   readonly starts: Int32Array;
   readonly startsPerEntry: 2 | 4;
+  /**
+   * The values are the entries' positions (0, 1, 2…: a Map that numbers its keys in the order
+   * it met them): `values` holds nothing and `starts` is empty, the position is the value.
+   */
+  readonly numbering: boolean;
 }
 
 /** The table of a Map whose keys are all strings, else undefined (then it is saved whole). */
@@ -34,11 +39,12 @@ export function entryTable(
 ): EntryTable | undefined {
   const keys = keyColumn(map);
   if (keys === undefined) return undefined;
+  const numbering = numbers(map);
   const { tape, starts, startsPerEntry } = TapeWriter.writeEntries(
-    map.values(),
+    numbering ? [] : map.values(),
     registry,
     name,
-    map.size,
+    numbering ? 0 : map.size,
   );
   return {
     keys: keys.joined,
@@ -47,7 +53,16 @@ export function entryTable(
     values: tape,
     starts,
     startsPerEntry,
+    numbering,
   };
+}
+
+/** Whether each value is its entry's position (a Map numbering its keys in the order met). */
+export function numbers(map: ReadonlyMap<unknown, unknown>): boolean {
+  if (map.size === 0) return false;
+  let i = 0;
+  for (const v of map.values()) if (v !== i++) return false;
+  return true;
 }
 
 /**
@@ -166,6 +181,7 @@ export class SavedEntries {
   readonly size: number;
   private readonly read: ReturnType<typeof TapeReader.cursor>;
   private readonly width: 2 | 4;
+  private readonly numbering: boolean;
   private readonly opCount: number;
 
   constructor(
@@ -180,12 +196,14 @@ export class SavedEntries {
       !(t.order instanceof Int32Array) ||
       !(t.starts instanceof Int32Array) ||
       (t.startsPerEntry !== 2 && t.startsPerEntry !== 4) ||
+      typeof t.numbering !== 'boolean' ||
       t.order.length !== n ||
-      t.starts.length !== t.startsPerEntry * n ||
+      t.starts.length !== (t.numbering ? 0 : t.startsPerEntry * n) ||
       (n > 0 && t.keyEnds[n - 1] !== t.keys.length)
     )
       throw damaged();
     this.size = n;
+    this.numbering = t.numbering;
     this.width = t.startsPerEntry;
     this.read = TapeReader.cursor(table.values, registry);
     // Two integers per entry say the double and bigint starts are 0: true only of a tape
@@ -193,6 +211,7 @@ export class SavedEntries {
     if (this.width === 2 && (table.values.doubles.length > 0 || table.values.bigints.length > 0))
       throw damaged();
     this.opCount = table.values.ops.length;
+    if (this.numbering && this.opCount > 0) throw damaged();
   }
 
   keyAt(i: number): string {
@@ -216,6 +235,7 @@ export class SavedEntries {
   }
 
   valueAt(i: number): unknown {
+    if (this.numbering) return i;
     const s = this.table.starts;
     const w = this.width;
     const at = w * i;

@@ -10,6 +10,7 @@ import { BipartiteGraph } from './bipartite-graph.js';
 import { CollusionGraph } from './collusion.js';
 import { ContextTies } from './context-ties.js';
 import { Corroboration } from './corroboration.js';
+import { Columns } from './columns.js';
 import { Detectors } from './detectors.js';
 import {
   DirectoryView,
@@ -115,7 +116,12 @@ export function snapshotDirectoryView(view: DirectoryView): Buffer {
     const name = `engine.directory.${fields[i]!}`;
     const table = value instanceof Map ? entryTable(value, ENGINE_CLASSES, name) : undefined;
     if (table) return { table };
-    const plain = value instanceof LazyMap ? new Map(value) : value;
+    const plain =
+      value instanceof LazyMap
+        ? new Map(value)
+        : value instanceof Columns
+          ? value.trimmed()
+          : value;
     return { tape: TapeWriter.write(plain, ENGINE_CLASSES, name) };
   });
   return serialize({ format: TAPE_FORMAT, fields, parts });
