@@ -503,6 +503,17 @@ export class DirectoryView {
     return s;
   }
 
+  /** The number of seller `id`: `had` if that is its number. */
+  private sellerAgain(id: string, had: number): number {
+    return this.sellerIds[had] === id ? had : this.sellerNumber(id);
+  }
+
+  /** The number of person `id` (`NONE` for none): `had` if that is its number. */
+  private personAgain(id: string | undefined, had: number): number {
+    if (id === undefined) return NONE;
+    return had !== NONE && this.personIds[had] === id ? had : this.personNumber(id);
+  }
+
   private personNumber(id: string | undefined): number {
     if (id === undefined) return NONE;
     let p = this.personNumbers.get(id);
@@ -582,15 +593,22 @@ export class DirectoryView {
     const first = k === undefined;
     if (k === undefined) this.ticketNumbers.set(t.id, (k = this.tickets.add()));
     const c = this.tickets;
-    const seller = this.sellerNumber(t.sellerId);
+    // a later version mostly names the same seller and people: compared, not looked up again
+    const seller = first
+      ? this.sellerNumber(t.sellerId)
+      : this.sellerAgain(t.sellerId, c.seller[k]!);
     c.seller[k] = seller;
     c.openedAt[k] = time(t.openedAt) ?? -Infinity;
     const closedAt = time(t.closedAt);
     c.closed[k] = closedAt === undefined ? 0 : 1;
     c.closedAt[k] = closedAt ?? 0;
-    const assignee = this.personNumber(t.assigneeId);
+    const assignee = first
+      ? this.personNumber(t.assigneeId)
+      : this.personAgain(t.assigneeId, c.assignee[k]!);
     c.assignee[k] = assignee;
-    c.openedBy[k] = this.personNumber(t.openedBy);
+    c.openedBy[k] = first
+      ? this.personNumber(t.openedBy)
+      : this.personAgain(t.openedBy, c.openedBy[k]!);
     c.review[k] = t.reviewId === undefined ? NONE : this.reviewNumber(t.reviewId);
     const related = t.relatedSellerIds ?? [];
     const n = related.length;
