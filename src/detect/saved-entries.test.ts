@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deserialize, serialize } from 'node:v8';
 import { DirectoryView } from './directory-view.js';
+import { LazyMap } from './lazy-map.js';
 import { referenceEntryTable } from './entry-table-test-support.js';
 import { SavedEntries, entryTable, type EntryTable } from './saved-entries.js';
 import { ENGINE_CLASSES, restoreEngine } from './snapshot.js';
@@ -45,6 +46,45 @@ describe('SavedEntries', () => {
         Array.from({ length: 50 }, (_, i) => reviewLike(i)),
         2,
       );
+    });
+  });
+
+  describe('when a Map numbers its keys (each value its position)', () => {
+    it('saves no values and reads each key back as its position, as a LazyMap over it does', () => {
+      const numbering = new Map(Array.from({ length: 40 }, (_, i) => [`k${(i * 7) % 40}`, i]));
+      const table = saved(numbering);
+      expect(table.numbering).toBe(true);
+      expect(table.starts).toHaveLength(0);
+      expect(table.values.ops).toHaveLength(0);
+      const entries = new SavedEntries(table, ENGINE_CLASSES);
+      for (const [k, v] of numbering) expect(entries.valueAt(entries.find(k))).toBe(v);
+      const lazy = new LazyMap<number>(entries);
+      expect([...lazy]).toEqual([...numbering]);
+    });
+
+    it('saves the values of a Map whose numbers are not its positions', () => {
+      for (const values of [
+        [1, 0],
+        [0, 2],
+        [0, '1'],
+        [0, 1.5],
+      ]) {
+        const table = saved(ofValues(values));
+        expect(table.numbering).toBe(false);
+        expect(readAll(table)).toStrictEqual(values);
+      }
+    });
+
+    it('refuses a numbering table with values or starts, or without its flag', () => {
+      const t = saved(ofValues([0, 1, 2]));
+      const other = saved(ofValues([5, 6, 7]));
+      const cases: EntryTable[] = [
+        { ...t, starts: new Int32Array(6) },
+        { ...t, values: other.values },
+        { ...t, numbering: undefined as unknown as boolean },
+        { ...other, numbering: true },
+      ];
+      for (const c of cases) expect(() => new SavedEntries(c, ENGINE_CLASSES)).toThrow(corrupt);
     });
   });
 
