@@ -49,12 +49,12 @@ function directoryRecords(seed: number, n: number): InterchangeRecord[] {
           category: r() < 0.5 ? 'toys' : 'beauty',
           region: 'EU',
         },
-      } as InterchangeRecord);
+      });
     else if (x < 0.1)
       out.push({
         kind: 'product',
         body: { id: id('p', PRODUCTS), sellerId: id('s', SELLERS), category: 'toys', title: 'P' },
-      } as InterchangeRecord);
+      });
     else if (x < 0.45)
       out.push({
         kind: 'review',
@@ -66,7 +66,7 @@ function directoryRecords(seed: number, n: number): InterchangeRecord[] {
           createdAt: at(0),
           ...(r() < 0.2 ? { removedAt: when() } : {}),
         },
-      } as InterchangeRecord);
+      });
     else if (x < 0.85) {
       // a few tickets of one assignee for one seller, to pass the 50 held
       const heavy = r() < 0.2;
@@ -87,7 +87,7 @@ function directoryRecords(seed: number, n: number): InterchangeRecord[] {
           ...(related ? { relatedSellerIds: related } : {}),
           ...(r() < 0.5 ? { topic: 'returns' } : {}),
         },
-      } as InterchangeRecord);
+      });
     } else if (x < 0.95)
       out.push({
         kind: 'report',
@@ -97,7 +97,7 @@ function directoryRecords(seed: number, n: number): InterchangeRecord[] {
           reportedAt: when(),
           reason: 'spam',
         },
-      } as InterchangeRecord);
+      });
     else
       out.push({
         kind: 'assignment',
@@ -107,7 +107,7 @@ function directoryRecords(seed: number, n: number): InterchangeRecord[] {
           from: at(pick(20)),
           ...(r() < 0.5 ? { to: at(10 + pick(20)) } : {}),
         },
-      } as InterchangeRecord);
+      });
   }
   return out;
 }
