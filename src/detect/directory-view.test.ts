@@ -3,6 +3,8 @@ import type { InterchangeRecord } from '../domain/index.js';
 import { ReferenceDirectory } from './directory-reference-test-support.js';
 import { DirectoryView, NONE } from './directory-view.js';
 import { DetectionEngine } from './engine.js';
+import { deserialize, serialize } from 'node:v8';
+import { SnapshotError } from './errors.js';
 import { restoreEngine, snapshotDirectoryView, snapshotEngine } from './snapshot.js';
 import { at } from './test-support.js';
 
@@ -268,5 +270,23 @@ describe('the directory view in columns', () => {
     expect(Buffer.from(snapshotDirectoryView(again.directory))).toEqual(
       Buffer.from(snapshotDirectoryView(whole)),
     );
+  });
+
+  it('refuses a directory part saved when the directory was objects, rather than misread it', () => {
+    const records = directoryRecords(5, 500);
+    const engine = new DetectionEngine();
+    engine.consume(records);
+    // the part as the objects' layout saved it: their fields, tables without `numbering`
+    const ref = new ReferenceDirectory();
+    ref.replay(records);
+    const old = deserialize(snapshotDirectoryView(ref as unknown as DirectoryView)) as {
+      parts: { table?: Record<string, unknown> }[];
+    };
+    for (const p of old.parts) delete p.table?.['numbering'];
+    expect(() => restoreEngine(snapshotEngine(engine), serialize(old))).toThrow(SnapshotError);
+    // its tables alone, under today's fields, are refused as damaged too
+    const mine = deserialize(snapshotDirectoryView(engine.directory)) as typeof old;
+    for (const p of mine.parts) delete p.table?.['numbering'];
+    expect(() => restoreEngine(snapshotEngine(engine), serialize(mine))).toThrow(SnapshotError);
   });
 });
