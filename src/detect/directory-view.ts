@@ -107,7 +107,7 @@ export class TicketColumns extends Columns {
   seller = new Int32Array(FIRST_ROWS);
   openedAt = new Float64Array(FIRST_ROWS);
   closedAt = new Float64Array(FIRST_ROWS);
-  /** 1 when it has a `closedAt` (a time that does not read is NaN, which is not "open"). */
+  /** 1 when its latest version has a closing time that reads (`closedAt` holds it), else 0. */
   closed = new Uint8Array(FIRST_ROWS);
   assignee = new Int32Array(FIRST_ROWS);
   openedBy = new Int32Array(FIRST_ROWS);
@@ -290,7 +290,7 @@ const slotOf = (person: number, seller: number): number =>
 export class DirectoryView {
   readonly employees = new Map<string, EmployeeView>();
   readonly sellerCategory = new Map<string, string>();
-  /** Seller id → its number, for every seller a product, ticket or assignment names. */
+  /** Seller id → its number, for every seller a product or a ticket names. */
   private readonly sellerNumbers = new Map<string, number>();
   /** Number → seller id (sellers are thousands: a list of them is cheap to restore). */
   private readonly sellerIds: string[] = [];
