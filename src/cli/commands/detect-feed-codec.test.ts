@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type {
   AccessEvent,
@@ -6,6 +7,7 @@ import type {
   InterchangeRecord,
 } from '../../domain/index.js';
 import { DetectionEngine, snapshotDirectoryView, snapshotEngine } from '../../detect/index.js';
+import { canonicalJson } from '../../ledger/index.js';
 import { DIRECTORY_MEMBERS, FeedDecoder, FeedEncoder } from './detect-feed-codec.js';
 
 /** Strings JSON must escape, or that JSON texts get wrong: quotes, controls, astral, U+2028. */
@@ -148,7 +150,7 @@ function roundTrip(chunks: InterchangeRecord[][], limit?: number): InterchangeRe
       if (r.kind === 'event') encoder.event(row(r.body, leaf++));
       else {
         const payload = JSON.stringify(r.body);
-        encoder.version(r.kind, JSON.parse(payload) as Record<string, unknown>, payload);
+        encoder.version(r.kind, payload);
       }
     }
     const code = encoder.end();
@@ -222,6 +224,83 @@ describe('the detection feed codec', () => {
     it('gives the same records when its table starts again every chunk', () => {
       expect(JSON.stringify(roundTrip(chunks, 10))).toBe(JSON.stringify(roundTrip(chunks)));
       expect(roundTrip(chunks, 10)).toEqual(records.map(projected));
+    });
+  });
+
+  describe('when directory records come as their stored payload texts', () => {
+    const kinds = Object.keys(DIRECTORY_MEMBERS) as (keyof typeof DIRECTORY_MEMBERS)[];
+    /** A body of `kind`: some of the members read, and others, with any JSON values. */
+    const body = (kind: keyof typeof DIRECTORY_MEMBERS) =>
+      fc.dictionary(
+        fc.oneof(fc.constantFrom(...Object.keys(DIRECTORY_MEMBERS[kind])), fc.string()),
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.string({ unit: 'grapheme-composite', maxLength: 8 }),
+          fc.constantFrom(...ODD, -0, 0, -1, 2 ** 31 - 1, 2 ** 31, 1e21, 0.5, null, true, [], {}),
+        ),
+      );
+    /** Texts of a body: canonical as stored, in insertion order, or with whitespace. */
+    const texts = (b: Record<string, unknown>): string[] => [
+      canonicalJson(b),
+      JSON.stringify(b),
+      JSON.stringify(b, null, 1),
+    ];
+
+    /** Payloads through an encoder and a decoder, one chunk. */
+    function decoded(payloads: [string, string][]): InterchangeRecord[] {
+      const encoder = new FeedEncoder();
+      for (const [kind, payload] of payloads) encoder.version(kind, payload);
+      return new FeedDecoder().decode(encoder.end());
+    }
+
+    /** The members detection reads of the payload's parse, as `projected` gives them. */
+    const expected = (kind: string, payload: string): unknown =>
+      projected({ kind, body: JSON.parse(payload) as never } as InterchangeRecord);
+
+    it("gives the members of the payload's parse, whatever the text and values", () => {
+      const record = fc
+        .constantFrom(...kinds)
+        .chain((kind) => body(kind).map((b) => [kind, b] as const));
+      fc.assert(
+        fc.property(fc.array(record, { maxLength: 12 }), (records) => {
+          const payloads = records.flatMap(([kind, b]) =>
+            texts(b).map((t): [string, string] => [kind, t]),
+          );
+          expect(decoded(payloads)).toStrictEqual(payloads.map(([k, t]) => expected(k, t)));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('keeps -0, big and fractional numbers, null and absent members apart', () => {
+      const payloads: [string, string][] = [
+        ['review', '{"id":"r-1","productId":"p-1","rating":-0,"removedAt":null}'],
+        ['review', '{"id":"r-2","productId":"p-1","rating":4.5}'],
+        ['review', '{"id":"r-3","rating":1e2,"productId":null,"reviewerId":"u-\\\\"}'],
+        ['review', '{"id": "r-4", "rating": -0}'],
+        ['review', '{"id":"r-5","rating":9007199254740993,"removedAt":false}'],
+        ['ticket', '{"id":"t-1","relatedSellerIds":["s-1","s-\\u00e9"],"topic":"é 😀\u2028"}'],
+        ['ticket', '{"id":"t-2","relatedSellerIds":[],"topic":{"a":[1,{"b":null}]}}'],
+      ];
+      const got = decoded(payloads);
+      expect(got).toStrictEqual(payloads.map(([k, t]) => expected(k, t)));
+      const ratings = got.slice(0, 5).map((r) => (r.body as { rating?: unknown }).rating);
+      expect(Object.is(ratings[0], -0)).toBe(true);
+      expect(Object.is(ratings[3], -0)).toBe(true);
+      expect(ratings.slice(1, 3)).toEqual([4.5, 100]);
+      expect(ratings[4]).toBe(9007199254740992);
+      expect(got[0]!.body).toHaveProperty('removedAt', null);
+      expect(Object.hasOwn(got[1]!.body, 'removedAt')).toBe(true); // there, undefined
+      expect((got[1]!.body as { removedAt?: unknown }).removedAt).toBeUndefined();
+      expect((got[5]!.body as { relatedSellerIds?: unknown }).relatedSellerIds).toEqual([
+        's-1',
+        's-é',
+      ]);
+    });
+
+    it('gives the error of the parse for a payload that is not JSON', () => {
+      const encoder = new FeedEncoder();
+      expect(() => encoder.version('seller', '{"id":"s-1",}')).toThrow(SyntaxError);
     });
   });
 });

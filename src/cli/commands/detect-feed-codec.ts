@@ -1,4 +1,5 @@
 import type { AccessEvent, EventLineRow, InterchangeRecord } from '../../domain/index.js';
+import { findMembers } from './detect-feed-payload.js';
 
 /**
  * How the detection feed's worker hands records to the engine's thread: not as JSON text
@@ -66,6 +67,16 @@ const WHOLE = KINDS.length;
 const MEMBERS = KINDS.map((k) =>
   k === 'event' ? [] : Object.entries(DIRECTORY_MEMBERS[k] as Record<string, boolean>),
 );
+const NAMES = MEMBERS.map((members) => members.map(([name]) => name));
+/** Enough room for the found members of any kind (`findMembers`). */
+const MOST_MEMBERS = Math.max(...NAMES.map((names) => names.length));
+
+// the first character of a JSON value's text
+const QUOTE = 0x22;
+const NULL_START = 0x6e;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 // values on the tape: a table index (>= 0), or one of these
 const ABSENT = -1;
@@ -109,6 +120,7 @@ export class FeedEncoder {
   private length = 0;
   private lastTime: string | undefined;
   private reset = false;
+  private readonly found = new Int32Array(2 * MOST_MEMBERS);
 
   /** `limit`: the table's size past which it starts again (`TABLE_LIMIT`). */
   constructor(private readonly limit = TABLE_LIMIT) {}
@@ -168,8 +180,12 @@ export class FeedEncoder {
     return a;
   }
 
-  /** A directory record, its body parsed. */
-  version(kind: string, body: Readonly<Record<string, unknown>>, payload: string): void {
+  /**
+   * A directory record from its stored payload: the members sent read off the text
+   * (`findMembers`) when it is of the plain subset stored payloads are written in, else from
+   * its parse. A kind not projected goes whole, its text as stored.
+   */
+  version(kind: string, payload: string): void {
     const tag = KINDS.indexOf(kind as Projected);
     if (tag <= 0) {
       this.room(2);
@@ -181,7 +197,17 @@ export class FeedEncoder {
     const members = MEMBERS[tag]!;
     this.room(1 + 2 * members.length);
     this.ops[this.length++] = tag;
-    for (const [name, once] of members) this.value(body[name], once);
+    const found = this.found;
+    if (findMembers(payload, NAMES[tag]!, found)) {
+      for (let k = 0; k < members.length; k++) {
+        const start = found[2 * k]!;
+        if (start < 0) this.ops[this.length++] = ABSENT;
+        else this.text(payload, start, found[2 * k + 1]!, members[k]![1]);
+      }
+    } else {
+      const body = JSON.parse(payload) as Readonly<Record<string, unknown>>;
+      for (const [name, once] of members) this.value(body[name], once);
+    }
   }
 
   /** The chunk so far, and a fresh start for the next one. */
@@ -231,7 +257,40 @@ export class FeedEncoder {
       ops[this.length++] = v;
     } else {
       ops[this.length++] = JSON_TEXT;
-      ops[this.length++] = this.ref(this.values, JSON.stringify(v));
+      // JSON.stringify writes -0 as 0; its parse must give -0 back
+      ops[this.length++] = this.ref(this.values, Object.is(v, -0) ? '-0' : JSON.stringify(v));
+    }
+  }
+
+  /**
+   * The value whose JSON text is `payload`'s [start, end), of the subset `findMembers` reads:
+   * sent as `value` sends its parse. A string is the text between its quotes (the subset has no
+   * escapes); any other value but an integer and null goes as that text, whose parse on the
+   * engine's side is the parse of the payload's member.
+   */
+  private text(payload: string, start: number, end: number, once: boolean): void {
+    const ops = this.ops;
+    const c = payload.charCodeAt(start);
+    if (c === QUOTE) {
+      const s = payload.slice(start + 1, end - 1);
+      if (once) {
+        ops[this.length++] = INLINE;
+        this.inline.push(s);
+      } else ops[this.length++] = this.ref(this.values, s);
+      return;
+    }
+    if (c === NULL_START) {
+      ops[this.length++] = NULL;
+      return;
+    }
+    const json = payload.slice(start, end);
+    const n = c === MINUS || (c >= ZERO && c <= NINE) ? Number(json) : NaN;
+    if ((n | 0) === n && !Object.is(n, -0)) {
+      ops[this.length++] = INT;
+      ops[this.length++] = n;
+    } else {
+      ops[this.length++] = JSON_TEXT;
+      ops[this.length++] = this.ref(this.values, json);
     }
   }
 

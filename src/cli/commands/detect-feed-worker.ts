@@ -36,7 +36,7 @@ async function feed(store: SqliteStore): Promise<void> {
     room--;
     for (const row of chunk.rows) {
       if (row.length !== 3) encoder.event(row);
-      else encoder.version(row[1], JSON.parse(row[2]) as Record<string, unknown>, row[2]);
+      else encoder.version(row[1], row[2]);
     }
     const code = encoder.end();
     post({ code, last: chunk.last }, [
