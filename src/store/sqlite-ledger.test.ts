@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AccessEvent, DirectoryKind } from '../domain/index.js';
-import { rawEventRecord } from './sqlite-rows.js';
+import type { AccessEvent, DirectoryKind, EventLineRow } from '../domain/index.js';
+import { rawEventRecord, type FeedEventRow } from './sqlite-rows.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-ledger-text-'));
@@ -54,6 +54,18 @@ async function read(
   return { records: JSON.stringify(records), lasts };
 }
 
+/** A `FeedEventRow` as the `events` row it is read from, its `act` parsed. */
+function lineRow(row: FeedEventRow): EventLineRow {
+  const [leaf, id, time, act, targetId, ticket, context, attrs] = row;
+  const [actor, action, targetType, outcome] = JSON.parse(act) as [
+    string,
+    string,
+    string,
+    string | null,
+  ];
+  return [leaf, id, time, actor, action, targetType, targetId, outcome, ticket, context, attrs];
+}
+
 /** Every record `recordRowChunks` gives, its rows read back as `recordChunks` reads them. */
 function readRows(
   store: SqliteStore,
@@ -68,7 +80,7 @@ function readRows(
       records.push(
         row.length === 3
           ? { kind: row[1], body: JSON.parse(row[2]) as unknown }
-          : rawEventRecord(row),
+          : rawEventRecord(lineRow(row)),
       );
     lasts.push(c.last);
   }

@@ -9,11 +9,13 @@ import type { LeafRecord, LedgerRepository, StoredCheckpoint, StoredTile } from 
 import {
   EVENT_COLUMNS,
   EVENT_LINE_COLUMNS,
+  FEED_EVENT_COLUMNS,
   eventRecord,
   mergeRows,
   rawEventRecord,
   type EventLineRow,
   type EventRow,
+  type FeedEventRow,
 } from './sqlite-rows.js';
 import type { SqliteCurrentDirectory } from './sqlite-directory-current.js';
 
@@ -141,8 +143,8 @@ export class SqliteLedgerRepository implements LedgerRepository {
 
   /**
    * The rows of `recordChunks(from, to, skip)`, raw and merged in its order (on a leaf held
-   * twice, the version first), a chunk at a time; nothing parsed: for a reader that encodes
-   * them for another thread.
+   * twice, the version first), a chunk at a time; nothing parsed, events as `FeedEventRow`s: for
+   * the detection feed's reader, which encodes them for another thread.
    */
   *recordRowChunks(
     from: number,
@@ -154,7 +156,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
     const notIn = kinds.length > 0 ? ` AND kind NOT IN (${kinds.map(() => '?').join(',')})` : '';
     const events = this.db
       .prepare(
-        `SELECT ${EVENT_LINE_COLUMNS} FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf`,
+        `SELECT ${FEED_EVENT_COLUMNS} FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf`,
       )
       .raw();
     const versions = this.db
@@ -165,7 +167,7 @@ export class SqliteLedgerRepository implements LedgerRepository {
     for (let lo = from; lo < to; lo += RANGE) {
       const hi = Math.min(to, lo + RANGE);
       const rows = mergeRowsByLeaf(
-        noEvents ? [] : (events.all(lo, hi) as EventLineRow[]),
+        noEvents ? [] : (events.all(lo, hi) as FeedEventRow[]),
         versions.all(lo, hi, ...kinds) as VersionLineRow[],
       );
       if (rows.length > 0) yield { rows, last: rows[rows.length - 1]![0], from: lo, to: hi };
@@ -236,10 +238,10 @@ function mergeByLeaf(events: unknown[][], versions: unknown[][]): LeafRecord[] {
 }
 
 /** `mergeByLeaf` over raw rows: on a leaf held twice, the version first. */
-function mergeRowsByLeaf(events: EventLineRow[], versions: VersionLineRow[]): LeafRow[] {
+function mergeRowsByLeaf(events: FeedEventRow[], versions: VersionLineRow[]): FeedRow[] {
   if (versions.length === 0) return events;
   if (events.length === 0) return versions;
-  const out = new Array<LeafRow>(events.length + versions.length);
+  const out = new Array<FeedRow>(events.length + versions.length);
   let e = 0;
   let v = 0;
   for (let i = 0; i < out.length; i++) {
@@ -256,10 +258,13 @@ function mergeRowsByLeaf(events: EventLineRow[], versions: VersionLineRow[]): Le
   return out;
 }
 
+/** A row of `recordRowChunks`: an event's 8 columns (`FeedEventRow`) or a version's 3. */
+export type FeedRow = FeedEventRow | VersionLineRow;
+
 /** A chunk of raw rows (`recordRowChunks`). */
 export interface RecordRowChunk {
-  /** Its rows in leaf order: an event's 11 columns (`EventLineRow`) or a version's 3. */
-  readonly rows: readonly LeafRow[];
+  /** Its rows in leaf order. */
+  readonly rows: readonly FeedRow[];
   /** The leaf of its last record. */
   readonly last: number;
   /** The leaves it covers, [from, to). */

@@ -1,13 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type {
-  AccessEvent,
-  EventContext,
-  EventLineRow,
-  InterchangeRecord,
-} from '../../domain/index.js';
+import type { AccessEvent, EventContext, InterchangeRecord } from '../../domain/index.js';
 import { DetectionEngine, snapshotDirectoryView, snapshotEngine } from '../../detect/index.js';
 import { canonicalJson } from '../../ledger/index.js';
+import type { FeedEventRow } from '../../store/index.js';
 import { DIRECTORY_MEMBERS, FeedDecoder, FeedEncoder } from './detect-feed-codec.js';
 
 /** Strings JSON must escape, or that JSON texts get wrong: quotes, controls, astral, U+2028. */
@@ -32,16 +28,13 @@ const event = (i: number): AccessEvent => {
   };
 };
 
-/** The event as its `events` row (`EventLineRow`): the stored JSON of context and attrs. */
-const row = (e: AccessEvent, leaf: number): EventLineRow => [
+/** The event as the feed reads its `events` row (`FeedEventRow`): context and attrs as stored. */
+const row = (e: AccessEvent, leaf: number): FeedEventRow => [
   leaf,
   e.id,
   e.time,
-  e.actor,
-  e.action,
-  e.target.type,
+  JSON.stringify([e.actor, e.action, e.target.type, e.outcome ?? null]),
   e.target.id,
-  e.outcome ?? null,
   e.ticket ?? null,
   e.context === undefined ? null : JSON.stringify(e.context),
   e.attrs === undefined ? null : JSON.stringify(e.attrs),
