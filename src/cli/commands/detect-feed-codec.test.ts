@@ -1,10 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AccessEvent, EventContext, InterchangeRecord } from '../../domain/index.js';
+import type {
+  AccessEvent,
+  EventContext,
+  EventLineRow,
+  InterchangeRecord,
+  VersionLineRow,
+} from '../../domain/index.js';
 import { DetectionEngine, snapshotDirectoryView, snapshotEngine } from '../../detect/index.js';
 import { canonicalJson } from '../../ledger/index.js';
-import type { FeedEventRow } from '../../store/index.js';
-import { DIRECTORY_MEMBERS, FeedDecoder, FeedEncoder } from './detect-feed-codec.js';
+import { feedLeaf } from '../../store/index.js';
+import { DIRECTORY_MEMBERS, FeedDecoder, FeedEncoder, encodeRows } from './detect-feed-codec.js';
 
 /** Strings JSON must escape, or that JSON texts get wrong: quotes, controls, astral, U+2028. */
 const ODD = ['a"b', 'back\\slash', 'nl\nx', '\u0001\u001f\u007f', 'é 😀', '\u2028\u2029'];
@@ -28,17 +34,28 @@ const event = (i: number): AccessEvent => {
   };
 };
 
-/** The event as the feed reads its `events` row (`FeedEventRow`): context and attrs as stored. */
-const row = (e: AccessEvent, leaf: number): FeedEventRow => [
+/** The event as its `events` row (`EventLineRow`): the stored JSON of context and attrs. */
+const row = (e: AccessEvent, leaf: number): EventLineRow => [
   leaf,
   e.id,
   e.time,
-  JSON.stringify([e.actor, e.action, e.target.type, e.outcome ?? null]),
+  e.actor,
+  e.action,
+  e.target.type,
   e.target.id,
+  e.outcome ?? null,
   e.ticket ?? null,
   e.context === undefined ? null : JSON.stringify(e.context),
   e.attrs === undefined ? null : JSON.stringify(e.attrs),
 ];
+
+/** An `events` row as `recordRowChunks` gives its text (`FEED_EVENT_TEXT`, here in JS). */
+const eventText = (r: EventLineRow): string => {
+  const nullable = (v: string | null): string => (v === null ? '' : `+${v}`);
+  const act = JSON.stringify([r[4], r[5], r[7]]);
+  const fields = [r[0], r[1], r[2], r[3], act, r[6], nullable(r[8]), nullable(r[9])];
+  return [...fields, nullable(r[10])].join('\u001f');
+};
 
 const directory = (i: number): InterchangeRecord[] => {
   const odd = ODD[i % ODD.length]!;
@@ -132,20 +149,45 @@ function projected(r: InterchangeRecord): unknown {
   return { kind: r.kind, body: Object.fromEntries(Object.keys(members).map((m) => [m, body[m]])) };
 }
 
-/** `chunks` through an encoder and a decoder, chunk for chunk. */
-function roundTrip(chunks: InterchangeRecord[][], limit?: number): InterchangeRecord[] {
+/**
+ * `chunks` through an encoder and a decoder, chunk for chunk: as row texts (`encodeRows`, as
+ * the worker reads them), or every row by its columns.
+ */
+function roundTrip(
+  chunks: InterchangeRecord[][],
+  limit?: number,
+  by: 'texts' | 'columns' = 'texts',
+): InterchangeRecord[] {
   const encoder = new FeedEncoder(limit);
   const decoder = new FeedDecoder();
   const out: InterchangeRecord[] = [];
   let leaf = 0;
   for (const chunk of chunks) {
+    const events = new Map<number, EventLineRow>();
+    const versions = new Map<number, VersionLineRow>();
+    const texts: string[] = [];
     for (const r of chunk) {
-      if (r.kind === 'event') encoder.event(row(r.body, leaf++));
-      else {
-        const payload = JSON.stringify(r.body);
-        encoder.version(r.kind, payload);
+      if (r.kind === 'event') {
+        const line = row(r.body, leaf++);
+        events.set(line[0], line);
+        texts.push(eventText(line));
+      } else {
+        const line: VersionLineRow = [leaf++, r.kind, JSON.stringify(r.body)];
+        versions.set(line[0], line);
+        texts.push(`${line[0]}\u001e${line[1]}\u001f${line[2]}`);
       }
     }
+    const columns = {
+      eventLineRow: (l: number) => events.get(l),
+      versionLineRow: (l: number) => versions.get(l),
+    };
+    if (by === 'texts') encodeRows(encoder, texts, columns);
+    else
+      for (const text of texts) {
+        const l = feedLeaf(text);
+        if (events.has(l)) encoder.event(events.get(l)!);
+        else encoder.version(versions.get(l)![1], versions.get(l)![2]);
+      }
     const code = encoder.end();
     // as the worker posts it: the tape's and the lengths' buffers move to the other thread
     const transfer = [code.ops.buffer as ArrayBuffer, code.lengths.buffer as ArrayBuffer];
@@ -212,6 +254,35 @@ describe('the detection feed codec', () => {
       expect(shared.length).toBeGreaterThan(2);
       expect(shared[0]!.body.context).toEqual(shared[1]!.body.context);
       expect(shared[0]!.body.context).not.toBe(shared[1]!.body.context);
+    });
+
+    it('gives the same records from row texts as from their columns', () => {
+      expect(roundTrip(chunks, undefined, 'columns')).toEqual(records.map(projected));
+      expect(JSON.stringify(roundTrip(chunks))).toBe(
+        JSON.stringify(roundTrip(chunks, undefined, 'columns')),
+      );
+    });
+
+    it('reads by their columns only the rows whose texts hold the separator', () => {
+      const events = [0, 1, 2].map((i) => row(event(i), i));
+      events[1]![1] = 'ev-\u001f-1'; // an id may hold any character
+      // a payload holds none (JSON escapes it); a kind not known to detection might
+      const versions: VersionLineRow[] = [[3, 'odd\u001fkind', '{"id":"s-1"}']];
+      const read: number[] = [];
+      const encoder = new FeedEncoder();
+      encodeRows(encoder, [...events.map(eventText), '3\u001eodd\u001fkind\u001f{"id":"s-1"}'], {
+        eventLineRow: (l) => (read.push(l), events[l]),
+        versionLineRow: (l) => (read.push(l), versions[l - 3]),
+      });
+      expect(read).toEqual([1, 3]);
+      const got = new FeedDecoder().decode(encoder.end());
+      expect(got.map((r) => (r.body as { id?: string }).id)).toEqual([
+        event(0).id,
+        'ev-\u001f-1',
+        event(2).id,
+        's-1',
+      ]);
+      expect(got[3]!.kind).toBe('odd\u001fkind');
     });
 
     it('gives the same records when its table starts again every chunk', () => {

@@ -1,5 +1,10 @@
-import type { AccessEvent, InterchangeRecord } from '../../domain/index.js';
-import type { FeedEventRow } from '../../store/index.js';
+import type {
+  AccessEvent,
+  EventLineRow,
+  InterchangeRecord,
+  VersionLineRow,
+} from '../../domain/index.js';
+import { eventFields, feedLeaf, isVersionText, versionFields } from '../../store/index.js';
 import { findMembers } from './detect-feed-payload.js';
 
 /**
@@ -94,9 +99,14 @@ const SAME_TIME = -6;
 /** Past this many strings the table starts again (both ends), so that it stays bounded. */
 export const TABLE_LIMIT = 1 << 20;
 
-/** An actor's table index, and its last event's target, ticket and context with theirs. */
+/**
+ * An actor's table index, and its last event's act (`FEED_EVENT_TEXT`), target, ticket and
+ * context with theirs.
+ */
 interface ActorCache {
   readonly index: number;
+  act: string | undefined;
+  acted: Act;
   target: string | undefined;
   targetIndex: number;
   ticket: string | undefined;
@@ -105,16 +115,14 @@ interface ActorCache {
   contextIndex: number;
 }
 
-/**
- * An event's actor, action, target type and outcome (`FeedEventRow`'s `act`): its actor's
- * cache, and the table indices of the others.
- */
+/** An event's action, target type and outcome (its row text's `act`): their table indices. */
 interface Act {
-  readonly actor: ActorCache;
   readonly action: number;
   readonly targetType: number;
   readonly outcome: number;
 }
+
+const NO_ACT: Act = { action: ABSENT, targetType: ABSENT, outcome: ABSENT };
 
 /** The worker's end: records in, one `FeedCode` per chunk out. */
 export class FeedEncoder {
@@ -136,49 +144,87 @@ export class FeedEncoder {
   private lastTime: string | undefined;
   private reset = false;
   private readonly found = new Int32Array(2 * MOST_MEMBERS);
+  /** A row text's separators (`eventFields`, `versionFields`). */
+  private readonly at = new Int32Array(8);
 
   /** `limit`: the table's size past which it starts again (`TABLE_LIMIT`). */
   constructor(private readonly limit = TABLE_LIMIT) {}
 
   /**
-   * An `events` row (`FeedEventRow`). Its id is inline, as is its time unless the event before
-   * had it; its actor, action, target type and outcome are found at once (`act`); its target,
-   * ticket and context are looked up only when they are not its actor's last ones (most of an
-   * actor's events share a context).
+   * An event from its row's text (`FEED_EVENT_TEXT`). `false`, nothing sent, when its fields
+   * cannot be told apart (`eventFields`): then `event` takes its columns.
    */
-  event(r: FeedEventRow): void {
+  eventText(t: string): boolean {
+    const at = this.at;
+    if (!eventFields(t, at)) return false;
+    // a column that may be NULL: empty when it is, else a `+` and its value
+    this.send(t.slice(at[0]! + 1, at[1]));
+    this.emit(
+      t.slice(at[1]! + 1, at[2]),
+      t.slice(at[2]! + 1, at[3]),
+      t.slice(at[3]! + 1, at[4]),
+      t.slice(at[4]! + 1, at[5]),
+      at[6] === at[5]! + 1 ? null : t.slice(at[5]! + 2, at[6]),
+      at[7] === at[6]! + 1 ? null : t.slice(at[6]! + 2, at[7]),
+      t.length === at[7]! + 1 ? null : t.slice(at[7]! + 2),
+    );
+    return true;
+  }
+
+  /** An event from its `events` row's columns (`EventLineRow`), sent as `eventText` sends it. */
+  event(r: EventLineRow): void {
+    this.send(r[1]);
+    const act = JSON.stringify([r[4], r[5], r[7]]);
+    this.emit(r[2], r[3], act, r[6], r[8], r[9], r[10]);
+  }
+
+  /**
+   * An event, its id sent. Its time is inline unless the event before had it; its act (action,
+   * target type and outcome), target, ticket and context are compared with its actor's last
+   * ones and looked up only when they differ (half of an actor's events do what its last did;
+   * most share its context).
+   */
+  private emit(
+    time: string,
+    actorId: string,
+    act: string,
+    target: string,
+    ticket: string | null,
+    context: string | null,
+    attrs: string | null,
+  ): void {
     this.room(11);
     const ops = this.ops;
     let n = this.length;
     ops[n++] = 0;
-    this.send(r[1]);
-    if (r[2] === this.lastTime) ops[n++] = SAME_TIME;
+    if (time === this.lastTime) ops[n++] = SAME_TIME;
     else {
       ops[n++] = INLINE;
-      this.send((this.lastTime = r[2]));
+      this.send((this.lastTime = time));
     }
-    const act = this.act(r[3]);
-    const actor = act.actor;
+    const actor = this.actor(actorId);
+    if (actor.act !== act) actor.acted = this.act((actor.act = act));
     ops[n++] = actor.index;
-    ops[n++] = act.action;
-    ops[n++] = act.targetType;
-    if (actor.target !== r[4]) actor.targetIndex = this.ref(this.targets, (actor.target = r[4]));
+    ops[n++] = actor.acted.action;
+    ops[n++] = actor.acted.targetType;
+    if (actor.target !== target)
+      actor.targetIndex = this.ref(this.targets, (actor.target = target));
     ops[n++] = actor.targetIndex;
-    ops[n++] = act.outcome;
-    if (r[5] === null) ops[n++] = ABSENT;
+    ops[n++] = actor.acted.outcome;
+    if (ticket === null) ops[n++] = ABSENT;
     else {
       // a ticket is seldom another actor's: added anew, not looked up (as it once was, 92 %
       // of the time in vain)
-      if (actor.ticket !== r[5]) actor.ticketIndex = this.add((actor.ticket = r[5]));
+      if (actor.ticket !== ticket) actor.ticketIndex = this.add((actor.ticket = ticket));
       ops[n++] = actor.ticketIndex;
     }
-    if (r[6] === null) ops[n++] = ABSENT;
+    if (context === null) ops[n++] = ABSENT;
     else {
-      if (actor.context !== r[6])
-        actor.contextIndex = this.ref(this.contexts, (actor.context = r[6]));
+      if (actor.context !== context)
+        actor.contextIndex = this.ref(this.contexts, (actor.context = context));
       ops[n++] = actor.contextIndex;
     }
-    ops[n++] = r[7] === null ? ABSENT : this.ref(this.index, r[7]);
+    ops[n++] = attrs === null ? ABSENT : this.ref(this.index, attrs);
     this.length = n;
   }
 
@@ -186,14 +232,8 @@ export class FeedEncoder {
   private act(text: string): Act {
     let act = this.acts.get(text);
     if (act === undefined) {
-      const [actor, action, targetType, outcome] = JSON.parse(text) as [
-        string,
-        string,
-        string,
-        string | null,
-      ];
+      const [action, targetType, outcome] = JSON.parse(text) as [string, string, string | null];
       act = {
-        actor: this.actor(actor),
         action: this.ref(this.index, action),
         targetType: this.ref(this.index, targetType),
         outcome: outcome === null ? ABSENT : this.ref(this.index, outcome),
@@ -208,6 +248,8 @@ export class FeedEncoder {
     if (a === undefined) {
       a = {
         index: this.ref(this.index, id),
+        act: undefined,
+        acted: NO_ACT,
         target: undefined,
         targetIndex: ABSENT,
         ticket: undefined,
@@ -221,30 +263,49 @@ export class FeedEncoder {
   }
 
   /**
+   * A directory record from its row's text (`FEED_VERSION_TEXT`), sent as `version` sends it.
+   * `false`, nothing sent, when its kind and payload cannot be told apart (`versionFields`):
+   * then `version` takes its columns.
+   */
+  versionText(t: string): boolean {
+    const at = this.at;
+    if (!versionFields(t, at)) return false;
+    const kind = at[0]! + 1;
+    const tag = kindAt(t, kind, at[1]!);
+    this.directory(tag, tag > 0 ? '' : t.slice(kind, at[1]), t, at[1]! + 1);
+    return true;
+  }
+
+  /**
    * A directory record from its stored payload: the members sent read off the text
    * (`findMembers`) when it is of the plain subset stored payloads are written in, else from
    * its parse. A kind not projected goes whole, its text as stored.
    */
   version(kind: string, payload: string): void {
-    const tag = KINDS.indexOf(kind as Projected);
+    this.directory(KINDS.indexOf(kind as Projected), kind, payload, 0);
+  }
+
+  /** A directory record of kind `tag` (`KINDS`), its payload `text` from `from` on. */
+  private directory(tag: number, kind: string, text: string, from: number): void {
     if (tag <= 0) {
       this.room(2);
       this.ops[this.length++] = WHOLE;
       this.ops[this.length++] = this.ref(this.index, kind);
-      this.send(payload);
+      this.send(from === 0 ? text : text.slice(from));
       return;
     }
     const members = MEMBERS[tag]!;
     this.room(1 + 2 * members.length);
     this.ops[this.length++] = tag;
     const found = this.found;
-    if (findMembers(payload, NAMES[tag]!, found)) {
+    if (findMembers(text, from, NAMES[tag]!, found)) {
       for (let k = 0; k < members.length; k++) {
         const start = found[2 * k]!;
         if (start < 0) this.ops[this.length++] = ABSENT;
-        else this.text(payload, start, found[2 * k + 1]!, members[k]![1]);
+        else this.text(text, start, found[2 * k + 1]!, members[k]![1]);
       }
     } else {
+      const payload = from === 0 ? text : text.slice(from);
       const body = JSON.parse(payload) as Readonly<Record<string, unknown>>;
       for (const [name, once] of members) this.value(body[name], once);
     }
@@ -365,6 +426,47 @@ export class FeedEncoder {
     grown.set(this.ops.subarray(0, this.length));
     this.ops = grown;
   }
+}
+
+/** Where rows whose texts cannot be split are read by their columns (a `SqliteStore`). */
+export interface RowColumns {
+  eventLineRow(leaf: number): EventLineRow | undefined;
+  versionLineRow(leaf: number): VersionLineRow | undefined;
+}
+
+/**
+ * A chunk's row texts (`recordRowChunks`) into `encoder`; a row whose text it cannot split
+ * (a field holds the separator: an id may hold any character) from its columns.
+ */
+export function encodeRows(
+  encoder: FeedEncoder,
+  texts: readonly string[],
+  columns: RowColumns,
+): void {
+  for (const text of texts) {
+    if (isVersionText(text) ? encoder.versionText(text) : encoder.eventText(text)) continue;
+    const leaf = feedLeaf(text);
+    if (isVersionText(text)) {
+      const row = columns.versionLineRow(leaf);
+      if (row === undefined) throw new Error(`no directory record at leaf ${leaf}`);
+      encoder.version(row[1], row[2]);
+    } else {
+      const row = columns.eventLineRow(leaf);
+      if (row === undefined) throw new Error(`no event at leaf ${leaf}`);
+      encoder.event(row);
+    }
+  }
+}
+
+/** Whether `s` is the text of `t` from `from` to `to`, compared where it stands. */
+function same(t: string, from: number, to: number, s: string | undefined): boolean {
+  return s !== undefined && s.length === to - from && t.startsWith(s, from);
+}
+
+/** The index in `KINDS` of the kind that is the text of `t` from `from` to `to`, or -1. */
+function kindAt(t: string, from: number, to: number): number {
+  for (let k = 0; k < KINDS.length; k++) if (same(t, from, to, KINDS[k])) return k;
+  return -1;
 }
 
 /**

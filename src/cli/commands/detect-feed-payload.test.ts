@@ -8,7 +8,7 @@ const NAMES = ['id', 'sellerId', 'rating', 'list', 'odd', 'gone'];
 /** What `findMembers` found, as the values their texts parse to (absent: undefined). */
 function found(text: string, names = NAMES): Record<string, unknown> | false {
   const at = new Int32Array(2 * names.length);
-  if (!findMembers(text, names, at)) return false;
+  if (!findMembers(text, 0, names, at)) return false;
   return Object.fromEntries(
     names.map((n, k) => [
       n,
@@ -48,11 +48,21 @@ describe('findMembers', () => {
       );
     });
 
+    it('reads a payload that ends a longer text, from where it starts', () => {
+      const text = '7\u001eseller\u001f{"category":"toys","id":"s-1"}';
+      const at = new Int32Array(4);
+      expect(findMembers(text, text.indexOf('{'), ['id', 'category'], at)).toBe(true);
+      expect(text.slice(at[0], at[1])).toBe('"s-1"');
+      expect(text.slice(at[2], at[3])).toBe('"toys"');
+      // what stands before it is not read: an escape there changes nothing
+      expect(findMembers(`\\${text}`, text.indexOf('{') + 1, ['id'], at)).toBe(true);
+    });
+
     it('reads a stored ticket: strings, a list, a member absent, unicode as is', () => {
       const text =
         '{"assigneeId":"e-00006","id":"t-1","relatedSellerIds":["s-1","é 😀"],"sellerId":"s-08786","topic":"ré\u2028"}';
       const at = new Int32Array(8);
-      expect(findMembers(text, ['sellerId', 'closedAt', 'relatedSellerIds', 'topic'], at)).toBe(
+      expect(findMembers(text, 0, ['sellerId', 'closedAt', 'relatedSellerIds', 'topic'], at)).toBe(
         true,
       );
       expect(text.slice(at[0], at[1])).toBe('"s-08786"');

@@ -21,22 +21,29 @@ const CLOSE_ARRAY = 0x5d;
 
 /** What puts a text outside the subset wherever it stands (JSON has no raw control character). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const ESCAPE_OR_CONTROL = /[\\\u0000-\u001f]/;
+const ESCAPE_OR_CONTROL = /[\\\u0000-\u001f]/g;
 /** A JSON number (RFC 8259 §6), at `lastIndex`. */
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 /** Nesting taken; deeper values are left to `JSON.parse`. */
 const MAX_DEPTH = 64;
 
 /**
- * Finds in the object text `text` the value of each member named in `names`: its text is
- * `text.slice(found[2k], found[2k + 1])` for `names[k]`, and `found[2k]` is -1 when the object
- * has no such member. `false` when the text is not of the subset (the caller parses it then);
- * `found` then holds nothing of use.
+ * Finds in the object text that is `text` from `from` to its end the value of each member
+ * named in `names`: its text is `text.slice(found[2k], found[2k + 1])` for `names[k]`, and
+ * `found[2k]` is -1 when the object has no such member. `false` when the text is not of the
+ * subset (the caller parses it then); `found` then holds nothing of use.
  */
-export function findMembers(text: string, names: readonly string[], found: Int32Array): boolean {
+export function findMembers(
+  text: string,
+  from: number,
+  names: readonly string[],
+  found: Int32Array,
+): boolean {
   for (let k = 0; k < names.length; k++) found[2 * k] = -1;
-  if (text.charCodeAt(0) !== OPEN_OBJECT || ESCAPE_OR_CONTROL.test(text)) return false;
-  let i = 1;
+  if (text.charCodeAt(from) !== OPEN_OBJECT) return false;
+  ESCAPE_OR_CONTROL.lastIndex = from;
+  if (ESCAPE_OR_CONTROL.test(text)) return false;
+  let i = from + 1;
   if (text.charCodeAt(i) === CLOSE_OBJECT) return i + 1 === text.length;
   for (;;) {
     if (text.charCodeAt(i) !== QUOTE) return false;
