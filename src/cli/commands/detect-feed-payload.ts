@@ -71,7 +71,13 @@ function nameAt(text: string, from: number, to: number, names: readonly string[]
   const length = to - from;
   for (let k = 0; k < names.length; k++) {
     const name = names[k]!;
-    if (name.length === length && text.startsWith(name, from)) return k;
+    // the first character tells most names of a length apart before a comparison is called
+    if (
+      name.length === length &&
+      text.charCodeAt(from) === name.charCodeAt(0) &&
+      text.startsWith(name, from)
+    )
+      return k;
   }
   return -1;
 }
