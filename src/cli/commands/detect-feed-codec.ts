@@ -128,11 +128,7 @@ const NO_ACT: Act = { action: ABSENT, targetType: ABSENT, outcome: ABSENT };
 export class FeedEncoder {
   /** The table's strings, by field: small maps for the small sets, looked up less often. */
   private readonly index = new Map<string, number>();
-  /**
-   * A directory member's values, by kind and member: a small map for a member of a few values
-   * (a topic, a category) stays in the cache; a value of two members is in the table twice.
-   */
-  private readonly values = MEMBERS.map((members) => members.map(() => new Map<string, number>()));
+  private readonly values = new Map<string, number>();
   private readonly targets = new Map<string, number>();
   private readonly contexts = new Map<string, number>();
   private readonly actors = new Map<string, ActorCache>();
@@ -302,20 +298,16 @@ export class FeedEncoder {
     this.room(1 + 2 * members.length);
     this.ops[this.length++] = tag;
     const found = this.found;
-    const values = this.values[tag]!;
     if (findMembers(text, from, NAMES[tag]!, found)) {
       for (let k = 0; k < members.length; k++) {
         const start = found[2 * k]!;
         if (start < 0) this.ops[this.length++] = ABSENT;
-        else this.text(text, start, found[2 * k + 1]!, members[k]![1], values[k]!);
+        else this.text(text, start, found[2 * k + 1]!, members[k]![1]);
       }
     } else {
       const payload = from === 0 ? text : text.slice(from);
       const body = JSON.parse(payload) as Readonly<Record<string, unknown>>;
-      for (let k = 0; k < members.length; k++) {
-        const [name, once] = members[k]!;
-        this.value(body[name], once, values[k]!);
-      }
+      for (const [name, once] of members) this.value(body[name], once);
     }
   }
 
@@ -343,7 +335,7 @@ export class FeedEncoder {
     if (this.reset) {
       for (const m of [
         this.index,
-        ...this.values.flat(),
+        this.values,
         this.targets,
         this.contexts,
         this.actors,
@@ -355,7 +347,7 @@ export class FeedEncoder {
     return code;
   }
 
-  private value(v: unknown, once: boolean, values: Map<string, number>): void {
+  private value(v: unknown, once: boolean): void {
     const ops = this.ops;
     if (v === undefined) ops[this.length++] = ABSENT;
     else if (v === null) ops[this.length++] = NULL;
@@ -363,14 +355,14 @@ export class FeedEncoder {
       if (once) {
         ops[this.length++] = INLINE;
         this.send(v);
-      } else ops[this.length++] = this.ref(values, v);
+      } else ops[this.length++] = this.ref(this.values, v);
     } else if (typeof v === 'number' && (v | 0) === v && !Object.is(v, -0)) {
       ops[this.length++] = INT;
       ops[this.length++] = v;
     } else {
       ops[this.length++] = JSON_TEXT;
       // JSON.stringify writes -0 as 0; its parse must give -0 back
-      ops[this.length++] = this.ref(values, Object.is(v, -0) ? '-0' : JSON.stringify(v));
+      ops[this.length++] = this.ref(this.values, Object.is(v, -0) ? '-0' : JSON.stringify(v));
     }
   }
 
@@ -380,13 +372,7 @@ export class FeedEncoder {
    * escapes); any other value but an integer and null goes as that text, whose parse on the
    * engine's side is the parse of the payload's member.
    */
-  private text(
-    payload: string,
-    start: number,
-    end: number,
-    once: boolean,
-    values: Map<string, number>,
-  ): void {
+  private text(payload: string, start: number, end: number, once: boolean): void {
     const ops = this.ops;
     const c = payload.charCodeAt(start);
     if (c === QUOTE) {
@@ -394,7 +380,7 @@ export class FeedEncoder {
       if (once) {
         ops[this.length++] = INLINE;
         this.send(s);
-      } else ops[this.length++] = this.ref(values, s);
+      } else ops[this.length++] = this.ref(this.values, s);
       return;
     }
     if (c === NULL_START) {
@@ -408,7 +394,7 @@ export class FeedEncoder {
       ops[this.length++] = n;
     } else {
       ops[this.length++] = JSON_TEXT;
-      ops[this.length++] = this.ref(values, json);
+      ops[this.length++] = this.ref(this.values, json);
     }
   }
 
