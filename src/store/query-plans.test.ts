@@ -287,6 +287,8 @@ async function readEverything(store: SqliteStore): Promise<void> {
   for await (const _ of store.ledger.recordChunks(0, 2400, ['reviewer']));
   for (const _ of store.recordRowChunks(0, 2400, ['reviewer']));
   for (const _ of store.recordRowChunks(0, 2400, ['event', 'reviewer']));
+  store.eventLineRow(3);
+  store.versionLineRow(3);
   await store.events.byIds(['ev-1', 'ev-2']);
   await store.detectorState.describe();
   await store.detectorState.load();

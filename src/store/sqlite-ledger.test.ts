@@ -2,8 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AccessEvent, DirectoryKind } from '../domain/index.js';
-import { rawEventRecord } from './sqlite-rows.js';
+import type { AccessEvent, DirectoryKind, LeafRow } from '../domain/index.js';
+import {
+  eventFields,
+  feedLeaf,
+  isVersionText,
+  rawEventRecord,
+  versionFields,
+} from './sqlite-rows.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-ledger-text-'));
@@ -54,25 +60,67 @@ async function read(
   return { records: JSON.stringify(records), lasts };
 }
 
+/**
+ * A row text of `recordRowChunks` as the row it is read from: split by `eventFields` or
+ * `versionFields` when they can, else read by its columns (and counted in `columns`).
+ */
+function lineRow(store: SqliteStore, text: string, columns: { n: number }): LeafRow {
+  const at = new Int32Array(8);
+  const leaf = feedLeaf(text);
+  if (isVersionText(text)) {
+    if (versionFields(text, at))
+      return [leaf, text.slice(at[0]! + 1, at[1]), text.slice(at[1]! + 1)];
+    columns.n++;
+    return store.versionLineRow(leaf)!;
+  }
+  if (!eventFields(text, at)) {
+    columns.n++;
+    return store.eventLineRow(leaf)!;
+  }
+  const field = (k: number): string => text.slice(at[k - 1]! + 1, at[k]);
+  // a column that may be NULL: empty when it is, else after a `+`
+  const nullable = (k: number): string | null => {
+    const f = k < 8 ? field(k) : text.slice(at[7]! + 1);
+    return f === '' ? null : f.slice(1);
+  };
+  const [action, targetType, outcome] = JSON.parse(field(4)) as [string, string, string | null];
+  return [
+    leaf,
+    field(1),
+    field(2),
+    field(3),
+    action,
+    targetType,
+    field(5),
+    outcome,
+    nullable(6),
+    nullable(7),
+    nullable(8),
+  ];
+}
+
 /** Every record `recordRowChunks` gives, its rows read back as `recordChunks` reads them. */
 function readRows(
   store: SqliteStore,
   from: number,
   to: number,
   skip?: readonly (DirectoryKind | 'event')[],
-): { records: string; lasts: number[] } {
+): { records: string; lasts: number[]; columns: number } {
   const records: unknown[] = [];
   const lasts: number[] = [];
+  const columns = { n: 0 };
   for (const c of store.recordRowChunks(from, to, skip)) {
-    for (const row of c.rows)
+    for (const text of c.rows) {
+      const row = lineRow(store, text, columns);
       records.push(
         row.length === 3
           ? { kind: row[1], body: JSON.parse(row[2]) as unknown }
           : rawEventRecord(row),
       );
+    }
     lasts.push(c.last);
   }
-  return { records: JSON.stringify(records), lasts };
+  return { records: JSON.stringify(records), lasts, columns: columns.n };
 }
 
 describe('SqliteStore.recordRowChunks', () => {
@@ -117,7 +165,14 @@ describe('SqliteStore.recordRowChunks', () => {
         expect(got.records).toBe(expected.records);
         expect(got.lasts).toEqual(expected.lasts);
       }
-      // the comparison can fail: the rows hold the odd strings, given back
+      // the comparison can fail: the rows hold the odd strings, given back; the ids that hold
+      // the separator (char 31), and only those, are read by their columns
+      const all = readRows(store, 0, leaves);
+      const separated = Array.from({ length: eventLeaves.length }, (_, i) => event(i).id).filter(
+        (id) => id.includes('\u001f'),
+      ).length;
+      expect(separated).toBeGreaterThan(100);
+      expect(all.columns).toBe(separated);
       const some = readRows(store, 0, 10).records;
       for (const odd of ['a\\"b', '\\t', '😀', '\u2028']) expect(some).toContain(odd);
       expect(readRows(store, 0, leaves).lasts).toEqual([9_999, 19_999, 22_999]);

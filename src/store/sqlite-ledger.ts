@@ -9,7 +9,10 @@ import type { LeafRecord, LedgerRepository, StoredCheckpoint, StoredTile } from 
 import {
   EVENT_COLUMNS,
   EVENT_LINE_COLUMNS,
+  FEED_EVENT_TEXT,
+  FEED_VERSION_TEXT,
   eventRecord,
+  feedLeaf,
   mergeRows,
   rawEventRecord,
   type EventLineRow,
@@ -24,6 +27,8 @@ export const RANGE = 10_000;
 export class SqliteLedgerRepository implements LedgerRepository {
   private readonly tileStmt: Database.Statement;
   private readonly sizeStmt: Database.Statement;
+  private eventLineStmt: Database.Statement | undefined;
+  private versionLineStmt: Database.Statement | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -140,9 +145,10 @@ export class SqliteLedgerRepository implements LedgerRepository {
   }
 
   /**
-   * The rows of `recordChunks(from, to, skip)`, raw and merged in its order (on a leaf held
-   * twice, the version first), a chunk at a time; nothing parsed: for a reader that encodes
-   * them for another thread.
+   * The rows of `recordChunks(from, to, skip)` merged in its order (on a leaf held twice, the
+   * version first), a chunk at a time, each as one text (`FEED_EVENT_TEXT`,
+   * `FEED_VERSION_TEXT`); nothing parsed: for the detection feed's reader, which encodes them
+   * for another thread.
    */
   *recordRowChunks(
     from: number,
@@ -153,23 +159,35 @@ export class SqliteLedgerRepository implements LedgerRepository {
     const noEvents = skip.includes('event');
     const notIn = kinds.length > 0 ? ` AND kind NOT IN (${kinds.map(() => '?').join(',')})` : '';
     const events = this.db
-      .prepare(
-        `SELECT ${EVENT_LINE_COLUMNS} FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf`,
-      )
-      .raw();
+      .prepare(`SELECT ${FEED_EVENT_TEXT} FROM events WHERE leaf >= ? AND leaf < ? ORDER BY leaf`)
+      .pluck();
     const versions = this.db
       .prepare(
-        `SELECT leaf, kind, payload FROM directory_versions WHERE leaf >= ? AND leaf < ?${notIn} ORDER BY leaf`,
+        `SELECT ${FEED_VERSION_TEXT} FROM directory_versions WHERE leaf >= ? AND leaf < ?${notIn} ORDER BY leaf`,
       )
-      .raw();
+      .pluck();
     for (let lo = from; lo < to; lo += RANGE) {
       const hi = Math.min(to, lo + RANGE);
-      const rows = mergeRowsByLeaf(
-        noEvents ? [] : (events.all(lo, hi) as EventLineRow[]),
-        versions.all(lo, hi, ...kinds) as VersionLineRow[],
+      const rows = mergeTextsByLeaf(
+        noEvents ? [] : (events.all(lo, hi) as string[]),
+        versions.all(lo, hi, ...kinds) as string[],
       );
-      if (rows.length > 0) yield { rows, last: rows[rows.length - 1]![0], from: lo, to: hi };
+      if (rows.length > 0) yield { rows, last: feedLeaf(rows[rows.length - 1]!), from: lo, to: hi };
     }
+  }
+
+  /** The `events` row at `leaf`, its columns apart (`eventLine`'s): for a text `eventFields` refuses. */
+  eventLineRow(leaf: number): EventLineRow | undefined {
+    return (this.eventLineStmt ??= this.db
+      .prepare(`SELECT ${EVENT_LINE_COLUMNS} FROM events WHERE leaf = ?`)
+      .raw()).get(leaf) as EventLineRow | undefined;
+  }
+
+  /** The `directory_versions` row at `leaf`: for a text `versionFields` refuses. */
+  versionLineRow(leaf: number): VersionLineRow | undefined {
+    return (this.versionLineStmt ??= this.db
+      .prepare('SELECT leaf, kind, payload FROM directory_versions WHERE leaf = ?')
+      .raw()).get(leaf) as VersionLineRow | undefined;
   }
 
   private maxLeaf(): number | null {
@@ -235,22 +253,22 @@ function mergeByLeaf(events: unknown[][], versions: unknown[][]): LeafRecord[] {
   return out;
 }
 
-/** `mergeByLeaf` over raw rows: on a leaf held twice, the version first. */
-function mergeRowsByLeaf(events: EventLineRow[], versions: VersionLineRow[]): LeafRow[] {
+/** `mergeByLeaf` over row texts (`feedLeaf`): on a leaf held twice, the version first. */
+function mergeTextsByLeaf(events: string[], versions: string[]): string[] {
   if (versions.length === 0) return events;
   if (events.length === 0) return versions;
-  const out = new Array<LeafRow>(events.length + versions.length);
+  const out = new Array<string>(events.length + versions.length);
   let e = 0;
   let v = 0;
+  let eventLeaf = feedLeaf(events[0]!);
+  let versionLeaf = feedLeaf(versions[0]!);
   for (let i = 0; i < out.length; i++) {
-    const ev = events[e];
-    const ve = versions[v];
-    if (ve === undefined || (ev !== undefined && ev[0] < ve[0])) {
-      out[i] = ev!;
-      e++;
+    if (v === versions.length || (e < events.length && eventLeaf < versionLeaf)) {
+      out[i] = events[e++]!;
+      if (e < events.length) eventLeaf = feedLeaf(events[e]!);
     } else {
-      out[i] = ve;
-      v++;
+      out[i] = versions[v++]!;
+      if (v < versions.length) versionLeaf = feedLeaf(versions[v]!);
     }
   }
   return out;
@@ -258,8 +276,8 @@ function mergeRowsByLeaf(events: EventLineRow[], versions: VersionLineRow[]): Le
 
 /** A chunk of raw rows (`recordRowChunks`). */
 export interface RecordRowChunk {
-  /** Its rows in leaf order: an event's 11 columns (`EventLineRow`) or a version's 3. */
-  readonly rows: readonly LeafRow[];
+  /** Its rows' texts in leaf order (`FEED_EVENT_TEXT`, `FEED_VERSION_TEXT`). */
+  readonly rows: readonly string[];
   /** The leaf of its last record. */
   readonly last: number;
   /** The leaves it covers, [from, to). */

@@ -53,6 +53,79 @@ export function eventRecord(row: EventRow): InterchangeRecord {
 export const EVENT_LINE_COLUMNS =
   'leaf, id, time, actor, action, target_type, target_id, outcome, ticket, context, attrs';
 
+/**
+ * Records as the detection feed's worker reads them: each row as one text (`FEED_EVENT_TEXT`,
+ * `FEED_VERSION_TEXT`), not as an array of columns, whose making was half of what reading
+ * them cost (better-sqlite3 makes each row's array and each of its values through V8's API).
+ * Its fields are found again by `eventFields` and `versionFields`.
+ *
+ * An event's text: leaf, id, time, actor, act, target id, ticket, context, attrs, between
+ * them `FIELD`; `act` is its action, target type and outcome as one JSON array, a text of a
+ * few values; a column that may be NULL is empty when it is, else its value after a `+`. A version's text: leaf, `VERSION`, kind, `FIELD`, payload.
+ */
+export const FEED_EVENT_TEXT =
+  "leaf || char(31) || id || char(31) || time || char(31) || actor || char(31) || json_array(action, target_type, outcome) || char(31) || target_id || char(31) || ifnull('+' || ticket, '') || char(31) || ifnull('+' || context, '') || char(31) || ifnull('+' || attrs, '')";
+export const FEED_VERSION_TEXT = 'leaf || char(30) || kind || char(31) || payload';
+
+/** Between a feed row's fields (`char(31)`). */
+export const FIELD = 0x1f;
+/** After a version's leaf (`char(30)`); an event's has `FIELD`. */
+export const VERSION = 0x1e;
+const FIELD_TEXT = String.fromCharCode(FIELD);
+/** Fields of an event's text after its leaf. */
+const EVENT_FIELDS = 8;
+
+/** The leaf of a feed row's text: its leading digits. */
+export function feedLeaf(text: string): number {
+  let leaf = 0;
+  for (let i = 0; ; i++) {
+    const c = text.charCodeAt(i) - 0x30;
+    if (!(c >= 0 && c <= 9)) return leaf;
+    leaf = leaf * 10 + c;
+  }
+}
+
+/** Whether a feed row's text is a version's. */
+export function isVersionText(text: string): boolean {
+  for (let i = 0; ; i++) {
+    const c = text.charCodeAt(i);
+    if (!(c >= 0x30 && c <= 0x39)) return c === VERSION;
+  }
+}
+
+/**
+ * The offsets of the separators of an event's text (`FEED_EVENT_TEXT`), 8 of them, in `at`:
+ * field k lies between `at[k - 1] + 1` and `at[k]` (the last one up to the end). `false` when a
+ * field holds a `FIELD` itself (an id may hold any character; JSON texts hold none raw), so
+ * that the fields cannot be told apart: the caller reads the row's columns (`eventLineRow`).
+ */
+export function eventFields(text: string, at: Int32Array): boolean {
+  let i = 0;
+  while (text.charCodeAt(i) !== FIELD) if (i++ === text.length) return false;
+  at[0] = i;
+  for (let k = 1; k < EVENT_FIELDS; k++) {
+    i = text.indexOf(FIELD_TEXT, i + 1);
+    if (i < 0) return false;
+    at[k] = i;
+  }
+  return text.indexOf(FIELD_TEXT, i + 1) < 0;
+}
+
+/**
+ * The offsets in a version's text (`FEED_VERSION_TEXT`): `at[0]` after the leaf, `at[1]`
+ * after the kind; the payload follows. `false` when the kind or the payload holds a `FIELD`
+ * (a JSON text holds none raw): the caller reads the row's columns (`versionLineRow`).
+ */
+export function versionFields(text: string, at: Int32Array): boolean {
+  let i = 0;
+  while (text.charCodeAt(i) !== VERSION) if (i++ === text.length) return false;
+  at[0] = i;
+  i = text.indexOf(FIELD_TEXT, i + 1);
+  if (i < 0) return false;
+  at[1] = i;
+  return text.indexOf(FIELD_TEXT, i + 1) < 0;
+}
+
 /** The columns `rawEventRecord` reads, in its order. */
 export const EVENT_COLUMNS =
   'leaf, id, time, actor, action, target_type, target_id, outcome, ticket, context, attrs';

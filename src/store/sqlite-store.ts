@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { AccessEvent, DirectoryKind, Findings } from '../domain/index.js';
+import type {
+  AccessEvent,
+  DirectoryKind,
+  EventLineRow,
+  Findings,
+  VersionLineRow,
+} from '../domain/index.js';
 import { RECORD_KINDS, formatTime } from '../domain/index.js';
 import { StoreError } from './errors.js';
 import type {
@@ -182,6 +188,16 @@ export class SqliteStore implements Store {
     skip: readonly (DirectoryKind | 'event')[] = [],
   ): Generator<RecordRowChunk> {
     return this.sqliteLedger.recordRowChunks(from, to, skip);
+  }
+
+  /** The `events` row at `leaf`, its columns apart: for a row text `eventFields` refuses. */
+  eventLineRow(leaf: number): EventLineRow | undefined {
+    return this.sqliteLedger.eventLineRow(leaf);
+  }
+
+  /** The `directory_versions` row at `leaf`: for a row text `versionFields` refuses. */
+  versionLineRow(leaf: number): VersionLineRow | undefined {
+    return this.sqliteLedger.versionLineRow(leaf);
   }
 
   stats(): Promise<StoreStats> {

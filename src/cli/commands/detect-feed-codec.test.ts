@@ -1,12 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type {
   AccessEvent,
   EventContext,
   EventLineRow,
   InterchangeRecord,
+  VersionLineRow,
 } from '../../domain/index.js';
 import { DetectionEngine, snapshotDirectoryView, snapshotEngine } from '../../detect/index.js';
-import { DIRECTORY_MEMBERS, FeedDecoder, FeedEncoder } from './detect-feed-codec.js';
+import { canonicalJson } from '../../ledger/index.js';
+import { feedLeaf } from '../../store/index.js';
+import { DIRECTORY_MEMBERS, FeedDecoder, FeedEncoder, encodeRows } from './detect-feed-codec.js';
 
 /** Strings JSON must escape, or that JSON texts get wrong: quotes, controls, astral, U+2028. */
 const ODD = ['a"b', 'back\\slash', 'nl\nx', '\u0001\u001f\u007f', 'é 😀', '\u2028\u2029'];
@@ -44,6 +48,14 @@ const row = (e: AccessEvent, leaf: number): EventLineRow => [
   e.context === undefined ? null : JSON.stringify(e.context),
   e.attrs === undefined ? null : JSON.stringify(e.attrs),
 ];
+
+/** An `events` row as `recordRowChunks` gives its text (`FEED_EVENT_TEXT`, here in JS). */
+const eventText = (r: EventLineRow): string => {
+  const nullable = (v: string | null): string => (v === null ? '' : `+${v}`);
+  const act = JSON.stringify([r[4], r[5], r[7]]);
+  const fields = [r[0], r[1], r[2], r[3], act, r[6], nullable(r[8]), nullable(r[9])];
+  return [...fields, nullable(r[10])].join('\u001f');
+};
 
 const directory = (i: number): InterchangeRecord[] => {
   const odd = ODD[i % ODD.length]!;
@@ -137,20 +149,45 @@ function projected(r: InterchangeRecord): unknown {
   return { kind: r.kind, body: Object.fromEntries(Object.keys(members).map((m) => [m, body[m]])) };
 }
 
-/** `chunks` through an encoder and a decoder, chunk for chunk. */
-function roundTrip(chunks: InterchangeRecord[][], limit?: number): InterchangeRecord[] {
+/**
+ * `chunks` through an encoder and a decoder, chunk for chunk: as row texts (`encodeRows`, as
+ * the worker reads them), or every row by its columns.
+ */
+function roundTrip(
+  chunks: InterchangeRecord[][],
+  limit?: number,
+  by: 'texts' | 'columns' = 'texts',
+): InterchangeRecord[] {
   const encoder = new FeedEncoder(limit);
   const decoder = new FeedDecoder();
   const out: InterchangeRecord[] = [];
   let leaf = 0;
   for (const chunk of chunks) {
+    const events = new Map<number, EventLineRow>();
+    const versions = new Map<number, VersionLineRow>();
+    const texts: string[] = [];
     for (const r of chunk) {
-      if (r.kind === 'event') encoder.event(row(r.body, leaf++));
-      else {
-        const payload = JSON.stringify(r.body);
-        encoder.version(r.kind, JSON.parse(payload) as Record<string, unknown>, payload);
+      if (r.kind === 'event') {
+        const line = row(r.body, leaf++);
+        events.set(line[0], line);
+        texts.push(eventText(line));
+      } else {
+        const line: VersionLineRow = [leaf++, r.kind, JSON.stringify(r.body)];
+        versions.set(line[0], line);
+        texts.push(`${line[0]}\u001e${line[1]}\u001f${line[2]}`);
       }
     }
+    const columns = {
+      eventLineRow: (l: number) => events.get(l),
+      versionLineRow: (l: number) => versions.get(l),
+    };
+    if (by === 'texts') encodeRows(encoder, texts, columns);
+    else
+      for (const text of texts) {
+        const l = feedLeaf(text);
+        if (events.has(l)) encoder.event(events.get(l)!);
+        else encoder.version(versions.get(l)![1], versions.get(l)![2]);
+      }
     const code = encoder.end();
     // as the worker posts it: the tape's and the lengths' buffers move to the other thread
     const transfer = [code.ops.buffer as ArrayBuffer, code.lengths.buffer as ArrayBuffer];
@@ -219,9 +256,115 @@ describe('the detection feed codec', () => {
       expect(shared[0]!.body.context).not.toBe(shared[1]!.body.context);
     });
 
+    it('gives the same records from row texts as from their columns', () => {
+      expect(roundTrip(chunks, undefined, 'columns')).toEqual(records.map(projected));
+      expect(JSON.stringify(roundTrip(chunks))).toBe(
+        JSON.stringify(roundTrip(chunks, undefined, 'columns')),
+      );
+    });
+
+    it('reads by their columns only the rows whose texts hold the separator', () => {
+      const events = [0, 1, 2].map((i) => row(event(i), i));
+      events[1]![1] = 'ev-\u001f-1'; // an id may hold any character
+      // a payload holds none (JSON escapes it); a kind not known to detection might
+      const versions: VersionLineRow[] = [[3, 'odd\u001fkind', '{"id":"s-1"}']];
+      const read: number[] = [];
+      const encoder = new FeedEncoder();
+      encodeRows(encoder, [...events.map(eventText), '3\u001eodd\u001fkind\u001f{"id":"s-1"}'], {
+        eventLineRow: (l) => (read.push(l), events[l]),
+        versionLineRow: (l) => (read.push(l), versions[l - 3]),
+      });
+      expect(read).toEqual([1, 3]);
+      const got = new FeedDecoder().decode(encoder.end());
+      expect(got.map((r) => (r.body as { id?: string }).id)).toEqual([
+        event(0).id,
+        'ev-\u001f-1',
+        event(2).id,
+        's-1',
+      ]);
+      expect(got[3]!.kind).toBe('odd\u001fkind');
+    });
+
     it('gives the same records when its table starts again every chunk', () => {
       expect(JSON.stringify(roundTrip(chunks, 10))).toBe(JSON.stringify(roundTrip(chunks)));
       expect(roundTrip(chunks, 10)).toEqual(records.map(projected));
+    });
+  });
+
+  describe('when directory records come as their stored payload texts', () => {
+    const kinds = Object.keys(DIRECTORY_MEMBERS) as (keyof typeof DIRECTORY_MEMBERS)[];
+    /** A body of `kind`: some of the members read, and others, with any JSON values. */
+    const body = (kind: keyof typeof DIRECTORY_MEMBERS) =>
+      fc.dictionary(
+        fc.oneof(fc.constantFrom(...Object.keys(DIRECTORY_MEMBERS[kind])), fc.string()),
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.string({ unit: 'grapheme-composite', maxLength: 8 }),
+          fc.constantFrom(...ODD, -0, 0, -1, 2 ** 31 - 1, 2 ** 31, 1e21, 0.5, null, true, [], {}),
+        ),
+      );
+    /** Texts of a body: canonical as stored, in insertion order, or with whitespace. */
+    const texts = (b: Record<string, unknown>): string[] => [
+      canonicalJson(b),
+      JSON.stringify(b),
+      JSON.stringify(b, null, 1),
+    ];
+
+    /** Payloads through an encoder and a decoder, one chunk. */
+    function decoded(payloads: [string, string][]): InterchangeRecord[] {
+      const encoder = new FeedEncoder();
+      for (const [kind, payload] of payloads) encoder.version(kind, payload);
+      return new FeedDecoder().decode(encoder.end());
+    }
+
+    /** The members detection reads of the payload's parse, as `projected` gives them. */
+    const expected = (kind: string, payload: string): unknown =>
+      projected({ kind, body: JSON.parse(payload) as never } as InterchangeRecord);
+
+    it("gives the members of the payload's parse, whatever the text and values", () => {
+      const record = fc
+        .constantFrom(...kinds)
+        .chain((kind) => body(kind).map((b) => [kind, b] as const));
+      fc.assert(
+        fc.property(fc.array(record, { maxLength: 12 }), (records) => {
+          const payloads = records.flatMap(([kind, b]) =>
+            texts(b).map((t): [string, string] => [kind, t]),
+          );
+          expect(decoded(payloads)).toStrictEqual(payloads.map(([k, t]) => expected(k, t)));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('keeps -0, big and fractional numbers, null and absent members apart', () => {
+      const payloads: [string, string][] = [
+        ['review', '{"id":"r-1","productId":"p-1","rating":-0,"removedAt":null}'],
+        ['review', '{"id":"r-2","productId":"p-1","rating":4.5}'],
+        ['review', '{"id":"r-3","rating":1e2,"productId":null,"reviewerId":"u-\\\\"}'],
+        ['review', '{"id": "r-4", "rating": -0}'],
+        ['review', '{"id":"r-5","rating":9007199254740993,"removedAt":false}'],
+        ['ticket', '{"id":"t-1","relatedSellerIds":["s-1","s-\\u00e9"],"topic":"é 😀\u2028"}'],
+        ['ticket', '{"id":"t-2","relatedSellerIds":[],"topic":{"a":[1,{"b":null}]}}'],
+      ];
+      const got = decoded(payloads);
+      expect(got).toStrictEqual(payloads.map(([k, t]) => expected(k, t)));
+      const ratings = got.slice(0, 5).map((r) => (r.body as { rating?: unknown }).rating);
+      expect(Object.is(ratings[0], -0)).toBe(true);
+      expect(Object.is(ratings[3], -0)).toBe(true);
+      expect(ratings.slice(1, 3)).toEqual([4.5, 100]);
+      expect(ratings[4]).toBe(9007199254740992);
+      expect(got[0]!.body).toHaveProperty('removedAt', null);
+      expect(Object.hasOwn(got[1]!.body, 'removedAt')).toBe(true); // there, undefined
+      expect((got[1]!.body as { removedAt?: unknown }).removedAt).toBeUndefined();
+      expect((got[5]!.body as { relatedSellerIds?: unknown }).relatedSellerIds).toEqual([
+        's-1',
+        's-é',
+      ]);
+    });
+
+    it('gives the error of the parse for a payload that is not JSON', () => {
+      const encoder = new FeedEncoder();
+      expect(() => encoder.version('seller', '{"id":"s-1",}')).toThrow(SyntaxError);
     });
   });
 });

@@ -1,4 +1,11 @@
-import type { AccessEvent, EventLineRow, InterchangeRecord } from '../../domain/index.js';
+import type {
+  AccessEvent,
+  EventLineRow,
+  InterchangeRecord,
+  VersionLineRow,
+} from '../../domain/index.js';
+import { eventFields, feedLeaf, isVersionText, versionFields } from '../../store/index.js';
+import { findMembers } from './detect-feed-payload.js';
 
 /**
  * How the detection feed's worker hands records to the engine's thread: not as JSON text
@@ -66,6 +73,16 @@ const WHOLE = KINDS.length;
 const MEMBERS = KINDS.map((k) =>
   k === 'event' ? [] : Object.entries(DIRECTORY_MEMBERS[k] as Record<string, boolean>),
 );
+const NAMES = MEMBERS.map((members) => members.map(([name]) => name));
+/** Enough room for the found members of any kind (`findMembers`). */
+const MOST_MEMBERS = Math.max(...NAMES.map((names) => names.length));
+
+// the first character of a JSON value's text
+const QUOTE = 0x22;
+const NULL_START = 0x6e;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
 
 // values on the tape: a table index (>= 0), or one of these
 const ABSENT = -1;
@@ -82,9 +99,14 @@ const SAME_TIME = -6;
 /** Past this many strings the table starts again (both ends), so that it stays bounded. */
 export const TABLE_LIMIT = 1 << 20;
 
-/** An actor's table index, and its last event's target, ticket and context with theirs. */
+/**
+ * An actor's table index, and its last event's act (`FEED_EVENT_TEXT`), target, ticket and
+ * context with theirs.
+ */
 interface ActorCache {
   readonly index: number;
+  act: string | undefined;
+  acted: Act;
   target: string | undefined;
   targetIndex: number;
   ticket: string | undefined;
@@ -93,62 +115,132 @@ interface ActorCache {
   contextIndex: number;
 }
 
+/** An event's action, target type and outcome (its row text's `act`): their table indices. */
+interface Act {
+  readonly action: number;
+  readonly targetType: number;
+  readonly outcome: number;
+}
+
+const NO_ACT: Act = { action: ABSENT, targetType: ABSENT, outcome: ABSENT };
+
 /** The worker's end: records in, one `FeedCode` per chunk out. */
 export class FeedEncoder {
   /** The table's strings, by field: small maps for the small sets, looked up less often. */
   private readonly index = new Map<string, number>();
   private readonly values = new Map<string, number>();
   private readonly targets = new Map<string, number>();
-  private readonly tickets = new Map<string, number>();
   private readonly contexts = new Map<string, number>();
   private readonly actors = new Map<string, ActorCache>();
+  private readonly acts = new Map<string, Act>();
   private size = 0;
   private added: string[] = [];
   private inline: string[] = [];
+  /** The strings' lengths, noted as they come (the strings are in the cache then). */
+  private addedLengths: number[] = [];
+  private inlineLengths: number[] = [];
   private ops = new Int32Array(1 << 16);
   private length = 0;
   private lastTime: string | undefined;
   private reset = false;
+  private readonly found = new Int32Array(2 * MOST_MEMBERS);
+  /** A row text's separators (`eventFields`, `versionFields`). */
+  private readonly at = new Int32Array(8);
 
   /** `limit`: the table's size past which it starts again (`TABLE_LIMIT`). */
   constructor(private readonly limit = TABLE_LIMIT) {}
 
   /**
-   * An `events` row (`EventLineRow`). Its id is inline, as is its time unless the event before
-   * had it; its target, ticket and context are looked up only when they are not its actor's
-   * last ones (most of an actor's events share a context).
+   * An event from its row's text (`FEED_EVENT_TEXT`). `false`, nothing sent, when its fields
+   * cannot be told apart (`eventFields`): then `event` takes its columns.
    */
+  eventText(t: string): boolean {
+    const at = this.at;
+    if (!eventFields(t, at)) return false;
+    // a column that may be NULL: empty when it is, else a `+` and its value
+    this.send(t.slice(at[0]! + 1, at[1]));
+    this.emit(
+      t.slice(at[1]! + 1, at[2]),
+      t.slice(at[2]! + 1, at[3]),
+      t.slice(at[3]! + 1, at[4]),
+      t.slice(at[4]! + 1, at[5]),
+      at[6] === at[5]! + 1 ? null : t.slice(at[5]! + 2, at[6]),
+      at[7] === at[6]! + 1 ? null : t.slice(at[6]! + 2, at[7]),
+      t.length === at[7]! + 1 ? null : t.slice(at[7]! + 2),
+    );
+    return true;
+  }
+
+  /** An event from its `events` row's columns (`EventLineRow`), sent as `eventText` sends it. */
   event(r: EventLineRow): void {
+    this.send(r[1]);
+    const act = JSON.stringify([r[4], r[5], r[7]]);
+    this.emit(r[2], r[3], act, r[6], r[8], r[9], r[10]);
+  }
+
+  /**
+   * An event, its id sent. Its time is inline unless the event before had it; its act (action,
+   * target type and outcome), target, ticket and context are compared with its actor's last
+   * ones and looked up only when they differ (half of an actor's events do what its last did;
+   * most share its context).
+   */
+  private emit(
+    time: string,
+    actorId: string,
+    act: string,
+    target: string,
+    ticket: string | null,
+    context: string | null,
+    attrs: string | null,
+  ): void {
     this.room(11);
     const ops = this.ops;
     let n = this.length;
     ops[n++] = 0;
-    this.inline.push(r[1]);
-    if (r[2] === this.lastTime) ops[n++] = SAME_TIME;
+    if (time === this.lastTime) ops[n++] = SAME_TIME;
     else {
       ops[n++] = INLINE;
-      this.inline.push((this.lastTime = r[2]));
+      this.send((this.lastTime = time));
     }
-    const actor = this.actor(r[3]);
+    const actor = this.actor(actorId);
+    if (actor.act !== act) actor.acted = this.act((actor.act = act));
     ops[n++] = actor.index;
-    ops[n++] = this.ref(this.index, r[4]);
-    ops[n++] = this.ref(this.index, r[5]);
-    if (actor.target !== r[6]) actor.targetIndex = this.ref(this.targets, (actor.target = r[6]));
+    ops[n++] = actor.acted.action;
+    ops[n++] = actor.acted.targetType;
+    if (actor.target !== target)
+      actor.targetIndex = this.ref(this.targets, (actor.target = target));
     ops[n++] = actor.targetIndex;
-    ops[n++] = r[7] === null ? ABSENT : this.ref(this.index, r[7]);
-    if (r[8] === null) ops[n++] = ABSENT;
+    ops[n++] = actor.acted.outcome;
+    if (ticket === null) ops[n++] = ABSENT;
     else {
-      if (actor.ticket !== r[8]) actor.ticketIndex = this.ref(this.tickets, (actor.ticket = r[8]));
+      // a ticket is seldom another actor's: added anew, not looked up (as it once was, 92 %
+      // of the time in vain)
+      if (actor.ticket !== ticket) actor.ticketIndex = this.add((actor.ticket = ticket));
       ops[n++] = actor.ticketIndex;
     }
-    if (r[9] === null) ops[n++] = ABSENT;
+    if (context === null) ops[n++] = ABSENT;
     else {
-      if (actor.context !== r[9])
-        actor.contextIndex = this.ref(this.contexts, (actor.context = r[9]));
+      if (actor.context !== context)
+        actor.contextIndex = this.ref(this.contexts, (actor.context = context));
       ops[n++] = actor.contextIndex;
     }
-    ops[n++] = r[10] === null ? ABSENT : this.ref(this.index, r[10]);
+    ops[n++] = attrs === null ? ABSENT : this.ref(this.index, attrs);
     this.length = n;
+  }
+
+  /** The `act` text's members, parsed and looked up the first time it is seen. */
+  private act(text: string): Act {
+    let act = this.acts.get(text);
+    if (act === undefined) {
+      const [action, targetType, outcome] = JSON.parse(text) as [string, string, string | null];
+      act = {
+        action: this.ref(this.index, action),
+        targetType: this.ref(this.index, targetType),
+        outcome: outcome === null ? ABSENT : this.ref(this.index, outcome),
+      };
+      this.acts.set(text, act);
+    }
+    return act;
   }
 
   private actor(id: string): ActorCache {
@@ -156,6 +248,8 @@ export class FeedEncoder {
     if (a === undefined) {
       a = {
         index: this.ref(this.index, id),
+        act: undefined,
+        acted: NO_ACT,
         target: undefined,
         targetIndex: ABSENT,
         ticket: undefined,
@@ -168,30 +262,64 @@ export class FeedEncoder {
     return a;
   }
 
-  /** A directory record, its body parsed. */
-  version(kind: string, body: Readonly<Record<string, unknown>>, payload: string): void {
-    const tag = KINDS.indexOf(kind as Projected);
+  /**
+   * A directory record from its row's text (`FEED_VERSION_TEXT`), sent as `version` sends it.
+   * `false`, nothing sent, when its kind and payload cannot be told apart (`versionFields`):
+   * then `version` takes its columns.
+   */
+  versionText(t: string): boolean {
+    const at = this.at;
+    if (!versionFields(t, at)) return false;
+    const kind = at[0]! + 1;
+    const tag = kindAt(t, kind, at[1]!);
+    this.directory(tag, tag > 0 ? '' : t.slice(kind, at[1]), t, at[1]! + 1);
+    return true;
+  }
+
+  /**
+   * A directory record from its stored payload: the members sent read off the text
+   * (`findMembers`) when it is of the plain subset stored payloads are written in, else from
+   * its parse. A kind not projected goes whole, its text as stored.
+   */
+  version(kind: string, payload: string): void {
+    this.directory(KINDS.indexOf(kind as Projected), kind, payload, 0);
+  }
+
+  /** A directory record of kind `tag` (`KINDS`), its payload `text` from `from` on. */
+  private directory(tag: number, kind: string, text: string, from: number): void {
     if (tag <= 0) {
       this.room(2);
       this.ops[this.length++] = WHOLE;
       this.ops[this.length++] = this.ref(this.index, kind);
-      this.inline.push(payload);
+      this.send(from === 0 ? text : text.slice(from));
       return;
     }
     const members = MEMBERS[tag]!;
     this.room(1 + 2 * members.length);
     this.ops[this.length++] = tag;
-    for (const [name, once] of members) this.value(body[name], once);
+    const found = this.found;
+    if (findMembers(text, from, NAMES[tag]!, found)) {
+      for (let k = 0; k < members.length; k++) {
+        const start = found[2 * k]!;
+        if (start < 0) this.ops[this.length++] = ABSENT;
+        else this.text(text, start, found[2 * k + 1]!, members[k]![1]);
+      }
+    } else {
+      const payload = from === 0 ? text : text.slice(from);
+      const body = JSON.parse(payload) as Readonly<Record<string, unknown>>;
+      for (const [name, once] of members) this.value(body[name], once);
+    }
   }
 
   /** The chunk so far, and a fresh start for the next one. */
   end(): FeedCode {
     const added = this.added.length;
     const lengths = new Int32Array(added + this.inline.length);
-    for (let i = 0; i < added; i++) lengths[i] = this.added[i]!.length;
-    for (let i = 0; i < this.inline.length; i++) lengths[added + i] = this.inline[i]!.length;
+    lengths.set(this.addedLengths);
+    lengths.set(this.inlineLengths, added);
     const code = {
-      text: this.added.join('') + this.inline.join(''),
+      // one join, not two and their concatenation, which posting would copy to flatten
+      text: this.added.concat(this.inline).join(''),
       lengths,
       added,
       ops: this.ops.subarray(0, this.length),
@@ -199,6 +327,8 @@ export class FeedEncoder {
     };
     this.added = [];
     this.inline = [];
+    this.addedLengths = [];
+    this.inlineLengths = [];
     this.ops = new Int32Array(Math.max(1 << 16, this.length + (this.length >> 3)));
     this.length = 0;
     this.reset = this.size > this.limit;
@@ -207,9 +337,9 @@ export class FeedEncoder {
         this.index,
         this.values,
         this.targets,
-        this.tickets,
         this.contexts,
         this.actors,
+        this.acts,
       ])
         m.clear();
       this.size = 0;
@@ -224,14 +354,47 @@ export class FeedEncoder {
     else if (typeof v === 'string') {
       if (once) {
         ops[this.length++] = INLINE;
-        this.inline.push(v);
+        this.send(v);
       } else ops[this.length++] = this.ref(this.values, v);
     } else if (typeof v === 'number' && (v | 0) === v && !Object.is(v, -0)) {
       ops[this.length++] = INT;
       ops[this.length++] = v;
     } else {
       ops[this.length++] = JSON_TEXT;
-      ops[this.length++] = this.ref(this.values, JSON.stringify(v));
+      // JSON.stringify writes -0 as 0; its parse must give -0 back
+      ops[this.length++] = this.ref(this.values, Object.is(v, -0) ? '-0' : JSON.stringify(v));
+    }
+  }
+
+  /**
+   * The value whose JSON text is `payload`'s [start, end), of the subset `findMembers` reads:
+   * sent as `value` sends its parse. A string is the text between its quotes (the subset has no
+   * escapes); any other value but an integer and null goes as that text, whose parse on the
+   * engine's side is the parse of the payload's member.
+   */
+  private text(payload: string, start: number, end: number, once: boolean): void {
+    const ops = this.ops;
+    const c = payload.charCodeAt(start);
+    if (c === QUOTE) {
+      const s = payload.slice(start + 1, end - 1);
+      if (once) {
+        ops[this.length++] = INLINE;
+        this.send(s);
+      } else ops[this.length++] = this.ref(this.values, s);
+      return;
+    }
+    if (c === NULL_START) {
+      ops[this.length++] = NULL;
+      return;
+    }
+    const json = payload.slice(start, end);
+    const n = c === MINUS || (c >= ZERO && c <= NINE) ? Number(json) : NaN;
+    if ((n | 0) === n && !Object.is(n, -0)) {
+      ops[this.length++] = INT;
+      ops[this.length++] = n;
+    } else {
+      ops[this.length++] = JSON_TEXT;
+      ops[this.length++] = this.ref(this.values, json);
     }
   }
 
@@ -239,11 +402,23 @@ export class FeedEncoder {
   private ref(map: Map<string, number>, s: string): number {
     let i = map.get(s);
     if (i === undefined) {
-      i = this.size++;
+      i = this.add(s);
       map.set(s, i);
-      this.added.push(s);
     }
     return i;
+  }
+
+  /** `s` added to the table, whether or not it is there already: its new index. */
+  private add(s: string): number {
+    this.added.push(s);
+    this.addedLengths.push(s.length);
+    return this.size++;
+  }
+
+  /** `s` sent inline. */
+  private send(s: string): void {
+    this.inline.push(s);
+    this.inlineLengths.push(s.length);
   }
 
   private room(more: number): void {
@@ -252,6 +427,47 @@ export class FeedEncoder {
     grown.set(this.ops.subarray(0, this.length));
     this.ops = grown;
   }
+}
+
+/** Where rows whose texts cannot be split are read by their columns (a `SqliteStore`). */
+export interface RowColumns {
+  eventLineRow(leaf: number): EventLineRow | undefined;
+  versionLineRow(leaf: number): VersionLineRow | undefined;
+}
+
+/**
+ * A chunk's row texts (`recordRowChunks`) into `encoder`; a row whose text it cannot split
+ * (a field holds the separator: an id may hold any character) from its columns.
+ */
+export function encodeRows(
+  encoder: FeedEncoder,
+  texts: readonly string[],
+  columns: RowColumns,
+): void {
+  for (const text of texts) {
+    if (isVersionText(text) ? encoder.versionText(text) : encoder.eventText(text)) continue;
+    const leaf = feedLeaf(text);
+    if (isVersionText(text)) {
+      const row = columns.versionLineRow(leaf);
+      if (row === undefined) throw new Error(`no directory record at leaf ${leaf}`);
+      encoder.version(row[1], row[2]);
+    } else {
+      const row = columns.eventLineRow(leaf);
+      if (row === undefined) throw new Error(`no event at leaf ${leaf}`);
+      encoder.event(row);
+    }
+  }
+}
+
+/** Whether `s` is the text of `t` from `from` to `to`, compared where it stands. */
+function same(t: string, from: number, to: number, s: string | undefined): boolean {
+  return s !== undefined && s.length === to - from && t.startsWith(s, from);
+}
+
+/** The index in `KINDS` of the kind that is the text of `t` from `from` to `to`, or -1. */
+function kindAt(t: string, from: number, to: number): number {
+  for (let k = 0; k < KINDS.length; k++) if (same(t, from, to, KINDS[k])) return k;
+  return -1;
 }
 
 /**

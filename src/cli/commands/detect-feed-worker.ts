@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteStore } from '../../store/index.js';
-import { FeedEncoder } from './detect-feed-codec.js';
+import { FeedEncoder, encodeRows } from './detect-feed-codec.js';
 import {
   FEED_WINDOW,
   type FeedMessage,
@@ -34,10 +34,7 @@ async function feed(store: SqliteStore): Promise<void> {
   for (const chunk of store.recordRowChunks(request.from, request.to, request.skip)) {
     while (room === 0) await new Promise<void>((resolve) => (wake = resolve));
     room--;
-    for (const row of chunk.rows) {
-      if (row.length !== 3) encoder.event(row);
-      else encoder.version(row[1], JSON.parse(row[2]) as Record<string, unknown>, row[2]);
-    }
+    encodeRows(encoder, chunk.rows, store);
     const code = encoder.end();
     post({ code, last: chunk.last }, [
       code.ops.buffer as ArrayBuffer,
