@@ -33,9 +33,9 @@ export interface FeedCode {
 
 /**
  * What `DirectoryView` (src/detect/directory-view.ts) reads of each directory record, and so
- * all the engine's state is built from; the rest (names, titles, regions, free `attrs`) is left
- * out. `true`: a value seen about once (an id, a time), sent inline rather than through the
- * table. A kind not listed here is sent whole.
+ * all the engine's state is built from; the rest (names, titles, regions, a ticket's topic, a
+ * product's category, free `attrs`) is left out. `true`: a value seen about once (an id, a
+ * time), sent inline rather than through the table. A kind not listed here is sent whole.
  */
 export const DIRECTORY_MEMBERS = {
   employee: {
@@ -49,7 +49,7 @@ export const DIRECTORY_MEMBERS = {
     leftAt: false,
   },
   seller: { id: false, category: false },
-  product: { id: true, sellerId: false, category: false },
+  product: { id: true, sellerId: false },
   review: { id: true, productId: false, reviewerId: true, rating: false, removedAt: true },
   assignment: { employeeId: false, sellerId: false, from: false, to: false },
   ticket: {
@@ -61,7 +61,6 @@ export const DIRECTORY_MEMBERS = {
     openedBy: false,
     reviewId: true,
     relatedSellerIds: false,
-    topic: false,
   },
   report: { reviewId: true, reportedAt: true },
 } as const satisfies Record<string, Record<string, boolean>>;
@@ -538,7 +537,7 @@ export class FeedDecoder {
       case 3:
         return {
           kind: 'product',
-          body: { id: this.value(), sellerId: this.value(), category: this.value() },
+          body: { id: this.value(), sellerId: this.value() },
         } as InterchangeRecord;
       case 4:
         return {
@@ -573,7 +572,6 @@ export class FeedDecoder {
             openedBy: this.value(),
             reviewId: this.value(),
             relatedSellerIds: this.value(),
-            topic: this.value(),
           },
         } as InterchangeRecord;
       case 7:
