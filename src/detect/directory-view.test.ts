@@ -6,19 +6,7 @@ import { DetectionEngine } from './engine.js';
 import { deserialize, serialize } from 'node:v8';
 import { SnapshotError } from './errors.js';
 import { restoreEngine, snapshotDirectoryView, snapshotEngine } from './snapshot.js';
-import { at } from './test-support.js';
-
-/** A deterministic generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { at, mulberry32 } from './test-support.js';
 
 const SELLERS = 30;
 const PRODUCTS = 60;
@@ -35,7 +23,7 @@ const PEOPLE = ['e-0', 'e-1', 'e-2', 'e-3', 'e-4', 'e-5', 'system'];
  * and enough of one assignee's tickets for one seller to pass the 50 they hold.
  */
 function directoryRecords(seed: number, n: number): InterchangeRecord[] {
-  const r = random(seed);
+  const r = mulberry32(seed);
   const pick = (k: number): number => Math.floor(r() * k);
   const id = (p: string, k: number): string => `${p}-${String(pick(k)).padStart(4, '0')}`;
   const when = (): string => (r() < 0.05 ? 'not a time' : at(pick(30), pick(24), pick(60)));

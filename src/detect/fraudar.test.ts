@@ -9,18 +9,7 @@ import {
   type BipartiteEdge,
   type DenseBlock,
 } from './fraudar.js';
-
-/** mulberry32 (Tommy Ettinger): a tiny seeded PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './test-support.js';
 
 const USERS = 400;
 const OBJECTS = 200;

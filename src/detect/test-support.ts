@@ -1,6 +1,18 @@
 /** Builds small interchange streams for detector tests. */
 import type { InterchangeRecord } from '../domain/index.js';
 
+/** mulberry32 (Tommy Ettinger): a tiny seeded PRNG, uniform in [0, 1), for tests' data. */
+export function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 const T0 = Date.UTC(2026, 8, 7, 9);
 export const at = (day: number, hour = 0, minute = 0): string =>
   new Date(T0 + day * 86_400_000 + hour * 3_600_000 + minute * 60_000)
