@@ -27,6 +27,14 @@ export abstract class Columns {
   /** How many entries of the typed column in field `name` are in use. */
   protected abstract used(name: string): number;
 
+  /** Every typed column of this object (not those of nested columns) widened to `rows` rows. */
+  protected widenAll(rows: number): void {
+    const self = this as unknown as Record<string, unknown>;
+    for (const [name, v] of Object.entries(this))
+      if (v instanceof Int32Array || v instanceof Float64Array || v instanceof Uint8Array)
+        self[name] = widened(v, rows);
+  }
+
   /** A copy whose typed columns hold only the entries in use (nested columns alike). */
   trimmed(): this {
     const copy = Object.create(Object.getPrototypeOf(this) as object) as Record<string, unknown>;
@@ -38,5 +46,26 @@ export abstract class Columns {
             ? v.slice(0, this.used(name))
             : v;
     return copy as this;
+  }
+}
+
+/**
+ * Columns of one row per item, every typed column of the object a field of the row: `add`
+ * grows them all together (a column left out of the growth could not be forgotten).
+ */
+export abstract class Rows extends Columns {
+  rows = 0;
+
+  /** The rows the columns have room for (the length of any one of them). */
+  protected abstract capacity(): number;
+
+  protected used(): number {
+    return this.rows;
+  }
+
+  /** A new row: its number (its values are 0 until set). */
+  add(): number {
+    if (this.rows === this.capacity()) this.widenAll(2 * this.rows);
+    return this.rows++;
   }
 }

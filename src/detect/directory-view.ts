@@ -21,7 +21,7 @@ import type {
   Seller,
   Ticket,
 } from '../domain/index.js';
-import { Columns, FIRST_ROWS, roomFor, widened } from './columns.js';
+import { Columns, FIRST_ROWS, Rows, roomFor, widened } from './columns.js';
 import { readTime } from './event-time.js';
 
 export interface EmployeeView {
@@ -67,8 +67,7 @@ const REPORTED = 4;
  * One row per review id met. Ratings are the interchange's 1–5 (ingest checks them), so a
  * byte holds them.
  */
-export class ReviewColumns extends Columns {
-  rows = 0;
+export class ReviewColumns extends Rows {
   /** The latest version's product (a product number). */
   product = new Int32Array(FIRST_ROWS);
   /** The latest version's rating. */
@@ -82,28 +81,13 @@ export class ReviewColumns extends Columns {
   /** The next review of the same reviewer, in the order first seen (`NONE` after the last). */
   nextByReviewer = new Int32Array(FIRST_ROWS);
 
-  protected used(): number {
-    return this.rows;
-  }
-
-  add(): number {
-    if (this.rows === this.product.length) {
-      const n = 2 * this.rows;
-      this.product = widened(this.product, n);
-      this.rating = widened(this.rating, n);
-      this.flags = widened(this.flags, n);
-      this.firstReport = widened(this.firstReport, n);
-      this.firstRating = widened(this.firstRating, n);
-      this.firstSeller = widened(this.firstSeller, n);
-      this.nextByReviewer = widened(this.nextByReviewer, n);
-    }
-    return this.rows++;
+  protected capacity(): number {
+    return this.product.length;
   }
 }
 
 /** One row per ticket, its latest version's fields (people and sellers by number). */
-export class TicketColumns extends Columns {
-  rows = 0;
+export class TicketColumns extends Rows {
   seller = new Int32Array(FIRST_ROWS);
   openedAt = new Float64Array(FIRST_ROWS);
   closedAt = new Float64Array(FIRST_ROWS);
@@ -117,24 +101,8 @@ export class TicketColumns extends Columns {
   relatedCount = new Int32Array(FIRST_ROWS);
   related = new IntRun();
 
-  protected used(): number {
-    return this.rows;
-  }
-
-  add(): number {
-    if (this.rows === this.seller.length) {
-      const n = 2 * this.rows;
-      this.seller = widened(this.seller, n);
-      this.openedAt = widened(this.openedAt, n);
-      this.closedAt = widened(this.closedAt, n);
-      this.closed = widened(this.closed, n);
-      this.assignee = widened(this.assignee, n);
-      this.openedBy = widened(this.openedBy, n);
-      this.review = widened(this.review, n);
-      this.relatedStart = widened(this.relatedStart, n);
-      this.relatedCount = widened(this.relatedCount, n);
-    }
-    return this.rows++;
+  protected capacity(): number {
+    return this.seller.length;
   }
 }
 
@@ -160,37 +128,27 @@ export class IntRun extends Columns {
  * Reviewer → their reviews in the order first seen: the first and last of a chain through
  * `ReviewColumns.nextByReviewer`.
  */
-export class ReviewerColumns extends Columns {
-  rows = 0;
+export class ReviewerColumns extends Rows {
   first = new Int32Array(FIRST_ROWS);
   last = new Int32Array(FIRST_ROWS);
 
-  protected used(): number {
-    return this.rows;
-  }
-
-  add(): number {
-    if (this.rows === this.first.length) {
-      this.first = widened(this.first, 2 * this.rows);
-      this.last = widened(this.last, 2 * this.rows);
-    }
-    return this.rows++;
+  protected capacity(): number {
+    return this.first.length;
   }
 }
 
 /** A product's seller (`NONE` until a product record names it). */
-export class ProductColumns extends Columns {
-  rows = 0;
+export class ProductColumns extends Rows {
   seller = new Int32Array(FIRST_ROWS);
 
-  protected used(): number {
-    return this.rows;
+  protected capacity(): number {
+    return this.seller.length;
   }
 
-  add(): number {
-    if (this.rows === this.seller.length) this.seller = widened(this.seller, 2 * this.rows);
-    this.seller[this.rows] = NONE;
-    return this.rows++;
+  override add(): number {
+    const p = super.add();
+    this.seller[p] = NONE;
+    return p;
   }
 }
 
@@ -395,18 +353,6 @@ export class DirectoryView {
 
   ticketClosedAt(k: number): number | undefined {
     return this.tickets.closed[k] === 1 ? this.tickets.closedAt[k]! : undefined;
-  }
-
-  /** Whether ticket `k` names the seller, as its own or among its related ones. */
-  ticketNames(k: number, sellerId: string): boolean {
-    const s = this.sellerNumbers.get(sellerId);
-    if (s === undefined) return false;
-    const c = this.tickets;
-    if (c.seller[k] === s) return true;
-    const start = c.relatedStart[k]!;
-    const end = start + c.relatedCount[k]!;
-    for (let i = start; i < end; i++) if (c.related.values[i] === s) return true;
-    return false;
   }
 
   /**
