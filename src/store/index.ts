@@ -57,7 +57,7 @@ export { SqliteStore, applyPragmas } from './sqlite-store.js';
 export { sqliteFault } from './sqlite-file.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';
 export type { RecordRowChunk } from './sqlite-ledger.js';
-export { FIELD, eventFields, feedLeaf, isVersionText, versionFields } from './sqlite-rows.js';
+export { eventFields, feedLeaf, isVersionText, versionFields } from './sqlite-rows.js';
 export { RANGE as LEAF_CHUNK } from './sqlite-ledger.js';
 export type { PostgresStore } from './postgres-store.js';
 /**

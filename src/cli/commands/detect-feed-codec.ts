@@ -350,12 +350,8 @@ export class FeedEncoder {
     const ops = this.ops;
     if (v === undefined) ops[this.length++] = ABSENT;
     else if (v === null) ops[this.length++] = NULL;
-    else if (typeof v === 'string') {
-      if (once) {
-        ops[this.length++] = INLINE;
-        this.send(v);
-      } else ops[this.length++] = this.ref(this.values, v);
-    } else if (typeof v === 'number' && (v | 0) === v && !Object.is(v, -0)) {
+    else if (typeof v === 'string') this.string(v, once);
+    else if (typeof v === 'number' && (v | 0) === v && !Object.is(v, -0)) {
       ops[this.length++] = INT;
       ops[this.length++] = v;
     } else {
@@ -375,11 +371,7 @@ export class FeedEncoder {
     const ops = this.ops;
     const c = payload.charCodeAt(start);
     if (c === QUOTE) {
-      const s = payload.slice(start + 1, end - 1);
-      if (once) {
-        ops[this.length++] = INLINE;
-        this.send(s);
-      } else ops[this.length++] = this.ref(this.values, s);
+      this.string(payload.slice(start + 1, end - 1), once);
       return;
     }
     if (c === NULL_START) {
@@ -395,6 +387,14 @@ export class FeedEncoder {
       ops[this.length++] = JSON_TEXT;
       ops[this.length++] = this.ref(this.values, json);
     }
+  }
+
+  /** A directory member's string: inline when seen about once (`once`), else by the table. */
+  private string(s: string, once: boolean): void {
+    if (once) {
+      this.ops[this.length++] = INLINE;
+      this.send(s);
+    } else this.ops[this.length++] = this.ref(this.values, s);
   }
 
   /** The table index of `s`, added to the table (and to `map`) if new. */
