@@ -7,6 +7,8 @@ import { SqliteStore } from '../src/store/index.js';
 import { directoryPartOf, secondCoreFree } from '../src/cli/commands/detect-directory.js';
 import type * as DirectoryModule from '../src/cli/commands/detect-directory.js';
 import type * as StoreModule from '../src/store/index.js';
+import { numberingSeed } from '../src/cli/commands/detect-state-mac.js';
+import { wire } from '../src/cli/wiring.js';
 import { runCli, tempDir } from './helpers.js';
 import { BIN, DIST, savedState, simulatedLedger } from './detect-support.js';
 
@@ -21,9 +23,12 @@ beforeAll(async () => {
   files = await simulatedLedger(dir.path, 6, db);
 });
 
+/** A hash seed for the parts these tests compare (a run's is its database's: `numberingSeed`). */
+const SEED = 0x5eed;
+
 /** The directory part of an engine fed every record of leaves [0, size), as a full replay saves it. */
 async function engineDirectoryPart(store: SqliteStore, size: number): Promise<Buffer> {
-  const engine = new DetectionEngine();
+  const engine = new DetectionEngine(undefined, { seed: SEED });
   for await (const chunk of store.ledger.recordChunks(0, size, ['reviewer']))
     engine.consume(chunk.map((r) => r.record));
   return snapshotDirectory(engine);
@@ -37,14 +42,17 @@ describe('the directory part built from its source', () => {
         const size = await store.ledger.size();
         expect(size).toBeGreaterThan(1000);
         for (const at of [size, Math.floor(size / 3), 1]) {
-          const fromSource = await directoryPartOf(store, at);
+          const fromSource = await directoryPartOf(store, at, SEED);
           expect(fromSource.equals(await engineDirectoryPart(store, at))).toBe(true);
         }
         // a directory record changes the part: the comparison above could fail
-        const before = await directoryPartOf(store, Math.floor(size / 3));
-        expect(before.equals(await directoryPartOf(store, size))).toBe(false);
+        const before = await directoryPartOf(store, Math.floor(size / 3), SEED);
+        expect(before.equals(await directoryPartOf(store, size, SEED))).toBe(false);
+        // so does the seed: the part's hashes are under it
+        const reseeded = await directoryPartOf(store, size, SEED + 1);
+        expect(reseeded.equals(await directoryPartOf(store, size, SEED))).toBe(false);
         // a store that does not hold the leaves asked for (another file) gives no part
-        await expect(directoryPartOf(store, size + 1)).rejects.toThrow(/holds \d+ leaves/);
+        await expect(directoryPartOf(store, size + 1, SEED)).rejects.toThrow(/holds \d+ leaves/);
       } finally {
         await store.close();
       }
@@ -72,13 +80,15 @@ describe('the directory part built from its source', () => {
       const store = stores.SqliteStore.open(db, { readonly: true });
       try {
         const size = await store.ledger.size();
-        const pending = compiled.directoryPartInThread(store, size, { WARDEN_DETECT_THREADS: '1' });
+        const pending = compiled.directoryPartInThread(store, size, SEED, {
+          WARDEN_DETECT_THREADS: '1',
+        });
         expect(pending).toBeDefined();
         const bytes = await pending;
-        expect(bytes?.equals(await compiled.directoryPartOf(store, size))).toBe(true);
-        expect(compiled.directoryPartInThread(store, size, { WARDEN_DETECT_THREADS: '0' })).toBe(
-          undefined,
-        );
+        expect(bytes?.equals(await compiled.directoryPartOf(store, size, SEED))).toBe(true);
+        expect(
+          compiled.directoryPartInThread(store, size, SEED, { WARDEN_DETECT_THREADS: '0' }),
+        ).toBe(undefined);
       } finally {
         await store.close();
       }
@@ -94,9 +104,13 @@ describe('the directory part built from its source', () => {
       const resumed = detectInProcess(grown);
       expect(resumed.resumedAt).toBeGreaterThan(0);
       expect([0, 1]).toContain(resumed.code);
+      // the part of the whole ledger, under the grown database's own seed
+      const w = await wire(grown);
+      const seed = numberingSeed(w.stateKey);
+      await w.close();
       const store = SqliteStore.open(db, { readonly: true });
       try {
-        const whole = await directoryPartOf(store, await store.ledger.size());
+        const whole = await directoryPartOf(store, await store.ledger.size(), seed);
         expect(savedState(grown).directory.equals(whole)).toBe(true);
         expect(first.directory.equals(whole)).toBe(false);
       } finally {

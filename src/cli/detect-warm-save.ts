@@ -1,5 +1,6 @@
 import { type Detection, type DetectionRun } from './commands/detect.js';
 import { directoryPartInThread } from './commands/detect-directory.js';
+import { numberingSeed } from './commands/detect-state-mac.js';
 import { saveEngine, savesDirectory, type Resumed } from './commands/detect-state.js';
 import type { Wired } from './wiring.js';
 
@@ -37,7 +38,7 @@ export async function saveWarmEngine(w: Wired, warm: WarmState): Promise<void> {
   }
   if (warm.stateSavedAt === size) return;
   const built = savesDirectory(size, warm.directory)
-    ? directoryPartInThread(w.store, size)
+    ? directoryPartInThread(w.store, size, numberingSeed(w.stateKey))
     : undefined;
   warm.directory = await saveEngine(w, done.engine, warm.run.version, size, warm.directory, built);
   warm.stateSavedAt = size;

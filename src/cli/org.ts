@@ -4,6 +4,7 @@ import {
   parseOrgProfile,
   type OrgProfile,
 } from '../detect/index.js';
+import { numberingSeed } from './commands/detect-state-mac.js';
 import { readOrgFile } from './org-file.js';
 import type { Wired } from './wiring.js';
 
@@ -19,5 +20,5 @@ export function loadOrgProfile(dbPath: string, flag?: string): OrgProfile {
 
 /** A fresh detection engine seeded with the org profile that applies to this database. */
 export function newEngine(w: Wired, org?: string): DetectionEngine {
-  return new DetectionEngine(loadOrgProfile(w.dbPath, org));
+  return new DetectionEngine(loadOrgProfile(w.dbPath, org), { seed: numberingSeed(w.stateKey) });
 }

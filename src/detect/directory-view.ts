@@ -23,6 +23,7 @@ import type {
 } from '../domain/index.js';
 import { Columns, FIRST_ROWS, Rows, roomFor, widened } from './columns.js';
 import { readTime } from './event-time.js';
+import { StringNumbering } from './string-numbering.js';
 
 export interface EmployeeView {
   readonly id: string;
@@ -255,19 +256,30 @@ export class DirectoryView {
   /** Ticket assignees and openers: id → number, number → id. */
   private readonly personNumbers = new Map<string, number>();
   private readonly personIds: string[] = [];
-  private readonly productNumbers = new Map<string, number>();
+  private readonly productNumbers: StringNumbering;
   private readonly products = new ProductColumns();
   /** Review id → number, for every review id met (in a review, a ticket or a report). */
-  private readonly reviewNumbers = new Map<string, number>();
+  private readonly reviewNumbers: StringNumbering;
   private readonly reviews = new ReviewColumns();
-  private readonly reviewerNumbers = new Map<string, number>();
+  private readonly reviewerNumbers: StringNumbering;
   private readonly reviewers = new ReviewerColumns();
-  private readonly ticketNumbers = new Map<string, number>();
+  private readonly ticketNumbers: StringNumbering;
   private readonly tickets = new TicketColumns();
   /** Assignee → seller → the tickets assigned to them naming it (from a ticket's first version). */
   private readonly held = new HeldTickets();
   /** Employee id → seller id → assignment intervals [from, to). */
   private readonly assignments = new Map<string, Map<string, [number, number][]>>();
+
+  /**
+   * `seed`: the seed of the hash that numbers the kinds counted in hundreds of thousands
+   * (`StringNumbering`); kept in the state, so a resumed view goes on with it.
+   */
+  constructor(seed = 0) {
+    this.productNumbers = new StringNumbering(seed);
+    this.reviewNumbers = new StringNumbering(seed);
+    this.reviewerNumbers = new StringNumbering(seed);
+    this.ticketNumbers = new StringNumbering(seed);
+  }
 
   apply(record: InterchangeRecord): void {
     switch (record.kind) {
@@ -316,7 +328,7 @@ export class DirectoryView {
 
   /** The ticket's number, or `NONE` if no ticket record has that id. */
   ticketOf(id: string): number {
-    return this.ticketNumbers.get(id) ?? NONE;
+    return this.ticketNumbers.get(id);
   }
 
   /** Ticket `k` as a `TicketView`: a new object (keep it off per-candidate loops). */
@@ -380,7 +392,7 @@ export class DirectoryView {
   /** The review's number if a review record has that id, else `NONE`. */
   reviewOf(id: string): number {
     const r = this.reviewNumbers.get(id);
-    return r !== undefined && (this.reviews.flags[r]! & SEEN) !== 0 ? r : NONE;
+    return r !== NONE && (this.reviews.flags[r]! & SEEN) !== 0 ? r : NONE;
   }
 
   /** The latest version's rating. */
@@ -404,7 +416,7 @@ export class DirectoryView {
    */
   firstReviewBy(reviewerId: string): number {
     const v = this.reviewerNumbers.get(reviewerId);
-    return v === undefined ? NONE : this.reviewers.first[v]!;
+    return v === NONE ? NONE : this.reviewers.first[v]!;
   }
 
   nextReviewBy(r: number): number {
@@ -470,15 +482,17 @@ export class DirectoryView {
     return p;
   }
 
+  /** A product's number, its row added when the id is new (the two number alike). */
   private productNumber(id: string): number {
-    let p = this.productNumbers.get(id);
-    if (p === undefined) this.productNumbers.set(id, (p = this.products.add()));
+    const p = this.productNumbers.number(id);
+    if (p === this.products.rows) this.products.add();
     return p;
   }
 
+  /** A review's number, its row added when the id is new (the two number alike). */
   private reviewNumber(id: string): number {
-    let r = this.reviewNumbers.get(id);
-    if (r === undefined) this.reviewNumbers.set(id, (r = this.reviews.add()));
+    const r = this.reviewNumbers.number(id);
+    if (r === this.reviews.rows) this.reviews.add();
     return r;
   }
 
@@ -516,9 +530,9 @@ export class DirectoryView {
     c.firstRating[r] = v.rating;
     c.firstSeller[r] = this.products.seller[p]!;
     c.nextByReviewer[r] = NONE;
-    let who = this.reviewerNumbers.get(v.reviewerId);
-    if (who === undefined) {
-      this.reviewerNumbers.set(v.reviewerId, (who = this.reviewers.add()));
+    const who = this.reviewerNumbers.number(v.reviewerId);
+    if (who === this.reviewers.rows) {
+      this.reviewers.add();
       this.reviewers.first[who] = r;
     } else c.nextByReviewer[this.reviewers.last[who]!] = r;
     this.reviewers.last[who] = r;
@@ -535,9 +549,9 @@ export class DirectoryView {
   }
 
   private ticketRecord(t: Ticket): void {
-    let k = this.ticketNumbers.get(t.id);
-    const first = k === undefined;
-    if (k === undefined) this.ticketNumbers.set(t.id, (k = this.tickets.add()));
+    const k = this.ticketNumbers.number(t.id);
+    const first = k === this.tickets.rows;
+    if (first) this.tickets.add();
     const c = this.tickets;
     // a later version mostly names the same seller and people: compared, not looked up again
     const seller = first

@@ -74,7 +74,7 @@ export interface Baseline {
 }
 
 export class DetectionEngine {
-  readonly directory = new DirectoryView();
+  readonly directory: DirectoryView;
   private readonly peers: PeerNorms;
   private readonly habits = new Habits();
   private readonly volumes = new VolumeBaselines();
@@ -87,12 +87,14 @@ export class DetectionEngine {
 
   /**
    * `profile`: the org profile's declared job functions (seeds for the learned norms);
-   * `canaries`: the planted records, as `type:id` keys (`canaries.ts`; kept out of the state).
+   * `canaries`: the planted records, as `type:id` keys (`canaries.ts`; kept out of the state);
+   * `seed`: the directory's hash seed (`DirectoryView`), which a stream cannot then aim at.
    */
   constructor(
     readonly profile: OrgProfile = EMPTY_PROFILE,
-    options: { readonly canaries?: Iterable<string> } = {},
+    options: { readonly canaries?: Iterable<string>; readonly seed?: number } = {},
   ) {
+    this.directory = new DirectoryView(options.seed);
     this.peers = new PeerNorms(profile);
     // the engine is the detectors' sink for hits (an object, not a closure: state is data)
     this.detectors = new Detectors(this.directory, this.peers, this);

@@ -219,7 +219,9 @@ describe('SavedEntries', () => {
       view.replay(s.records);
       const record = view as unknown as Record<string, unknown>;
       const maps = Object.keys(view).filter((k) => record[k] instanceof Map && k !== 'employees');
-      expect(maps.length).toBeGreaterThanOrEqual(8);
+      // sellers' categories and numbers, people's numbers, assignments (the kinds counted in
+      // hundreds of thousands are `StringNumbering`s, saved as their own columns)
+      expect(maps.length).toBeGreaterThanOrEqual(4);
       for (const k of maps) {
         const map = record[k] as Map<string, unknown>;
         expect(map.size).toBeGreaterThan(0);

@@ -11,6 +11,7 @@ import { CollusionGraph } from './collusion.js';
 import { ContextTies } from './context-ties.js';
 import { Corroboration } from './corroboration.js';
 import { Columns } from './columns.js';
+import { StringNumbering } from './string-numbering.js';
 import { Detectors } from './detectors.js';
 import {
   DirectoryView,
@@ -48,6 +49,7 @@ export const ENGINE_CLASSES: ClassRegistry = {
   TicketColumns,
   IntRun,
   HeldTickets,
+  StringNumbering,
   PeerNorms,
   DetractorDays,
   Habits,
@@ -141,7 +143,11 @@ function restoreDirectory(bytes: Uint8Array): { fields: string[]; records: unkno
   const records = (parts as Partial<Record<'table' | 'tape', unknown>>[]).map((p) => {
     if (p.table !== undefined)
       return new LazyMap(new SavedEntries(p.table as EntryTable, ENGINE_CLASSES));
-    if (p.tape !== undefined) return TapeReader.read(p.tape as Tape, ENGINE_CLASSES);
+    if (p.tape !== undefined) {
+      const value = TapeReader.read(p.tape as Tape, ENGINE_CLASSES);
+      if (value instanceof StringNumbering) value.restored();
+      return value;
+    }
     throw new SnapshotError('CORRUPT', 'the directory state holds an unknown part');
   });
   return { fields: fields as string[], records };

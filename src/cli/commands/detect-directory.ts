@@ -11,11 +11,11 @@ import { threadableStore } from './detect-threads.js';
  * `snapshotDirectory` gives for an engine fed the whole ledger up to `size` (the part is a
  * function of the directory records; `snapshot.ts`), without that engine.
  */
-export async function directoryPartOf(store: Store, size: number): Promise<Buffer> {
+export async function directoryPartOf(store: Store, size: number, seed: number): Promise<Buffer> {
   const holds = await store.ledger.size();
   if (holds < size)
     throw new Error(`the store holds ${holds} leaves, not the ${size} the directory part covers`);
-  const view = new DirectoryView();
+  const view = new DirectoryView(seed);
   // reviewers (personal data) and employees (saved with the rest) are not even read
   for await (const chunk of store.ledger.recordChunks(0, size, SKIP))
     view.replay(chunk.map((r) => r.record));
@@ -31,6 +31,7 @@ const WORKER_FILE = fileURLToPath(new URL('./detect-directory-worker.js', import
 export interface DirectoryPartRequest {
   readonly path: string;
   readonly size: number;
+  readonly seed: number;
 }
 export type DirectoryPartReply = { readonly bytes: Uint8Array } | { readonly error: string };
 
@@ -61,11 +62,12 @@ export function secondCoreFree(
 export function directoryPartInThread(
   store: Store,
   size: number,
+  seed: number,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Buffer | undefined> | undefined {
   const sqlite = threadableStore(store, WORKER_FILE);
   if (sqlite === undefined || !secondCoreFree(env)) return undefined;
-  const request: DirectoryPartRequest = { path: sqlite.path, size };
+  const request: DirectoryPartRequest = { path: sqlite.path, size, seed };
   // Not unref'd: a resume may await the part with nothing else keeping the process alive (a
   // run that fails meanwhile waits for the worker's end before exiting).
   const worker = new Worker(WORKER_FILE, { workerData: request });

@@ -1,4 +1,4 @@
-import { createCipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { DetectorState } from '../../store/index.js';
 
 /**
@@ -55,6 +55,19 @@ function holds(
   if (stored.length !== MAC_BYTES) return false;
   const computed = tag(key, stored.subarray(0, IV_BYTES), label, fields);
   return timingSafeEqual(computed, stored.subarray(IV_BYTES));
+}
+
+/**
+ * The seed of the hash that numbers the directory's large kinds (`StringNumbering`), derived
+ * from the state key: unknown to whoever writes the stream (whose ids could otherwise be made
+ * to collide), and the same on every run over this database, so that a directory part built on
+ * another thread is the engine's own, byte for byte.
+ */
+export function numberingSeed(stateKey: Buffer): number {
+  return createHmac('sha256', stateKey)
+    .update('warden directory numbering seed v1')
+    .digest()
+    .readInt32BE(0);
 }
 
 const DIRECTORY = 'warden detector-directory v2';

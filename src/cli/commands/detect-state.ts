@@ -10,7 +10,13 @@ import {
   snapshotDirectory,
   snapshotEngine,
 } from '../../detect/index.js';
-import { MAC_SCHEME, authentic, directoryMac, stateMac } from './detect-state-mac.js';
+import {
+  MAC_SCHEME,
+  authentic,
+  directoryMac,
+  numberingSeed,
+  stateMac,
+} from './detect-state-mac.js';
 import { ORG_FILE_NAME } from '../org-file.js';
 import type { Ledger } from '../../ledger/index.js';
 import { pausePoint } from '../pause.js';
@@ -89,7 +95,8 @@ export async function resumeEngine(
   w: DetectionWiring,
   version: string,
   full = false,
-  create: () => DetectionEngine = () => new DetectionEngine(),
+  create: () => DetectionEngine = () =>
+    new DetectionEngine(undefined, { seed: numberingSeed(w.stateKey) }),
 ): Promise<Resumed> {
   const fresh = (note?: string): Resumed => ({
     engine: create(),

@@ -18,6 +18,7 @@ import {
   type Resumed,
 } from './detect-state.js';
 import { directoryPartInThread } from './detect-directory.js';
+import { numberingSeed } from './detect-state-mac.js';
 import type { DetectionInputs } from './detect-engine-protocol.js';
 import { detectInThread, engineThreadPossible } from './detect-engine-thread.js';
 import {
@@ -228,7 +229,7 @@ export async function resumeDetection(
     w,
     version,
     full,
-    () => new DetectionEngine(profile),
+    () => new DetectionEngine(profile, { seed: numberingSeed(w.stateKey) }),
   );
   // fresh or restored, the engine is told the canaries (they are never in its saved state)
   declareCanaries(engine, canaries);
@@ -256,7 +257,7 @@ export function directoryPartFor(
   size: number,
 ): Promise<Buffer | undefined> | undefined {
   return savesState(run, size) && savesDirectory(size, run.directory)
-    ? directoryPartInThread(w.store, size)
+    ? directoryPartInThread(w.store, size, numberingSeed(w.stateKey))
     : undefined;
 }
 

@@ -1,0 +1,217 @@
+/**
+ * Ids numbered 0, 1, 2… in the order they are first met, for the directory's kinds that count
+ * in the hundreds of thousands (reviews, tickets, products, reviewers: `directory-view.ts`).
+ *
+ * A `Map<string, number>` of that size costs several cache misses per look-up (its buckets,
+ * then a chain of entries, then each key) and a state saved from it needs its keys sorted to be
+ * searched after a resume. Here the table is open addressing with linear probing over one
+ * Int32Array of (hash, number + 1) pairs, so a look-up touches one pair, and reads a key only
+ * when the hashes agree; the state saved is the keys joined in number order and their hashes,
+ * from which a resumed numbering rebuilds the table in one pass, without sorting or reading a
+ * key. A key saved is compared where it stands in the joined text, never sliced out.
+ *
+ * The hash is seeded (`DirectoryView`'s seed): ids come from the interchange stream, and a
+ * stream written to collide in an unseeded hash would make every look-up a long probe.
+ */
+import { Columns, FIRST_ROWS } from './columns.js';
+import { SnapshotError } from './errors.js';
+
+/** No such key: numbers start at 0. */
+const ABSENT = -1;
+
+/** 32 bits of a string's UTF-16 code units under `seed`: FNV-1a's steps, then a final mix. */
+export function stringHash(s: string, seed: number): number {
+  let h = (seed ^ 0x811c9dc5) | 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  return h ^ (h >>> 16);
+}
+
+/** A saved numbering's keys: their UTF-16 code units, one byte each while all fit in one. */
+type Units = Uint8Array | Uint16Array;
+
+export class StringNumbering extends Columns {
+  /** How many keys there are: the next number. */
+  size = 0;
+  /**
+   * Keys restored from a saved state (numbers below `savedCount`): their code units one after
+   * another, as typed arrays (saved as their bytes, compared where they stand), and each one's end.
+   */
+  savedUnits: Units = new Uint8Array(0);
+  savedEnds = new Int32Array(0);
+  savedCount = 0;
+  /** Keys added since (number `savedCount + i`). */
+  addedKeys: string[] = [];
+  /**
+   * Open addressing: slot i holds a hash at 2i and number + 1 at 2i + 1 (0: empty); a power of
+   * two slots, at most half full. Empty in a saved state (`hashes` rebuilds it).
+   */
+  slots = new Int32Array(2 * FIRST_ROWS);
+  /** Each number's hash, kept only in a saved state (the slots hold them otherwise). */
+  hashes = new Int32Array(0);
+
+  constructor(readonly seed = 0) {
+    super();
+  }
+
+  /** Not a table of rows: `trimmed` is its own (the columns' `used` is never asked). */
+  protected used(name: string): number {
+    return (this as unknown as Record<string, Int32Array>)[name]!.length;
+  }
+
+  /** The number of `key`, or -1 if it has none. */
+  get(key: string): number {
+    const h = stringHash(key, this.seed);
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let s = h & mask; ; s = (s + 1) & mask) {
+      const n = slots[2 * s + 1]! - 1;
+      if (n < 0) return ABSENT;
+      if (slots[2 * s] === h && this.keyIs(n, key)) return n;
+    }
+  }
+
+  /** The number of `key`, given the next one if it has none. */
+  number(key: string): number {
+    const h = stringHash(key, this.seed);
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    let s = h & mask;
+    for (; ; s = (s + 1) & mask) {
+      const n = slots[2 * s + 1]! - 1;
+      if (n < 0) break;
+      if (slots[2 * s] === h && this.keyIs(n, key)) return n;
+    }
+    const n = this.size++;
+    this.addedKeys.push(key);
+    slots[2 * s] = h;
+    slots[2 * s + 1] = n + 1;
+    if (2 * this.size > mask + 1) this.place(2 * (mask + 1), slots);
+    return n;
+  }
+
+  /** The key numbered `n`. */
+  keyAt(n: number): string {
+    if (n >= this.savedCount) return this.addedKeys[n - this.savedCount]!;
+    const units = this.savedUnits.subarray(n === 0 ? 0 : this.savedEnds[n - 1], this.savedEnds[n]);
+    let key = '';
+    for (let i = 0; i < units.length; i += 4096)
+      key += String.fromCharCode(...units.subarray(i, i + 4096));
+    return key;
+  }
+
+  /** The keys in number order. */
+  *keys(): IterableIterator<string> {
+    for (let n = 0; n < this.size; n++) yield this.keyAt(n);
+  }
+
+  /**
+   * The saved form: every key's code units in number order with its end, and each number's
+   * hash, with no table (a resume rebuilds it: `rebuild`). A function of the keys (and the seed)
+   * alone.
+   */
+  override trimmed(): this {
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
+    const ends = new Int32Array(this.size);
+    ends.set(this.savedEnds.subarray(0, this.savedCount));
+    let at = this.savedCount === 0 ? 0 : this.savedEnds[this.savedCount - 1]!;
+    const added = this.addedKeys;
+    let total = at;
+    for (let i = 0; i < added.length; i++) total += added[i]!.length;
+    let units: Units =
+      this.savedUnits instanceof Uint16Array ? new Uint16Array(total) : new Uint8Array(total);
+    units.set(this.savedUnits.subarray(0, at));
+    for (let i = 0; i < added.length; i++) {
+      const k = added[i]!;
+      for (let j = 0; j < k.length; j++) {
+        const c = k.charCodeAt(j);
+        // a unit past one byte: the units are two bytes each from here on
+        if (c > 0xff && units instanceof Uint8Array) units = Uint16Array.from(units);
+        units[at + j] = c;
+      }
+      ends[this.savedCount + i] = at += k.length;
+    }
+    Object.assign(copy, {
+      seed: this.seed,
+      size: this.size,
+      savedUnits: units,
+      savedEnds: ends,
+      savedCount: this.size,
+      addedKeys: [],
+      slots: new Int32Array(0),
+      hashes: this.hashesByNumber(),
+    });
+    return copy;
+  }
+
+  private hashesByNumber(): Int32Array {
+    if (this.slots.length === 0) return this.hashes.slice();
+    const hashes = new Int32Array(this.size);
+    const slots = this.slots;
+    for (let s = 1; s < slots.length; s += 2)
+      if (slots[s] !== 0) hashes[slots[s]! - 1] = slots[s - 1]!;
+    return hashes;
+  }
+
+  /** Is `key` the key numbered `n`? A saved key is compared unit by unit where it stands. */
+  private keyIs(n: number, key: string): boolean {
+    if (n >= this.savedCount) return this.addedKeys[n - this.savedCount] === key;
+    const start = n === 0 ? 0 : this.savedEnds[n - 1]!;
+    if (this.savedEnds[n]! - start !== key.length) return false;
+    const units = this.savedUnits;
+    for (let i = 0; i < key.length; i++) if (units[start + i] !== key.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /**
+   * The table of a numbering restored from its saved form (`trimmed`), rebuilt from its hashes
+   * before it is used; a saved form whose parts disagree is refused.
+   */
+  restored(): void {
+    const units = this.savedUnits as unknown;
+    const n = this.size;
+    if (
+      !(units instanceof Uint8Array || units instanceof Uint16Array) ||
+      !(this.savedEnds instanceof Int32Array) ||
+      !(this.hashes instanceof Int32Array) ||
+      !Array.isArray(this.addedKeys) ||
+      this.addedKeys.length !== 0 ||
+      this.slots.length !== 0 ||
+      this.hashes.length !== n ||
+      this.savedEnds.length !== n ||
+      this.savedCount !== n ||
+      (n > 0 && this.savedEnds[n - 1] !== units.length)
+    )
+      throw new SnapshotError('CORRUPT', 'the directory state holds a damaged string numbering');
+    let size = 2 * FIRST_ROWS;
+    while (size < 2 * this.size) size *= 2;
+    const table = new Int32Array(2 * size);
+    const mask = size - 1;
+    const hashes = this.hashes;
+    for (let n = 0; n < hashes.length; n++) {
+      let s = hashes[n]! & mask;
+      while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
+      table[2 * s] = hashes[n]!;
+      table[2 * s + 1] = n + 1;
+    }
+    this.slots = table;
+    this.hashes = new Int32Array(0);
+  }
+
+  /** The table grown to `size` slots, its pairs placed again from `old`. */
+  private place(size: number, old: Int32Array): void {
+    const table = new Int32Array(2 * size);
+    const mask = size - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i + 1] === 0) continue;
+      let s = old[i]! & mask;
+      while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
+      table[2 * s] = old[i]!;
+      table[2 * s + 1] = old[i + 1]!;
+    }
+    this.slots = table;
+  }
+}
