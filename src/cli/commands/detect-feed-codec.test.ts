@@ -248,12 +248,19 @@ describe('the detection feed codec', () => {
       expect(fed.findings()).toEqual(whole.findings());
     });
 
-    it('gives each event a context of its own, though the text is shared', () => {
+    it('shares one frozen context among the events naming the same flat one', () => {
       const got = roundTrip(chunks).filter((r) => r.kind === 'event');
       const shared = got.filter((r) => r.body.context?.device === 'd-1');
       expect(shared.length).toBeGreaterThan(2);
-      expect(shared[0]!.body.context).toEqual(shared[1]!.body.context);
-      expect(shared[0]!.body.context).not.toBe(shared[1]!.body.context);
+      expect(shared[0]!.body.context).toBe(shared[1]!.body.context);
+      expect(Object.isFrozen(shared[0]!.body.context)).toBe(true);
+      // nobody can change what the others read
+      expect(() => Object.assign(shared[0]!.body.context!, { ip: '10.9.9.9' })).toThrow(TypeError);
+      // a context with a nested value is parsed anew for each event, and is the event's own
+      const deep = got.filter((r) => r.body.context !== undefined && 'deep' in r.body.context);
+      expect(deep.length).toBeGreaterThan(2);
+      expect(deep[0]!.body.context).not.toBe(deep[3]!.body.context);
+      expect(Object.isFrozen(deep[0]!.body.context)).toBe(false);
     });
 
     it('gives the same records from row texts as from their columns', () => {

@@ -470,8 +470,9 @@ function kindAt(t: string, from: number, to: number): number {
 }
 
 /**
- * A context as the events share it, parsed once: copied for each event when its members are
- * all strings (or other plain values), else parsed again for each.
+ * A context as the events share it, parsed once: when its members are all strings (or other
+ * plain values) one frozen object serves every event that names it (nothing may change it: a
+ * consumer that tried would throw), else parsed again for each.
  */
 type Template = Readonly<Record<string, unknown>> | false;
 
@@ -607,19 +608,19 @@ export class FeedDecoder {
     this.p = p + 9;
     if (outcome !== ABSENT) e['outcome'] = table[outcome];
     if (ticket !== ABSENT) e['ticket'] = table[ticket];
-    if (context !== ABSENT) e['context'] = this.copied(context);
+    if (context !== ABSENT) e['context'] = this.shared(context);
     if (attrs !== ABSENT) e['attrs'] = JSON.parse(table[attrs]!);
     return e;
   }
 
-  /** The JSON text at `i` parsed: a copy of its template when that is flat, else parsed anew. */
-  private copied(i: number): unknown {
+  /** The JSON text at `i` parsed: its shared frozen template when that is flat, else anew. */
+  private shared(i: number): unknown {
     let t = this.templates[i];
     if (t === undefined) {
       const parsed = JSON.parse(this.table[i]!) as unknown;
-      t = this.templates[i] = flat(parsed) ? parsed : false;
+      t = this.templates[i] = flat(parsed) ? Object.freeze(parsed) : false;
     }
-    return t === false ? JSON.parse(this.table[i]!) : { ...t };
+    return t === false ? JSON.parse(this.table[i]!) : t;
   }
 
   /** The next inline string. */
