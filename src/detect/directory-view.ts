@@ -5,7 +5,7 @@
  *
  * Reviews, tickets, products and reviewers number in the hundreds of thousands, so they are
  * not kept as objects: each kind's ids are numbered in the order they are first met (a
- * `Map<string, number>` per kind) and its fields sit in typed columns indexed by that number;
+ * `StringNumbering` per kind, seeded) and its fields sit in typed columns indexed by that number;
  * lists (a reviewer's reviews, a ticket's related sellers, the tickets an assignee holds) are
  * chains or runs in Int32 columns. A few flat objects instead of a million small ones is what
  * keeps applying the directory, saving it and collecting garbage cheap. Detectors read through
