@@ -117,27 +117,14 @@ export class StringNumbering extends Columns {
     const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
     const ends = new Int32Array(this.size);
     ends.set(this.savedEnds.subarray(0, this.savedCount));
-    let at = this.savedCount === 0 ? 0 : this.savedEnds[this.savedCount - 1]!;
+    const from = this.savedCount === 0 ? 0 : this.savedEnds[this.savedCount - 1]!;
+    let at = from;
     const added = this.addedKeys;
-    let total = at;
-    for (let i = 0; i < added.length; i++) total += added[i]!.length;
-    let units: Units =
-      this.savedUnits instanceof Uint16Array ? new Uint16Array(total) : new Uint8Array(total);
-    units.set(this.savedUnits.subarray(0, at));
-    for (let i = 0; i < added.length; i++) {
-      const k = added[i]!;
-      for (let j = 0; j < k.length; j++) {
-        const c = k.charCodeAt(j);
-        // a unit past one byte: the units are two bytes each from here on
-        if (c > 0xff && units instanceof Uint8Array) units = Uint16Array.from(units);
-        units[at + j] = c;
-      }
-      ends[this.savedCount + i] = at += k.length;
-    }
+    for (let i = 0; i < added.length; i++) ends[this.savedCount + i] = at += added[i]!.length;
     Object.assign(copy, {
       seed: this.seed,
       size: this.size,
-      savedUnits: units,
+      savedUnits: joinedUnits(this.savedUnits.subarray(0, from), added.join(''), at),
       savedEnds: ends,
       savedCount: this.size,
       addedKeys: [],
@@ -214,4 +201,24 @@ export class StringNumbering extends Columns {
     }
     this.slots = table;
   }
+}
+
+/** Any UTF-16 code unit past one byte. */
+const WIDE = /[^\u0000-\u00ff]/;
+
+/**
+ * `saved` followed by the code units of `text`, `total` units in all: one byte each while every
+ * unit fits in one (copied natively, as Latin-1), else two.
+ */
+function joinedUnits(saved: Units, text: string, total: number): Units {
+  if (saved instanceof Uint8Array && !WIDE.test(text)) {
+    const units = new Uint8Array(total);
+    units.set(saved);
+    units.set(Buffer.from(text, 'latin1'), saved.length);
+    return units;
+  }
+  const units = new Uint16Array(total);
+  units.set(saved);
+  for (let i = 0, at = saved.length; i < text.length; i++) units[at + i] = text.charCodeAt(i);
+  return units;
 }
