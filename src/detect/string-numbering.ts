@@ -203,8 +203,8 @@ export class StringNumbering extends Columns {
   }
 }
 
-/** Any UTF-16 code unit past one byte. */
-const WIDE = /[^\u0000-\u00ff]/;
+/** Any UTF-16 code unit past one byte (U+0100 and above). */
+const WIDE = /[\u0100-\uffff]/;
 
 /**
  * `saved` followed by the code units of `text`, `total` units in all: one byte each while every
