@@ -64,6 +64,8 @@ export class StringNumbering extends Columns {
 
   /** The number of `key`, or -1 if it has none. */
   get(key: string): number {
+    // a saved form restored elsewhere than a directory part (which rebuilds it at once)
+    if (this.slots.length === 0) this.restored();
     const h = stringHash(key, this.seed);
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
@@ -76,6 +78,8 @@ export class StringNumbering extends Columns {
 
   /** The number of `key`, given the next one if it has none. */
   number(key: string): number {
+    // a saved form restored elsewhere than a directory part (which rebuilds it at once)
+    if (this.slots.length === 0) this.restored();
     const h = stringHash(key, this.seed);
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
