@@ -90,10 +90,10 @@ describe('a string numbering', () => {
     it('saves one byte per code unit until a key needs two', () => {
       const narrow = new StringNumbering();
       for (const k of ['r-1', 'r-22', 'ü']) narrow.number(k);
-      expect(narrow.trimmed().savedUnits).toBeInstanceOf(Uint8Array);
+      expect(narrow.trimmed().units).toBeInstanceOf(Uint8Array);
       const back = restored(saved(narrow));
       back.number('日本');
-      const units = back.trimmed().savedUnits;
+      const units = back.trimmed().units;
       expect(units).toBeInstanceOf(Uint16Array);
       expect([...restored(saved(back)).keys()]).toEqual(['r-1', 'r-22', 'ü', '日本']);
       expect(units.length).toBe('r-1r-22ü日本'.length);
@@ -114,10 +114,11 @@ describe('a string numbering', () => {
       expect(damaged(() => {})).not.toThrow();
       for (const change of [
         (f: Record<string, unknown>) => (f['hashes'] = new Int32Array(99)),
-        (f: Record<string, unknown>) => (f['savedEnds'] = (f['savedEnds'] as Int32Array).slice(1)),
-        (f: Record<string, unknown>) => (f['savedUnits'] = 'r-1r-2'),
+        (f: Record<string, unknown>) => (f['ends'] = (f['ends'] as Int32Array).slice(1)),
+        (f: Record<string, unknown>) => (f['units'] = 'r-1r-2'),
+        (f: Record<string, unknown>) => (f['units'] = (f['units'] as Uint8Array).slice(1)),
         (f: Record<string, unknown>) => (f['size'] = 101),
-        (f: Record<string, unknown>) => (f['addedKeys'] = ['x']),
+        (f: Record<string, unknown>) => (f['slots'] = new Int32Array(4)),
       ])
         expect(damaged(change)).toThrow(SnapshotError);
     });

@@ -3,17 +3,19 @@
  * in the hundreds of thousands (reviews, tickets, products, reviewers: `directory-view.ts`).
  *
  * A `Map<string, number>` of that size costs several cache misses per look-up (its buckets,
- * then a chain of entries, then each key) and a state saved from it needs its keys sorted to be
- * searched after a resume. Here the table is open addressing with linear probing over one
- * Int32Array of (hash, number + 1) pairs, so a look-up touches one pair, and reads a key only
- * when the hashes agree; the state saved is the keys joined in number order and their hashes,
- * from which a resumed numbering rebuilds the table in one pass, without sorting or reading a
- * key. A key saved is compared where it stands in the joined text, never sliced out.
+ * then a chain of entries, then each key), keeps every key as a string object the collector
+ * copies and marks, and a state saved from it needs its keys sorted to be searched after a
+ * resume. Here the table is open addressing with linear probing over one Int32Array of (hash,
+ * number + 1) pairs, so a look-up touches one pair and reads a key only when the hashes agree;
+ * the keys themselves are code units one after another in one typed array (the strings looked
+ * up are not kept), and that array, each key's end and each key's hash are the saved state,
+ * from which a resumed numbering rebuilds its table in one pass, without sorting or reading a
+ * key.
  *
  * The hash is seeded (`DirectoryView`'s seed): ids come from the interchange stream, and a
  * stream written to collide in an unseeded hash would make every look-up a long probe.
  */
-import { Columns, FIRST_ROWS } from './columns.js';
+import { Columns, FIRST_ROWS, roomFor, widened } from './columns.js';
 import { SnapshotError } from './errors.js';
 
 /** No such key: numbers start at 0. */
@@ -30,24 +32,23 @@ export function stringHash(s: string, seed: number): number {
   return h ^ (h >>> 16);
 }
 
-/** A saved numbering's keys: their UTF-16 code units, one byte each while all fit in one. */
+/** Keys' UTF-16 code units, one byte each while every unit fits in one. */
 type Units = Uint8Array | Uint16Array;
+
+/** Code units a numbering starts with room for. */
+const FIRST_UNITS = 4096;
 
 export class StringNumbering extends Columns {
   /** How many keys there are: the next number. */
   size = 0;
-  /**
-   * Keys restored from a saved state (numbers below `savedCount`): their code units one after
-   * another, as typed arrays (saved as their bytes, compared where they stand), and each one's end.
-   */
-  savedUnits: Units = new Uint8Array(0);
-  savedEnds = new Int32Array(0);
-  savedCount = 0;
-  /** Keys added since (number `savedCount + i`). */
-  addedKeys: string[] = [];
+  /** Every key's code units in number order; `unitCount` of them are in use. */
+  units: Units = new Uint8Array(FIRST_UNITS);
+  unitCount = 0;
+  /** Where key n ends in `units`. */
+  ends = new Int32Array(FIRST_ROWS);
   /**
    * Open addressing: slot i holds a hash at 2i and number + 1 at 2i + 1 (0: empty); a power of
-   * two slots, at most half full. Empty in a saved state (`hashes` rebuilds it).
+   * two slots, at most half full. Empty in a saved state (`hashes` rebuilds it: `restored`).
    */
   slots = new Int32Array(2 * FIRST_ROWS);
   /** Each number's hash, kept only in a saved state (the slots hold them otherwise). */
@@ -78,7 +79,6 @@ export class StringNumbering extends Columns {
 
   /** The number of `key`, given the next one if it has none. */
   number(key: string): number {
-    // a saved form restored elsewhere than a directory part (which rebuilds it at once)
     if (this.slots.length === 0) this.restored();
     const h = stringHash(key, this.seed);
     const slots = this.slots;
@@ -90,7 +90,7 @@ export class StringNumbering extends Columns {
       if (slots[2 * s] === h && this.keyIs(n, key)) return n;
     }
     const n = this.size++;
-    this.addedKeys.push(key);
+    this.append(n, key);
     slots[2 * s] = h;
     slots[2 * s + 1] = n + 1;
     if (2 * this.size > mask + 1) this.place(2 * (mask + 1), slots);
@@ -99,8 +99,7 @@ export class StringNumbering extends Columns {
 
   /** The key numbered `n`. */
   keyAt(n: number): string {
-    if (n >= this.savedCount) return this.addedKeys[n - this.savedCount]!;
-    const units = this.savedUnits.subarray(n === 0 ? 0 : this.savedEnds[n - 1], this.savedEnds[n]);
+    const units = this.units.subarray(n === 0 ? 0 : this.ends[n - 1], this.ends[n]);
     let key = '';
     for (let i = 0; i < units.length; i += 4096)
       key += String.fromCharCode(...units.subarray(i, i + 4096));
@@ -113,29 +112,54 @@ export class StringNumbering extends Columns {
   }
 
   /**
-   * The saved form: every key's code units in number order with its end, and each number's
-   * hash, with no table (a resume rebuilds it: `rebuild`). A function of the keys (and the seed)
-   * alone.
+   * The saved form: the keys' units and ends cut to those in use, and each number's hash, with
+   * no table (a resume rebuilds it: `restored`). A function of the keys (and the seed) alone.
    */
   override trimmed(): this {
     const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
-    const ends = new Int32Array(this.size);
-    ends.set(this.savedEnds.subarray(0, this.savedCount));
-    const from = this.savedCount === 0 ? 0 : this.savedEnds[this.savedCount - 1]!;
-    let at = from;
-    const added = this.addedKeys;
-    for (let i = 0; i < added.length; i++) ends[this.savedCount + i] = at += added[i]!.length;
     Object.assign(copy, {
       seed: this.seed,
       size: this.size,
-      savedUnits: joinedUnits(this.savedUnits.subarray(0, from), added.join(''), at),
-      savedEnds: ends,
-      savedCount: this.size,
-      addedKeys: [],
+      units: this.units.slice(0, this.unitCount),
+      unitCount: this.unitCount,
+      ends: this.ends.slice(0, this.size),
       slots: new Int32Array(0),
       hashes: this.hashesByNumber(),
     });
     return copy;
+  }
+
+  /**
+   * The table of a numbering restored from its saved form (`trimmed`), rebuilt from its hashes
+   * before it is used; a saved form whose parts disagree is refused.
+   */
+  restored(): void {
+    const units = this.units as unknown;
+    const n = this.size;
+    if (
+      !(units instanceof Uint8Array || units instanceof Uint16Array) ||
+      !(this.ends instanceof Int32Array) ||
+      !(this.hashes instanceof Int32Array) ||
+      this.slots.length !== 0 ||
+      this.hashes.length !== n ||
+      this.ends.length !== n ||
+      this.unitCount !== units.length ||
+      (n > 0 && this.ends[n - 1] !== units.length)
+    )
+      throw new SnapshotError('CORRUPT', 'the directory state holds a damaged string numbering');
+    let size = 2 * FIRST_ROWS;
+    while (size < 2 * n) size *= 2;
+    const table = new Int32Array(2 * size);
+    const mask = size - 1;
+    const hashes = this.hashes;
+    for (let k = 0; k < n; k++) {
+      let s = hashes[k]! & mask;
+      while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
+      table[2 * s] = hashes[k]!;
+      table[2 * s + 1] = k + 1;
+    }
+    this.slots = table;
+    this.hashes = new Int32Array(0);
   }
 
   private hashesByNumber(): Int32Array {
@@ -147,49 +171,35 @@ export class StringNumbering extends Columns {
     return hashes;
   }
 
-  /** Is `key` the key numbered `n`? A saved key is compared unit by unit where it stands. */
+  /** Is `key` the key numbered `n`? Compared unit by unit where it stands. */
   private keyIs(n: number, key: string): boolean {
-    if (n >= this.savedCount) return this.addedKeys[n - this.savedCount] === key;
-    const start = n === 0 ? 0 : this.savedEnds[n - 1]!;
-    if (this.savedEnds[n]! - start !== key.length) return false;
-    const units = this.savedUnits;
+    const start = n === 0 ? 0 : this.ends[n - 1]!;
+    if (this.ends[n]! - start !== key.length) return false;
+    const units = this.units;
     for (let i = 0; i < key.length; i++) if (units[start + i] !== key.charCodeAt(i)) return false;
     return true;
   }
 
-  /**
-   * The table of a numbering restored from its saved form (`trimmed`), rebuilt from its hashes
-   * before it is used; a saved form whose parts disagree is refused.
-   */
-  restored(): void {
-    const units = this.savedUnits as unknown;
-    const n = this.size;
-    if (
-      !(units instanceof Uint8Array || units instanceof Uint16Array) ||
-      !(this.savedEnds instanceof Int32Array) ||
-      !(this.hashes instanceof Int32Array) ||
-      !Array.isArray(this.addedKeys) ||
-      this.addedKeys.length !== 0 ||
-      this.slots.length !== 0 ||
-      this.hashes.length !== n ||
-      this.savedEnds.length !== n ||
-      this.savedCount !== n ||
-      (n > 0 && this.savedEnds[n - 1] !== units.length)
-    )
-      throw new SnapshotError('CORRUPT', 'the directory state holds a damaged string numbering');
-    let size = 2 * FIRST_ROWS;
-    while (size < 2 * this.size) size *= 2;
-    const table = new Int32Array(2 * size);
-    const mask = size - 1;
-    const hashes = this.hashes;
-    for (let n = 0; n < hashes.length; n++) {
-      let s = hashes[n]! & mask;
-      while (table[2 * s + 1] !== 0) s = (s + 1) & mask;
-      table[2 * s] = hashes[n]!;
-      table[2 * s + 1] = n + 1;
+  /** Key `n`'s units after the others (two bytes each from the first unit that needs two). */
+  private append(n: number, key: string): void {
+    if (n === this.ends.length) this.ends = widened(this.ends, 2 * n);
+    const at = this.unitCount;
+    const end = at + key.length;
+    if (end > this.units.length) {
+      const grown: Units =
+        this.units instanceof Uint8Array
+          ? new Uint8Array(roomFor(this.units.length, end))
+          : new Uint16Array(roomFor(this.units.length, end));
+      grown.set(this.units);
+      this.units = grown;
     }
-    this.slots = table;
-    this.hashes = new Int32Array(0);
+    let units = this.units;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      if (c > 0xff && units instanceof Uint8Array) units = this.units = Uint16Array.from(units);
+      units[at + i] = c;
+    }
+    this.ends[n] = this.unitCount = end;
   }
 
   /** The table grown to `size` slots, its pairs placed again from `old`. */
@@ -205,24 +215,4 @@ export class StringNumbering extends Columns {
     }
     this.slots = table;
   }
-}
-
-/** Any UTF-16 code unit past one byte (U+0100 and above). */
-const WIDE = /[\u0100-\uffff]/;
-
-/**
- * `saved` followed by the code units of `text`, `total` units in all: one byte each while every
- * unit fits in one (copied natively, as Latin-1), else two.
- */
-function joinedUnits(saved: Units, text: string, total: number): Units {
-  if (saved instanceof Uint8Array && !WIDE.test(text)) {
-    const units = new Uint8Array(total);
-    units.set(saved);
-    units.set(Buffer.from(text, 'latin1'), saved.length);
-    return units;
-  }
-  const units = new Uint16Array(total);
-  units.set(saved);
-  for (let i = 0, at = saved.length; i < text.length; i++) units[at + i] = text.charCodeAt(i);
-  return units;
 }
