@@ -1,5 +1,6 @@
 export { DetectionEngine } from './engine.js';
 export { DirectoryView } from './directory-view.js';
+export { StringNumbering } from './string-numbering.js';
 export type { Baseline } from './engine.js';
 export { INDICATORS } from './evidence.js';
 export type { Hit, Indicator } from './evidence.js';

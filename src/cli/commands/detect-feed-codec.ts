@@ -4,6 +4,8 @@ import type {
   InterchangeRecord,
   VersionLineRow,
 } from '../../domain/index.js';
+import { randomBytes } from 'node:crypto';
+import { StringNumbering } from '../../detect/index.js';
 import { eventFields, feedLeaf, isVersionText, versionFields } from '../../store/index.js';
 import { findMembers } from './detect-feed-payload.js';
 
@@ -123,13 +125,37 @@ interface Act {
 
 const NO_ACT: Act = { action: ABSENT, targetType: ABSENT, outcome: ABSENT };
 
+/**
+ * Strings of one field → their table indices: numbered by a `StringNumbering` (one look-up
+ * touches one slot; a Map of a large field's hundreds of thousands of strings cost several cache
+ * misses each), each number's table index beside it.
+ */
+class TableRefs {
+  numbers: StringNumbering;
+  indices = new Int32Array(1024);
+  count = 0;
+
+  constructor(private readonly seed: number) {
+    this.numbers = new StringNumbering(seed);
+  }
+
+  clear(): void {
+    this.numbers = new StringNumbering(this.seed);
+    this.count = 0;
+  }
+}
+
 /** The worker's end: records in, one `FeedCode` per chunk out. */
 export class FeedEncoder {
-  /** The table's strings, by field: small maps for the small sets, looked up less often. */
-  private readonly index = new Map<string, number>();
-  private readonly values = new Map<string, number>();
-  private readonly targets = new Map<string, number>();
-  private readonly contexts = new Map<string, number>();
+  /**
+   * The table's strings, by field: small sets apart from large ones, looked up less often. The
+   * hash is seeded at random: nothing here outlives the run, and a stream cannot aim at it.
+   */
+  private readonly seed = randomBytes(4).readInt32BE(0);
+  private readonly index = new TableRefs(this.seed);
+  private readonly values = new TableRefs(this.seed);
+  private readonly targets = new TableRefs(this.seed);
+  private readonly contexts = new TableRefs(this.seed);
   private readonly actors = new Map<string, ActorCache>();
   private readonly acts = new Map<string, Act>();
   private size = 0;
@@ -397,14 +423,17 @@ export class FeedEncoder {
     } else this.ops[this.length++] = this.ref(this.values, s);
   }
 
-  /** The table index of `s`, added to the table (and to `map`) if new. */
-  private ref(map: Map<string, number>, s: string): number {
-    let i = map.get(s);
-    if (i === undefined) {
-      i = this.add(s);
-      map.set(s, i);
+  /** The table index of `s`, added to the table (and to `refs`) if new. */
+  private ref(refs: TableRefs, s: string): number {
+    const n = refs.numbers.number(s);
+    if (n < refs.count) return refs.indices[n]!;
+    if (n === refs.indices.length) {
+      const grown = new Int32Array(2 * n);
+      grown.set(refs.indices);
+      refs.indices = grown;
     }
-    return i;
+    refs.count++;
+    return (refs.indices[n] = this.add(s));
   }
 
   /** `s` added to the table, whether or not it is there already: its new index. */
