@@ -119,6 +119,9 @@ describe('a string numbering', () => {
         (f: Record<string, unknown>) => (f['units'] = (f['units'] as Uint8Array).slice(1)),
         (f: Record<string, unknown>) => (f['size'] = 101),
         (f: Record<string, unknown>) => (f['slots'] = new Int32Array(4)),
+        // saved under one seed, read under another: every look-up would miss
+        (f: Record<string, unknown>) => (f['seed'] = 6),
+        (f: Record<string, unknown>) => delete f['seed'],
       ])
         expect(damaged(change)).toThrow(SnapshotError);
     });

@@ -144,9 +144,10 @@ export class StringNumbering extends Columns {
       this.hashes.length !== n ||
       this.ends.length !== n ||
       this.unitCount !== units.length ||
+      typeof this.seed !== 'number' ||
       (n > 0 && this.ends[n - 1] !== units.length)
     )
-      throw new SnapshotError('CORRUPT', 'the directory state holds a damaged string numbering');
+      throw damaged();
     let size = 2 * FIRST_ROWS;
     while (size < 2 * n) size *= 2;
     const table = new Int32Array(2 * size);
@@ -160,6 +161,9 @@ export class StringNumbering extends Columns {
     }
     this.slots = table;
     this.hashes = new Int32Array(0);
+    // hashes under another seed would miss every saved key, silently: the first and last tell
+    if (n > 0 && (this.get(this.keyAt(0)) !== 0 || this.get(this.keyAt(n - 1)) !== n - 1))
+      throw damaged();
   }
 
   private hashesByNumber(): Int32Array {
@@ -216,3 +220,6 @@ export class StringNumbering extends Columns {
     this.slots = table;
   }
 }
+
+const damaged = (): SnapshotError =>
+  new SnapshotError('CORRUPT', 'the directory state holds a damaged string numbering');
