@@ -65,6 +65,20 @@ describe('a string numbering', () => {
     });
   });
 
+  describe('when a stream aims its ids at the table', () => {
+    it('finds that ids made to share slots under one seed spread under another', () => {
+      // an attacker who knows a seed can make ids that all land in one run of slots (the same
+      // low bits of the hash), and every look-up then probes the whole run
+      const aimed: string[] = [];
+      for (let i = 0; aimed.length < 200; i++)
+        if ((stringHash(`r-${i}`, 1) & 1023) === 77) aimed.push(`r-${i}`);
+      expect(new Set(aimed.map((k) => stringHash(k, 1) & 1023)).size).toBe(1);
+      // under the seed the database keeps (unknown to the stream) they fall almost anywhere
+      const spread = new Set(aimed.map((k) => stringHash(k, 0x2545f491) & 1023));
+      expect(spread.size).toBeGreaterThan(150);
+    });
+  });
+
   describe('when saved and restored', () => {
     for (const wide of [false, true])
       it(`answers every saved key, and goes on numbering after them (${wide ? 'two-byte' : 'one-byte'} keys)`, () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { detectorStateKey } from '../../privacy/index.js';
-import { MAC_BYTES, authentic, directoryMac, stateMac, stateMacHolds } from './detect-state-mac.js';
+import {
+  MAC_BYTES,
+  authentic,
+  directoryMac,
+  numberingSeed,
+  stateMac,
+  stateMacHolds,
+} from './detect-state-mac.js';
 
 const key = detectorStateKey(Buffer.alloc(32, 1));
 
@@ -101,6 +108,15 @@ describe('detection state MACs', () => {
       expect(a.mac.subarray(0, 12).equals(b.mac.subarray(0, 12))).toBe(false);
       expect(a.directory.mac.equals(b.directory.mac)).toBe(false);
       expect(authentic(key, a) && authentic(key, b)).toBe(true);
+    });
+  });
+
+  describe('the directory numbering seed', () => {
+    it('is the same for one state key and differs between keys (a stream cannot know it)', () => {
+      const other = detectorStateKey(Buffer.alloc(32, 2));
+      expect(numberingSeed(key)).toBe(numberingSeed(detectorStateKey(Buffer.alloc(32, 1))));
+      expect(numberingSeed(key)).not.toBe(numberingSeed(other));
+      expect(Number.isInteger(numberingSeed(key))).toBe(true);
     });
   });
 });
