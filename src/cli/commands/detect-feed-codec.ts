@@ -7,7 +7,7 @@ import type {
 import { randomBytes } from 'node:crypto';
 import { StringNumbering } from '../../detect/index.js';
 import { eventFields, feedLeaf, isVersionText, versionFields } from '../../store/index.js';
-import { findMembers } from './detect-feed-payload.js';
+import { findMembers, nameAt } from './detect-feed-payload.js';
 
 /**
  * How the detection feed's worker hands records to the engine's thread: not as JSON text
@@ -133,7 +133,6 @@ const NO_ACT: Act = { action: ABSENT, targetType: ABSENT, outcome: ABSENT };
 class TableRefs {
   numbers: StringNumbering;
   indices = new Int32Array(1024);
-  count = 0;
 
   constructor(private readonly seed: number) {
     this.numbers = new StringNumbering(seed);
@@ -141,7 +140,6 @@ class TableRefs {
 
   clear(): void {
     this.numbers = new StringNumbering(this.seed);
-    this.count = 0;
   }
 }
 
@@ -296,7 +294,7 @@ export class FeedEncoder {
     const at = this.at;
     if (!versionFields(t, at)) return false;
     const kind = at[0]! + 1;
-    const tag = kindAt(t, kind, at[1]!);
+    const tag = nameAt(t, kind, at[1]!, KINDS);
     this.directory(tag, tag > 0 ? '' : t.slice(kind, at[1]), t, at[1]! + 1);
     return true;
   }
@@ -425,14 +423,14 @@ export class FeedEncoder {
 
   /** The table index of `s`, added to the table (and to `refs`) if new. */
   private ref(refs: TableRefs, s: string): number {
+    const known = refs.numbers.size;
     const n = refs.numbers.number(s);
-    if (n < refs.count) return refs.indices[n]!;
+    if (n < known) return refs.indices[n]!;
     if (n === refs.indices.length) {
       const grown = new Int32Array(2 * n);
       grown.set(refs.indices);
       refs.indices = grown;
     }
-    refs.count++;
     return (refs.indices[n] = this.add(s));
   }
 
@@ -473,9 +471,10 @@ export function encodeRows(
   columns: RowColumns,
 ): void {
   for (const text of texts) {
-    if (isVersionText(text) ? encoder.versionText(text) : encoder.eventText(text)) continue;
+    const version = isVersionText(text);
+    if (version ? encoder.versionText(text) : encoder.eventText(text)) continue;
     const leaf = feedLeaf(text);
-    if (isVersionText(text)) {
+    if (version) {
       const row = columns.versionLineRow(leaf);
       if (row === undefined) throw new Error(`no directory record at leaf ${leaf}`);
       encoder.version(row[1], row[2]);
@@ -485,17 +484,6 @@ export function encodeRows(
       encoder.event(row);
     }
   }
-}
-
-/** Whether `s` is the text of `t` from `from` to `to`, compared where it stands. */
-function same(t: string, from: number, to: number, s: string | undefined): boolean {
-  return s !== undefined && s.length === to - from && t.startsWith(s, from);
-}
-
-/** The index in `KINDS` of the kind that is the text of `t` from `from` to `to`, or -1. */
-function kindAt(t: string, from: number, to: number): number {
-  for (let k = 0; k < KINDS.length; k++) if (same(t, from, to, KINDS[k])) return k;
-  return -1;
 }
 
 /**

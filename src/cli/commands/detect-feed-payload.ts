@@ -66,8 +66,8 @@ export function findMembers(
   }
 }
 
-/** Which of `names` the text [from, to) is, or -1. */
-function nameAt(text: string, from: number, to: number, names: readonly string[]): number {
+/** Which of `names` the text [from, to) is, or -1 (compared where it stands). */
+export function nameAt(text: string, from: number, to: number, names: readonly string[]): number {
   const length = to - from;
   for (let k = 0; k < names.length; k++) {
     const name = names[k]!;
