@@ -35,6 +35,16 @@ export abstract class Columns {
         self[name] = widened(v, rows);
   }
 
+  /**
+   * Makes a copy `trimmed` gave, and the tape restored, ready for use (nested columns alike):
+   * nothing to do for rows (they grow again from what they hold); a class whose saved form
+   * leaves something out rebuilds it here, or refuses a form whose parts disagree
+   * (`SnapshotError`).
+   */
+  restored(): void {
+    for (const v of Object.values(this)) if (v instanceof Columns) v.restored();
+  }
+
   /** A copy whose typed columns hold only the entries in use (nested columns alike). */
   trimmed(): this {
     const copy = Object.create(Object.getPrototypeOf(this) as object) as Record<string, unknown>;

@@ -145,7 +145,7 @@ function restoreDirectory(bytes: Uint8Array): { fields: string[]; records: unkno
       return new LazyMap(new SavedEntries(p.table as EntryTable, ENGINE_CLASSES));
     if (p.tape !== undefined) {
       const value = TapeReader.read(p.tape as Tape, ENGINE_CLASSES);
-      if (value instanceof StringNumbering) value.restored();
+      if (value instanceof Columns) value.restored();
       return value;
     }
     throw new SnapshotError('CORRUPT', 'the directory state holds an unknown part');

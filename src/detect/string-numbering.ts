@@ -133,7 +133,7 @@ export class StringNumbering extends Columns {
    * The table of a numbering restored from its saved form (`trimmed`), rebuilt from its hashes
    * before it is used; a saved form whose parts disagree is refused.
    */
-  restored(): void {
+  override restored(): void {
     const units = this.units as unknown;
     const n = this.size;
     if (
