@@ -61,16 +61,17 @@ export const EVENT_LINE_COLUMNS =
  *
  * An event's text: leaf, id, time, actor, act, target id, ticket, context, attrs, between
  * them `FIELD`; `act` is its action, target type and outcome as one JSON array, a text of a
- * few values; a column that may be NULL is empty when it is, else its value after a `+`. A version's text: leaf, `VERSION`, kind, `FIELD`, payload.
+ * few values; a column that may be NULL is empty when it is, else its value after a `+`. A
+ * version's text: leaf, `VERSION`, kind, `FIELD`, payload.
  */
 export const FEED_EVENT_TEXT =
   "leaf || char(31) || id || char(31) || time || char(31) || actor || char(31) || json_array(action, target_type, outcome) || char(31) || target_id || char(31) || ifnull('+' || ticket, '') || char(31) || ifnull('+' || context, '') || char(31) || ifnull('+' || attrs, '')";
 export const FEED_VERSION_TEXT = 'leaf || char(30) || kind || char(31) || payload';
 
 /** Between a feed row's fields (`char(31)`). */
-export const FIELD = 0x1f;
+const FIELD = 0x1f;
 /** After a version's leaf (`char(30)`); an event's has `FIELD`. */
-export const VERSION = 0x1e;
+const VERSION = 0x1e;
 const FIELD_TEXT = String.fromCharCode(FIELD);
 /** Fields of an event's text after its leaf. */
 const EVENT_FIELDS = 8;
