@@ -9,6 +9,7 @@ import {
   readingThreadWanted,
 } from '../src/cli/commands/detect-feed.js';
 import type * as CodecModule from '../src/cli/commands/detect-feed-codec.js';
+import type * as DetectModule from '../src/detect/index.js';
 import type * as FeedModule from '../src/cli/commands/detect-feed.js';
 import type * as StoreModule from '../src/store/index.js';
 import { runCli, tempDir } from './helpers.js';
@@ -116,6 +117,38 @@ describe('the detection feed on a reading thread', () => {
         expect(got.length).toBe(leaves);
         expect(JSON.stringify(got)).toBe(JSON.stringify(want));
         expect(lasts).toEqual([9_999, 19_999, 29_999, 39_999, 44_999]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('feeds an engine straight from its chunks to the state their records give', async () => {
+      const { feed, stores } = await compiled();
+      const detect = (await import(join(DIST, 'detect', 'index.js'))) as typeof DetectModule;
+      const store = stores.SqliteStore.open(db, { readonly: true });
+      try {
+        const size = await store.ledger.size();
+        const options = { WARDEN_DETECT_THREADS: '1' };
+        const into = new detect.DetectionEngine(undefined, { seed: 9 });
+        const consumed = new detect.DetectionEngine(undefined, { seed: 9 });
+        let some: { readonly records: readonly unknown[] } | undefined;
+        for await (const c of feed.feedInThread(store, 0, size, options)!.chunks) {
+          c.into(into);
+          some = c;
+        }
+        // asked for after: the records were never made
+        expect(() => some!.records).toThrow(/keeps no records/);
+        // taken without asking (the next chunk then decodes after it), and fed after
+        const taken: FeedModule.FedChunk[] = [];
+        for await (const c of feed.feedInThread(store, 0, size, options)!.chunks) taken.push(c);
+        for (const c of taken) c.into(consumed);
+        const state = (e: DetectModule.DetectionEngine): string[] => [
+          Buffer.from(detect.snapshotDirectoryView(e.directory)).toString('base64'),
+          Buffer.from(detect.snapshotEngine(e)).toString('base64'),
+          JSON.stringify(e.findings()),
+        ];
+        expect(into.directory.ticketCount).toBeGreaterThan(0);
+        expect(state(into)).toEqual(state(consumed));
       } finally {
         await store.close();
       }

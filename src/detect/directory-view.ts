@@ -452,7 +452,8 @@ export class DirectoryView {
     return p === NONE ? undefined : this.personIds[p];
   }
 
-  private sellerNumber(id: string): number {
+  /** A seller's number, given the next one when the id is new. */
+  sellerNumber(id: string): number {
     let s = this.sellerNumbers.get(id);
     if (s === undefined) {
       this.sellerNumbers.set(id, (s = this.sellerIds.length));
@@ -472,7 +473,8 @@ export class DirectoryView {
     return had !== NONE && this.personIds[had] === id ? had : this.personNumber(id);
   }
 
-  private personNumber(id: string | undefined): number {
+  /** A ticket assignee's or opener's number (`NONE` for none), given the next one when new. */
+  personNumber(id: string | undefined): number {
     if (id === undefined) return NONE;
     let p = this.personNumbers.get(id);
     if (p === undefined) {
@@ -483,17 +485,56 @@ export class DirectoryView {
   }
 
   /** A product's number, its row added when the id is new (the two number alike). */
-  private productNumber(id: string): number {
-    const p = this.productNumbers.number(id);
+  productNumber(id: string): number {
+    return this.productRow(this.productNumbers.number(id));
+  }
+
+  /** `productNumber` of `text.slice(from, to)`, read where it stands (`numberIn`). */
+  productNumberIn(text: string, from: number, to: number): number {
+    return this.productRow(this.productNumbers.numberIn(text, from, to));
+  }
+
+  private productRow(p: number): number {
     if (p === this.products.rows) this.products.add();
     return p;
   }
 
   /** A review's number, its row added when the id is new (the two number alike). */
-  private reviewNumber(id: string): number {
-    const r = this.reviewNumbers.number(id);
+  reviewNumber(id: string): number {
+    return this.reviewRow(this.reviewNumbers.number(id));
+  }
+
+  /** `reviewNumber` of `text.slice(from, to)`, read where it stands (`numberIn`). */
+  reviewNumberIn(text: string, from: number, to: number): number {
+    return this.reviewRow(this.reviewNumbers.numberIn(text, from, to));
+  }
+
+  private reviewRow(r: number): number {
     if (r === this.reviews.rows) this.reviews.add();
     return r;
+  }
+
+  /**
+   * A ticket's number, given the next one when the id is new; its row comes with the version
+   * that follows (`ticketVersion`), which is how that version knows itself for the first.
+   */
+  ticketNumber(id: string): number {
+    return this.ticketNumbers.number(id);
+  }
+
+  /** `ticketNumber` of `text.slice(from, to)`, read where it stands (`numberIn`). */
+  ticketNumberIn(text: string, from: number, to: number): number {
+    return this.ticketNumbers.numberIn(text, from, to);
+  }
+
+  /** A reviewer's number, given the next one when new. */
+  reviewerNumber(id: string): number {
+    return this.reviewerNumbers.number(id);
+  }
+
+  /** `reviewerNumber` of `text.slice(from, to)`, read where it stands (`numberIn`). */
+  reviewerNumberIn(text: string, from: number, to: number): number {
+    return this.reviewerNumbers.numberIn(text, from, to);
   }
 
   private employee(e: Employee): void {
@@ -514,27 +555,62 @@ export class DirectoryView {
   }
 
   private product(p: Product): void {
-    this.products.seller[this.productNumber(p.id)] = this.sellerNumber(p.sellerId);
+    this.productVersion(p.id, this.sellerNumber(p.sellerId));
+  }
+
+  /**
+   * The directory's kinds counted in hundreds of thousands, by number: `apply` numbers a
+   * record's ids and calls these, and a feed that numbers ids without making strings or
+   * records of them (`FeedDecoder.decodeInto`) calls them alike, so both reach one state.
+   * Each numbering is asked in the order `apply` asks it; which numbering goes first does not
+   * matter (each numbers its own ids).
+   */
+  productVersion(id: string, seller: number): void {
+    // The seller goes into the column as it was before the product's row was added: when that
+    // row grew the columns (a new product at 256, 512, … rows), the seller is written past the
+    // old column's end and not kept. Saved states and findings hold that; it changes only with
+    // them (a detection version change), not on the way.
+    const sellers = this.products.seller;
+    sellers[this.productNumber(id)] = seller;
+  }
+
+  /** `productVersion` of the product whose id is `text.slice(from, to)` (`numberIn`). */
+  productVersionIn(text: string, from: number, to: number, seller: number): void {
+    const sellers = this.products.seller;
+    sellers[this.productNumberIn(text, from, to)] = seller;
   }
 
   private review(v: Review): void {
     const r = this.reviewNumber(v.id);
+    if (this.reviewVersion(r, this.productNumber(v.productId), v.rating, v.removedAt !== undefined))
+      this.reviewedBy(r, this.reviewerNumbers.number(v.reviewerId));
+  }
+
+  /**
+   * A version of review `r` (`reviewNumber`) of product `p`: `true` when it is the first seen,
+   * whose reviewer the caller then numbers and gives (`reviewedBy`) — a later version's
+   * reviewer is not numbered.
+   */
+  reviewVersion(r: number, p: number, rating: number, removed: boolean): boolean {
     const c = this.reviews;
     const first = (c.flags[r]! & SEEN) === 0;
-    const p = this.productNumber(v.productId);
     c.product[r] = p;
-    c.rating[r] = v.rating;
-    c.flags[r] = (c.flags[r]! & REPORTED) | SEEN | (v.removedAt !== undefined ? REMOVED : 0);
-    if (!first) return;
+    c.rating[r] = rating;
+    c.flags[r] = (c.flags[r]! & REPORTED) | SEEN | (removed ? REMOVED : 0);
+    if (!first) return false;
     // the reviewer's list keeps the review as first seen: its rating and its product's seller then
-    c.firstRating[r] = v.rating;
+    c.firstRating[r] = rating;
     c.firstSeller[r] = this.products.seller[p]!;
     c.nextByReviewer[r] = NONE;
-    const who = this.reviewerNumbers.number(v.reviewerId);
+    return true;
+  }
+
+  /** Review `r`, first seen (`reviewVersion`), at the end of reviewer `who`'s list. */
+  reviewedBy(r: number, who: number): void {
     if (who === this.reviewers.rows) {
       this.reviewers.add();
       this.reviewers.first[who] = r;
-    } else c.nextByReviewer[this.reviewers.last[who]!] = r;
+    } else this.reviews.nextByReviewer[this.reviewers.last[who]!] = r;
     this.reviewers.last[who] = r;
   }
 
@@ -550,42 +626,82 @@ export class DirectoryView {
 
   private ticketRecord(t: Ticket): void {
     const k = this.ticketNumbers.number(t.id);
-    const first = k === this.tickets.rows;
-    if (first) this.tickets.add();
     const c = this.tickets;
+    const first = k === c.rows;
     // a later version mostly names the same seller and people: compared, not looked up again
     const seller = first
       ? this.sellerNumber(t.sellerId)
       : this.sellerAgain(t.sellerId, c.seller[k]!);
-    c.seller[k] = seller;
-    c.openedAt[k] = time(t.openedAt) ?? -Infinity;
-    const closedAt = time(t.closedAt);
-    c.closed[k] = closedAt === undefined ? 0 : 1;
-    c.closedAt[k] = closedAt ?? 0;
     const assignee = first
       ? this.personNumber(t.assigneeId)
       : this.personAgain(t.assigneeId, c.assignee[k]!);
-    c.assignee[k] = assignee;
-    c.openedBy[k] = first
+    const openedBy = first
       ? this.personNumber(t.openedBy)
       : this.personAgain(t.openedBy, c.openedBy[k]!);
-    c.review[k] = t.reviewId === undefined ? NONE : this.reviewNumber(t.reviewId);
+    const review = t.reviewId === undefined ? NONE : this.reviewNumber(t.reviewId);
     const related = t.relatedSellerIds ?? [];
     const n = related.length;
+    if (n > relatedScratch.length) relatedScratch = new Int32Array(n);
+    for (let i = 0; i < n; i++) relatedScratch[i] = this.sellerNumber(related[i]!);
+    this.ticketVersion(
+      k,
+      seller,
+      t.openedAt,
+      t.closedAt,
+      assignee,
+      openedBy,
+      review,
+      relatedScratch,
+      n,
+    );
+  }
+
+  /**
+   * A version of ticket `k` (`ticketNumber`, its row added here when new), its people and
+   * sellers by number (`personNumber`, `sellerNumber`), its review's (`reviewNumber`) or
+   * `NONE`, and the first `n` of `related`, its related sellers.
+   */
+  ticketVersion(
+    k: number,
+    seller: number,
+    openedAt: string | undefined,
+    closedAt: string | undefined,
+    assignee: number,
+    openedBy: number,
+    review: number,
+    related: Int32Array,
+    n: number,
+  ): void {
+    const c = this.tickets;
+    const first = k === c.rows;
+    if (first) c.add();
+    c.seller[k] = seller;
+    c.openedAt[k] = time(openedAt) ?? -Infinity;
+    const closed = time(closedAt);
+    c.closed[k] = closed === undefined ? 0 : 1;
+    c.closedAt[k] = closed ?? 0;
+    c.assignee[k] = assignee;
+    c.openedBy[k] = openedBy;
+    c.review[k] = review;
     // a version with no more related sellers than the last one reuses its run
     if (first || n > c.relatedCount[k]!) c.relatedStart[k] = c.related.reserve(n);
     const start = c.relatedStart[k]!;
     c.relatedCount[k] = n;
-    for (let i = 0; i < n; i++) c.related.values[start + i] = this.sellerNumber(related[i]!);
+    const values = c.related.values;
+    for (let i = 0; i < n; i++) values[start + i] = related[i]!;
     // its assignee holds it from its first version
     if (assignee === NONE || !first) return;
     this.held.hold(assignee, seller, k);
-    for (let i = 0; i < n; i++) this.held.hold(assignee, c.related.values[start + i]!, k);
+    for (let i = 0; i < n; i++) this.held.hold(assignee, values[start + i]!, k);
   }
 
   private report(v: Report): void {
-    const at = time(v.reportedAt) ?? Infinity;
-    const r = this.reviewNumber(v.reviewId);
+    this.reportVersion(this.reviewNumber(v.reviewId), v.reportedAt);
+  }
+
+  /** A report of review `r` (`reviewNumber`). */
+  reportVersion(r: number, reportedAt: string): void {
+    const at = time(reportedAt) ?? Infinity;
     const c = this.reviews;
     if ((c.flags[r]! & REPORTED) === 0 || at < c.firstReport[r]!) {
       c.firstReport[r] = at;
@@ -593,3 +709,6 @@ export class DirectoryView {
     }
   }
 }
+
+/** A ticket's related sellers by number, as `ticketRecord` hands them on (reused). */
+let relatedScratch = new Int32Array(64);

@@ -106,16 +106,27 @@ export class DetectionEngine {
     // an array (the CLI's chunks) by index: its iterator allocates a result per record
     if (Array.isArray(records)) {
       const list = records as readonly InterchangeRecord[];
-      for (let i = 0; i < list.length; i++) this.take(list[i]!);
-    } else for (const r of records) this.take(r);
+      for (let i = 0; i < list.length; i++) this.consumeRecord(list[i]!);
+    } else for (const r of records) this.consumeRecord(r);
   }
 
-  private take(r: InterchangeRecord): void {
+  /**
+   * One record, next in stream order: `consume([r])` without the list. A feed that decodes
+   * records one at a time calls it, and `consumeEvent`; the directory's numbered kinds
+   * (product, review, ticket, report) touch nothing but `directory`, and such a feed may apply
+   * them to it by number (`DirectoryView.ticketVersion`…) in their place in the stream.
+   */
+  consumeRecord(r: InterchangeRecord): void {
     if (r.kind === 'event') this.event(r.body);
     else {
       this.directory.apply(r);
       if (r.kind === 'employee') this.peers.enrol(this.directory.employees.get(r.body.id)!);
     }
+  }
+
+  /** An event, next in stream order: `consumeRecord({ kind: 'event', body: e })`. */
+  consumeEvent(e: AccessEvent): void {
+    this.event(e);
   }
 
   get events(): number {

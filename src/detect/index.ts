@@ -1,5 +1,5 @@
 export { DetectionEngine } from './engine.js';
-export { DirectoryView } from './directory-view.js';
+export { DirectoryView, NONE } from './directory-view.js';
 export { StringNumbering } from './string-numbering.js';
 export type { Baseline } from './engine.js';
 export { INDICATORS } from './evidence.js';

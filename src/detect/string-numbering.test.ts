@@ -54,6 +54,27 @@ describe('a string numbering', () => {
       expect(numbering.get('not one of them')).toBe(-1);
     });
 
+    it('numbers a key read where it stands in a longer text as the key itself', () => {
+      // keys of one text, as a feed's chunk holds them: neighbours share prefixes, a key may
+      // be another's prefix, be empty, or need two bytes a unit
+      const keys = [...ids(3_000, 11), ...ids(3_000, 12, true), '', 'a', 'aa', 'aa'];
+      const random = mulberry32(13);
+      const read = new StringNumbering(5);
+      const sliced = new StringNumbering(5);
+      for (let round = 0; round < 3; round++) {
+        const chosen = keys.filter(() => random() < 0.7);
+        const text = `<${chosen.join('')}>`;
+        let at = 1;
+        for (const k of chosen) {
+          expect(read.numberIn(text, at, at + k.length)).toBe(sliced.number(k));
+          at += k.length;
+        }
+      }
+      expect(read.size).toBe(sliced.size);
+      expect(saved(read)).toEqual(saved(sliced));
+      for (const k of keys) expect(read.get(k)).toBe(sliced.get(k));
+    });
+
     it('gives the same numbers under any seed, and the seed changes the hashes', () => {
       const keys = ids(2_000, 3);
       const a = new StringNumbering(1);

@@ -23,8 +23,13 @@ const ABSENT = -1;
 
 /** 32 bits of a string's UTF-16 code units under `seed`: FNV-1a's steps, then a final mix. */
 export function stringHash(s: string, seed: number): number {
+  return rangeHash(s, 0, s.length, seed);
+}
+
+/** `stringHash` of `text.slice(from, to)`, read where it stands. */
+function rangeHash(text: string, from: number, to: number, seed: number): number {
   let h = (seed ^ 0x811c9dc5) | 0;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   h ^= h >>> 16;
   h = Math.imul(h, 0x7feb352d);
   h ^= h >>> 15;
@@ -73,24 +78,33 @@ export class StringNumbering extends Columns {
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const n = slots[2 * s + 1]! - 1;
       if (n < 0) return ABSENT;
-      if (slots[2 * s] === h && this.keyIs(n, key)) return n;
+      if (slots[2 * s] === h && this.keyIs(n, key, 0, key.length)) return n;
     }
   }
 
   /** The number of `key`, given the next one if it has none. */
   number(key: string): number {
+    return this.numberIn(key, 0, key.length);
+  }
+
+  /**
+   * `number(text.slice(from, to))`, the key read where it stands in `text`: a feed's chunk
+   * text holds the ids seen about once, and a string cut from it for each would be garbage the
+   * moment it was numbered.
+   */
+  numberIn(text: string, from: number, to: number): number {
     if (this.slots.length === 0) this.restored();
-    const h = stringHash(key, this.seed);
+    const h = rangeHash(text, from, to, this.seed);
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
     let s = h & mask;
     for (; ; s = (s + 1) & mask) {
       const n = slots[2 * s + 1]! - 1;
       if (n < 0) break;
-      if (slots[2 * s] === h && this.keyIs(n, key)) return n;
+      if (slots[2 * s] === h && this.keyIs(n, text, from, to)) return n;
     }
     const n = this.size++;
-    this.append(n, key);
+    this.append(n, text, from, to);
     slots[2 * s] = h;
     slots[2 * s + 1] = n + 1;
     if (2 * this.size > mask + 1) this.place(2 * (mask + 1), slots);
@@ -175,20 +189,24 @@ export class StringNumbering extends Columns {
     return hashes;
   }
 
-  /** Is `key` the key numbered `n`? Compared unit by unit where it stands. */
-  private keyIs(n: number, key: string): boolean {
+  /** Is `text.slice(from, to)` the key numbered `n`? Compared unit by unit where both stand. */
+  private keyIs(n: number, text: string, from: number, to: number): boolean {
     const start = n === 0 ? 0 : this.ends[n - 1]!;
-    if (this.ends[n]! - start !== key.length) return false;
+    if (this.ends[n]! - start !== to - from) return false;
     const units = this.units;
-    for (let i = 0; i < key.length; i++) if (units[start + i] !== key.charCodeAt(i)) return false;
+    const shift = start - from;
+    for (let i = from; i < to; i++) if (units[shift + i] !== text.charCodeAt(i)) return false;
     return true;
   }
 
-  /** Key `n`'s units after the others (two bytes each from the first unit that needs two). */
-  private append(n: number, key: string): void {
+  /**
+   * Key `n`, `text.slice(from, to)`, its units after the others (two bytes each from the
+   * first unit that needs two).
+   */
+  private append(n: number, text: string, from: number, to: number): void {
     if (n === this.ends.length) this.ends = widened(this.ends, 2 * n);
     const at = this.unitCount;
-    const end = at + key.length;
+    const end = at + to - from;
     if (end > this.units.length) {
       const grown: Units =
         this.units instanceof Uint8Array
@@ -198,10 +216,11 @@ export class StringNumbering extends Columns {
       this.units = grown;
     }
     let units = this.units;
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i);
+    const shift = at - from;
+    for (let i = from; i < to; i++) {
+      const c = text.charCodeAt(i);
       if (c > 0xff && units instanceof Uint8Array) units = this.units = Uint16Array.from(units);
-      units[at + i] = c;
+      units[shift + i] = c;
     }
     this.ends[n] = this.unitCount = end;
   }

@@ -10,7 +10,13 @@ import type {
 import { DetectionEngine, snapshotDirectoryView, snapshotEngine } from '../../detect/index.js';
 import { canonicalJson } from '../../ledger/index.js';
 import { feedLeaf } from '../../store/index.js';
-import { DIRECTORY_MEMBERS, FeedDecoder, FeedEncoder, encodeRows } from './detect-feed-codec.js';
+import {
+  DIRECTORY_MEMBERS,
+  FeedDecoder,
+  FeedEncoder,
+  encodeRows,
+  type FeedCode,
+} from './detect-feed-codec.js';
 
 /** Strings JSON must escape, or that JSON texts get wrong: quotes, controls, astral, U+2028. */
 const ODD = ['a"b', 'back\\slash', 'nl\nx', '\u0001\u001f\u007f', 'é 😀', '\u2028\u2029'];
@@ -150,17 +156,16 @@ function projected(r: InterchangeRecord): unknown {
 }
 
 /**
- * `chunks` through an encoder and a decoder, chunk for chunk: as row texts (`encodeRows`, as
- * the worker reads them), or every row by its columns.
+ * `chunks` through an encoder, chunk for chunk: as row texts (`encodeRows`, as the worker reads
+ * them), or every row by its columns; each code as the worker posts it.
  */
-function roundTrip(
+function encoded(
   chunks: InterchangeRecord[][],
   limit?: number,
   by: 'texts' | 'columns' = 'texts',
-): InterchangeRecord[] {
+): FeedCode[] {
   const encoder = new FeedEncoder(limit);
-  const decoder = new FeedDecoder();
-  const out: InterchangeRecord[] = [];
+  const codes: FeedCode[] = [];
   let leaf = 0;
   for (const chunk of chunks) {
     const events = new Map<number, EventLineRow>();
@@ -191,9 +196,47 @@ function roundTrip(
     const code = encoder.end();
     // as the worker posts it: the tape's and the lengths' buffers move to the other thread
     const transfer = [code.ops.buffer as ArrayBuffer, code.lengths.buffer as ArrayBuffer];
-    out.push(...decoder.decode(structuredClone(code, { transfer })));
+    codes.push(structuredClone(code, { transfer }));
   }
-  return out;
+  return codes;
+}
+
+/** `chunks` through an encoder and a decoder, chunk for chunk (`encoded`). */
+function roundTrip(
+  chunks: InterchangeRecord[][],
+  limit?: number,
+  by: 'texts' | 'columns' = 'texts',
+): InterchangeRecord[] {
+  const decoder = new FeedDecoder();
+  return encoded(chunks, limit, by).flatMap((code) => decoder.decode(code));
+}
+
+/** The engine's state and findings, as bytes and text to compare. */
+const stateOf = (engine: DetectionEngine): string[] => [
+  Buffer.from(snapshotDirectoryView(engine.directory)).toString('base64'),
+  Buffer.from(snapshotEngine(engine)).toString('base64'),
+  JSON.stringify(engine.findings()),
+];
+
+/**
+ * Two engines fed `codes`: one the records `decode` gives, one by `decodeInto`; their states,
+ * or the errors that stopped them.
+ */
+function bothWays(codes: readonly FeedCode[]): { consumed: unknown; into: unknown } {
+  const run = (feed: (engine: DetectionEngine, decoder: FeedDecoder, code: FeedCode) => void) => {
+    const engine = new DetectionEngine(undefined, { seed: 0x5eed });
+    const decoder = new FeedDecoder();
+    try {
+      for (const code of codes) feed(engine, decoder, code);
+    } catch (error) {
+      return { threw: (error as Error).constructor.name };
+    }
+    return stateOf(engine);
+  };
+  return {
+    consumed: run((engine, decoder, code) => engine.consume(decoder.decode(code))),
+    into: run((engine, decoder, code) => decoder.decodeInto(code, engine)),
+  };
 }
 
 describe('the detection feed codec', () => {
@@ -372,6 +415,152 @@ describe('the detection feed codec', () => {
     it('gives the error of the parse for a payload that is not JSON', () => {
       const encoder = new FeedEncoder();
       expect(() => encoder.version('seller', '{"id":"s-1",}')).toThrow(SyntaxError);
+    });
+  });
+
+  describe('when a chunk is decoded straight into an engine', () => {
+    it('reaches the state the records it gives would, its table kept or started again', () => {
+      for (const limit of [undefined, 10]) {
+        const { consumed, into } = bothWays(encoded(chunks, limit));
+        expect(consumed).not.toHaveProperty('threw');
+        expect(into).toEqual(consumed);
+      }
+    });
+
+    // a stream written to meet the decoder's shortcuts: ids repeated across versions and chunks,
+    // one string as a seller, a person, a product, a review and a ticket at once, a reviewer
+    // changed in a later version, related sellers repeated, duplicated or not strings at all
+    const id = fc.constantFrom('x', 'y', 'é', '😀', 'a"b', 'nl\nx', '', 's-1', 'p-1');
+    const time = fc.constantFrom(
+      '2026-01-01T00:00:00Z',
+      '2026-01-02T10:00:00.250Z',
+      '2026-02-30T00:00:00Z',
+      'not a time',
+    );
+    const optional = <T>(key: string, a: fc.Arbitrary<T>) =>
+      fc.option(a, { nil: undefined }).map((v) => (v === undefined ? {} : { [key]: v }));
+    const record: fc.Arbitrary<InterchangeRecord> = fc.oneof(
+      fc.nat(500).map((i): InterchangeRecord => ({ kind: 'event', body: event(i) })),
+      fc
+        .tuple(id, id)
+        .map(([i, s]) => ({ kind: 'product', body: { id: i, sellerId: s } }) as InterchangeRecord),
+      fc.tuple(id, id, id, fc.integer({ min: 1, max: 5 }), optional('removedAt', time)).map(
+        ([i, p, u, rating, removed]) =>
+          ({
+            kind: 'review',
+            body: { id: i, productId: p, reviewerId: u, rating, ...removed },
+          }) as InterchangeRecord,
+      ),
+      fc
+        .tuple(
+          id,
+          id,
+          time,
+          optional('closedAt', time),
+          optional('assigneeId', id),
+          optional('openedBy', id),
+          optional('reviewId', id),
+          optional(
+            'relatedSellerIds',
+            fc.oneof(
+              fc.array(id, { maxLength: 4 }),
+              fc.constantFrom(['x', 'x'], ['x', 1, null], 'xy', []),
+            ),
+          ),
+        )
+        .map(
+          ([i, s, openedAt, ...rest]) =>
+            ({
+              kind: 'ticket',
+              body: Object.assign({ id: i, sellerId: s, openedAt }, ...rest) as unknown,
+            }) as InterchangeRecord,
+        ),
+      fc
+        .tuple(id, time)
+        .map(
+          ([r, at]) =>
+            ({ kind: 'report', body: { reviewId: r, reportedAt: at } }) as InterchangeRecord,
+        ),
+      fc
+        .tuple(id, id)
+        .map(([i, c]) => ({ kind: 'seller', body: { id: i, category: c } }) as InterchangeRecord),
+      fc.nat(40).map((i) => directory(i)[0]!),
+    );
+
+    it('numbers ids that repeat and collide across kinds, versions and chunks as apply does', () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.array(record, { maxLength: 30 }), { maxLength: 6 }),
+          fc.constantFrom(undefined, 1, 8),
+          (stream, limit) => {
+            const { consumed, into } = bothWays(encoded(stream, limit));
+            expect(into).toEqual(consumed);
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    it('reads members of any value as apply reads them, or fails where it fails', () => {
+      const kind = fc.constantFrom('product', 'review', 'ticket', 'report');
+      const body = fc.dictionary(
+        fc.constantFrom('id', 'sellerId', 'productId', 'reviewerId', 'rating', 'removedAt'),
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }), id, time),
+      );
+      const ticket = fc.dictionary(
+        fc.constantFrom('id', 'sellerId', 'assigneeId', 'openedBy', 'reviewId', 'relatedSellerIds'),
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }), id),
+      );
+      fc.assert(
+        fc.property(
+          fc.array(
+            fc.oneof(
+              fc.tuple(kind, body),
+              ticket.map((b) => ['ticket', { openedAt: '2026-01-01T00:00:00Z', ...b }] as const),
+            ),
+            { maxLength: 12 },
+          ),
+          (payloads) => {
+            const encoder = new FeedEncoder();
+            for (const [k, b] of payloads) encoder.version(k, JSON.stringify(b));
+            const { consumed, into } = bothWays([encoder.end()]);
+            expect(into).toEqual(consumed);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it('keeps of a product what apply keeps while the columns grow under it', () => {
+      const products = Array.from({ length: 1100 }, (_, i): InterchangeRecord[] => [
+        { kind: 'product', body: { id: `p-${i}`, sellerId: `s-${i % 7}` } } as InterchangeRecord,
+        ...(i % 3 === 0
+          ? [
+              {
+                kind: 'review',
+                body: { id: `r-${i}`, productId: `p-${i + 1}`, reviewerId: 'u', rating: 4 },
+              } as InterchangeRecord,
+            ]
+          : []),
+      ]).flat();
+      const { consumed, into } = bothWays(encoded([products.slice(0, 700), products.slice(700)]));
+      expect(consumed).not.toHaveProperty('threw');
+      expect(into).toEqual(consumed);
+    });
+
+    it('numbers anew in another engine: what one engine numbered is not taken for the next', () => {
+      const [first, second] = encoded([chunks[0]!, chunks[0]!]);
+      const straight = new FeedDecoder();
+      const a = new DetectionEngine();
+      straight.decodeInto(first!, a);
+      const b = new DetectionEngine();
+      straight.decodeInto(second!, b);
+      const made = new FeedDecoder();
+      made.decode(first!);
+      const c = new DetectionEngine();
+      c.consume(made.decode(second!));
+      expect(stateOf(b)).toEqual(stateOf(c));
+      expect(b.directory.ticketCount).toBeGreaterThan(0);
     });
   });
 });

@@ -5,7 +5,12 @@ import type {
   VersionLineRow,
 } from '../../domain/index.js';
 import { randomBytes } from 'node:crypto';
-import { StringNumbering } from '../../detect/index.js';
+import {
+  NONE,
+  StringNumbering,
+  type DetectionEngine,
+  type DirectoryView,
+} from '../../detect/index.js';
 import { eventFields, feedLeaf, isVersionText, versionFields } from '../../store/index.js';
 import { findMembers, nameAt } from './detect-feed-payload.js';
 
@@ -506,10 +511,63 @@ export class FeedDecoder {
   private p = 0;
   private lastTime = '';
 
+  /** What table entries number to in the view last decoded into (`decodeInto`). */
+  private numbers: TableNumbers | undefined;
+
   decode(code: FeedCode): InterchangeRecord[] {
+    this.begin(code);
+    const out: InterchangeRecord[] = [];
+    while (this.p < this.ops.length) out.push(this.record());
+    return out;
+  }
+
+  /**
+   * The chunk's records fed to `engine` in order, to the same state as
+   * `engine.consume(this.decode(code))`, without making most of them: events go to
+   * `consumeEvent` as they are read; products, reviews, tickets and reports (the directory's
+   * hundreds of thousands) are numbered into `engine.directory` straight from the tape — an
+   * inline id read where it stands in the chunk's text (`numberIn`), a table entry's number in
+   * the view remembered for the next record naming it (`TableNumbers`) — and the rest are made
+   * and consumed as `decode` gives them.
+   */
+  decodeInto(code: FeedCode, engine: DetectionEngine): void {
+    this.begin(code);
+    const view = engine.directory;
+    const numbers = this.numbersIn(view);
+    const ops = this.ops;
+    while (this.p < ops.length) {
+      switch (ops[this.p]) {
+        case 0:
+          this.p++;
+          engine.consumeEvent(this.event() as unknown as AccessEvent);
+          break;
+        case 3:
+          this.p++;
+          this.product(view, numbers);
+          break;
+        case 4:
+          this.p++;
+          this.review(view, numbers);
+          break;
+        case 6:
+          this.p++;
+          this.ticket(view, numbers);
+          break;
+        case 7:
+          this.p++;
+          this.report(view);
+          break;
+        default:
+          engine.consumeRecord(this.record());
+      }
+    }
+  }
+
+  private begin(code: FeedCode): void {
     if (code.reset) {
       this.table = [];
       this.templates = [];
+      this.numbers = undefined;
     }
     const { text, lengths, added } = code;
     let start = 0;
@@ -523,9 +581,159 @@ export class FeedDecoder {
     this.start = start;
     this.ops = code.ops;
     this.p = 0;
-    const out: InterchangeRecord[] = [];
-    while (this.p < this.ops.length) out.push(this.record());
-    return out;
+  }
+
+  /** The table's numbers in `view`, room for every entry; anew for another view. */
+  private numbersIn(view: DirectoryView): TableNumbers {
+    let numbers = this.numbers;
+    if (numbers === undefined || numbers.view !== view)
+      numbers = this.numbers = new TableNumbers(view);
+    numbers.room(this.table.length);
+    return numbers;
+  }
+
+  /** `DirectoryView`'s `product` of the next members. */
+  private product(view: DirectoryView, numbers: TableNumbers): void {
+    if (this.ops[this.p] !== INLINE) {
+      const id = this.value() as string;
+      view.productVersion(id, this.sellerNumber(view, numbers));
+      return;
+    }
+    this.p++;
+    const from = this.skipInline();
+    const to = this.start;
+    view.productVersionIn(this.text, from, to, this.sellerNumber(view, numbers));
+  }
+
+  /** `DirectoryView`'s `review` of the next members. */
+  private review(view: DirectoryView, numbers: TableNumbers): void {
+    const ops = this.ops;
+    const r = this.reviewId(view);
+    let p: number;
+    const product = ops[this.p]!;
+    if (product >= 0) {
+      this.p++;
+      p = numbers.product[product]! - 1;
+      if (p < 0) numbers.product[product] = (p = view.productNumber(this.table[product]!)) + 1;
+    } else p = view.productNumber(this.value() as string);
+    // the reviewer is numbered only for a review's first version: where it stands, kept
+    let reviewer: unknown;
+    let from = -1;
+    if (ops[this.p] === INLINE) {
+      this.p++;
+      from = this.skipInline();
+    } else reviewer = this.value();
+    const to = this.start;
+    const rating = this.value() as number;
+    const removed = this.present();
+    if (!view.reviewVersion(r, p, rating, removed)) return;
+    view.reviewedBy(
+      r,
+      from >= 0
+        ? view.reviewerNumberIn(this.text, from, to)
+        : view.reviewerNumber(reviewer as string),
+    );
+  }
+
+  /** `DirectoryView`'s `ticketRecord` of the next members. */
+  private ticket(view: DirectoryView, numbers: TableNumbers): void {
+    const ops = this.ops;
+    let k: number;
+    if (ops[this.p] === INLINE) {
+      this.p++;
+      const from = this.skipInline();
+      k = view.ticketNumberIn(this.text, from, this.start);
+    } else k = view.ticketNumber(this.value() as string);
+    const seller = this.sellerNumber(view, numbers);
+    const openedAt = this.value() as string | undefined;
+    const closedAt = this.value() as string | undefined;
+    const assignee = this.personNumber(view, numbers);
+    const openedBy = this.personNumber(view, numbers);
+    let review = NONE;
+    if (ops[this.p] === ABSENT) this.p++;
+    else review = this.reviewId(view);
+    let related: Int32Array;
+    let n: number;
+    if (ops[this.p] === JSON_TEXT && (related = this.relatedList(view, numbers)) !== NOT_A_LIST) {
+      n = related.length;
+    } else {
+      // as `ticketRecord` reads them, whatever they are
+      const list = (this.value() ?? []) as readonly string[];
+      n = list.length;
+      if (n > relatedScratch.length) relatedScratch = new Int32Array(n);
+      for (let i = 0; i < n; i++) relatedScratch[i] = view.sellerNumber(list[i]!);
+      related = relatedScratch;
+    }
+    view.ticketVersion(k, seller, openedAt, closedAt, assignee, openedBy, review, related, n);
+  }
+
+  /**
+   * The related sellers' numbers of the JSON text at the next op, an array of strings, parsed
+   * and numbered the first time it is met (in its order: as `ticketRecord` numbers it);
+   * `NOT_A_LIST`, nothing read, for any other value.
+   */
+  private relatedList(view: DirectoryView, numbers: TableNumbers): Int32Array {
+    const i = this.ops[this.p + 1]!;
+    let list = numbers.related[i];
+    if (list === undefined) {
+      const parsed = JSON.parse(this.table[i]!) as unknown;
+      list =
+        Array.isArray(parsed) && parsed.every((id) => typeof id === 'string')
+          ? Int32Array.from(parsed, (id) => view.sellerNumber(id))
+          : NOT_A_LIST;
+      numbers.related[i] = list;
+    }
+    if (list !== NOT_A_LIST) this.p += 2;
+    return list;
+  }
+
+  /** `DirectoryView`'s `report` of the next members. */
+  private report(view: DirectoryView): void {
+    const r = this.reviewId(view);
+    view.reportVersion(r, this.value() as string);
+  }
+
+  /** The next member, a review's id, numbered (`reviewNumber`). */
+  private reviewId(view: DirectoryView): number {
+    if (this.ops[this.p] !== INLINE) return view.reviewNumber(this.value() as string);
+    this.p++;
+    const from = this.skipInline();
+    return view.reviewNumberIn(this.text, from, this.start);
+  }
+
+  /** The next member, a seller's id, numbered (`sellerNumber`): a table entry's once. */
+  private sellerNumber(view: DirectoryView, numbers: TableNumbers): number {
+    const i = this.ops[this.p]!;
+    if (i < 0) return view.sellerNumber(this.value() as string);
+    this.p++;
+    let s = numbers.seller[i]! - 1;
+    if (s < 0) numbers.seller[i] = (s = view.sellerNumber(this.table[i]!)) + 1;
+    return s;
+  }
+
+  /** The next member, a person's id or none, numbered (`personNumber`): a table entry's once. */
+  private personNumber(view: DirectoryView, numbers: TableNumbers): number {
+    const i = this.ops[this.p]!;
+    if (i < 0) return view.personNumber(this.value() as string | undefined);
+    this.p++;
+    let s = numbers.person[i]! - 1;
+    if (s < 0) numbers.person[i] = (s = view.personNumber(this.table[i])) + 1;
+    return s;
+  }
+
+  /** Whether the next member is present (`!== undefined`), past it; no string is made. */
+  private present(): boolean {
+    if (this.ops[this.p] !== INLINE) return this.value() !== undefined;
+    this.p++;
+    this.skipInline();
+    return true;
+  }
+
+  /** Past the next inline string: where it starts (it ends at `start`). */
+  private skipInline(): number {
+    const start = this.start;
+    this.start = start + this.lengths[this.at++]!;
+    return start;
   }
 
   private record(): InterchangeRecord {
@@ -664,6 +872,39 @@ export class FeedDecoder {
     }
   }
 }
+
+/**
+ * A table entry's number in one `DirectoryView` (`FeedDecoder.decodeInto`), as seller, person
+ * and product, plus 1 (0: not asked yet); a JSON entry's related sellers by number, or
+ * `NOT_A_LIST`. The view's numbers never change, so they hold for as long as the table does
+ * (they go with it when it starts again) and the view is the same; a stream that repeats or
+ * collides ids meets the view's own numbering the first time an entry is asked, as `apply` would.
+ */
+class TableNumbers {
+  seller = new Int32Array(0);
+  person = new Int32Array(0);
+  product = new Int32Array(0);
+  related: (Int32Array | undefined)[] = [];
+
+  constructor(readonly view: DirectoryView) {}
+
+  /** Room for `entries` table entries. */
+  room(entries: number): void {
+    if (entries <= this.seller.length) return;
+    const size = Math.max(1024, 2 * this.seller.length, entries);
+    for (const name of ['seller', 'person', 'product'] as const) {
+      const grown = new Int32Array(size);
+      grown.set(this[name]);
+      this[name] = grown;
+    }
+  }
+}
+
+/** A ticket's related sellers that are not a list of strings: read anew each time. */
+const NOT_A_LIST = new Int32Array(0);
+
+/** The related sellers by number of a ticket read member by member (reused). */
+let relatedScratch = new Int32Array(64);
 
 /** A plain object of plain values only: a shallow copy of it is a parse of its text. */
 function flat(v: unknown): v is Readonly<Record<string, unknown>> {

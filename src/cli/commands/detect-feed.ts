@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { InterchangeRecord } from '../../domain/index.js';
 import { LEAF_CHUNK, type SqliteStore, type Store } from '../../store/index.js';
-import { FeedDecoder } from './detect-feed-codec.js';
+import type { DetectionEngine } from '../../detect/index.js';
+import { FeedDecoder, type FeedCode } from './detect-feed-codec.js';
 import { threadableStore } from './detect-threads.js';
 import {
   FEED_ROOM_BATCH,
@@ -18,8 +19,58 @@ import {
  * (`DIRECTORY_MEMBERS`): for the engine, not for a caller that keeps or shows records.
  */
 export interface FedChunk {
+  /** The records (a thread's are made when first asked for, unless `into` fed them). */
   readonly records: readonly InterchangeRecord[];
   readonly last: number;
+  /**
+   * Feeds the records to `engine`, in order: the state `engine.consume(records)` gives. A
+   * thread's chunk is decoded straight into the engine (`FeedDecoder.decodeInto`), most of its
+   * records never made; its `records` cannot be asked for after.
+   */
+  into(engine: DetectionEngine): void;
+}
+
+/** A chunk of records read on this thread. */
+export const recordsChunk = (records: readonly InterchangeRecord[], last: number): FedChunk => ({
+  records,
+  last,
+  into: (engine) => engine.consume(records),
+});
+
+/**
+ * A chunk from the thread: decoded once, either into an engine or into records, and in the
+ * order the chunks came (the decoder's table goes on from one to the next: `settle`).
+ */
+class CodedChunk implements FedChunk {
+  private made: readonly InterchangeRecord[] | undefined;
+  private fed = false;
+
+  constructor(
+    private readonly decoder: FeedDecoder,
+    private readonly code: FeedCode,
+    readonly last: number,
+  ) {}
+
+  get records(): readonly InterchangeRecord[] {
+    if (this.made === undefined) {
+      if (this.fed) throw new Error('a chunk fed to the engine keeps no records');
+      this.made = this.decoder.decode(this.code);
+    }
+    return this.made;
+  }
+
+  into(engine: DetectionEngine): void {
+    if (this.made !== undefined || this.fed) engine.consume(this.records);
+    else {
+      this.fed = true;
+      this.decoder.decodeInto(this.code, engine);
+    }
+  }
+
+  /** Decoded, if the caller took it without asking (before the next chunk is decoded). */
+  settle(): void {
+    if (this.made === undefined && !this.fed) this.made = this.decoder.decode(this.code);
+  }
 }
 
 /** A feed read on another thread. */
@@ -115,7 +166,10 @@ async function* headThen(
   let finished = false;
   try {
     for await (const chunk of store.ledger.recordChunks(from, head, ['reviewer']))
-      yield { records: chunk.map((r) => r.record), last: chunk[chunk.length - 1]!.leaf };
+      yield recordsChunk(
+        chunk.map((r) => r.record),
+        chunk[chunk.length - 1]!.leaf,
+      );
     yield* rest;
     finished = true;
   } finally {
@@ -169,7 +223,9 @@ function startWorker(store: SqliteStore, env: NodeJS.ProcessEnv): FeedStarter {
         if ('done' in m) return;
         if ('error' in m) throw new Error(`the detection feed thread failed: ${m.error}`);
         if (++taken % FEED_ROOM_BATCH === 0) worker.postMessage(FEED_ROOM_BATCH); // room ahead
-        yield { records: decoder.decode(m.code), last: m.last };
+        const chunk = new CodedChunk(decoder, m.code, m.last);
+        yield chunk;
+        chunk.settle();
       }
     } finally {
       // done, or left early: the thread has nothing more to give

@@ -25,6 +25,7 @@ import {
   feedInThread,
   prepareFeedThread,
   readingThreadWanted,
+  recordsChunk,
   type FedChunk,
 } from './detect-feed.js';
 import { barChart, heading, json, table } from '../render.js';
@@ -52,10 +53,14 @@ export async function feed(
 ): Promise<number> {
   const bar = progress(to - from);
   try {
-    for await (const { records, last } of chunks) {
-      engine.consume(records);
-      if (onEvent !== ignore) for (const r of records) if (r.kind === 'event') onEvent(r.body);
-      bar.update(last + 1 - from);
+    for await (const chunk of chunks) {
+      if (onEvent === ignore) chunk.into(engine);
+      else {
+        const { records } = chunk;
+        engine.consume(records);
+        for (const r of records) if (r.kind === 'event') onEvent(r.body);
+      }
+      bar.update(chunk.last + 1 - from);
     }
   } finally {
     bar.stop();
@@ -71,7 +76,10 @@ async function* storedChunks(
 ): AsyncGenerator<FedChunk> {
   // Reviewer records hold personal data, which detection never reads: they are not even parsed.
   for await (const chunk of w.store.ledger.recordChunks(from, to, ['reviewer']))
-    yield { records: chunk.map((r) => r.record), last: chunk[chunk.length - 1]!.leaf };
+    yield recordsChunk(
+      chunk.map((r) => r.record),
+      chunk[chunk.length - 1]!.leaf,
+    );
 }
 
 /** What a detection run gives: the engine (after every leaf) and the findings it stored. */
