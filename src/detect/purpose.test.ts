@@ -227,7 +227,7 @@ describe('judge', () => {
     );
     const products = [0, 1, 2, 3, 4].map((i): InterchangeRecord => ({
       kind: 'product',
-      body: { id: `p-s-${i}`, sellerId: `s-${i}` },
+      body: { id: `p-s-${i}`, sellerId: `s-${i}`, category: 'toys' },
     }));
 
     it('answers what the whole ticket view would', () => {
