@@ -152,6 +152,21 @@ describe('ContextTies', () => {
       expect(ties.matesOf('b')).toEqual([]);
     });
 
+    it('forgets every idle one in one sweep, whatever sessions stand between them', () => {
+      const ties = new ContextTies();
+      // idle sessions (one user each) between a shared one and one still in use
+      for (let i = 0; i < 6; i++) useAt(ties, 0, 10, `a${i}`, { session: `ss-idle-${i}` }, 1, 1);
+      useAt(ties, 0, 11, 'x', { session: 'ss-shared' }, 1, 1);
+      useAt(ties, 0, 11, 'y', { session: 'ss-shared' }, 1, 1);
+      useAt(ties, SESSION_IDLE_DAYS, 10, 'k', { session: 'ss-kept' }, 1, 1);
+      useAt(ties, idle, 9, 'other', { session: 'ss-9' }, 1, 0); // one sweep
+      for (let i = 0; i < 6; i++) useAt(ties, idle, 10, 'b', { session: `ss-idle-${i}` }, 1, 1);
+      useAt(ties, idle, 10, 'b', { session: 'ss-kept' }, 1, 1);
+      useAt(ties, idle, 10, 'b', { session: 'ss-shared' }, 1, 1);
+      expect(ties.matesOf('b')).toEqual(['k', 'x', 'y']);
+      for (let i = 0; i < 6; i++) expect(ties.contextsOf(`a${i}`)).toEqual([]);
+    });
+
     it('forgets neither devices nor networks', () => {
       const ties = new ContextTies();
       useAt(ties, 0, 10, 'a', { device: 'broker-pc', ip: '192.0.2.7' }, 3, 3);

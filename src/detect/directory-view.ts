@@ -708,6 +708,34 @@ export class DirectoryView {
       c.flags[r] = c.flags[r]! | REPORTED;
     }
   }
+
+  // --- a ticket's fields by number, for judgements that read a field or two of the ticket an
+  // event cites and keep nothing: read in place, where `ticket(k)` copies them all into a new
+  // view with a new list of its related sellers, once per cited event.
+
+  /** Whether ticket `k` names the seller: as its seller or one of its related sellers. */
+  ticketNames(k: number, sellerId: string): boolean {
+    const c = this.tickets;
+    if (this.sellerIds[c.seller[k]!] === sellerId) return true;
+    const start = c.relatedStart[k]!;
+    const end = start + c.relatedCount[k]!;
+    for (let i = start; i < end; i++)
+      if (this.sellerIds[c.related.values[i]!] === sellerId) return true;
+    return false;
+  }
+
+  /** The review ticket `k` names (as `reviewOf` numbers reviews), or `NONE`. */
+  ticketReview(k: number): number {
+    return this.tickets.review[k]!;
+  }
+
+  ticketAssigneeId(k: number): string | undefined {
+    return this.personId(this.tickets.assignee[k]!);
+  }
+
+  ticketOpenedById(k: number): string | undefined {
+    return this.personId(this.tickets.openedBy[k]!);
+  }
 }
 
 /** A ticket's related sellers by number, as `ticketRecord` hands them on (reused). */

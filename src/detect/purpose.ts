@@ -30,6 +30,48 @@ const NO_PROBLEMS: readonly TicketProblem[] = Object.freeze([]);
 const UNJUSTIFIED: Judgement = { justified: false, problems: NO_PROBLEMS, ticket: undefined };
 /** Justified by an assignment: no ticket involved. */
 const STANDING: Judgement = { justified: true, problems: NO_PROBLEMS, ticket: undefined };
+const UNKNOWN_TICKET: Judgement = Object.freeze({
+  justified: false,
+  problems: Object.freeze(['unknown-ticket'] as const),
+  ticket: undefined,
+});
+
+// A cited ticket's problems as bits, and every combination's list made once, in the order the
+// problems are told: a cited access (a good share of all events) allocates no list of its own.
+const OTHER_SELLER = 1;
+const CLOSED = 2;
+const SELF_OPENED = 4;
+const NOT_THEIRS = 8;
+const BLOCKING = OTHER_SELLER | NOT_THEIRS;
+const PROBLEM_BITS = [
+  [OTHER_SELLER, 'other-seller'],
+  [CLOSED, 'closed'],
+  [SELF_OPENED, 'self-opened'],
+  [NOT_THEIRS, 'not-theirs'],
+] as const;
+const PROBLEM_LISTS: readonly (readonly TicketProblem[])[] = Array.from({ length: 16 }, (_, bits) =>
+  Object.freeze(PROBLEM_BITS.filter(([bit]) => (bits & bit) !== 0).map(([, p]) => p)),
+);
+
+/**
+ * A judgement by a ticket (cited, or held): its `TicketView` is built at the first asking, and
+ * most judgements are never asked (a seller access reads whether it is justified and its
+ * problems). Read within the event judged: the directory does not move until the next record.
+ */
+class TicketJudgement implements Judgement {
+  private view: TicketView | undefined;
+
+  constructor(
+    readonly justified: boolean,
+    readonly problems: readonly TicketProblem[],
+    private readonly dir: DirectoryView,
+    private readonly k: number,
+  ) {}
+
+  get ticket(): TicketView {
+    return (this.view ??= this.dir.ticket(this.k));
+  }
+}
 
 export function judge(
   dir: DirectoryView,
@@ -43,7 +85,7 @@ export function judge(
     if (dir.isAssigned(e.actor, sellers[i]!, t)) return STANDING;
   if (e.ticket !== undefined) return judgeCited(dir, e, t, who, sellers, reviews);
   const held = heldTicket(dir, e.actor, t, sellers);
-  return held ? { justified: true, problems: NO_PROBLEMS, ticket: held } : UNJUSTIFIED;
+  return held === NONE ? UNJUSTIFIED : new TicketJudgement(true, NO_PROBLEMS, dir, held);
 }
 
 function judgeCited(
@@ -55,24 +97,33 @@ function judgeCited(
   reviews: readonly number[],
 ): Judgement {
   const k = dir.ticketOf(e.ticket!);
-  if (k === NONE) return { justified: false, problems: ['unknown-ticket'], ticket: undefined };
-  const ticket = dir.ticket(k);
-  const problems: TicketProblem[] = [];
-  const fits =
-    sellers.some((s) => ticket.sellerId === s || ticket.related.includes(s)) ||
-    (ticket.review !== NONE && reviews.includes(ticket.review));
-  if (!fits) problems.push('other-seller');
+  if (k === NONE) return UNKNOWN_TICKET;
+  let problems = 0;
+  if (!fits(dir, k, sellers, reviews)) problems |= OTHER_SELLER;
+  const closedAt = dir.ticketClosedAt(k);
+  const assignee = dir.ticketAssigneeId(k);
   if (
-    ticket.closedAt !== undefined &&
-    t > ticket.closedAt + CLOSED_GRACE &&
-    !managesAssignee(dir, e.actor, ticket.assigneeId)
+    closedAt !== undefined &&
+    t > closedAt + CLOSED_GRACE &&
+    !managesAssignee(dir, e.actor, assignee)
   )
-    problems.push('closed');
-  if (ticket.openedBy === e.actor) problems.push('self-opened');
-  if (ticket.assigneeId !== e.actor && !colleague(dir, who, ticket.assigneeId))
-    problems.push('not-theirs');
-  const blocking = problems.some((p) => p === 'other-seller' || p === 'not-theirs');
-  return { justified: !blocking && ticket.openedAt <= t + OPEN_SLACK, problems, ticket };
+    problems |= CLOSED;
+  if (dir.ticketOpenedById(k) === e.actor) problems |= SELF_OPENED;
+  if (assignee !== e.actor && !colleague(dir, who, assignee)) problems |= NOT_THEIRS;
+  const justified = (problems & BLOCKING) === 0 && dir.ticketOpenedAt(k) <= t + OPEN_SLACK;
+  return new TicketJudgement(justified, PROBLEM_LISTS[problems]!, dir, k);
+}
+
+/** Whether ticket `k` names one of the sellers, or one of the reviews. */
+function fits(
+  dir: DirectoryView,
+  k: number,
+  sellers: readonly string[],
+  reviews: readonly number[],
+): boolean {
+  for (let i = 0; i < sellers.length; i++) if (dir.ticketNames(k, sellers[i]!)) return true;
+  const review = dir.ticketReview(k);
+  return review !== NONE && reviews.includes(review);
 }
 
 /**
@@ -108,13 +159,16 @@ function managesAssignee(dir: DirectoryView, actor: string, assignee: string | u
   return dir.employees.get(assignee)?.manager === actor;
 }
 
-/** A ticket assigned to the employee, open now, naming one of the sellers (a forgotten citation). */
+/**
+ * A ticket assigned to the employee, open now, naming one of the sellers (a forgotten
+ * citation): its number, or `NONE`.
+ */
 function heldTicket(
   dir: DirectoryView,
   actor: string,
   t: number,
   sellers: readonly string[],
-): TicketView | undefined {
+): number {
   for (let i = 0; i < sellers.length; i++)
     for (let n = dir.firstHeld(actor, sellers[i]!); n !== NONE; n = dir.nextHeld(n)) {
       const k = dir.heldTicket(n);
@@ -123,7 +177,7 @@ function heldTicket(
         dir.ticketOpenedAt(k) <= t + OPEN_SLACK &&
         (closedAt === undefined || t <= closedAt + CLOSED_GRACE)
       )
-        return dir.ticket(k);
+        return k;
     }
-  return undefined;
+  return NONE;
 }

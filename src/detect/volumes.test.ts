@@ -126,4 +126,20 @@ describe('VolumeBaselines', () => {
       expect(loneBusyThenQuiet(201).spikes('solo', 501)).toHaveLength(1);
     });
   });
+
+  describe('when two baselines learn the same peer group side by side', () => {
+    it('keeps each its own group days: busy peers in one do not hide a spike in the other', () => {
+      const solo = employee('n-1');
+      const busyPeers = new Days();
+      const quietPeers = new Days();
+      for (let day = 0; day < 20; day++) {
+        busyPeers.work(peers, day, BUSY).work([solo], day, QUIET);
+        quietPeers.work(peers, day, QUIET).work([solo], day, QUIET);
+      }
+      for (const d of [busyPeers, quietPeers])
+        d.work([solo], 20, BUSY).work([solo, ...peers], 21, 1, 'login');
+      expect(busyPeers.spikes('n-1', 20)).toEqual([]);
+      expect(quietPeers.spikes('n-1', 20)).toHaveLength(1);
+    });
+  });
 });

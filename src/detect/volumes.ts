@@ -131,12 +131,11 @@ export class VolumeBaselines {
   }
 
   private close(id: string, p: Person, out: Hit[]): void {
-    const keys = actionKeys(p.group);
+    const rings = this.ringsOf(p.group);
     for (let a = 0; a < ACTIONS; a++) {
       const n = p.counts[a]!;
-      const key = keys[a]!;
       if (n >= MIN_COUNT && p.filled >= OWN_SETTLED) {
-        const peer = this.stats(key, p.day);
+        const peer = this.stats(actionKeys(p.group)[a]!, p.day);
         const peerZ = peer ? (n - peer.median) / (1.4826 * peer.mad + 1) : 0;
         const ownZ = robustZ(n, p.history, a * OWN_DAYS, p.filled);
         if (peerZ >= MIN_Z && ownZ >= MIN_Z)
@@ -152,14 +151,33 @@ export class VolumeBaselines {
       }
       // Zero days count too: a day without the action is part of the baseline.
       p.history[a * OWN_DAYS + p.next] = n;
-      let all = this.group.get(key);
-      if (!all) {
-        all = { days: new Int32Array(GROUP_DAYS), filled: 0, next: 0 };
-        this.group.set(key, all);
+      let all = rings[a];
+      if (all === undefined) {
+        const key = actionKeys(p.group)[a]!;
+        all = this.group.get(key);
+        if (!all) {
+          all = { days: new Int32Array(GROUP_DAYS), filled: 0, next: 0 };
+          this.group.set(key, all);
+        }
+        rings[a] = all;
       }
       push(all, n);
     }
     turn(p, OWN_DAYS);
+  }
+
+  /**
+   * The group's rings by action, as far as found in `group` (where they stay, and are never
+   * replaced): every closed day adds to all of them, and a list read by index spares a look-up
+   * by `group|action` key per action.
+   */
+  private ringsOf(group: string): (Ring | undefined)[] {
+    let byGroup = groupRings.get(this);
+    if (byGroup === undefined)
+      groupRings.set(this, (byGroup = new Map<string, (Ring | undefined)[]>()));
+    let rings = byGroup.get(group);
+    if (rings === undefined) byGroup.set(group, (rings = new Array<Ring | undefined>(ACTIONS)));
+    return rings;
   }
 
   /** The peer group's median and MAD for an action, as of the start of `day` (cached per day). */
@@ -175,6 +193,12 @@ export class VolumeBaselines {
     return s;
   }
 }
+
+/**
+ * Per baselines, group → its rings by action (`ringsOf`): a cache beside the state, which
+ * holds the rings themselves (snapshot.ts saves `group`); restored baselines start without it.
+ */
+const groupRings = new WeakMap<VolumeBaselines, Map<string, (Ring | undefined)[]>>();
 
 /** Group → its `group|action` keys, built once (a cache beside the engine, not its state). */
 const groupActionKeys = new Map<string, readonly string[]>();
