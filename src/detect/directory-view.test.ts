@@ -235,6 +235,38 @@ describe('the directory view in columns', () => {
     }
   });
 
+  it("keeps every product's seller while the columns grow under it", () => {
+    // past 256, 512 and 1024 products: each new row that grows the columns is one whose seller
+    // was once written into the column being replaced, and its reviews had no seller
+    const products = 1300;
+    const records: InterchangeRecord[] = [];
+    for (let i = 0; i < products; i++) {
+      records.push({
+        kind: 'product',
+        body: { id: `p-${i}`, sellerId: `s-${i % 7}`, category: 'toys' },
+      });
+      records.push({
+        kind: 'review',
+        body: {
+          id: `r-${i}`,
+          productId: `p-${i}`,
+          reviewerId: `u-${i}`,
+          rating: 1 + (i % 5),
+          createdAt: at(1),
+        },
+      } as InterchangeRecord);
+    }
+    const view = new DirectoryView();
+    const ref = new ReferenceDirectory();
+    view.replay(records);
+    ref.replay(records);
+    const sellers = (f: (i: number) => string | undefined): (string | undefined)[] =>
+      Array.from({ length: products }, (_, i) => f(i));
+    const got = sellers((i) => view.reviewSeller(view.reviewOf(`r-${i}`)));
+    expect(got).toEqual(sellers((i) => ref.sellerOfReview(`r-${i}`)));
+    expect(got).toEqual(sellers((i) => `s-${i % 7}`));
+  });
+
   it('saves the same bytes however it was saved and restored on the way, and answers the same after', () => {
     const records = directoryRecords(7, 4000);
     const whole = new DirectoryView();

@@ -566,18 +566,16 @@ export class DirectoryView {
    * matter (each numbers its own ids).
    */
   productVersion(id: string, seller: number): void {
-    // The seller goes into the column as it was before the product's row was added: when that
-    // row grew the columns (a new product at 256, 512, … rows), the seller is written past the
-    // old column's end and not kept. Saved states and findings hold that; it changes only with
-    // them (a detection version change), not on the way.
-    const sellers = this.products.seller;
-    sellers[this.productNumber(id)] = seller;
+    // numbered first: adding the product's row may grow the columns, and the seller must go
+    // into the grown one (read before, the column was the old one, and the seller was lost)
+    const p = this.productNumber(id);
+    this.products.seller[p] = seller;
   }
 
   /** `productVersion` of the product whose id is `text.slice(from, to)` (`numberIn`). */
   productVersionIn(text: string, from: number, to: number, seller: number): void {
-    const sellers = this.products.seller;
-    sellers[this.productNumberIn(text, from, to)] = seller;
+    const p = this.productNumberIn(text, from, to);
+    this.products.seller[p] = seller;
   }
 
   private review(v: Review): void {
