@@ -168,6 +168,9 @@ export async function saveEngine(
   kept?: Resumed['directory'],
   built?: Promise<Buffer | undefined>,
 ): Promise<NonNullable<Resumed['directory']>> {
+  // asked first: on an engine's thread the command's thread reads the root meanwhile
+  const rootHash = w.ledger.rootAt(size);
+  rootHash.catch(() => undefined); // awaited below; a snapshot that throws first is the error
   // the rest first: a directory part built on another thread may still be on its way
   const data = snapshotEngine(engine);
   const directory = savesDirectory(size, kept)
@@ -176,7 +179,7 @@ export async function saveEngine(
   const dirMac = directory
     ? directoryMac(w.stateKey, { ...directory, version })
     : (kept?.mac ?? Buffer.alloc(0));
-  const header = { ledgerSize: size, rootHash: await w.ledger.rootAt(size), version };
+  const header = { ledgerSize: size, rootHash: await rootHash, version };
   const state = { ...header, events: engine.events, data };
   const tx = await w.store.begin();
   try {
