@@ -670,14 +670,34 @@ export class DirectoryView {
     related: Int32Array,
     n: number,
   ): void {
+    const opened = time(openedAt) ?? NaN;
+    const closed = time(closedAt) ?? NaN;
+    this.ticketVersionAt(k, seller, opened, closed, assignee, openedBy, review, related, n);
+  }
+
+  /**
+   * `ticketVersion` with its times read (`readTime`), NaN for one that reads as none: a feed
+   * whose worker reads them (`FeedDecoder.decodeInto`) spares the engine's thread their parse.
+   */
+  ticketVersionAt(
+    k: number,
+    seller: number,
+    openedAt: number,
+    closedAt: number,
+    assignee: number,
+    openedBy: number,
+    review: number,
+    related: Int32Array,
+    n: number,
+  ): void {
     const c = this.tickets;
     const first = k === c.rows;
     if (first) c.add();
     c.seller[k] = seller;
-    c.openedAt[k] = time(openedAt) ?? -Infinity;
-    const closed = time(closedAt);
-    c.closed[k] = closed === undefined ? 0 : 1;
-    c.closedAt[k] = closed ?? 0;
+    c.openedAt[k] = Number.isNaN(openedAt) ? -Infinity : openedAt;
+    const closed = !Number.isNaN(closedAt);
+    c.closed[k] = closed ? 1 : 0;
+    c.closedAt[k] = closed ? closedAt : 0;
     c.assignee[k] = assignee;
     c.openedBy[k] = openedBy;
     c.review[k] = review;
@@ -699,7 +719,12 @@ export class DirectoryView {
 
   /** A report of review `r` (`reviewNumber`). */
   reportVersion(r: number, reportedAt: string): void {
-    const at = time(reportedAt) ?? Infinity;
+    this.reportVersionAt(r, time(reportedAt) ?? NaN);
+  }
+
+  /** `reportVersion` with its time read (`readTime`), NaN for one that reads as none. */
+  reportVersionAt(r: number, reportedAt: number): void {
+    const at = Number.isNaN(reportedAt) ? Infinity : reportedAt;
     const c = this.reviews;
     if ((c.flags[r]! & REPORTED) === 0 || at < c.firstReport[r]!) {
       c.firstReport[r] = at;

@@ -124,9 +124,12 @@ export class DetectionEngine {
     }
   }
 
-  /** An event, next in stream order: `consumeRecord({ kind: 'event', body: e })`. */
-  consumeEvent(e: AccessEvent): void {
-    this.event(e);
+  /**
+   * An event, next in stream order: `consumeRecord({ kind: 'event', body: e })`. `at`: its
+   * time as read already (`readTime(e.time)`, NaN for none), by a feed whose worker reads them.
+   */
+  consumeEvent(e: AccessEvent, at?: number): void {
+    this.event(e, at);
   }
 
   get events(): number {
@@ -216,10 +219,10 @@ export class DetectionEngine {
     return this.hits.get(employeeId) ?? [];
   }
 
-  private event(e: AccessEvent): void {
-    this.canary(e);
+  private event(e: AccessEvent, at?: number): void {
+    this.canary(e, at);
     if (e.outcome !== undefined && e.outcome !== 'allowed') return; // a refused access did not happen
-    const t = readTime(e.time);
+    const t = timeOf(e, at);
     if (t === undefined) return;
     this.eventCount++;
     if (t > this.lastTime) this.lastTime = t;
@@ -300,9 +303,9 @@ export class DetectionEngine {
   }
 
   /** A touched canary, whatever the event's outcome: a trying is a finding too (canaries.ts). */
-  private canary(e: AccessEvent): void {
+  private canary(e: AccessEvent, at: number | undefined): void {
     const fact = canaryFact(this, e);
-    const t = fact && readTime(e.time);
+    const t = fact && timeOf(e, at);
     if (fact === undefined || t === undefined) return;
     const out: Hit[] = [];
     this.detectors.raiseCertain(e, t, fact, out);
@@ -322,4 +325,10 @@ export class DetectionEngine {
     if (list) list.push(h);
     else this.hits.set(h.employeeId, [h]);
   }
+}
+
+/** An event's time: as read already (`at`, NaN for none), else read now. */
+function timeOf(e: AccessEvent, at: number | undefined): number | undefined {
+  if (at === undefined) return readTime(e.time);
+  return Number.isNaN(at) ? undefined : at;
 }

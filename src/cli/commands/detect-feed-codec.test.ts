@@ -195,7 +195,11 @@ function encoded(
       }
     const code = encoder.end();
     // as the worker posts it: the tape's and the lengths' buffers move to the other thread
-    const transfer = [code.ops.buffer as ArrayBuffer, code.lengths.buffer as ArrayBuffer];
+    const transfer = [
+      code.ops.buffer as ArrayBuffer,
+      code.lengths.buffer as ArrayBuffer,
+      code.times.buffer as ArrayBuffer,
+    ];
     codes.push(structuredClone(code, { transfer }));
   }
   return codes;
@@ -427,20 +431,65 @@ describe('the detection feed codec', () => {
       }
     });
 
+    // times as an attacker writes them: each must read on the worker's thread as the engine's
+    // thread reads it (`readTime`), or be left to the engine's thread where it is no string
+    const ODD_TIMES = [
+      '2026-01-01T00:00:00Z',
+      '2026-01-01T00:00:00.999Z',
+      '2016-12-31T23:59:60Z', // a leap second: the next minute's first instant
+      '2016-12-31T23:59:60.500Z',
+      '2024-02-29T12:00:00Z',
+      '2026-02-29T12:00:00Z', // no such day
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T00:60:00Z',
+      '2026-01-01T00:00:61Z',
+      '2026-13-01T00:00:00Z',
+      '0000-01-01T00:00:00Z',
+      '9999-12-31T23:59:59.999Z',
+      '2026-01-01t00:00:00z', // lower case, other offsets, other precisions: not canonical
+      '2026-01-01T00:00:00+01:00',
+      '2026-01-01T00:00:00-00:00',
+      '2026-01-01T00:00:00+24:00',
+      '2026-01-01T00:00:00.5Z',
+      '2026-01-01T00:00:00.123456789Z',
+      '2026-01-01 00:00:00Z',
+      '2026-01-01T00:00:00.2a5Z', // canonical lengths, a character off
+      '2026-01-01T00:00:00 Z',
+      '2026-01-01T00:0０:00Z',
+      '+2026-01-01T00:00:00Z',
+      '2026-01-01T00:00:00',
+      '',
+      'not a time',
+    ];
+    // values that are not strings: read by the engine's thread as apply reads them
+    const ODD_VALUES: unknown[] = [
+      0,
+      -0,
+      1.5,
+      2 ** 40,
+      1_767_225_600_000,
+      true,
+      false,
+      ['2026-01-01T00:00:00Z'], // its text is a time
+      ['2026-01-01T00:00:00Z', 'x'],
+      {},
+      { t: '2026-01-01T00:00:00Z' },
+    ];
+    // values that `readTime` fails on (null, a length its canonical path believes)
+    const FAILING: unknown[] = [null, { length: 20 }, Array<number>(24).fill(1)];
+
     // a stream written to meet the decoder's shortcuts: ids repeated across versions and chunks,
     // one string as a seller, a person, a product, a review and a ticket at once, a reviewer
     // changed in a later version, related sellers repeated, duplicated or not strings at all
     const id = fc.constantFrom('x', 'y', 'é', '😀', 'a"b', 'nl\nx', '', 's-1', 'p-1');
-    const time = fc.constantFrom(
-      '2026-01-01T00:00:00Z',
-      '2026-01-02T10:00:00.250Z',
-      '2026-02-30T00:00:00Z',
-      'not a time',
-    );
+    const time = fc.constantFrom(...ODD_TIMES);
     const optional = <T>(key: string, a: fc.Arbitrary<T>) =>
       fc.option(a, { nil: undefined }).map((v) => (v === undefined ? {} : { [key]: v }));
     const record: fc.Arbitrary<InterchangeRecord> = fc.oneof(
       fc.nat(500).map((i): InterchangeRecord => ({ kind: 'event', body: event(i) })),
+      fc
+        .tuple(fc.nat(500), time)
+        .map(([i, t]): InterchangeRecord => ({ kind: 'event', body: { ...event(i), time: t } })),
       fc
         .tuple(id, id)
         .map(([i, s]) => ({ kind: 'product', body: { id: i, sellerId: s } }) as InterchangeRecord),
@@ -503,6 +552,7 @@ describe('the detection feed codec', () => {
 
     it('reads members of any value as apply reads them, or fails where it fails', () => {
       const kind = fc.constantFrom('product', 'review', 'ticket', 'report');
+      const odd = fc.constantFrom(...ODD_VALUES, ...FAILING);
       const body = fc.dictionary(
         fc.constantFrom('id', 'sellerId', 'productId', 'reviewerId', 'rating', 'removedAt'),
         fc.oneof(fc.jsonValue({ maxDepth: 2 }), id, time),
@@ -511,12 +561,20 @@ describe('the detection feed codec', () => {
         fc.constantFrom('id', 'sellerId', 'assigneeId', 'openedBy', 'reviewId', 'relatedSellerIds'),
         fc.oneof(fc.jsonValue({ maxDepth: 2 }), id),
       );
+      // a ticket's and a report's times of any value (their other members are `body`'s)
+      const times = fc.dictionary(
+        fc.constantFrom('openedAt', 'closedAt', 'reportedAt'),
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }), time, odd),
+      );
       fc.assert(
         fc.property(
           fc.array(
             fc.oneof(
               fc.tuple(kind, body),
               ticket.map((b) => ['ticket', { openedAt: '2026-01-01T00:00:00Z', ...b }] as const),
+              fc
+                .tuple(fc.constantFrom('ticket', 'report'), body, times)
+                .map(([k, b, t]) => [k, { ...b, ...t }] as const),
             ),
             { maxLength: 12 },
           ),
@@ -529,6 +587,79 @@ describe('the detection feed codec', () => {
         ),
         { numRuns: 300 },
       );
+    });
+
+    /** A ticket, a report and two events (allowed, then at the same time) with time `t`. */
+    const timed = (t: unknown, i: number): InterchangeRecord[] => {
+      const at = t === undefined ? {} : { closedAt: t };
+      const body = (members: Record<string, unknown>) => members as never;
+      const events: InterchangeRecord[] =
+        typeof t === 'string'
+          ? [0, 1].map((j) => ({
+              kind: 'event',
+              body: { ...event(2 * (3 * i + 1)), id: `ev-${i}-${j}`, time: t },
+            }))
+          : [];
+      return [
+        ...events,
+        {
+          kind: 'ticket',
+          body: body({ id: `t-${i % 3}`, sellerId: 's', openedAt: t, ...at }),
+        },
+        {
+          kind: 'ticket',
+          body: body({ id: `t-${i % 5}`, sellerId: 's', openedAt: '2026-01-01T00:00:00Z', ...at }),
+        },
+        { kind: 'report', body: body({ reviewId: `r-${i % 4}`, reportedAt: t }) },
+      ];
+    };
+
+    it('reads every time, however written, as apply reads it', () => {
+      const values = [undefined, ...ODD_TIMES, ...ODD_VALUES];
+      const stream = values.flatMap((t, i) => timed(t, i));
+      for (const limit of [undefined, 4]) {
+        // as row texts, and as the parse of payloads written with escapes the texts' read skips
+        const codes = encoded([stream.slice(0, 40), stream.slice(40)], limit);
+        const { consumed, into } = bothWays(codes);
+        expect(consumed).not.toHaveProperty('threw');
+        expect(into).toEqual(consumed);
+      }
+      const escaped = new FeedEncoder();
+      for (const [i, t] of ODD_TIMES.entries()) {
+        const text = JSON.stringify(t).replace(/^"2/, '"\\u0032');
+        escaped.version('ticket', `{"id":"t-${i}","sellerId":"s","openedAt":${text}}`);
+        escaped.version('report', `{"reviewId":"r-${i}","reportedAt":${text}}`);
+      }
+      const { consumed, into } = bothWays([escaped.end()]);
+      expect(consumed).not.toHaveProperty('threw');
+      expect(into).toEqual(consumed);
+    });
+
+    it('fails on a time where apply fails on it, whichever member holds it', () => {
+      for (const t of FAILING) {
+        for (const body of [
+          { id: 't', sellerId: 's', openedAt: t },
+          { id: 't', sellerId: 's', openedAt: '2026-01-01T00:00:00Z', closedAt: t },
+        ]) {
+          const { consumed, into } = bothWays(encoded([[{ kind: 'ticket', body } as never]]));
+          expect(consumed).toEqual({ threw: 'TypeError' });
+          expect(into).toEqual(consumed);
+        }
+        const report = { kind: 'report', body: { reviewId: 'r', reportedAt: t } } as never;
+        const { consumed, into } = bothWays(encoded([[report]]));
+        expect(consumed).toEqual({ threw: 'TypeError' });
+        expect(into).toEqual(consumed);
+      }
+    });
+
+    it('sends one time per event and per timed member, read on its way', () => {
+      const stream = [undefined, ...ODD_TIMES, ...ODD_VALUES].flatMap((t, i) => timed(t, i));
+      const [code] = encoded([stream]);
+      const events = stream.filter((r) => r.kind === 'event').length;
+      const tickets = stream.filter((r) => r.kind === 'ticket').length;
+      const reports = stream.filter((r) => r.kind === 'report').length;
+      expect(code!.times).toHaveLength(events + 2 * tickets + reports);
+      expect(code!.times).toContain(Date.UTC(2017, 0, 1));
     });
 
     it('keeps of a product what apply keeps while the columns grow under it', () => {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import {
   NONE,
   StringNumbering,
+  readTime,
   type DetectionEngine,
   type DirectoryView,
 } from '../../detect/index.js';
@@ -23,6 +24,8 @@ import { findMembers, nameAt } from './detect-feed-payload.js';
  * A directory record carries only the members detection reads (`DIRECTORY_MEMBERS`).
  * The strings travel as one text and their lengths, not as JSON: the engine's thread takes each
  * as a slice of the text (no character is read; a JSON parse of them was half its decoding).
+ * The times the engine reads (each event's, a ticket's and a report's) travel read as well
+ * (`FeedCode.times`): the worker's thread has time to spare, the engine's has none.
  */
 
 /** One chunk: the strings new to the table, the chunk's own strings, and the tape. */
@@ -34,6 +37,12 @@ export interface FeedCode {
   /** How many of the strings are added to the table (the first ones); the rest are inline. */
   readonly added: number;
   readonly ops: Int32Array;
+  /**
+   * Each event's time and each `TIMED_MEMBERS` member's, in tape order, as detection reads it
+   * (`readTime`): NaN where it reads none (absent, or not a time), `UNREAD` for a member that
+   * is not a string, which the engine's thread reads itself as `DirectoryView` would.
+   */
+  readonly times: Float64Array;
   /** The table was emptied before this chunk (it grew past `TABLE_LIMIT`). */
   readonly reset: boolean;
 }
@@ -73,6 +82,22 @@ export const DIRECTORY_MEMBERS = {
 } as const satisfies Record<string, Record<string, boolean>>;
 
 type Projected = keyof typeof DIRECTORY_MEMBERS;
+
+/**
+ * The members whose times the worker reads (`FeedCode.times`): those of the kinds `decodeInto`
+ * numbers into the view by itself. The others' times are read by `apply`, as they come.
+ */
+const TIMED_MEMBERS: Partial<Record<Projected, readonly string[]>> = {
+  ticket: ['openedAt', 'closedAt'],
+  report: ['reportedAt'],
+};
+
+/**
+ * A member's time not read by the worker, as it is not a string: what `readTime` makes of
+ * another value (an array's text, a failure) is the engine's thread's to find. Never a time
+ * read: `readTime` answers finite instants (years 0000-9999) or undefined.
+ */
+const UNREAD = Infinity;
 /** Record tags on the tape: an event, a projected directory kind, or a record sent whole. */
 const KINDS = ['event', ...(Object.keys(DIRECTORY_MEMBERS) as Projected[])] as const;
 const WHOLE = KINDS.length;
@@ -80,6 +105,10 @@ const MEMBERS = KINDS.map((k) =>
   k === 'event' ? [] : Object.entries(DIRECTORY_MEMBERS[k] as Record<string, boolean>),
 );
 const NAMES = MEMBERS.map((members) => members.map(([name]) => name));
+/** Per kind, whether each member's time goes in `FeedCode.times` (`TIMED_MEMBERS`). */
+const TIMED = KINDS.map((kind, tag) =>
+  NAMES[tag]!.map((name) => kind !== 'event' && (TIMED_MEMBERS[kind]?.includes(name) ?? false)),
+);
 /** Enough room for the found members of any kind (`findMembers`). */
 const MOST_MEMBERS = Math.max(...NAMES.map((names) => names.length));
 
@@ -170,6 +199,10 @@ export class FeedEncoder {
   private ops = new Int32Array(1 << 16);
   private length = 0;
   private lastTime: string | undefined;
+  /** `lastTime` read (`readTime`; NaN for none). */
+  private lastRead = NaN;
+  private times = new Float64Array(1 << 14);
+  private timeCount = 0;
   private reset = false;
   private readonly found = new Int32Array(2 * MOST_MEMBERS);
   /** A row text's separators (`eventFields`, `versionFields`). */
@@ -229,7 +262,9 @@ export class FeedEncoder {
     else {
       ops[n++] = INLINE;
       this.send((this.lastTime = time));
+      this.lastRead = readTime(time) ?? NaN;
     }
+    this.time(this.lastRead);
     const actor = this.actor(actorId);
     if (actor.act !== act) actor.acted = this.act((actor.act = act));
     ops[n++] = actor.index;
@@ -326,17 +361,46 @@ export class FeedEncoder {
     this.room(1 + 2 * members.length);
     this.ops[this.length++] = tag;
     const found = this.found;
+    const timed = TIMED[tag]!;
     if (findMembers(text, from, NAMES[tag]!, found)) {
       for (let k = 0; k < members.length; k++) {
         const start = found[2 * k]!;
+        const end = found[2 * k + 1]!;
         if (start < 0) this.ops[this.length++] = ABSENT;
-        else this.text(text, start, found[2 * k + 1]!, members[k]![1]);
+        else this.text(text, start, end, members[k]![1]);
+        if (!timed[k]) continue;
+        // the subset's strings have no escapes: the text between the quotes is the value
+        if (start < 0) this.memberTime(undefined);
+        else if (text.charCodeAt(start) === QUOTE) this.memberTime(text.slice(start + 1, end - 1));
+        else this.memberTime(null);
       }
     } else {
       const payload = from === 0 ? text : text.slice(from);
       const body = JSON.parse(payload) as Readonly<Record<string, unknown>>;
-      for (const [name, once] of members) this.value(body[name], once);
+      for (let k = 0; k < members.length; k++) {
+        const [name, once] = members[k]!;
+        this.value(body[name], once);
+        if (timed[k]) this.memberTime(body[name]);
+      }
     }
+  }
+
+  /**
+   * A timed member's time (`FeedCode.times`) as `DirectoryView` reads it: none for absent, a
+   * string's as `readTime` reads it, any other value left `UNREAD`.
+   */
+  private memberTime(v: unknown): void {
+    if (typeof v === 'string') this.time(readTime(v) ?? NaN);
+    else this.time(v === undefined ? NaN : UNREAD);
+  }
+
+  private time(t: number): void {
+    if (this.timeCount === this.times.length) {
+      const grown = new Float64Array(2 * this.timeCount);
+      grown.set(this.times);
+      this.times = grown;
+    }
+    this.times[this.timeCount++] = t;
   }
 
   /** The chunk so far, and a fresh start for the next one. */
@@ -351,6 +415,7 @@ export class FeedEncoder {
       lengths,
       added,
       ops: this.ops.subarray(0, this.length),
+      times: this.times.subarray(0, this.timeCount),
       reset: this.reset,
     };
     this.added = [];
@@ -359,6 +424,8 @@ export class FeedEncoder {
     this.inlineLengths = [];
     this.ops = new Int32Array(Math.max(1 << 16, this.length + (this.length >> 3)));
     this.length = 0;
+    this.times = new Float64Array(Math.max(1 << 14, this.timeCount + (this.timeCount >> 3)));
+    this.timeCount = 0;
     this.reset = this.size > this.limit;
     if (this.reset) {
       for (const m of [
@@ -510,6 +577,9 @@ export class FeedDecoder {
   private ops: Int32Array = new Int32Array(0);
   private p = 0;
   private lastTime = '';
+  /** The chunk's times (`FeedCode.times`) and the next one's index. */
+  private times: Float64Array = new Float64Array(0);
+  private t = 0;
 
   /** What table entries number to in the view last decoded into (`decodeInto`). */
   private numbers: TableNumbers | undefined;
@@ -539,7 +609,7 @@ export class FeedDecoder {
       switch (ops[this.p]) {
         case 0:
           this.p++;
-          engine.consumeEvent(this.event() as unknown as AccessEvent);
+          engine.consumeEvent(this.event() as unknown as AccessEvent, this.times[this.t++]);
           break;
         case 3:
           this.p++;
@@ -581,6 +651,8 @@ export class FeedDecoder {
     this.start = start;
     this.ops = code.ops;
     this.p = 0;
+    this.times = code.times;
+    this.t = 0;
   }
 
   /** The table's numbers in `view`, room for every entry; anew for another view. */
@@ -645,8 +717,8 @@ export class FeedDecoder {
       k = view.ticketNumberIn(this.text, from, this.start);
     } else k = view.ticketNumber(this.value() as string);
     const seller = this.sellerNumber(view, numbers);
-    const openedAt = this.value() as string | undefined;
-    const closedAt = this.value() as string | undefined;
+    const openedAt = this.timeMember();
+    const closedAt = this.timeMember();
     const assignee = this.personNumber(view, numbers);
     const openedBy = this.personNumber(view, numbers);
     let review = NONE;
@@ -664,7 +736,7 @@ export class FeedDecoder {
       for (let i = 0; i < n; i++) relatedScratch[i] = view.sellerNumber(list[i]!);
       related = relatedScratch;
     }
-    view.ticketVersion(k, seller, openedAt, closedAt, assignee, openedBy, review, related, n);
+    view.ticketVersionAt(k, seller, openedAt, closedAt, assignee, openedBy, review, related, n);
   }
 
   /**
@@ -690,7 +762,22 @@ export class FeedDecoder {
   /** `DirectoryView`'s `report` of the next members. */
   private report(view: DirectoryView): void {
     const r = this.reviewId(view);
-    view.reportVersion(r, this.value() as string);
+    view.reportVersionAt(r, this.timeMember());
+  }
+
+  /**
+   * The next member, a time: as the worker read it (`FeedCode.times`; NaN for none), its value
+   * passed over unmade; a value the worker left `UNREAD` read here as `DirectoryView` reads it,
+   * whatever it is (`readTime` of it, or its failure).
+   */
+  private timeMember(): number {
+    const t = this.times[this.t++]!;
+    if (t === UNREAD) return readTime(this.value() as string) ?? NaN;
+    if (this.ops[this.p] === INLINE) {
+      this.p++;
+      this.skipInline();
+    } else this.value();
+    return t;
   }
 
   /** The next member, a review's id, numbered (`reviewNumber`). */

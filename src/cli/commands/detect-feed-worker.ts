@@ -39,6 +39,7 @@ async function feed(store: SqliteStore): Promise<void> {
     post({ code, last: chunk.last }, [
       code.ops.buffer as ArrayBuffer,
       code.lengths.buffer as ArrayBuffer,
+      code.times.buffer as ArrayBuffer,
     ]);
   }
   post({ done: true });
