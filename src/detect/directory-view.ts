@@ -486,37 +486,31 @@ export class DirectoryView {
 
   /** A product's number, its row added when the id is new (the two number alike). */
   productNumber(id: string): number {
-    return this.productRow(this.productNumbers.number(id));
+    return this.productNumberIn(id, 0, id.length);
   }
 
   /** `productNumber` of `text.slice(from, to)`, read where it stands (`numberIn`). */
   productNumberIn(text: string, from: number, to: number): number {
-    return this.productRow(this.productNumbers.numberIn(text, from, to));
-  }
-
-  private productRow(p: number): number {
+    const p = this.productNumbers.numberIn(text, from, to);
     if (p === this.products.rows) this.products.add();
     return p;
   }
 
   /** A review's number, its row added when the id is new (the two number alike). */
   reviewNumber(id: string): number {
-    return this.reviewRow(this.reviewNumbers.number(id));
+    return this.reviewNumberIn(id, 0, id.length);
   }
 
   /** `reviewNumber` of `text.slice(from, to)`, read where it stands (`numberIn`). */
   reviewNumberIn(text: string, from: number, to: number): number {
-    return this.reviewRow(this.reviewNumbers.numberIn(text, from, to));
-  }
-
-  private reviewRow(r: number): number {
+    const r = this.reviewNumbers.numberIn(text, from, to);
     if (r === this.reviews.rows) this.reviews.add();
     return r;
   }
 
   /**
    * A ticket's number, given the next one when the id is new; its row comes with the version
-   * that follows (`ticketVersion`), which is how that version knows itself for the first.
+   * that follows (`ticketVersionAt`), which is how that version knows itself for the first.
    */
   ticketNumber(id: string): number {
     return this.ticketNumbers.number(id);
@@ -566,14 +560,13 @@ export class DirectoryView {
    * matter (each numbers its own ids).
    */
   productVersion(id: string, seller: number): void {
-    // numbered first: adding the product's row may grow the columns, and the seller must go
-    // into the grown one (read before, the column was the old one, and the seller was lost)
-    const p = this.productNumber(id);
-    this.products.seller[p] = seller;
+    this.productVersionIn(id, 0, id.length, seller);
   }
 
   /** `productVersion` of the product whose id is `text.slice(from, to)` (`numberIn`). */
   productVersionIn(text: string, from: number, to: number, seller: number): void {
+    // numbered first: adding the product's row may grow the columns, and the seller must go
+    // into the grown one (read before, the column was the old one, and the seller was lost)
     const p = this.productNumberIn(text, from, to);
     this.products.seller[p] = seller;
   }
@@ -641,11 +634,11 @@ export class DirectoryView {
     const n = related.length;
     if (n > relatedScratch.length) relatedScratch = new Int32Array(n);
     for (let i = 0; i < n; i++) relatedScratch[i] = this.sellerNumber(related[i]!);
-    this.ticketVersion(
+    this.ticketVersionAt(
       k,
       seller,
-      t.openedAt,
-      t.closedAt,
+      time(t.openedAt) ?? NaN,
+      time(t.closedAt) ?? NaN,
       assignee,
       openedBy,
       review,
@@ -657,27 +650,9 @@ export class DirectoryView {
   /**
    * A version of ticket `k` (`ticketNumber`, its row added here when new), its people and
    * sellers by number (`personNumber`, `sellerNumber`), its review's (`reviewNumber`) or
-   * `NONE`, and the first `n` of `related`, its related sellers.
-   */
-  ticketVersion(
-    k: number,
-    seller: number,
-    openedAt: string | undefined,
-    closedAt: string | undefined,
-    assignee: number,
-    openedBy: number,
-    review: number,
-    related: Int32Array,
-    n: number,
-  ): void {
-    const opened = time(openedAt) ?? NaN;
-    const closed = time(closedAt) ?? NaN;
-    this.ticketVersionAt(k, seller, opened, closed, assignee, openedBy, review, related, n);
-  }
-
-  /**
-   * `ticketVersion` with its times read (`readTime`), NaN for one that reads as none: a feed
-   * whose worker reads them (`FeedDecoder.decodeInto`) spares the engine's thread their parse.
+   * `NONE`, the first `n` of `related`, its related sellers, and its times as read
+   * (`readTime`; NaN for one that reads as none): a feed whose worker reads them
+   * (`FeedDecoder.decodeInto`) spares the engine's thread their parse.
    */
   ticketVersionAt(
     k: number,
@@ -714,15 +689,10 @@ export class DirectoryView {
   }
 
   private report(v: Report): void {
-    this.reportVersion(this.reviewNumber(v.reviewId), v.reportedAt);
+    this.reportVersionAt(this.reviewNumber(v.reviewId), time(v.reportedAt) ?? NaN);
   }
 
-  /** A report of review `r` (`reviewNumber`). */
-  reportVersion(r: number, reportedAt: string): void {
-    this.reportVersionAt(r, time(reportedAt) ?? NaN);
-  }
-
-  /** `reportVersion` with its time read (`readTime`), NaN for one that reads as none. */
+  /** A report of review `r` (`reviewNumber`), its time as read (`readTime`; NaN for none). */
   reportVersionAt(r: number, reportedAt: number): void {
     const at = Number.isNaN(reportedAt) ? Infinity : reportedAt;
     const c = this.reviews;

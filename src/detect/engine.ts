@@ -114,7 +114,7 @@ export class DetectionEngine {
    * One record, next in stream order: `consume([r])` without the list. A feed that decodes
    * records one at a time calls it, and `consumeEvent`; the directory's numbered kinds
    * (product, review, ticket, report) touch nothing but `directory`, and such a feed may apply
-   * them to it by number (`DirectoryView.ticketVersion`…) in their place in the stream.
+   * them to it by number (`DirectoryView.ticketVersionAt`…) in their place in the stream.
    */
   consumeRecord(r: InterchangeRecord): void {
     if (r.kind === 'event') this.event(r.body);
