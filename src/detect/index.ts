@@ -1,6 +1,7 @@
 export { DetectionEngine } from './engine.js';
 export { DirectoryView, NONE } from './directory-view.js';
 export { StringNumbering } from './string-numbering.js';
+export { widened } from './columns.js';
 export { readTime } from './event-time.js';
 export type { Baseline } from './engine.js';
 export { INDICATORS } from './evidence.js';

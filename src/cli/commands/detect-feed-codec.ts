@@ -9,6 +9,7 @@ import {
   NONE,
   StringNumbering,
   readTime,
+  widened,
   type DetectionEngine,
   type DirectoryView,
 } from '../../detect/index.js';
@@ -395,11 +396,7 @@ export class FeedEncoder {
   }
 
   private time(t: number): void {
-    if (this.timeCount === this.times.length) {
-      const grown = new Float64Array(2 * this.timeCount);
-      grown.set(this.times);
-      this.times = grown;
-    }
+    if (this.timeCount === this.times.length) this.times = widened(this.times, 2 * this.timeCount);
     this.times[this.timeCount++] = t;
   }
 
@@ -498,11 +495,7 @@ export class FeedEncoder {
     const known = refs.numbers.size;
     const n = refs.numbers.number(s);
     if (n < known) return refs.indices[n]!;
-    if (n === refs.indices.length) {
-      const grown = new Int32Array(2 * n);
-      grown.set(refs.indices);
-      refs.indices = grown;
-    }
+    if (n === refs.indices.length) refs.indices = widened(refs.indices, 2 * n);
     return (refs.indices[n] = this.add(s));
   }
 
@@ -979,11 +972,8 @@ class TableNumbers {
   room(entries: number): void {
     if (entries <= this.seller.length) return;
     const size = Math.max(1024, 2 * this.seller.length, entries);
-    for (const name of ['seller', 'person', 'product'] as const) {
-      const grown = new Int32Array(size);
-      grown.set(this[name]);
-      this[name] = grown;
-    }
+    for (const name of ['seller', 'person', 'product'] as const)
+      this[name] = widened(this[name], size);
   }
 }
 
