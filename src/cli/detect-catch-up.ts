@@ -180,7 +180,7 @@ export class DetectionCatchUp {
     const end = w.ledger.size;
     const to = end - warm.at > this.slice ? warm.at + this.slice : end;
     try {
-      warm.at = await feed(w, engine, warm.at, undefined, to);
+      warm.at = await feed(w, engine, warm.at, to);
     } catch (error) {
       // fed part of a slice: what it has consumed is unknown, so it is rebuilt next time
       if (this.warm === warm) this.warm = undefined;

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { AccessEvent, Alert, Findings, RiskEntry, Suppression } from '../../domain/index.js';
+import type { Alert, Findings, RiskEntry, Suppression } from '../../domain/index.js';
 import { SEVERITIES, atLeast } from '../../domain/index.js';
 import { DetectionEngine, applySuppressions, declareCanaries } from '../../detect/index.js';
 import { canaryWatch } from '../canary-watch.js';
@@ -31,7 +31,6 @@ import {
 import { barChart, heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
 
-const ignore = (): void => {};
 
 /** The feed's progress bar on stderr, for `total` leaves. */
 const recordsBar = (total: number): Progress => stepBar('detect', total, 'records');
@@ -46,7 +45,6 @@ export async function feed(
   w: DetectionWiring,
   engine: DetectionEngine,
   from = 0,
-  onEvent: (e: AccessEvent) => void = ignore,
   to = w.ledger.size,
   chunks: AsyncIterable<FedChunk> = storedChunks(w, from, to),
   progress: (total: number) => Progress = recordsBar,
@@ -54,12 +52,7 @@ export async function feed(
   const bar = progress(to - from);
   try {
     for await (const chunk of chunks) {
-      if (onEvent === ignore) chunk.into(engine);
-      else {
-        const { records } = chunk;
-        engine.consume(records);
-        for (const r of records) if (r.kind === 'event') onEvent(r.body);
-      }
+      chunk.into(engine);
       bar.update(chunk.last + 1 - from);
     }
   } finally {
@@ -152,7 +145,7 @@ export async function detectionFrom(
   // feed thread keeps the second core busy, building the part again there only adds to the
   // critical path (and ~0.6 GB of peak memory at the large preset).
   const built = thread && run.from === 0 ? undefined : directoryPartFor(w, run, size);
-  await feed(w, run.engine, run.from, undefined, size, thread?.chunks, progress);
+  await feed(w, run.engine, run.from, size, thread?.chunks, progress);
   return finishDetection(w, run, size, built);
 }
 
