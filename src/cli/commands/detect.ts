@@ -31,7 +31,6 @@ import {
 import { barChart, heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
 
-
 /** The feed's progress bar on stderr, for `total` leaves. */
 const recordsBar = (total: number): Progress => stepBar('detect', total, 'records');
 
