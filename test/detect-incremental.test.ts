@@ -73,6 +73,20 @@ const stateRootAt = (db: string): Buffer => {
   }
 };
 
+/** The directory part the saved state names: its slot, size and MAC. */
+const namedDirectory = (db: string): unknown => {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d
+      .prepare(
+        'SELECT d.id, d.ledger_size, d.bytes, hex(d.mac) AS mac FROM detector_directory d JOIN detector_state s ON d.id = s.directory_slot',
+      )
+      .get();
+  } finally {
+    d.close();
+  }
+};
+
 const sql = (db: string, statement: string): void => {
   const d = new Database(db);
   d.prepare(statement).run();
@@ -243,7 +257,9 @@ describe('incremental detection', () => {
       const dirSize = (): number =>
         (
           new Database(db, { readonly: true })
-            .prepare('SELECT ledger_size FROM detector_directory')
+            .prepare(
+              'SELECT d.ledger_size FROM detector_directory d JOIN detector_state s ON d.id = s.directory_slot',
+            )
             .get() as { ledger_size: number }
         ).ledger_size;
       const before = dirSize();
@@ -262,17 +278,25 @@ describe('incremental detection', () => {
   });
 
   describe('when detect is killed in the middle of saving the state', () => {
-    /** `warden detect` in a child process, SIGKILLed once it is paused inside the save. */
-    const killMidSave = (db: string): Promise<string> =>
+    /**
+     * `warden detect` in a child process, SIGKILLed once it is paused at `pause` inside the
+     * save; `threads` '1': with the engine on its own thread, whose parts the command's thread
+     * stores (the directory part staged in a transaction of its own, then the rest).
+     */
+    const killMidSave = (
+      db: string,
+      pause = 'detector-state-save',
+      threads = '0',
+    ): Promise<string> =>
       new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [BIN, 'detect', '--db', db], {
           stdio: ['ignore', 'ignore', 'pipe'],
-          env: { ...process.env, WARDEN_TEST_PAUSE: 'detector-state-save' },
+          env: { ...process.env, WARDEN_TEST_PAUSE: pause, WARDEN_DETECT_THREADS: threads },
         });
         let err = '';
         child.stderr.on('data', (d: Buffer) => {
           err += d.toString();
-          if (err.includes('paused at detector-state-save')) child.kill('SIGKILL');
+          if (err.includes(`paused at ${pause}`)) child.kill('SIGKILL');
         });
         child.on('error', reject);
         child.on('exit', (_code, signal) =>
@@ -287,6 +311,36 @@ describe('incremental detection', () => {
       const run = await detect(db);
       expect(run.err).toBe('');
       expect(run.resumedAt).toBe(first);
+      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
+        risk: full.risk,
+        alerts: full.alerts,
+      });
+    });
+
+    // on the engine's own thread: killed after the directory part is staged, or in the rest
+    for (const pause of ['detector-directory-staged', 'detector-state-save'])
+      it(`keeps the state it had when the engine's thread's save is killed at ${pause}`, async () => {
+        const { db, first } = await resumable(`killed-thread-${pause}`, 4);
+        const dirBefore = namedDirectory(db);
+        await killMidSave(db, pause, '1');
+        expect(stateRow(db)?.ledger_size).toBe(first);
+        expect(namedDirectory(db)).toEqual(dirBefore);
+        const run = await detect(db);
+        expect(run.err).toBe('');
+        expect(run.resumedAt).toBe(first);
+        expect({ risk: run.risk, alerts: run.alerts }).toEqual({
+          risk: full.risk,
+          alerts: full.alerts,
+        });
+      });
+
+    it("leaves no state at all when the first save on the engine's thread is killed", async () => {
+      const db = join(dir.path, 'killed-first-thread.db');
+      await ingest(db, files);
+      await killMidSave(db, 'detector-directory-staged', '1');
+      expect(stateRow(db)).toBeUndefined();
+      const run = await detect(db);
+      expect(run.resumedAt).toBe(0);
       expect({ risk: run.risk, alerts: run.alerts }).toEqual({
         risk: full.risk,
         alerts: full.alerts,

@@ -56,6 +56,8 @@ export type {
 export { SqliteStore, applyPragmas } from './sqlite-store.js';
 export { sqliteFault } from './sqlite-file.js';
 export type { SqliteStoreOptions } from './sqlite-store.js';
+export type { StagedDirectory } from './sqlite-detector-state.js';
+export type { SqliteTransaction } from './sqlite-transaction.js';
 export type { RecordRowChunk } from './sqlite-ledger.js';
 export { eventFields, feedLeaf, isVersionText, versionFields } from './sqlite-rows.js';
 export { RANGE as LEAF_CHUNK } from './sqlite-ledger.js';

@@ -192,6 +192,24 @@ async function workload(store: SqliteStore): Promise<void> {
     mac: Buffer.alloc(32),
     directory: { ledgerSize: 2400, data: Buffer.alloc(16), mac: Buffer.alloc(32) },
   });
+  // a directory part staged, then the rest naming it (the engine thread's save)
+  const staged = await tx.stageDetectorDirectory({
+    ledgerSize: 2400,
+    data: Buffer.alloc(16),
+    mac: Buffer.alloc(32, 1),
+  });
+  await tx.putStagedDetectorState(
+    {
+      ledgerSize: 2400,
+      rootHash: Buffer.alloc(32),
+      version: 'v',
+      events: 1,
+      savedAt: 'now',
+      data: Buffer.alloc(16),
+      mac: Buffer.alloc(32),
+    },
+    staged,
+  );
   await tx.putApproval(approval);
   await tx.recordAliasIssue({
     alias: 'a@x',

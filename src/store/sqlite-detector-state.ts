@@ -19,15 +19,17 @@ interface StateRow {
   bytes: number;
   chunks: number;
   mac: Buffer;
+  directory_slot: DirectorySlot;
 }
 
 type DirectoryRow = Pick<StateRow, 'ledger_size' | 'bytes' | 'chunks' | 'mac'>;
 
-/** The two parts' tables (migrations 5 and 9): a header row each, the bytes in numbered chunks. */
-const PARTS = {
-  engine: { header: 'detector_state', chunks: 'detector_state_chunks' },
-  directory: { header: 'detector_directory', chunks: 'detector_directory_chunks' },
-} as const;
+/**
+ * The directory part's two slots (migration 11): the saved state names one; a new part goes
+ * into the other (`stageDetectorDirectory`), so that the one named stays whole until the state
+ * naming the new one is committed.
+ */
+export type DirectorySlot = 1 | 2;
 
 /**
  * The detection state in SQLite. The store checks that each part's chunks add up to the length
@@ -44,34 +46,52 @@ export class SqliteDetectorState implements DetectorStateRepository {
   load(): Promise<DetectorState | undefined> {
     const h = this.rows();
     if (!h) return Promise.resolve(undefined);
-    const data = this.bytes(PARTS.engine.chunks, h.state);
-    const dirData = this.bytes(PARTS.directory.chunks, h.directory);
+    const data = bytes(
+      h.state,
+      this.db.prepare('SELECT data FROM detector_state_chunks ORDER BY seq'),
+    );
+    const dirData = bytes(
+      h.directory,
+      this.db.prepare('SELECT data FROM detector_directory_chunks WHERE slot = ? ORDER BY seq'),
+      h.state.directory_slot,
+    );
     if (!data || !dirData) return Promise.resolve(undefined);
     const { directory, ...rest } = header(h.state, h.directory);
     return Promise.resolve({ ...rest, data, directory: { ...directory, data: dirData } });
   }
 
   clear(): Promise<void> {
-    this.db.transaction(() => clearParts(this.db, true)).immediate();
+    this.db
+      .transaction(() => {
+        clearEnginePart(this.db);
+        this.db.prepare('DELETE FROM detector_directory').run();
+        this.db.prepare('DELETE FROM detector_directory_chunks').run();
+      })
+      .immediate();
     return Promise.resolve();
   }
 
   private rows(): { state: StateRow; directory: DirectoryRow } | undefined {
     const state = this.db.prepare('SELECT * FROM detector_state WHERE id = 1').get() as
       StateRow | undefined;
-    const directory = this.db.prepare('SELECT * FROM detector_directory WHERE id = 1').get() as
-      DirectoryRow | undefined;
+    const directory =
+      state &&
+      (this.db
+        .prepare('SELECT * FROM detector_directory WHERE id = ?')
+        .get(state.directory_slot) as DirectoryRow | undefined);
     return state && directory ? { state, directory } : undefined;
   }
+}
 
-  private bytes(table: string, row: { bytes: number; chunks: number }): Buffer | undefined {
-    const parts = this.db
-      .prepare(`SELECT data FROM ${table} ORDER BY seq`)
-      .pluck()
-      .all() as Buffer[];
-    const data = Buffer.concat(parts);
-    return parts.length === row.chunks && data.length === row.bytes ? data : undefined;
-  }
+/** A part's bytes from its chunks, or undefined when they do not add up to its header's. */
+function bytes(
+  row: { bytes: number; chunks: number },
+  select: Database.Statement,
+  ...params: number[]
+): Buffer | undefined {
+  const parts = select.pluck().all(...params) as Buffer[];
+  const data = Buffer.concat(parts);
+  return parts.length === row.chunks && data.length === row.bytes ? data : undefined;
 }
 
 function header(s: StateRow, d: DirectoryRow): DetectorStateHeader {
@@ -86,38 +106,97 @@ function header(s: StateRow, d: DirectoryRow): DetectorStateHeader {
   };
 }
 
-function clearParts(db: Database.Database, directory: boolean): void {
-  for (const part of directory ? [PARTS.engine, PARTS.directory] : [PARTS.engine]) {
-    db.prepare(`DELETE FROM ${part.header}`).run();
-    db.prepare(`DELETE FROM ${part.chunks}`).run();
-  }
+function clearEnginePart(db: Database.Database): void {
+  db.prepare('DELETE FROM detector_state').run();
+  db.prepare('DELETE FROM detector_state_chunks').run();
 }
 
-function writeChunks(db: Database.Database, table: string, data: Buffer): number {
-  const insert = db.prepare(`INSERT INTO ${table} (seq, data) VALUES (?, ?)`);
+function clearSlot(db: Database.Database, slot: DirectorySlot): void {
+  db.prepare('DELETE FROM detector_directory WHERE id = ?').run(slot);
+  db.prepare('DELETE FROM detector_directory_chunks WHERE slot = ?').run(slot);
+}
+
+/** The slot the saved state names, if there is a saved state. */
+function namedSlot(db: Database.Database): DirectorySlot | undefined {
+  return db.prepare('SELECT directory_slot FROM detector_state WHERE id = 1').pluck().get() as
+    DirectorySlot | undefined;
+}
+
+/** Writes `data` in chunks of `STATE_CHUNK_BYTES` through `insert(seq, chunk)`; their count. */
+function writeChunks(data: Buffer, insert: (seq: number, chunk: Buffer) => void): number {
   let chunks = 0;
   for (let at = 0; at < data.length; at += STATE_CHUNK_BYTES)
-    insert.run(chunks++, data.subarray(at, at + STATE_CHUNK_BYTES));
+    insert(chunks++, data.subarray(at, at + STATE_CHUNK_BYTES));
   return chunks;
 }
 
-function writeDirectory(db: Database.Database, d: DetectorDirectoryState): void {
-  const chunks = writeChunks(db, PARTS.directory.chunks, d.data);
+/**
+ * Writes a directory part into the slot the saved state does not name (whatever was there is
+ * dropped), inside the caller's transaction, and answers that slot: the saved state is left as
+ * it was, and `writeDetectorState` with this slot makes the part the one named.
+ */
+export function stageDetectorDirectory(
+  db: Database.Database,
+  d: DetectorDirectoryState,
+): DirectorySlot {
+  const slot: DirectorySlot = namedSlot(db) === 1 ? 2 : 1;
+  clearSlot(db, slot);
+  const insert = db.prepare(
+    'INSERT INTO detector_directory_chunks (slot, seq, data) VALUES (?, ?, ?)',
+  );
+  const chunks = writeChunks(d.data, (seq, chunk) => insert.run(slot, seq, chunk));
   db.prepare(
-    'INSERT INTO detector_directory (id, ledger_size, bytes, chunks, mac) VALUES (1, ?, ?, ?, ?)',
-  ).run(d.ledgerSize, d.data.length, chunks, d.mac);
+    'INSERT INTO detector_directory (id, ledger_size, bytes, chunks, mac) VALUES (?, ?, ?, ?, ?)',
+  ).run(slot, d.ledgerSize, d.data.length, chunks, d.mac);
+  return slot;
+}
+
+/** A directory part staged earlier (`stageDetectorDirectory`): its slot and its MAC. */
+export interface StagedDirectory {
+  readonly slot: DirectorySlot;
+  readonly mac: Buffer;
 }
 
 /**
- * Replaces the state inside the caller's transaction: header and chunks land together. Without
- * a directory part, the stored one is kept (the caller's MAC of the rest binds it).
+ * Replaces the state inside the caller's transaction: header and chunks land together. With a
+ * directory part, that part is written (`stageDetectorDirectory`) and named; with `staged`
+ * instead, the part staged earlier is named; with neither, the stored one is kept (the caller's
+ * MAC of the rest binds it). The other slot is emptied: after a save, only the part named is
+ * stored. `false`, nothing written, when the staged slot no longer holds the part staged (a
+ * run beside this one staged its own there): the state saved stays as it was.
  */
-export function writeDetectorState(db: Database.Database, s: DetectorStateUpdate): void {
-  clearParts(db, s.directory !== undefined);
-  if (s.directory) writeDirectory(db, s.directory);
-  const chunks = writeChunks(db, PARTS.engine.chunks, s.data);
+export function writeDetectorState(
+  db: Database.Database,
+  s: DetectorStateUpdate,
+  staged?: StagedDirectory,
+): boolean {
+  if (staged !== undefined) {
+    const mac = db
+      .prepare('SELECT mac FROM detector_directory WHERE id = ?')
+      .pluck()
+      .get(staged.slot) as Buffer | undefined;
+    if (mac === undefined || !mac.equals(staged.mac)) return false;
+  }
+  const slot = s.directory
+    ? stageDetectorDirectory(db, s.directory)
+    : (staged?.slot ?? namedSlot(db) ?? 1);
+  clearEnginePart(db);
+  clearSlot(db, slot === 1 ? 2 : 1);
+  const insert = db.prepare('INSERT INTO detector_state_chunks (seq, data) VALUES (?, ?)');
+  const chunks = writeChunks(s.data, (seq, chunk) => insert.run(seq, chunk));
   db.prepare(
-    `INSERT INTO detector_state (id, ledger_size, root_hash, version, events, saved_at, bytes, chunks, mac)
-     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(s.ledgerSize, s.rootHash, s.version, s.events, s.savedAt, s.data.length, chunks, s.mac);
+    `INSERT INTO detector_state (id, ledger_size, root_hash, version, events, saved_at, bytes, chunks, mac, directory_slot)
+     VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    s.ledgerSize,
+    s.rootHash,
+    s.version,
+    s.events,
+    s.savedAt,
+    s.data.length,
+    chunks,
+    s.mac,
+    slot,
+  );
+  return true;
 }

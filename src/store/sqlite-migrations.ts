@@ -334,6 +334,34 @@ const MIGRATIONS: readonly (readonly [number, string])[] = [
     );
     `,
   ],
+  [
+    11,
+    `
+    -- The directory part is kept in one of two slots. A save may write a new part into the
+    -- slot the saved state does not name, in a transaction of its own, and then the rest of the
+    -- state naming it in another: stopped in between, the saved state is still whole. States
+    -- saved before are dropped (the next detect replays the whole ledger once).
+    DELETE FROM detector_state;
+    DELETE FROM detector_state_chunks;
+    DROP TABLE detector_directory;
+    DROP TABLE detector_directory_chunks;
+    ALTER TABLE detector_state ADD COLUMN directory_slot INTEGER NOT NULL DEFAULT 1
+      CHECK (directory_slot IN (1, 2));
+    CREATE TABLE detector_directory (
+      id INTEGER PRIMARY KEY CHECK (id IN (1, 2)),
+      ledger_size INTEGER NOT NULL,
+      bytes INTEGER NOT NULL,
+      chunks INTEGER NOT NULL,
+      mac BLOB NOT NULL
+    );
+    CREATE TABLE detector_directory_chunks (
+      slot INTEGER NOT NULL CHECK (slot IN (1, 2)),
+      seq INTEGER NOT NULL,
+      data BLOB NOT NULL,
+      PRIMARY KEY (slot, seq)
+    );
+    `,
+  ],
 ];
 
 /** The migrations' numbers, in the order they are applied. */

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store.js';
 import { sqliteFault } from './sqlite-file.js';
 import { storeContract } from './store.contract.js';
-import type { StoredDirectoryVersion } from './ports.js';
+import type { DetectorState, StoredDirectoryVersion } from './ports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'warden-store-'));
 let n = 0;
@@ -139,6 +139,130 @@ describe('SqliteStore.open', () => {
 });
 
 describe('SqliteStore detection state', () => {
+  describe('when a directory part is staged apart from the rest', () => {
+    const rest = (size: number, byte: number) => ({
+      ledgerSize: size,
+      rootHash: Buffer.alloc(32, byte),
+      version: 'v',
+      events: size,
+      savedAt: '2026-03-02T09:00:00Z',
+      data: Buffer.alloc(3 << 20, byte),
+      mac: Buffer.alloc(32, byte),
+    });
+    const part = (size: number, byte: number) => ({
+      ledgerSize: size,
+      data: Buffer.alloc(5 << 20, byte),
+      mac: Buffer.alloc(32, byte),
+    });
+    /** The same state, its bytes compared as bytes (element by element, MiBs take seconds). */
+    const same = (a?: DetectorState, b?: DetectorState): void => {
+      const bare = (x?: DetectorState) =>
+        x && {
+          ...x,
+          data: x.data.length,
+          directory: { ...x.directory, data: x.directory.data.length },
+        };
+      expect(bare(a)).toEqual(bare(b));
+      expect(a?.data.equals(b!.data)).toBe(true);
+      expect(a?.directory.data.equals(b!.directory.data)).toBe(true);
+    };
+    const slots = (path: string): unknown[] => {
+      const db = new Database(path, { readonly: true });
+      const rows = db
+        .prepare(
+          'SELECT id, (SELECT count(*) FROM detector_directory_chunks c WHERE c.slot = d.id) AS chunks FROM detector_directory d ORDER BY id',
+        )
+        .all();
+      db.close();
+      return rows;
+    };
+
+    it('leaves the saved state whole until the rest naming the part is committed', async () => {
+      const path = join(dir, 'staged.db');
+      const store = SqliteStore.open(path);
+      let tx = await store.begin();
+      await tx.putDetectorState({ ...rest(3, 1), directory: part(3, 1) });
+      await tx.commit();
+      const before = await store.detectorState.load();
+      expect(before?.directory.data.equals(part(3, 1).data)).toBe(true);
+      tx = await store.begin();
+      const staged = await tx.stageDetectorDirectory(part(9, 2));
+      await tx.commit();
+      // staged and durable, in the other slot, but not named: the state read is the old one
+      expect(slots(path)).toEqual([
+        { id: 1, chunks: 2 },
+        { id: 2, chunks: 2 },
+      ]);
+      same(await store.detectorState.load(), before);
+      tx = await store.begin();
+      expect(await tx.putStagedDetectorState(rest(9, 2), staged)).toBe(true);
+      await tx.commit();
+      const after = await store.detectorState.load();
+      expect(after).toMatchObject({ ledgerSize: 9, directory: { ledgerSize: 9 } });
+      expect(after?.directory.data.equals(part(9, 2).data)).toBe(true);
+      expect(after?.data.equals(rest(9, 2).data)).toBe(true);
+      // the part no longer named is gone
+      expect(slots(path)).toEqual([{ id: 2, chunks: 2 }]);
+      await store.close();
+    });
+
+    it('keeps the old state when the rest rolls back, and the next save replaces the orphan', async () => {
+      const path = join(dir, 'staged-rollback.db');
+      const store = SqliteStore.open(path);
+      let tx = await store.begin();
+      await tx.putDetectorState({ ...rest(3, 1), directory: part(3, 1) });
+      await tx.commit();
+      const before = await store.detectorState.load();
+      tx = await store.begin();
+      const staged = await tx.stageDetectorDirectory(part(9, 2));
+      await tx.commit();
+      tx = await store.begin();
+      await tx.putStagedDetectorState(rest(9, 2), staged);
+      await tx.rollback();
+      same(await store.detectorState.load(), before);
+      // a save in one transaction writes over the orphan, and empties the slot it leaves
+      tx = await store.begin();
+      await tx.putDetectorState({ ...rest(12, 3), directory: part(12, 3) });
+      await tx.commit();
+      expect(slots(path)).toEqual([{ id: 2, chunks: 2 }]);
+      expect((await store.detectorState.load())?.directory.data.equals(part(12, 3).data)).toBe(
+        true,
+      );
+      await store.close();
+    });
+
+    it('refuses to name a part another run staged in its place, keeping what is saved', async () => {
+      const path = join(dir, 'staged-race.db');
+      const store = SqliteStore.open(path);
+      let tx = await store.begin();
+      await tx.putDetectorState({ ...rest(3, 1), directory: part(3, 1) });
+      await tx.commit();
+      tx = await store.begin();
+      const mine = await tx.stageDetectorDirectory(part(9, 2));
+      await tx.commit();
+      // another run stages its own part: the same free slot
+      tx = await store.begin();
+      const theirs = await tx.stageDetectorDirectory(part(10, 4));
+      await tx.commit();
+      expect(theirs.slot).toBe(mine.slot);
+      tx = await store.begin();
+      expect(await tx.putStagedDetectorState(rest(9, 2), mine)).toBe(false);
+      await tx.commit();
+      const saved = await store.detectorState.load();
+      expect(saved).toMatchObject({ ledgerSize: 3, directory: { ledgerSize: 3 } });
+      tx = await store.begin();
+      expect(await tx.putStagedDetectorState(rest(10, 4), theirs)).toBe(true);
+      await tx.commit();
+      expect(await store.detectorState.load()).toMatchObject({
+        ledgerSize: 10,
+        directory: { ledgerSize: 10 },
+      });
+      await store.detectorState.clear();
+      expect(slots(path)).toEqual([]);
+      await store.close();
+    });
+  });
+
   describe('when a stored chunk is damaged or missing', () => {
     it('loads nothing rather than a partial state', async () => {
       const path = join(dir, 'state.db');

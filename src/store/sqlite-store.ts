@@ -25,7 +25,6 @@ import type {
   PolicySetRepository,
   Store,
   StoreStats,
-  StoreTransaction,
   StoredFindings,
   TokenRepository,
 } from './ports.js';
@@ -152,7 +151,7 @@ export class SqliteStore implements Store {
   /** Every migration's number (a gap is a number owned by a change not merged here). */
   static readonly schemaVersions = SCHEMA_VERSIONS;
 
-  begin(): Promise<StoreTransaction> {
+  begin(): Promise<SqliteTransaction> {
     if (this.inTransaction) {
       return Promise.reject(new StoreError('BUSY', 'a write transaction is already open'));
     }

@@ -3,6 +3,7 @@ import type { AccessEvent, DirectoryKind } from '../domain/index.js';
 import { StoreError } from './errors.js';
 import type {
   AliasIssue,
+  DetectorDirectoryState,
   DetectorStateUpdate,
   EmailHash,
   StoredApproval,
@@ -19,7 +20,11 @@ import { SqliteEventWriter } from './sqlite-event-writer.js';
 import { SqliteGuardWriter } from './sqlite-guard.js';
 import { SqliteTrustWriter } from './sqlite-trust.js';
 import { tileId } from './sqlite-ledger.js';
-import { writeDetectorState } from './sqlite-detector-state.js';
+import {
+  stageDetectorDirectory,
+  writeDetectorState,
+  type StagedDirectory,
+} from './sqlite-detector-state.js';
 import { SqliteAttributionWriter } from './sqlite-attribution.js';
 import type { StreamPosition } from './ports.js';
 import { putStreamPositions } from './sqlite-stream-positions.js';
@@ -156,7 +161,32 @@ export class SqliteTransaction implements StoreTransaction {
   }
 
   putDetectorState(state: DetectorStateUpdate): Promise<void> {
-    return this.step(() => writeDetectorState(this.db, state));
+    return this.step(() => {
+      writeDetectorState(this.db, state);
+    });
+  }
+
+  /**
+   * A detection state's directory part, written beside the saved state without touching it
+   * (its own transaction's commit makes it durable): a later `putStagedDetectorState` names it.
+   */
+  stageDetectorDirectory(directory: DetectorDirectoryState): Promise<StagedDirectory> {
+    return this.step(() => ({
+      slot: stageDetectorDirectory(this.db, directory),
+      mac: directory.mac,
+    }));
+  }
+
+  /**
+   * `putDetectorState` naming the directory part `staged` (whose MAC the rest's binds);
+   * `false`, nothing written, when that part is no longer there as staged (another run staged
+   * its own in its place since).
+   */
+  putStagedDetectorState(
+    state: Omit<DetectorStateUpdate, 'directory'>,
+    staged: StagedDirectory,
+  ): Promise<boolean> {
+    return this.step(() => writeDetectorState(this.db, state, staged));
   }
 
   putPolicySet(set: StoredPolicySet): Promise<void> {

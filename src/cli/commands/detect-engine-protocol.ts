@@ -44,9 +44,31 @@ export interface ThreadFault {
 }
 
 /**
+ * A part of the engine's state to save, made at `ledgerSize` leaves: the directory part, or the
+ * rest (`events` consumed; `kept`: the stored directory part it goes with, when no directory
+ * part was sent). The command's thread seals and stores it (`StateFromParts`).
+ */
+export type StatePart =
+  | {
+      readonly part: 'directory';
+      readonly ledgerSize: number;
+      readonly version: string;
+      readonly data: Uint8Array;
+    }
+  | {
+      readonly part: 'rest';
+      readonly ledgerSize: number;
+      readonly version: string;
+      readonly events: number;
+      readonly data: Uint8Array;
+      readonly kept?: { readonly ledgerSize: number; readonly mac: Uint8Array };
+    };
+
+/**
  * What the worker says: the note of a state not resumed, the feed's progress (a total, then
  * leaves done, then its end), a request for the ledger's root at a size (the command's ledger
- * answers: `EngineReply`), and last the findings stored, or the failure.
+ * answers: `EngineReply`), the parts of the state to save, and last the findings stored, or the
+ * failure.
  */
 export type EngineMessage =
   | { readonly note: string }
@@ -54,6 +76,7 @@ export type EngineMessage =
   | { readonly barAt: number }
   | { readonly barStop: true }
   | { readonly rootAt: number }
+  | { readonly save: StatePart }
   | { readonly stored: StoredFindings; readonly resumedAt: number }
   | { readonly fault: ThreadFault };
 

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { WardenError } from '../../domain/index.js';
 import { DetectError, SnapshotError } from '../../detect/index.js';
 import { LedgerError } from '../../ledger/index.js';
-import { StoreError, type Store, type StoredFindings } from '../../store/index.js';
+import { StoreError, sqliteFault, type Store, type StoredFindings } from '../../store/index.js';
 import { UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { resolveMaxPages } from '../paths.js';
@@ -15,8 +15,10 @@ import type {
   EngineMessage,
   EngineReply,
   EngineWorkerData,
+  StatePart,
   ThreadFault,
 } from './detect-engine-protocol.js';
+import { StateFromParts } from './detect-state.js';
 
 /** The compiled worker beside this module; absent when running from TypeScript sources. */
 const WORKER_FILE = fileURLToPath(new URL('./detect-engine-worker.js', import.meta.url));
@@ -45,10 +47,11 @@ export function engineThreadPossible(store: Store): boolean {
 /**
  * Runs a detection (`detectionFrom`: resume or replay, feed, store the findings and the state)
  * on a worker thread with its own connection to the database, and answers the findings stored
- * and the leaf it resumed from. This thread's connection holds no transaction meanwhile; it
- * answers the worker's questions for the ledger's roots (so the ledger is opened once), shows
- * the note of a state not resumed and the feed's progress, and gives a failure in the worker as
- * the same typed error the run would have thrown here. `inputs`: `detectionInputs`, read here.
+ * and the leaf it resumed from. This thread answers the worker's questions for the ledger's
+ * roots (so the ledger is opened once), shows the note of a state not resumed and the feed's
+ * progress, stores the state's parts as the worker makes them (`StateFromParts`: the directory
+ * part while the worker makes the rest), and gives a failure in the worker as the same typed
+ * error the run would have thrown here. `inputs`: `detectionInputs`, read here.
  */
 export function detectInThread(
   w: Wired,
@@ -90,9 +93,22 @@ export function detectInThread(
       w.ledger.rootAt(size).then(
         (root) => worker.postMessage({ root: new Uint8Array(root) } satisfies EngineReply),
         (error: unknown) => {
-          failure ??= error instanceof Error ? error : new Error(String(error));
+          failure ??= asError(error);
           worker.postMessage({ rootFailed: true } satisfies EngineReply);
         },
+      );
+    };
+    // the state's parts are stored in turn, each as it comes; the end waits for the last
+    const parts = new StateFromParts(w, store);
+    let saving: Promise<unknown> = Promise.resolve();
+    const save = (part: StatePart): void => {
+      saving = saving.then(() => (settled ? undefined : savePart(parts, part, io)));
+      saving.catch(() => undefined); // reported by the end that waits for it
+    };
+    // a SQLite failure of the save here is the store's typed error, as one in the worker is
+    const afterSaving = (end: () => void): void => {
+      saving.then(end, (error: unknown) =>
+        settle(() => reject(failure ?? sqliteFault(error, w.dbPath) ?? asError(error))),
       );
     };
     worker.on('message', (m: EngineMessage) => {
@@ -103,8 +119,14 @@ export function detectInThread(
         bar?.stop();
         bar = undefined;
       } else if ('rootAt' in m) answerRoot(m.rootAt);
-      else if ('stored' in m) settle(() => resolve({ stored: m.stored, resumedAt: m.resumedAt }));
-      else settle(() => reject(failure ?? typedError(m.fault)));
+      else if ('save' in m) save(m.save);
+      else if ('stored' in m)
+        afterSaving(() => settle(() => resolve({ stored: m.stored, resumedAt: m.resumedAt })));
+      else {
+        const fault = typedError(m.fault);
+        const fail = (): void => settle(() => reject(failure ?? fault));
+        saving.then(fail, fail);
+      }
     });
     worker.once('error', (error) => settle(() => reject(failure ?? error)));
     worker.once('exit', (code) =>
@@ -115,6 +137,18 @@ export function detectInThread(
       ),
     );
   });
+}
+
+const asError = (error: unknown): Error =>
+  error instanceof Error ? error : new Error(String(error));
+
+/** A part of the state from the worker, stored (`StateFromParts`). */
+async function savePart(parts: StateFromParts, p: StatePart, io?: Pick<Io, 'err'>): Promise<void> {
+  const data = Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
+  if (p.part === 'directory') return parts.directory(p.ledgerSize, p.version, data);
+  const kept = p.kept && { ledgerSize: p.kept.ledgerSize, mac: Buffer.from(p.kept.mac) };
+  if (!(await parts.rest(p.ledgerSize, p.version, p.events, data, kept)))
+    io?.err('warden: detection state not saved: another detect run saved its own meanwhile\n');
 }
 
 /** The typed errors a detection run can throw, by class name, to be made again here. */

@@ -1,17 +1,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { snapshotDirectory, snapshotEngine } from '../../detect/index.js';
 import { formatTime } from '../../domain/index.js';
 import { SqliteStore, sqliteFault } from '../../store/index.js';
 import type { Progress } from '../progress.js';
-import { detectionFrom, resumeDetection } from './detect.js';
-import type { EngineMessage, EngineReply, EngineWorkerData } from './detect-engine-protocol.js';
+import { detectionFrom, resumeDetection, type StateSaver } from './detect.js';
+import type {
+  EngineMessage,
+  EngineReply,
+  EngineWorkerData,
+  StatePart,
+} from './detect-engine-protocol.js';
 import { threadFault } from './detect-engine-thread.js';
-import type { DetectionWiring } from './detect-state.js';
+import { savesDirectory, type DetectionWiring } from './detect-state.js';
 
 /**
  * A detection run's worker (`detectInThread`): opens the SQLite file given (for writing: it
- * stores the findings and the state), runs the detection as `runDetection` does, with the
- * inputs read on the command's thread, and answers the findings stored, or the failure (a
- * SQLite failure as the store's typed error, named as the command names the database).
+ * stores the findings), runs the detection as `runDetection` does, with the inputs read on the
+ * command's thread, hands the command's thread the engine's state to store (`postState`), and
+ * answers the findings stored, or the failure (a SQLite failure as the store's typed error,
+ * named as the command names the database).
  */
 const data = workerData as EngineWorkerData;
 const port = parentPort!;
@@ -33,6 +40,36 @@ function rootAt(size: number): Promise<Buffer> {
   });
 }
 
+/**
+ * The engine's state, saved by the command's thread (`StateFromParts`): the directory part
+ * first, whose storing there runs while this thread makes the rest, then the rest.
+ */
+const postState: StateSaver = async (_w, engine, version, size, kept, built) => {
+  const resaved = savesDirectory(size, kept);
+  if (resaved) {
+    const data = (await built) ?? snapshotDirectory(engine);
+    postPart({ part: 'directory', ledgerSize: size, version, data });
+  }
+  postPart({
+    part: 'rest',
+    ledgerSize: size,
+    version,
+    events: engine.events,
+    data: snapshotEngine(engine),
+    ...(resaved || kept === undefined ? {} : { kept }),
+  });
+};
+
+/** A part posted, its bytes moved rather than copied when they have a buffer of their own. */
+function postPart(part: StatePart): void {
+  const { buffer, byteOffset, byteLength } = part.data;
+  const own = byteOffset === 0 && byteLength === buffer.byteLength && buffer instanceof ArrayBuffer;
+  const data = own ? part.data : new Uint8Array(part.data);
+  port.postMessage({ save: { ...part, data } } satisfies EngineMessage, [
+    data.buffer as ArrayBuffer,
+  ]);
+}
+
 /** The feed's progress, shown by the command's thread (a worker has no terminal). */
 function progress(total: number): Progress {
   post({ barTotal: total });
@@ -50,7 +87,7 @@ async function detect(store: SqliteStore): Promise<EngineMessage> {
   const io = { err: (note: string): void => post({ note }) };
   const start = (): ReturnType<typeof resumeDetection> =>
     resumeDetection(w, data.inputs, data.full, io);
-  const { stored, resumedAt } = await detectionFrom(w, false, start, progress);
+  const { stored, resumedAt } = await detectionFrom(w, false, start, progress, postState);
   return { stored, resumedAt };
 }
 

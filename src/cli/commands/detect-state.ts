@@ -19,6 +19,13 @@ import {
 } from './detect-state-mac.js';
 import { ORG_FILE_NAME } from '../org-file.js';
 import type { Ledger } from '../../ledger/index.js';
+import type {
+  DetectorDirectoryState,
+  DetectorStateUpdate,
+  SqliteStore,
+  StagedDirectory,
+  StoreTransaction,
+} from '../../store/index.js';
 import { pausePoint } from '../pause.js';
 import type { Wired } from '../wiring.js';
 
@@ -174,26 +181,112 @@ export async function saveEngine(
   // the rest first: a directory part built on another thread may still be on its way
   const data = snapshotEngine(engine);
   const directory = savesDirectory(size, kept)
-    ? { ledgerSize: size, data: (await built) ?? snapshotDirectory(engine), mac: Buffer.alloc(0) }
+    ? sealedDirectory(w.stateKey, version, size, (await built) ?? snapshotDirectory(engine))
     : undefined;
-  const dirMac = directory
-    ? directoryMac(w.stateKey, { ...directory, version })
-    : (kept?.mac ?? Buffer.alloc(0));
-  const header = { ledgerSize: size, rootHash: await rootHash, version };
+  const dirMac = directory?.mac ?? kept?.mac ?? Buffer.alloc(0);
+  const rest = sealedRest(
+    w,
+    { ledgerSize: size, rootHash: await rootHash, version },
+    engine,
+    data,
+    dirMac,
+  );
+  await inSave(w.store, (tx) => tx.putDetectorState(directory ? { ...rest, directory } : rest));
+  return { ledgerSize: directory?.ledgerSize ?? kept?.ledgerSize ?? size, mac: dirMac };
+}
+
+/** A directory part saved at `size` leaves, with its MAC. */
+function sealedDirectory(
+  key: Buffer,
+  version: string,
+  size: number,
+  data: Buffer,
+): DetectorDirectoryState {
+  const part = { ledgerSize: size, data, mac: Buffer.alloc(0) };
+  return { ...part, mac: directoryMac(key, { ...part, version }) };
+}
+
+/** The rest of a state (all but its directory part) as stored: its MAC binds `dirMac`. */
+function sealedRest(
+  w: Pick<DetectionWiring, 'stateKey' | 'now'>,
+  header: { readonly ledgerSize: number; readonly rootHash: Buffer; readonly version: string },
+  engine: Pick<DetectionEngine, 'events'>,
+  data: Buffer,
+  dirMac: Buffer,
+): Omit<DetectorStateUpdate, 'directory'> {
   const state = { ...header, events: engine.events, data };
-  const tx = await w.store.begin();
+  return { ...state, savedAt: w.now(), mac: stateMac(w.stateKey, state, dirMac) };
+}
+
+/**
+ * `write` in a transaction of `store`'s, committed after the crash tests' pause point `pause`,
+ * rolled back if anything throws.
+ */
+async function inSave<Tx extends StoreTransaction, T>(
+  store: { begin(): Promise<Tx> },
+  write: (tx: Tx) => Promise<T>,
+  pause = 'detector-state-save',
+): Promise<T> {
+  const tx = await store.begin();
   try {
-    await tx.putDetectorState({
-      ...state,
-      savedAt: w.now(),
-      mac: stateMac(w.stateKey, state, dirMac),
-      ...(directory ? { directory: { ...directory, mac: dirMac } } : {}),
-    });
-    pausePoint('detector-state-save');
+    const result = await write(tx);
+    pausePoint(pause);
     await tx.commit();
+    return result;
   } catch (error) {
     await tx.rollback();
     throw error;
   }
-  return { ledgerSize: directory?.ledgerSize ?? kept?.ledgerSize ?? size, mac: dirMac };
+}
+
+/**
+ * A state saved from the parts an engine's thread makes (`detect-engine-worker.ts`), on the
+ * thread that holds the store, while the engine's thread makes the next part: the directory
+ * part (most of the bytes) is staged in a transaction of its own while the rest is made
+ * (`stageDetectorDirectory`), then the rest naming it in another. Stopped between the two, the
+ * saved state is the old one, whole.
+ */
+export class StateFromParts {
+  private staged: StagedDirectory | undefined;
+
+  constructor(
+    private readonly w: Pick<DetectionWiring, 'stateKey' | 'now'> & {
+      readonly ledger: Pick<Ledger, 'rootAt'>;
+    },
+    private readonly store: SqliteStore,
+  ) {}
+
+  /** The directory part made at `size` leaves: sealed and staged, durable when this returns. */
+  async directory(size: number, version: string, data: Buffer): Promise<void> {
+    const part = sealedDirectory(this.w.stateKey, version, size, data);
+    this.staged = await inSave(
+      this.store,
+      (tx) => tx.stageDetectorDirectory(part),
+      'detector-directory-staged',
+    );
+  }
+
+  /**
+   * The rest, made at `size` leaves: saved naming the part staged before, or else `kept`, the
+   * stored part the engine was restored from. `false` when another run staged its own part in
+   * this one's place meanwhile: the state stored is then that run's, or the one before.
+   */
+  async rest(
+    size: number,
+    version: string,
+    events: number,
+    data: Buffer,
+    kept?: Resumed['directory'],
+  ): Promise<boolean> {
+    const staged = this.staged;
+    const dirMac = staged?.mac ?? kept?.mac;
+    if (dirMac === undefined) throw new Error("a state's rest came without its directory part");
+    const header = { ledgerSize: size, rootHash: await this.w.ledger.rootAt(size), version };
+    const rest = sealedRest(this.w, header, { events }, data, dirMac);
+    return inSave(this.store, async (tx) => {
+      if (staged) return tx.putStagedDetectorState(rest, staged);
+      await tx.putDetectorState(rest);
+      return true;
+    });
+  }
 }

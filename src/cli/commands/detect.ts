@@ -74,6 +74,19 @@ async function* storedChunks(
     );
 }
 
+/**
+ * How a run's engine state is saved (`saveEngine`'s arguments): in one transaction here, or
+ * handed part by part to the thread holding the store (`detect-engine-worker.ts`).
+ */
+export type StateSaver = (
+  w: DetectionWiring,
+  engine: DetectionEngine,
+  version: string,
+  size: number,
+  kept?: Resumed['directory'],
+  built?: Promise<Buffer | undefined>,
+) => Promise<unknown>;
+
 /** What a detection run gives: the engine (after every leaf) and the findings it stored. */
 export interface Detection {
   readonly engine: DetectionEngine;
@@ -127,6 +140,7 @@ export async function detectionFrom(
   short: boolean,
   start: () => Promise<DetectionRun>,
   progress: (total: number) => Progress = recordsBar,
+  save: StateSaver = saveEngine,
 ): Promise<Detection> {
   // the records are read on a second core, whose thread starts while the engine is made —
   // unless a saved state promises a resume too short for a thread (started late if it fails)
@@ -145,7 +159,7 @@ export async function detectionFrom(
   // critical path (and ~0.6 GB of peak memory at the large preset).
   const built = thread && run.from === 0 ? undefined : directoryPartFor(w, run, size);
   await feed(w, run.engine, run.from, size, thread?.chunks, progress);
-  return finishDetection(w, run, size, built);
+  return finishDetection(w, run, size, built, save);
 }
 
 /**
@@ -271,10 +285,11 @@ export async function finishDetection(
   run: DetectionRun,
   size: number,
   built?: Promise<Buffer | undefined>,
+  save: StateSaver = saveEngine,
 ): Promise<Detection> {
-  const save = savesState(run, size);
+  const saves = savesState(run, size);
   const stored = await saveFindings(w, run.engine, size);
-  if (save) await saveEngine(w, run.engine, run.version, size, run.directory, built);
+  if (saves) await save(w, run.engine, run.version, size, run.directory, built);
   return { engine: run.engine, stored, resumedAt: run.from };
 }
 
