@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type * as DetectModule from '../src/cli/commands/detect.js';
 import type * as ThreadModule from '../src/cli/commands/detect-engine-thread.js';
 import type * as StoreModule from '../src/store/index.js';
 import type * as WiringModule from '../src/cli/wiring.js';
+import type * as EarlyModule from '../src/cli/commands/detect-engine-start.js';
 import { tempDir, withEnv } from './helpers.js';
 import { BIN, DIST, savedState, simulatedLedger } from './detect-support.js';
 
@@ -77,16 +78,63 @@ describe.runIf(built || process.env['CI'])('a detection run on an engine thread'
   };
   const withoutTime = (out: string): string => out.replace(/"computedAt": "[^"]+"/, '');
 
-  describe('when called in-process', () => {
-    const compiled = async () => ({
-      detect: (await import(join(DIST, 'cli', 'commands', 'detect.js'))) as typeof DetectModule,
-      thread: (await import(
-        join(DIST, 'cli', 'commands', 'detect-engine-thread.js')
-      )) as typeof ThreadModule,
-      wiring: (await import(join(DIST, 'cli', 'wiring.js'))) as typeof WiringModule,
-      stores: (await import(join(DIST, 'store', 'index.js'))) as typeof StoreModule,
+  /** The modules as built (a worker runs only from the build). */
+  const compiled = async () => ({
+    detect: (await import(join(DIST, 'cli', 'commands', 'detect.js'))) as typeof DetectModule,
+    thread: (await import(
+      join(DIST, 'cli', 'commands', 'detect-engine-thread.js')
+    )) as typeof ThreadModule,
+    wiring: (await import(join(DIST, 'cli', 'wiring.js'))) as typeof WiringModule,
+    stores: (await import(join(DIST, 'store', 'index.js'))) as typeof StoreModule,
+  });
+
+  describe('when its worker is started before the run (`earlyEngine`)', () => {
+    const early = async () =>
+      (await import(join(DIST, 'cli', 'commands', 'detect-engine-start.js'))) as typeof EarlyModule;
+
+    it('starts one only for a full replay of a SQLite file big enough to want it, unless told not to', async () => {
+      const { earlyEngine, EARLY_ENGINE_MIN_BYTES } = await early();
+      const small = copy();
+      expect(statSync(small).size).toBeLessThan(EARLY_ENGINE_MIN_BYTES);
+      const env = { WARDEN_DETECT_THREADS: '' };
+      expect(earlyEngine(small, true, env)).toBeUndefined();
+      expect(earlyEngine(join(dir.path, 'no-such.db'), true, env)).toBeUndefined();
+      expect(earlyEngine(small, true, { WARDEN_DETECT_THREADS: '0' })).toBeUndefined();
+      expect(
+        earlyEngine(undefined, true, { ...env, WARDEN_PG_URL: 'postgres://u@127.0.0.1:5432/test' }),
+      ).toBeUndefined();
+      const big = join(dir.path, 'big.db');
+      cpSync(small, big);
+      truncateSync(big, EARLY_ENGINE_MIN_BYTES); // the size is all that is read
+      // not for a run that may resume (its saved state's header decides, once open)
+      expect(earlyEngine(big, false, env)).toBeUndefined();
+      const started = earlyEngine(big, true, env);
+      expect(started).toBeDefined();
+      const worker = started!.take();
+      const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
+      started!.stop();
+      // stopped: it ends (else the test times out), whatever it was loading
+      expect(typeof (await exited)).toBe('number');
     });
 
+    it('runs the detection it is then given, as one started for it would', async () => {
+      const { detect, thread, wiring } = await compiled();
+      const { earlyEngine } = await early();
+      const [here, there] = [copy(), copy()];
+      const w = await wiring.wire(here);
+      const local = await detect.runDetection(w).finally(() => w.close());
+      const started = earlyEngine(there, false, { WARDEN_DETECT_THREADS: '1' });
+      expect(started).toBeDefined();
+      const v = await wiring.wire(there);
+      const remote = await thread
+        .detectInThread(v, await detect.detectionInputs(v), false, undefined, started)
+        .finally(() => v.close());
+      expect({ ...remote.stored, computedAt: '' }).toEqual({ ...local.stored, computedAt: '' });
+      expect(savedState(there)).toEqual(savedState(here));
+    });
+  });
+
+  describe('when called in-process', () => {
     it('stores the findings and the state the run on this thread stores', async () => {
       const { detect, thread, wiring } = await compiled();
       const [here, there] = [copy(), copy()];

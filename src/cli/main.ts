@@ -133,8 +133,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .option('--json', 'machine-readable summary')
     .option('--full', 'ignore the saved detection state and replay the whole ledger')
     .action(async (o: { db?: string; json?: boolean; full?: boolean; org?: string }) => {
-      const [{ withDb }, { detectCommand }] = await Promise.all([wiring(), detect()]);
-      code = await withDb(o.db, (w) => detectCommand(w, o, io));
+      // a long run's engine thread loads its modules while this one loads and opens the rest
+      const early = (await import('./commands/detect-engine-start.js')).earlyEngine(
+        o.db,
+        o.full ?? false,
+      );
+      try {
+        const [{ withDb }, { detectCommand }] = await Promise.all([wiring(), detect()]);
+        code = await withDb(o.db, (w) => detectCommand(w, o, io, early));
+      } finally {
+        early?.stop();
+      }
     });
 
   program

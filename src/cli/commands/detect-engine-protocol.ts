@@ -18,7 +18,7 @@ export interface DetectionInputs {
 }
 
 /**
- * What the worker is started with: its own connection's file and page limit, the name errors
+ * What the worker runs with: its own connection's file and page limit, the name errors
  * give the database, the state's MAC key (derived; no master key crosses), the ledger's size
  * as the command opened it, and the run's inputs.
  */
@@ -30,6 +30,11 @@ export interface EngineWorkerData {
   readonly size: number;
   readonly full: boolean;
   readonly inputs: DetectionInputs;
+}
+
+/** The worker's first message: its run (the worker may be started before it is known). */
+export interface EngineStart {
+  readonly start: EngineWorkerData;
 }
 
 /**

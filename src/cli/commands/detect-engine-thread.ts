@@ -1,5 +1,3 @@
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { WardenError } from '../../domain/index.js';
 import { DetectError, SnapshotError } from '../../detect/index.js';
 import { LedgerError } from '../../ledger/index.js';
@@ -14,26 +12,13 @@ import type {
   DetectionInputs,
   EngineMessage,
   EngineReply,
+  EngineStart,
   EngineWorkerData,
   StatePart,
   ThreadFault,
 } from './detect-engine-protocol.js';
 import { StateFromParts } from './detect-state.js';
-
-/** The compiled worker beside this module; absent when running from TypeScript sources. */
-const WORKER_FILE = fileURLToPath(new URL('./detect-engine-worker.js', import.meta.url));
-
-/**
- * The engine thread's young generation (MiB). Most of what a replay allocates survives (the
- * directory's views, the engine's windows), and each scavenge copies what survives: on the
- * main thread, with V8's default (16 MiB semi-spaces), the large preset's full replay ran 95
- * scavenges and 8 full collections, ~2.2 s of pauses (`--trace-gc`, a busy two-core machine).
- * On this thread: 128 MiB ran 50 scavenges and 7 full collections, ~1.4 s; 192 MiB 47 and 7,
- * ~1.1 s; 256 MiB 41 and 7, ~1.0 s. Whole `detect --full` processes, five rounds each: medians
- * 16.2 / 11.9 / 9.7 s (bests 9.2 / 9.1 / 9.0 s; the machine's load made the spread), peak
- * memory ~1.0 / ~1.0 / ~1.1 GB.
- */
-export const ENGINE_YOUNG_GENERATION_MB = 256;
+import { ENGINE_WORKER_FILE, startEngineWorker, type EarlyEngine } from './detect-engine-start.js';
 
 /**
  * Can a run's engine go to a thread of its own: a SQLite file (another connection to an
@@ -41,7 +26,7 @@ export const ENGINE_YOUNG_GENERATION_MB = 256;
  * worker file exists)? Whether it is worth it is `readingThreadWanted`'s question.
  */
 export function engineThreadPossible(store: Store): boolean {
-  return threadableStore(store, WORKER_FILE) !== undefined;
+  return threadableStore(store, ENGINE_WORKER_FILE) !== undefined;
 }
 
 /**
@@ -51,15 +36,17 @@ export function engineThreadPossible(store: Store): boolean {
  * roots (so the ledger is opened once), shows the note of a state not resumed and the feed's
  * progress, stores the state's parts as the worker makes them (`StateFromParts`: the directory
  * part while the worker makes the rest), and gives a failure in the worker as the same typed
- * error the run would have thrown here. `inputs`: `detectionInputs`, read here.
+ * error the run would have thrown here. `inputs`: `detectionInputs`, read here; `early`: a
+ * worker started before (`earlyEngine`), else one is started now.
  */
 export function detectInThread(
   w: Wired,
   inputs: DetectionInputs,
   full: boolean,
   io?: Pick<Io, 'err'>,
+  early?: EarlyEngine,
 ): Promise<{ stored: StoredFindings; resumedAt: number }> {
-  const store = threadableStore(w.store, WORKER_FILE);
+  const store = threadableStore(w.store, ENGINE_WORKER_FILE);
   // callers ask `engineThreadPossible` first: this is a programming error, not a user's
   if (store === undefined)
     throw new Error('a detection thread needs a SQLite file and the compiled build');
@@ -73,10 +60,8 @@ export function detectInThread(
     full,
     inputs,
   };
-  const worker = new Worker(WORKER_FILE, {
-    workerData: data,
-    resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB },
-  });
+  const worker = early?.take() ?? startEngineWorker();
+  worker.postMessage({ start: data } satisfies EngineStart);
   return new Promise((resolve, reject) => {
     let bar: Progress | undefined;
     let settled = false;

@@ -1,4 +1,4 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { snapshotDirectory, snapshotEngine } from '../../detect/index.js';
 import { formatTime } from '../../domain/index.js';
 import { SqliteStore, sqliteFault } from '../../store/index.js';
@@ -7,6 +7,7 @@ import { detectionFrom, resumeDetection, type StateSaver } from './detect.js';
 import type {
   EngineMessage,
   EngineReply,
+  EngineStart,
   EngineWorkerData,
   StatePart,
 } from './detect-engine-protocol.js';
@@ -20,14 +21,25 @@ import { savesDirectory, type DetectionWiring } from './detect-state.js';
  * answers the findings stored, or the failure (a SQLite failure as the store's typed error,
  * named as the command names the database).
  */
-const data = workerData as EngineWorkerData;
 const port = parentPort!;
 const post = (m: EngineMessage): void => port.postMessage(m);
 
-// The command's ledger answers for its roots, in the order asked. Listening keeps this thread
-// alive to the end: the command's thread stops it once it has the answer.
+// The first message is the run (the worker may be started before the run is known: its modules
+// load meanwhile); then the command's ledger answers for its roots, in the order asked.
+// Listening keeps this thread alive to the end: the command's thread stops it once it has the
+// answer.
 const asked: ((reply: EngineReply) => void)[] = [];
-port.on('message', (reply: EngineReply) => asked.shift()?.(reply));
+let started: ((data: EngineWorkerData) => void) | undefined;
+const data = await new Promise<EngineWorkerData>((resolve) => {
+  started = resolve;
+  port.on('message', (m: EngineStart | EngineReply) => {
+    if (started === undefined) asked.shift()?.(m as EngineReply);
+    else {
+      started((m as EngineStart).start);
+      started = undefined;
+    }
+  });
+});
 
 function rootAt(size: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

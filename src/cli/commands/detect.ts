@@ -21,6 +21,7 @@ import { directoryPartInThread } from './detect-directory.js';
 import { numberingSeed } from './detect-state-mac.js';
 import type { DetectionInputs } from './detect-engine-protocol.js';
 import { detectInThread, engineThreadPossible } from './detect-engine-thread.js';
+import type { EarlyEngine } from './detect-engine-start.js';
 import {
   feedInThread,
   prepareFeedThread,
@@ -118,11 +119,14 @@ export async function runDetection(
 export async function detectFindings(
   w: Wired,
   io?: Io,
-  options: { full?: boolean; org?: string } = {},
+  options: { full?: boolean; org?: string; early?: EarlyEngine } = {},
 ): Promise<Pick<Detection, 'stored' | 'resumedAt'>> {
   const leaves = await leavesToFeed(w, options.full);
-  if (engineThreadWanted(w, leaves))
-    return detectInThread(w, await detectionInputs(w, options), options.full ?? false, io);
+  if (engineThreadWanted(w, leaves)) {
+    const inputs = await detectionInputs(w, options);
+    return detectInThread(w, inputs, options.full ?? false, io, options.early);
+  }
+  options.early?.stop();
   return detectionFrom(w, resumesShort(leaves), () => startDetection(w, io, options));
 }
 
@@ -356,10 +360,12 @@ export async function detectCommand(
   w: Wired,
   flags: { json?: boolean; full?: boolean; org?: string },
   io: Io,
+  early?: EarlyEngine,
 ): Promise<number> {
   const { stored, resumedAt } = await detectFindings(w, io, {
     full: flags.full ?? false,
     ...(flags.org === undefined ? {} : { org: flags.org }),
+    ...(early === undefined ? {} : { early }),
   });
   const f = stored.findings;
   if (flags.json)

@@ -1,0 +1,88 @@
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { resolveStoreTarget } from '../store-target.js';
+
+/**
+ * The start of a detection run's engine thread (`detect-engine-thread.ts`), apart and light:
+ * `warden detect` starts the worker before it loads the rest of its modules and opens the
+ * database, so that the worker loads its own meanwhile.
+ */
+
+/** The compiled worker beside this module; absent when running from TypeScript sources. */
+export const ENGINE_WORKER_FILE = fileURLToPath(
+  new URL('./detect-engine-worker.js', import.meta.url),
+);
+
+/**
+ * The engine thread's young generation (MiB). Most of what a replay allocates survives (the
+ * directory's views, the engine's windows), and each scavenge copies what survives: on the
+ * main thread, with V8's default (16 MiB semi-spaces), the large preset's full replay ran 95
+ * scavenges and 8 full collections, ~2.2 s of pauses (`--trace-gc`, a busy two-core machine).
+ * On this thread: 128 MiB ran 50 scavenges and 7 full collections, ~1.4 s; 192 MiB 47 and 7,
+ * ~1.1 s; 256 MiB 41 and 7, ~1.0 s. Whole `detect --full` processes, five rounds each: medians
+ * 16.2 / 11.9 / 9.7 s (bests 9.2 / 9.1 / 9.0 s; the machine's load made the spread), peak
+ * memory ~1.0 / ~1.0 / ~1.1 GB.
+ */
+export const ENGINE_YOUNG_GENERATION_MB = 256;
+
+/**
+ * A full replay of a database file this size or more wants an engine thread (a feed of
+ * `FEED_THREAD_MIN_LEAVES` leaves or more is ~30 MB of file): its worker is started early.
+ */
+export const EARLY_ENGINE_MIN_BYTES = 32 << 20;
+
+/**
+ * An engine's worker, started before the run knows whether it wants one: it loads its modules,
+ * then waits for its run (`detectInThread` sends it). Unreferenced until used, so that a run
+ * that ends otherwise (on one thread, or on an error) is not kept alive by it; a run on one
+ * thread stops it (`EarlyEngine.stop`).
+ */
+export interface EarlyEngine {
+  /** The worker, referenced again: the run will use it. */
+  take(): Worker;
+  /** Stops the worker, unused. */
+  stop(): void;
+}
+
+/**
+ * `warden detect`'s early worker for the database `dbFlag` names: for a full replay (`full`:
+ * `--full`) of a SQLite file of `EARLY_ENGINE_MIN_BYTES` or more, from the compiled build, on
+ * two cores or more; or whenever `WARDEN_DETECT_THREADS=1`; never with `=0`. Else undefined:
+ * the run starts one later if it wants one. A run without `--full` mostly resumes a saved state
+ * and often feeds too few leaves for a thread (which only its header tells, read once the
+ * database is open): a worker started for it in vain cost a resume ~20–40 ms.
+ */
+export function earlyEngine(
+  dbFlag: string | undefined,
+  full: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): EarlyEngine | undefined {
+  const forced = env['WARDEN_DETECT_THREADS'];
+  if (forced === '0' || (forced !== '1' && (!full || availableParallelism() < 2))) return undefined;
+  if (!existsSync(ENGINE_WORKER_FILE)) return undefined;
+  try {
+    const target = resolveStoreTarget(dbFlag, env);
+    if (target.kind !== 'sqlite') return undefined;
+    if (forced !== '1' && statSync(target.path).size < EARLY_ENGINE_MIN_BYTES) return undefined;
+  } catch {
+    return undefined; // no such file, or a bad target: the run says so, as it would have
+  }
+  const worker = startEngineWorker();
+  worker.unref();
+  return {
+    take: () => {
+      worker.ref();
+      return worker;
+    },
+    stop: () => void worker.terminate(),
+  };
+}
+
+/** An engine's worker, waiting for its run (its first message: `{ start: EngineWorkerData }`). */
+export function startEngineWorker(): Worker {
+  return new Worker(ENGINE_WORKER_FILE, {
+    resourceLimits: { maxYoungGenerationSizeMb: ENGINE_YOUNG_GENERATION_MB },
+  });
+}
