@@ -102,6 +102,19 @@ const UNREAD = Infinity;
 /** Record tags on the tape: an event, a projected directory kind, or a record sent whole. */
 const KINDS = ['event', ...(Object.keys(DIRECTORY_MEMBERS) as Projected[])] as const;
 const WHOLE = KINDS.length;
+/**
+ * Each kind's tag, as the decoder reads records by it: its place in `KINDS` (and its members
+ * in `DIRECTORY_MEMBERS`' order), named rather than written out, so that a kind added or moved
+ * there cannot leave a reader on another kind's tag.
+ */
+const EVENT = 0;
+const EMPLOYEE = KINDS.indexOf('employee');
+const SELLER = KINDS.indexOf('seller');
+const PRODUCT = KINDS.indexOf('product');
+const REVIEW = KINDS.indexOf('review');
+const ASSIGNMENT = KINDS.indexOf('assignment');
+const TICKET = KINDS.indexOf('ticket');
+const REPORT = KINDS.indexOf('report');
 const MEMBERS = KINDS.map((k) =>
   k === 'event' ? [] : Object.entries(DIRECTORY_MEMBERS[k] as Record<string, boolean>),
 );
@@ -258,7 +271,7 @@ export class FeedEncoder {
     this.room(11);
     const ops = this.ops;
     let n = this.length;
-    ops[n++] = 0;
+    ops[n++] = EVENT;
     if (time === this.lastTime) ops[n++] = SAME_TIME;
     else {
       ops[n++] = INLINE;
@@ -600,23 +613,23 @@ export class FeedDecoder {
     const ops = this.ops;
     while (this.p < ops.length) {
       switch (ops[this.p]) {
-        case 0:
+        case EVENT:
           this.p++;
           engine.consumeEvent(this.event() as unknown as AccessEvent, this.times[this.t++]);
           break;
-        case 3:
+        case PRODUCT:
           this.p++;
           this.product(view, numbers);
           break;
-        case 4:
+        case REVIEW:
           this.p++;
           this.review(view, numbers);
           break;
-        case 6:
+        case TICKET:
           this.p++;
           this.ticket(view, numbers);
           break;
-        case 7:
+        case REPORT:
           this.p++;
           this.report(view);
           break;
@@ -819,9 +832,9 @@ export class FeedDecoder {
   private record(): InterchangeRecord {
     const tag = this.ops[this.p++]!;
     switch (tag) {
-      case 0:
+      case EVENT:
         return { kind: 'event', body: this.event() as unknown as AccessEvent };
-      case 1:
+      case EMPLOYEE:
         return {
           kind: 'employee',
           body: {
@@ -835,17 +848,17 @@ export class FeedDecoder {
             leftAt: this.value(),
           },
         } as InterchangeRecord;
-      case 2:
+      case SELLER:
         return {
           kind: 'seller',
           body: { id: this.value(), category: this.value() },
         } as InterchangeRecord;
-      case 3:
+      case PRODUCT:
         return {
           kind: 'product',
           body: { id: this.value(), sellerId: this.value() },
         } as InterchangeRecord;
-      case 4:
+      case REVIEW:
         return {
           kind: 'review',
           body: {
@@ -856,7 +869,7 @@ export class FeedDecoder {
             removedAt: this.value(),
           },
         } as InterchangeRecord;
-      case 5:
+      case ASSIGNMENT:
         return {
           kind: 'assignment',
           body: {
@@ -866,7 +879,7 @@ export class FeedDecoder {
             to: this.value(),
           },
         } as InterchangeRecord;
-      case 6:
+      case TICKET:
         return {
           kind: 'ticket',
           body: {
@@ -880,7 +893,7 @@ export class FeedDecoder {
             relatedSellerIds: this.value(),
           },
         } as InterchangeRecord;
-      case 7:
+      case REPORT:
         return {
           kind: 'report',
           body: { reviewId: this.value(), reportedAt: this.value() },
