@@ -52,7 +52,7 @@ export interface EarlyEngine {
  * two cores or more; or whenever `WARDEN_DETECT_THREADS=1`; never with `=0`. Else undefined:
  * the run starts one later if it wants one. A run without `--full` mostly resumes a saved state
  * and often feeds too few leaves for a thread (which only its header tells, read once the
- * database is open): a worker started for it in vain cost a resume ~~20 ms.
+ * database is open): a worker started for it in vain cost a resume ~20 ms.
  */
 export function earlyEngine(
   dbFlag: string | undefined,
