@@ -56,8 +56,11 @@ export class StringNumbering extends Columns {
    * two slots, at most half full. Empty in a saved state (`hashes` rebuilds it: `restored`).
    */
   slots = new Int32Array(2 * FIRST_ROWS);
-  /** Each number's hash, kept only in a saved state (the slots hold them otherwise). */
-  hashes = new Int32Array(0);
+  /**
+   * Each number's hash, in number order: the saved form's, kept as keys are added (asking the
+   * slots for them when saving cost the end of a large replay ~50 ms of scattered writes).
+   */
+  hashes = new Int32Array(FIRST_ROWS);
 
   constructor(readonly seed = 0) {
     super();
@@ -105,6 +108,8 @@ export class StringNumbering extends Columns {
     }
     const n = this.size++;
     this.append(n, text, from, to);
+    if (n === this.hashes.length) this.hashes = widened(this.hashes, 2 * n);
+    this.hashes[n] = h;
     slots[2 * s] = h;
     slots[2 * s + 1] = n + 1;
     if (2 * this.size > mask + 1) this.place(2 * (mask + 1), slots);
@@ -138,7 +143,7 @@ export class StringNumbering extends Columns {
       unitCount: this.unitCount,
       ends: this.ends.slice(0, this.size),
       slots: new Int32Array(0),
-      hashes: this.hashesByNumber(),
+      hashes: this.hashes.slice(0, this.size),
     });
     return copy;
   }
@@ -174,19 +179,9 @@ export class StringNumbering extends Columns {
       table[2 * s + 1] = k + 1;
     }
     this.slots = table;
-    this.hashes = new Int32Array(0);
     // hashes under another seed would miss every saved key, silently: the first and last tell
     if (n > 0 && (this.get(this.keyAt(0)) !== 0 || this.get(this.keyAt(n - 1)) !== n - 1))
       throw damaged();
-  }
-
-  private hashesByNumber(): Int32Array {
-    if (this.slots.length === 0) return this.hashes.slice();
-    const hashes = new Int32Array(this.size);
-    const slots = this.slots;
-    for (let s = 1; s < slots.length; s += 2)
-      if (slots[s] !== 0) hashes[slots[s]! - 1] = slots[s - 1]!;
-    return hashes;
   }
 
   /** Is `text.slice(from, to)` the key numbered `n`? Compared unit by unit where both stand. */
