@@ -73,6 +73,19 @@ const stateRootAt = (db: string): Buffer => {
   }
 };
 
+/** The ledger sizes of the directory parts stored (the one named, and any staged beside it). */
+const directoryParts = (db: string): number[] => {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d
+      .prepare('SELECT ledger_size FROM detector_directory ORDER BY ledger_size')
+      .pluck()
+      .all() as number[];
+  } finally {
+    d.close();
+  }
+};
+
 /** The directory part the saved state names: its slot, size and MAC. */
 const namedDirectory = (db: string): unknown => {
   const d = new Database(db, { readonly: true });
@@ -325,6 +338,9 @@ describe('incremental detection', () => {
         await killMidSave(db, pause, '1');
         expect(stateRow(db)?.ledger_size).toBe(first);
         expect(namedDirectory(db)).toEqual(dirBefore);
+        // killed between the two transactions: the new part is there, durable, but not named
+        if (pause === 'detector-directory-staged')
+          expect(directoryParts(db)).toEqual([first, full.ledgerSize].sort((a, b) => a - b));
         const run = await detect(db);
         expect(run.err).toBe('');
         expect(run.resumedAt).toBe(first);

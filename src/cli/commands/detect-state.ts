@@ -219,18 +219,18 @@ function sealedRest(
 }
 
 /**
- * `write` in a transaction of `store`'s, committed after the crash tests' pause point `pause`,
- * rolled back if anything throws.
+ * `write` in a transaction of `store`'s, committed after the crash tests' pause point `pause`
+ * (none when undefined), rolled back if anything throws.
  */
 async function inSave<Tx extends StoreTransaction, T>(
   store: { begin(): Promise<Tx> },
   write: (tx: Tx) => Promise<T>,
-  pause = 'detector-state-save',
+  pause: string | undefined = 'detector-state-save',
 ): Promise<T> {
   const tx = await store.begin();
   try {
     const result = await write(tx);
-    pausePoint(pause);
+    if (pause !== undefined) pausePoint(pause);
     await tx.commit();
     return result;
   } catch (error) {
@@ -256,14 +256,15 @@ export class StateFromParts {
     private readonly store: SqliteStore,
   ) {}
 
-  /** The directory part made at `size` leaves: sealed and staged, durable when this returns. */
+  /**
+   * The directory part made at `size` leaves: sealed and staged, durable when this returns
+   * (the crash tests' pause point `detector-directory-staged` is after its commit, before the
+   * rest's transaction).
+   */
   async directory(size: number, version: string, data: Buffer): Promise<void> {
     const part = sealedDirectory(this.w.stateKey, version, size, data);
-    this.staged = await inSave(
-      this.store,
-      (tx) => tx.stageDetectorDirectory(part),
-      'detector-directory-staged',
-    );
+    this.staged = await inSave(this.store, (tx) => tx.stageDetectorDirectory(part), undefined);
+    pausePoint('detector-directory-staged');
   }
 
   /**
