@@ -53,8 +53,12 @@ export const NONE = -1;
 
 const NO_SELLERS: readonly string[] = Object.freeze([]);
 
-const time = (t: string | undefined): number | undefined =>
-  t === undefined ? undefined : readTime(t);
+/**
+ * A record's time as detection reads it: a string's by `readTime`, none for anything else (a
+ * payload the ingest schema would refuse, met in a damaged or planted database, reads as no
+ * time rather than failing the run).
+ */
+const time = (t: unknown): number | undefined => (typeof t === 'string' ? readTime(t) : undefined);
 
 // review flags
 /** A review record was seen (its id may also be met first in a ticket or a report). */

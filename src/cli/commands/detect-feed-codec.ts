@@ -40,8 +40,7 @@ export interface FeedCode {
   readonly ops: Int32Array;
   /**
    * Each event's time and each `TIMED_MEMBERS` member's, in tape order, as detection reads it
-   * (`readTime`): NaN where it reads none (absent, or not a time), `UNREAD` for a member that
-   * is not a string, which the engine's thread reads itself as `DirectoryView` would.
+   * (`readTime` of a string): NaN where it reads none (absent, not a time, or not a string).
    */
   readonly times: Float64Array;
   /** The table was emptied before this chunk (it grew past `TABLE_LIMIT`). */
@@ -93,12 +92,6 @@ const TIMED_MEMBERS: Partial<Record<Projected, readonly string[]>> = {
   report: ['reportedAt'],
 };
 
-/**
- * A member's time not read by the worker, as it is not a string: what `readTime` makes of
- * another value (an array's text, a failure) is the engine's thread's to find. Never a time
- * read: `readTime` answers finite instants (years 0000-9999) or undefined.
- */
-const UNREAD = Infinity;
 /** Record tags on the tape: an event, a projected directory kind, or a record sent whole. */
 const KINDS = ['event', ...(Object.keys(DIRECTORY_MEMBERS) as Projected[])] as const;
 const WHOLE = KINDS.length;
@@ -400,12 +393,11 @@ export class FeedEncoder {
   }
 
   /**
-   * A timed member's time (`FeedCode.times`) as `DirectoryView` reads it: none for absent, a
-   * string's as `readTime` reads it, any other value left `UNREAD`.
+   * A timed member's time (`FeedCode.times`) as `DirectoryView` reads it: a string's as
+   * `readTime` reads it, none for any other value or none.
    */
   private memberTime(v: unknown): void {
-    if (typeof v === 'string') this.time(readTime(v) ?? NaN);
-    else this.time(v === undefined ? NaN : UNREAD);
+    this.time(typeof v === 'string' ? (readTime(v) ?? NaN) : NaN);
   }
 
   private time(t: number): void {
@@ -773,12 +765,10 @@ export class FeedDecoder {
 
   /**
    * The next member, a time: as the worker read it (`FeedCode.times`; NaN for none), its value
-   * passed over unmade; a value the worker left `UNREAD` read here as `DirectoryView` reads it,
-   * whatever it is (`readTime` of it, or its failure).
+   * passed over unmade.
    */
   private timeMember(): number {
     const t = this.times[this.t++]!;
-    if (t === UNREAD) return readTime(this.value() as string) ?? NaN;
     if (this.ops[this.p] === INLINE) {
       this.p++;
       this.skipInline();
