@@ -376,10 +376,11 @@ export class FeedEncoder {
         if (start < 0) this.ops[this.length++] = ABSENT;
         else this.text(text, start, end, members[k]![1]);
         if (!timed[k]) continue;
-        // the subset's strings have no escapes: the text between the quotes is the value
-        if (start < 0) this.memberTime(undefined);
-        else if (text.charCodeAt(start) === QUOTE) this.memberTime(text.slice(start + 1, end - 1));
-        else this.memberTime(null);
+        // the subset's strings have no escapes: the text between the quotes is the value; any
+        // other value, or none, is no time
+        if (start >= 0 && text.charCodeAt(start) === QUOTE)
+          this.memberTime(text.slice(start + 1, end - 1));
+        else this.time(NaN);
       }
     } else {
       const payload = from === 0 ? text : text.slice(from);

@@ -79,14 +79,7 @@ async function* storedChunks(
  * How a run's engine state is saved (`saveEngine`'s arguments): in one transaction here, or
  * handed part by part to the thread holding the store (`detect-engine-worker.ts`).
  */
-export type StateSaver = (
-  w: DetectionWiring,
-  engine: DetectionEngine,
-  version: string,
-  size: number,
-  kept?: Resumed['directory'],
-  built?: Promise<Buffer | undefined>,
-) => Promise<unknown>;
+export type StateSaver = (...args: Parameters<typeof saveEngine>) => Promise<unknown>;
 
 /** What a detection run gives: the engine (after every leaf) and the findings it stored. */
 export interface Detection {
