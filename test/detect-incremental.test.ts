@@ -317,63 +317,46 @@ describe('incremental detection', () => {
         );
       });
 
-    it('keeps the state it had (never half of the new one), and the next run equals a full replay', async () => {
-      const { db, first } = await resumable('killed', 4);
-      await killMidSave(db);
-      expect(stateRow(db)?.ledger_size).toBe(first);
+    /** The run after a killed one: no note, resumed from `from`, the full replay's findings. */
+    const nextEqualsFull = async (db: string, from: number): Promise<void> => {
       const run = await detect(db);
       expect(run.err).toBe('');
-      expect(run.resumedAt).toBe(first);
+      expect(run.resumedAt).toBe(from);
       expect({ risk: run.risk, alerts: run.alerts }).toEqual({
         risk: full.risk,
         alerts: full.alerts,
       });
-    });
+    };
 
-    // on the engine's own thread: killed after the directory part is staged, or in the rest
-    for (const pause of ['detector-directory-staged', 'detector-state-save'])
-      it(`keeps the state it had when the engine's thread's save is killed at ${pause}`, async () => {
-        const { db, first } = await resumable(`killed-thread-${pause}`, 4);
+    // on this thread (one transaction), and on the engine's own thread: killed after the
+    // directory part is staged in a transaction of its own, or inside the rest's
+    for (const [pause, threads] of [
+      ['detector-state-save', '0'],
+      ['detector-directory-staged', '1'],
+      ['detector-state-save', '1'],
+    ] as const)
+      it(`keeps the state it had (never half of the new one) when killed at ${pause}, threads ${threads}, and the next run equals a full replay`, async () => {
+        const { db, first } = await resumable(`killed-${pause}-${threads}`, 4);
         const dirBefore = namedDirectory(db);
-        await killMidSave(db, pause, '1');
+        await killMidSave(db, pause, threads);
         expect(stateRow(db)?.ledger_size).toBe(first);
         expect(namedDirectory(db)).toEqual(dirBefore);
         // killed between the two transactions: the new part is there, durable, but not named
         if (pause === 'detector-directory-staged')
-          expect(directoryParts(db)).toEqual([first, full.ledgerSize].sort((a, b) => a - b));
-        const run = await detect(db);
-        expect(run.err).toBe('');
-        expect(run.resumedAt).toBe(first);
-        expect({ risk: run.risk, alerts: run.alerts }).toEqual({
-          risk: full.risk,
-          alerts: full.alerts,
-        });
+          expect(directoryParts(db)).toEqual([first, full.ledgerSize]);
+        await nextEqualsFull(db, first);
       });
 
-    it("leaves no state at all when the first save on the engine's thread is killed", async () => {
-      const db = join(dir.path, 'killed-first-thread.db');
-      await ingest(db, files);
-      await killMidSave(db, 'detector-directory-staged', '1');
-      expect(stateRow(db)).toBeUndefined();
-      const run = await detect(db);
-      expect(run.resumedAt).toBe(0);
-      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
-        risk: full.risk,
-        alerts: full.alerts,
+    for (const [pause, threads] of [
+      ['detector-state-save', '0'],
+      ['detector-directory-staged', '1'],
+    ] as const)
+      it(`leaves no state at all when the first save is killed at ${pause}, threads ${threads}`, async () => {
+        const db = join(dir.path, `killed-first-${threads}.db`);
+        await ingest(db, files);
+        await killMidSave(db, pause, threads);
+        expect(stateRow(db)).toBeUndefined();
+        await nextEqualsFull(db, 0);
       });
-    });
-
-    it('leaves no state at all when it was the first save', async () => {
-      const db = join(dir.path, 'killed-first.db');
-      await ingest(db, files);
-      await killMidSave(db);
-      expect(stateRow(db)).toBeUndefined();
-      const run = await detect(db);
-      expect(run.resumedAt).toBe(0);
-      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
-        risk: full.risk,
-        alerts: full.alerts,
-      });
-    });
   });
 });

@@ -182,7 +182,7 @@ async function workload(store: SqliteStore): Promise<void> {
     rejected: 0,
     ledgerSize: 2400,
   });
-  await tx.putDetectorState({
+  const rest = {
     ledgerSize: 2400,
     rootHash: Buffer.alloc(32),
     version: 'v',
@@ -190,26 +190,12 @@ async function workload(store: SqliteStore): Promise<void> {
     savedAt: 'now',
     data: Buffer.alloc(16),
     mac: Buffer.alloc(32),
-    directory: { ledgerSize: 2400, data: Buffer.alloc(16), mac: Buffer.alloc(32) },
-  });
+  };
+  const part = { ledgerSize: 2400, data: Buffer.alloc(16), mac: Buffer.alloc(32) };
+  await tx.putDetectorState({ ...rest, directory: part });
   // a directory part staged, then the rest naming it (the engine thread's save)
-  const staged = await tx.stageDetectorDirectory({
-    ledgerSize: 2400,
-    data: Buffer.alloc(16),
-    mac: Buffer.alloc(32, 1),
-  });
-  await tx.putStagedDetectorState(
-    {
-      ledgerSize: 2400,
-      rootHash: Buffer.alloc(32),
-      version: 'v',
-      events: 1,
-      savedAt: 'now',
-      data: Buffer.alloc(16),
-      mac: Buffer.alloc(32),
-    },
-    staged,
-  );
+  const staged = await tx.stageDetectorDirectory({ ...part, mac: Buffer.alloc(32, 1) });
+  await tx.putStagedDetectorState(rest, staged);
   await tx.putApproval(approval);
   await tx.recordAliasIssue({
     alias: 'a@x',

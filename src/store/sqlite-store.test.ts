@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from './sqlite-store.js';
+import type { SqliteTransaction } from './sqlite-transaction.js';
 import { sqliteFault } from './sqlite-file.js';
 import { storeContract } from './store.contract.js';
 import type { DetectorState, StoredDirectoryVersion } from './ports.js';
@@ -166,6 +167,15 @@ describe('SqliteStore detection state', () => {
       expect(a?.data.equals(b!.data)).toBe(true);
       expect(a?.directory.data.equals(b!.directory.data)).toBe(true);
     };
+    /** A new store `name`.db holding a state saved at 3 leaves (its directory part in slot 1). */
+    const savedAt3 = async (name: string): Promise<{ path: string; store: SqliteStore }> => {
+      const path = join(dir, `${name}.db`);
+      const store = SqliteStore.open(path);
+      const tx = await store.begin();
+      await tx.putDetectorState({ ...rest(3, 1), directory: part(3, 1) });
+      await tx.commit();
+      return { path, store };
+    };
     const slots = (path: string): unknown[] => {
       const db = new Database(path, { readonly: true });
       const rows = db
@@ -178,11 +188,8 @@ describe('SqliteStore detection state', () => {
     };
 
     it('leaves the saved state whole until the rest naming the part is committed', async () => {
-      const path = join(dir, 'staged.db');
-      const store = SqliteStore.open(path);
-      let tx = await store.begin();
-      await tx.putDetectorState({ ...rest(3, 1), directory: part(3, 1) });
-      await tx.commit();
+      const { path, store } = await savedAt3('staged');
+      let tx: SqliteTransaction;
       const before = await store.detectorState.load();
       expect(before?.directory.data.equals(part(3, 1).data)).toBe(true);
       tx = await store.begin();
@@ -207,11 +214,8 @@ describe('SqliteStore detection state', () => {
     });
 
     it('keeps the old state when the rest rolls back, and the next save replaces the orphan', async () => {
-      const path = join(dir, 'staged-rollback.db');
-      const store = SqliteStore.open(path);
-      let tx = await store.begin();
-      await tx.putDetectorState({ ...rest(3, 1), directory: part(3, 1) });
-      await tx.commit();
+      const { path, store } = await savedAt3('staged-rollback');
+      let tx: SqliteTransaction;
       const before = await store.detectorState.load();
       tx = await store.begin();
       const staged = await tx.stageDetectorDirectory(part(9, 2));
@@ -232,12 +236,8 @@ describe('SqliteStore detection state', () => {
     });
 
     it('refuses to name a part another run staged in its place, keeping what is saved', async () => {
-      const path = join(dir, 'staged-race.db');
-      const store = SqliteStore.open(path);
+      const { path, store } = await savedAt3('staged-race');
       let tx = await store.begin();
-      await tx.putDetectorState({ ...rest(3, 1), directory: part(3, 1) });
-      await tx.commit();
-      tx = await store.begin();
       const mine = await tx.stageDetectorDirectory(part(9, 2));
       await tx.commit();
       // another run stages its own part: the same free slot
