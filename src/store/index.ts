@@ -59,7 +59,13 @@ export type { SqliteStoreOptions } from './sqlite-store.js';
 export type { StagedDirectory } from './sqlite-detector-state.js';
 export type { SqliteTransaction } from './sqlite-transaction.js';
 export type { RecordRowChunk } from './sqlite-ledger.js';
-export { eventFields, feedLeaf, isVersionText, versionFields } from './sqlite-rows.js';
+export {
+  EVENT_FIELDS,
+  eventFields,
+  feedLeaf,
+  isVersionText,
+  versionFields,
+} from './sqlite-rows.js';
 export { RANGE as LEAF_CHUNK } from './sqlite-ledger.js';
 export type { PostgresStore } from './postgres-store.js';
 /**

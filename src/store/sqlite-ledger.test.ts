@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AccessEvent, DirectoryKind, LeafRow } from '../domain/index.js';
 import {
+  EVENT_FIELDS,
   eventFields,
   feedLeaf,
   isVersionText,
@@ -65,7 +66,7 @@ async function read(
  * `versionFields` when they can, else read by its columns (and counted in `columns`).
  */
 function lineRow(store: SqliteStore, text: string, columns: { n: number }): LeafRow {
-  const at = new Int32Array(8);
+  const at = new Int32Array(EVENT_FIELDS);
   const leaf = feedLeaf(text);
   if (isVersionText(text)) {
     if (versionFields(text, at))
@@ -77,25 +78,25 @@ function lineRow(store: SqliteStore, text: string, columns: { n: number }): Leaf
     columns.n++;
     return store.eventLineRow(leaf)!;
   }
-  const field = (k: number): string => text.slice(at[k - 1]! + 1, at[k]);
+  const field = (k: number): string =>
+    text.slice(at[k - 1]! + 1, k < EVENT_FIELDS ? at[k] : text.length);
   // a column that may be NULL: empty when it is, else after a `+`
   const nullable = (k: number): string | null => {
-    const f = k < 8 ? field(k) : text.slice(at[7]! + 1);
+    const f = field(k);
     return f === '' ? null : f.slice(1);
   };
-  const [action, targetType, outcome] = JSON.parse(field(4)) as [string, string, string | null];
   return [
     leaf,
     field(1),
     field(2),
     field(3),
-    action,
-    targetType,
+    field(4),
     field(5),
-    outcome,
+    field(7),
     nullable(6),
-    nullable(7),
     nullable(8),
+    nullable(9),
+    nullable(10),
   ];
 }
 

@@ -58,9 +58,8 @@ const row = (e: AccessEvent, leaf: number): EventLineRow => [
 /** An `events` row as `recordRowChunks` gives its text (`FEED_EVENT_TEXT`, here in JS). */
 const eventText = (r: EventLineRow): string => {
   const nullable = (v: string | null): string => (v === null ? '' : `+${v}`);
-  const act = JSON.stringify([r[4], r[5], r[7]]);
-  const fields = [r[0], r[1], r[2], r[3], act, r[6], nullable(r[8]), nullable(r[9])];
-  return [...fields, nullable(r[10])].join('\u001f');
+  const fields = [r[0], r[1], r[2], r[3], r[4], r[5], nullable(r[7]), r[6], nullable(r[8])];
+  return [...fields, nullable(r[9]), nullable(r[10])].join('\u001f');
 };
 
 const directory = (i: number): InterchangeRecord[] => {

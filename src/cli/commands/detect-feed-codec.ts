@@ -13,7 +13,13 @@ import {
   type DetectionEngine,
   type DirectoryView,
 } from '../../detect/index.js';
-import { eventFields, feedLeaf, isVersionText, versionFields } from '../../store/index.js';
+import {
+  EVENT_FIELDS,
+  eventFields,
+  feedLeaf,
+  isVersionText,
+  versionFields,
+} from '../../store/index.js';
 import { findMembers, nameAt } from './detect-feed-payload.js';
 
 /**
@@ -213,7 +219,7 @@ export class FeedEncoder {
   private reset = false;
   private readonly found = new Int32Array(2 * MOST_MEMBERS);
   /** A row text's separators (`eventFields`, `versionFields`). */
-  private readonly at = new Int32Array(8);
+  private readonly at = new Int32Array(EVENT_FIELDS);
 
   /** `limit`: the table's size past which it starts again (`TABLE_LIMIT`). */
   constructor(private readonly limit = TABLE_LIMIT) {}
@@ -225,16 +231,17 @@ export class FeedEncoder {
   eventText(t: string): boolean {
     const at = this.at;
     if (!eventFields(t, at)) return false;
-    // a column that may be NULL: empty when it is, else a `+` and its value
+    // a column that may be NULL: empty when it is, else a `+` and its value; the act (action,
+    // target type, outcome) is the text of its three fields, separators included
     this.send(t.slice(at[0]! + 1, at[1]));
     this.emit(
       t.slice(at[1]! + 1, at[2]),
       t.slice(at[2]! + 1, at[3]),
-      t.slice(at[3]! + 1, at[4]),
-      t.slice(at[4]! + 1, at[5]),
-      at[6] === at[5]! + 1 ? null : t.slice(at[5]! + 2, at[6]),
-      at[7] === at[6]! + 1 ? null : t.slice(at[6]! + 2, at[7]),
-      t.length === at[7]! + 1 ? null : t.slice(at[7]! + 2),
+      t.slice(at[3]! + 1, at[6]),
+      t.slice(at[6]! + 1, at[7]),
+      at[8] === at[7]! + 1 ? null : t.slice(at[7]! + 2, at[8]),
+      at[9] === at[8]! + 1 ? null : t.slice(at[8]! + 2, at[9]),
+      t.length === at[9]! + 1 ? null : t.slice(at[9]! + 2),
     );
     return true;
   }
@@ -298,11 +305,17 @@ export class FeedEncoder {
     this.length = n;
   }
 
-  /** The `act` text's members, parsed and looked up the first time it is seen. */
+  /**
+   * The act's members, looked up the first time its text is seen: a row text's three fields
+   * (`eventText`), or the JSON array `event` makes of a row's columns (which holds no raw
+   * separator, so the two never name the same text).
+   */
   private act(text: string): Act {
     let act = this.acts.get(text);
     if (act === undefined) {
-      const [action, targetType, outcome] = JSON.parse(text) as [string, string, string | null];
+      const [action, targetType, outcome] = text.includes(FIELD_TEXT)
+        ? actFields(text)
+        : (JSON.parse(text) as [string, string, string | null]);
       act = {
         action: this.ref(this.index, action),
         targetType: this.ref(this.index, targetType),
@@ -992,4 +1005,13 @@ function flat(v: unknown): v is Readonly<Record<string, unknown>> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   for (const m of Object.values(v)) if (typeof m === 'object' && m !== null) return false;
   return true;
+}
+
+/** A row text's separator (`FEED_EVENT_TEXT`). */
+const FIELD_TEXT = '\u001f';
+
+/** An act's fields from a row text's (action, target type, outcome: empty, or after a `+`). */
+function actFields(text: string): [string, string, string | null] {
+  const [action, targetType, outcome] = text.split(FIELD_TEXT) as [string, string, string];
+  return [action, targetType, outcome === '' ? null : outcome.slice(1)];
 }
