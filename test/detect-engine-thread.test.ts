@@ -93,9 +93,11 @@ describe.runIf(built || process.env['CI'])('a detection run on an engine thread'
       (await import(join(DIST, 'cli', 'commands', 'detect-engine-start.js'))) as typeof EarlyModule;
 
     it('starts one only for a full replay of a SQLite file big enough to want it, unless told not to', async () => {
-      const { earlyEngine, EARLY_ENGINE_MIN_BYTES } = await early();
+      const { earlyEngine, FEED_THREAD_MIN_LEAVES, FILE_BYTES_PER_LEAF } = await early();
+      // the size from which a file's leaves (about) want a thread
+      const wanted = FEED_THREAD_MIN_LEAVES * FILE_BYTES_PER_LEAF;
       const small = copy();
-      expect(statSync(small).size).toBeLessThan(EARLY_ENGINE_MIN_BYTES);
+      expect(statSync(small).size).toBeLessThan(wanted);
       const env = { WARDEN_DETECT_THREADS: '' };
       expect(earlyEngine(small, true, env)).toBeUndefined();
       expect(earlyEngine(join(dir.path, 'no-such.db'), true, env)).toBeUndefined();
@@ -105,7 +107,9 @@ describe.runIf(built || process.env['CI'])('a detection run on an engine thread'
       ).toBeUndefined();
       const big = join(dir.path, 'big.db');
       cpSync(small, big);
-      truncateSync(big, EARLY_ENGINE_MIN_BYTES); // the size is all that is read
+      truncateSync(big, wanted - 1); // the size is all that is read
+      expect(earlyEngine(big, true, env)).toBeUndefined();
+      truncateSync(big, wanted);
       // not for a run that may resume (its saved state's header decides, once open)
       expect(earlyEngine(big, false, env)).toBeUndefined();
       const started = earlyEngine(big, true, env);

@@ -3,11 +3,10 @@ import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  FEED_HEAD_LEAVES,
   FEED_THREAD_MIN_LEAVES,
-  headOf,
   readingThreadWanted,
-} from '../src/cli/commands/detect-feed.js';
+} from '../src/cli/commands/detect-engine-start.js';
+import { FEED_HEAD_LEAVES, headOf } from '../src/cli/commands/detect-feed.js';
 import type * as CodecModule from '../src/cli/commands/detect-feed-codec.js';
 import type * as DetectModule from '../src/detect/index.js';
 import type * as FeedModule from '../src/cli/commands/detect-feed.js';

@@ -1,14 +1,7 @@
 import type { DetectionEngine } from '../detect/index.js';
 import type { StoredFindings } from '../store/index.js';
-import {
-  feed,
-  findingsOf,
-  startDetection,
-  stateVersion,
-  storedIfCurrent,
-  type Detection,
-  type DetectionRun,
-} from './commands/detect.js';
+import { startDetection, stateVersion, storedIfCurrent } from './commands/detect.js';
+import { feed, findingsOf, type Detection, type DetectionRun } from './commands/detect-run.js';
 import { saveWarmEngine, type WarmState } from './detect-warm-save.js';
 import type { Wired } from './wiring.js';
 

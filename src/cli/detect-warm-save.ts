@@ -1,4 +1,4 @@
-import { type Detection, type DetectionRun } from './commands/detect.js';
+import { type Detection, type DetectionRun } from './commands/detect-run.js';
 import { directoryPartInThread } from './commands/detect-directory.js';
 import { numberingSeed } from './commands/detect-state-mac.js';
 import { saveEngine, savesDirectory, type Resumed } from './commands/detect-state.js';

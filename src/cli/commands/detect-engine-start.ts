@@ -28,10 +28,36 @@ export const ENGINE_WORKER_FILE = fileURLToPath(
 export const ENGINE_YOUNG_GENERATION_MB = 256;
 
 /**
- * A full replay of a database file this size or more wants an engine thread (a feed of
- * `FEED_THREAD_MIN_LEAVES` leaves or more is ~30 MB of file): its worker is started early.
+ * Below this many leaves a feed is read on the engine's thread: starting a worker (its modules,
+ * its connection) costs about what reading them here does, and a resume with few new leaves
+ * would wait for it.
  */
-export const EARLY_ENGINE_MIN_BYTES = 32 << 20;
+export const FEED_THREAD_MIN_LEAVES = 100_000;
+
+/**
+ * Is a reading thread (and so an engine's thread) worth starting for `leaves` leaves?
+ * `WARDEN_DETECT_THREADS=0` says no, `=1` yes; by default, yes on a machine of two cores or
+ * more for a feed of at least `FEED_THREAD_MIN_LEAVES`. Unlike the directory part's thread
+ * (`secondCoreFree`), it duplicates no work: it moves the reading (SQLite rows, the records'
+ * text) off the engine's thread, which then parses one JSON text per chunk. Here, beside the
+ * early start, so that both ask the one question.
+ */
+export function readingThreadWanted(
+  leaves: number,
+  env: NodeJS.ProcessEnv = process.env,
+  cores = availableParallelism(),
+): boolean {
+  const forced = env['WARDEN_DETECT_THREADS'];
+  if (forced === '0' || forced === '1') return forced === '1';
+  return cores >= 2 && leaves >= FEED_THREAD_MIN_LEAVES;
+}
+
+/**
+ * A SQLite file's bytes per leaf, about (~330 at both simulated worlds' large presets: rows,
+ * indexes and tiles): how many leaves a full replay will feed, judged before the file is
+ * opened, from its size.
+ */
+export const FILE_BYTES_PER_LEAF = 330;
 
 /**
  * An engine's worker, started before the run knows whether it wants one: it loads its modules,
@@ -48,24 +74,25 @@ export interface EarlyEngine {
 
 /**
  * `warden detect`'s early worker for the database `dbFlag` names: for a full replay (`full`:
- * `--full`) of a SQLite file of `EARLY_ENGINE_MIN_BYTES` or more, from the compiled build, on
- * two cores or more; or whenever `WARDEN_DETECT_THREADS=1`; never with `=0`. Else undefined:
- * the run starts one later if it wants one. A run without `--full` mostly resumes a saved state
- * and often feeds too few leaves for a thread (which only its header tells, read once the
- * database is open): a worker started for it in vain cost a resume ~20 ms.
+ * `--full`) of a SQLite file whose leaves (about: `FILE_BYTES_PER_LEAF`) want a thread
+ * (`readingThreadWanted`), from the compiled build; or whenever `WARDEN_DETECT_THREADS=1`;
+ * never with `=0`. Else undefined: the run starts one later if it wants one. A run without
+ * `--full` mostly resumes a saved state and often feeds too few leaves for a thread (which only
+ * its header tells, read once the database is open): a worker started for it in vain cost a
+ * resume ~20 ms.
  */
 export function earlyEngine(
   dbFlag: string | undefined,
   full: boolean,
   env: NodeJS.ProcessEnv = process.env,
 ): EarlyEngine | undefined {
-  const forced = env['WARDEN_DETECT_THREADS'];
-  if (forced === '0' || (forced !== '1' && (!full || availableParallelism() < 2))) return undefined;
+  if (!full && env['WARDEN_DETECT_THREADS'] !== '1') return undefined;
   if (!existsSync(ENGINE_WORKER_FILE)) return undefined;
   try {
     const target = resolveStoreTarget(dbFlag, env);
     if (target.kind !== 'sqlite') return undefined;
-    if (forced !== '1' && statSync(target.path).size < EARLY_ENGINE_MIN_BYTES) return undefined;
+    const leaves = Math.floor(statSync(target.path).size / FILE_BYTES_PER_LEAF);
+    if (!readingThreadWanted(leaves, env)) return undefined;
   } catch {
     return undefined; // no such file, or a bad target: the run says so, as it would have
   }

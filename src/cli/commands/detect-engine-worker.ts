@@ -3,7 +3,7 @@ import { snapshotDirectory, snapshotEngine } from '../../detect/index.js';
 import { formatTime } from '../../domain/index.js';
 import { SqliteStore, sqliteFault } from '../../store/index.js';
 import type { Progress } from '../progress.js';
-import { detectionFrom, resumeDetection, type StateSaver } from './detect.js';
+import { detectionFrom, resumeDetection, type StateSaver } from './detect-run.js';
 import type {
   EngineMessage,
   EngineReply,

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { InterchangeRecord } from '../../domain/index.js';
@@ -6,6 +5,7 @@ import { LEAF_CHUNK, type SqliteStore, type Store } from '../../store/index.js';
 import type { DetectionEngine } from '../../detect/index.js';
 import { FeedDecoder, type FeedCode } from './detect-feed-codec.js';
 import { threadableStore } from './detect-threads.js';
+import { readingThreadWanted } from './detect-engine-start.js';
 import {
   FEED_ROOM_BATCH,
   type FeedMessage,
@@ -90,30 +90,6 @@ export const headOf = (leaves: number): number =>
   Math.min(FEED_HEAD_LEAVES, LEAF_CHUNK * Math.floor(leaves / (4 * LEAF_CHUNK)));
 
 const WORKER_FILE = fileURLToPath(new URL('./detect-feed-worker.js', import.meta.url));
-
-/**
- * Below this many leaves a feed is read on the engine's thread: starting a worker (its modules,
- * its connection) costs about what reading them here does, and a resume with few new leaves
- * would wait for it.
- */
-export const FEED_THREAD_MIN_LEAVES = 100_000;
-
-/**
- * Is a reading thread worth starting for `leaves` leaves? `WARDEN_DETECT_THREADS=0` says no,
- * `=1` yes; by default, yes on a machine of two cores or more for a feed of at least
- * `FEED_THREAD_MIN_LEAVES`. Unlike the directory part's thread (`secondCoreFree`), it duplicates
- * no work: it moves the reading (SQLite rows, the records' text) off the engine's thread, which
- * then parses one JSON text per chunk.
- */
-export function readingThreadWanted(
-  leaves: number,
-  env: NodeJS.ProcessEnv = process.env,
-  cores = availableParallelism(),
-): boolean {
-  const forced = env['WARDEN_DETECT_THREADS'];
-  if (forced === '0' || forced === '1') return forced === '1';
-  return cores >= 2 && leaves >= FEED_THREAD_MIN_LEAVES;
-}
 
 /**
  * Starts reading the records of leaves [`from`, `to`) on another thread (a read-only

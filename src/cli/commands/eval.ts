@@ -16,7 +16,7 @@ import type { Io } from '../io.js';
 import { json } from '../render.js';
 import { wire, type Wired } from '../wiring.js';
 import { ingestSimulation, type RunIngest } from './ingest-run.js';
-import { feed, saveFindings } from './detect.js';
+import { feed, saveFindings } from './detect-run.js';
 import { describeEval } from './eval-report.js';
 
 export interface EvalFlags {

@@ -5,7 +5,8 @@ import { UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { heading, json, table } from '../render.js';
 import type { Wired } from '../wiring.js';
-import { alertTable, runDetection, type Detection } from './detect.js';
+import { alertTable, runDetection } from './detect.js';
+import type { Detection } from './detect-run.js';
 
 /**
  * `warden explain EMPLOYEE`: why the employee scores what they score — the reasons, their
