@@ -63,6 +63,16 @@ const stateRow = (db: string): { ledger_size: number } | undefined => {
   }
 };
 
+/** The ledger size the stored findings were computed at. */
+const findingsSize = (db: string): number | undefined => {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d.prepare('SELECT ledger_size FROM findings').pluck().get() as number | undefined;
+  } finally {
+    d.close();
+  }
+};
+
 const stateRootAt = (db: string): Buffer => {
   const d = new Database(db, { readonly: true });
   try {
@@ -341,6 +351,9 @@ describe('incremental detection', () => {
         await killMidSave(db, pause, threads);
         expect(stateRow(db)?.ledger_size).toBe(first);
         expect(namedDirectory(db)).toEqual(dirBefore);
+        // on this thread the findings are saved before the state, in a transaction of their
+        // own; on the engine's thread with the state's rest, so they are the old ones too
+        expect(findingsSize(db)).toBe(threads === '1' ? first : full.ledgerSize);
         // killed between the two transactions: the new part is there, durable, but not named
         if (pause === 'detector-directory-staged')
           expect(directoryParts(db)).toEqual([first, full.ledgerSize]);
@@ -356,6 +369,7 @@ describe('incremental detection', () => {
         await ingest(db, files);
         await killMidSave(db, pause, threads);
         expect(stateRow(db)).toBeUndefined();
+        expect(findingsSize(db)).toBe(threads === '1' ? undefined : full.ledgerSize);
         await nextEqualsFull(db, 0);
       });
   });

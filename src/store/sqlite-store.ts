@@ -40,7 +40,7 @@ import { SqliteGuard } from './sqlite-guard.js';
 import { SqlitePolicySets, SqliteTokens } from './sqlite-trust.js';
 import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
-import { SqliteDetectorState } from './sqlite-detector-state.js';
+import { SqliteDetectorState, writeFindings } from './sqlite-detector-state.js';
 import { SqliteAttribution } from './sqlite-attribution.js';
 import { SqliteCases, holdsOn } from './sqlite-cases.js';
 import type { CaseRepository } from './ports-cases.js';
@@ -411,22 +411,7 @@ class SqliteFindings implements FindingsRepository {
   constructor(private readonly db: Database.Database) {}
 
   save(f: StoredFindings): Promise<void> {
-    this.db
-      .transaction(() => {
-        this.db.prepare('DELETE FROM findings').run();
-        this.db
-          .prepare(
-            'INSERT INTO findings (computed_at, ledger_size, events, risk, alerts) VALUES (?, ?, ?, ?, ?)',
-          )
-          .run(
-            f.computedAt,
-            f.ledgerSize,
-            f.events,
-            JSON.stringify(f.findings.risk),
-            JSON.stringify(f.findings.alerts),
-          );
-      })
-      .immediate();
+    this.db.transaction(() => writeFindings(this.db, f)).immediate();
     return Promise.resolve();
   }
 

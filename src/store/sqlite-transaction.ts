@@ -7,6 +7,7 @@ import type {
   DetectorStateUpdate,
   EmailHash,
   StoredApproval,
+  StoredFindings,
   StoredPolicySet,
   StoredToken,
   BatchSummary,
@@ -23,6 +24,7 @@ import { tileId } from './sqlite-ledger.js';
 import {
   stageDetectorDirectory,
   writeDetectorState,
+  writeFindings,
   type StagedDirectory,
 } from './sqlite-detector-state.js';
 import { SqliteAttributionWriter } from './sqlite-attribution.js';
@@ -187,6 +189,14 @@ export class SqliteTransaction implements StoreTransaction {
     staged: StagedDirectory,
   ): Promise<boolean> {
     return this.step(() => writeDetectorState(this.db, state, staged));
+  }
+
+  /**
+   * Replaces the stored findings, landing with the commit: a detection run on an engine thread
+   * stores them with the state they were computed from, in one transaction.
+   */
+  putFindings(findings: StoredFindings): Promise<void> {
+    return this.step(() => writeFindings(this.db, findings));
   }
 
   putPolicySet(set: StoredPolicySet): Promise<void> {

@@ -51,7 +51,8 @@ export interface ThreadFault {
 /**
  * A part of the engine's state to save, made at `ledgerSize` leaves: the directory part, or the
  * rest (`events` consumed; `kept`: the stored directory part it goes with, when no directory
- * part was sent). The command's thread seals and stores it (`StateFromParts`).
+ * part was sent) and the run's findings, stored with it. The command's thread seals and stores
+ * it (`StateFromParts`).
  */
 export type StatePart =
   | {
@@ -66,6 +67,7 @@ export type StatePart =
       readonly version: string;
       readonly events: number;
       readonly data: Uint8Array;
+      readonly findings: StoredFindings;
       readonly kept?: { readonly ledgerSize: number; readonly mac: Uint8Array };
     };
 

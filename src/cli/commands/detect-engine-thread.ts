@@ -132,7 +132,7 @@ async function savePart(parts: StateFromParts, p: StatePart, io?: Pick<Io, 'err'
   const data = Buffer.from(p.data.buffer, p.data.byteOffset, p.data.byteLength);
   if (p.part === 'directory') return parts.directory(p.ledgerSize, p.version, data);
   const kept = p.kept && { ledgerSize: p.kept.ledgerSize, mac: Buffer.from(p.kept.mac) };
-  if (!(await parts.rest(p.ledgerSize, p.version, p.events, data, kept)))
+  if (!(await parts.rest(p.ledgerSize, p.version, p.events, data, p.findings, kept)))
     io?.err('warden: detection state not saved: another detect run saved its own meanwhile\n');
 }
 

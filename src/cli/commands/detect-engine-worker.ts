@@ -53,23 +53,27 @@ function rootAt(size: number): Promise<Buffer> {
 }
 
 /**
- * The engine's state, saved by the command's thread (`StateFromParts`): the directory part
- * first, whose storing there runs while this thread makes the rest, then the rest.
+ * The engine's state and the run's findings, saved by the command's thread (`StateFromParts`):
+ * the directory part first, whose storing there runs while this thread computes the findings
+ * and makes the rest, then the rest with the findings (one transaction there).
  */
-const postState: StateSaver = async (_w, engine, version, size, kept, built) => {
+const postState: StateSaver = async (findings, _w, engine, version, size, kept, built) => {
   const resaved = savesDirectory(size, kept);
   if (resaved) {
     const data = (await built) ?? snapshotDirectory(engine);
     postPart({ part: 'directory', ledgerSize: size, version, data });
   }
+  const stored = findings();
   postPart({
     part: 'rest',
     ledgerSize: size,
     version,
     events: engine.events,
     data: snapshotEngine(engine),
+    findings: stored,
     ...(resaved || kept === undefined ? {} : { kept }),
   });
+  return stored;
 };
 
 /** A part posted, its bytes moved rather than copied when they have a buffer of their own. */

@@ -65,10 +65,23 @@ async function* storedChunks(
 }
 
 /**
- * How a run's engine state is saved (`saveEngine`'s arguments): in one transaction here, or
- * handed part by part to the thread holding the store (`detect-engine-worker.ts`).
+ * How a run's findings and engine state are stored: here (`saveHere`), or handed part by part
+ * to the thread holding the store (`detect-engine-worker.ts`). `findings` computes the
+ * findings, when the saver likes; the state is given as `saveEngine`'s arguments. Returns the
+ * findings stored.
  */
-export type StateSaver = (...args: Parameters<typeof saveEngine>) => Promise<unknown>;
+export type StateSaver = (
+  findings: () => StoredFindings,
+  ...state: Parameters<typeof saveEngine>
+) => Promise<StoredFindings>;
+
+/** The findings in a transaction of their own, then the state in another (`saveEngine`). */
+const saveHere: StateSaver = async (findings, ...state) => {
+  const stored = findings();
+  await state[0].store.findings.save(stored);
+  await saveEngine(...state);
+  return stored;
+};
 
 /** What a detection run gives: the engine (after every leaf) and the findings it stored. */
 export interface Detection {
@@ -88,7 +101,7 @@ export async function detectionFrom(
   short: boolean,
   start: () => Promise<DetectionRun>,
   progress: (total: number) => Progress = recordsBar,
-  save: StateSaver = saveEngine,
+  save: StateSaver = saveHere,
 ): Promise<Detection> {
   // the records are read on a second core, whose thread starts while the engine is made —
   // unless a saved state promises a resume too short for a thread (started late if it fails)
@@ -178,11 +191,12 @@ export async function finishDetection(
   run: DetectionRun,
   size: number,
   built?: Promise<Buffer | undefined>,
-  save: StateSaver = saveEngine,
+  save: StateSaver = saveHere,
 ): Promise<Detection> {
-  const saves = savesState(run, size);
-  const stored = await saveFindings(w, run.engine, size);
-  if (saves) await save(w, run.engine, run.version, size, run.directory, built);
+  const findings = (): StoredFindings => findingsOf(w, run.engine, size);
+  const stored = savesState(run, size)
+    ? await save(findings, w, run.engine, run.version, size, run.directory, built)
+    : await saveFindings(w, run.engine, size);
   return { engine: run.engine, stored, resumedAt: run.from };
 }
 

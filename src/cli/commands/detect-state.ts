@@ -23,6 +23,7 @@ import type {
   DetectorDirectoryState,
   DetectorStateUpdate,
   SqliteStore,
+  StoredFindings,
   StagedDirectory,
   StoreTransaction,
 } from '../../store/index.js';
@@ -269,14 +270,16 @@ export class StateFromParts {
 
   /**
    * The rest, made at `size` leaves: saved naming the part staged before, or else `kept`, the
-   * stored part the engine was restored from. `false` when another run staged its own part in
-   * this one's place meanwhile: the state stored is then that run's, or the one before.
+   * stored part the engine was restored from, in one transaction with the run's `findings`.
+   * `false` when another run staged its own part in this one's place meanwhile: the state
+   * stored is then that run's, or the one before (the findings are stored all the same).
    */
   async rest(
     size: number,
     version: string,
     events: number,
     data: Buffer,
+    findings: StoredFindings,
     kept?: Resumed['directory'],
   ): Promise<boolean> {
     const staged = this.staged;
@@ -285,6 +288,7 @@ export class StateFromParts {
     const header = { ledgerSize: size, rootHash: await this.w.ledger.rootAt(size), version };
     const rest = sealedRest(this.w, header, { events }, data, dirMac);
     return inSave(this.store, async (tx) => {
+      await tx.putFindings(findings);
       if (staged) return tx.putStagedDetectorState(rest, staged);
       await tx.putDetectorState(rest);
       return true;
