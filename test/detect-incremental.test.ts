@@ -118,6 +118,12 @@ const sql = (db: string, statement: string): void => {
 
 describe('incremental detection', () => {
   let full: Run;
+  /** `run` found exactly what the full replay found. */
+  const findsAsFull = (run: Run): void =>
+    expect({ risk: run.risk, alerts: run.alerts }).toEqual({
+      risk: full.risk,
+      alerts: full.alerts,
+    });
   beforeAll(async () => {
     const db = join(dir.path, 'full.db');
     await ingest(db, files);
@@ -133,10 +139,7 @@ describe('incremental detection', () => {
         expect(resumed.resumedAt).toBe(first);
         expect(resumed.err).toBe('');
         expect(resumed.ledgerSize).toBe(full.ledgerSize);
-        expect({ risk: resumed.risk, alerts: resumed.alerts }).toEqual({
-          risk: full.risk,
-          alerts: full.alerts,
-        });
+        findsAsFull(resumed);
         expect(stateRow(db)?.ledger_size).toBe(full.ledgerSize);
       }
     });
@@ -195,10 +198,7 @@ describe('incremental detection', () => {
         expect(run.err).toMatch(note);
         expect(run.err.trim().split('\n')).toHaveLength(1);
         expect(run.resumedAt).toBe(0);
-        expect({ risk: run.risk, alerts: run.alerts }).toEqual({
-          risk: full.risk,
-          alerts: full.alerts,
-        });
+        findsAsFull(run);
       } finally {
         rmSync(join(dir.path, 'warden.org.json'), { force: true });
       }
@@ -234,10 +234,7 @@ describe('incremental detection', () => {
       expect(first).toBeLessThan(full.ledgerSize);
       expect(run.err).toMatch(/MAC does not match.*replaying the whole ledger/);
       expect(run.resumedAt).toBe(0);
-      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
-        risk: full.risk,
-        alerts: full.alerts,
-      });
+      findsAsFull(run);
     });
 
     it('refuses the state of the same ledger saved under another master key', async () => {
@@ -267,10 +264,7 @@ describe('incremental detection', () => {
       const run = await detect(db);
       expect(run.err).toMatch(/MAC does not match/);
       expect(run.resumedAt).toBe(0);
-      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
-        risk: full.risk,
-        alerts: full.alerts,
-      });
+      findsAsFull(run);
     });
   });
 
@@ -289,10 +283,7 @@ describe('incremental detection', () => {
       expect(before).toBe(first);
       const run = await detect(db);
       expect(run.resumedAt).toBe(first);
-      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
-        risk: full.risk,
-        alerts: full.alerts,
-      });
+      findsAsFull(run);
       // kept when the append is under 5 % of the ledger, else saved again at the new size
       const small = full.ledgerSize - first <= 0.05 * full.ledgerSize;
       expect(dirSize()).toBe(small ? first : full.ledgerSize);
@@ -332,10 +323,7 @@ describe('incremental detection', () => {
       const run = await detect(db);
       expect(run.err).toBe('');
       expect(run.resumedAt).toBe(from);
-      expect({ risk: run.risk, alerts: run.alerts }).toEqual({
-        risk: full.risk,
-        alerts: full.alerts,
-      });
+      findsAsFull(run);
     };
 
     // on this thread (one transaction), and on the engine's own thread: killed after the
