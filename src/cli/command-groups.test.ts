@@ -50,8 +50,10 @@ describe('commandNameOf', () => {
 describe('groupsFor', () => {
   const builtIn = new Set(['detect', 'stats']);
 
-  it('loads no group for a command main defines', () => {
+  it('loads no group for a command main defines, nor for the version', () => {
     expect(groupsFor(argv('detect', '--full'), builtIn)).toEqual([]);
+    for (const line of [argv('--version'), argv('-V'), argv('--pg', 'postgres://x', '-V')])
+      expect(groupsFor(line, builtIn)).toEqual([]);
   });
 
   it('loads only the group of the command named', () => {

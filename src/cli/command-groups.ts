@@ -100,30 +100,39 @@ export const COMMAND_GROUPS: readonly CommandGroup[] = [
   },
 ];
 
-/**
- * The command a command line names: its first word after the program's own option (`--pg
- * URL`); undefined when an option comes first (`--help`, `-h`, a mistake) or no word at all.
- */
-export function commandNameOf(argv: readonly string[]): string | undefined {
+/** A command line's first argument after the program's own option (`--pg URL`), if any. */
+function firstArgumentOf(argv: readonly string[]): string | undefined {
   const args = argv.slice(2);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--pg') i++;
-    else if (!arg.startsWith('--pg=')) return arg.startsWith('-') ? undefined : arg;
+    else if (!arg.startsWith('--pg=')) return arg;
   }
   return undefined;
 }
 
 /**
+ * The command a command line names: its first word after the program's own option (`--pg
+ * URL`); undefined when an option comes first (`--help`, `-h`, a mistake) or no word at all.
+ */
+export function commandNameOf(argv: readonly string[]): string | undefined {
+  const first = firstArgumentOf(argv);
+  return first === undefined || first.startsWith('-') ? undefined : first;
+}
+
+/**
  * The groups to register for `argv`: the one that holds the command named, none for a command
- * `main` defines itself (`builtIn`), and all of them otherwise — the whole help, `warden help
- * X`, an unknown command (whose error lists what there is).
+ * `main` defines itself (`builtIn`) or for `--version` (printed before any command is looked
+ * at), and all of them otherwise — the whole help, `warden help X`, an unknown command (whose
+ * error lists what there is).
  */
 export function groupsFor(
   argv: readonly string[],
   builtIn: ReadonlySet<string>,
   groups: readonly CommandGroup[] = COMMAND_GROUPS,
 ): readonly CommandGroup[] {
+  const first = firstArgumentOf(argv);
+  if (first === '-V' || first === '--version') return [];
   const name = commandNameOf(argv);
   if (name !== undefined && builtIn.has(name)) return [];
   const group = groups.find((g) => g.names.includes(name ?? ''));
