@@ -62,6 +62,7 @@ export type { RecordRowChunk } from './sqlite-ledger.js';
 export {
   EVENT_FIELDS,
   eventFields,
+  feedActFields,
   feedLeaf,
   isVersionText,
   versionFields,

@@ -77,6 +77,17 @@ const FIELD_TEXT = String.fromCharCode(FIELD);
 /** Fields of an event's text after its leaf: the separators `eventFields` finds. */
 export const EVENT_FIELDS = 10;
 
+/**
+ * An event's act as its row text holds it (its action, target type and outcome fields with the
+ * two separators between them) as those three values; undefined for a text of another form
+ * (one without a separator).
+ */
+export function feedActFields(act: string): [string, string, string | null] | undefined {
+  if (!act.includes(FIELD_TEXT)) return undefined;
+  const [action, targetType, outcome] = act.split(FIELD_TEXT) as [string, string, string];
+  return [action, targetType, outcome === '' ? null : outcome.slice(1)];
+}
+
 /** The leaf of a feed row's text: its leading digits. */
 export function feedLeaf(text: string): number {
   let leaf = 0;

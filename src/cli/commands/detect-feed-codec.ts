@@ -16,6 +16,7 @@ import {
 import {
   EVENT_FIELDS,
   eventFields,
+  feedActFields,
   feedLeaf,
   isVersionText,
   versionFields,
@@ -313,9 +314,8 @@ export class FeedEncoder {
   private act(text: string): Act {
     let act = this.acts.get(text);
     if (act === undefined) {
-      const [action, targetType, outcome] = text.includes(FIELD_TEXT)
-        ? actFields(text)
-        : (JSON.parse(text) as [string, string, string | null]);
+      const [action, targetType, outcome] =
+        feedActFields(text) ?? (JSON.parse(text) as [string, string, string | null]);
       act = {
         action: this.ref(this.index, action),
         targetType: this.ref(this.index, targetType),
@@ -1005,13 +1005,4 @@ function flat(v: unknown): v is Readonly<Record<string, unknown>> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   for (const m of Object.values(v)) if (typeof m === 'object' && m !== null) return false;
   return true;
-}
-
-/** A row text's separator (`FEED_EVENT_TEXT`). */
-const FIELD_TEXT = '\u001f';
-
-/** An act's fields from a row text's (action, target type, outcome: empty, or after a `+`). */
-function actFields(text: string): [string, string, string | null] {
-  const [action, targetType, outcome] = text.split(FIELD_TEXT) as [string, string, string];
-  return [action, targetType, outcome === '' ? null : outcome.slice(1)];
 }
