@@ -116,9 +116,12 @@ function firstArgumentOf(argv: readonly string[]): string | undefined {
  * URL`); undefined when an option comes first (`--help`, `-h`, a mistake) or no word at all.
  */
 export function commandNameOf(argv: readonly string[]): string | undefined {
-  const first = firstArgumentOf(argv);
-  return first === undefined || first.startsWith('-') ? undefined : first;
+  return commandIn(firstArgumentOf(argv));
 }
+
+/** The command a first argument names: none when it is an option, or there is none. */
+const commandIn = (first: string | undefined): string | undefined =>
+  first === undefined || first.startsWith('-') ? undefined : first;
 
 /**
  * The groups to register for `argv`: the one that holds the command named, none for a command
@@ -133,7 +136,7 @@ export function groupsFor(
 ): readonly CommandGroup[] {
   const first = firstArgumentOf(argv);
   if (first === '-V' || first === '--version') return [];
-  const name = commandNameOf(argv);
+  const name = commandIn(first);
   if (name !== undefined && builtIn.has(name)) return [];
   const group = groups.find((g) => g.names.includes(name ?? ''));
   return group ? [group] : groups;

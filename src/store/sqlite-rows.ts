@@ -108,9 +108,10 @@ export function isVersionText(text: string): boolean {
 
 /**
  * The offsets of the separators of an event's text (`FEED_EVENT_TEXT`), `EVENT_FIELDS` of
- * them, in `at`: field k lies between `at[k - 1] + 1` and `at[k]` (the last one up to the end). `false` when a
- * field holds a `FIELD` itself (an id may hold any character; JSON texts hold none raw), so
- * that the fields cannot be told apart: the caller reads the row's columns (`eventLineRow`).
+ * them, in `at`: field k lies between `at[k - 1] + 1` and `at[k]` (the last one up to the
+ * end). `false` when a field holds a `FIELD` itself (an id may hold any character; JSON texts
+ * hold none raw), so that the fields cannot be told apart: the caller reads the row's columns
+ * (`eventLineRow`).
  */
 export function eventFields(text: string, at: Int32Array): boolean {
   let i = 0;

@@ -5,7 +5,8 @@ import { StoreError, sqliteFault, type Store, type StoredFindings } from '../../
 import { UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { resolveMaxPages } from '../paths.js';
-import { stepBar, type Progress } from '../progress.js';
+import type { Progress } from '../progress.js';
+import { recordsBar } from './detect-run.js';
 import type { Wired } from '../wiring.js';
 import { threadableStore } from './detect-threads.js';
 import type {
@@ -98,7 +99,7 @@ export function detectInThread(
     };
     worker.on('message', (m: EngineMessage) => {
       if ('note' in m) io?.err(m.note);
-      else if ('barTotal' in m) bar = stepBar('detect', m.barTotal, 'records');
+      else if ('barTotal' in m) bar = recordsBar(m.barTotal);
       else if ('barAt' in m) bar?.update(m.barAt);
       else if ('barStop' in m) {
         bar?.stop();

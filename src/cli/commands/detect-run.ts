@@ -22,7 +22,7 @@ import { feedInThread, prepareFeedThread, recordsChunk, type FedChunk } from './
  */
 
 /** The feed's progress bar on stderr, for `total` leaves. */
-const recordsBar = (total: number): Progress => stepBar('detect', total, 'records');
+export const recordsBar = (total: number): Progress => stepBar('detect', total, 'records');
 
 /**
  * Feeds the engine every stored record from `from` on, in ledger order, up to the ledger's
@@ -76,10 +76,10 @@ export type StateSaver = (
 ) => Promise<StoredFindings>;
 
 /** The findings in a transaction of their own, then the state in another (`saveEngine`). */
-const saveHere: StateSaver = async (findings, ...state) => {
+const saveHere: StateSaver = async (findings, w, ...state) => {
   const stored = findings();
-  await state[0].store.findings.save(stored);
-  await saveEngine(...state);
+  await w.store.findings.save(stored);
+  await saveEngine(w, ...state);
   return stored;
 };
 
