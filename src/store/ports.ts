@@ -76,6 +76,11 @@ export interface StoreTransaction extends CaseWriter {
   recordAliasIssue(issue: AliasIssue): Promise<void>;
   /** Replaces the stored detection state (lands with the commit, or not at all). */
   putDetectorState(state: DetectorStateUpdate): Promise<void>;
+  /**
+   * Replaces the stored findings, landing with the commit: a detection run stores them with
+   * the state they were computed from, so that neither is ever newer than the other.
+   */
+  putFindings(findings: StoredFindings): Promise<void>;
   /** Stores a policy set's files under their hash (once; the same hash is the same files). */
   putPolicySet(set: StoredPolicySet): Promise<void>;
   /** Stores an API token (its secret's hash only), or its new state (same id). */

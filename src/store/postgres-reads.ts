@@ -125,6 +125,24 @@ export class PgMeta implements MetaRepository {
   }
 }
 
+/**
+ * Replaces the stored findings with `f`, in the caller's transaction: alone (`PgFindings.save`)
+ * or with the detection state they were computed with (`putFindings`).
+ */
+export async function writeFindings(c: PgConnection, f: StoredFindings): Promise<void> {
+  await c.run('DELETE FROM findings');
+  await c.run(
+    'INSERT INTO findings (computed_at, ledger_size, events, risk, alerts) VALUES ($1, $2, $3, $4, $5)',
+    [
+      f.computedAt,
+      f.ledgerSize,
+      f.events,
+      JSON.stringify(f.findings.risk),
+      JSON.stringify(f.findings.alerts),
+    ],
+  );
+}
+
 export class PgFindings implements FindingsRepository {
   constructor(
     private readonly c: PgConnection,
@@ -132,19 +150,7 @@ export class PgFindings implements FindingsRepository {
   ) {}
 
   save(f: StoredFindings): Promise<void> {
-    return this.atomically(async () => {
-      await this.c.run('DELETE FROM findings');
-      await this.c.run(
-        'INSERT INTO findings (computed_at, ledger_size, events, risk, alerts) VALUES ($1, $2, $3, $4, $5)',
-        [
-          f.computedAt,
-          f.ledgerSize,
-          f.events,
-          JSON.stringify(f.findings.risk),
-          JSON.stringify(f.findings.alerts),
-        ],
-      );
-    });
+    return this.atomically(() => writeFindings(this.c, f));
   }
 
   async latest(): Promise<StoredFindings | undefined> {

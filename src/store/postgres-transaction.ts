@@ -9,6 +9,7 @@ import type {
   StoredApproval,
   StoredCheckpoint,
   StoredDirectoryVersion,
+  StoredFindings,
   StoredPolicySet,
   StoredTile,
   StoredToken,
@@ -30,6 +31,7 @@ import {
   putTiles,
 } from './postgres-writers.js';
 import { writeDetectorState } from './postgres-detector-state.js';
+import { writeFindings } from './postgres-reads.js';
 
 /**
  * The one open write transaction of a PostgreSQL store (`BEGIN` … `COMMIT` on its one
@@ -118,6 +120,10 @@ export class PgTransaction extends PgCaseTransaction implements StoreTransaction
 
   putDetectorState(state: DetectorStateUpdate): Promise<void> {
     return this.step(() => writeDetectorState(this.c, state));
+  }
+
+  putFindings(findings: StoredFindings): Promise<void> {
+    return this.step(() => writeFindings(this.c, findings));
   }
 
   putPolicySet(set: StoredPolicySet): Promise<void> {

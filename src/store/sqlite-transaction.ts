@@ -191,10 +191,6 @@ export class SqliteTransaction implements StoreTransaction {
     return this.step(() => writeDetectorState(this.db, state, staged));
   }
 
-  /**
-   * Replaces the stored findings, landing with the commit: a detection run on an engine thread
-   * stores them with the state they were computed from, in one transaction.
-   */
   putFindings(findings: StoredFindings): Promise<void> {
     return this.step(() => writeFindings(this.db, findings));
   }

@@ -319,6 +319,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const second = { ...first, ledgerSize: 12, findings: { risk: [], alerts: [] } };
         await store.findings.save(second);
         expect(await store.findings.latest()).toEqual(second);
+        // in a transaction (with the detection state they come from): with its commit only
+        const third = { ...first, ledgerSize: 14 };
+        let tx = await store.begin();
+        await tx.putFindings(third);
+        await tx.rollback();
+        expect(await store.findings.latest()).toEqual(second);
+        tx = await store.begin();
+        await tx.putFindings(third);
+        await tx.commit();
+        expect(await store.findings.latest()).toEqual(third);
         await store.close();
       });
     });

@@ -75,11 +75,10 @@ export type StateSaver = (
   ...state: Parameters<typeof saveEngine>
 ) => Promise<StoredFindings>;
 
-/** The findings in a transaction of their own, then the state in another (`saveEngine`). */
-const saveHere: StateSaver = async (findings, w, ...state) => {
+/** The findings and the state in one transaction, on this thread (`saveEngine`). */
+const saveHere: StateSaver = async (findings, w, engine, version, size, kept, built) => {
   const stored = findings();
-  await w.store.findings.save(stored);
-  await saveEngine(w, ...state);
+  await saveEngine(w, engine, version, size, kept, built, stored);
   return stored;
 };
 

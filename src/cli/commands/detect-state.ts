@@ -165,8 +165,9 @@ export function savesDirectory(size: number, kept?: Resumed['directory']): boole
  * half. The directory part is saved too for a new engine, or when the one it was restored
  * from is older than `DIRECTORY_RESAVE_SHARE` of the ledger; else the stored one is kept.
  * `built`: that directory part made from its source at `size` (`directoryPartInThread`);
- * when absent or undefined, the engine's directory is saved. Returns the directory part now
- * stored (the `kept` of the next save by an engine that stays in memory).
+ * when absent or undefined, the engine's directory is saved. `findings`: the engine's at
+ * `size`, stored in the same transaction (never newer nor older than the state). Returns the
+ * directory part now stored (the `kept` of the next save by an engine that stays in memory).
  */
 export async function saveEngine(
   w: DetectionWiring,
@@ -175,6 +176,7 @@ export async function saveEngine(
   size: number,
   kept?: Resumed['directory'],
   built?: Promise<Buffer | undefined>,
+  findings?: StoredFindings,
 ): Promise<NonNullable<Resumed['directory']>> {
   // asked first: on an engine's thread the command's thread reads the root meanwhile
   const rootHash = w.ledger.rootAt(size);
@@ -192,7 +194,10 @@ export async function saveEngine(
     data,
     dirMac,
   );
-  await inSave(w.store, (tx) => tx.putDetectorState(directory ? { ...rest, directory } : rest));
+  await inSave(w.store, async (tx) => {
+    if (findings) await tx.putFindings(findings);
+    await tx.putDetectorState(directory ? { ...rest, directory } : rest);
+  });
   return { ledgerSize: directory?.ledgerSize ?? kept?.ledgerSize ?? size, mac: dirMac };
 }
 
