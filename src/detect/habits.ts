@@ -6,6 +6,7 @@
 import type { AccessEvent } from '../domain/index.js';
 import type { EmployeeView } from './directory-view.js';
 import type { Hit } from './evidence.js';
+import { Slabs } from './slabs.js';
 
 const DAY = 86_400_000;
 /** Days of history before an employee's own pattern is trusted. */
@@ -29,6 +30,8 @@ export interface Habit {
 
 export class Habits {
   private readonly habits = new Map<string, Habit>();
+  /** Where each habit's hours and week are cut from. */
+  private readonly slabs = new Slabs();
   /** Network → employee → their first event on it. */
   private readonly networkUsers = new Map<string, Map<string, { eventId: string; t: number }>>();
 
@@ -160,8 +163,8 @@ export class Habits {
         days: 0,
         lastDay: -1,
         shift: `${shift}|${role}`,
-        hours: new Float64Array(24),
-        week: new Float64Array(168),
+        hours: this.slabs.carve(Float64Array, 24),
+        week: this.slabs.carve(Float64Array, 168),
         total: 0,
         networks: h?.networks ?? new Set(),
         lastOffHoursDay: -1,

@@ -29,6 +29,7 @@ import { PeerNorms } from './peers.js';
 import { DetractorDays } from './detractor-days.js';
 import { SellerEdges } from './seller-edges.js';
 import { SellerLedger } from './sellers.js';
+import { Slabs } from './slabs.js';
 import { LazyMap } from './lazy-map.js';
 import { SavedEntries, entryTable, type EntryTable } from './saved-entries.js';
 import { TapeReader } from './snapshot-decode.js';
@@ -63,6 +64,7 @@ export const ENGINE_CLASSES: ClassRegistry = {
   Windows,
   SellerLedger,
   Corroboration,
+  Slabs,
 };
 
 /**

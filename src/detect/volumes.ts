@@ -8,6 +8,7 @@ import { STANDARD_ACTIONS } from '../domain/index.js';
 import type { EmployeeView } from './directory-view.js';
 import type { Hit } from './evidence.js';
 import { medianAndMad } from './robust.js';
+import { Slabs } from './slabs.js';
 
 const DAY = 86_400_000;
 /** Completed days kept per employee and action, and per peer group and action. */
@@ -63,6 +64,8 @@ export interface Person {
 
 export class VolumeBaselines {
   private readonly people = new Map<string, Person>();
+  /** Where each person's counts and history, and each group's days, are cut from. */
+  private readonly slabs = new Slabs();
   /** Per `group|action` key, the group's last GROUP_DAYS employee-days. */
   private readonly group = new Map<string, Ring>();
   /** The directory version each person was last filed under (a new version may move groups). */
@@ -81,10 +84,10 @@ export class VolumeBaselines {
       p = {
         group: '',
         day: Math.floor(t / DAY),
-        counts: new Int32Array(ACTIONS),
+        counts: this.slabs.carve(Int32Array, ACTIONS),
         lastEventId: new Array<string>(ACTIONS).fill(''),
-        lastT: new Float64Array(ACTIONS),
-        history: new Int32Array(ACTIONS * OWN_DAYS),
+        lastT: this.slabs.carve(Float64Array, ACTIONS),
+        history: this.slabs.carve(Int32Array, ACTIONS * OWN_DAYS),
         filled: 0,
         next: 0,
       };
@@ -156,7 +159,7 @@ export class VolumeBaselines {
         const key = actionKeys(p.group)[a]!;
         all = this.group.get(key);
         if (!all) {
-          all = { days: new Int32Array(GROUP_DAYS), filled: 0, next: 0 };
+          all = { days: this.slabs.carve(Int32Array, GROUP_DAYS), filled: 0, next: 0 };
           this.group.set(key, all);
         }
         rings[a] = all;
