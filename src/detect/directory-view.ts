@@ -635,9 +635,6 @@ export class DirectoryView {
       : this.personAgain(t.openedBy, c.openedBy[k]!);
     const review = t.reviewId === undefined ? NONE : this.reviewNumber(t.reviewId);
     const related = t.relatedSellerIds ?? [];
-    const n = related.length;
-    if (n > relatedScratch.length) relatedScratch = new Int32Array(n);
-    for (let i = 0; i < n; i++) relatedScratch[i] = this.sellerNumber(related[i]!);
     this.ticketVersionAt(
       k,
       seller,
@@ -646,9 +643,21 @@ export class DirectoryView {
       assignee,
       openedBy,
       review,
-      relatedScratch,
-      n,
+      this.relatedNumbers(related),
+      related.length,
     );
+  }
+
+  /**
+   * A ticket's related sellers by number (`sellerNumber`, in their order), as
+   * `ticketVersionAt` takes them: the first `related.length` of a list reused from call to
+   * call, good until the next.
+   */
+  relatedNumbers(related: readonly string[]): Int32Array {
+    const n = related.length;
+    if (n > relatedScratch.length) relatedScratch = new Int32Array(n);
+    for (let i = 0; i < n; i++) relatedScratch[i] = this.sellerNumber(related[i]!);
+    return relatedScratch;
   }
 
   /**
@@ -735,5 +744,5 @@ export class DirectoryView {
   }
 }
 
-/** A ticket's related sellers by number, as `ticketRecord` hands them on (reused). */
+/** A ticket's related sellers by number, as `relatedNumbers` hands them on (reused). */
 let relatedScratch = new Int32Array(64);

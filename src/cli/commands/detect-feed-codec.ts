@@ -744,9 +744,7 @@ export class FeedDecoder {
       // as `ticketRecord` reads them, whatever they are
       const list = (this.value() ?? []) as readonly string[];
       n = list.length;
-      if (n > relatedScratch.length) relatedScratch = new Int32Array(n);
-      for (let i = 0; i < n; i++) relatedScratch[i] = view.sellerNumber(list[i]!);
-      related = relatedScratch;
+      related = view.relatedNumbers(list);
     }
     view.ticketVersionAt(k, seller, openedAt, closedAt, assignee, openedBy, review, related, n);
   }
@@ -996,9 +994,6 @@ class TableNumbers {
 
 /** A ticket's related sellers that are not a list of strings: read anew each time. */
 const NOT_A_LIST = new Int32Array(0);
-
-/** The related sellers by number of a ticket read member by member (reused). */
-let relatedScratch = new Int32Array(64);
 
 /** A plain object of plain values only: a shallow copy of it is a parse of its text. */
 function flat(v: unknown): v is Readonly<Record<string, unknown>> {
