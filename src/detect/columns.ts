@@ -9,10 +9,27 @@ export type Column = Int32Array | Float64Array | Uint8Array;
 /** Rows a column starts with. */
 export const FIRST_ROWS = 256;
 
+/**
+ * A zero-filled column of `length` entries whose pages have each been written once. A fresh
+ * large buffer's pages are not there until touched, and one first touched by a read is mapped
+ * to the kernel's shared zero page: the first write then replaces it (a copy-on-write fault)
+ * and must flush that mapping from every core running one of the process's threads (an
+ * interrupt to each, costly on a virtual machine). A hash table, read at random slots before
+ * they are written, met that on most of its pages; written first, each page costs one plain
+ * fault (docs/detection.md, "Fresh pages").
+ */
+export function zeroed<C extends Column>(kind: new (n: number) => C, length: number): C {
+  const column = new kind(length);
+  column.fill(0);
+  return column;
+}
+
 /** `column` copied into one of at least `rows` rows (new rows are 0). */
 export function widened<C extends Column>(column: C, rows: number): C {
   const next = new (column.constructor as new (n: number) => C)(Math.max(rows, FIRST_ROWS));
   next.set(column);
+  // the new rows written once as well (`zeroed`): a column may be read at a row before it is set
+  next.fill(0, column.length);
   return next;
 }
 

@@ -21,7 +21,7 @@ import type {
   Seller,
   Ticket,
 } from '../domain/index.js';
-import { Columns, FIRST_ROWS, Rows, roomFor, widened } from './columns.js';
+import { Columns, FIRST_ROWS, Rows, roomFor, widened, zeroed } from './columns.js';
 import { readTime } from './event-time.js';
 import { StringNumbering } from './string-numbering.js';
 
@@ -242,7 +242,7 @@ export class HeldTickets extends Columns {
   }
 
   private rehash(size: number): void {
-    this.slots = new Int32Array(size);
+    this.slots = zeroed(Int32Array, size);
     for (let l = 0; l < this.lists; l++) this.place(l);
   }
 }

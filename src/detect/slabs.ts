@@ -13,6 +13,8 @@
  * it. Each owner has a carver of its own, so that nothing of one engine is saved with another's.
  */
 
+import { zeroed } from './columns.js';
+
 /** Bytes per shared buffer. */
 export const SLAB_BYTES = 1 << 16;
 
@@ -38,7 +40,7 @@ export class Slabs {
     // aligned for any kind: a Float64Array must start on a multiple of 8
     let at = (this.used + 7) & ~7;
     if (at + bytes > this.slab.length) {
-      this.slab = new Uint8Array(SLAB_BYTES);
+      this.slab = zeroed(Uint8Array, SLAB_BYTES);
       at = 0;
     }
     this.used = at + bytes;

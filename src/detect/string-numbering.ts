@@ -15,7 +15,7 @@
  * The hash is seeded (`DirectoryView`'s seed): ids come from the interchange stream, and a
  * stream written to collide in an unseeded hash would make every look-up a long probe.
  */
-import { Columns, FIRST_ROWS, roomFor, widened } from './columns.js';
+import { Columns, FIRST_ROWS, roomFor, widened, zeroed } from './columns.js';
 import { SnapshotError } from './errors.js';
 
 /** No such key: numbers start at 0. */
@@ -169,7 +169,7 @@ export class StringNumbering extends Columns {
       throw damaged();
     let size = 2 * FIRST_ROWS;
     while (size < 2 * n) size *= 2;
-    const table = new Int32Array(2 * size);
+    const table = zeroed(Int32Array, 2 * size);
     const mask = size - 1;
     const hashes = this.hashes;
     for (let k = 0; k < n; k++) {
@@ -222,7 +222,7 @@ export class StringNumbering extends Columns {
 
   /** The table grown to `size` slots, its pairs placed again from `old`. */
   private place(size: number, old: Int32Array): void {
-    const table = new Int32Array(2 * size);
+    const table = zeroed(Int32Array, 2 * size);
     const mask = size - 1;
     for (let i = 0; i < old.length; i += 2) {
       if (old[i + 1] === 0) continue;
