@@ -21,7 +21,7 @@ import {
   isVersionText,
   versionFields,
 } from '../../store/index.js';
-import { findMembers, nameAt } from './detect-feed-payload.js';
+import { findMembers, flatObject, nameAt } from './detect-feed-payload.js';
 
 /**
  * How the detection feed's worker hands records to the engine's thread: not as JSON text
@@ -943,12 +943,22 @@ export class FeedDecoder {
     return e;
   }
 
-  /** The JSON text at `i` parsed: its shared frozen template when that is flat, else anew. */
+  /**
+   * The JSON text at `i` parsed (read off the text, `flatObject`, when it can be): its shared
+   * frozen template when that is flat, else anew.
+   */
   private shared(i: number): unknown {
     let t = this.templates[i];
     if (t === undefined) {
-      const parsed = JSON.parse(this.table[i]!) as unknown;
-      t = this.templates[i] = flat(parsed) ? Object.freeze(parsed) : false;
+      const text = this.table[i]!;
+      // read off the text when flat and of the plain subset (`flatObject`), else parsed
+      const read = flatObject(text);
+      if (read !== undefined) t = Object.freeze(read);
+      else {
+        const parsed = JSON.parse(text) as unknown;
+        t = flat(parsed) ? Object.freeze(parsed) : false;
+      }
+      this.templates[i] = t;
     }
     return t === false ? JSON.parse(this.table[i]!) : t;
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../ledger/index.js';
-import { findMembers } from './detect-feed-payload.js';
+import { findMembers, flatObject } from './detect-feed-payload.js';
 
 const NAMES = ['id', 'sellerId', 'rating', 'list', 'odd', 'gone'];
 
@@ -117,5 +117,76 @@ describe('findMembers', () => {
         { numRuns: 5000 },
       );
     });
+  });
+});
+
+/** A parse's members in order, each with its value (order and -0 included, as `toEqual` is not). */
+const entries = (o: unknown): [string, unknown][] =>
+  Object.entries(o as Record<string, unknown>).map(([k, v]) => [k, Object.is(v, -0) ? '-0' : v]);
+
+/** A context: flat members of any plain value, names that may be indices or repeat. */
+const flatBody = fc.dictionary(
+  fc.oneof(fc.constantFrom('ip', 'device', 'session', '0', '17', 'constructor'), fc.string()),
+  fc.oneof(
+    fc.string({ unit: 'grapheme-composite', maxLength: 12 }),
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.constantFrom(-0, 0, 1e21, 5e-324, null, true, false),
+  ),
+);
+
+describe('flatObject', () => {
+  it('makes of a flat canonical text without escapes what JSON.parse makes, members in order', () => {
+    fc.assert(
+      fc.property(flatBody, (b) => {
+        const text = canonicalJson(b);
+        const got = flatObject(text);
+        // eslint-disable-next-line no-control-regex -- matching control characters is the point
+        if (/[\\\u0000-\u001f]/.test(text)) expect(got).toBeUndefined();
+        else expect(entries(got)).toEqual(entries(JSON.parse(text)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it.each([
+    ['a nested object', '{"a":{"b":1}}'],
+    ['a list', '{"a":[1]}'],
+    ['a member named __proto__', '{"__proto__":"x"}'],
+    ['an escape', '{"a":"\\n"}'],
+    ['whitespace', '{"a": 1}'],
+    ['not an object', '"a"'],
+    ['text after the object', '{"a":1}x'],
+    ['a trailing comma', '{"a":1,}'],
+  ])('leaves to JSON.parse (answers undefined): %s', (_, text) => {
+    expect(flatObject(text)).toBeUndefined();
+  });
+
+  it('keeps the last of a name given twice where the first stood, as JSON.parse does', () => {
+    const text = '{"a":1,"b":2,"a":3}';
+    expect(entries(flatObject(text))).toEqual(entries(JSON.parse(text)));
+    expect(Object.getPrototypeOf(flatObject('{}'))).toBe(Object.prototype);
+  });
+
+  it('never takes a text JSON.parse refuses, nor reads one otherwise than it', () => {
+    const mangled = fc
+      .tuple(
+        flatBody,
+        fc.nat(),
+        fc.nat(),
+        fc.constantFrom('', ',', '"', ':', '{', '}', '[', 'e', '-'),
+      )
+      .map(([b, i, j, piece]) => {
+        const text = canonicalJson(b);
+        const a = i % (text.length + 1);
+        const z = Math.min(text.length, a + (j % 4));
+        return text.slice(0, a) + piece + text.slice(z);
+      });
+    fc.assert(
+      fc.property(mangled, (text) => {
+        const got = flatObject(text);
+        if (got !== undefined) expect(entries(got)).toEqual(entries(JSON.parse(text)));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

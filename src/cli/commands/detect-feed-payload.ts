@@ -131,3 +131,41 @@ function objectEnd(text: string, i: number, depth: number): number {
     i = end + 1;
   }
 }
+
+/**
+ * The object that is `text`, when it is of the plain subset and flat (every member a string, a
+ * number, `true`, `false` or `null`): made from the text as `JSON.parse` would make it (the same
+ * members, values and order), a string's value cut from between its quotes; `undefined` for
+ * anything else (a nested value, a member named `__proto__`, which a parse makes an own member
+ * but an assignment would not), which the caller parses. An event's context is such an object,
+ * and a parse internalised each of its values, tens of thousands of them, never looked up by
+ * name.
+ */
+export function flatObject(text: string): Record<string, unknown> | undefined {
+  if (text.charCodeAt(0) !== OPEN_OBJECT) return undefined;
+  ESCAPE_OR_CONTROL.lastIndex = 0;
+  if (ESCAPE_OR_CONTROL.test(text)) return undefined;
+  const object: Record<string, unknown> = {};
+  let i = 1;
+  if (text.charCodeAt(i) === CLOSE_OBJECT) return i + 1 === text.length ? object : undefined;
+  for (;;) {
+    if (text.charCodeAt(i) !== QUOTE) return undefined;
+    const close = text.indexOf('"', i + 1);
+    if (close < 0 || text.charCodeAt(close + 1) !== COLON) return undefined;
+    const name = text.slice(i + 1, close);
+    if (name === '__proto__') return undefined;
+    const start = close + 2;
+    const end = valueEnd(text, start, MAX_DEPTH);
+    if (end < 0) return undefined;
+    const c = text.charCodeAt(start);
+    if (c === QUOTE) object[name] = text.slice(start + 1, end - 1);
+    else if (c === 0x6e) object[name] = null;
+    else if (c === 0x74) object[name] = true;
+    else if (c === 0x66) object[name] = false;
+    else object[name] = Number(text.slice(start, end));
+    const next = text.charCodeAt(end);
+    if (next === CLOSE_OBJECT) return end + 1 === text.length ? object : undefined;
+    if (next !== COMMA) return undefined;
+    i = end + 1;
+  }
+}
