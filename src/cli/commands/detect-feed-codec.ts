@@ -483,23 +483,21 @@ export class FeedEncoder {
     const ops = this.ops;
     const c = payload.charCodeAt(start);
     if (c === QUOTE) {
-      if (once) this.string(payload.slice(start + 1, end - 1), true);
-      // most such values are met again (a seller, a product, an assignee): looked up where
-      // they stand, cut from the payload only when new to the table
-      else ops[this.length++] = this.refIn(this.values, payload, start + 1, end - 1);
+      this.string(payload.slice(start + 1, end - 1), once);
       return;
     }
     if (c === NULL_START) {
       ops[this.length++] = NULL;
       return;
     }
-    const n = c === MINUS || (c >= ZERO && c <= NINE) ? Number(payload.slice(start, end)) : NaN;
+    const json = payload.slice(start, end);
+    const n = c === MINUS || (c >= ZERO && c <= NINE) ? Number(json) : NaN;
     if ((n | 0) === n && !Object.is(n, -0)) {
       ops[this.length++] = INT;
       ops[this.length++] = n;
     } else {
       ops[this.length++] = JSON_TEXT;
-      ops[this.length++] = this.refIn(this.values, payload, start, end);
+      ops[this.length++] = this.ref(this.values, json);
     }
   }
 
@@ -513,19 +511,11 @@ export class FeedEncoder {
 
   /** The table index of `s`, added to the table (and to `refs`) if new. */
   private ref(refs: TableRefs, s: string): number {
-    return this.refIn(refs, s, 0, s.length);
-  }
-
-  /**
-   * The table index of `text.slice(from, to)`, read where it stands, added to the table (and to
-   * `refs`) if new: only then cut (a whole text's slice is the text itself).
-   */
-  private refIn(refs: TableRefs, text: string, from: number, to: number): number {
     const known = refs.numbers.size;
-    const n = refs.numbers.numberIn(text, from, to);
+    const n = refs.numbers.number(s);
     if (n < known) return refs.indices[n]!;
     if (n === refs.indices.length) refs.indices = widened(refs.indices, 2 * n);
-    return (refs.indices[n] = this.add(text.slice(from, to)));
+    return (refs.indices[n] = this.add(s));
   }
 
   /** `s` added to the table, whether or not it is there already: its new index. */
