@@ -5,7 +5,6 @@ import type {
   DetectorStateHeader,
   DetectorStateRepository,
   DetectorStateUpdate,
-  StoredFindings,
 } from './ports.js';
 
 /** Bytes per chunk row: well under SQLite's blob limit, and a few pages each at 32 KiB. */
@@ -200,21 +199,4 @@ export function writeDetectorState(
     slot,
   );
   return true;
-}
-
-/**
- * Replaces the stored findings (`FindingsRepository.save`'s rows), in the transaction open on
- * `db`: alone, or with the detection state they were computed with (`putFindings`).
- */
-export function writeFindings(db: Database.Database, f: StoredFindings): void {
-  db.prepare('DELETE FROM findings').run();
-  db.prepare(
-    'INSERT INTO findings (computed_at, ledger_size, events, risk, alerts) VALUES (?, ?, ?, ?, ?)',
-  ).run(
-    f.computedAt,
-    f.ledgerSize,
-    f.events,
-    JSON.stringify(f.findings.risk),
-    JSON.stringify(f.findings.alerts),
-  );
 }

@@ -1,12 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type {
-  AccessEvent,
-  DirectoryKind,
-  EventLineRow,
-  Findings,
-  VersionLineRow,
-} from '../domain/index.js';
+import type { AccessEvent, DirectoryKind, EventLineRow, VersionLineRow } from '../domain/index.js';
 import { RECORD_KINDS, formatTime } from '../domain/index.js';
 import { StoreError } from './errors.js';
 import type {
@@ -25,7 +19,6 @@ import type {
   PolicySetRepository,
   Store,
   StoreStats,
-  StoredFindings,
   TokenRepository,
 } from './ports.js';
 import {
@@ -40,7 +33,8 @@ import { SqliteGuard } from './sqlite-guard.js';
 import { SqlitePolicySets, SqliteTokens } from './sqlite-trust.js';
 import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
-import { SqliteDetectorState, writeFindings } from './sqlite-detector-state.js';
+import { SqliteDetectorState } from './sqlite-detector-state.js';
+import { SqliteFindings } from './sqlite-findings.js';
 import { SqliteAttribution } from './sqlite-attribution.js';
 import { SqliteCases, holdsOn } from './sqlite-cases.js';
 import type { CaseRepository } from './ports-cases.js';
@@ -405,35 +399,6 @@ function readStats(
   if (span.first !== null) stats.firstEventTime = formatTime(span.first);
   if (span.last !== null) stats.lastEventTime = formatTime(span.last);
   return stats;
-}
-
-class SqliteFindings implements FindingsRepository {
-  constructor(private readonly db: Database.Database) {}
-
-  save(f: StoredFindings): Promise<void> {
-    this.db.transaction(() => writeFindings(this.db, f)).immediate();
-    return Promise.resolve();
-  }
-
-  latest(): Promise<StoredFindings | undefined> {
-    const row = this.db
-      .prepare(
-        'SELECT computed_at, ledger_size, events, risk, alerts FROM findings ORDER BY id DESC LIMIT 1',
-      )
-      .get() as
-      | { computed_at: string; ledger_size: number; events: number; risk: string; alerts: string }
-      | undefined;
-    if (!row) return Promise.resolve(undefined);
-    return Promise.resolve({
-      computedAt: row.computed_at,
-      ledgerSize: row.ledger_size,
-      events: row.events,
-      findings: {
-        risk: JSON.parse(row.risk) as Findings['risk'],
-        alerts: JSON.parse(row.alerts) as Findings['alerts'],
-      },
-    });
-  }
 }
 
 /**

@@ -24,9 +24,9 @@ import { tileId } from './sqlite-ledger.js';
 import {
   stageDetectorDirectory,
   writeDetectorState,
-  writeFindings,
   type StagedDirectory,
 } from './sqlite-detector-state.js';
+import { writeFindings } from './sqlite-findings.js';
 import { SqliteAttributionWriter } from './sqlite-attribution.js';
 import type { StreamPosition } from './ports.js';
 import { putStreamPositions } from './sqlite-stream-positions.js';
