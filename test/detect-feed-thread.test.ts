@@ -8,6 +8,7 @@ import {
 } from '../src/cli/commands/detect-engine-start.js';
 import { FEED_HEAD_LEAVES, headOf } from '../src/cli/commands/detect-feed.js';
 import type * as CodecModule from '../src/cli/commands/detect-feed-codec.js';
+import { PART_ROWS } from '../src/cli/commands/detect-feed-protocol.js';
 import type * as DetectModule from '../src/detect/index.js';
 import type * as FeedModule from '../src/cli/commands/detect-feed.js';
 import type * as StoreModule from '../src/store/index.js';
@@ -56,7 +57,7 @@ describe('the detection feed on a reading thread', () => {
       )) as typeof CodecModule,
     });
 
-    it('gives the records read here (what detection reads of them), chunk for chunk', async () => {
+    it('gives the records read here (what detection reads of them), each read in its parts', async () => {
       const { feed, stores, codec } = await compiled();
       const store = stores.SqliteStore.open(db, { readonly: true });
       try {
@@ -71,9 +72,11 @@ describe('the detection feed on a reading thread', () => {
           const { got, lasts } = await drain(thread!.chunks);
           const want: unknown[] = [];
           const wantLasts: number[] = [];
+          // each read of the ledger sent in parts of at most PART_ROWS records
           for await (const c of store.ledger.recordChunks(from, to, ['reviewer'])) {
             want.push(...c.map((r) => r.record));
-            wantLasts.push(c[c.length - 1]!.leaf);
+            for (let at = 0; at < c.length; at += PART_ROWS)
+              wantLasts.push(c[Math.min(at + PART_ROWS, c.length) - 1]!.leaf);
           }
           // the directory records come with the members detection reads (the head's whole)
           const project = projection(codec.DIRECTORY_MEMBERS);
@@ -115,7 +118,12 @@ describe('the detection feed on a reading thread', () => {
           want.push(...c.map((r) => r.record));
         expect(got.length).toBe(leaves);
         expect(JSON.stringify(got)).toBe(JSON.stringify(want));
-        expect(lasts).toEqual([9_999, 19_999, 29_999, 39_999, 44_999]);
+        // the head read here whole, the rest in the thread's parts
+        const parts = Array.from(
+          { length: (leaves - 10_000) / PART_ROWS },
+          (_, k) => 10_000 + (k + 1) * PART_ROWS - 1,
+        );
+        expect(lasts).toEqual([9_999, ...parts]);
       } finally {
         await store.close();
       }

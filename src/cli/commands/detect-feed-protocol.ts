@@ -24,11 +24,19 @@ export type FeedMessage =
   | { readonly done: true }
   | { readonly error: string };
 
-/** Chunks the worker may read ahead of the engine (about 10,000 records each). */
-export const FEED_WINDOW = 8;
+/**
+ * Records per chunk the worker sends (a read of the ledger, ~10,000 records, is sent in parts):
+ * a part's strings (~90 KB of text) stay below V8's large-object size (128 KiB), so that the
+ * worker's join, the message's copy and the engine's string take pages already in use rather
+ * than fresh ones, three times a chunk (docs/detection.md, "Fresh pages").
+ */
+export const PART_ROWS = 2_500;
+
+/** Chunks the worker may read ahead of the engine (`PART_ROWS` records each). */
+export const FEED_WINDOW = 32;
 
 /**
  * Room is given back this many chunks at a time: each message wakes the worker, and a wake per
  * chunk showed as ~3 % of the engine's thread on a busy machine.
  */
-export const FEED_ROOM_BATCH = 4;
+export const FEED_ROOM_BATCH = 16;

@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { SqliteStore } from '../../store/index.js';
+import { SqliteStore, feedLeaf } from '../../store/index.js';
 import { FeedEncoder, encodeRows } from './detect-feed-codec.js';
 import {
   FEED_WINDOW,
+  PART_ROWS,
   type FeedMessage,
   type FeedRequest,
   type FeedWorkerData,
@@ -31,17 +32,21 @@ const post = (m: FeedMessage, transfer: ArrayBuffer[] = []): void => port.postMe
 
 async function feed(store: SqliteStore): Promise<void> {
   const encoder = new FeedEncoder();
-  for (const chunk of store.recordRowChunks(request.from, request.to, request.skip)) {
-    while (room === 0) await new Promise<void>((resolve) => (wake = resolve));
-    room--;
-    encodeRows(encoder, chunk.rows, store);
-    const code = encoder.end();
-    post({ code, last: chunk.last }, [
-      code.ops.buffer as ArrayBuffer,
-      code.lengths.buffer as ArrayBuffer,
-      code.times.buffer as ArrayBuffer,
-    ]);
-  }
+  for (const chunk of store.recordRowChunks(request.from, request.to, request.skip))
+    for (let at = 0; at < chunk.rows.length; at += PART_ROWS) {
+      while (room === 0) await new Promise<void>((resolve) => (wake = resolve));
+      room--;
+      const rows = chunk.rows.slice(at, at + PART_ROWS);
+      encodeRows(encoder, rows, store);
+      const code = encoder.end();
+      const last =
+        at + PART_ROWS < chunk.rows.length ? feedLeaf(rows[rows.length - 1]!) : chunk.last;
+      post({ code, last }, [
+        code.ops.buffer as ArrayBuffer,
+        code.lengths.buffer as ArrayBuffer,
+        code.times.buffer as ArrayBuffer,
+      ]);
+    }
   post({ done: true });
 }
 
