@@ -1,4 +1,4 @@
-import type { AccessEvent, DirectoryKind, Findings } from '../domain/index.js';
+import type { AccessEvent, DirectoryKind } from '../domain/index.js';
 import { RECORD_KINDS, formatTime } from '../domain/index.js';
 import type {
   BatchRepository,
@@ -12,6 +12,7 @@ import type {
 } from './ports.js';
 import type { PgConnection } from './postgres-connection.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
+import { FINDINGS_COLUMNS, findingsOf, findingsValues, type FindingsRow } from './findings-rows.js';
 
 /** Ids per `= ANY($1)` query: one round trip each. */
 const IDS = 20_000;
@@ -132,14 +133,8 @@ export class PgMeta implements MetaRepository {
 export async function writeFindings(c: PgConnection, f: StoredFindings): Promise<void> {
   await c.run('DELETE FROM findings');
   await c.run(
-    'INSERT INTO findings (computed_at, ledger_size, events, risk, alerts) VALUES ($1, $2, $3, $4, $5)',
-    [
-      f.computedAt,
-      f.ledgerSize,
-      f.events,
-      JSON.stringify(f.findings.risk),
-      JSON.stringify(f.findings.alerts),
-    ],
+    `INSERT INTO findings (${FINDINGS_COLUMNS}) VALUES ($1, $2, $3, $4, $5)`,
+    findingsValues(f),
   );
 }
 
@@ -154,25 +149,10 @@ export class PgFindings implements FindingsRepository {
   }
 
   async latest(): Promise<StoredFindings | undefined> {
-    const [row] = await this.c.rows<{
-      computed_at: string;
-      ledger_size: number;
-      events: number;
-      risk: string;
-      alerts: string;
-    }>(
-      'SELECT computed_at, ledger_size, events, risk, alerts FROM findings ORDER BY id DESC LIMIT 1',
+    const [row] = await this.c.rows<FindingsRow>(
+      `SELECT ${FINDINGS_COLUMNS} FROM findings ORDER BY id DESC LIMIT 1`,
     );
-    if (!row) return undefined;
-    return {
-      computedAt: row.computed_at,
-      ledgerSize: row.ledger_size,
-      events: row.events,
-      findings: {
-        risk: JSON.parse(row.risk) as Findings['risk'],
-        alerts: JSON.parse(row.alerts) as Findings['alerts'],
-      },
-    };
+    return row && findingsOf(row);
   }
 }
 

@@ -4,7 +4,7 @@
  * stores the detection state they were computed with (`StoreTransaction.putFindings`).
  */
 import type Database from 'better-sqlite3';
-import type { Findings } from '../domain/index.js';
+import { FINDINGS_COLUMNS, findingsOf, findingsValues, type FindingsRow } from './findings-rows.js';
 import type { FindingsRepository, StoredFindings } from './ports.js';
 
 /**
@@ -13,14 +13,8 @@ import type { FindingsRepository, StoredFindings } from './ports.js';
  */
 export function writeFindings(db: Database.Database, f: StoredFindings): void {
   db.prepare('DELETE FROM findings').run();
-  db.prepare(
-    'INSERT INTO findings (computed_at, ledger_size, events, risk, alerts) VALUES (?, ?, ?, ?, ?)',
-  ).run(
-    f.computedAt,
-    f.ledgerSize,
-    f.events,
-    JSON.stringify(f.findings.risk),
-    JSON.stringify(f.findings.alerts),
+  db.prepare(`INSERT INTO findings (${FINDINGS_COLUMNS}) VALUES (?, ?, ?, ?, ?)`).run(
+    ...findingsValues(f),
   );
 }
 
@@ -34,21 +28,8 @@ export class SqliteFindings implements FindingsRepository {
 
   latest(): Promise<StoredFindings | undefined> {
     const row = this.db
-      .prepare(
-        'SELECT computed_at, ledger_size, events, risk, alerts FROM findings ORDER BY id DESC LIMIT 1',
-      )
-      .get() as
-      | { computed_at: string; ledger_size: number; events: number; risk: string; alerts: string }
-      | undefined;
-    if (!row) return Promise.resolve(undefined);
-    return Promise.resolve({
-      computedAt: row.computed_at,
-      ledgerSize: row.ledger_size,
-      events: row.events,
-      findings: {
-        risk: JSON.parse(row.risk) as Findings['risk'],
-        alerts: JSON.parse(row.alerts) as Findings['alerts'],
-      },
-    });
+      .prepare(`SELECT ${FINDINGS_COLUMNS} FROM findings ORDER BY id DESC LIMIT 1`)
+      .get() as FindingsRow | undefined;
+    return Promise.resolve(row && findingsOf(row));
   }
 }
