@@ -33,6 +33,17 @@ const body = fc.dictionary(
   ),
 );
 
+/** The canonical texts of `bodies` cut and spliced: a piece of JSON's syntax in place of up to 3 characters. */
+const mangled = (bodies: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<string> =>
+  fc
+    .tuple(bodies, fc.nat(), fc.nat(), fc.constantFrom('', ',', '"', ':', '{', '}', '[', 'e', '-'))
+    .map(([b, i, j, piece]) => {
+      const text = canonicalJson(b);
+      const a = i % (text.length + 1);
+      const z = Math.min(text.length, a + (j % 4));
+      return text.slice(0, a) + piece + text.slice(z);
+    });
+
 describe('findMembers', () => {
   describe('when a payload is canonical JSON without escapes, as stored', () => {
     it('finds each member read, whose text parses to the parse of the payload member', () => {
@@ -100,17 +111,9 @@ describe('findMembers', () => {
     });
 
     it('never takes a text JSON.parse refuses, nor reads one otherwise than it', () => {
-      // canonical texts cut and spliced: whatever findMembers takes, JSON.parse takes alike
-      const mangled = fc
-        .tuple(body, fc.nat(), fc.nat(), fc.constantFrom('', ',', '"', ':', '{', '}', '[', 'e'))
-        .map(([b, i, j, piece]) => {
-          const text = canonicalJson(b);
-          const a = i % (text.length + 1);
-          const z = Math.min(text.length, a + (j % 4));
-          return text.slice(0, a) + piece + text.slice(z);
-        });
+      // whatever findMembers takes, JSON.parse takes alike
       fc.assert(
-        fc.property(mangled, (text) => {
+        fc.property(mangled(body), (text) => {
           const got = found(text);
           if (got !== false) expect(got).toEqual(parsed(text));
         }),
@@ -174,21 +177,8 @@ describe('flatObject', () => {
   });
 
   it('never takes a text JSON.parse refuses, nor reads one otherwise than it', () => {
-    const mangled = fc
-      .tuple(
-        flatBody,
-        fc.nat(),
-        fc.nat(),
-        fc.constantFrom('', ',', '"', ':', '{', '}', '[', 'e', '-'),
-      )
-      .map(([b, i, j, piece]) => {
-        const text = canonicalJson(b);
-        const a = i % (text.length + 1);
-        const z = Math.min(text.length, a + (j % 4));
-        return text.slice(0, a) + piece + text.slice(z);
-      });
     fc.assert(
-      fc.property(mangled, (text) => {
+      fc.property(mangled(flatBody), (text) => {
         const got = flatObject(text);
         if (got !== undefined) expect(entries(got)).toEqual(entries(JSON.parse(text)));
       }),
