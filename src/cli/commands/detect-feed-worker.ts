@@ -39,9 +39,7 @@ async function feed(store: SqliteStore): Promise<void> {
       const rows = chunk.rows.slice(at, at + PART_ROWS);
       encodeRows(encoder, rows, store);
       const code = encoder.end();
-      const last =
-        at + PART_ROWS < chunk.rows.length ? feedLeaf(rows[rows.length - 1]!) : chunk.last;
-      post({ code, last }, [
+      post({ code, last: feedLeaf(rows[rows.length - 1]!) }, [
         code.ops.buffer as ArrayBuffer,
         code.lengths.buffer as ArrayBuffer,
         code.times.buffer as ArrayBuffer,
