@@ -18,6 +18,10 @@ const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
+/** The first letters of `null`, `true` and `false`. */
+const N = 0x6e;
+const T = 0x74;
+const F = 0x66;
 
 /** What puts a text outside the subset wherever it stands (JSON has no raw control character). */
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -93,11 +97,11 @@ function valueEnd(text: string, i: number, depth: number): number {
       return depth < MAX_DEPTH ? arrayEnd(text, i + 1, depth + 1) : -1;
     case OPEN_OBJECT:
       return depth < MAX_DEPTH ? objectEnd(text, i + 1, depth + 1) : -1;
-    case 0x6e: // n
+    case N:
       return text.startsWith('null', i) ? i + 4 : -1;
-    case 0x74: // t
+    case T:
       return text.startsWith('true', i) ? i + 4 : -1;
-    case 0x66: // f
+    case F:
       return text.startsWith('false', i) ? i + 5 : -1;
     default:
       NUMBER.lastIndex = i;
@@ -159,9 +163,9 @@ export function flatObject(text: string): Record<string, unknown> | undefined {
     if (end < 0) return undefined;
     const c = text.charCodeAt(start);
     if (c === QUOTE) object[name] = text.slice(start + 1, end - 1);
-    else if (c === 0x6e) object[name] = null;
-    else if (c === 0x74) object[name] = true;
-    else if (c === 0x66) object[name] = false;
+    else if (c === N) object[name] = null;
+    else if (c === T) object[name] = true;
+    else if (c === F) object[name] = false;
     else object[name] = Number(text.slice(start, end));
     const next = text.charCodeAt(end);
     if (next === CLOSE_OBJECT) return end + 1 === text.length ? object : undefined;
