@@ -36,7 +36,7 @@ export class Slabs {
   /** A zeroed array of `length` elements, cut from the current buffer (or a new one when full). */
   carve<C extends Int32Array | Float64Array>(kind: Kind<C>, length: number): C {
     const bytes = length * kind.BYTES_PER_ELEMENT;
-    if (bytes > OWN_BUFFER) return new kind(new ArrayBuffer(bytes), 0, length);
+    if (bytes > OWN_BUFFER) return new kind(zeroed(Uint8Array, bytes).buffer, 0, length);
     // aligned for any kind: a Float64Array must start on a multiple of 8
     let at = (this.used + 7) & ~7;
     if (at + bytes > this.slab.length) {
