@@ -60,6 +60,18 @@ const NO_SELLERS: readonly string[] = Object.freeze([]);
  */
 const time = (t: unknown): number | undefined => (typeof t === 'string' ? readTime(t) : undefined);
 
+/**
+ * How many employee records every view in the process has applied (`employeeRecordsApplied`).
+ * While it stands still, no id anywhere looks up to another `EmployeeView` than it did: what a
+ * feed remembers of an actor (`ActorSlot`, engine.ts) holds. Kept outside every view's state.
+ */
+let employeeRecords = 0;
+
+/** The count of employee records applied so far, by any view (`employeeRecords`). */
+export function employeeRecordsApplied(): number {
+  return employeeRecords;
+}
+
 // review flags
 /** A review record was seen (its id may also be met first in a ticket or a report). */
 const SEEN = 1;
@@ -536,6 +548,7 @@ export class DirectoryView {
   }
 
   private employee(e: Employee): void {
+    employeeRecords++;
     this.employees.set(e.id, {
       id: e.id,
       team: e.team,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { atLeast, type Findings } from '../domain/index.js';
-import { DetectionEngine } from './engine.js';
+import { ActorSlot, DetectionEngine } from './engine.js';
 import { Stream, at } from './test-support.js';
 
 function detect(s: Stream): Findings {
@@ -504,6 +504,57 @@ describe('DetectionEngine', () => {
       const reason = detect(s).risk[0]?.reasons.find((r) => r.indicator === 'off-hours');
       expect(reason?.events).toEqual([saturday]);
       expect(detect(early).risk).toEqual([]);
+    });
+  });
+
+  describe('when a feed hands each actor’s slot with their events', () => {
+    /** `engine.consume`, but each event with its actor’s slot, one slot per actor id. */
+    function consumeWithSlots(engine: DetectionEngine, s: Stream): void {
+      const slots = new Map<string, ActorSlot>();
+      for (const r of s.records) {
+        if (r.kind !== 'event') engine.consumeRecord(r);
+        else {
+          let slot = slots.get(r.body.actor);
+          if (slot === undefined) slots.set(r.body.actor, (slot = new ActorSlot()));
+          engine.consumeEvent(r.body, undefined, slot);
+        }
+      }
+    }
+
+    it('finds what looking each actor up finds, after their record changes and after an unknown actor is hired', () => {
+      const s = team();
+      const personal = { rows: 60_000, fields: ['sellerId', 'reviewer.email'] };
+      s.event('e-1', 'data.export', 'dataset', 'customers', at(1), { attrs: personal });
+      s.event('x-9', 'seller.metrics.view', 'seller', 's-1', at(1, 2));
+      // e-1 is now leaving, x-9 joins the directory: each one's next events read the new record
+      s.employee('e-1', { leftAt: at(12) }).employee('x-9', { team: 'ops', role: 'analyst' });
+      s.event('e-1', 'data.export', 'dataset', 'customers', at(2), { attrs: personal });
+      for (let i = 1; i <= 8; i++)
+        s.event('x-9', 'seller.metrics.view', 'seller', `s-${i}`, at(2, 3, i), {
+          ip: '198.51.100.4',
+        });
+      const plain = new DetectionEngine();
+      plain.consume(s.records);
+      const slotted = new DetectionEngine();
+      consumeWithSlots(slotted, s);
+      const f = slotted.findings();
+      expect(f).toEqual(plain.findings());
+      // the new record was read: the second export is a departing one
+      expect(alertsOf(f, 'e-1').map((a) => a.detector)).toContain('departing-exfiltration');
+    });
+
+    it('holds a slot to the engine it was filled by', () => {
+      const s = team();
+      for (let i = 1; i <= 8; i++)
+        s.event('e-2', 'seller.metrics.view', 'seller', `s-${i}`, at(0, 1, i));
+      const slot = new ActorSlot();
+      const engines = [new DetectionEngine(), new DetectionEngine()];
+      for (const r of s.records)
+        for (const engine of engines)
+          if (r.kind === 'event') engine.consumeEvent(r.body, undefined, slot);
+          else engine.consumeRecord(r);
+      expect(engines[1]!.findings()).toEqual(detect(s));
+      expect(engines[0]!.findings()).toEqual(detect(s));
     });
   });
 

@@ -7,7 +7,7 @@
 import type { AccessEvent, Findings, InterchangeRecord, RiskEntry } from '../domain/index.js';
 import { readTime } from './event-time.js';
 import { Detectors } from './detectors.js';
-import { DirectoryView, type EmployeeView } from './directory-view.js';
+import { DirectoryView, employeeRecordsApplied, type EmployeeView } from './directory-view.js';
 import type { Hit } from './evidence.js';
 import { Habits, type Habit } from './habits.js';
 import {
@@ -57,8 +57,29 @@ interface Regular {
   /** The context ties' cache of the contexts the employee's last event used. */
   readonly contexts: LastUses;
   person: Person | undefined;
+  /**
+   * The network of this version's last event, already among its habit's networks (a habit's
+   * networks only grow): the next event from it asks the habit nothing (`Habits.observeAs`).
+   */
+  network: string | undefined;
 }
 const regulars = new WeakMap<EmployeeView, Regular>();
+
+/**
+ * What one actor id looked up to in one engine: its directory version (none for an id outside
+ * the directory) and that version's `Regular`. A feed that names its actors by a number of its
+ * own keeps one per actor (`FeedDecoder`) and hands it with each event of theirs
+ * (`consumeEvent`), so that the event looks nothing up by its id — two hash look-ups by a
+ * string per event, the engine's largest single cost before. It holds for as long as no
+ * employee record has been applied (`employeeRecordsApplied`), and is made again after one; it
+ * is the feed's, never in the engine's state.
+ */
+export class ActorSlot {
+  engine: DetectionEngine | undefined = undefined;
+  applied = -1;
+  who: EmployeeView | undefined = undefined;
+  regular: Regular | undefined = undefined;
+}
 
 export interface Baseline {
   readonly employee: EmployeeView;
@@ -126,10 +147,12 @@ export class DetectionEngine {
 
   /**
    * An event, next in stream order: `consumeRecord({ kind: 'event', body: e })`. `at`: its
-   * time as read already (`readTime(e.time)`, NaN for none), by a feed whose worker reads them.
+   * time as read already (`readTime(e.time)`, NaN for none), by a feed whose worker reads them;
+   * `slot`: what the feed keeps for this event's actor (`ActorSlot`), the same object for every
+   * event of the same `e.actor`.
    */
-  consumeEvent(e: AccessEvent, at?: number): void {
-    this.event(e, at);
+  consumeEvent(e: AccessEvent, at?: number, slot?: ActorSlot): void {
+    this.event(e, at, slot);
   }
 
   get events(): number {
@@ -219,19 +242,33 @@ export class DetectionEngine {
     return this.hits.get(employeeId) ?? [];
   }
 
-  private event(e: AccessEvent, at?: number): void {
+  private event(e: AccessEvent, at?: number, slot?: ActorSlot): void {
     this.canary(e, at);
     if (e.outcome !== undefined && e.outcome !== 'allowed') return; // a refused access did not happen
     const t = timeOf(e, at);
     if (t === undefined) return;
     this.eventCount++;
     if (t > this.lastTime) this.lastTime = t;
-    const who = this.directory.employees.get(e.actor);
+    let who: EmployeeView | undefined;
+    let r: Regular | undefined;
+    if (slot !== undefined && slot.engine === this && slot.applied === employeeRecordsApplied()) {
+      who = slot.who;
+      r = slot.regular;
+    } else {
+      // looked up (and the version's parts made, at its first event) here, as without a slot
+      who = this.directory.employees.get(e.actor);
+      r = who === undefined ? undefined : this.regularOf(who);
+      if (slot !== undefined) {
+        slot.engine = this;
+        slot.applied = employeeRecordsApplied();
+        slot.who = who;
+        slot.regular = r;
+      }
+    }
     const out = eventHits;
     // emptied as each event begins, so that one a detector failed on leaves nothing behind
     if (out.length > 0) out.length = 0;
-    let r: Regular | undefined;
-    if (who !== undefined) this.known(e, t, who, (r = this.regularOf(who)), out);
+    if (r !== undefined) this.known(e, t, who!, r, out);
     else {
       this.detectors.corroboration.worked(e.actor, t);
       this.habits.observe(e, t, who, SENSITIVE.has(e.action), out);
@@ -273,7 +310,9 @@ export class DetectionEngine {
   private known(e: AccessEvent, t: number, who: EmployeeView, r: Regular, out: Hit[]): void {
     this.peers.workedAs(r.member, who, t);
     this.detectors.corroboration.workedOn(r.history, t);
-    this.habits.observeAs(r.habit, e, t, SENSITIVE.has(e.action), out);
+    this.habits.observeAs(r.habit, e, t, SENSITIVE.has(e.action), out, r.network);
+    const ip = e.context?.ip;
+    if (ip !== undefined) r.network = ip;
     this.detectors.certain(e, t, who, out);
     if (r.person !== undefined) this.volumes.observeAs(r.person, who, e.action, e.id, t, out);
     else {
@@ -296,6 +335,7 @@ export class DetectionEngine {
         habit: this.habits.habitOf(who.id, who),
         contexts: this.ties.lastUsesOf(who.id),
         person: undefined,
+        network: undefined,
       };
       regulars.set(who, r);
     }

@@ -48,9 +48,17 @@ export class Habits {
 
   /**
    * `observe`, given the habit `habitOf` answered for the actor and this directory version of
-   * them (one version has one pattern: the engine keeps it).
+   * them (one version has one pattern: the engine keeps it). `known`: a network already among
+   * `h.networks` (the engine's last one for it), which the event's is then not looked up against.
    */
-  observeAs(h: Habit, e: AccessEvent, t: number, sensitive: boolean, out: Hit[]): void {
+  observeAs(
+    h: Habit,
+    e: AccessEvent,
+    t: number,
+    sensitive: boolean,
+    out: Hit[],
+    known?: string,
+  ): void {
     const day = Math.floor(t / DAY);
     if (h.lastDay !== day) {
       h.lastDay = day;
@@ -73,7 +81,7 @@ export class Habits {
     h.week[weekHour]!++;
     h.total++;
     const ip = e.context?.ip;
-    if (ip !== undefined) this.network(e, t, ip, h, out);
+    if (ip !== undefined && ip !== known) this.network(e, t, ip, h, out);
   }
 
   private network(e: AccessEvent, t: number, ip: string, h: Habit, hits: Hit[]): void {

@@ -1,4 +1,4 @@
-export { DetectionEngine } from './engine.js';
+export { ActorSlot, DetectionEngine } from './engine.js';
 export { DirectoryView, NONE } from './directory-view.js';
 export { StringNumbering } from './string-numbering.js';
 export { widened } from './columns.js';

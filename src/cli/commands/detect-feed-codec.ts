@@ -6,6 +6,7 @@ import type {
 } from '../../domain/index.js';
 import { randomBytes } from 'node:crypto';
 import {
+  ActorSlot,
   NONE,
   StringNumbering,
   readTime,
@@ -619,10 +620,12 @@ export class FeedDecoder {
     const ops = this.ops;
     while (this.p < ops.length) {
       switch (ops[this.p]) {
-        case EVENT:
-          this.p++;
-          engine.consumeEvent(this.event() as unknown as AccessEvent, this.times[this.t++]);
+        case EVENT: {
+          // the actor's table entry (the event's second op) names its slot
+          const slot = numbers.actorSlot(ops[++this.p + 1]!);
+          engine.consumeEvent(this.event() as unknown as AccessEvent, this.times[this.t++], slot);
           break;
+        }
         case PRODUCT:
           this.p++;
           this.product(view, numbers);
@@ -990,6 +993,8 @@ class TableNumbers {
   person = new Int32Array(0);
   product = new Int32Array(0);
   related: (Int32Array | undefined)[] = [];
+  /** An entry's `ActorSlot` in the view's engine, once an event has named it as its actor. */
+  private readonly actors: (ActorSlot | undefined)[] = [];
 
   constructor(readonly view: DirectoryView) {}
 
@@ -999,6 +1004,15 @@ class TableNumbers {
     const size = Math.max(1024, 2 * this.seller.length, entries);
     for (const name of ['seller', 'person', 'product'] as const)
       this[name] = widened(this[name], size);
+    // filled in order (a list with holes would be kept as a dictionary)
+    while (this.actors.length < size) this.actors.push(undefined);
+  }
+
+  /** The slot of entry `i` as an event's actor. */
+  actorSlot(i: number): ActorSlot {
+    let slot = this.actors[i];
+    if (slot === undefined) this.actors[i] = slot = new ActorSlot();
+    return slot;
   }
 }
 
