@@ -11,8 +11,7 @@ export function progressBar(
   total: number | undefined,
   stream = process.stderr,
 ): Progress {
-  if (!stream.isTTY || total === undefined || total === 0)
-    return { update: () => {}, stop: () => {} };
+  if (!stream.isTTY || total === undefined || total === 0) return QUIET;
   const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} MB | eta {eta}s`,
@@ -35,6 +34,27 @@ export function progressBar(
   };
 }
 
+/** A progress that shows nothing (no terminal to show it on). */
+export const QUIET: Progress = { update: () => {}, stop: () => {} };
+
+/**
+ * `bar`, told of at most about `steps` updates over `total`: an update less than `total / steps`
+ * past the last one told is dropped, the last one (`done >= total`) never is. For a bar whose
+ * every update costs something (a message to another thread, which wakes it).
+ */
+export function throttled(bar: Progress, total: number, steps = 200): Progress {
+  const step = Math.max(1, Math.floor(total / steps));
+  let told = 0;
+  return {
+    update: (done) => {
+      if (done - told < step && done < total) return;
+      told = done;
+      bar.update(done);
+    },
+    stop: () => bar.stop(),
+  };
+}
+
 /** A progress bar counting whole steps (days simulated, files imported), quiet when piped. */
 export function stepBar(
   label: string,
@@ -42,7 +62,7 @@ export function stepBar(
   unit: string,
   stream = process.stderr,
 ): Progress {
-  if (!stream.isTTY || total === 0) return { update: () => {}, stop: () => {} };
+  if (!stream.isTTY || total === 0) return QUIET;
   const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | eta {eta}s`,

@@ -30,6 +30,8 @@ export interface EngineWorkerData {
   readonly size: number;
   readonly full: boolean;
   readonly inputs: DetectionInputs;
+  /** The command's thread shows the feed's progress (its stderr is a terminal: `recordsBar`). */
+  readonly progress: boolean;
 }
 
 /** The worker's first message: its run (the worker may be started before it is known). */

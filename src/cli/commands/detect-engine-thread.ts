@@ -60,6 +60,7 @@ export function detectInThread(
     size: w.ledger.size,
     full,
     inputs,
+    progress: process.stderr.isTTY === true,
   };
   const worker = early?.take() ?? startEngineWorker();
   worker.postMessage({ start: data } satisfies EngineStart);

@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { snapshotDirectory, snapshotEngine } from '../../detect/index.js';
 import { formatTime } from '../../domain/index.js';
 import { SqliteStore, sqliteFault } from '../../store/index.js';
-import type { Progress } from '../progress.js';
+import { QUIET, throttled, type Progress } from '../progress.js';
 import { detectionFrom, resumeDetection, type StateSaver } from './detect-run.js';
 import type {
   EngineMessage,
@@ -86,10 +86,20 @@ function postPart(part: StatePart): void {
   ]);
 }
 
-/** The feed's progress, shown by the command's thread (a worker has no terminal). */
+/**
+ * The feed's progress, shown by the command's thread (a worker has no terminal) when it shows
+ * one (`EngineWorkerData.progress`): each update is a message that wakes that thread, so a
+ * run sends about 200 (a part of the feed is one update: ~1,000 at the large preset), and
+ * none when there is no bar to move.
+ */
 function progress(total: number): Progress {
+  if (!data.progress) return QUIET;
   post({ barTotal: total });
-  return { update: (done) => post({ barAt: done }), stop: () => post({ barStop: true }) };
+  const bar = {
+    update: (done: number) => post({ barAt: done }),
+    stop: () => post({ barStop: true }),
+  };
+  return throttled(bar, total);
 }
 
 async function detect(store: SqliteStore): Promise<EngineMessage> {
