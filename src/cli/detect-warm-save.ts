@@ -40,6 +40,12 @@ export async function saveWarmEngine(w: Wired, warm: WarmState): Promise<void> {
   const built = savesDirectory(size, warm.directory)
     ? directoryPartInThread(w.store, size, numberingSeed(w.stateKey))
     : undefined;
-  warm.directory = await saveEngine(w, done.engine, warm.run.version, size, warm.directory, built);
+  warm.directory = await saveEngine(w, {
+    engine: done.engine,
+    version: warm.run.version,
+    size,
+    ...(warm.directory === undefined ? {} : { kept: warm.directory }),
+    ...(built === undefined ? {} : { built }),
+  });
   warm.stateSavedAt = size;
 }

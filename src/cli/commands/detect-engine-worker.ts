@@ -57,7 +57,7 @@ function rootAt(size: number): Promise<Buffer> {
  * the directory part first, whose storing there runs while this thread computes the findings
  * and makes the rest, then the rest with the findings (one transaction there).
  */
-const postState: StateSaver = async (findings, _w, engine, version, size, kept, built) => {
+const postState: StateSaver = async (findings, _w, { engine, version, size, kept, built }) => {
   const resaved = savesDirectory(size, kept);
   if (resaved) {
     const data = (await built) ?? snapshotDirectory(engine);

@@ -7,6 +7,7 @@ import {
   saveEngine,
   savesDirectory,
   type DetectionWiring,
+  type EngineSave,
   type Resumed,
 } from './detect-state.js';
 import { directoryPartInThread } from './detect-directory.js';
@@ -67,18 +68,19 @@ async function* storedChunks(
 /**
  * How a run's findings and engine state are stored: here (`saveHere`), or handed part by part
  * to the thread holding the store (`detect-engine-worker.ts`). `findings` computes the
- * findings, when the saver likes; the state is given as `saveEngine`'s arguments. Returns the
- * findings stored.
+ * findings, when the saver likes; the state is given as to `saveEngine`. Returns the findings
+ * stored.
  */
 export type StateSaver = (
   findings: () => StoredFindings,
-  ...state: Parameters<typeof saveEngine>
+  w: DetectionWiring,
+  state: Omit<EngineSave, 'findings'>,
 ) => Promise<StoredFindings>;
 
 /** The findings and the state in one transaction, on this thread (`saveEngine`). */
-const saveHere: StateSaver = async (findings, w, engine, version, size, kept, built) => {
+const saveHere: StateSaver = async (findings, w, state) => {
   const stored = findings();
-  await saveEngine(w, engine, version, size, kept, built, stored);
+  await saveEngine(w, { ...state, findings: stored });
   return stored;
 };
 
@@ -194,7 +196,13 @@ export async function finishDetection(
 ): Promise<Detection> {
   const findings = (): StoredFindings => findingsOf(w, run.engine, size);
   const stored = savesState(run, size)
-    ? await save(findings, w, run.engine, run.version, size, run.directory, built)
+    ? await save(findings, w, {
+        engine: run.engine,
+        version: run.version,
+        size,
+        ...(run.directory === undefined ? {} : { kept: run.directory }),
+        ...(built === undefined ? {} : { built }),
+      })
     : await saveFindings(w, run.engine, size);
   return { engine: run.engine, stored, resumedAt: run.from };
 }

@@ -160,23 +160,32 @@ export function savesDirectory(size: number, kept?: Resumed['directory']): boole
   return kept === undefined || size - kept.ledgerSize > DIRECTORY_RESAVE_SHARE * size;
 }
 
+/** An engine's state to save (`saveEngine`), and what goes with it. */
+export interface EngineSave {
+  /** The engine, having consumed every leaf below `size`. */
+  readonly engine: DetectionEngine;
+  /** The version the state is written under (`detectionVersion` and the canaries'). */
+  readonly version: string;
+  readonly size: number;
+  /** The stored directory part the engine goes with (restored from, or saved last), if any. */
+  readonly kept?: Resumed['directory'];
+  /** The directory part at `size` made from its source (`directoryPartInThread`), if it is. */
+  readonly built?: Promise<Buffer | undefined>;
+  /** The engine's findings at `size`, stored in the same transaction. */
+  readonly findings?: StoredFindings;
+}
+
 /**
  * Saves the engine as of `size` leaves, in one transaction: the old state or the new, never
- * half. The directory part is saved too for a new engine, or when the one it was restored
- * from is older than `DIRECTORY_RESAVE_SHARE` of the ledger; else the stored one is kept.
- * `built`: that directory part made from its source at `size` (`directoryPartInThread`);
- * when absent or undefined, the engine's directory is saved. `findings`: the engine's at
- * `size`, stored in the same transaction (never newer nor older than the state). Returns the
- * directory part now stored (the `kept` of the next save by an engine that stays in memory).
+ * half. The directory part is saved too for a new engine, or when the `kept` one is older than
+ * `DIRECTORY_RESAVE_SHARE` of the ledger; else the stored one is kept. It is `built` when that
+ * is given and not undefined, else the engine's directory. `findings` are stored in the same
+ * transaction (never newer nor older than the state). Returns the directory part now stored
+ * (the `kept` of the next save by an engine that stays in memory).
  */
 export async function saveEngine(
   w: DetectionWiring,
-  engine: DetectionEngine,
-  version: string,
-  size: number,
-  kept?: Resumed['directory'],
-  built?: Promise<Buffer | undefined>,
-  findings?: StoredFindings,
+  { engine, version, size, kept, built, findings }: EngineSave,
 ): Promise<NonNullable<Resumed['directory']>> {
   // asked first: on an engine's thread the command's thread reads the root meanwhile
   const rootHash = w.ledger.rootAt(size);
