@@ -39,8 +39,8 @@ export const FEED_THREAD_MIN_LEAVES = 100_000;
  * `WARDEN_DETECT_THREADS=0` says no, `=1` yes; by default, yes on a machine of two cores or
  * more for a feed of at least `FEED_THREAD_MIN_LEAVES`. Unlike the directory part's thread
  * (`secondCoreFree`), it duplicates no work: it moves the reading (SQLite rows, the records'
- * text) off the engine's thread, which then parses one JSON text per chunk. Here, beside the
- * early start, so that both ask the one question.
+ * text, their encoding) off the engine's thread, which then decodes the worker's tape
+ * (`FeedDecoder`). Here, beside the early start, so that both ask the one question.
  */
 export function readingThreadWanted(
   leaves: number,
