@@ -51,6 +51,8 @@ const eventHits: Hit[] = [];
  */
 interface Regular {
   readonly engine: DetectionEngine;
+  /** The directory version these are of (the key they are kept under). */
+  readonly who: EmployeeView;
   readonly member: Member;
   readonly history: History;
   readonly habit: Habit;
@@ -66,8 +68,8 @@ interface Regular {
 const regulars = new WeakMap<EmployeeView, Regular>();
 
 /**
- * What one actor id looked up to in one engine: its directory version (none for an id outside
- * the directory) and that version's `Regular`. A feed that names its actors by a number of its
+ * What one actor id looked up to in one engine: its directory version's `Regular` (none for an
+ * id outside the directory). A feed that names its actors by a number of its
  * own keeps one per actor (`FeedDecoder`) and hands it with each event of theirs
  * (`consumeEvent`), so that the event looks nothing up by its id — two hash look-ups by a
  * string per event, the engine's largest single cost before. It holds for as long as no
@@ -77,7 +79,6 @@ const regulars = new WeakMap<EmployeeView, Regular>();
 export class ActorSlot {
   engine: DetectionEngine | undefined = undefined;
   applied = -1;
-  who: EmployeeView | undefined = undefined;
   regular: Regular | undefined = undefined;
 }
 
@@ -249,26 +250,24 @@ export class DetectionEngine {
     if (t === undefined) return;
     this.eventCount++;
     if (t > this.lastTime) this.lastTime = t;
-    let who: EmployeeView | undefined;
     let r: Regular | undefined;
-    if (slot !== undefined && slot.engine === this && slot.applied === employeeRecordsApplied()) {
-      who = slot.who;
+    if (slot !== undefined && slot.engine === this && slot.applied === employeeRecordsApplied())
       r = slot.regular;
-    } else {
+    else {
       // looked up (and the version's parts made, at its first event) here, as without a slot
-      who = this.directory.employees.get(e.actor);
-      r = who === undefined ? undefined : this.regularOf(who);
+      const found = this.directory.employees.get(e.actor);
+      r = found === undefined ? undefined : this.regularOf(found);
       if (slot !== undefined) {
         slot.engine = this;
         slot.applied = employeeRecordsApplied();
-        slot.who = who;
         slot.regular = r;
       }
     }
+    const who = r?.who;
     const out = eventHits;
     // emptied as each event begins, so that one a detector failed on leaves nothing behind
     if (out.length > 0) out.length = 0;
-    if (r !== undefined) this.known(e, t, who!, r, out);
+    if (r !== undefined) this.known(e, t, r, out);
     else {
       this.detectors.corroboration.worked(e.actor, t);
       this.habits.observe(e, t, who, SENSITIVE.has(e.action), out);
@@ -307,7 +306,8 @@ export class DetectionEngine {
    * What every event of an employee in the directory counts (their worked day, their habits,
    * their volumes), through what the parts hold about this version of them (`regulars`).
    */
-  private known(e: AccessEvent, t: number, who: EmployeeView, r: Regular, out: Hit[]): void {
+  private known(e: AccessEvent, t: number, r: Regular, out: Hit[]): void {
+    const who = r.who;
     this.peers.workedAs(r.member, who, t);
     this.detectors.corroboration.workedOn(r.history, t);
     this.habits.observeAs(r.habit, e, t, SENSITIVE.has(e.action), out, r.network);
@@ -330,6 +330,7 @@ export class DetectionEngine {
     if (r === undefined || r.engine !== this) {
       r = {
         engine: this,
+        who,
         member: this.peers.enrol(who),
         history: this.detectors.corroboration.historyOf(who.id),
         habit: this.habits.habitOf(who.id, who),
