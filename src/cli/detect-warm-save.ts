@@ -44,8 +44,8 @@ export async function saveWarmEngine(w: Wired, warm: WarmState): Promise<void> {
     engine: done.engine,
     version: warm.run.version,
     size,
-    ...(warm.directory === undefined ? {} : { kept: warm.directory }),
-    ...(built === undefined ? {} : { built }),
+    kept: warm.directory,
+    built,
   });
   warm.stateSavedAt = size;
 }

@@ -200,8 +200,8 @@ export async function finishDetection(
         engine: run.engine,
         version: run.version,
         size,
-        ...(run.directory === undefined ? {} : { kept: run.directory }),
-        ...(built === undefined ? {} : { built }),
+        kept: run.directory,
+        built,
       })
     : await saveFindings(w, run.engine, size);
   return { engine: run.engine, stored, resumedAt: run.from };

@@ -168,9 +168,9 @@ export interface EngineSave {
   readonly version: string;
   readonly size: number;
   /** The stored directory part the engine goes with (restored from, or saved last), if any. */
-  readonly kept?: Resumed['directory'];
+  readonly kept?: Resumed['directory'] | undefined;
   /** The directory part at `size` made from its source (`directoryPartInThread`), if it is. */
-  readonly built?: Promise<Buffer | undefined>;
+  readonly built?: Promise<Buffer | undefined> | undefined;
   /** The engine's findings at `size`, stored in the same transaction. */
   readonly findings?: StoredFindings;
 }
