@@ -14,9 +14,9 @@ function recorder(): Progress & { told: number[]; stopped: number } {
 }
 
 describe('throttled', () => {
-  it('tells the bar about steps of total / steps, and always the last update', () => {
+  it('tells the bar of updates `every` apart, and always the last update', () => {
     const bar = recorder();
-    const p = throttled(bar, 1_000_000, 200);
+    const p = throttled(bar, 1_000_000, 1_000_000 / 200);
     for (let done = 2_500; done <= 1_000_000; done += 2_500) p.update(done);
     p.stop();
     expect(bar.told.length).toBeGreaterThanOrEqual(190);
@@ -27,16 +27,16 @@ describe('throttled', () => {
     expect(bar.stopped).toBe(1);
   });
 
-  it('passes every update of a total smaller than its steps', () => {
+  it('passes every update of a step of at least `every`', () => {
     const bar = recorder();
-    const p = throttled(bar, 50, 200);
+    const p = throttled(bar, 50, 1);
     for (let done = 1; done <= 50; done++) p.update(done);
     expect(bar.told).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
   it('tells an end reached in one jump, past the total or not', () => {
     const bar = recorder();
-    const p = throttled(bar, 1_000, 10);
+    const p = throttled(bar, 1_000, 100);
     p.update(10);
     p.update(1_200);
     expect(bar.told).toEqual([1_200]);

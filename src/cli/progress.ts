@@ -6,12 +6,16 @@ export interface Progress {
   stop(): void;
 }
 
+/** Whether bars are shown on `stream`: only on a terminal. */
+export const onTerminal = (stream: { readonly isTTY?: boolean } = process.stderr): boolean =>
+  stream.isTTY === true;
+
 export function progressBar(
   label: string,
   total: number | undefined,
   stream = process.stderr,
 ): Progress {
-  if (!stream.isTTY || total === undefined || total === 0) return QUIET;
+  if (!onTerminal(stream) || total === undefined || total === 0) return QUIET;
   const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} MB | eta {eta}s`,
@@ -23,31 +27,26 @@ export function progressBar(
   );
   const mb = (n: number): number => Math.round((n / 1048576) * 10) / 10;
   bar.start(mb(total), 0);
-  let last = 0;
-  return {
-    update: (done) => {
-      if (done - last < 262144 && done < total) return;
-      last = done;
-      bar.update(mb(done));
-    },
-    stop: () => bar.stop(),
-  };
+  return throttled(
+    { update: (done) => bar.update(mb(done)), stop: () => bar.stop() },
+    total,
+    262144,
+  );
 }
 
 /** A progress that shows nothing (no terminal to show it on). */
 export const QUIET: Progress = { update: () => {}, stop: () => {} };
 
 /**
- * `bar`, told of at most about `steps` updates over `total`: an update less than `total / steps`
- * past the last one told is dropped, the last one (`done >= total`) never is. For a bar whose
- * every update costs something (a message to another thread, which wakes it).
+ * `bar`, told of an update only once it is `every` past the last one told; the last one
+ * (`done >= total`) is always told. For a bar whose every update costs something (a redraw, a
+ * message to another thread, which wakes it).
  */
-export function throttled(bar: Progress, total: number, steps = 200): Progress {
-  const step = Math.max(1, Math.floor(total / steps));
+export function throttled(bar: Progress, total: number, every: number): Progress {
   let told = 0;
   return {
     update: (done) => {
-      if (done - told < step && done < total) return;
+      if (done - told < every && done < total) return;
       told = done;
       bar.update(done);
     },
@@ -62,7 +61,7 @@ export function stepBar(
   unit: string,
   stream = process.stderr,
 ): Progress {
-  if (!stream.isTTY || total === 0) return QUIET;
+  if (!onTerminal(stream) || total === 0) return QUIET;
   const bar = new cliProgress.SingleBar(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | eta {eta}s`,

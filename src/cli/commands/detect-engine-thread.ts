@@ -5,7 +5,7 @@ import { StoreError, sqliteFault, type Store, type StoredFindings } from '../../
 import { UsageError } from '../exit.js';
 import type { Io } from '../io.js';
 import { resolveMaxPages } from '../paths.js';
-import type { Progress } from '../progress.js';
+import { onTerminal, type Progress } from '../progress.js';
 import { recordsBar } from './detect-run.js';
 import type { Wired } from '../wiring.js';
 import { threadableStore } from './detect-threads.js';
@@ -60,7 +60,7 @@ export function detectInThread(
     size: w.ledger.size,
     full,
     inputs,
-    progress: process.stderr.isTTY === true,
+    progress: onTerminal(),
   };
   const worker = early?.take() ?? startEngineWorker();
   worker.postMessage({ start: data } satisfies EngineStart);

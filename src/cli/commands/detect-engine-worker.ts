@@ -99,7 +99,7 @@ function progress(total: number): Progress {
     update: (done: number) => post({ barAt: done }),
     stop: () => post({ barStop: true }),
   };
-  return throttled(bar, total);
+  return throttled(bar, total, Math.max(1, Math.floor(total / 200)));
 }
 
 async function detect(store: SqliteStore): Promise<EngineMessage> {
