@@ -547,15 +547,18 @@ export interface RowColumns {
 }
 
 /**
- * A chunk's row texts (`recordRowChunks`) into `encoder`; a row whose text it cannot split
- * (a field holds the separator: an id may hold any character) from its columns.
+ * A chunk's row texts (`recordRowChunks`) from `from` to `to` into `encoder`; a row whose text
+ * it cannot split (a field holds the separator: an id may hold any character) from its columns.
  */
 export function encodeRows(
   encoder: FeedEncoder,
   texts: readonly string[],
   columns: RowColumns,
+  from = 0,
+  to = texts.length,
 ): void {
-  for (const text of texts) {
+  for (let i = from; i < to; i++) {
+    const text = texts[i]!;
     const version = isVersionText(text);
     if (version ? encoder.versionText(text) : encoder.eventText(text)) continue;
     const leaf = feedLeaf(text);

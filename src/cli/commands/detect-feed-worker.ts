@@ -36,10 +36,10 @@ async function feed(store: SqliteStore): Promise<void> {
     for (let at = 0; at < chunk.rows.length; at += PART_ROWS) {
       while (room === 0) await new Promise<void>((resolve) => (wake = resolve));
       room--;
-      const rows = chunk.rows.slice(at, at + PART_ROWS);
-      encodeRows(encoder, rows, store);
+      const end = Math.min(at + PART_ROWS, chunk.rows.length);
+      encodeRows(encoder, chunk.rows, store, at, end);
       const code = encoder.end();
-      post({ code, last: feedLeaf(rows[rows.length - 1]!) }, [
+      post({ code, last: feedLeaf(chunk.rows[end - 1]!) }, [
         code.ops.buffer as ArrayBuffer,
         code.lengths.buffer as ArrayBuffer,
         code.times.buffer as ArrayBuffer,
