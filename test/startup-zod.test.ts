@@ -9,10 +9,11 @@ import { tempDir } from './helpers.js';
 // Loading zod costs more than the rest of a short command's startup, and `detect` and `risk`
 // validate nothing with it unless an org profile or a canary exists; `alerts` validates nothing
 // with it at all (the guard's policy tables, whose parser it loads, are read only by `policy
-// test` and `policy explain`). This test runs the compiled CLI (`npm test` builds first) in a
-// fresh process, where nothing else has loaded zod yet: an import of zod is reported on stderr by
+// test` and `policy explain`). This test runs the CLI as `warden` does, linked into dist/cli
+// (scripts/bundle-cli.ts; `npm test` builds first), so a chunk that imports zod at startup shows,
+// in a fresh process, where nothing else has loaded zod yet: an import of zod is reported on stderr by
 // a resolve hook, a require() of it shows in the require cache.
-const MAIN = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const built = existsSync(MAIN);
 
 const HOOK = `export async function resolve(specifier, context, next) {
