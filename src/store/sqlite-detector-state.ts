@@ -7,8 +7,13 @@ import type {
   DetectorStateUpdate,
 } from './ports.js';
 
-/** Bytes per chunk row: well under SQLite's blob limit, and a few pages each at 32 KiB. */
-export const STATE_CHUNK_BYTES = 4 << 20;
+/**
+ * Bytes per chunk row, by default: well under SQLite's blob limit (10^9), and above the parts
+ * of the presets' states (the large one's directory part is ~56 MB), so that a part is read as
+ * one value: one of several must be joined, a copy of the whole part into fresh memory (~13 ms
+ * of a medium resume's 22 MB, BENCHMARKS.md).
+ */
+export const STATE_CHUNK_BYTES = 64 << 20;
 
 interface StateRow {
   ledger_size: number;
@@ -90,7 +95,7 @@ function bytes(
   ...params: number[]
 ): Buffer | undefined {
   const parts = select.pluck().all(...params) as Buffer[];
-  const data = Buffer.concat(parts);
+  const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   return parts.length === row.chunks && data.length === row.bytes ? data : undefined;
 }
 
@@ -122,11 +127,15 @@ function namedSlot(db: Database.Database): DirectorySlot | undefined {
     DirectorySlot | undefined;
 }
 
-/** Writes `data` in chunks of `STATE_CHUNK_BYTES` through `insert(seq, chunk)`; their count. */
-function writeChunks(data: Buffer, insert: (seq: number, chunk: Buffer) => void): number {
+/** Writes `data` in chunks of `chunkBytes` through `insert(seq, chunk)`; their count. */
+function writeChunks(
+  data: Buffer,
+  chunkBytes: number,
+  insert: (seq: number, chunk: Buffer) => void,
+): number {
   let chunks = 0;
-  for (let at = 0; at < data.length; at += STATE_CHUNK_BYTES)
-    insert(chunks++, data.subarray(at, at + STATE_CHUNK_BYTES));
+  for (let at = 0; at < data.length; at += chunkBytes)
+    insert(chunks++, data.subarray(at, at + chunkBytes));
   return chunks;
 }
 
@@ -138,13 +147,14 @@ function writeChunks(data: Buffer, insert: (seq: number, chunk: Buffer) => void)
 export function stageDetectorDirectory(
   db: Database.Database,
   d: DetectorDirectoryState,
+  chunkBytes = STATE_CHUNK_BYTES,
 ): DirectorySlot {
   const slot: DirectorySlot = namedSlot(db) === 1 ? 2 : 1;
   clearSlot(db, slot);
   const insert = db.prepare(
     'INSERT INTO detector_directory_chunks (slot, seq, data) VALUES (?, ?, ?)',
   );
-  const chunks = writeChunks(d.data, (seq, chunk) => insert.run(slot, seq, chunk));
+  const chunks = writeChunks(d.data, chunkBytes, (seq, chunk) => insert.run(slot, seq, chunk));
   db.prepare(
     'INSERT INTO detector_directory (id, ledger_size, bytes, chunks, mac) VALUES (?, ?, ?, ?, ?)',
   ).run(slot, d.ledgerSize, d.data.length, chunks, d.mac);
@@ -169,6 +179,7 @@ export function writeDetectorState(
   db: Database.Database,
   s: DetectorStateUpdate,
   staged?: StagedDirectory,
+  chunkBytes = STATE_CHUNK_BYTES,
 ): boolean {
   if (staged !== undefined) {
     const mac = db
@@ -178,12 +189,12 @@ export function writeDetectorState(
     if (mac === undefined || !mac.equals(staged.mac)) return false;
   }
   const slot = s.directory
-    ? stageDetectorDirectory(db, s.directory)
+    ? stageDetectorDirectory(db, s.directory, chunkBytes)
     : (staged?.slot ?? namedSlot(db) ?? 1);
   clearEnginePart(db);
   clearSlot(db, slot === 1 ? 2 : 1);
   const insert = db.prepare('INSERT INTO detector_state_chunks (seq, data) VALUES (?, ?)');
-  const chunks = writeChunks(s.data, (seq, chunk) => insert.run(seq, chunk));
+  const chunks = writeChunks(s.data, chunkBytes, (seq, chunk) => insert.run(seq, chunk));
   db.prepare(
     `INSERT INTO detector_state (id, ledger_size, root_hash, version, events, saved_at, bytes, chunks, mac, directory_slot)
      VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -140,6 +140,9 @@ describe('SqliteStore.open', () => {
 });
 
 describe('SqliteStore detection state', () => {
+  // rows of 4 MiB: parts of several rows without writing hundreds of MB
+  const SMALL_ROWS = { stateChunkBytes: 4 << 20 };
+
   describe('when a directory part is staged apart from the rest', () => {
     const rest = (size: number, byte: number) => ({
       ledgerSize: size,
@@ -170,7 +173,7 @@ describe('SqliteStore detection state', () => {
     /** A new store `name`.db holding a state saved at 3 leaves (its directory part in slot 1). */
     const savedAt3 = async (name: string): Promise<{ path: string; store: SqliteStore }> => {
       const path = join(dir, `${name}.db`);
-      const store = SqliteStore.open(path);
+      const store = SqliteStore.open(path, SMALL_ROWS);
       const tx = await store.begin();
       await tx.putDetectorState({ ...rest(3, 1), directory: part(3, 1) });
       await tx.commit();
@@ -263,10 +266,40 @@ describe('SqliteStore detection state', () => {
     });
   });
 
+  describe("when a part fits in one row (the default rows hold the presets' parts)", () => {
+    it('stores it as one row and loads it as written', async () => {
+      const path = join(dir, 'state-one-row.db');
+      const store = SqliteStore.open(path);
+      const data = Buffer.alloc(9 << 20, 5);
+      const directory = Buffer.alloc(17 << 20, 6);
+      const tx = await store.begin();
+      await tx.putDetectorState({
+        ledgerSize: 5,
+        rootHash: Buffer.alloc(32),
+        version: 'v',
+        events: 1,
+        savedAt: '2026-03-02T09:00:00Z',
+        data,
+        mac: Buffer.alloc(32),
+        directory: { ledgerSize: 5, data: directory, mac: Buffer.alloc(32) },
+      });
+      await tx.commit();
+      const loaded = await store.detectorState.load();
+      await store.close();
+      expect(loaded?.data.equals(data)).toBe(true);
+      expect(loaded?.directory.data.equals(directory)).toBe(true);
+      const db = new Database(path, { readonly: true });
+      const rows = (table: string): unknown =>
+        db.prepare(`SELECT count(*) FROM ${table}`).pluck().get();
+      expect([rows('detector_state_chunks'), rows('detector_directory_chunks')]).toEqual([1, 1]);
+      db.close();
+    });
+  });
+
   describe('when a stored chunk is damaged or missing', () => {
     it('loads nothing rather than a partial state', async () => {
       const path = join(dir, 'state.db');
-      const store = SqliteStore.open(path);
+      const store = SqliteStore.open(path, SMALL_ROWS);
       const data = Buffer.alloc(9 << 20, 7);
       const tx = await store.begin();
       await tx.putDetectorState({
@@ -298,7 +331,7 @@ describe('SqliteStore detection state', () => {
 
     it('loads nothing when the directory part is short or gone', async () => {
       const path = join(dir, 'state-dir.db');
-      const store = SqliteStore.open(path);
+      const store = SqliteStore.open(path, SMALL_ROWS);
       const data = Buffer.alloc(5 << 20, 3);
       const tx = await store.begin();
       await tx.putDetectorState({

@@ -55,6 +55,11 @@ export interface SqliteStoreOptions {
   readonly mustExist?: boolean;
   /** A cap on the file's size in pages (SQLite `max_page_count`): writes past it fail as `DISK_FULL`. */
   readonly maxPages?: number;
+  /**
+   * The saved detection state's rows, at most this many bytes each (default `STATE_CHUNK_BYTES`):
+   * smaller in tests, where a part of several rows must not take hundreds of MB.
+   */
+  readonly stateChunkBytes?: number;
 }
 
 /**
@@ -87,6 +92,7 @@ export class SqliteStore implements Store {
     readonly path: string,
     /** Writes are refused (`READ_ONLY`): the file or its folder is read-only. */
     readonly readOnly: boolean,
+    private readonly stateChunkBytes?: number,
   ) {
     const current = new SqliteCurrentDirectory(db);
     this.current = current;
@@ -138,7 +144,7 @@ export class SqliteStore implements Store {
       db.close();
       throw sqliteFault(error, path) ?? error;
     }
-    return new SqliteStore(db, path, readOnly);
+    return new SqliteStore(db, path, readOnly, options.stateChunkBytes);
   }
 
   static readonly schemaVersion = LATEST_SCHEMA_VERSION;
@@ -167,7 +173,12 @@ export class SqliteStore implements Store {
     }
     this.inTransaction = true;
     return Promise.resolve(
-      new SqliteTransaction(this.db, () => (this.inTransaction = false), this.writeStatements),
+      new SqliteTransaction(
+        this.db,
+        () => (this.inTransaction = false),
+        this.writeStatements,
+        this.stateChunkBytes,
+      ),
     );
   }
 

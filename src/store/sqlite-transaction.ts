@@ -22,6 +22,7 @@ import { SqliteGuardWriter } from './sqlite-guard.js';
 import { SqliteTrustWriter } from './sqlite-trust.js';
 import { tileId } from './sqlite-ledger.js';
 import {
+  STATE_CHUNK_BYTES,
   stageDetectorDirectory,
   writeDetectorState,
   type StagedDirectory,
@@ -88,6 +89,8 @@ export class SqliteTransaction implements StoreTransaction {
     private readonly db: Database.Database,
     private readonly onEnd: () => void,
     private readonly shared: SqliteWriteStatements,
+    /** The saved detection state's rows, at most this many bytes each (`STATE_CHUNK_BYTES`). */
+    private readonly stateChunkBytes = STATE_CHUNK_BYTES,
   ) {}
 
   /** The directory writer keeps state of this transaction (see `SqliteDirectoryWriter`): its own. */
@@ -164,7 +167,7 @@ export class SqliteTransaction implements StoreTransaction {
 
   putDetectorState(state: DetectorStateUpdate): Promise<void> {
     return this.step(() => {
-      writeDetectorState(this.db, state);
+      writeDetectorState(this.db, state, undefined, this.stateChunkBytes);
     });
   }
 
@@ -174,7 +177,7 @@ export class SqliteTransaction implements StoreTransaction {
    */
   stageDetectorDirectory(directory: DetectorDirectoryState): Promise<StagedDirectory> {
     return this.step(() => ({
-      slot: stageDetectorDirectory(this.db, directory),
+      slot: stageDetectorDirectory(this.db, directory, this.stateChunkBytes),
       mac: directory.mac,
     }));
   }
@@ -188,7 +191,7 @@ export class SqliteTransaction implements StoreTransaction {
     state: Omit<DetectorStateUpdate, 'directory'>,
     staged: StagedDirectory,
   ): Promise<boolean> {
-    return this.step(() => writeDetectorState(this.db, state, staged));
+    return this.step(() => writeDetectorState(this.db, state, staged, this.stateChunkBytes));
   }
 
   putFindings(findings: StoredFindings): Promise<void> {
