@@ -266,6 +266,18 @@ describe('SqliteStore detection state', () => {
     });
   });
 
+  /** A state saved at 5 leaves: the rest `data`, the directory part `directory` (at `dirSize`). */
+  const savedAt5 = (data: Buffer, directory: Buffer, dirSize = 5) => ({
+    ledgerSize: 5,
+    rootHash: Buffer.alloc(32),
+    version: 'v',
+    events: 1,
+    savedAt: '2026-03-02T09:00:00Z',
+    data,
+    mac: Buffer.alloc(32),
+    directory: { ledgerSize: dirSize, data: directory, mac: Buffer.alloc(32) },
+  });
+
   describe("when a part fits in one row (the default rows hold the presets' parts)", () => {
     it('stores it as one row and loads it as written', async () => {
       const path = join(dir, 'state-one-row.db');
@@ -273,16 +285,7 @@ describe('SqliteStore detection state', () => {
       const data = Buffer.alloc(9 << 20, 5);
       const directory = Buffer.alloc(17 << 20, 6);
       const tx = await store.begin();
-      await tx.putDetectorState({
-        ledgerSize: 5,
-        rootHash: Buffer.alloc(32),
-        version: 'v',
-        events: 1,
-        savedAt: '2026-03-02T09:00:00Z',
-        data,
-        mac: Buffer.alloc(32),
-        directory: { ledgerSize: 5, data: directory, mac: Buffer.alloc(32) },
-      });
+      await tx.putDetectorState(savedAt5(data, directory));
       await tx.commit();
       const loaded = await store.detectorState.load();
       await store.close();
@@ -302,16 +305,7 @@ describe('SqliteStore detection state', () => {
       const store = SqliteStore.open(path, SMALL_ROWS);
       const data = Buffer.alloc(9 << 20, 7);
       const tx = await store.begin();
-      await tx.putDetectorState({
-        ledgerSize: 5,
-        rootHash: Buffer.alloc(32),
-        version: 'v',
-        events: 1,
-        savedAt: '2026-03-02T09:00:00Z',
-        data,
-        mac: Buffer.alloc(32),
-        directory: { ledgerSize: 4, data, mac: Buffer.alloc(32) },
-      });
+      await tx.putDetectorState(savedAt5(data, data, 4));
       await tx.commit();
       await store.close();
       const db = new Database(path);
@@ -334,16 +328,7 @@ describe('SqliteStore detection state', () => {
       const store = SqliteStore.open(path, SMALL_ROWS);
       const data = Buffer.alloc(5 << 20, 3);
       const tx = await store.begin();
-      await tx.putDetectorState({
-        ledgerSize: 5,
-        rootHash: Buffer.alloc(32),
-        version: 'v',
-        events: 1,
-        savedAt: '2026-03-02T09:00:00Z',
-        data: Buffer.alloc(10),
-        mac: Buffer.alloc(32),
-        directory: { ledgerSize: 5, data, mac: Buffer.alloc(32) },
-      });
+      await tx.putDetectorState(savedAt5(Buffer.alloc(10), data));
       await tx.commit();
       expect((await store.detectorState.load())?.directory.data.equals(data)).toBe(true);
       await store.close();
