@@ -8,7 +8,9 @@
  *
  * A worker thread's entry (`*-worker.js`, which a module names beside itself:
  * `new URL('./x-worker.js', import.meta.url)`) is an entry of its own, under the same name in
- * the same folder, so that the name resolves from the chunk the module landed in.
+ * the same folder, so that the name resolves from the chunk the module landed in. The hash of
+ * the detection modules linked (`hashDetectionModules`, which a saved state's version carries)
+ * is written into the chunks: the linked CLI needs no module files beside it to know its code.
  *
  *   node dist/scripts/bundle-cli.js        (run by `npm run build`)
  */
@@ -16,6 +18,7 @@ import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hashDetectionModules } from '../src/cli/commands/detection-code.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COMPILED = join(ROOT, 'dist', 'src');
@@ -52,6 +55,9 @@ async function bundle(): Promise<void> {
     target: 'node20',
     packages: 'external',
     sourcemap: true,
+    define: {
+      WARDEN_DETECTION_CODE: JSON.stringify(hashDetectionModules(join(COMPILED, 'detect'))),
+    },
     logLevel: 'warning',
   });
 }

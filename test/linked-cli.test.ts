@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectionModules } from '../src/cli/commands/detect-state.js';
+import { hashDetectionModules } from '../src/cli/commands/detection-code.js';
 import { tempDir } from './helpers.js';
 import { BIN, DIST, simulatedLedger } from './detect-support.js';
 
@@ -82,28 +82,39 @@ describe.runIf(built || process.env['CI'])('the linked CLI', () => {
   });
 });
 
-describe('the detection modules hashed into a saved state’s version', () => {
+describe('the detection code’s hash (a saved state’s version)', () => {
   const dir = tempDir('warden-modules-');
   afterAll(() => dir.cleanup());
 
-  it('are the ones beside the running module when it runs from the sources or tsc’s output', () => {
-    const sources = fileURLToPath(new URL('../src/detect/', import.meta.url));
-    expect(detectionModules(sources)).toBe(sources);
-    expect(detectionModules(join(DIST, 'detect'))).toBe(join(DIST, 'detect'));
-  });
+  it.runIf(built || process.env['CI'])(
+    'is written into the linked CLI as the hash of the modules it was linked from',
+    () => {
+      const hash = hashDetectionModules(join(DIST, 'detect'));
+      expect(hash).toMatch(/^[0-9a-f]{16}$/);
+      const chunks = readdirSync(LINKED).filter((f) => f.endsWith('.js'));
+      const carrying = chunks.filter((f) => readFileSync(join(LINKED, f), 'utf8').includes(hash));
+      expect(carrying.length).toBeGreaterThan(0);
+      // and no chunk reads a folder of modules to hash at run time
+      expect(
+        chunks.filter((f) =>
+          readFileSync(join(LINKED, f), 'utf8').includes('WARDEN_DETECTION_CODE'),
+        ),
+      ).toEqual([]);
+    },
+  );
 
-  it('are tsc’s output, in the same package, where the running module is linked (no folder beside it)', () => {
-    const beside = fileURLToPath(new URL('../detect/', import.meta.url)); // from dist/cli/…
-    expect(existsSync(beside)).toBe(false);
-    expect(detectionModules(beside)).toBe(join(DIST, 'detect'));
-  });
-
-  it('refuse, naming the build, when neither is there', () => {
-    const root = join(dir.path, 'pkg');
-    mkdirSync(join(root, 'detect'), { recursive: true });
-    writeFileSync(join(root, 'package.json'), '{}');
-    expect(() => detectionModules(join(root, 'detect'))).toThrow(
-      /neither at .*detect.* nor in the build \(dist\/src\/detect\): run npm run build/,
+  it('changes with any byte of a module, not with a test beside them', () => {
+    const copy = join(dir.path, 'detect');
+    cpSync(fileURLToPath(new URL('../src/detect/', import.meta.url)), copy, { recursive: true });
+    const before = hashDetectionModules(copy);
+    writeFileSync(join(copy, 'extra.test.ts'), 'it.todo("not code")\n');
+    expect(hashDetectionModules(copy)).toBe(before);
+    const engine = join(copy, 'engine.ts');
+    const text = readFileSync(engine, 'utf8');
+    writeFileSync(
+      engine,
+      text.replace(/(\d)/, (d) => String((Number(d) + 1) % 10)),
     );
+    expect(hashDetectionModules(copy)).not.toBe(before);
   });
 });

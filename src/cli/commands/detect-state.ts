@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   DetectionEngine,
   SNAPSHOT_VERSION,
@@ -18,7 +17,7 @@ import {
   stateMac,
 } from './detect-state-mac.js';
 import { ORG_FILE_NAME } from '../org-file.js';
-import { packageRoot } from '../package-root.js';
+import { detectionCodeHash } from './detection-code.js';
 import type { Ledger } from '../../ledger/index.js';
 import type {
   DetectorDirectoryState,
@@ -71,42 +70,6 @@ export function detectionVersion(
 ): string {
   const config = existsSync(orgFile) ? sha256(readFileSync(orgFile)) : 'none';
   return `${SNAPSHOT_VERSION}; mac ${MAC_SCHEME}; code ${detectionCodeHash()}; org profile ${config}`;
-}
-
-let codeHash: string | undefined;
-
-/** SHA-256 over the detect context's modules (compiled or source, whichever is running). */
-function detectionCodeHash(): string {
-  if (codeHash !== undefined) return codeHash;
-  const dir = detectionModules();
-  const hash = createHash('sha256');
-  for (const name of readdirSync(dir).sort()) {
-    if (!/\.(js|ts)$/.test(name) || /\.(test|d)\.[jt]s$/.test(name)) continue;
-    hash
-      .update(`${name}\0`)
-      .update(readFileSync(join(dir, name)))
-      .update('\0');
-  }
-  codeHash = hash.digest('hex').slice(0, 16);
-  return codeHash;
-}
-
-/**
- * The folder of the detect context's modules: beside this module's context when it runs from
- * the sources or from `tsc`'s output; from the linked CLI (`dist/cli`, scripts/bundle-cli.ts),
- * whose chunks hold them, the `tsc` output it was linked from, in the same build.
- */
-export function detectionModules(
-  here = fileURLToPath(new URL('../../detect/', import.meta.url)),
-): string {
-  if (existsSync(join(here, 'engine.js')) || existsSync(join(here, 'engine.ts'))) return here;
-  const root = packageRoot(dirname(here));
-  const linkedFrom = root === undefined ? undefined : join(root, 'dist', 'src', 'detect');
-  if (linkedFrom === undefined || !existsSync(join(linkedFrom, 'engine.js')))
-    throw new Error(
-      `the detection modules are neither at ${here} nor in the build (dist/src/detect): run npm run build`,
-    );
-  return linkedFrom;
 }
 
 const sha256 = (data: Buffer): string =>
