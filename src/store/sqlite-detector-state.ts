@@ -147,7 +147,7 @@ function writeChunks(
 export function stageDetectorDirectory(
   db: Database.Database,
   d: DetectorDirectoryState,
-  chunkBytes = STATE_CHUNK_BYTES,
+  chunkBytes: number,
 ): DirectorySlot {
   const slot: DirectorySlot = namedSlot(db) === 1 ? 2 : 1;
   clearSlot(db, slot);
@@ -178,8 +178,8 @@ export interface StagedDirectory {
 export function writeDetectorState(
   db: Database.Database,
   s: DetectorStateUpdate,
+  chunkBytes: number,
   staged?: StagedDirectory,
-  chunkBytes = STATE_CHUNK_BYTES,
 ): boolean {
   if (staged !== undefined) {
     const mac = db

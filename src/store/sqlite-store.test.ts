@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -142,6 +142,15 @@ describe('SqliteStore.open', () => {
 describe('SqliteStore detection state', () => {
   // rows of 4 MiB: parts of several rows without writing hundreds of MB
   const SMALL_ROWS = { stateChunkBytes: 4 << 20 };
+
+  it('refuses rows of no bytes or of a fraction, before opening anything', () => {
+    const path = join(dir, 'state-rows.db');
+    for (const stateChunkBytes of [0, -1, 0.5, Number.NaN])
+      expect(() => SqliteStore.open(path, { stateChunkBytes })).toThrow(
+        /stateChunkBytes must be a positive whole number/,
+      );
+    expect(existsSync(path)).toBe(false);
+  });
 
   describe('when a directory part is staged apart from the rest', () => {
     const rest = (size: number, byte: number) => ({

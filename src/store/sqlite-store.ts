@@ -33,7 +33,7 @@ import { SqliteGuard } from './sqlite-guard.js';
 import { SqlitePolicySets, SqliteTokens } from './sqlite-trust.js';
 import { createPrivately, isReadOnlyFile, sqliteFault } from './sqlite-file.js';
 import { rowToEvent, type EventRow } from './sqlite-rows.js';
-import { SqliteDetectorState } from './sqlite-detector-state.js';
+import { STATE_CHUNK_BYTES, SqliteDetectorState } from './sqlite-detector-state.js';
 import { SqliteFindings } from './sqlite-findings.js';
 import { SqliteAttribution } from './sqlite-attribution.js';
 import { SqliteCases, holdsOn } from './sqlite-cases.js';
@@ -57,7 +57,8 @@ export interface SqliteStoreOptions {
   readonly maxPages?: number;
   /**
    * The saved detection state's rows, at most this many bytes each (default `STATE_CHUNK_BYTES`):
-   * smaller in tests, where a part of several rows must not take hundreds of MB.
+   * smaller in tests, where a part of several rows must not take hundreds of MB. A positive
+   * whole number, else `open` throws.
    */
   readonly stateChunkBytes?: number;
 }
@@ -92,7 +93,8 @@ export class SqliteStore implements Store {
     readonly path: string,
     /** Writes are refused (`READ_ONLY`): the file or its folder is read-only. */
     readonly readOnly: boolean,
-    private readonly stateChunkBytes?: number,
+    /** The saved detection state's rows, at most this many bytes each. */
+    private readonly stateChunkBytes: number,
   ) {
     const current = new SqliteCurrentDirectory(db);
     this.current = current;
@@ -116,6 +118,10 @@ export class SqliteStore implements Store {
 
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
     const now = options.now ?? (() => formatTime(Date.now()));
+    const chunkBytes = options.stateChunkBytes ?? STATE_CHUNK_BYTES;
+    // a row of no bytes would never finish writing a part
+    if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1)
+      throw new RangeError(`stateChunkBytes must be a positive whole number, not ${chunkBytes}`);
     const mustExist = options.readonly === true || options.mustExist === true;
     if (mustExist && !existsSync(path)) {
       throw new StoreError(
@@ -144,7 +150,7 @@ export class SqliteStore implements Store {
       db.close();
       throw sqliteFault(error, path) ?? error;
     }
-    return new SqliteStore(db, path, readOnly, options.stateChunkBytes);
+    return new SqliteStore(db, path, readOnly, chunkBytes);
   }
 
   static readonly schemaVersion = LATEST_SCHEMA_VERSION;

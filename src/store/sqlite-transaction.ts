@@ -22,7 +22,6 @@ import { SqliteGuardWriter } from './sqlite-guard.js';
 import { SqliteTrustWriter } from './sqlite-trust.js';
 import { tileId } from './sqlite-ledger.js';
 import {
-  STATE_CHUNK_BYTES,
   stageDetectorDirectory,
   writeDetectorState,
   type StagedDirectory,
@@ -89,8 +88,8 @@ export class SqliteTransaction implements StoreTransaction {
     private readonly db: Database.Database,
     private readonly onEnd: () => void,
     private readonly shared: SqliteWriteStatements,
-    /** The saved detection state's rows, at most this many bytes each (`STATE_CHUNK_BYTES`). */
-    private readonly stateChunkBytes = STATE_CHUNK_BYTES,
+    /** The saved detection state's rows, at most this many bytes each (`SqliteStoreOptions`). */
+    private readonly stateChunkBytes: number,
   ) {}
 
   /** The directory writer keeps state of this transaction (see `SqliteDirectoryWriter`): its own. */
@@ -167,7 +166,7 @@ export class SqliteTransaction implements StoreTransaction {
 
   putDetectorState(state: DetectorStateUpdate): Promise<void> {
     return this.step(() => {
-      writeDetectorState(this.db, state, undefined, this.stateChunkBytes);
+      writeDetectorState(this.db, state, this.stateChunkBytes);
     });
   }
 
@@ -191,7 +190,7 @@ export class SqliteTransaction implements StoreTransaction {
     state: Omit<DetectorStateUpdate, 'directory'>,
     staged: StagedDirectory,
   ): Promise<boolean> {
-    return this.step(() => writeDetectorState(this.db, state, staged, this.stateChunkBytes));
+    return this.step(() => writeDetectorState(this.db, state, this.stateChunkBytes, staged));
   }
 
   putFindings(findings: StoredFindings): Promise<void> {
