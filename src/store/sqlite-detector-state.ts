@@ -10,7 +10,7 @@ import type {
 /**
  * Bytes per chunk row, by default: well under SQLite's blob limit (10^9), and above the parts
  * of the presets' states (the large one's directory part is ~56 MB), so that a part is read as
- * one value: one of several must be joined, a copy of the whole part into fresh memory (~13 ms
+ * one value: one of several must be joined, a copy of the whole part into fresh memory (~10 ms
  * of a medium resume's 22 MB, BENCHMARKS.md).
  */
 export const STATE_CHUNK_BYTES = 64 << 20;
