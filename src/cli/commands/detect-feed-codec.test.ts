@@ -263,6 +263,21 @@ describe('the detection feed codec', () => {
       );
     });
 
+    it('makes every event with the same members in the same order, an absent one undefined', () => {
+      const got = roundTrip(chunks)
+        .filter((r) => r.kind === 'event')
+        .map((r) => r.body as unknown as Record<string, unknown>);
+      // the stream's events have every mix of the optional members (the test's `event`)
+      expect(new Set(records.map((r) => Object.keys(r.body).join(','))).size).toBeGreaterThan(8);
+      const members = ['id', 'time', 'actor', 'action', 'target'];
+      const optional = ['outcome', 'ticket', 'context', 'attrs'];
+      for (const e of got) expect(Object.keys(e)).toEqual([...members, ...optional]);
+      const stored = records.filter((r) => r.kind === 'event').map((r) => r.body);
+      got.forEach((e, i) => {
+        for (const m of optional) expect(m in stored[i]!).toBe(e[m] !== undefined);
+      });
+    });
+
     it('gives the directory records with the members detection reads, values as stored', () => {
       const got = roundTrip(chunks);
       expect(got.map((r) => r.kind)).toEqual(records.map((r) => r.kind));

@@ -913,29 +913,38 @@ export class FeedDecoder {
     }
   }
 
-  /** An event as `rawEventRecord` builds it: absent members stay absent. */
+  /**
+   * An event with the members `rawEventRecord` gives it, and every optional member there too,
+   * `undefined` when absent: each event this makes has the same members in the same order, so
+   * V8 gives them all one hidden class. Added one by one as present, as a row's are, an event
+   * took one of sixteen, and the detectors' reads of an event's members, seeing more of them
+   * as the stream went on, ran generic and were optimised again and again (`--trace-deopt`
+   * on world b's large preset: 131 deoptimisations, 25 fewer with one class; BENCHMARKS.md).
+   * Only the engine reads these events (`FedChunk`), and it reads a member as absent when it
+   * is undefined, as `JSON.stringify` does.
+   */
   private event(): Record<string, unknown> {
     const ops = this.ops;
     const p = this.p;
     const table = this.table;
     const id = this.inline();
     if (ops[p] !== SAME_TIME) this.lastTime = this.inline();
+    const outcome = ops[p + 5]!;
+    const ticket = ops[p + 6]!;
+    const context = ops[p + 7]!;
+    const attrs = ops[p + 8]!;
     const e: Record<string, unknown> = {
       id,
       time: this.lastTime,
       actor: table[ops[p + 1]!],
       action: table[ops[p + 2]!],
       target: { type: table[ops[p + 3]!], id: table[ops[p + 4]!] },
+      outcome: outcome === ABSENT ? undefined : table[outcome],
+      ticket: ticket === ABSENT ? undefined : table[ticket],
+      context: context === ABSENT ? undefined : this.shared(context),
+      attrs: attrs === ABSENT ? undefined : (JSON.parse(table[attrs]!) as unknown),
     };
-    const outcome = ops[p + 5]!;
-    const ticket = ops[p + 6]!;
-    const context = ops[p + 7]!;
-    const attrs = ops[p + 8]!;
     this.p = p + 9;
-    if (outcome !== ABSENT) e['outcome'] = table[outcome];
-    if (ticket !== ABSENT) e['ticket'] = table[ticket];
-    if (context !== ABSENT) e['context'] = this.shared(context);
-    if (attrs !== ABSENT) e['attrs'] = JSON.parse(table[attrs]!);
     return e;
   }
 
