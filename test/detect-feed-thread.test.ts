@@ -91,6 +91,31 @@ describe('the detection feed on a reading thread', () => {
       }
     });
 
+    it('starts no thread at all for a range too short for one (a short resume)', async () => {
+      const { feed, stores } = await compiled();
+      const store = stores.SqliteStore.open(db, { readonly: true });
+      const started: unknown[] = [];
+      const count = (w: unknown): void => void started.push(w);
+      process.on('worker', count);
+      try {
+        const size = await store.ledger.size();
+        // threads neither forced nor refused: on two cores, only the range's length decides
+        expect(readingThreadWanted(FEED_THREAD_MIN_LEAVES - 1, {}, 2)).toBe(false);
+        expect(feed.feedInThread(store, size - 1_000, size, {})).toBeUndefined();
+        await new Promise((resolve) => setImmediate(resolve)); // the event comes on a next tick
+        expect(started).toEqual([]);
+        // a range the thread is wanted for does start one (the count can see it)
+        const forced = feed.feedInThread(store, size - 1_000, size, { WARDEN_DETECT_THREADS: '1' });
+        expect(forced).toBeDefined();
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(started).toHaveLength(1);
+        await drain(forced!.chunks);
+      } finally {
+        process.off('worker', count);
+        await store.close();
+      }
+    });
+
     it("reads a head here while the thread starts, then the thread's chunks, as one reader", async () => {
       const { feed, stores } = await compiled();
       const path = join(dir.path, 'long.db');

@@ -103,6 +103,9 @@ export function feedInThread(
   to: number,
   env: NodeJS.ProcessEnv = process.env,
 ): FeedThread | undefined {
+  // a range too short for a thread starts none (a worker started to be stopped at once cost a
+  // resume its start on this thread and its isolate's on the other core)
+  if (!readingThreadWanted(to - from, env)) return undefined;
   return prepareFeedThread(store, env)?.start(from, to);
 }
 
