@@ -919,7 +919,7 @@ export class FeedDecoder {
    * V8 gives them all one hidden class. Added one by one as present, as a row's are, an event
    * took one of sixteen, and the detectors' reads of an event's members, seeing more of them
    * as the stream went on, ran generic and were optimised again and again (`--trace-deopt`
-   * on world b's large preset: 131 deoptimisations, 25 fewer with one class; BENCHMARKS.md).
+   * on world b's large preset: 131 deoptimisations, 106–119 with one class; BENCHMARKS.md).
    * Only the engine reads these events (`FedChunk`), and it reads a member as absent when it
    * is undefined, as `JSON.stringify` does.
    */
