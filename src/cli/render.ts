@@ -35,20 +35,82 @@ export function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-/** A cross table: one row per `row` value, one column per `col` value, counts in the cells. */
+/** How many rows and columns a cross table shows before it folds the smallest (`pivot`). */
+export const PIVOT_LIMITS = { rows: 30, cols: 8 } as const;
+
+/**
+ * A cross table of counts over two dimensions (`dims`: each a name and how an item reads on
+ * it). The dimension with more values runs down the side and the other across, so that an
+ * organisation of hundreds of teams makes a long table, not one thousands of characters wide.
+ * Past `limits.cols` column values the smallest (by total) are summed into one column, past
+ * `limits.rows` row values the smallest into one row naming how many there are; nothing is
+ * dropped from a total (dimension names are singular: the folded row says "… 12 more teams"). Values are in name order while they all fit, largest first once some
+ * are folded. `--json` gives the whole list.
+ */
 export function pivot<T>(
   items: readonly T[],
-  row: (t: T) => string,
-  col: (t: T) => string,
+  dims: readonly [Dimension<T>, Dimension<T>],
   value: (t: T) => number,
-  corner: string,
+  limits: { readonly rows: number; readonly cols: number } = PIVOT_LIMITS,
 ): string {
-  const cols = [...new Set(items.map(col))].sort();
-  const rows = [...new Set(items.map(row))].sort();
-  const cell = new Map(items.map((t) => [`${row(t)}\u0000${col(t)}`, value(t)]));
-  const body = rows.map((r) => {
-    const values = cols.map((c) => cell.get(`${r}\u0000${c}`) ?? 0);
-    return [r, ...values, values.reduce((a, b) => a + b, 0)];
-  });
-  return table([corner, ...cols, 'total'], body);
+  const [a, b] = dims.map((d) => totalsBy(items, d.of, value));
+  const [down, across] = a!.size >= b!.size ? [0, 1] : [1, 0];
+  const rowDim = dims[down]!;
+  const colDim = dims[across]!;
+  const rows = shown([...(down === 0 ? a! : b!)], limits.rows);
+  const cols = shown([...(across === 0 ? a! : b!)], limits.cols);
+  const rowAt = new Map(rows.kept.map((k, i) => [k, i]));
+  const colAt = new Map(cols.kept.map((k, i) => [k, i]));
+  const width = cols.kept.length + (cols.folded > 0 ? 1 : 0);
+  const height = rows.kept.length + (rows.folded > 0 ? 1 : 0);
+  const cells = Array.from({ length: height }, () => new Array<number>(width).fill(0));
+  for (const t of items) {
+    const r = rowAt.get(rowDim.of(t)) ?? rows.kept.length;
+    const c = colAt.get(colDim.of(t)) ?? cols.kept.length;
+    cells[r]![c]! += value(t);
+  }
+  const body: (string | number)[][] = cells.map((cs, i) => [
+    i < rows.kept.length
+      ? rows.kept[i]!
+      : `… ${rows.folded.toLocaleString('en-US')} more ${rowDim.name}s`,
+    ...cs,
+    cs.reduce((x, y) => x + y, 0),
+  ]);
+  if (rows.folded > 0) {
+    const sums = new Array<number>(width).fill(0);
+    for (const cs of cells) cs.forEach((n, i) => (sums[i] = sums[i]! + n));
+    body.push(['total', ...sums, sums.reduce((x, y) => x + y, 0)]);
+  }
+  const otherCols =
+    cols.folded > 0 ? [`${cols.folded.toLocaleString('en-US')} other ${colDim.name}s`] : [];
+  return table([`${rowDim.name} \\ ${colDim.name}`, ...cols.kept, ...otherCols, 'total'], body);
+}
+
+/** One dimension of a cross table: its name, and an item's value on it. */
+export interface Dimension<T> {
+  readonly name: string;
+  readonly of: (t: T) => string;
+}
+
+/** Each value of a dimension and the sum of the items that have it. */
+function totalsBy<T>(
+  items: readonly T[],
+  of: (t: T) => string,
+  value: (t: T) => number,
+): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const t of items) totals.set(of(t), (totals.get(of(t)) ?? 0) + value(t));
+  return totals;
+}
+
+/**
+ * The values a table shows: all, in name order, when at most `limit`; else the `limit - 1`
+ * largest (ties by name), largest first, and how many are folded into one.
+ */
+function shown(totals: [string, number][], limit: number): { kept: string[]; folded: number } {
+  const byName = (x: [string, number], y: [string, number]): number =>
+    x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0;
+  if (totals.length <= limit) return { kept: totals.sort(byName).map(([k]) => k), folded: 0 };
+  const kept = totals.sort((x, y) => y[1] - x[1] || byName(x, y)).slice(0, Math.max(1, limit - 1));
+  return { kept: kept.map(([k]) => k), folded: totals.length - kept.length };
 }

@@ -33,10 +33,11 @@ export function renderStats(s: StoreStats, dbPath: string): string {
     out.push(
       pivot(
         s.employeesBySite,
-        (r) => r.site,
-        (r) => r.team,
+        [
+          { name: 'site', of: (r) => r.site },
+          { name: 'team', of: (r) => r.team },
+        ],
         (r) => r.employees,
-        'site',
       ),
     );
   }
