@@ -20,13 +20,20 @@ import {
 
 export type { Ring, RingContext } from './ring-growth.js';
 
-/** The hits that give a seller something: they become edges to that seller. */
+/**
+ * The hits that give a seller something: they become edges to that seller. A
+ * `repeated-detractor-lookup` is one seller's critics looked up again on another day, tickets
+ * or not (`detectors.ts`, the harvest rule, which counts it as a benefit to that seller for the
+ * `seller-ring` detector too): a ring's harvester works under the client's real dispute tickets,
+ * so it has no other edge to the client, and the ring's moderator was left a ring of one.
+ */
 const BENEFIT: ReadonlySet<Indicator> = new Set<Indicator>([
   'unjustified-seller-access',
   'negative-reviewer-lookup',
   'unreported-negative-deletion',
   'self-serving-ticket',
   'purpose-mismatch',
+  'repeated-detractor-lookup',
 ]);
 /** Blocks peeled per run. */
 const BLOCKS = 8;

@@ -383,6 +383,29 @@ describe('DetectionEngine', () => {
       expect(ring.map((a) => a.employeeId).sort()).toEqual(['e-1', 'm-1']);
     });
 
+    it('takes such a harvester into the collusion graph: a ring with the seller’s moderator is named whole', () => {
+      // world B's rings: the harvester works under the client's dispute tickets (no other edge
+      // to the client), the moderator removes its negatives; before, the graph held the
+      // moderator alone and no `collusion-ring` alert named the two
+      const s = team();
+      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
+      for (let i = 1; i <= 6; i++) {
+        s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+        s.ticket(`d-${i}`, 's-1', 'e-1', { reviewId: `neg-${i}` });
+      }
+      s.event('m-1', 'review.delete', 'review', 'neg-6', at(1, 3));
+      for (let d = 1; d <= 4; d++)
+        s.event('e-1', 'reviewer.contact.view', 'reviewer', `u-${d}`, at(d, 1), {
+          ticket: `d-${d}`,
+        });
+      const rings = detect(s).alerts.filter((a) => a.detector === 'collusion-ring');
+      expect(rings.map((a) => a.employeeId).sort()).toEqual(['e-1', 'm-1']);
+      for (const a of rings) {
+        expect([...(a.employeeIds ?? [])].sort()).toEqual(['e-1', 'm-1']);
+        expect(a.sellerIds).toContain('s-1');
+      }
+    });
+
     it('does not tie a recall agent, who contacts the seller’s other reviewers too, to that seller', () => {
       const s = team();
       s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
