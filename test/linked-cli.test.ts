@@ -79,6 +79,26 @@ describe.runIf(built || process.env['CI'])('the linked CLI', () => {
         run(UNLINKED_MAIN, ['risk', '--json', '--db', db]).out,
       );
     });
+
+    // a scheduled or scripted run shows no bar: cli-progress (7–12 ms to load) is not loaded
+    it('loads no progress-bar module when stderr is not a terminal, and the table module it uses', () => {
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '--eval',
+          `import { createRequire } from 'node:module';
+const { main } = await import(${JSON.stringify(join(LINKED, 'main.js'))});
+await main(['node', 'warden', 'detect', '--db', ${JSON.stringify(db)}], { out() {}, err() {} });
+const loaded = Object.keys(createRequire(import.meta.url).cache);
+process.stdout.write(JSON.stringify(['cli-progress', 'cli-table3'].map((m) => loaded.some((k) => k.includes('/node_modules/' + m + '/')))));`,
+        ],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      expect(r.stderr).toBe('');
+      // the table module shows the check sees what a command loads
+      expect(JSON.parse(r.stdout)).toEqual([false, true]);
+    });
   });
 });
 

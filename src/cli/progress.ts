@@ -1,4 +1,15 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
+
+const require = createRequire(import.meta.url);
+let cliProgressModule: typeof CliProgress | undefined;
+/**
+ * cli-progress, loaded when the first bar is shown: a run whose stderr is not a terminal (a
+ * script, a pipe, a scheduled `warden detect`) shows none, and loading it and its
+ * dependencies took 7–12 ms of every such run.
+ */
+const cliProgress = (): typeof CliProgress =>
+  (cliProgressModule ??= require('cli-progress') as typeof CliProgress);
 
 /** A progress bar on a terminal (stderr), nothing when piped. */
 export interface Progress {
@@ -16,14 +27,14 @@ export function progressBar(
   stream = process.stderr,
 ): Progress {
   if (!onTerminal(stream) || total === undefined || total === 0) return QUIET;
-  const bar = new cliProgress.SingleBar(
+  const bar = new (cliProgress().SingleBar)(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} MB | eta {eta}s`,
       stream,
       hideCursor: true,
       clearOnComplete: true,
     },
-    cliProgress.Presets.shades_classic,
+    cliProgress().Presets.shades_classic,
   );
   const mb = (n: number): number => Math.round((n / 1048576) * 10) / 10;
   bar.start(mb(total), 0);
@@ -62,14 +73,14 @@ export function stepBar(
   stream = process.stderr,
 ): Progress {
   if (!onTerminal(stream) || total === 0) return QUIET;
-  const bar = new cliProgress.SingleBar(
+  const bar = new (cliProgress().SingleBar)(
     {
       format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | eta {eta}s`,
       stream,
       hideCursor: true,
       clearOnComplete: true,
     },
-    cliProgress.Presets.shades_classic,
+    cliProgress().Presets.shades_classic,
   );
   bar.start(total, 0);
   return { update: (done) => bar.update(done), stop: () => bar.stop() };
