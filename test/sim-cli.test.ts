@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Labels, Manifest } from '../src/sim/index.js';
+import { SqliteStore } from '../src/store/index.js';
 import { runCli, tempDir } from './helpers.js';
 
 const dir = tempDir('warden-sim-');
@@ -156,6 +157,14 @@ describe('warden eval', () => {
       expect(j.report.citedEvents).toBeGreaterThan(0);
       expect(j.report.citedShareRealOwn).toBe(1);
       expect(j.report.falseAlerts).toBe(0);
+      // the stream is ingested (citations are checked against it), Warden's detectors not run
+      expect(j.ingest.events).toBe(manifest.counts['event']);
+      const store = SqliteStore.open(db, { readonly: true });
+      try {
+        expect(await store.findings.latest()).toBeUndefined();
+      } finally {
+        await store.close();
+      }
     });
   });
 

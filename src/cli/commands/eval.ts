@@ -41,9 +41,13 @@ export async function evalCommand(dir: string, flags: EvalFlags, io: Io): Promis
   const dbPath = freshDb(dir, flags.db);
   const w = await wire(dbPath);
   try {
-    const run = await ingestAndDetect(w, dir, manifest);
-    const ingest = run.ingest;
-    const findings = external ?? run.findings;
+    // findings given (another suite's, scored against the same labels): the simulation is
+    // still ingested, whose stored events the citations are checked against, but Warden's own
+    // detectors are not run for findings nobody would read
+    const run = external
+      ? { ingest: await ingestSimulation(w, dir, manifest), findings: external }
+      : await ingestAndDetect(w, dir, manifest);
+    const { ingest, findings } = run;
     const report = await score(w, dir, manifest, findings);
     const source = external ? `findings from ${flags.risk} and ${flags.alerts}` : DETECTORS_NOTE;
     if (flags.json)
