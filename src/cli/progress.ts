@@ -11,6 +11,24 @@ let cliProgressModule: typeof CliProgress | undefined;
 const cliProgress = (): typeof CliProgress =>
   (cliProgressModule ??= require('cli-progress') as typeof CliProgress);
 
+/** A bar of cli-progress counting in `unit`, drawn on `stream`, cleared when done. */
+function singleBar(
+  label: string,
+  unit: string,
+  stream: NodeJS.WritableStream,
+): CliProgress.SingleBar {
+  const bars = cliProgress();
+  return new bars.SingleBar(
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | eta {eta}s`,
+      stream,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    bars.Presets.shades_classic,
+  );
+}
+
 /** A progress bar on a terminal (stderr), nothing when piped. */
 export interface Progress {
   update(done: number): void;
@@ -27,15 +45,7 @@ export function progressBar(
   stream = process.stderr,
 ): Progress {
   if (!onTerminal(stream) || total === undefined || total === 0) return QUIET;
-  const bar = new (cliProgress().SingleBar)(
-    {
-      format: `${label} [{bar}] {percentage}% | {value}/{total} MB | eta {eta}s`,
-      stream,
-      hideCursor: true,
-      clearOnComplete: true,
-    },
-    cliProgress().Presets.shades_classic,
-  );
+  const bar = singleBar(label, 'MB', stream);
   const mb = (n: number): number => Math.round((n / 1048576) * 10) / 10;
   bar.start(mb(total), 0);
   return throttled(
@@ -73,15 +83,7 @@ export function stepBar(
   stream = process.stderr,
 ): Progress {
   if (!onTerminal(stream) || total === 0) return QUIET;
-  const bar = new (cliProgress().SingleBar)(
-    {
-      format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit} | eta {eta}s`,
-      stream,
-      hideCursor: true,
-      clearOnComplete: true,
-    },
-    cliProgress().Presets.shades_classic,
-  );
+  const bar = singleBar(label, unit, stream);
   bar.start(total, 0);
   return { update: (done) => bar.update(done), stop: () => bar.stop() };
 }

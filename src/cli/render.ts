@@ -44,8 +44,9 @@ export const PIVOT_LIMITS = { rows: 30, cols: 8 } as const;
  * organisation of hundreds of teams makes a long table, not one thousands of characters wide.
  * Past `limits.cols` column values the smallest (by total) are summed into one column, past
  * `limits.rows` row values the smallest into one row naming how many there are; nothing is
- * dropped from a total (dimension names are singular: the folded row says "… 12 more teams"). Values are in name order while they all fit, largest first once some
- * are folded. `--json` gives the whole list.
+ * dropped from a total (dimension names are singular: the folded row says "… 12 more teams").
+ * Values are in name order while they all fit, largest first once some are folded. `--json`
+ * gives the whole list.
  */
 export function pivot<T>(
   items: readonly T[],
@@ -53,12 +54,15 @@ export function pivot<T>(
   value: (t: T) => number,
   limits: { readonly rows: number; readonly cols: number } = PIVOT_LIMITS,
 ): string {
-  const [a, b] = dims.map((d) => totalsBy(items, d.of, value));
-  const [down, across] = a!.size >= b!.size ? [0, 1] : [1, 0];
-  const rowDim = dims[down]!;
-  const colDim = dims[across]!;
-  const rows = shown([...(down === 0 ? a! : b!)], limits.rows);
-  const cols = shown([...(across === 0 ? a! : b!)], limits.cols);
+  const [first, second] = dims;
+  const totals = [totalsBy(items, first.of, value), totalsBy(items, second.of, value)] as const;
+  // the dimension with more values down the side
+  const [rowDim, colDim, rowTotals, colTotals] =
+    totals[0].size >= totals[1].size
+      ? [first, second, totals[0], totals[1]]
+      : [second, first, totals[1], totals[0]];
+  const rows = shown([...rowTotals], limits.rows);
+  const cols = shown([...colTotals], limits.cols);
   const rowAt = new Map(rows.kept.map((k, i) => [k, i]));
   const colAt = new Map(cols.kept.map((k, i) => [k, i]));
   const width = cols.kept.length + (cols.folded > 0 ? 1 : 0);
@@ -99,7 +103,10 @@ function totalsBy<T>(
   value: (t: T) => number,
 ): Map<string, number> {
   const totals = new Map<string, number>();
-  for (const t of items) totals.set(of(t), (totals.get(of(t)) ?? 0) + value(t));
+  for (const t of items) {
+    const k = of(t);
+    totals.set(k, (totals.get(k) ?? 0) + value(t));
+  }
   return totals;
 }
 

@@ -33,6 +33,20 @@ function team(): Stream {
   return s.history(['e-1', 'e-2', 'e-3', 'e-4']);
 }
 
+/**
+ * `team()` with a moderator, `m-1`, and `n` 1★ reviews of `s-1` (`neg-i` by `u-i`), each
+ * disputed in a ticket `d-i` assigned to `e-1`: a ring's harvester working under the client's
+ * own dispute tickets.
+ */
+function disputedCritics(n: number): Stream {
+  const s = moderators(team(), ['m-1']);
+  for (let i = 1; i <= n; i++) {
+    s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
+    s.ticket(`d-${i}`, 's-1', 'e-1', { reviewId: `neg-${i}` });
+  }
+  return s;
+}
+
 describe('DetectionEngine', () => {
   describe('when an agent views metrics of sellers they have no purpose for', () => {
     it('raises metrics-without-purpose, scores them, and cites only their own events', () => {
@@ -369,12 +383,7 @@ describe('DetectionEngine', () => {
     });
 
     it('ties one who comes back for a seller’s critics on a second day, under dispute tickets, to a ring serving that seller', () => {
-      const s = team();
-      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
-      for (let i = 1; i <= 4; i++) {
-        s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
-        s.ticket(`d-${i}`, 's-1', 'e-1', { reviewId: `neg-${i}` });
-      }
+      const s = disputedCritics(4);
       s.event('e-1', 'reviewer.contact.view', 'reviewer', 'u-1', at(1, 1), { ticket: 'd-1' });
       s.event('m-1', 'review.delete', 'review', 'neg-4', at(2, 1));
       expect(detect(s).alerts.filter((a) => a.detector === 'seller-ring')).toEqual([]);
@@ -387,12 +396,7 @@ describe('DetectionEngine', () => {
       // world B's rings: the harvester works under the client's dispute tickets (no other edge
       // to the client), the moderator removes its negatives; before, the graph held the
       // moderator alone and no `collusion-ring` alert named the two
-      const s = team();
-      s.employee('m-1', { team: 'review-moderation', role: 'moderator' }).history(['m-1']);
-      for (let i = 1; i <= 6; i++) {
-        s.review(`neg-${i}`, 's-1', `u-${i}`, 1);
-        s.ticket(`d-${i}`, 's-1', 'e-1', { reviewId: `neg-${i}` });
-      }
+      const s = disputedCritics(6);
       s.event('m-1', 'review.delete', 'review', 'neg-6', at(1, 3));
       for (let d = 1; d <= 4; d++)
         s.event('e-1', 'reviewer.contact.view', 'reviewer', `u-${d}`, at(d, 1), {

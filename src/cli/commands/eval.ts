@@ -44,10 +44,9 @@ export async function evalCommand(dir: string, flags: EvalFlags, io: Io): Promis
     // findings given (another suite's, scored against the same labels): the simulation is
     // still ingested, whose stored events the citations are checked against, but Warden's own
     // detectors are not run for findings nobody would read
-    const run = external
+    const { ingest, findings } = external
       ? { ingest: await ingestSimulation(w, dir, manifest), findings: external }
       : await ingestAndDetect(w, dir, manifest);
-    const { ingest, findings } = run;
     const report = await score(w, dir, manifest, findings);
     const source = external ? `findings from ${flags.risk} and ${flags.alerts}` : DETECTORS_NOTE;
     if (flags.json)
